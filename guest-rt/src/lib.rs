@@ -1,0 +1,1 @@
+//! weft: guest runtime (filled in by the bindgen work).

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: formatting, clippy with warnings denied, and the
+# whole test suite (codegen unit tests, guest components built for
+# wasm32-wasip2 and run end to end, the WIT corpus, the spec conformance
+# suite). Guest builds are cached under target/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy (warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
