@@ -24,10 +24,17 @@
 //!
 //! The layouts below are `#[repr(C)]` and checked by tests against the sizes
 //! and offsets other implementations use on wasm32.
+//!
+//! On wasm targets the crate also defines the weak `cabi_realloc` export
+//! (`src/cabi_realloc.c`), which forwards to the allocator in the `weft`
+//! crate named by [`CABI_REALLOC_TARGET`]; see [`realloc`](self::realloc).
 
 #![no_std]
 
 use core::ffi::c_void;
+
+pub mod realloc;
+pub use realloc::CABI_REALLOC_TARGET;
 
 /// [`Wasip3Task::version`] for a structure that has exactly the version-1
 /// fields.

@@ -34,7 +34,8 @@ fn set_swaps_and_returns_previous() {
         let current = current_task();
         assert_eq!(current, &mut task as *mut _);
         assert_eq!(current_task(), current, "reading leaves the task installed");
-        let echoed = ((*current).waitable_register)((*current).ptr, 7, noop_callback, 0x10 as *mut c_void);
+        let echoed =
+            ((*current).waitable_register)((*current).ptr, 7, noop_callback, 0x10 as *mut c_void);
         assert_eq!(echoed as usize, 0x10);
         let previous = wasip3_task_set(before);
         assert_eq!(previous, &mut task as *mut _);

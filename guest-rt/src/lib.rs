@@ -1,1 +1,51 @@
-//! weft: guest runtime (filled in by the bindgen work).
+//! weft: the crate a WebAssembly component guest depends on.
+//!
+//! It re-exports the [`bindgen!`] macro (from `weft-macro`) and holds the
+//! small runtime that the generated bindings call: canonical-ABI value
+//! helpers, buffer cleanup, resource handle types and the allocator behind
+//! `cabi_realloc` (see [`rt`]). The weak C symbols `wasip3_task_set` and
+//! (on wasm) `cabi_realloc` live in `weft-cabi`, re-exported as [`cabi`], so
+//! that a component mixing generators or weft versions keeps exactly one.
+//!
+//! ```
+//! weft::bindgen!({
+//!     inline: "
+//!         package example:greeter;
+//!         world greeter {
+//!             import log: func(msg: string);
+//!             export greet: func(name: string) -> string;
+//!         }
+//!     ",
+//! });
+//!
+//! struct Component;
+//!
+//! impl Guest for Component {
+//!     fn greet(name: String) -> String {
+//!         format!("Hello, {name}!")
+//!     }
+//! }
+//!
+//! export!(Component);
+//! # fn main() {
+//! #     assert_eq!(Component::greet("weft".into()), "Hello, weft!");
+//! # }
+//! ```
+//!
+//! Built with `cargo build --target wasm32-wasip2`, a crate like this is a
+//! component exporting `greet` and importing `log`. On other targets the
+//! bindings still compile (imports are stubs that panic if called), so the
+//! guest logic can be unit-tested natively.
+
+#![no_std]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+pub use weft_macro::bindgen;
+
+/// The `wasip3_task` C ABI shared with other bindings generators.
+pub use weft_cabi as cabi;
+
+pub mod rt;

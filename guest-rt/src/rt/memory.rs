@@ -1,0 +1,239 @@
+//! Linear-memory management for the canonical ABI.
+//!
+//! - `cabi_realloc` is the allocator the host calls to place lifted strings
+//!   and lists into this component's memory (canonical ABI, `realloc`). The
+//!   export itself is a weak C definition in `weft-cabi`, so that several
+//!   generators or weft versions in one component do not clash; it forwards
+//!   to `weft_cabi_realloc` here, whose symbol names this weft version.
+//! - [`Cleanup`] owns temporary buffers that lowering import arguments
+//!   needed; they are freed when the call returns.
+//! - [`RetArea`] is aligned scratch space for results that do not fit in
+//!   one core value ("return areas").
+
+use alloc::alloc::{Layout, alloc, dealloc as free, handle_alloc_error};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::mem::MaybeUninit;
+
+/// Aligned scratch bytes used as a return area or an argument area.
+///
+/// The alignment is the largest any canonical ABI value needs (8).
+#[repr(C, align(8))]
+pub struct RetArea<const N: usize>(pub [MaybeUninit<u8>; N]);
+
+impl<const N: usize> RetArea<N> {
+    /// Uninitialised scratch space.
+    pub const fn new() -> Self {
+        RetArea([MaybeUninit::uninit(); N])
+    }
+}
+
+impl<const N: usize> Default for RetArea<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Allocates `len` elements of `size`/`align` for a list being lowered.
+///
+/// Returns a dangling, well-aligned pointer for an empty list, as the
+/// canonical ABI never dereferences it.
+pub fn alloc_list(len: usize, size: usize, align: usize) -> *mut u8 {
+    let Some(bytes) = len.checked_mul(size) else {
+        capacity_overflow()
+    };
+    if bytes == 0 {
+        return align as *mut u8;
+    }
+    let layout = match Layout::from_size_align(bytes, align) {
+        Ok(layout) => layout,
+        Err(_) => capacity_overflow(),
+    };
+    // SAFETY: `layout` has a non-zero size (checked above).
+    let ptr = unsafe { alloc(layout) };
+    if ptr.is_null() {
+        handle_alloc_error(layout);
+    }
+    ptr
+}
+
+/// Frees a block that [`alloc_list`] or `cabi_realloc` returned.
+///
+/// # Safety
+/// `ptr` must come from [`alloc_list`]/`cabi_realloc` with the same total
+/// size and alignment, and must not be used afterwards.
+pub unsafe fn dealloc(ptr: *mut u8, size: usize, align: usize) {
+    if size == 0 {
+        return;
+    }
+    // SAFETY: the caller guarantees `ptr` was allocated with this layout,
+    // which was valid when it was allocated.
+    unsafe { free(ptr, Layout::from_size_align_unchecked(size, align)) }
+}
+
+/// Takes ownership of a string the host placed in memory with `cabi_realloc`.
+///
+/// # Safety
+/// `ptr`/`len` must describe a `len`-byte allocation from `cabi_realloc`
+/// (or a dangling pointer if `len` is 0).
+pub unsafe fn string_lift(ptr: *mut u8, len: usize) -> String {
+    // SAFETY: forwarded caller guarantee.
+    let bytes = unsafe { list_lift::<u8>(ptr, len) };
+    if cfg!(debug_assertions) {
+        String::from_utf8(bytes).unwrap_or_else(|_| invalid_utf8())
+    } else {
+        // SAFETY: the component model only lowers valid UTF-8 strings.
+        unsafe { String::from_utf8_unchecked(bytes) }
+    }
+}
+
+/// Takes ownership of a list of plain values (every bit pattern valid, same
+/// layout in Rust and the canonical ABI) that the host placed in memory.
+///
+/// # Safety
+/// `ptr`/`len` must describe `len` elements allocated by `cabi_realloc`
+/// with the alignment of `T`; anything goes when `len` is 0.
+pub unsafe fn list_lift<T>(ptr: *mut u8, len: usize) -> Vec<T> {
+    if len == 0 || core::mem::size_of::<T>() == 0 {
+        return Vec::new();
+    }
+    // SAFETY: the caller guarantees a live allocation of exactly
+    // `len * size_of::<T>()` bytes aligned for `T`, now owned by us.
+    unsafe { Vec::from_raw_parts(ptr.cast::<T>(), len, len) }
+}
+
+#[cold]
+fn invalid_utf8() -> String {
+    panic!("host passed a string that is not UTF-8")
+}
+
+#[cold]
+fn capacity_overflow() -> ! {
+    panic!("list too large to lower")
+}
+
+/// Temporary buffers allocated while lowering import arguments, freed when
+/// the import call has returned.
+#[derive(Default)]
+pub struct Cleanup {
+    blocks: Vec<(*mut u8, usize, usize)>,
+}
+
+impl Cleanup {
+    /// An empty set of buffers.
+    pub const fn new() -> Self {
+        Cleanup { blocks: Vec::new() }
+    }
+
+    /// Allocates a buffer for `len` elements and remembers to free it.
+    pub fn list(&mut self, len: usize, size: usize, align: usize) -> *mut u8 {
+        let ptr = alloc_list(len, size, align);
+        self.blocks.push((ptr, len * size, align));
+        ptr
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for (ptr, size, align) in self.blocks.drain(..) {
+            // SAFETY: each block was allocated by `alloc_list` with exactly
+            // this size and alignment and is freed once.
+            unsafe { dealloc(ptr, size, align) }
+        }
+    }
+}
+
+/// Referenced by generated code so that the weak `cabi_realloc` from
+/// `weft-cabi` is always linked (and therefore exported) by the component.
+///
+/// The C object is an archive member, which the linker only pulls in for an
+/// undefined symbol; taking the address of `cabi_realloc` is that reference.
+#[inline(never)]
+pub fn maybe_link_cabi_realloc() {
+    #[cfg(target_arch = "wasm32")]
+    {
+        unsafe extern "C" {
+            fn cabi_realloc(
+                old_ptr: *mut u8,
+                old_len: usize,
+                align: usize,
+                new_len: usize,
+            ) -> *mut u8;
+        }
+        let f: unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8 = cabi_realloc;
+        core::hint::black_box(f);
+    }
+}
+
+/// The allocator behind the canonical ABI `realloc` export: the host calls
+/// `cabi_realloc` to allocate memory for values it lowers into this
+/// component, and the weak C `cabi_realloc` in `weft-cabi` calls this.
+///
+/// Its symbol, `weft_cabi_realloc_v<version>` (see
+/// [`weft_cabi::CABI_REALLOC_TARGET`]), must change with every weft release:
+/// two weft versions in one component each keep their own strong copy, and
+/// only the weak `cabi_realloc` is deduplicated.
+///
+/// # Safety
+/// Called by the host with a pointer previously returned here (or null with
+/// `old_len == 0`), the alignment that allocation had, and `new_len`.
+#[cfg(target_arch = "wasm32")]
+#[unsafe(export_name = weft_cabi::cabi_realloc_target_symbol!())]
+pub unsafe extern "C" fn weft_cabi_realloc(
+    old_ptr: *mut u8,
+    old_len: usize,
+    align: usize,
+    new_len: usize,
+) -> *mut u8 {
+    let layout;
+    let ptr = if old_len == 0 {
+        if new_len == 0 {
+            return align as *mut u8;
+        }
+        layout = Layout::from_size_align(new_len, align).unwrap_or_else(|_| abort());
+        // SAFETY: `new_len` is non-zero.
+        unsafe { alloc(layout) }
+    } else {
+        layout = Layout::from_size_align(new_len, align).unwrap_or_else(|_| abort());
+        // SAFETY: the host passes back a block this function allocated with
+        // `old_len` bytes and `align`.
+        unsafe {
+            alloc::alloc::realloc(
+                old_ptr,
+                Layout::from_size_align_unchecked(old_len, align),
+                new_len,
+            )
+        }
+    };
+    if ptr.is_null() {
+        handle_alloc_error(layout);
+    }
+    ptr
+}
+
+#[cfg(target_arch = "wasm32")]
+fn abort() -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleanup_frees_lists_and_empty_lists_dangle() {
+        let mut c = Cleanup::new();
+        let p = c.list(3, 8, 8);
+        assert_eq!(p as usize % 8, 0);
+        assert_eq!(alloc_list(0, 4, 4) as usize, 4);
+        drop(c);
+    }
+
+    #[test]
+    fn string_lift_takes_ownership() {
+        let mut s = String::from("héllo").into_bytes();
+        let (ptr, len) = (s.as_mut_ptr(), s.len());
+        core::mem::forget(s);
+        assert_eq!(unsafe { string_lift(ptr, len) }, "héllo");
+    }
+}

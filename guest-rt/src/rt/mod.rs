@@ -1,0 +1,29 @@
+//! Runtime support called by generated bindings; not a stable user API.
+//!
+//! Everything here is reached through the generated `_rt` alias (see the
+//! `runtime_path` option). The pieces are grouped by job:
+//! - [`convert`]: turning Rust values into core wasm scalars and back, with
+//!   the validity checks the canonical ABI demands when lifting;
+//! - [`memory`]: allocation, `cabi_realloc`, and the temporary buffers an
+//!   import call frees afterwards;
+//! - [`resource`]: owned handle types for imported and exported resources;
+//! - [`rep`]: the boxed, type-checked value behind an exported resource.
+
+pub mod convert;
+pub mod memory;
+pub mod rep;
+pub mod resource;
+
+pub use convert::{
+    as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
+};
+pub use memory::{
+    Cleanup, RetArea, alloc_list, dealloc, list_lift, maybe_link_cabi_realloc, string_lift,
+};
+pub use rep::ResourceRep;
+pub use resource::{HandleArena, Resource, WasmResource};
+
+pub use alloc::boxed::Box;
+pub use alloc::collections::BTreeMap;
+pub use alloc::string::String;
+pub use alloc::vec::Vec;

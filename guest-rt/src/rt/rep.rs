@@ -1,0 +1,105 @@
+//! The value behind an exported resource's `rep`.
+//!
+//! For a resource this component defines, the canonical ABI stores a
+//! 32-bit `rep` chosen by the component (`canon resource.new`); weft uses
+//! the address of a boxed [`ResourceRep`]. The box records the `TypeId` of
+//! the user type first (`repr(C)`), so looking the value up as the wrong
+//! type panics instead of reinterpreting memory: the handle types' `get`
+//! methods are safe and generic over the implementation type.
+
+use alloc::boxed::Box;
+use core::any::TypeId;
+
+/// A user value owned by an exported resource.
+#[repr(C)]
+pub struct ResourceRep<T> {
+    ty: TypeId,
+    value: Option<T>,
+}
+
+impl<T: 'static> ResourceRep<T> {
+    /// Boxes `value` and returns the address to use as the `rep`.
+    pub fn into_rep(value: T) -> *mut u8 {
+        let rep = ResourceRep {
+            ty: TypeId::of::<T>(),
+            value: Some(value),
+        };
+        Box::into_raw(Box::new(rep)).cast()
+    }
+
+    /// The value behind `rep` (`None` once taken by `into_inner`).
+    ///
+    /// # Panics
+    /// If `rep` holds a value of another type.
+    ///
+    /// # Safety
+    /// `rep` must come from [`ResourceRep::into_rep`] (for any type), must
+    /// not have been dropped, and no `&mut` to its value may be live.
+    pub unsafe fn value<'a>(rep: *mut u8) -> &'a Option<T> {
+        // SAFETY: forwarded caller guarantee.
+        unsafe { &Self::checked(rep).value }
+    }
+
+    /// The value behind `rep`, mutably.
+    ///
+    /// # Panics
+    /// If `rep` holds a value of another type.
+    ///
+    /// # Safety
+    /// As for [`ResourceRep::value`], and no other reference to the value
+    /// may be live.
+    pub unsafe fn value_mut<'a>(rep: *mut u8) -> &'a mut Option<T> {
+        // SAFETY: forwarded caller guarantee.
+        unsafe { &mut Self::checked(rep).value }
+    }
+
+    /// Frees the box behind `rep` (the resource's destructor).
+    ///
+    /// # Panics
+    /// If `rep` holds a value of another type.
+    ///
+    /// # Safety
+    /// `rep` must come from [`ResourceRep::into_rep`] and not be used again.
+    pub unsafe fn drop_rep(rep: *mut u8) {
+        // SAFETY: the caller guarantees a live box; `checked` confirmed `T`.
+        unsafe {
+            let this: *mut Self = Self::checked(rep);
+            drop(Box::from_raw(this));
+        }
+    }
+
+    /// # Safety
+    /// `rep` must point at a live `ResourceRep<U>` for some `U`.
+    unsafe fn checked<'a>(rep: *mut u8) -> &'a mut Self {
+        // SAFETY: every `ResourceRep<U>` starts with its `TypeId`
+        // (`repr(C)`), so reading it is valid whatever `U` is.
+        let ty = unsafe { *rep.cast::<TypeId>() };
+        assert!(
+            ty == TypeId::of::<T>(),
+            "resource accessed as `{}`, which is not the type it was created with",
+            core::any::type_name::<T>()
+        );
+        // SAFETY: the type check makes the cast exact.
+        unsafe { &mut *rep.cast::<Self>() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::String;
+
+    #[test]
+    fn values_round_trip_and_wrong_types_panic() {
+        let rep = ResourceRep::into_rep(String::from("x"));
+        unsafe {
+            assert_eq!(ResourceRep::<String>::value(rep).as_deref(), Some("x"));
+            ResourceRep::<String>::value_mut(rep).take();
+            assert!(ResourceRep::<String>::value(rep).is_none());
+        }
+        let wrong =
+            std::panic::catch_unwind(|| unsafe { ResourceRep::<u32>::value(rep).is_some() });
+        assert!(wrong.is_err());
+        unsafe { ResourceRep::<String>::drop_rep(rep) };
+    }
+}

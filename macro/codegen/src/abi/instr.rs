@@ -1,0 +1,298 @@
+//! The instruction set of the ABI walker.
+//!
+//! Each [`Instruction`] is one step of lowering a Rust value to core wasm
+//! values or memory (or lifting back, or freeing). Instructions are
+//! language-neutral: they name WIT types and canonical ABI operations, never
+//! Rust syntax. Every instruction declares how many operands it pops and
+//! pushes ([`Instruction::arity`]); the walker checks both on every emit so a
+//! renderer cannot silently get out of step.
+//!
+//! Instructions that carry blocks (lists, variants) are preceded by that many
+//! `push_block`/`finish_block` pairs on the [`Emitter`](super::Emitter).
+
+use wit_parser::abi::WasmType;
+use wit_parser::{
+    Alignment, ArchitectureSize, Enum, Flags, Function, Handle, Record, Result_, Tuple, Type,
+    TypeId, Variant,
+};
+
+/// A scalar WIT type that lowers to exactly one core value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prim {
+    Bool,
+    U8,
+    S8,
+    U16,
+    S16,
+    U32,
+    S32,
+    U64,
+    S64,
+    F32,
+    F64,
+    Char,
+}
+
+/// How a string or list being lowered relates to its Rust value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transfer {
+    /// The value stays with the caller (import arguments): memory is lent
+    /// for the call and temporary buffers are freed afterwards.
+    Lend,
+    /// Ownership moves to the other side (export results): the buffers
+    /// are freed by the `cabi_post_*` function.
+    Move,
+}
+
+/// How a memory access is sized (canonical ABI `load_int`/`store_int`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemKind {
+    I32,
+    I32U8,
+    I32S8,
+    I32U16,
+    I32S16,
+    I64,
+    F32,
+    F64,
+    Pointer,
+    Length,
+}
+
+/// One step of the canonical ABI, see the module docs.
+#[derive(Debug)]
+pub enum Instruction<'a> {
+    /// Push the `nth` argument of the function being generated.
+    GetArg {
+        nth: usize,
+    },
+    /// Push zeros of the given core types (variant payload padding).
+    ConstZero {
+        tys: &'a [WasmType],
+    },
+    /// Reinterpret each operand from one core type to another, pairwise
+    /// (variant payload joining, canonical ABI `lower_flat_variant`).
+    Bitcasts {
+        casts: Vec<(WasmType, WasmType)>,
+    },
+    /// Materialise operands so they can be used more than once.
+    Flush {
+        amt: usize,
+    },
+    LowerPrim {
+        prim: Prim,
+    },
+    LiftPrim {
+        prim: Prim,
+    },
+    /// `[addr] -> [value]`.
+    Load {
+        kind: MemKind,
+        offset: ArchitectureSize,
+    },
+    /// `[value, addr] -> []`.
+    Store {
+        kind: MemKind,
+        offset: ArchitectureSize,
+    },
+    /// `[string] -> [ptr, len]`.
+    StringLower {
+        transfer: Transfer,
+    },
+    /// `[ptr, len] -> [string]`.
+    StringLift,
+    /// A list whose elements have the same layout in Rust and in the
+    /// canonical ABI and every bit pattern valid: `[list] -> [ptr, len]`.
+    ListCanonLower {
+        elem: &'a Type,
+        transfer: Transfer,
+    },
+    ListCanonLift {
+        elem: &'a Type,
+    },
+    /// Any other list; one block stores [`Instruction::IterElem`] at
+    /// [`Instruction::IterBasePointer`]. `[list] -> [ptr, len]`.
+    ListLower {
+        elem: &'a Type,
+        transfer: Transfer,
+    },
+    /// One block loads an element from `IterBasePointer`. `[ptr, len] -> [list]`.
+    ListLift {
+        elem: &'a Type,
+    },
+    /// Like `ListLower` for `map<K, V>`, whose block stores `IterMapKey`
+    /// and `IterMapValue`.
+    MapLower {
+        key: &'a Type,
+        value: &'a Type,
+        transfer: Transfer,
+    },
+    /// One block pushes a key and a value. `[ptr, len] -> [map]`.
+    MapLift {
+        key: &'a Type,
+        value: &'a Type,
+    },
+    IterElem,
+    /// Inside a variant-lowering block: the case's payload.
+    VariantPayload,
+    /// A constant core `i32` (a variant tag being stored).
+    I32Const {
+        val: i32,
+    },
+    IterMapKey,
+    IterMapValue,
+    IterBasePointer,
+    FixedListLower {
+        elem: &'a Type,
+        size: u32,
+    },
+    FixedListLift {
+        elem: &'a Type,
+        size: u32,
+        ty: TypeId,
+    },
+    RecordLower {
+        record: &'a Record,
+        ty: TypeId,
+    },
+    RecordLift {
+        record: &'a Record,
+        ty: TypeId,
+    },
+    TupleLower {
+        tuple: &'a Tuple,
+    },
+    TupleLift {
+        tuple: &'a Tuple,
+    },
+    FlagsLower {
+        flags: &'a Flags,
+        ty: TypeId,
+    },
+    FlagsLift {
+        flags: &'a Flags,
+        ty: TypeId,
+    },
+    HandleLower {
+        handle: &'a Handle,
+        ty: TypeId,
+    },
+    HandleLift {
+        handle: &'a Handle,
+        ty: TypeId,
+    },
+    EnumLower {
+        enum_: &'a Enum,
+        ty: TypeId,
+    },
+    EnumLift {
+        enum_: &'a Enum,
+        ty: TypeId,
+    },
+    /// One block per case, each leaving `results.len()` values.
+    VariantLower {
+        variant: &'a Variant,
+        ty: TypeId,
+        results: &'a [WasmType],
+    },
+    /// One block per case, each leaving the lifted case value.
+    VariantLift {
+        variant: &'a Variant,
+        ty: TypeId,
+    },
+    OptionLower {
+        payload: &'a Type,
+        results: &'a [WasmType],
+    },
+    OptionLift {
+        payload: &'a Type,
+    },
+    ResultLower {
+        result: &'a Result_,
+        results: &'a [WasmType],
+    },
+    ResultLift {
+        result: &'a Result_,
+    },
+    /// Call the core import; pops its params, pushes its results.
+    CallWasm {
+        module: &'a str,
+        name: &'a str,
+        params: &'a [WasmType],
+        results: &'a [WasmType],
+    },
+    /// Call the user's implementation of an export.
+    CallInterface {
+        func: &'a Function,
+    },
+    Return {
+        amt: usize,
+    },
+    /// Free a block the host allocated for us (indirect export params).
+    GuestDeallocate {
+        size: ArchitectureSize,
+        align: Alignment,
+    },
+    /// `[ptr, len] -> []`
+    GuestDeallocateString,
+    /// `[ptr, len] -> []`, one block frees an element at `IterBasePointer`.
+    GuestDeallocateList {
+        elem: &'a Type,
+    },
+    /// `[ptr, len] -> []`, one block frees an entry at `IterBasePointer`.
+    GuestDeallocateMap {
+        key: &'a Type,
+        value: &'a Type,
+    },
+    /// `[tag] -> []`, one block per case.
+    GuestDeallocateVariant {
+        blocks: usize,
+    },
+}
+
+impl Instruction<'_> {
+    /// `(pops, pushes)` of this instruction.
+    pub fn arity(&self) -> (usize, usize) {
+        use Instruction::*;
+        match self {
+            GetArg { .. }
+            | I32Const { .. }
+            | VariantPayload
+            | IterElem
+            | IterMapKey
+            | IterMapValue
+            | IterBasePointer => (0, 1),
+            ConstZero { tys } => (0, tys.len()),
+            Bitcasts { casts } => (casts.len(), casts.len()),
+            Flush { amt } => (*amt, *amt),
+            LowerPrim { .. } | LiftPrim { .. } | Load { .. } => (1, 1),
+            HandleLower { .. } | HandleLift { .. } | EnumLower { .. } | EnumLift { .. } => (1, 1),
+            Store { .. } => (2, 0),
+            StringLower { .. } | ListCanonLower { .. } | ListLower { .. } | MapLower { .. } => {
+                (1, 2)
+            }
+            StringLift | ListCanonLift { .. } | ListLift { .. } | MapLift { .. } => (2, 1),
+            FixedListLower { size, .. } => (1, *size as usize),
+            FixedListLift { size, .. } => (*size as usize, 1),
+            RecordLower { record, .. } => (1, record.fields.len()),
+            RecordLift { record, .. } => (record.fields.len(), 1),
+            TupleLower { tuple } => (1, tuple.types.len()),
+            TupleLift { tuple } => (tuple.types.len(), 1),
+            FlagsLower { flags, .. } => (1, flags.repr().count()),
+            FlagsLift { flags, .. } => (flags.repr().count(), 1),
+            VariantLower { results, .. }
+            | OptionLower { results, .. }
+            | ResultLower { results, .. } => (1, results.len()),
+            VariantLift { .. } | OptionLift { .. } | ResultLift { .. } => (1, 1),
+            CallWasm {
+                params, results, ..
+            } => (params.len(), results.len()),
+            CallInterface { func } => (func.params.len(), usize::from(func.result.is_some())),
+            Return { amt } => (*amt, 0),
+            GuestDeallocate { .. } | GuestDeallocateVariant { .. } => (1, 0),
+            GuestDeallocateString | GuestDeallocateList { .. } | GuestDeallocateMap { .. } => {
+                (2, 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! The Rust [`Emitter`]: renders ABI instructions as statements and
+//! expressions of one generated function.
+//!
+//! Operands are expressions; anything used more than once or that must be
+//! evaluated at a precise point (memory loads before a free, lowered
+//! strings before the call) is bound to a local first. Blocks (list
+//! elements, variant cases) are collected on a stack and consumed by the
+//! instruction that follows them. Locals in blocks are named by nesting
+//! depth, so a list element at depth 2 is `e2` at `base2`.
+
+use super::Ctx;
+use super::paths::ModPath;
+use super::ty::{Flavor, local};
+use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
+use crate::analysis::is_list_canonical;
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, format_ident, quote};
+use wit_parser::abi::WasmType;
+use wit_parser::{Alignment, ArchitectureSize, Type, TypeId};
+
+/// How a generated export calls the user's implementation.
+pub(crate) enum Callee {
+    /// `T::f(args)` (freestanding or static).
+    Plain(TokenStream),
+    /// `T::f(self_borrow.get::<T>(), args)`.
+    Method(TokenStream),
+    /// `R::new(T::new(args))`: a constructor returning `own<R>`.
+    Constructor {
+        call: TokenStream,
+        handle: TokenStream,
+    },
+    /// `T::new(args).map(R::new)`: a constructor returning
+    /// `result<own<R>, E>`, whose trait method returns `Result<Self, E>`.
+    FallibleConstructor {
+        call: TokenStream,
+        handle: TokenStream,
+    },
+}
+
+/// Which side of the canonical ABI the function is on.
+pub(crate) enum Role {
+    Import,
+    Export(Callee),
+}
+
+#[derive(Default)]
+struct Block {
+    stmts: Vec<TokenStream>,
+    payload_used: bool,
+}
+
+struct Finished {
+    stmts: Vec<TokenStream>,
+    results: Vec<TokenStream>,
+    depth: usize,
+    payload_used: bool,
+}
+
+/// Renders one function body.
+pub(crate) struct Body<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    from: ModPath,
+    role: Role,
+    params: Vec<TokenStream>,
+    blocks: Vec<Block>,
+    finished: Vec<Finished>,
+    tmp: usize,
+    needs_cleanup: bool,
+    arenas: Vec<(TypeId, proc_macro2::Ident)>,
+    ret: Option<TokenStream>,
+}
+
+impl<'c, 'a> Body<'c, 'a> {
+    /// A body in module `from` whose arguments are `params`.
+    pub fn new(ctx: &'c Ctx<'a>, from: &ModPath, role: Role, params: Vec<TokenStream>) -> Self {
+        Body {
+            ctx,
+            from: from.clone(),
+            role,
+            params,
+            blocks: vec![Block::default()],
+            finished: Vec::new(),
+            tmp: 0,
+            needs_cleanup: false,
+            arenas: Vec::new(),
+            ret: None,
+        }
+    }
+
+    /// The rendered statements and final expression.
+    pub fn finish(mut self) -> TokenStream {
+        let body = self.blocks.pop().map(|b| b.stmts).unwrap_or_default();
+        let cleanup = self
+            .needs_cleanup
+            .then(|| quote!(let mut _cleanup = _rt::Cleanup::new();));
+        let arenas = self.arenas.iter().map(|(ty, name)| {
+            let path = self.ctx.resource_path(*ty, &self.from, "");
+            quote!(let #name = _rt::HandleArena::<#path>::new();)
+        });
+        let ret = self.ret.take();
+        quote! {
+            #cleanup
+            #(#arenas)*
+            #(#body)*
+            #ret
+        }
+    }
+
+    fn fresh(&mut self, prefix: &str) -> proc_macro2::Ident {
+        self.tmp += 1;
+        local(prefix, self.tmp)
+    }
+
+    fn stmt(&mut self, s: TokenStream) {
+        if let Some(b) = self.blocks.last_mut() {
+            b.stmts.push(s);
+        }
+    }
+
+    fn depth(&self) -> usize {
+        self.blocks.len() - 1
+    }
+
+    fn take_blocks(&mut self, n: usize) -> Vec<Finished> {
+        let at = self.finished.len().saturating_sub(n);
+        self.finished.split_off(at)
+    }
+
+    /// The path of the definition of named type `id` used when lowering
+    /// (borrowed flavour for imports) or lifting (owned).
+    fn def_path(&self, id: TypeId, flavor: Flavor) -> TokenStream {
+        let mut def = id;
+        while let wit_parser::TypeDefKind::Type(Type::Id(t)) = self.ctx.resolve.types[def].kind {
+            def = t;
+        }
+        let (name, _) = self.ctx.definition_for(def, flavor);
+        self.ctx.type_item_path(&self.from, def, &name)
+    }
+
+    fn lower_flavor(&self) -> Flavor {
+        match (&self.role, self.ctx.opts.ownership) {
+            (Role::Import, crate::opts::Ownership::Borrowing { .. }) => Flavor::Borrowed,
+            _ => Flavor::Owned,
+        }
+    }
+
+    fn transfer_iter(transfer: Transfer) -> TokenStream {
+        match transfer {
+            Transfer::Lend => quote!(iter),
+            Transfer::Move => quote!(into_iter),
+        }
+    }
+}
+
+/// A byte size, with pointer-sized parts written portably.
+pub(crate) fn size_expr(size: ArchitectureSize) -> TokenStream {
+    let bytes = size.constant_bytes();
+    let ptrs = match size.pointers_to_add() {
+        0 => return Literal::usize_unsuffixed(bytes).into_token_stream(),
+        1 => quote!(::core::mem::size_of::<*const u8>()),
+        n => {
+            let n = Literal::usize_unsuffixed(n);
+            quote!(#n * ::core::mem::size_of::<*const u8>())
+        }
+    };
+    match bytes {
+        0 => ptrs,
+        b => {
+            let b = Literal::usize_unsuffixed(b);
+            quote!(#b + #ptrs)
+        }
+    }
+}
+
+/// [`size_expr`] as an operand of `*`: parenthesised when compound.
+pub(crate) fn size_factor(size: ArchitectureSize) -> TokenStream {
+    let expr = size_expr(size);
+    match (size.constant_bytes(), size.pointers_to_add()) {
+        (_, 0) | (0, 1) => expr,
+        _ => quote!((#expr)),
+    }
+}
+
+/// An alignment in bytes.
+pub(crate) fn align_expr(align: Alignment) -> TokenStream {
+    match align {
+        Alignment::Pointer => quote!(::core::mem::align_of::<*const u8>()),
+        Alignment::Bytes(n) => {
+            let n = Literal::usize_unsuffixed(n.get());
+            quote!(#n)
+        }
+    }
+}
+
+/// The Rust type of a core wasm value.
+pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
+    match ty {
+        WasmType::I32 => quote!(i32),
+        WasmType::I64 | WasmType::PointerOrI64 => quote!(i64),
+        WasmType::F32 => quote!(f32),
+        WasmType::F64 => quote!(f64),
+        WasmType::Pointer => quote!(*mut u8),
+        WasmType::Length => quote!(usize),
+    }
+}
+
+/// Reinterprets a core value as another core type (through 64 bits).
+fn bitcast(op: &TokenStream, from: WasmType, to: WasmType) -> TokenStream {
+    if from == to {
+        return op.clone();
+    }
+    let bits = match from {
+        WasmType::I32 => quote!(((#op) as u32 as u64)),
+        WasmType::F32 => quote!(((#op).to_bits() as u64)),
+        WasmType::I64 | WasmType::PointerOrI64 | WasmType::Length => quote!(((#op) as u64)),
+        WasmType::F64 => quote!((#op).to_bits()),
+        WasmType::Pointer => quote!(((#op) as usize as u64)),
+    };
+    match to {
+        WasmType::I32 => quote!((#bits as u32 as i32)),
+        WasmType::F32 => quote!(f32::from_bits(#bits as u32)),
+        WasmType::I64 | WasmType::PointerOrI64 => quote!((#bits as i64)),
+        WasmType::F64 => quote!(f64::from_bits(#bits)),
+        WasmType::Pointer => quote!((#bits as usize as *mut u8)),
+        WasmType::Length => quote!((#bits as usize)),
+    }
+}
+
+fn zero(ty: WasmType) -> TokenStream {
+    match ty {
+        WasmType::I32 => quote!(0i32),
+        WasmType::I64 | WasmType::PointerOrI64 => quote!(0i64),
+        WasmType::F32 => quote!(0.0f32),
+        WasmType::F64 => quote!(0.0f64),
+        WasmType::Pointer => quote!(::core::ptr::null_mut::<u8>()),
+        WasmType::Length => quote!(0usize),
+    }
+}
+
+fn mem_type(kind: MemKind) -> TokenStream {
+    match kind {
+        MemKind::I32 => quote!(i32),
+        MemKind::I32U8 => quote!(u8),
+        MemKind::I32S8 => quote!(i8),
+        MemKind::I32U16 => quote!(u16),
+        MemKind::I32S16 => quote!(i16),
+        MemKind::I64 => quote!(i64),
+        MemKind::F32 => quote!(f32),
+        MemKind::F64 => quote!(f64),
+        MemKind::Pointer => quote!(*mut u8),
+        MemKind::Length => quote!(usize),
+    }
+}
+
+fn is_narrow(kind: MemKind) -> bool {
+    match kind {
+        MemKind::I32U8 | MemKind::I32S8 | MemKind::I32U16 | MemKind::I32S16 => true,
+        MemKind::I32
+        | MemKind::I64
+        | MemKind::F32
+        | MemKind::F64
+        | MemKind::Pointer
+        | MemKind::Length => false,
+    }
+}
+
+fn lower_prim(prim: Prim, op: &TokenStream) -> TokenStream {
+    match prim {
+        Prim::Bool
+        | Prim::U8
+        | Prim::S8
+        | Prim::U16
+        | Prim::S16
+        | Prim::U32
+        | Prim::S32
+        | Prim::Char => {
+            quote!(_rt::as_i32(#op))
+        }
+        Prim::U64 | Prim::S64 => quote!(_rt::as_i64(#op)),
+        Prim::F32 => quote!(_rt::as_f32(#op)),
+        Prim::F64 => quote!(_rt::as_f64(#op)),
+    }
+}
+
+fn lift_prim(prim: Prim, op: &TokenStream) -> TokenStream {
+    match prim {
+        Prim::Bool => quote!(_rt::bool_lift(#op)),
+        Prim::U8 => quote!((#op) as u8),
+        Prim::S8 => quote!((#op) as i8),
+        Prim::U16 => quote!((#op) as u16),
+        Prim::S16 => quote!((#op) as i16),
+        Prim::U32 => quote!((#op) as u32),
+        Prim::U64 => quote!((#op) as u64),
+        Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => op.clone(),
+        Prim::Char => quote!(_rt::char_lift(#op)),
+    }
+}
+
+impl Emitter for Body<'_, '_> {
+    type Operand = TokenStream;
+
+    fn emit(
+        &mut self,
+        inst: &Instruction<'_>,
+        operands: &mut Vec<TokenStream>,
+        results: &mut Vec<TokenStream>,
+    ) {
+        self.render(inst, operands, results);
+    }
+
+    fn push_block(&mut self) {
+        self.blocks.push(Block::default());
+    }
+
+    fn finish_block(&mut self, operands: &mut Vec<TokenStream>) {
+        let depth = self.depth();
+        let block = self.blocks.pop().unwrap_or_default();
+        self.finished.push(Finished {
+            stmts: block.stmts,
+            results: std::mem::take(operands),
+            depth,
+            payload_used: block.payload_used,
+        });
+    }
+
+    fn scratch_area(&mut self, size: ArchitectureSize, _align: Alignment) -> TokenStream {
+        // `RetArea` is 8-aligned, the largest alignment of any WIT type.
+        let size = size_expr(size);
+        let ptr = self.fresh("ptr");
+        match self.role {
+            Role::Import => {
+                let area = self.fresh("area");
+                self.stmt(quote! {
+                    let mut #area = _rt::RetArea::<{ #size }>::new();
+                    let #ptr = #area.0.as_mut_ptr().cast::<u8>();
+                });
+            }
+            Role::Export(_) => {
+                let area = format_ident!("RET_AREA{}", self.tmp);
+                self.stmt(quote! {
+                    static mut #area: _rt::RetArea<{ #size }> = _rt::RetArea::new();
+                    let #ptr = (&raw mut #area).cast::<u8>();
+                });
+            }
+        }
+        quote!(#ptr)
+    }
+
+    fn is_list_canonical(&self, elem: &Type) -> bool {
+        is_list_canonical(elem)
+    }
+}
+
+mod lists;
+mod render;
+mod variants;

@@ -1,0 +1,176 @@
+//! Rendering strings, lists and maps: lowering into (possibly temporary)
+//! buffers, lifting out of host-allocated ones, and freeing them.
+
+use super::{Body, align_expr, size_expr, size_factor};
+use crate::abi::Transfer;
+use crate::render::ty::local;
+use proc_macro2::TokenStream;
+use quote::quote;
+use wit_parser::ArchitectureSize;
+
+impl Body<'_, '_> {
+    pub(super) fn string_lower(
+        &mut self,
+        transfer: Transfer,
+        op: &TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        self.buffer_lower(transfer, op, quote!((#op).into_bytes()), out);
+    }
+
+    pub(super) fn canon_list_lower(
+        &mut self,
+        transfer: Transfer,
+        op: &TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        self.buffer_lower(transfer, op, quote!(#op), out);
+    }
+
+    /// Lowers a string or a list whose elements already have their
+    /// canonical layout: its own buffer is passed as is. Lent (import
+    /// arguments) it stays with the caller; moved (export results) the
+    /// `Vec` from `owned_vec` is leaked to the host, which frees it through
+    /// `cabi_post_*`.
+    fn buffer_lower(
+        &mut self,
+        transfer: Transfer,
+        op: &TokenStream,
+        owned_vec: TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        let (vec, ptr, len) = (self.fresh("vec"), self.fresh("ptr"), self.fresh("len"));
+        match transfer {
+            Transfer::Lend => self.stmt(quote! {
+                let #vec = #op;
+                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                let #len = #vec.len();
+            }),
+            Transfer::Move => self.stmt(quote! {
+                let #vec = #owned_vec.into_boxed_slice();
+                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                let #len = #vec.len();
+                ::core::mem::forget(#vec);
+            }),
+        }
+        out.push(quote!(#ptr));
+        out.push(quote!(#len));
+    }
+
+    pub(super) fn list_lower(
+        &mut self,
+        transfer: Transfer,
+        size: ArchitectureSize,
+        align: wit_parser::Alignment,
+        map: bool,
+        op: &TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        let Some(block) = self.take_blocks(1).pop() else {
+            return;
+        };
+        let (vec, len, result) = (self.fresh("vec"), self.fresh("len"), self.fresh("result"));
+        let (size_arg, size, align) = (size_expr(size), size_factor(size), align_expr(align));
+        let alloc = match transfer {
+            Transfer::Lend => {
+                self.needs_cleanup = true;
+                quote!(_cleanup.list(#len, #size_arg, #align))
+            }
+            Transfer::Move => quote!(_rt::alloc_list(#len, #size_arg, #align)),
+        };
+        let iter = Self::transfer_iter(transfer);
+        let d = block.depth;
+        let (base, e, k, v) = (
+            local("base", d),
+            local("e", d),
+            local("k", d),
+            local("v", d),
+        );
+        let pat = if map { quote!((#k, #v)) } else { quote!(#e) };
+        let stmts = &block.stmts;
+        self.stmt(quote! {
+            let #vec = #op;
+            let #len = #vec.len();
+            let #result = #alloc;
+            for (_i, #pat) in #vec.#iter().enumerate() {
+                let #base = #result.add(_i * #size);
+                #(#stmts)*
+            }
+        });
+        out.push(quote!(#result));
+        out.push(quote!(#len));
+    }
+
+    pub(super) fn list_lift(
+        &mut self,
+        size: ArchitectureSize,
+        align: wit_parser::Alignment,
+        map: bool,
+        ops: &[TokenStream],
+        out: &mut Vec<TokenStream>,
+    ) {
+        let Some(block) = self.take_blocks(1).pop() else {
+            return;
+        };
+        let (base_all, len, result) = (self.fresh("base"), self.fresh("len"), self.fresh("result"));
+        let (size, align) = (size_factor(size), align_expr(align));
+        let base = local("base", block.depth);
+        let stmts = &block.stmts;
+        let (p, l) = (&ops[0], &ops[1]);
+        let (init, push) = if map {
+            let (k, v) = (&block.results[0], &block.results[1]);
+            (
+                quote!(_rt::BTreeMap::new()),
+                quote!(#result.insert(#k, #v);),
+            )
+        } else {
+            let e = &block.results[0];
+            (
+                quote!(_rt::Vec::with_capacity(#len)),
+                quote!(#result.push(#e);),
+            )
+        };
+        self.stmt(quote! {
+            let #base_all = #p;
+            let #len = #l;
+            let mut #result = #init;
+            for _i in 0..#len {
+                let #base = #base_all.add(_i * #size);
+                #(#stmts)*
+                #push
+            }
+            _rt::dealloc(#base_all, #len * #size, #align);
+        });
+        out.push(quote!(#result));
+    }
+
+    pub(super) fn dealloc_list(
+        &mut self,
+        size: ArchitectureSize,
+        align: wit_parser::Alignment,
+        ops: &[TokenStream],
+    ) {
+        let Some(block) = self.take_blocks(1).pop() else {
+            return;
+        };
+        let (base_all, len) = (self.fresh("base"), self.fresh("len"));
+        let (size, align) = (size_factor(size), align_expr(align));
+        let (p, l) = (&ops[0], &ops[1]);
+        let base = local("base", block.depth);
+        let stmts = &block.stmts;
+        let each = (!stmts.is_empty()).then(|| {
+            quote! {
+                for _i in 0..#len {
+                    let #base = #base_all.add(_i * #size);
+                    #(#stmts)*
+                }
+            }
+        });
+        self.stmt(quote! {
+            let #base_all = #p;
+            let #len = #l;
+            #each
+            _rt::dealloc(#base_all, #len * #size, #align);
+        });
+    }
+}

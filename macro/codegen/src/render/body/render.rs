@@ -1,0 +1,299 @@
+//! The dispatch from each [`Instruction`] to its rendering; scalar and
+//! memory instructions are rendered here, lists in `lists`, variants,
+//! handles and calls in `variants`.
+
+use super::{
+    Body, align_expr, bitcast, is_narrow, lift_prim, lower_prim, mem_type, size_expr, wasm_type,
+    zero,
+};
+use crate::abi::{Instruction, MemKind};
+use crate::names::{camel, ident, snake};
+use crate::render::flags::flags_bits_type;
+use crate::render::resources::core_import;
+use crate::render::ty::{Flavor, local};
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, quote};
+use wit_parser::{ArchitectureSize, Handle};
+
+impl Body<'_, '_> {
+    pub(super) fn render(
+        &mut self,
+        inst: &Instruction<'_>,
+        ops: &mut Vec<TokenStream>,
+        out: &mut Vec<TokenStream>,
+    ) {
+        use Instruction::*;
+        let d = self.depth();
+        match inst {
+            GetArg { nth } => out.push(self.params[*nth].clone()),
+            ConstZero { tys } => out.extend(tys.iter().map(|t| zero(*t))),
+            Bitcasts { casts } => {
+                out.extend(
+                    ops.iter()
+                        .zip(casts)
+                        .map(|(op, (from, to))| bitcast(op, *from, *to)),
+                );
+            }
+            Flush { .. } => {
+                for op in ops.iter() {
+                    let t = self.fresh("t");
+                    self.stmt(quote!(let #t = #op;));
+                    out.push(quote!(#t));
+                }
+            }
+            I32Const { val } => out.push(Literal::i32_suffixed(*val).into_token_stream()),
+            LowerPrim { prim } => out.push(lower_prim(*prim, &ops[0])),
+            LiftPrim { prim } => out.push(lift_prim(*prim, &ops[0])),
+            Load { kind, offset } => out.push(self.load(*kind, *offset, &ops[0])),
+            Store { kind, offset } => self.store(*kind, *offset, &ops[0], &ops[1]),
+            IterElem => out.push(local("e", d).into_token_stream()),
+            IterBasePointer => out.push(local("base", d).into_token_stream()),
+            IterMapKey => out.push(local("k", d).into_token_stream()),
+            IterMapValue => out.push(local("v", d).into_token_stream()),
+            VariantPayload => {
+                if let Some(b) = self.blocks.last_mut() {
+                    b.payload_used = true;
+                }
+                out.push(local("payload", d).into_token_stream());
+            }
+            StringLower { transfer } => self.string_lower(*transfer, &ops[0], out),
+            StringLift => {
+                let (p, l) = (&ops[0], &ops[1]);
+                out.push(quote!(_rt::string_lift(#p, #l)));
+            }
+            ListCanonLower { transfer, .. } => self.canon_list_lower(*transfer, &ops[0], out),
+            ListCanonLift { elem } => {
+                let elem = self
+                    .ctx
+                    .rust_type(elem, Flavor::Owned, &quote!('_), &self.from);
+                let (p, l) = (&ops[0], &ops[1]);
+                out.push(quote!(_rt::list_lift::<#elem>(#p, #l)));
+            }
+            ListLower { elem, transfer } => {
+                let info = self.ctx.sizes.record([*elem]);
+                self.list_lower(*transfer, info.size, info.align, false, &ops[0], out);
+            }
+            MapLower {
+                key,
+                value,
+                transfer,
+            } => {
+                let info = self.ctx.sizes.record([*key, *value]);
+                self.list_lower(*transfer, info.size, info.align, true, &ops[0], out);
+            }
+            ListLift { elem } => {
+                let info = self.ctx.sizes.record([*elem]);
+                self.list_lift(info.size, info.align, false, ops, out);
+            }
+            MapLift { key, value } => {
+                let info = self.ctx.sizes.record([*key, *value]);
+                self.list_lift(info.size, info.align, true, ops, out);
+            }
+            FixedListLower { size, .. } => {
+                let names: Vec<_> = (0..*size).map(|_| self.fresh("t")).collect();
+                let op = &ops[0];
+                self.stmt(quote!(let [#(#names),*] = #op;));
+                out.extend(names.iter().map(|n| quote!(#n)));
+            }
+            FixedListLift { .. } => out.push(quote!([#(#ops),*])),
+            RecordLower { record, ty } => {
+                let path = self.def_path(*ty, self.lower_flavor());
+                let fields: Vec<_> = record
+                    .fields
+                    .iter()
+                    .map(|f| ident(&snake(&f.name)))
+                    .collect();
+                let names: Vec<_> = fields.iter().map(|_| self.fresh("t")).collect();
+                let op = &ops[0];
+                self.stmt(quote!(let #path { #(#fields: #names),* } = #op;));
+                out.extend(names.iter().map(|n| quote!(#n)));
+            }
+            RecordLift { record, ty } => {
+                let path = self.def_path(*ty, Flavor::Owned);
+                let fields = record.fields.iter().map(|f| ident(&snake(&f.name)));
+                out.push(quote!(#path { #(#fields: #ops),* }));
+            }
+            TupleLower { tuple } => {
+                let names: Vec<_> = tuple.types.iter().map(|_| self.fresh("t")).collect();
+                let op = &ops[0];
+                self.stmt(quote!(let (#(#names,)*) = #op;));
+                out.extend(names.iter().map(|n| quote!(#n)));
+            }
+            TupleLift { .. } => out.push(quote!((#(#ops,)*))),
+            FlagsLower { flags, .. } => self.flags_lower(flags.repr().count(), &ops[0], out),
+            FlagsLift { flags, ty } => {
+                let path = self.def_path(*ty, Flavor::Owned);
+                let bits = flags_bits_type(flags.flags.len()).unwrap_or(quote!(u32));
+                let words = ops.iter().enumerate().map(|(i, w)| match i {
+                    0 => quote!((#w as u32 as #bits)),
+                    _ => {
+                        let shift = Literal::usize_unsuffixed(32 * i);
+                        quote!(((#w as u32 as #bits) << #shift))
+                    }
+                });
+                if ops.is_empty() {
+                    out.push(quote!(#path::empty()));
+                } else {
+                    out.push(quote!(#path::from_bits_retain(#(#words)|*)));
+                }
+            }
+            HandleLower { handle, .. } => {
+                let op = &ops[0];
+                out.push(match handle {
+                    Handle::Own(_) => quote!((#op).take_handle() as i32),
+                    Handle::Borrow(_) => quote!((#op).handle() as i32),
+                });
+            }
+            HandleLift { handle, .. } => out.push(self.handle_lift(handle, &ops[0])),
+            EnumLower { .. } => {
+                let op = &ops[0];
+                out.push(quote!((#op)._lower()));
+            }
+            EnumLift { ty, .. } => {
+                let path = self.def_path(*ty, Flavor::Owned);
+                let op = &ops[0];
+                out.push(quote!(#path::_lift(#op as u32)));
+            }
+            VariantLower {
+                variant,
+                ty,
+                results,
+            } => {
+                let path = self.def_path(*ty, self.lower_flavor());
+                let pats = variant.cases.iter().map(|c| {
+                    let case = ident(&camel(&c.name));
+                    (quote!(#path::#case), c.ty.is_some())
+                });
+                self.variant_lower(pats.collect(), results.len(), &ops[0], out);
+            }
+            OptionLower { results, .. } => {
+                let pats = vec![
+                    (quote!(::core::option::Option::None), false),
+                    (quote!(::core::option::Option::Some), true),
+                ];
+                self.variant_lower(pats, results.len(), &ops[0], out);
+            }
+            ResultLower { results, .. } => {
+                let pats = vec![
+                    (quote!(::core::result::Result::Ok), true),
+                    (quote!(::core::result::Result::Err), true),
+                ];
+                self.variant_lower(pats, results.len(), &ops[0], out);
+            }
+            VariantLift { variant, ty } => {
+                let path = self.def_path(*ty, Flavor::Owned);
+                let ctors = variant.cases.iter().map(|c| {
+                    let case = ident(&camel(&c.name));
+                    (quote!(#path::#case), false)
+                });
+                self.variant_lift(ctors.collect(), &ops[0], out);
+            }
+            OptionLift { .. } => {
+                let ctors = vec![
+                    (quote!(::core::option::Option::None), false),
+                    (quote!(::core::option::Option::Some), false),
+                ];
+                self.variant_lift(ctors, &ops[0], out);
+            }
+            ResultLift { .. } => {
+                let ctors = vec![
+                    (quote!(::core::result::Result::Ok), true),
+                    (quote!(::core::result::Result::Err), true),
+                ];
+                self.variant_lift(ctors, &ops[0], out);
+            }
+            CallWasm {
+                module,
+                name,
+                params,
+                results,
+            } => {
+                let param_tys: Vec<_> = params.iter().map(|t| wasm_type(*t)).collect();
+                let result_ty = results.first().map(|t| wasm_type(*t));
+                let decl = core_import(module, name, &param_tys, result_ty);
+                self.stmt(decl);
+                if results.is_empty() {
+                    self.stmt(quote!(__wit_import(#(#ops),*);));
+                } else {
+                    let ret = self.fresh("ret");
+                    self.stmt(quote!(let #ret = __wit_import(#(#ops),*);));
+                    out.push(quote!(#ret));
+                }
+            }
+            CallInterface { func } => self.call_interface(func.result.is_some(), ops, out),
+            Return { amt } => {
+                if *amt == 1 {
+                    self.ret = Some(ops[0].clone());
+                }
+            }
+            GuestDeallocate { size, align } => {
+                let (p, size, align) = (&ops[0], size_expr(*size), align_expr(*align));
+                self.stmt(quote!(_rt::dealloc(#p, #size, #align);));
+            }
+            GuestDeallocateString => {
+                let (p, l) = (&ops[0], &ops[1]);
+                self.stmt(quote!(_rt::dealloc(#p, #l, 1);));
+            }
+            GuestDeallocateList { elem } => {
+                let info = self.ctx.sizes.record([*elem]);
+                self.dealloc_list(info.size, info.align, ops);
+            }
+            GuestDeallocateMap { key, value } => {
+                let info = self.ctx.sizes.record([*key, *value]);
+                self.dealloc_list(info.size, info.align, ops);
+            }
+            GuestDeallocateVariant { blocks } => {
+                let blocks = self.take_blocks(*blocks);
+                let arms = blocks.iter().enumerate().map(|(i, b)| {
+                    let i = Literal::i32_unsuffixed(i as i32);
+                    let stmts = &b.stmts;
+                    quote!(#i => { #(#stmts)* })
+                });
+                let tag = &ops[0];
+                self.stmt(quote!(match #tag { #(#arms)* _ => {} }));
+            }
+        }
+    }
+
+    fn load(&mut self, kind: MemKind, offset: ArchitectureSize, addr: &TokenStream) -> TokenStream {
+        let off = size_expr(offset);
+        let ty = mem_type(kind);
+        let raw = quote!(*(#addr).add(#off).cast::<#ty>());
+        let value = if is_narrow(kind) {
+            quote!(i32::from(#raw))
+        } else {
+            raw
+        };
+        // Loads are bound right away: the memory may be freed before the
+        // lifted value is used.
+        let l = self.fresh("l");
+        self.stmt(quote!(let #l = #value;));
+        quote!(#l)
+    }
+
+    fn store(
+        &mut self,
+        kind: MemKind,
+        offset: ArchitectureSize,
+        value: &TokenStream,
+        addr: &TokenStream,
+    ) {
+        let off = size_expr(offset);
+        let ty = mem_type(kind);
+        let value = if is_narrow(kind) {
+            quote!((#value) as #ty)
+        } else {
+            value.clone()
+        };
+        self.stmt(quote!(*(#addr).add(#off).cast::<#ty>() = #value;));
+    }
+}
+
+/// `a`, `(a, b)`, or nothing: avoids `unused_parens` in generated code.
+pub(super) fn tuple_or_single(items: &[TokenStream]) -> TokenStream {
+    match items {
+        [] => TokenStream::new(),
+        [one] => one.clone(),
+        many => quote!((#(#many),*)),
+    }
+}

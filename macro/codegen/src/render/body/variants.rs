@@ -1,0 +1,160 @@
+//! Rendering variants (and `option`/`result`), flags, handles, and the call
+//! into the user's implementation of an export.
+
+use super::render::tuple_or_single;
+use super::{Body, Callee, Finished, Role};
+use crate::render::ty::local;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use wit_parser::Handle;
+
+impl Body<'_, '_> {
+    pub(super) fn flags_lower(
+        &mut self,
+        words: usize,
+        op: &TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        if words == 0 {
+            self.stmt(quote!(let _ = #op;));
+            return;
+        }
+        let bits = self.fresh("bits");
+        self.stmt(quote!(let #bits = (#op).bits();));
+        for i in 0..words {
+            let shift = Literal::usize_unsuffixed(32 * i);
+            out.push(if i == 0 {
+                quote!((#bits as i32))
+            } else {
+                quote!(((#bits >> #shift) as i32))
+            });
+        }
+    }
+
+    pub(super) fn handle_lift(&mut self, handle: &Handle, op: &TokenStream) -> TokenStream {
+        match handle {
+            Handle::Own(r) => {
+                let path = self.ctx.resource_path(*r, &self.from, "");
+                quote!(#path::from_handle(#op as u32))
+            }
+            Handle::Borrow(r) if self.ctx.is_exported_resource(*r) => {
+                let path = self.ctx.resource_path(*r, &self.from, "Borrow");
+                quote!(#path::lift(#op as usize))
+            }
+            Handle::Borrow(r) => {
+                let def = self.ctx.resource_def(*r);
+                let arena = match self.arenas.iter().find(|(t, _)| *t == def) {
+                    Some((_, name)) => name.clone(),
+                    None => {
+                        let name = local("arena", self.arenas.len());
+                        self.arenas.push((def, name.clone()));
+                        name
+                    }
+                };
+                let path = self.ctx.resource_path(def, &self.from, "");
+                quote!(#arena.alloc(#path::from_handle(#op as u32)))
+            }
+        }
+    }
+
+    /// `match value { case => { lower payload; (results) } ... }`
+    pub(super) fn variant_lower(
+        &mut self,
+        pats: Vec<(TokenStream, bool)>,
+        nresults: usize,
+        op: &TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        let blocks = self.take_blocks(pats.len());
+        let arms = pats.iter().zip(&blocks).map(|((pat, has_payload), b)| {
+            let payload = local("payload", b.depth);
+            let pat = match (*has_payload, b.payload_used) {
+                (true, true) => quote!(#pat(#payload)),
+                (true, false) => quote!(#pat(_)),
+                (false, _) => pat.clone(),
+            };
+            let stmts = &b.stmts;
+            let results = tuple_or_single(&b.results);
+            quote!(#pat => { #(#stmts)* #results })
+        });
+        let arms: Vec<_> = arms.collect();
+        let names: Vec<_> = (0..nresults)
+            .map(|_| {
+                let v = self.fresh("v");
+                quote!(#v)
+            })
+            .collect();
+        if names.is_empty() {
+            self.stmt(quote!(match #op { #(#arms)* }));
+        } else {
+            let pat = tuple_or_single(&names);
+            self.stmt(quote!(let #pat = match #op { #(#arms)* };));
+        }
+        out.extend(names);
+    }
+
+    /// `match tag { 0 => Case(lifted), ... _ => invalid }`; each
+    /// constructor says whether a missing payload is written `(())`
+    /// (`result` cases without a type) or left out.
+    pub(super) fn variant_lift(
+        &mut self,
+        ctors: Vec<(TokenStream, bool)>,
+        tag: &TokenStream,
+        out: &mut Vec<TokenStream>,
+    ) {
+        let blocks: Vec<Finished> = self.take_blocks(ctors.len());
+        let arms = ctors
+            .iter()
+            .zip(&blocks)
+            .enumerate()
+            .map(|(i, ((ctor, unit_payload), b))| {
+                let i = Literal::i32_unsuffixed(i as i32);
+                let stmts = &b.stmts;
+                let value = match (b.results.first(), unit_payload) {
+                    (Some(v), _) => quote!(#ctor(#v)),
+                    (None, true) => quote!(#ctor(())),
+                    (None, false) => ctor.clone(),
+                };
+                quote!(#i => { #(#stmts)* #value })
+            });
+        let v = self.fresh("v");
+        self.stmt(quote! {
+            let #v = match #tag {
+                #(#arms)*
+                _ => _rt::invalid_enum_discriminant(),
+            };
+        });
+        out.push(quote!(#v));
+    }
+
+    pub(super) fn call_interface(
+        &mut self,
+        has_result: bool,
+        ops: &[TokenStream],
+        out: &mut Vec<TokenStream>,
+    ) {
+        let call = match &self.role {
+            Role::Export(Callee::Plain(f)) => quote!(#f(#(#ops),*)),
+            Role::Export(Callee::Method(f)) => {
+                let (this, rest) = ops
+                    .split_first()
+                    .map_or((quote!(()), &[][..]), |(a, b)| (a.clone(), b));
+                quote!(#f((#this).get::<T>() #(, #rest)*))
+            }
+            Role::Export(Callee::Constructor { call, handle }) => {
+                quote!(#handle::new(#call(#(#ops),*)))
+            }
+            Role::Export(Callee::FallibleConstructor { call, handle }) => {
+                quote!(#call(#(#ops),*).map(#handle::new))
+            }
+            Role::Import => quote!(unreachable!()),
+        };
+        if has_result {
+            let r = self.fresh("result");
+            self.stmt(quote!(let #r = #call;));
+            out.push(quote!(#r));
+        } else {
+            self.stmt(quote!(#call;));
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Exported functions: the `Guest`/`GuestR` traits the user implements,
+//! the generic `_export_*_cabi` glue that lifts arguments, calls the trait
+//! and lowers the result, `__post_return_*` helpers, and the per-function
+//! pieces of the export macro that give the glue its core export names.
+
+use super::Ctx;
+use super::body::{Body, Callee, Role, wasm_type};
+use super::paths::ModPath;
+use super::ty::Flavor;
+use super::with::dealias;
+use crate::abi::{Transfer, Walker, needs_post_return};
+use crate::names::{func_helper, ident, snake};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use wit_parser::abi::AbiVariant;
+use wit_parser::{
+    Function, FunctionKind, Handle, LiftLowerAbi, ManglingAndAbi, Type, TypeDefKind, TypeId,
+    WasmExport, WasmExportKind, WorldKey,
+};
+
+/// The rendered export side of one interface (or of the world).
+#[derive(Default)]
+pub(crate) struct ExportParts {
+    /// Traits and glue, placed in the interface module.
+    pub items: TokenStream,
+    /// `extern "C"` definitions for the export macro, referring to the
+    /// module as `#mpath` and the user type as `$ty`.
+    pub macro_body: TokenStream,
+    /// Whether a `Guest` trait was generated.
+    pub has_guest: bool,
+    /// Resources defined here: (Rust name, trait name).
+    pub resources: Vec<(TypeId, String)>,
+}
+
+/// A core export signature, rendered.
+struct CoreSig {
+    args: Vec<proc_macro2::Ident>,
+    arg_tys: Vec<TokenStream>,
+    ret: Option<TokenStream>,
+}
+
+/// One function's trait method for the stubs: signature plus body.
+pub(crate) struct StubMethod {
+    pub resource: Option<TypeId>,
+    pub sig: TokenStream,
+}
+
+impl Ctx<'_> {
+    /// Renders the export side of an interface (`key`) or world (`None`)
+    /// whose module is `from`.
+    pub fn export_parts(
+        &self,
+        funcs: &[&Function],
+        resources: &[TypeId],
+        key: Option<&WorldKey>,
+        from: &ModPath,
+        mpath: &TokenStream,
+        stubs: &mut Vec<StubMethod>,
+    ) -> ExportParts {
+        let mut parts = ExportParts::default();
+        let mut guest_items = Vec::new();
+        let mut resource_items: Vec<Vec<TokenStream>> = vec![Vec::new(); resources.len()];
+        for r in resources {
+            let name = self.type_name(*r);
+            let assoc = ident(&name);
+            let guest = format_ident!("Guest{}", name);
+            guest_items.push(quote!(type #assoc: #guest;));
+            parts.resources.push((*r, name));
+        }
+        for func in funcs {
+            if self.is_skipped(&func.name) {
+                continue;
+            }
+            let sig = self.trait_sig(func, from);
+            let docs = self.docs(&func.docs);
+            stubs.push(StubMethod {
+                resource: func.kind.resource(),
+                sig: self.trait_sig(func, &Vec::new()),
+            });
+            match func
+                .kind
+                .resource()
+                .and_then(|r| resources.iter().position(|x| *x == r))
+            {
+                Some(i) => resource_items[i].push(quote!(#docs #sig;)),
+                None => guest_items.push(quote!(#docs #sig;)),
+            }
+            parts.items.extend(self.export_glue(func, from));
+            parts
+                .macro_body
+                .extend(self.export_symbols(func, key, mpath));
+        }
+        for (i, r) in resources.iter().enumerate() {
+            let guest = format_ident!("Guest{}", self.type_name(*r));
+            let intrinsics = self.resource_intrinsics(*r);
+            let methods = &resource_items[i];
+            let docs = self.docs(&self.resolve.types[*r].docs);
+            parts.items.extend(quote! {
+                #docs
+                pub trait #guest: 'static {
+                    #intrinsics
+                    #(#methods)*
+                }
+            });
+            parts.macro_body.extend(self.dtor_symbol(*r, key, mpath));
+        }
+        if !guest_items.is_empty() {
+            parts.has_guest = true;
+            parts.items.extend(quote! {
+                pub trait Guest {
+                    #(#guest_items)*
+                }
+            });
+        }
+        parts
+    }
+
+    /// The trait method signature for an exported function.
+    fn trait_sig(&self, func: &Function, from: &ModPath) -> TokenStream {
+        let lt = quote!('_);
+        let mut params = Vec::new();
+        for (i, param) in func.params.iter().enumerate() {
+            if i == 0 && matches!(func.kind, FunctionKind::Method(_)) {
+                params.push(quote!(&self));
+                continue;
+            }
+            let name = ident(&snake(&param.name));
+            let ty = self.rust_type(&param.ty, Flavor::Owned, &lt, from);
+            params.push(quote!(#name: #ty));
+        }
+        let name = ident(&self.func_name(func));
+        let ret = match (&func.kind, &func.result) {
+            (FunctionKind::Constructor(_), _) if func.is_constructor_shorthand(self.resolve) => {
+                quote!(-> Self)
+            }
+            (FunctionKind::Constructor(r), _)
+                if let Some(err) = self.fallible_constructor(*r, func) =>
+            {
+                let err = match err {
+                    Some(ty) => self.rust_type(&ty, Flavor::Owned, &lt, from),
+                    None => quote!(()),
+                };
+                quote!(-> ::core::result::Result<Self, #err>)
+            }
+            (_, Some(ty)) => {
+                let ty = self.rust_type(ty, Flavor::Owned, &lt, from);
+                quote!(-> #ty)
+            }
+            (_, None) => quote!(),
+        };
+        let bound = if matches!(func.kind, FunctionKind::Constructor(_)) {
+            quote!(where Self: Sized)
+        } else {
+            quote!()
+        };
+        quote!(fn #name(#(#params),*) #ret #bound)
+    }
+
+    /// For a constructor of `resource` returning `result<own<resource>, E>`:
+    /// `Some(E)`. The trait method then returns `Result<Self, E>` and the
+    /// glue wraps the `Ok` value in a handle, as wit-bindgen's does, so the
+    /// same implementation compiles against both generators.
+    fn fallible_constructor(&self, resource: TypeId, func: &Function) -> Option<Option<Type>> {
+        let Some(Type::Id(id)) = func.result else {
+            return None;
+        };
+        let TypeDefKind::Result(result) = &self.resolve.types[dealias(self.resolve, id)].kind
+        else {
+            return None;
+        };
+        let Some(Type::Id(ok)) = result.ok else {
+            return None;
+        };
+        match self.resolve.types[dealias(self.resolve, ok)].kind {
+            TypeDefKind::Handle(Handle::Own(owned))
+                if dealias(self.resolve, owned) == dealias(self.resolve, resource) =>
+            {
+                Some(result.err)
+            }
+            _ => None,
+        }
+    }
+
+    fn export_glue(&self, func: &Function, from: &ModPath) -> TokenStream {
+        let helper = func_helper(&func.name);
+        let cabi = format_ident!("_export_{}_cabi", helper);
+        let CoreSig { args, arg_tys, ret } = self.core_export_sig(func);
+        let name = ident(&self.func_name(func));
+        let (bound, callee) = match func.kind {
+            FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => {
+                (quote!(Guest), Callee::Plain(quote!(T::#name)))
+            }
+            FunctionKind::Method(_) | FunctionKind::AsyncMethod(_) => {
+                (self.guest_bound(func), Callee::Method(quote!(T::#name)))
+            }
+            FunctionKind::Static(_) | FunctionKind::AsyncStatic(_) => {
+                (self.guest_bound(func), Callee::Plain(quote!(T::#name)))
+            }
+            FunctionKind::Constructor(r) if func.is_constructor_shorthand(self.resolve) => (
+                self.guest_bound(func),
+                Callee::Constructor {
+                    call: quote!(T::new),
+                    handle: self.resource_path(r, from, ""),
+                },
+            ),
+            FunctionKind::Constructor(r) if self.fallible_constructor(r, func).is_some() => (
+                self.guest_bound(func),
+                Callee::FallibleConstructor {
+                    call: quote!(T::new),
+                    handle: self.resource_path(r, from, ""),
+                },
+            ),
+            FunctionKind::Constructor(_) => (self.guest_bound(func), Callee::Plain(quote!(T::new))),
+        };
+        let params = args.iter().map(|a| quote!(#a));
+        let mut body = Body::new(self, from, Role::Export(callee), params.collect());
+        Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).call_export(func);
+        let body = body.finish();
+        let mut out = quote! {
+            #[doc(hidden)]
+            #[allow(non_snake_case, unused_unsafe, clippy::all)]
+            pub unsafe fn #cabi<T: #bound>(#(#args: #arg_tys),*) #ret {
+                unsafe { #body }
+            }
+        };
+        if needs_post_return(self.resolve, func) {
+            let post = format_ident!("__post_return_{}", helper);
+            let mut body = Body::new(self, from, Role::Import, vec![quote!(arg0)]);
+            Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).post_return(func);
+            let body = body.finish();
+            out.extend(quote! {
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn #post<T: #bound>(arg0: *mut u8) {
+                    unsafe { #body }
+                }
+            });
+        }
+        out
+    }
+
+    /// The core wasm signature of an export: argument names and types,
+    /// and the return type.
+    fn core_export_sig(&self, func: &Function) -> CoreSig {
+        let sig = self.resolve.wasm_signature(AbiVariant::GuestExport, func);
+        CoreSig {
+            args: (0..sig.params.len())
+                .map(|i| format_ident!("arg{}", i))
+                .collect(),
+            arg_tys: sig.params.iter().map(|t| wasm_type(*t)).collect(),
+            ret: sig.results.first().map(|t| {
+                let t = wasm_type(*t);
+                quote!(-> #t)
+            }),
+        }
+    }
+
+    fn guest_bound(&self, func: &Function) -> TokenStream {
+        let r = func
+            .kind
+            .resource()
+            .map(|r| self.type_name(r))
+            .unwrap_or_default();
+        let guest = format_ident!("Guest{}", r);
+        quote!(#guest)
+    }
+
+    /// The `$ty` the glue of `func` is instantiated with, inside the macro.
+    fn macro_impl_type(&self, func: &Function, mpath: &TokenStream) -> TokenStream {
+        match func.kind.resource() {
+            Some(r) => {
+                let assoc = ident(&self.type_name(r));
+                quote!(<$ty as #mpath::Guest>::#assoc)
+            }
+            None => quote!($ty),
+        }
+    }
+
+    fn export_symbols(
+        &self,
+        func: &Function,
+        key: Option<&WorldKey>,
+        mpath: &TokenStream,
+    ) -> TokenStream {
+        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+        let export_name = self.resolve.wasm_export_name(
+            mangling,
+            WasmExport::Func {
+                interface: key,
+                func,
+                kind: WasmExportKind::Normal,
+            },
+        );
+        let helper = func_helper(&func.name);
+        let cabi = format_ident!("_export_{}_cabi", helper);
+        let local = format_ident!("export_{}", helper);
+        let CoreSig { args, arg_tys, ret } = self.core_export_sig(func);
+        let ty = self.macro_impl_type(func, mpath);
+        let mut out = quote! {
+            // Core export names are wasm-only; native builds (e.g. host unit
+            // tests of a guest crate) keep the glue as plain functions.
+            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #export_name))]
+            #[allow(dead_code)]
+            unsafe extern "C" fn #local(#(#args: #arg_tys),*) #ret {
+                unsafe { #mpath::#cabi::<#ty>(#(#args),*) }
+            }
+        };
+        if needs_post_return(self.resolve, func) {
+            let post_name = self.resolve.wasm_export_name(
+                mangling,
+                WasmExport::Func {
+                    interface: key,
+                    func,
+                    kind: WasmExportKind::PostReturn,
+                },
+            );
+            let post = format_ident!("__post_return_{}", helper);
+            let local = format_ident!("post_return_{}", helper);
+            out.extend(quote! {
+                // Core export names are wasm-only; native builds (e.g. host unit
+            // tests of a guest crate) keep the glue as plain functions.
+            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #post_name))]
+            #[allow(dead_code)]
+                unsafe extern "C" fn #local(arg0: *mut u8) {
+                    unsafe { #mpath::#post::<#ty>(arg0) }
+                }
+            });
+        }
+        out
+    }
+
+    fn dtor_symbol(&self, r: TypeId, key: Option<&WorldKey>, mpath: &TokenStream) -> TokenStream {
+        let Some(key) = key else {
+            return TokenStream::new();
+        };
+        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+        let name = self.resolve.wasm_export_name(
+            mangling,
+            WasmExport::ResourceDtor {
+                interface: key,
+                resource: r,
+            },
+        );
+        let rust = self.type_name(r);
+        let handle = ident(&rust);
+        let local = format_ident!("dtor_{}", snake(&rust));
+        quote! {
+            // Core export names are wasm-only; native builds (e.g. host unit
+            // tests of a guest crate) keep the glue as plain functions.
+            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #name))]
+            #[allow(dead_code)]
+            unsafe extern "C" fn #local(rep: *mut u8) {
+                unsafe { #mpath::#handle::dtor::<<$ty as #mpath::Guest>::#handle>(rep) }
+            }
+        }
+    }
+}

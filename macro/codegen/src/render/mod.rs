@@ -1,0 +1,65 @@
+//! The Rust backend: renders the analysed world as `quote!` tokens.
+//!
+//! [`Ctx`] holds what every renderer needs (the resolve, sizes, analysis,
+//! options, where each interface's module lives). The jobs are split by
+//! file: `paths` (module paths), `ty` (Rust types of WIT types), `typedefs`
+//! and `flags` (type definitions), `resources` (handle types), `body` (the
+//! [`Emitter`](crate::abi::Emitter) that renders ABI instructions),
+//! `imports` and `exports` (functions and traits), and `world` (assembling
+//! the module tree, the export macro and the custom section).
+
+mod body;
+mod exports;
+mod flags;
+mod imports;
+mod paths;
+mod resources;
+mod tree;
+mod ty;
+mod typedefs;
+mod with;
+pub mod world;
+
+use crate::analysis::Analysis;
+use crate::opts::Opts;
+use paths::ModPath;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::HashMap;
+use wit_parser::{InterfaceId, Resolve, SizeAlign, TypeId, WorldId, WorldKey};
+
+/// Where an interface's bindings live.
+#[derive(Debug, Clone)]
+pub(crate) struct IfaceSite {
+    /// Module path from the bindings root.
+    pub path: ModPath,
+    /// Whether the world exports it (its resources are defined here).
+    pub exported: bool,
+    /// The key the world uses for it (names core imports/exports).
+    pub key: WorldKey,
+    /// `with`: bindings that exist elsewhere, so nothing is generated.
+    pub remapped: Option<TokenStream>,
+}
+
+/// Shared state of one rendering run.
+pub(crate) struct Ctx<'a> {
+    pub resolve: &'a Resolve,
+    pub world: WorldId,
+    pub opts: &'a Opts,
+    pub sizes: SizeAlign,
+    pub analysis: Analysis,
+    pub ifaces: HashMap<InterfaceId, IfaceSite>,
+    /// `with` entries naming single types.
+    pub remapped_types: HashMap<TypeId, TokenStream>,
+}
+
+impl Ctx<'_> {
+    /// `#[doc = ...]` attributes for WIT docs.
+    pub fn docs(&self, docs: &wit_parser::Docs) -> TokenStream {
+        let Some(text) = &docs.contents else {
+            return TokenStream::new();
+        };
+        let lines = text.lines().map(|l| format!(" {l}"));
+        quote! { #(#[doc = #lines])* }
+    }
+}

@@ -1,0 +1,227 @@
+//! Resource handle types.
+//!
+//! Imported resources get a handle type `R` whose drop calls the
+//! `[resource-drop]r` import. Exported resources additionally get
+//! `R::new`/`get`/`rep` over a boxed user value, an `RBorrow<'a>` for
+//! borrowed parameters, and the `GuestR` trait's `[resource-new]`/
+//! `[resource-rep]` intrinsics (canonical ABI `canon resource.new` etc.).
+
+use super::Ctx;
+use crate::names::ident;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use wit_parser::{LiftLowerAbi, ManglingAndAbi, ResourceIntrinsic, TypeId, WasmImport};
+
+/// A core import declared inside a function body, with a non-wasm stub so
+/// host builds compile.
+pub(crate) fn core_import(
+    module: &str,
+    name: &str,
+    params: &[TokenStream],
+    result: Option<TokenStream>,
+) -> TokenStream {
+    let ret = result.map(|r| quote!(-> #r));
+    quote! {
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = #module)]
+        unsafe extern "C" {
+            #[link_name = #name]
+            fn __wit_import(#(_: #params),*) #ret;
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        unsafe extern "C" fn __wit_import(#(_: #params),*) #ret {
+            unreachable!()
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// The handle type (and helpers) of the resource `id`.
+    pub fn resource_type(&self, id: TypeId) -> TokenStream {
+        let exported = self.type_site(id).is_some_and(|s| s.exported);
+        let drop = if exported {
+            ResourceIntrinsic::ExportedDrop
+        } else {
+            ResourceIntrinsic::ImportedDrop
+        };
+        let (module, field) = self.resource_intrinsic(id, drop);
+        let name = ident(&self.type_name(id));
+        let docs = self.docs(&self.resolve.types[id].docs);
+        let drop_import = core_import(&module, &field, &[quote!(i32)], None);
+        let common = quote! {
+            #docs
+            #[derive(Debug)]
+            #[repr(transparent)]
+            pub struct #name { handle: _rt::Resource<#name> }
+
+            impl #name {
+                #[doc(hidden)]
+                pub unsafe fn from_handle(handle: u32) -> Self {
+                    Self { handle: unsafe { _rt::Resource::from_handle(handle) } }
+                }
+                #[doc(hidden)]
+                pub fn take_handle(&self) -> u32 { _rt::Resource::take_handle(&self.handle) }
+                #[doc(hidden)]
+                pub fn handle(&self) -> u32 { _rt::Resource::handle(&self.handle) }
+            }
+
+            // SAFETY: `__wit_import` is this resource type's `resource.drop`.
+            unsafe impl _rt::WasmResource for #name {
+                #[inline]
+                unsafe fn drop(handle: u32) {
+                    #drop_import
+                    unsafe { __wit_import(handle as i32) }
+                }
+            }
+        };
+        if !exported {
+            return common;
+        }
+        let exported_parts = self.exported_resource_parts(id);
+        quote!(#common #exported_parts)
+    }
+
+    fn exported_resource_parts(&self, id: TypeId) -> TokenStream {
+        let name = ident(&self.type_name(id));
+        let borrow = format_ident!("{}Borrow", name);
+        let guest = format_ident!("Guest{}", name);
+        let borrow_doc = format!(" A borrowed [`{name}`], valid for the duration of a call.");
+        let rep_doc = format!(
+            " The representation of this resource (`resource.rep`): the address \
+             [`Self::new`] registered, the same one a [`{borrow}`] of it reports."
+        );
+        let (module, rep) = self.resource_intrinsic(id, ResourceIntrinsic::ExportedRep);
+        let rep_import = core_import(&module, &rep, &[quote!(i32)], Some(quote!(*mut u8)));
+        quote! {
+            impl #name {
+                #[doc = #rep_doc]
+                pub fn rep(&self) -> usize {
+                    #rep_import
+                    // SAFETY: `resource.rep` of a live handle of this
+                    // component's own resource type.
+                    unsafe { __wit_import(self.handle() as i32) as usize }
+                }
+
+                /// Moves `val` into a new resource owned by this component.
+                pub fn new<T: #guest>(val: T) -> Self {
+                    let rep = _rt::ResourceRep::into_rep(val);
+                    unsafe { Self::from_handle(T::_resource_new(rep)) }
+                }
+
+                /// The value behind this handle.
+                ///
+                /// # Panics
+                /// If `T` is not the type the resource was created with, or
+                /// the value was taken by [`Self::into_inner`].
+                pub fn get<T: #guest>(&self) -> &T {
+                    // SAFETY: the rep of a live handle of this exported
+                    // resource is a `ResourceRep` made by `new`.
+                    let value = unsafe { _rt::ResourceRep::<T>::value(T::_resource_rep(self.handle())) };
+                    value.as_ref().expect("resource value was taken by `into_inner`")
+                }
+
+                /// The value behind this handle, mutably.
+                ///
+                /// # Panics
+                /// As for [`Self::get`].
+                pub fn get_mut<T: #guest>(&mut self) -> &mut T {
+                    // SAFETY: as in `get`; `&mut self` makes the access unique
+                    // among users of this handle.
+                    let value = unsafe { _rt::ResourceRep::<T>::value_mut(T::_resource_rep(self.handle())) };
+                    value.as_mut().expect("resource value was taken by `into_inner`")
+                }
+
+                /// Takes the value out; the handle stays valid but empty.
+                ///
+                /// # Panics
+                /// As for [`Self::get`].
+                pub fn into_inner<T: #guest>(self) -> T {
+                    // SAFETY: as in `get_mut`.
+                    let value = unsafe { _rt::ResourceRep::<T>::value_mut(T::_resource_rep(self.handle())) };
+                    value.take().expect("resource value was taken by `into_inner`")
+                }
+
+                #[doc(hidden)]
+                pub unsafe fn dtor<T: 'static>(rep: *mut u8) {
+                    // SAFETY: the host calls the destructor once, with a rep
+                    // this component created in `new`.
+                    unsafe { _rt::ResourceRep::<T>::drop_rep(rep) }
+                }
+            }
+
+            #[doc = #borrow_doc]
+            #[derive(Debug, Clone, Copy)]
+            #[repr(transparent)]
+            pub struct #borrow<'a> {
+                rep: *mut u8,
+                _marker: ::core::marker::PhantomData<&'a #name>,
+            }
+
+            impl<'a> #borrow<'a> {
+                #[doc(hidden)]
+                pub unsafe fn lift(rep: usize) -> Self {
+                    Self { rep: rep as *mut u8, _marker: ::core::marker::PhantomData }
+                }
+
+                /// The value behind this borrow.
+                ///
+                /// # Panics
+                /// If `T` is not the type the resource was created with.
+                pub fn get<T: #guest>(&self) -> &'a T {
+                    // SAFETY: a borrow lifted from the canonical ABI carries
+                    // the rep `new` created, alive for the call.
+                    let value = unsafe { _rt::ResourceRep::<T>::value(self.rep) };
+                    value.as_ref().expect("resource value was taken by `into_inner`")
+                }
+
+                /// The representation (address of the boxed value).
+                pub fn rep(&self) -> usize {
+                    self.rep as usize
+                }
+            }
+
+        }
+    }
+
+    /// The provided `_resource_new`/`_resource_rep` methods of the
+    /// `GuestR` trait of exported resource `id`.
+    pub fn resource_intrinsics(&self, id: TypeId) -> TokenStream {
+        let (module, new) = self.resource_intrinsic(id, ResourceIntrinsic::ExportedNew);
+        let new_import = core_import(&module, &new, &[quote!(*mut u8)], Some(quote!(i32)));
+        let (module, rep) = self.resource_intrinsic(id, ResourceIntrinsic::ExportedRep);
+        let rep_import = core_import(&module, &rep, &[quote!(i32)], Some(quote!(*mut u8)));
+        quote! {
+            #[doc(hidden)]
+            unsafe fn _resource_new(val: *mut u8) -> u32
+            where
+                Self: Sized,
+            {
+                #new_import
+                unsafe { __wit_import(val) as u32 }
+            }
+
+            #[doc(hidden)]
+            fn _resource_rep(handle: u32) -> *mut u8
+            where
+                Self: Sized,
+            {
+                #rep_import
+                unsafe { __wit_import(handle as i32) }
+            }
+        }
+    }
+
+    /// The core import (module, name) of a resource intrinsic, as
+    /// wit-component expects it.
+    fn resource_intrinsic(&self, id: TypeId, intrinsic: ResourceIntrinsic) -> (String, String) {
+        let interface = self.type_site(id).map(|s| &s.key);
+        self.resolve.wasm_import_name(
+            ManglingAndAbi::Legacy(LiftLowerAbi::Sync),
+            WasmImport::ResourceIntrinsic {
+                interface,
+                resource: id,
+                intrinsic,
+            },
+        )
+    }
+}

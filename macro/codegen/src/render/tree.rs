@@ -1,0 +1,67 @@
+//! The generated module tree: items collected per module path, rendered
+//! as nested `pub mod`s that each import the runtime alias.
+
+use super::paths::{ModPath, to_root};
+use crate::names::ident;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// A module and its submodules.
+#[derive(Default)]
+pub(crate) struct Module {
+    docs: TokenStream,
+    items: TokenStream,
+    children: BTreeMap<String, Module>,
+}
+
+impl Module {
+    /// The module at `path` below this one, created on demand.
+    pub fn at(&mut self, path: &[String]) -> &mut Module {
+        match path.split_first() {
+            None => self,
+            Some((first, rest)) => self.children.entry(first.clone()).or_default().at(rest),
+        }
+    }
+
+    /// Appends items.
+    pub fn push(&mut self, items: TokenStream) {
+        self.items.extend(items);
+    }
+
+    /// Sets the module's doc attributes.
+    pub fn set_docs(&mut self, docs: TokenStream) {
+        self.docs = docs;
+    }
+
+    /// Renders the children of this (root) module.
+    pub fn render_children(&self, path: &mut ModPath) -> TokenStream {
+        self.children
+            .iter()
+            .map(|(name, child)| {
+                path.push(name.clone());
+                let rendered = child.render(path);
+                path.pop();
+                rendered
+            })
+            .collect()
+    }
+
+    fn render(&self, path: &mut ModPath) -> TokenStream {
+        let name = ident(path.last().map(String::as_str).unwrap_or("root"));
+        let docs = &self.docs;
+        let items = &self.items;
+        let root = to_root(path);
+        let children = self.render_children(path);
+        quote! {
+            #docs
+            #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+            pub mod #name {
+                #[allow(unused_imports)]
+                use #root _rt;
+                #items
+                #children
+            }
+        }
+    }
+}

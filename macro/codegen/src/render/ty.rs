@@ -1,0 +1,325 @@
+//! Rust types for WIT types, in the two flavours a value can have.
+//!
+//! - Owned: fields of owned types, results, exported-function parameters.
+//! - Borrowed: what an import parameter may lend (`&'a str`, `&'a [T]`);
+//!   only `Borrowing` mode uses it below the top level.
+//!
+//! `lt` is the lifetime written for borrows (`'a` inside a definition,
+//! `'_` in a function signature).
+
+use super::Ctx;
+use super::paths::ModPath;
+use crate::analysis::Flavors;
+use crate::names::ident;
+use crate::opts::Ownership;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use wit_parser::{Handle, Type, TypeDefKind, TypeId};
+
+/// How a type is being written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    Owned,
+    Borrowed,
+}
+
+impl Ctx<'_> {
+    /// The Rust type of `ty` as seen from module `from`.
+    pub fn rust_type(
+        &self,
+        ty: &Type,
+        flavor: Flavor,
+        lt: &TokenStream,
+        from: &ModPath,
+    ) -> TokenStream {
+        match ty {
+            Type::Bool => quote!(bool),
+            Type::U8 => quote!(u8),
+            Type::S8 => quote!(i8),
+            Type::U16 => quote!(u16),
+            Type::S16 => quote!(i16),
+            Type::U32 => quote!(u32),
+            Type::S32 => quote!(i32),
+            Type::U64 => quote!(u64),
+            Type::S64 => quote!(i64),
+            Type::F32 => quote!(f32),
+            Type::F64 => quote!(f64),
+            Type::Char => quote!(char),
+            Type::String => match flavor {
+                Flavor::Owned => quote!(_rt::String),
+                Flavor::Borrowed => quote!(&#lt str),
+            },
+            // Rejected by `support::check_world` before rendering.
+            Type::ErrorContext => quote!(()),
+            Type::Id(id) => self.rust_type_id(*id, flavor, lt, from),
+        }
+    }
+
+    fn rust_type_id(
+        &self,
+        id: TypeId,
+        flavor: Flavor,
+        lt: &TokenStream,
+        from: &ModPath,
+    ) -> TokenStream {
+        let def = &self.resolve.types[id];
+        if def.name.is_some() {
+            return self.named_type(id, flavor, lt, from);
+        }
+        self.anonymous_type(&def.kind, flavor, lt, from)
+    }
+
+    /// The structure of an anonymous type (or the right-hand side of a
+    /// named alias such as `type bytes = list<u8>`).
+    pub fn anonymous_type(
+        &self,
+        kind: &TypeDefKind,
+        flavor: Flavor,
+        lt: &TokenStream,
+        from: &ModPath,
+    ) -> TokenStream {
+        let t = |ty: &Type| self.rust_type(ty, flavor, lt, from);
+        match kind {
+            TypeDefKind::Type(ty) => t(ty),
+            TypeDefKind::Option(_) | TypeDefKind::Result(_) | TypeDefKind::Tuple(_) => {
+                wrapper_type(kind, &t)
+            }
+            TypeDefKind::List(elem) => {
+                let elem = t(elem);
+                match flavor {
+                    Flavor::Owned => quote!(_rt::Vec<#elem>),
+                    Flavor::Borrowed => quote!(&#lt [#elem]),
+                }
+            }
+            TypeDefKind::Map(k, v) => {
+                let (k, v) = (t(k), t(v));
+                match flavor {
+                    Flavor::Owned => quote!(_rt::BTreeMap<#k, #v>),
+                    Flavor::Borrowed => quote!(&#lt _rt::BTreeMap<#k, #v>),
+                }
+            }
+            TypeDefKind::FixedLengthList(elem, size) => {
+                let elem = t(elem);
+                let size = *size as usize;
+                quote!([#elem; #size])
+            }
+            TypeDefKind::Handle(Handle::Own(r)) => self.resource_path(*r, from, ""),
+            TypeDefKind::Handle(Handle::Borrow(r)) => {
+                if self.is_exported_resource(*r) {
+                    let path = self.resource_path(*r, from, "Borrow");
+                    quote!(#path<#lt>)
+                } else {
+                    let path = self.resource_path(*r, from, "");
+                    quote!(&#lt #path)
+                }
+            }
+            // Named-only kinds and async kinds (rejected earlier) never
+            // appear anonymously.
+            TypeDefKind::Record(_)
+            | TypeDefKind::Resource
+            | TypeDefKind::Flags(_)
+            | TypeDefKind::Variant(_)
+            | TypeDefKind::Enum(_)
+            | TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Unknown => quote!(()),
+        }
+    }
+
+    /// The handle type of resource `r` (plus `suffix`, e.g. `Borrow`).
+    pub fn resource_path(&self, r: TypeId, from: &ModPath, suffix: &str) -> TokenStream {
+        let def = self.resource_def(r);
+        let name = format!("{}{suffix}", self.type_name(def));
+        self.type_item_path(from, def, &name)
+    }
+
+    /// A reference to named type `id` in the given flavour.
+    fn named_type(
+        &self,
+        id: TypeId,
+        flavor: Flavor,
+        lt: &TokenStream,
+        from: &ModPath,
+    ) -> TokenStream {
+        let (name, borrowed) = self.definition_for(id, flavor);
+        let path = self.type_item_path(from, id, &name);
+        if borrowed || self.analysis.info(&Type::Id(id)).has_borrow {
+            quote!(#path<#lt>)
+        } else {
+            path
+        }
+    }
+
+    /// Which definition of named type `id` a use in `flavor` refers to:
+    /// its Rust name and whether that definition borrows.
+    pub fn definition_for(&self, id: TypeId, flavor: Flavor) -> (String, bool) {
+        let base = self.type_name(id);
+        match (self.analysis.flavors(self.resolve, id), flavor) {
+            (Flavors::Owned, _) => (base, false),
+            (Flavors::Borrowed, _) => (base, true),
+            (Flavors::Both, Flavor::Borrowed) => (format!("{base}Param"), true),
+            (Flavors::Both, Flavor::Owned) => (format!("{base}Result"), false),
+        }
+    }
+
+    /// The type of an imported function's parameter: borrowed at the top
+    /// level so callers keep their strings and lists.
+    pub fn import_param_type(&self, ty: &Type, from: &ModPath) -> TokenStream {
+        let lt = quote!('_);
+        match self.opts.ownership {
+            Ownership::Owning => self.top_borrowed_type(ty, &lt, from),
+            Ownership::Borrowing { .. } => self.borrowed_param_type(ty, &lt, from),
+        }
+    }
+
+    /// `Owning` mode: the outermost list or string is borrowed (`&[T]`,
+    /// `&str`), looking through `option`/`result`/tuples; records and
+    /// variants holding lists are passed as `&T`; everything else by value
+    /// (own handles always by value, as ownership moves to the callee).
+    fn top_borrowed_type(&self, ty: &Type, lt: &TokenStream, from: &ModPath) -> TokenStream {
+        let info = self.analysis.info(ty);
+        if info.has_own || !info.has_list {
+            return self.rust_type(ty, Flavor::Owned, lt, from);
+        }
+        let ty = self.unalias(ty);
+        let id = match ty {
+            Type::Id(id) => id,
+            _ => return quote!(&#lt str),
+        };
+        let def = &self.resolve.types[id];
+        let top = |t: &Type| self.top_borrowed_type(t, lt, from);
+        match &def.kind {
+            TypeDefKind::List(elem) => {
+                let elem = self.rust_type(elem, Flavor::Owned, lt, from);
+                quote!(&#lt [#elem])
+            }
+            TypeDefKind::Map(..) => {
+                let map = self.anonymous_type(&def.kind, Flavor::Owned, lt, from);
+                quote!(&#lt #map)
+            }
+            _ if def.name.is_some() => {
+                let owned = self.rust_type(&ty, Flavor::Owned, lt, from);
+                quote!(&#lt #owned)
+            }
+            TypeDefKind::Option(_) | TypeDefKind::Result(_) | TypeDefKind::Tuple(_) => {
+                wrapper_type(&def.kind, &top)
+            }
+            TypeDefKind::FixedLengthList(t, n) => {
+                let t = top(t);
+                let n = *n as usize;
+                quote!([#t; #n])
+            }
+            // Named-only kinds were handled above; handles carry no lists
+            // and async kinds were rejected before rendering.
+            TypeDefKind::Record(_)
+            | TypeDefKind::Variant(_)
+            | TypeDefKind::Enum(_)
+            | TypeDefKind::Flags(_)
+            | TypeDefKind::Resource
+            | TypeDefKind::Handle(_)
+            | TypeDefKind::Type(_)
+            | TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Unknown => self.rust_type(&ty, Flavor::Owned, lt, from),
+        }
+    }
+
+    /// `Borrowing` mode: lists and strings are borrowed all the way down,
+    /// through the borrowing flavour of named types where one exists.
+    fn borrowed_param_type(&self, ty: &Type, lt: &TokenStream, from: &ModPath) -> TokenStream {
+        let ty = &self.unalias(ty);
+        if let Type::Id(id) = ty {
+            match &self.resolve.types[*id].kind {
+                TypeDefKind::List(elem) => {
+                    let elem = self.rust_type(elem, Flavor::Borrowed, lt, from);
+                    return quote!(&[#elem]);
+                }
+                TypeDefKind::Handle(Handle::Borrow(_)) => {
+                    return self.rust_type(ty, Flavor::Owned, lt, from);
+                }
+                _ => {}
+            }
+        }
+        if *ty == Type::String {
+            return quote!(&str);
+        }
+        let info = self.analysis.info(ty);
+        let rendered = self.rust_type(ty, Flavor::Borrowed, lt, from);
+        let by_value = match ty {
+            Type::Id(id) if self.resolve.types[*id].name.is_some() => {
+                self.definition_for(*id, Flavor::Borrowed).1
+            }
+            _ => true,
+        };
+        if info.has_list && !info.has_own && !by_value {
+            quote!(&#rendered)
+        } else {
+            rendered
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// `ty` with `type a = b` aliases followed.
+    pub fn unalias(&self, ty: &Type) -> Type {
+        let mut ty = *ty;
+        while let Type::Id(id) = ty {
+            match &self.resolve.types[id].kind {
+                TypeDefKind::Type(t) => ty = *t,
+                _ => break,
+            }
+        }
+        ty
+    }
+}
+
+/// A lifetime token, `'name`.
+pub(crate) fn lifetime(name: &str) -> TokenStream {
+    let apostrophe = proc_macro2::Punct::new('\'', proc_macro2::Spacing::Joint);
+    let name = ident(name);
+    quote!(#apostrophe #name)
+}
+
+/// `Option<T>`, `Result<T, E>` or a tuple, with `child` rendering what
+/// they hold (any other kind renders as `()`; callers pass only these).
+fn wrapper_type(kind: &TypeDefKind, child: &dyn Fn(&Type) -> TokenStream) -> TokenStream {
+    match kind {
+        TypeDefKind::Option(t) => {
+            let t = child(t);
+            quote!(::core::option::Option<#t>)
+        }
+        TypeDefKind::Result(r) => {
+            let ok = r.ok.as_ref().map_or(quote!(()), child);
+            let err = r.err.as_ref().map_or(quote!(()), child);
+            quote!(::core::result::Result<#ok, #err>)
+        }
+        TypeDefKind::Tuple(t) => {
+            let tys = t.types.iter().map(child);
+            quote!((#(#tys,)*))
+        }
+        TypeDefKind::Record(_)
+        | TypeDefKind::Resource
+        | TypeDefKind::Handle(_)
+        | TypeDefKind::Flags(_)
+        | TypeDefKind::Variant(_)
+        | TypeDefKind::Enum(_)
+        | TypeDefKind::List(_)
+        | TypeDefKind::Map(..)
+        | TypeDefKind::FixedLengthList(..)
+        | TypeDefKind::Future(_)
+        | TypeDefKind::Stream(_)
+        | TypeDefKind::Type(_)
+        | TypeDefKind::Unknown => quote!(()),
+    }
+}
+
+/// An identifier for a generated local: `_ptr3` for (`ptr`, 3).
+///
+/// The leading underscore keeps generated locals apart from WIT-derived
+/// names: a WIT identifier is kebab-case (`[a-z0-9-]`, never starting with
+/// `-`), so its snake-cased Rust form never starts with `_` (keyword escaping
+/// appends `_`, it never prepends). A parameter called `ptr3` therefore can
+/// never be shadowed by, or shadow, a generated local.
+pub(crate) fn local(prefix: &str, n: usize) -> proc_macro2::Ident {
+    format_ident!("_{prefix}{n}")
+}

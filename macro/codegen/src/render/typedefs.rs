@@ -1,0 +1,242 @@
+//! Definitions of named WIT types: records, variants, enums, aliases.
+//!
+//! Flags live in `flags`, resource handle types in `resources`. In
+//! `Borrowing` mode a type may get two definitions (see
+//! [`Flavors`](crate::analysis::Flavors)); everything else gets one.
+
+use super::Ctx;
+use super::paths::ModPath;
+use super::ty::{Flavor, lifetime};
+use crate::analysis::Flavors;
+use crate::names::{camel, ident, snake};
+use proc_macro2::TokenStream;
+use quote::quote;
+use wit_parser::{Enum, Int, Record, Type, TypeDefKind, TypeId, Variant};
+
+impl Ctx<'_> {
+    /// Every definition of named type `id`, for module `from`.
+    pub fn typedef(&self, id: TypeId, from: &ModPath) -> TokenStream {
+        let def = &self.resolve.types[id];
+        match &def.kind {
+            TypeDefKind::Resource => return self.resource_type(id),
+            TypeDefKind::Flags(flags) => return self.flags_type(id, flags),
+            TypeDefKind::Enum(e) => return self.enum_type(id, e),
+            // Everything else may come in two flavours.
+            TypeDefKind::Record(_)
+            | TypeDefKind::Variant(_)
+            | TypeDefKind::Handle(_)
+            | TypeDefKind::Tuple(_)
+            | TypeDefKind::Option(_)
+            | TypeDefKind::Result(_)
+            | TypeDefKind::List(_)
+            | TypeDefKind::Map(..)
+            | TypeDefKind::FixedLengthList(..)
+            | TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Type(_)
+            | TypeDefKind::Unknown => {}
+        }
+        let flavors: &[Flavor] = match self.analysis.flavors(self.resolve, id) {
+            Flavors::Owned => &[Flavor::Owned],
+            Flavors::Borrowed => &[Flavor::Borrowed],
+            Flavors::Both => &[Flavor::Borrowed, Flavor::Owned],
+        };
+        flavors
+            .iter()
+            .map(|f| self.typedef_flavor(id, *f, from))
+            .collect()
+    }
+
+    fn typedef_flavor(&self, id: TypeId, flavor: Flavor, from: &ModPath) -> TokenStream {
+        let def = &self.resolve.types[id];
+        let (name, borrowed) = self.definition_for(id, flavor);
+        let name = ident(&name);
+        let docs = self.docs(&def.docs);
+        let info = self.analysis.info(&Type::Id(id));
+        let generics = if borrowed || info.has_borrow {
+            quote!(<'a>)
+        } else {
+            quote!()
+        };
+        let lt = lifetime("a");
+        let derives = self.derives(id, info.has_own, info.has_list);
+        match &def.kind {
+            TypeDefKind::Record(record) => {
+                let fields = self.record_fields(record, flavor, &lt, from);
+                quote! {
+                    #docs
+                    #derives
+                    pub struct #name #generics { #fields }
+                }
+            }
+            TypeDefKind::Variant(variant) => {
+                let cases = self.variant_cases(variant, flavor, &lt, from);
+                quote! {
+                    #docs
+                    #derives
+                    pub enum #name #generics { #cases }
+                }
+            }
+            TypeDefKind::Type(Type::Id(target)) if self.is_resource(*target) => {
+                self.resource_alias(&name, *target, from)
+            }
+            other => {
+                let ty = self.anonymous_type(other, flavor, &lt, from);
+                quote! {
+                    #docs
+                    pub type #name #generics = #ty;
+                }
+            }
+        }
+    }
+
+    fn is_resource(&self, id: TypeId) -> bool {
+        let def = self.resource_def(id);
+        matches!(self.resolve.types[def].kind, TypeDefKind::Resource)
+    }
+
+    /// `use`-ing a resource aliases its handle type (and, for exported
+    /// resources, its borrow type).
+    fn resource_alias(
+        &self,
+        name: &proc_macro2::Ident,
+        target: TypeId,
+        from: &ModPath,
+    ) -> TokenStream {
+        let path = self.resource_path(target, from, "");
+        let mut out = quote!(pub type #name = #path;);
+        if self.is_exported_resource(target) {
+            let borrow = ident(&format!("{name}Borrow"));
+            let path = self.resource_path(target, from, "Borrow");
+            out.extend(quote!(pub type #borrow<'a> = #path<'a>;));
+        }
+        out
+    }
+
+    fn record_fields(
+        &self,
+        record: &Record,
+        flavor: Flavor,
+        lt: &TokenStream,
+        from: &ModPath,
+    ) -> TokenStream {
+        record
+            .fields
+            .iter()
+            .map(|f| {
+                let name = ident(&snake(&f.name));
+                let ty = self.rust_type(&f.ty, flavor, lt, from);
+                let docs = self.docs(&f.docs);
+                quote!(#docs pub #name: #ty,)
+            })
+            .collect()
+    }
+
+    fn variant_cases(
+        &self,
+        variant: &Variant,
+        flavor: Flavor,
+        lt: &TokenStream,
+        from: &ModPath,
+    ) -> TokenStream {
+        variant
+            .cases
+            .iter()
+            .map(|c| {
+                let name = ident(&camel(&c.name));
+                let docs = self.docs(&c.docs);
+                match &c.ty {
+                    Some(ty) => {
+                        let ty = self.rust_type(ty, flavor, lt, from);
+                        quote!(#docs #name(#ty),)
+                    }
+                    None => quote!(#docs #name,),
+                }
+            })
+            .collect()
+    }
+
+    fn enum_type(&self, id: TypeId, e: &Enum) -> TokenStream {
+        let def = &self.resolve.types[id];
+        let name = ident(&self.type_name(id));
+        let docs = self.docs(&def.docs);
+        let repr = match e.tag() {
+            Int::U8 => quote!(u8),
+            Int::U16 => quote!(u16),
+            Int::U32 => quote!(u32),
+            Int::U64 => quote!(u64),
+        };
+        let cases: Vec<_> = e.cases.iter().map(|c| ident(&camel(&c.name))).collect();
+        let case_docs = e.cases.iter().map(|c| self.docs(&c.docs));
+        let nums = (0..e.cases.len()).map(|i| i as u32);
+        let extra = self.additional_derives(
+            id,
+            &[
+                "Clone",
+                "Copy",
+                "Debug",
+                "PartialEq",
+                "Eq",
+                "PartialOrd",
+                "Ord",
+                "Hash",
+            ],
+        );
+        quote! {
+            #docs
+            #[repr(#repr)]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash #extra)]
+            pub enum #name { #(#case_docs #cases,)* }
+
+            impl #name {
+                #[doc(hidden)]
+                pub fn _lower(&self) -> i32 {
+                    *self as i32
+                }
+
+                #[doc(hidden)]
+                pub fn _lift(val: u32) -> #name {
+                    match val {
+                        #(#nums => #name::#cases,)*
+                        _ => _rt::invalid_enum_discriminant(),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The derive attribute of a record or variant: `Clone` unless it owns
+    /// a handle, `Copy` unless it also owns memory, plus the user's extras.
+    fn derives(&self, id: TypeId, has_own: bool, owns_memory: bool) -> TokenStream {
+        let mut base = vec!["Debug"];
+        if !has_own {
+            base.push("Clone");
+            if !owns_memory {
+                base.push("Copy");
+            }
+        }
+        let extra = self.additional_derives(id, &base);
+        let base = base.iter().map(|b| ident(b));
+        quote!(#[derive(#(#base),* #extra)])
+    }
+
+    /// `, Extra1, Extra2` for `additional_derives`, minus what `present`
+    /// already derives and minus ignored types.
+    pub fn additional_derives(&self, id: TypeId, present: &[&str]) -> TokenStream {
+        let wit_name = self.resolve.types[id].name.as_deref().unwrap_or("");
+        if self
+            .opts
+            .additional_derives_ignore
+            .iter()
+            .any(|n| n == wit_name)
+        {
+            return TokenStream::new();
+        }
+        let extra = self.opts.additional_derives.iter().filter(|d| {
+            let last = d.rsplit("::").next().unwrap_or(d).trim();
+            !present.contains(&last)
+        });
+        let paths = extra.map(|d| d.parse::<TokenStream>().unwrap_or_default());
+        quote!(#(, #paths)*)
+    }
+}

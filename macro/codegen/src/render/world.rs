@@ -1,0 +1,308 @@
+//! Assembling a world: which module every interface goes to, the root
+//! items, the export macro, the component-type custom section and stubs.
+//!
+//! World-level items (types, imported and exported functions, the export
+//! macro) live in a hidden `__weft_world` module that the bindings root
+//! glob re-exports; this lets them share one `#[allow]` and keeps the
+//! macro caller's module tidy.
+
+use super::exports::{ExportParts, StubMethod};
+use super::paths::{ModPath, iface_path};
+use super::tree::Module;
+use super::{Ctx, IfaceSite};
+use crate::analysis::Analysis;
+use crate::error::Error;
+use crate::names::{ident, snake};
+use crate::opts::Opts;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::HashMap;
+use wit_parser::{
+    Function, InterfaceId, Resolve, SizeAlign, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey,
+};
+
+const WORLD_MODULE: &str = "__weft_world";
+
+/// Renders the bindings of `world`; `component_type` is the encoded
+/// custom section.
+pub fn render_world(
+    resolve: &Resolve,
+    world: WorldId,
+    opts: &Opts,
+    component_type: &[u8],
+) -> Result<TokenStream, Error> {
+    let mut sizes = SizeAlign::default();
+    sizes.fill(resolve);
+    let mut ctx = Ctx {
+        resolve,
+        world,
+        opts,
+        sizes,
+        analysis: Analysis::new(resolve, world, opts.ownership),
+        ifaces: HashMap::new(),
+        remapped_types: HashMap::new(),
+    };
+    apply_with(&mut ctx)?;
+    let mut root = Module::default();
+    let world_path: ModPath = vec![WORLD_MODULE.to_string()];
+    let mut world_items = TokenStream::new();
+    let mut macro_bodies = Vec::new();
+    let mut stub_impls = Vec::new();
+    let w = &resolve.worlds[world];
+    let mut world_imports: Vec<&Function> = Vec::new();
+    for (key, item) in &w.imports {
+        match item {
+            WorldItem::Interface { id, .. } => ctx.import_interface(&mut root, *id, key),
+            WorldItem::Function(f) => world_imports.push(f),
+            WorldItem::Type { id, .. } => {
+                if !ctx.remapped_types.contains_key(id) {
+                    world_items.extend(ctx.typedef(*id, &world_path));
+                }
+            }
+        }
+    }
+    world_items.extend(ctx.import_funcs(world_imports.into_iter(), None, &world_path));
+    let mut world_exports: Vec<&Function> = Vec::new();
+    for (key, item) in &w.exports {
+        match item {
+            WorldItem::Interface { id, .. } => {
+                let (body, stubs) = ctx.export_interface(&mut root, *id, key);
+                macro_bodies.push(body);
+                stub_impls.push(stubs);
+            }
+            WorldItem::Function(f) => world_exports.push(f),
+            WorldItem::Type { .. } => {}
+        }
+    }
+    if !world_exports.is_empty() {
+        let mut stubs = Vec::new();
+        let mpath = quote!($($path_to_types_root)*);
+        let parts = ctx.export_parts(&world_exports, &[], None, &world_path, &mpath, &mut stubs);
+        world_items.extend(parts.items.clone());
+        macro_bodies.push(parts.macro_body.clone());
+        stub_impls.push(ctx.stub_impl(&parts, &stubs, &TokenStream::new()));
+    }
+    world_items.extend(ctx.export_macro(&macro_bodies));
+    world_items.extend(ctx.custom_section(component_type));
+    let modules = root.render_children(&mut Vec::new());
+    let runtime: TokenStream = opts.runtime_path().parse().map_err(|_| {
+        Error::Option(format!(
+            "`runtime_path` is not a Rust path: {}",
+            opts.runtime_path()
+        ))
+    })?;
+    let world_mod = ident(WORLD_MODULE);
+    let stubs = opts.stubs.then(|| ctx.stubs(&stub_impls));
+    Ok(quote! {
+        #[allow(unused_imports)]
+        use #runtime as _rt;
+        #[doc(hidden)]
+        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, non_snake_case, non_camel_case_types, clippy::all)]
+        mod #world_mod {
+            #[allow(unused_imports)]
+            use super::_rt;
+            #world_items
+        }
+        #[allow(unused_imports)]
+        pub use #world_mod::*;
+        #modules
+        #stubs
+    })
+}
+
+/// Records where each world interface is rendered, then applies `with`.
+fn apply_with(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    let resolve = ctx.resolve;
+    let w = &resolve.worlds[ctx.world];
+    for (items, exported) in [(&w.imports, false), (&w.exports, true)] {
+        for (key, item) in items {
+            let WorldItem::Interface { id, .. } = item else {
+                continue;
+            };
+            let site = IfaceSite {
+                path: iface_path(resolve, key, exported),
+                exported,
+                key: key.clone(),
+                remapped: None,
+            };
+            ctx.ifaces.insert(*id, site);
+        }
+    }
+    super::with::apply_with(ctx)
+}
+
+impl Ctx<'_> {
+    fn import_interface(&self, root: &mut Module, id: InterfaceId, key: &WorldKey) {
+        let Some(site) = self.ifaces.get(&id) else {
+            return;
+        };
+        if site.remapped.is_some() {
+            return;
+        }
+        let path = site.path.clone();
+        let iface = &self.resolve.interfaces[id];
+        let mut items = self.interface_types(id, &path);
+        items.extend(self.import_funcs(iface.functions.values(), Some(key), &path));
+        let module = root.at(&path);
+        module.set_docs(self.docs(&iface.docs));
+        module.push(items);
+    }
+
+    /// Renders an exported interface; returns its export-macro body and its
+    /// stub implementation.
+    fn export_interface(
+        &self,
+        root: &mut Module,
+        id: InterfaceId,
+        key: &WorldKey,
+    ) -> (TokenStream, TokenStream) {
+        let Some(site) = self.ifaces.get(&id) else {
+            return (TokenStream::new(), TokenStream::new());
+        };
+        let path = site.path.clone();
+        let iface = &self.resolve.interfaces[id];
+        let mut items = self.interface_types(id, &path);
+        let funcs: Vec<&Function> = iface.functions.values().collect();
+        let resources: Vec<TypeId> = iface
+            .types
+            .values()
+            .copied()
+            .filter(|t| matches!(self.resolve.types[*t].kind, TypeDefKind::Resource))
+            .collect();
+        let segs = path.iter().map(|s| ident(s));
+        let mpath = quote!($($path_to_types_root)* #(::#segs)*);
+        let mut stubs = Vec::new();
+        let parts = self.export_parts(&funcs, &resources, Some(key), &path, &mpath, &mut stubs);
+        items.extend(parts.items.clone());
+        let module = root.at(&path);
+        module.set_docs(self.docs(&iface.docs));
+        module.push(items);
+        let segs = path.iter().map(|s| ident(s));
+        let stub = self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*));
+        (parts.macro_body, stub)
+    }
+
+    fn interface_types(&self, id: InterfaceId, path: &ModPath) -> TokenStream {
+        self.resolve.interfaces[id]
+            .types
+            .values()
+            .filter(|t| !self.remapped_types.contains_key(t))
+            .map(|t| self.typedef(*t, path))
+            .collect()
+    }
+
+    fn export_macro(&self, bodies: &[TokenStream]) -> TokenStream {
+        let world = &self.resolve.worlds[self.world];
+        let name = format_ident!("__export_{}_impl", snake(&world.name).trim_end_matches('_'));
+        let export = ident(self.opts.export_macro_name());
+        let default: TokenStream = self
+            .opts
+            .default_bindings_module
+            .as_deref()
+            .unwrap_or("self")
+            .parse()
+            .unwrap_or_else(|_| quote!(self));
+        let bodies = bodies.iter().filter(|b| !b.is_empty());
+        let (attr, vis) = if self.opts.pub_export_macro {
+            (quote!(#[macro_export]), quote!(pub))
+        } else {
+            (quote!(), quote!(pub(crate)))
+        };
+        quote! {
+            /// Exports `$ty` as the implementation of this world's exports:
+            /// `export!(MyType)`, or `export!(MyType with_types_in path::to::bindings)`.
+            #attr
+            macro_rules! #name {
+                ($ty:ident) => (#default::#export!($ty with_types_in #default););
+                ($ty:ident with_types_in $($path_to_types_root:tt)*) => (
+                    #(const _: () = { #bodies };)*
+                );
+            }
+            #[doc(inline)]
+            #vis use #name as #export;
+        }
+    }
+
+    fn custom_section(&self, bytes: &[u8]) -> TokenStream {
+        let world = &self.resolve.worlds[self.world];
+        let pkg = world
+            .package
+            .map(|p| {
+                let n = &self.resolve.packages[p].name;
+                format!("{}:{}", n.namespace, n.name)
+            })
+            .unwrap_or_default();
+        let suffix = self.opts.type_section_suffix.as_deref().unwrap_or("");
+        let section = format!(
+            "component-type:weft:{}:{pkg}:{}:encoded world{suffix}",
+            env!("CARGO_PKG_VERSION"),
+            world.name
+        );
+        let len = bytes.len();
+        let lit = Literal::byte_string(bytes);
+        quote! {
+            #[cfg(target_arch = "wasm32")]
+            #[unsafe(link_section = #section)]
+            #[doc(hidden)]
+            #[used]
+            pub static __WEFT_COMPONENT_TYPE: [u8; #len] = *#lit;
+
+            /// Keeps `cabi_realloc` linked into the component.
+            #[doc(hidden)]
+            pub fn __weft_link_cabi_realloc() {
+                _rt::maybe_link_cabi_realloc();
+            }
+        }
+    }
+
+    /// `impl Guest for Stub` (and `GuestR`) for one exported interface
+    /// whose module path (with trailing `::`) is `prefix`.
+    fn stub_impl(
+        &self,
+        parts: &ExportParts,
+        methods: &[StubMethod],
+        prefix: &TokenStream,
+    ) -> TokenStream {
+        let mut out = TokenStream::new();
+        let free = methods
+            .iter()
+            .filter(|m| m.resource.is_none())
+            .map(|m| &m.sig);
+        let assoc = parts.resources.iter().map(|(_, n)| ident(n));
+        if parts.has_guest {
+            out.extend(quote! {
+                impl #prefix Guest for Stub {
+                    #(type #assoc = Stub;)*
+                    #(#free { unreachable!() })*
+                }
+            });
+        }
+        for (r, name) in &parts.resources {
+            let guest = format_ident!("Guest{}", name);
+            let sigs = methods
+                .iter()
+                .filter(|m| m.resource == Some(*r))
+                .map(|m| &m.sig);
+            out.extend(quote! {
+                impl #prefix #guest for Stub {
+                    #(#sigs { unreachable!() })*
+                }
+            });
+        }
+        out
+    }
+
+    fn stubs(&self, impls: &[TokenStream]) -> TokenStream {
+        let export = ident(self.opts.export_macro_name());
+        quote! {
+            /// Implements every export with `unreachable!()` (`stubs` option).
+            #[derive(Debug)]
+            pub struct Stub;
+            #[allow(unused_variables)]
+            const _: () = {
+                #(#impls)*
+            };
+            #export!(Stub);
+        }
+    }
+}

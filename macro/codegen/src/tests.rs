@@ -1,0 +1,255 @@
+//! End-to-end tests of [`generate`](crate::generate) on inline WIT: option
+//! handling and error reporting. (Whether generated code compiles and runs
+//! is checked by the workspace's corpus and guest tests.)
+
+use crate::{Error, Opts, Ownership, WitSource, WithTarget, generate};
+use std::path::Path;
+
+const WIT: &str = "package a:b@1.0.0;
+    interface types { record r { s: string } }
+    interface api { use types.{r}; f: func(x: r) -> r; }
+    world w { import api; export api; export run: func(); }";
+
+fn gen_with(wit: &str, opts: &Opts) -> Result<String, Error> {
+    let source = WitSource {
+        paths: vec![],
+        inline: Some(wit.to_string()),
+    };
+    generate(Path::new("."), &source, opts).map(|g| g.tokens.to_string())
+}
+
+#[test]
+fn with_remaps_an_interface_and_rejects_unused_keys() {
+    let opts = Opts {
+        with: vec![(
+            "a:b/types@1.0.0".into(),
+            WithTarget::Path("crate::elsewhere".into()),
+        )],
+        ..Opts::default()
+    };
+    let out = gen_with(WIT, &opts).unwrap();
+    assert!(
+        out.contains("crate :: elsewhere :: R"),
+        "remapped type is referenced"
+    );
+    assert!(
+        !out.contains("pub mod types"),
+        "remapped interface is not generated"
+    );
+
+    let opts = Opts {
+        with: vec![("a:b/nope@1.0.0".into(), WithTarget::Generate)],
+        ..Opts::default()
+    };
+    match gen_with(WIT, &opts) {
+        Err(Error::UnusedWith(key)) => assert_eq!(key, "a:b/nope@1.0.0"),
+        other => panic!("expected an unused-with error, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn borrowing_mode_duplicates_types_used_both_ways() {
+    let opts = Opts {
+        ownership: Ownership::Borrowing {
+            duplicate_if_necessary: true,
+        },
+        ..Opts::default()
+    };
+    let out = gen_with(WIT, &opts).unwrap();
+    assert!(out.contains("pub struct RParam < 'a >"), "{out}");
+    assert!(out.contains("pub struct RResult"));
+}
+
+#[test]
+fn export_macro_name_and_stubs_are_honoured() {
+    let opts = Opts {
+        export_macro_name: Some("export_it".into()),
+        stubs: true,
+        ..Opts::default()
+    };
+    let out = gen_with(WIT, &opts).unwrap();
+    assert!(out.contains("as export_it"));
+    assert!(out.contains("export_it ! (Stub)"));
+}
+
+#[test]
+fn keywords_and_custom_section_are_generated() {
+    let wit = "package a:b; world w { import %type: func(%self: u32, %type: string); }";
+    let out = gen_with(wit, &Opts::default()).unwrap();
+    assert!(
+        out.contains("pub fn type_ (self_ : u32 , type_ : & '_ str)"),
+        "{out}"
+    );
+    assert!(out.contains("component-type:weft:"));
+}
+
+#[test]
+fn async_and_bad_wit_are_reported_not_panicked() {
+    let err = gen_with(
+        "package a:b; world w { export f: async func(); }",
+        &Opts::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("function `f` in world `w` is `async`"),
+        "{err}"
+    );
+    let err = gen_with(
+        "package a:b; world w { export f: func() -> nope; }",
+        &Opts::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Wit(_)), "{err}");
+}
+
+#[test]
+fn unused_types_are_generated_on_request() {
+    let wit =
+        "package a:b; interface extra { record lonely { x: u32 } } world w { export run: func(); }";
+    assert!(!gen_with(wit, &Opts::default()).unwrap().contains("Lonely"));
+    let opts = Opts {
+        generate_unused_types: true,
+        ..Opts::default()
+    };
+    assert!(gen_with(wit, &opts).unwrap().contains("pub struct Lonely"));
+}
+
+#[test]
+fn unstable_items_follow_the_features_option_and_docs_become_rustdoc() {
+    let wit = "package a:b@1.0.0;
+        world w {
+            /// Says hello.
+            export hello: func();
+            @unstable(feature = fancy)
+            export fancy: func();
+        }";
+    let out = gen_with(wit, &Opts::default()).unwrap();
+    assert!(out.contains("# [doc = \" Says hello.\"]"), "{out}");
+    assert!(!out.contains("fn fancy"));
+    let opts = Opts {
+        features: vec!["fancy".into()],
+        ..Opts::default()
+    };
+    assert!(gen_with(wit, &opts).unwrap().contains("fn fancy"));
+}
+
+#[test]
+fn two_versions_of_one_package_get_distinct_modules() {
+    let wit = "package root:w;
+        package a:b@0.1.0 { interface i { f: func(); } }
+        package a:b@0.2.0 { interface i { f: func(); } }
+        world w { import a:b/i@0.1.0; import a:b/i@0.2.0; }";
+    let opts = Opts {
+        generate_all: true,
+        ..Opts::default()
+    };
+    let out = gen_with(wit, &opts).unwrap();
+    assert!(out.contains("pub mod b0_1_0"), "{out}");
+    assert!(out.contains("pub mod b0_2_0"));
+    assert!(
+        out.contains("\"a:b/i@0.1.0\"") && out.contains("\"a:b/i@0.2.0\""),
+        "import modules keep versions"
+    );
+}
+
+#[test]
+fn owning_mode_borrows_the_top_layer_of_import_parameters_like_wit_bindgen() {
+    let wit = "package a:b;
+        interface i {
+            resource r;
+            record rec { s: string }
+            record plain { n: u32 }
+            f: func(a: option<string>, b: list<string>, c: tuple<string, u32>, d: rec, e: plain,
+                    h: result<string, u32>, k: option<rec>, o: list<r>);
+        }
+        world w { import i; }";
+    let out = gen_with(wit, &Opts::default()).unwrap();
+    let expected = "pub fn f (a : :: core :: option :: Option < & '_ str > , \
+                    b : & '_ [_rt :: String] , c : (& '_ str , u32 ,) , d : & '_ Rec , \
+                    e : Plain , h : :: core :: result :: Result < & '_ str , u32 > , \
+                    k : :: core :: option :: Option < & '_ Rec > , o : _rt :: Vec < R >)";
+    assert!(out.contains(expected), "{out}");
+}
+
+#[test]
+fn flags_beyond_the_component_model_limit_are_rejected() {
+    let names: Vec<String> = (0..33).map(|i| format!("g{i}")).collect();
+    let wit = format!(
+        "package a:b; world w {{ flags big {{ {} }} export f: func(x: big); }}",
+        names.join(", ")
+    );
+    let err = gen_with(&wit, &Opts::default()).unwrap_err();
+    assert!(
+        err.to_string().contains("flags `big` has 33 flags"),
+        "{err}"
+    );
+    let wit = wit.replace(", g32", "");
+    assert!(gen_with(&wit, &Opts::default()).is_ok());
+}
+
+/// Every simple `let` binding in `tokens` (recursively), as written.
+fn let_bindings(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Group(g) => let_bindings(g.stream(), out),
+            TokenTree::Ident(kw) if kw == "let" => {
+                let mut next = trees[i + 1..].iter();
+                let mut name = next.next();
+                if matches!(name, Some(TokenTree::Ident(m)) if m == "mut") {
+                    name = next.next();
+                }
+                if let Some(TokenTree::Ident(name)) = name {
+                    out.push(name.to_string());
+                }
+            }
+            TokenTree::Ident(_) | TokenTree::Punct(_) | TokenTree::Literal(_) => {}
+        }
+    }
+}
+
+#[test]
+fn generated_locals_cannot_collide_with_parameters_named_like_them() {
+    let wit = "package a:b;
+        interface i {
+            record base { ptr0: u32 }
+            f: func(ptr0: string, len0: list<u32>, ret: option<string>, %result: list<string>,
+                    base: base, vec1: list<u8>, e0: list<list<string>>, payload0: option<u32>,
+                    t1: tuple<u32, string>, wit-import: u32, i: list<string>) -> list<string>;
+        }
+        world w { import i; export i; }";
+    let source = WitSource {
+        paths: vec![],
+        inline: Some(wit.to_string()),
+    };
+    let tokens = generate(Path::new("."), &source, &Opts::default())
+        .unwrap()
+        .tokens;
+    let mut bound = Vec::new();
+    let_bindings(tokens, &mut bound);
+    assert!(bound.iter().any(|b| b.starts_with("_ptr")), "{bound:?}");
+    let params = [
+        "ptr0",
+        "len0",
+        "ret",
+        "result",
+        "base",
+        "vec1",
+        "e0",
+        "payload0",
+        "t1",
+        "wit_import",
+        "i",
+    ];
+    for name in &bound {
+        // `let Base { .. } = ..` destructures a WIT type: not a local.
+        let is_type = name.starts_with(|c: char| c.is_ascii_uppercase());
+        assert!(
+            is_type || name.starts_with('_'),
+            "generated local `{name}` could collide with a WIT name"
+        );
+        assert!(!params.contains(&name.as_str()), "`{name}` is rebound");
+    }
+}

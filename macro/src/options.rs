@@ -1,0 +1,282 @@
+//! Parsing the `bindgen!` input into [`weft_codegen::Opts`], keeping the
+//! spans needed to point errors at what the user wrote.
+
+use proc_macro2::Span;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitBool, LitStr, Token, braced, bracketed};
+use weft_codegen::{Opts, Ownership, WitSource, WithTarget};
+
+/// Everything the macro call asked for.
+pub struct Config {
+    pub opts: Opts,
+    pub source: WitSource,
+    /// Span of each `with` key, to report unused ones.
+    pub with_spans: Vec<(String, Span)>,
+    /// Write the expansion to a file and `include!` it.
+    pub debug: bool,
+    /// Span of the `path`/`inline`/`world` option, for WIT errors.
+    pub source_span: Span,
+}
+
+impl Parse for Config {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut config = Config {
+            opts: Opts::default(),
+            source: WitSource::default(),
+            with_spans: Vec::new(),
+            debug: false,
+            source_span: Span::call_site(),
+        };
+        if input.is_empty() {
+            return Ok(config);
+        }
+        if input.peek(LitStr) {
+            let world: LitStr = input.parse()?;
+            config.source_span = world.span();
+            config.opts.world = Some(world.value());
+            return Ok(config);
+        }
+        let content;
+        braced!(content in input);
+        let mut seen: Vec<String> = Vec::new();
+        while !content.is_empty() {
+            let key: Ident = content.parse()?;
+            let name = key.to_string();
+            if seen.contains(&name) {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("option `{name}` given twice"),
+                ));
+            }
+            seen.push(name.clone());
+            let has_value = content.peek(Token![:]);
+            if has_value {
+                content.parse::<Token![:]>()?;
+            }
+            config.option(&key, has_value, &content)?;
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<Token![,]>()?;
+        }
+        Ok(config)
+    }
+}
+
+impl Config {
+    fn option(&mut self, key: &Ident, has_value: bool, input: ParseStream<'_>) -> syn::Result<()> {
+        let name = key.to_string();
+        let opts = &mut self.opts;
+        match name.as_str() {
+            "generate_all" | "stubs" | "pub_export_macro" | "generate_unused_types" | "debug" => {
+                let value = if has_value {
+                    input.parse::<LitBool>()?.value
+                } else {
+                    true
+                };
+                match name.as_str() {
+                    "generate_all" => opts.generate_all = value,
+                    "stubs" => opts.stubs = value,
+                    "pub_export_macro" => opts.pub_export_macro = value,
+                    "generate_unused_types" => opts.generate_unused_types = value,
+                    _ => self.debug = value,
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        if !has_value {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("option `{name}` needs a value (`{name}: ...`)"),
+            ));
+        }
+        match name.as_str() {
+            "world" => {
+                let s: LitStr = input.parse()?;
+                opts.world = Some(s.value());
+            }
+            "path" => {
+                self.source_span = key.span();
+                self.source.paths = string_or_list(input)?.into_iter().map(Into::into).collect();
+            }
+            "inline" => {
+                self.source_span = key.span();
+                self.source.inline = Some(input.parse::<LitStr>()?.value());
+            }
+            "with" => self.parse_with(input)?,
+            "additional_derives" => {
+                let content;
+                bracketed!(content in input);
+                let paths = Punctuated::<syn::Path, Token![,]>::parse_terminated(&content)?;
+                opts.additional_derives = paths
+                    .iter()
+                    .map(|p| quote::quote!(#p).to_string().replace(' ', ""))
+                    .collect();
+            }
+            "additional_derives_ignore" => opts.additional_derives_ignore = string_list(input)?,
+            "ownership" => opts.ownership = parse_ownership(input)?,
+            "skip" => opts.skip = string_list(input)?,
+            "features" => opts.features = string_list(input)?,
+            "runtime_path" => opts.runtime_path = Some(input.parse::<LitStr>()?.value()),
+            "export_macro_name" => opts.export_macro_name = Some(input.parse::<LitStr>()?.value()),
+            "default_bindings_module" => {
+                opts.default_bindings_module = Some(input.parse::<LitStr>()?.value())
+            }
+            "type_section_suffix" => {
+                opts.type_section_suffix = Some(input.parse::<LitStr>()?.value())
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "unknown option `{name}`; expected one of: world, path, inline, with, generate_all, \
+                         additional_derives, additional_derives_ignore, ownership, skip, stubs, runtime_path, \
+                         export_macro_name, pub_export_macro, default_bindings_module, type_section_suffix, \
+                         generate_unused_types, features, debug"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn parse_with(&mut self, input: ParseStream<'_>) -> syn::Result<()> {
+        let content;
+        braced!(content in input);
+        while !content.is_empty() {
+            let key: LitStr = content.parse()?;
+            content.parse::<Token![:]>()?;
+            let target = if content.peek(Ident)
+                && content
+                    .fork()
+                    .parse::<Ident>()
+                    .is_ok_and(|i| i == "generate")
+                && !content.peek2(Token![::])
+            {
+                content.parse::<Ident>()?;
+                WithTarget::Generate
+            } else {
+                let path: syn::Path = content.parse()?;
+                WithTarget::Path(quote::quote!(#path).to_string().replace(' ', ""))
+            };
+            self.with_spans.push((key.value(), key.span()));
+            self.opts.with.push((key.value(), target));
+            if content.is_empty() {
+                break;
+            }
+            content.parse::<Token![,]>()?;
+        }
+        Ok(())
+    }
+}
+
+fn string_or_list(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
+    if input.peek(LitStr) {
+        Ok(vec![input.parse::<LitStr>()?.value()])
+    } else {
+        string_list(input)
+    }
+}
+
+fn string_list(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
+    let content;
+    bracketed!(content in input);
+    let items = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+    Ok(items.iter().map(LitStr::value).collect())
+}
+
+fn parse_ownership(input: ParseStream<'_>) -> syn::Result<Ownership> {
+    let mode: Ident = input.parse()?;
+    match mode.to_string().as_str() {
+        "Owning" => Ok(Ownership::Owning),
+        "Borrowing" => {
+            let content;
+            braced!(content in input);
+            let field: Ident = content.parse()?;
+            if field != "duplicate_if_necessary" {
+                return Err(syn::Error::new(
+                    field.span(),
+                    "expected `duplicate_if_necessary`",
+                ));
+            }
+            content.parse::<Token![:]>()?;
+            let value: LitBool = content.parse()?;
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+            Ok(Ownership::Borrowing {
+                duplicate_if_necessary: value.value,
+            })
+        }
+        other => Err(syn::Error::new(
+            mode.span(),
+            format!(
+                "unknown ownership `{other}`; expected `Owning` or `Borrowing {{ duplicate_if_necessary: bool }}`"
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> syn::Result<Config> {
+        syn::parse_str::<Config>(src)
+    }
+
+    #[test]
+    fn all_option_shapes_parse() {
+        let c = parse(
+            r#"{
+                world: "w", path: ["a", "b"], inline: "package a:b;",
+                with: { "a:b/c": generate, "a:b/d": crate::d },
+                generate_all, stubs, pub_export_macro: true, debug: false,
+                additional_derives: [PartialEq, serde::Serialize],
+                additional_derives_ignore: ["x"],
+                ownership: Borrowing { duplicate_if_necessary: true },
+                skip: ["f"], features: ["ft"], runtime_path: "::weft::rt",
+                export_macro_name: "ex", default_bindings_module: "crate::b",
+                type_section_suffix: "s", generate_unused_types,
+            }"#,
+        )
+        .unwrap();
+        let o = &c.opts;
+        assert_eq!(o.world.as_deref(), Some("w"));
+        assert_eq!(c.source.paths.len(), 2);
+        assert_eq!(o.with[0], ("a:b/c".to_string(), WithTarget::Generate));
+        assert_eq!(
+            o.with[1],
+            ("a:b/d".to_string(), WithTarget::Path("crate::d".into()))
+        );
+        assert!(
+            o.generate_all && o.stubs && o.pub_export_macro && o.generate_unused_types && !c.debug
+        );
+        assert_eq!(o.additional_derives, ["PartialEq", "serde::Serialize"]);
+        assert_eq!(
+            o.ownership,
+            Ownership::Borrowing {
+                duplicate_if_necessary: true
+            }
+        );
+        assert_eq!(o.export_macro_name(), "ex");
+        assert_eq!(
+            parse(r#""just-a-world""#).unwrap().opts.world.as_deref(),
+            Some("just-a-world")
+        );
+    }
+
+    #[test]
+    fn mistakes_are_reported_with_a_message() {
+        let err = parse("{ wrold: \"w\" }").err().unwrap();
+        assert!(err.to_string().contains("unknown option `wrold`"), "{err}");
+        let err = parse("{ stubs, stubs }").err().unwrap();
+        assert!(err.to_string().contains("given twice"), "{err}");
+        let err = parse("{ ownership: Sharing }").err().unwrap();
+        assert!(err.to_string().contains("unknown ownership"), "{err}");
+        let err = parse("{ world }").err().unwrap();
+        assert!(err.to_string().contains("needs a value"), "{err}");
+    }
+}
