@@ -1,0 +1,92 @@
+//! Handles across the boundary (CanonicalABI.md, "Handle types"):
+//! `own` moves a handle out of one table and into another; `borrow` lends
+//! an owned handle for the duration of a call (counted in `num_lends`) and
+//! gives the callee a handle scoped to its task (counted in `num_borrows`).
+
+use super::Cx;
+use crate::error::{CallError, Error, trap};
+use crate::runtime::handles::{HandleIdx, ResourceHandle, Slot};
+use crate::types::{ResourceRef, ResourceTypeKind};
+use crate::values::{ResourceAny, Val};
+
+pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
+    let inst = cx.inst;
+    let ty = cx.rt().resolve(inst, r)?;
+    let table = &mut cx.rt().instance(inst).handles;
+    let h = table.resource(HandleIdx(i), ty)?;
+    if h.num_lends != 0 {
+        return trap("cannot remove owned resource while borrowed");
+    }
+    if !h.own {
+        return trap(format!(
+            "handle index {i} is a borrow, expected an owned handle"
+        ));
+    }
+    let rep = h.rep;
+    table.remove(HandleIdx(i))?;
+    Ok(Val::Resource(ResourceAny { ty, rep, own: true }))
+}
+
+pub(crate) fn lift_borrow<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
+    let inst = cx.inst;
+    let ty = cx.rt().resolve(inst, r)?;
+    let h = cx.rt().instance(inst).handles.resource(HandleIdx(i), ty)?;
+    let rep = h.rep;
+    if h.own {
+        h.num_lends += 1;
+        cx.lenders.push(HandleIdx(i));
+    }
+    Ok(Val::Resource(ResourceAny {
+        ty,
+        rep,
+        own: false,
+    }))
+}
+
+fn check_type<T>(cx: &mut Cx<'_, T>, any: ResourceAny, r: ResourceRef) -> Result<(), Error> {
+    let inst = cx.inst;
+    let expected = cx.rt().resolve(inst, r)?;
+    if expected != any.ty {
+        return Err(CallError::TypeMismatch(
+            "resource handle passed at the wrong resource type".into(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+pub(crate) fn lower_own<T>(
+    cx: &mut Cx<'_, T>,
+    any: ResourceAny,
+    r: ResourceRef,
+) -> Result<u32, Error> {
+    check_type(cx, any, r)?;
+    if !any.own {
+        return Err(CallError::TypeMismatch("expected an owned resource".into()).into());
+    }
+    let inst = cx.inst;
+    let h = ResourceHandle::own(any.ty, any.rep);
+    Ok(cx.rt().instance(inst).handles.add(Slot::Resource(h))?.0)
+}
+
+pub(crate) fn lower_borrow<T>(
+    cx: &mut Cx<'_, T>,
+    any: ResourceAny,
+    r: ResourceRef,
+) -> Result<u32, Error> {
+    check_type(cx, any, r)?;
+    let inst = cx.inst;
+    // A borrow given to the resource's own implementation is just its rep.
+    if let ResourceTypeKind::Guest(g) = any.ty.0
+        && cx.rt().guest_resource(g).instance == inst
+    {
+        return Ok(any.rep);
+    }
+    let scope = cx.borrow_scope;
+    let h = ResourceHandle::borrow(any.ty, any.rep, scope);
+    let idx = cx.rt().instance(inst).handles.add(Slot::Resource(h))?;
+    if let Some(task) = scope {
+        cx.rt().scheduler.task_mut(task)?.num_borrows += 1;
+    }
+    Ok(idx.0)
+}

@@ -1,0 +1,19 @@
+//! `weft wast`: runs component-model `.wast` scripts through the harness's
+//! script runner and prints each failure, then `N passed, M failed`.
+
+use std::path::PathBuf;
+
+use super::run::Failure;
+
+/// Runs every script under `paths`; the status is 0 only if nothing failed.
+///
+/// # Errors
+/// When a path cannot be read at all.
+pub fn run(paths: &[PathBuf]) -> Result<u8, Failure> {
+    let report = weft_harness::wast::run_paths(paths).map_err(|e| Failure::Setup(e.to_string()))?;
+    for failure in &report.failures {
+        println!("{failure}");
+    }
+    println!("{} passed, {} failed", report.passed, report.failures.len());
+    Ok(u8::from(!report.failures.is_empty()))
+}

@@ -1,0 +1,224 @@
+//! The narrow interface between the component layer and the core engine.
+//!
+//! This is the only module that names `wasmi`. Everything above it speaks of
+//! core modules, core instances, core functions and linear memories through
+//! the aliases and helpers below: compile a module, instantiate it, create a
+//! host function, start and resume a call, read and write memory. Swapping
+//! the core engine means rewriting this file, not the canonical ABI.
+
+mod resume;
+
+pub(crate) use resume::{CoreCall, HostOutcome};
+// Suspending imports arrive with the async built-ins; today only the
+// scheduler's tests create suspensions.
+#[cfg(test)]
+pub(crate) use resume::Suspension;
+
+use crate::error::{Error, LinkError, LoadError, Trap};
+
+/// How deep guest recursion may go. wasmi's default (1024 frames) is too
+/// shallow for real guests compiled at opt-level 0.
+const MAX_RECURSION_DEPTH: usize = 64 * 1024;
+/// Upper bound of the value stack in bytes.
+const MAX_STACK_HEIGHT: usize = 256 * 1024 * 1024;
+
+pub(crate) type CoreStore<D> = wasmi::Store<D>;
+pub(crate) type CoreCtxMut<'a, D> = wasmi::StoreContextMut<'a, D>;
+pub(crate) type CoreCaller<'a, D> = wasmi::Caller<'a, D>;
+pub(crate) type CoreModule = wasmi::Module;
+pub(crate) type CoreInstance = wasmi::Instance;
+pub(crate) type CoreExtern = wasmi::Extern;
+pub(crate) type CoreFunc = wasmi::Func;
+pub(crate) type CoreMemory = wasmi::Memory;
+pub(crate) type CoreVal = wasmi::Val;
+pub(crate) type CoreValType = wasmi::ValType;
+pub(crate) type CoreFuncType = wasmi::FuncType;
+pub(crate) use wasmi::{AsContext as CoreAsContext, AsContextMut as CoreAsContextMut};
+
+/// The configured core engine, shared by every store of one [`crate::Engine`].
+#[derive(Clone)]
+pub(crate) struct CoreEngine(wasmi::Engine);
+
+impl CoreEngine {
+    pub(crate) fn new() -> Self {
+        let mut config = wasmi::Config::default();
+        config
+            .set_max_recursion_depth(MAX_RECURSION_DEPTH)
+            .set_max_stack_height(MAX_STACK_HEIGHT)
+            .wasm_simd(true)
+            .wasm_multi_memory(true)
+            .wasm_memory64(true);
+        Self(wasmi::Engine::new(&config))
+    }
+
+    /// Validates and compiles one core module.
+    pub(crate) fn compile(&self, bytes: &[u8]) -> Result<CoreModule, Error> {
+        wasmi::Module::new(&self.0, bytes).map_err(|e| LoadError::CoreCompile(e.to_string()).into())
+    }
+
+    pub(crate) fn new_store<D>(&self, data: D) -> CoreStore<D> {
+        wasmi::Store::new(&self.0, data)
+    }
+}
+
+/// Instantiates `module` with `imports` given in the module's import order.
+pub(crate) fn instantiate<D>(
+    mut ctx: impl CoreAsContextMut<Data = D>,
+    module: &CoreModule,
+    imports: &[CoreExtern],
+) -> Result<CoreInstance, Error> {
+    wasmi::Instance::new(&mut ctx, module, imports).map_err(|e| match from_core_error(e) {
+        err if err.as_trap().is_some() => err,
+        err => LinkError::Core(err.to_string()).into(),
+    })
+}
+
+/// The `(module, name, function type if a function)` triples a module
+/// imports, in order.
+pub(crate) fn module_imports(module: &CoreModule) -> Vec<(String, String, Option<CoreFuncType>)> {
+    module
+        .imports()
+        .map(|i| {
+            let ty = match i.ty() {
+                wasmi::ExternType::Func(f) => Some(f.clone()),
+                wasmi::ExternType::Global(_)
+                | wasmi::ExternType::Table(_)
+                | wasmi::ExternType::Memory(_) => None,
+            };
+            (i.module().to_string(), i.name().to_string(), ty)
+        })
+        .collect()
+}
+
+/// A core instance's exports, in order.
+pub(crate) fn instance_exports(
+    ctx: impl CoreAsContext,
+    instance: &CoreInstance,
+) -> Vec<(String, CoreExtern)> {
+    let ctx = ctx.as_context();
+    instance
+        .exports(ctx)
+        .map(|e| (e.name().to_string(), e.into_extern()))
+        .collect()
+}
+
+/// The sort of a core extern.
+pub(crate) fn extern_memory(e: &CoreExtern) -> Option<CoreMemory> {
+    e.into_memory()
+}
+
+pub(crate) fn extern_func(e: &CoreExtern) -> Option<CoreFunc> {
+    e.into_func()
+}
+
+/// Creates a host function that the core engine can call.
+pub(crate) fn host_func<D: 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    params: &[CoreValType],
+    results: &[CoreValType],
+    body: impl Fn(CoreCaller<'_, D>, &[CoreVal], &mut [CoreVal]) -> Result<(), Error>
+    + Send
+    + Sync
+    + 'static,
+) -> CoreFunc {
+    host_func_suspendable(ctx, params, results, move |caller, args, rets| {
+        body(caller, args, rets).map(|()| HostOutcome::Done)
+    })
+}
+
+/// Like [`host_func`], but the body may suspend the calling thread.
+pub(crate) fn host_func_suspendable<D: 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    params: &[CoreValType],
+    results: &[CoreValType],
+    body: impl Fn(CoreCaller<'_, D>, &[CoreVal], &mut [CoreVal]) -> Result<HostOutcome, Error>
+    + Send
+    + Sync
+    + 'static,
+) -> CoreFunc {
+    let ty = wasmi::FuncType::new(params.iter().copied(), results.iter().copied());
+    wasmi::Func::new(ctx, ty, move |caller, args, rets| {
+        match body(caller, args, rets) {
+            Ok(HostOutcome::Done) => Ok(()),
+            Ok(HostOutcome::Suspend(s)) => Err(wasmi::Error::host(s)),
+            Err(e) => Err(into_core_error(e)),
+        }
+    })
+}
+
+/// The parameter and result types of a core function.
+pub(crate) fn func_type(ctx: impl CoreAsContext, func: &CoreFunc) -> CoreFuncType {
+    func.ty(ctx)
+}
+
+/// Calls a core function to completion without suspension support; used for
+/// short helper calls like `realloc`, `post-return` and destructors.
+pub(crate) fn call_plain<D>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    func: &CoreFunc,
+    args: &[CoreVal],
+    results: &mut [CoreVal],
+) -> Result<(), Error> {
+    func.call(ctx, args, results).map_err(from_core_error)
+}
+
+/// A zero value of each core type, to size result buffers.
+pub(crate) fn default_val(ty: &CoreValType) -> CoreVal {
+    CoreVal::default_for_ty(*ty)
+}
+
+pub(crate) fn memory_data<'a, D: 'a>(
+    ctx: impl Into<wasmi::StoreContext<'a, D>>,
+    mem: &CoreMemory,
+) -> &'a [u8] {
+    mem.data(ctx)
+}
+
+pub(crate) fn memory_data_mut<'a, D: 'a>(
+    ctx: impl Into<wasmi::StoreContextMut<'a, D>>,
+    mem: &CoreMemory,
+) -> &'a mut [u8] {
+    mem.data_mut(ctx)
+}
+
+pub(crate) fn memory_is_64(ctx: impl CoreAsContext, mem: &CoreMemory) -> bool {
+    mem.ty(ctx).is_64()
+}
+
+impl wasmi::errors::HostError for Error {}
+
+pub(crate) fn into_core_error(e: Error) -> wasmi::Error {
+    wasmi::Error::host(e)
+}
+
+/// Maps a core engine error to ours, keeping host errors intact and giving
+/// traps the messages the reference tests use.
+pub(crate) fn from_core_error(e: wasmi::Error) -> Error {
+    if let Some(code) = e.as_trap_code() {
+        return Trap::new(trap_message(code)).into();
+    }
+    if let Some(status) = e.i32_exit_status() {
+        return Error::exit(status);
+    }
+    let other_message = e.to_string();
+    match e.downcast::<Error>() {
+        Some(ours) => ours,
+        None => Error::msg(other_message),
+    }
+}
+
+fn trap_message(code: wasmi::TrapCode) -> String {
+    use wasmi::TrapCode as C;
+    match code {
+        C::UnreachableCodeReached => "wasm `unreachable` instruction executed".into(),
+        C::MemoryOutOfBounds => "out of bounds memory access".into(),
+        C::TableOutOfBounds => "undefined element: out of bounds table access".into(),
+        C::IndirectCallToNull => "uninitialized element".into(),
+        C::IntegerDivisionByZero => "integer divide by zero".into(),
+        C::IntegerOverflow => "integer overflow".into(),
+        C::BadConversionToInteger => "invalid conversion to integer".into(),
+        C::StackOverflow => "call stack exhausted".into(),
+        C::BadSignature => "indirect call type mismatch".into(),
+        other => other.to_string(),
+    }
+}

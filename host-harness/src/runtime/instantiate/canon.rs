@@ -1,0 +1,107 @@
+//! Instantiating `canon` definitions: `lift` makes a component function,
+//! `lower` and the built-ins make core functions.
+
+use std::sync::Arc;
+
+use super::core::CoreFuncDef;
+use super::{Instantiator, link_err};
+use crate::engine::{self, CoreFunc};
+use crate::error::Error;
+use crate::runtime::items::RtType;
+use crate::runtime::{FuncData, LiftedFunc, RtOptions, builtins, lower};
+use crate::translate::def::*;
+use crate::types::FuncType;
+
+impl<T: 'static> Instantiator<'_, T> {
+    pub(super) fn lift(
+        &mut self,
+        core_func: CoreFuncIdx,
+        ty: &FuncType,
+        options: &CanonOptions,
+    ) -> Result<(), Error> {
+        let core = self.core_func(core_func)?;
+        let core_results = engine::func_type(&*self.store, &core).results().into();
+        let lifted = LiftedFunc {
+            instance: self.id,
+            core,
+            core_results,
+            ty: ty.clone(),
+            opts: self.options(options)?,
+        };
+        let data = FuncData::Lifted(Arc::new(lifted));
+        let id = self.store.data_mut().rt.add_func(data);
+        self.s.funcs.push(id);
+        Ok(())
+    }
+
+    pub(super) fn lower(
+        &mut self,
+        func: FuncIdx,
+        ty: &FuncType,
+        options: &CanonOptions,
+    ) -> Result<(), Error> {
+        let callee = self.s.funcs[func.index()];
+        let opts = self.options(options)?;
+        // A host function learns its type from the first lowering.
+        if let FuncData::Host { ty: host_ty, .. } =
+            &mut self.store.data_mut().rt.funcs[callee.0 as usize]
+            && host_ty.is_none()
+        {
+            *host_ty = Some(ty.clone());
+        }
+        let f = lower::lowered_import(self.store, self.id, callee, ty.clone(), opts)?;
+        self.s.core_funcs.push(CoreFuncDef::Func(f));
+        Ok(())
+    }
+
+    pub(super) fn builtin(&mut self, b: &Builtin) -> Result<CoreFuncDef, Error> {
+        let resource = |s: &Self, t: TypeIdx| match s.s.types.get(t.index()) {
+            Some(RtType::Resource(r)) => Ok(*r),
+            _ => Err(link_err("canon resource built-in on a non-resource type")),
+        };
+        Ok(CoreFuncDef::Func(match b {
+            Builtin::ResourceNew(t) => {
+                let ty = resource(self, *t)?;
+                builtins::resource_new(self.store, self.id, ty)
+            }
+            Builtin::ResourceDrop(t) => {
+                let ty = resource(self, *t)?;
+                builtins::resource_drop(self.store, self.id, ty)
+            }
+            Builtin::ResourceRep(t) => {
+                let ty = resource(self, *t)?;
+                builtins::resource_rep(self.store, self.id, ty)
+            }
+            Builtin::ContextGet { slot, wide } => builtins::context_get(self.store, *slot, *wide),
+            Builtin::ContextSet { slot, wide } => builtins::context_set(self.store, *slot, *wide),
+            Builtin::BackpressureInc => builtins::backpressure(self.store, self.id, 1),
+            Builtin::BackpressureDec => builtins::backpressure(self.store, self.id, -1),
+            Builtin::TaskReturn { result, options } => {
+                let opts = self.options(options)?;
+                builtins::task_return(self.store, self.id, result.clone(), opts)
+            }
+            Builtin::Unsupported(name) => return Ok(CoreFuncDef::Unsupported(name.clone())),
+        }))
+    }
+
+    fn options(&self, o: &CanonOptions) -> Result<RtOptions, Error> {
+        let func = |i: Option<CoreFuncIdx>| i.map(|i| self.core_func(i)).transpose();
+        Ok(RtOptions {
+            encoding: o.encoding,
+            memory: o.memory.map(|m| self.s.core_memories[m.index()]),
+            realloc: func(o.realloc)?,
+            post_return: func(o.post_return)?,
+            is_async: o.is_async,
+            callback: func(o.callback)?,
+        })
+    }
+
+    pub(super) fn core_func(&self, i: CoreFuncIdx) -> Result<CoreFunc, Error> {
+        match &self.s.core_funcs[i.index()] {
+            CoreFuncDef::Func(f) => Ok(*f),
+            CoreFuncDef::Unsupported(name) => Err(link_err(format!(
+                "`{name}` cannot be used as a canonical option yet"
+            ))),
+        }
+    }
+}

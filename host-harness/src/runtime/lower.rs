@@ -1,0 +1,233 @@
+//! `canon lower`: the core function a guest calls to reach a component
+//! function (CanonicalABI.md, `canon_lower`).
+//!
+//! [`lowered_import`] lifts the guest's flat arguments, calls the callee
+//! through [`call_func`] and lowers the result back. A typed host function
+//! (`func_wrap`) is called directly instead, its Rust types checked once
+//! here, when the lowering is created.
+
+use std::sync::Arc;
+
+use super::builtins::check_may_leave;
+use super::call::{call_func, host_func};
+use super::func::HostFuncBox;
+use super::store::StoreData;
+use super::typed::{LoweredCall, TypedHost};
+use super::{ComponentInstanceId, FuncData, FuncId, RtOptions};
+use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use crate::abi::{self, Cx, Path};
+use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal};
+use crate::error::{CallError, Error, ErrorKind, LinkError};
+use crate::runtime::handles::{HandleIdx, Slot};
+use crate::types::{FuncType, Type};
+
+/// What a lowering needs to know about a host callee.
+struct HostCallee<T> {
+    /// The import's name, for errors.
+    name: Option<Arc<str>>,
+    /// The function, if it is a typed one (`func_wrap`).
+    typed: Option<Arc<dyn TypedHost<T>>>,
+}
+
+/// Looks at `callee`: if a typed host function, checks its Rust types
+/// against `ty` (a mismatch is a link error naming the import).
+fn host_callee<T: 'static>(
+    store: &CoreStore<StoreData<T>>,
+    callee: FuncId,
+    ty: &FuncType,
+) -> Result<HostCallee<T>, Error> {
+    let FuncData::Host { func, name, .. } = store.data().rt.func(callee) else {
+        return Ok(HostCallee {
+            name: None,
+            typed: None,
+        });
+    };
+    let typed = match host_func::<T>(func)? {
+        HostFuncBox::Dynamic(_) => None,
+        HostFuncBox::Typed(f) => {
+            f.typecheck(ty).map_err(|host| LinkError::ImportMismatch {
+                name: name.to_string(),
+                reason: format!(
+                    "the component imports `{}` but the host function is `{host}`",
+                    ty.describe()
+                ),
+            })?;
+            Some(f.clone())
+        }
+    };
+    Ok(HostCallee {
+        name: Some(name.clone()),
+        typed,
+    })
+}
+
+/// Names the host function in a type mismatch of the results it returned.
+fn name_host_result(error: Error, host: Option<&str>) -> Error {
+    match (error.kind(), host) {
+        (ErrorKind::Call(CallError::TypeMismatch(m)), Some(name)) => CallError::TypeMismatch(
+            format!("host function `{name}` returned a result that does not match its import's type: {m}"),
+        )
+        .into(),
+        _ => error,
+    }
+}
+
+/// The flat core signature of `canon lower` for `ty`.
+fn lowered_signature(
+    ty: &FuncType,
+    ptr64: bool,
+) -> (Vec<engine::CoreValType>, Vec<engine::CoreValType>, bool) {
+    let ptr = layout::ptr_type(ptr64);
+    let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
+    if params.len() > MAX_FLAT_PARAMS {
+        params = vec![ptr];
+    }
+    let mut results = layout::flatten_all(ty.result.iter(), ptr64);
+    let spilled = results.len() > MAX_FLAT_RESULTS;
+    if spilled {
+        params.push(ptr);
+        results.clear();
+    }
+    (params, results, spilled)
+}
+
+/// Creates the core function for `canon lower` of `callee` in `caller`.
+///
+/// # Errors
+///
+/// [`LinkError::ImportMismatch`] if `callee` is a typed host function
+/// whose Rust types do not match `ty`.
+pub(crate) fn lowered_import<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    callee: FuncId,
+    ty: FuncType,
+    opts: RtOptions,
+) -> Result<CoreFunc, Error> {
+    let ptr64 = opts
+        .memory
+        .is_some_and(|m| engine::memory_is_64(&*store, &m));
+    let HostCallee {
+        name: host_name,
+        typed,
+    } = host_callee(store, callee, &ty)?;
+    if opts.is_async {
+        return Ok(async_lowered_import(
+            store, caller, callee, ty, opts, ptr64, host_name,
+        ));
+    }
+    let (params, results, spilled) = lowered_signature(&ty, ptr64);
+    if let Some(typed) = typed {
+        let call = LoweredCall::new(caller, opts, ty, ptr64, spilled);
+        return Ok(engine::host_func(
+            store,
+            &params,
+            &results,
+            move |mut c, args, rets| {
+                let mut ctx = c.as_context_mut();
+                check_may_leave(&mut ctx, caller)?;
+                typed.call_lowered(ctx, &call, args, rets)
+            },
+        ));
+    }
+    let ty = Arc::new(ty);
+    Ok(engine::host_func(
+        store,
+        &params,
+        &results,
+        move |mut c, args, rets| {
+            let mut ctx = c.as_context_mut();
+            check_may_leave(&mut ctx, caller)?;
+            let (args, retptr) = if spilled {
+                let (last, rest) = args.split_last().expect("spilled signature has a retptr");
+                (rest, Some(core_ptr(last)))
+            } else {
+                (args, None)
+            };
+            let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
+            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
+            let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
+            let lenders = std::mem::take(&mut cx.lenders);
+            let result = call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?;
+            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
+            let flat = abi::lower_results(&mut cx, result.first(), ty.result.as_ref(), retptr)
+                .map_err(|e| name_host_result(e, host_name.as_deref()))?;
+            for (slot, v) in rets.iter_mut().zip(flat) {
+                *slot = v;
+            }
+            release_lends(&mut ctx, caller, &lenders);
+            Ok(())
+        },
+    ))
+}
+
+/// `canon lower ... async`: flat params up to `MAX_FLAT_ASYNC_PARAMS`, a
+/// result pointer, an `i32` status. Without the async scheduler every
+/// callee runs to completion, so the status is always `RETURNED` and the
+/// result is already stored (the spec allows a subtask to finish eagerly).
+fn async_lowered_import<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    callee: FuncId,
+    ty: FuncType,
+    opts: RtOptions,
+    ptr64: bool,
+    host_name: Option<Arc<str>>,
+) -> CoreFunc {
+    /// `Subtask.State.RETURNED`.
+    const RETURNED: i32 = 2;
+    const MAX_FLAT_ASYNC_PARAMS: usize = 4;
+    let ptr = layout::ptr_type(ptr64);
+    let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
+    if params.len() > MAX_FLAT_ASYNC_PARAMS {
+        params = vec![ptr];
+    }
+    if ty.result.is_some() {
+        params.push(ptr);
+    }
+    let results = [engine::CoreValType::I32];
+    let has_result = ty.result.is_some();
+    engine::host_func(store, &params, &results, move |mut c, args, rets| {
+        let mut ctx = c.as_context_mut();
+        check_may_leave(&mut ctx, caller)?;
+        let (args, retptr) = match (has_result, args.split_last()) {
+            (true, Some((last, rest))) => (rest, Some(core_ptr(last))),
+            _ => (args, None),
+        };
+        let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
+        let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
+        let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_ASYNC_PARAMS, args, &tys)?;
+        let lenders = std::mem::take(&mut cx.lenders);
+        let result = call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?;
+        if let (Some(ptr), Some(val), Some(rty)) = (retptr, result.first(), &ty.result) {
+            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
+            abi::store_result(&mut cx, val, rty, ptr)
+                .map_err(|e| name_host_result(e, host_name.as_deref()))?;
+        }
+        release_lends(&mut ctx, caller, &lenders);
+        rets[0] = CoreVal::I32(RETURNED);
+        Ok(())
+    })
+}
+
+pub(crate) fn core_ptr(v: &CoreVal) -> u64 {
+    match v {
+        CoreVal::I64(v) => *v as u64,
+        CoreVal::I32(v) => u64::from(*v as u32),
+        _ => 0,
+    }
+}
+
+/// Ends the loans of owned handles that were lent as borrows for a call.
+pub(crate) fn release_lends<T>(
+    ctx: &mut CoreCtxMut<'_, StoreData<T>>,
+    inst: ComponentInstanceId,
+    lenders: &[HandleIdx],
+) {
+    let table = &mut ctx.data_mut().rt.instance(inst).handles;
+    for i in lenders {
+        if let Ok(Slot::Resource(h)) = table.get_mut(*i) {
+            h.num_lends = h.num_lends.saturating_sub(1);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! The runtime: the spec's Store, ComponentInstance and their tables.
+//!
+//! [`Runtime`] is the non-generic part of a store: every component instance
+//! (with its `HandleTable` and flags), every component function (lifted
+//! guest functions and host closures) and every guest resource type.
+//! Neighbours: `instantiate` builds instances from a `ComponentDef`,
+//! `call` and `lower` move values across the boundary with `crate::abi`, `task` is
+//! the scheduler, `linker` resolves imports.
+
+mod builtins;
+pub(crate) mod call;
+pub(crate) mod func;
+pub(crate) mod handles;
+pub(crate) mod instance;
+mod instantiate;
+pub(crate) mod items;
+pub(crate) mod linker;
+pub(crate) mod lower;
+pub(crate) mod resource_table;
+mod semver;
+pub(crate) mod store;
+pub(crate) mod task;
+pub(crate) mod typed;
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::engine::{CoreFunc, CoreMemory};
+use crate::error::{Error, trap};
+use crate::translate::def::StringEncoding;
+use crate::types::{FuncType, GuestResourceId, ResourceRef, ResourceType};
+use handles::HandleTable;
+use task::Scheduler;
+
+/// Index of a component instance in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ComponentInstanceId(pub(crate) u32);
+
+/// Index of a component function in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FuncId(pub(crate) u32);
+
+/// The spec's `ComponentInstance`.
+#[derive(Debug)]
+pub(crate) struct ComponentInstance {
+    pub(crate) parent: Option<ComponentInstanceId>,
+    pub(crate) handles: HandleTable,
+    pub(crate) may_leave: bool,
+    pub(crate) may_enter: bool,
+    pub(crate) backpressure: i32,
+    /// Static resource types of this instance's component, resolved to the
+    /// run-time types they denote in this instantiation.
+    pub(crate) resources: HashMap<ResourceRef, ResourceType>,
+}
+
+/// Canonical options with their core items resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct RtOptions {
+    pub(crate) encoding: StringEncoding,
+    pub(crate) memory: Option<CoreMemory>,
+    pub(crate) realloc: Option<CoreFunc>,
+    pub(crate) post_return: Option<CoreFunc>,
+    pub(crate) is_async: bool,
+    pub(crate) callback: Option<CoreFunc>,
+}
+
+/// A guest core function lifted by `canon lift`.
+#[derive(Debug)]
+pub(crate) struct LiftedFunc {
+    pub(crate) instance: ComponentInstanceId,
+    pub(crate) core: CoreFunc,
+    /// The core function's result types, to size the result buffer.
+    pub(crate) core_results: Box<[crate::engine::CoreValType]>,
+    pub(crate) ty: FuncType,
+    pub(crate) opts: RtOptions,
+}
+
+/// A component function known to the store.
+#[derive(Clone)]
+pub(crate) enum FuncData {
+    Lifted(Arc<LiftedFunc>),
+    /// A host function (`func::HostFuncBox<T>` behind `Any`, since the
+    /// runtime is not generic over the embedder's data), with the type it
+    /// was imported at, once known, and the import's name for errors
+    /// (`wasi:cli/stdout@0.2.6#get-stdout`).
+    Host {
+        func: Arc<dyn Any + Send + Sync>,
+        ty: Option<FuncType>,
+        name: Arc<str>,
+    },
+}
+
+/// A guest-defined resource type: fresh per evaluated definition.
+#[derive(Debug)]
+pub(crate) struct GuestResource {
+    pub(crate) instance: ComponentInstanceId,
+    pub(crate) dtor: Option<CoreFunc>,
+}
+
+/// Identifies a store, so handles from one store are refused by another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StoreId(pub(crate) u64);
+
+impl StoreId {
+    fn fresh() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Self(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Default for StoreId {
+    fn default() -> Self {
+        Self::fresh()
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct Runtime {
+    pub(crate) store_id: StoreId,
+    pub(crate) instances: Vec<ComponentInstance>,
+    pub(crate) funcs: Vec<FuncData>,
+    pub(crate) guest_resources: Vec<GuestResource>,
+    /// Host resource destructors (`func::HostDtor<T>` behind `Any`).
+    pub(crate) host_dtors: HashMap<ResourceType, Arc<dyn Any + Send + Sync>>,
+    pub(crate) scheduler: Scheduler,
+}
+
+impl Runtime {
+    pub(crate) fn new_instance(
+        &mut self,
+        parent: Option<ComponentInstanceId>,
+    ) -> ComponentInstanceId {
+        self.instances.push(ComponentInstance {
+            parent,
+            handles: HandleTable::default(),
+            may_leave: true,
+            may_enter: true,
+            backpressure: 0,
+            resources: HashMap::new(),
+        });
+        ComponentInstanceId(self.instances.len() as u32 - 1)
+    }
+
+    pub(crate) fn instance(&mut self, id: ComponentInstanceId) -> &mut ComponentInstance {
+        &mut self.instances[id.0 as usize]
+    }
+
+    pub(crate) fn add_func(&mut self, data: FuncData) -> FuncId {
+        self.funcs.push(data);
+        FuncId(self.funcs.len() as u32 - 1)
+    }
+
+    pub(crate) fn func(&self, id: FuncId) -> &FuncData {
+        &self.funcs[id.0 as usize]
+    }
+
+    pub(crate) fn new_guest_resource(
+        &mut self,
+        instance: ComponentInstanceId,
+        dtor: Option<CoreFunc>,
+    ) -> ResourceType {
+        self.guest_resources.push(GuestResource { instance, dtor });
+        let id = GuestResourceId(self.guest_resources.len() as u32 - 1);
+        ResourceType(crate::types::ResourceTypeKind::Guest(id))
+    }
+
+    pub(crate) fn guest_resource(&self, id: GuestResourceId) -> &GuestResource {
+        &self.guest_resources[id.0 as usize]
+    }
+
+    /// Resolves a static resource of `inst`'s component to its run-time type.
+    pub(crate) fn resolve(
+        &self,
+        inst: ComponentInstanceId,
+        r: ResourceRef,
+    ) -> Result<ResourceType, Error> {
+        match self.instances[inst.0 as usize].resources.get(&r) {
+            Some(t) => Ok(*t),
+            None => trap("resource type used before it was defined"),
+        }
+    }
+
+    /// `inst` and its ancestors, innermost first.
+    pub(crate) fn self_and_ancestors(&self, inst: ComponentInstanceId) -> Vec<ComponentInstanceId> {
+        let mut out = vec![inst];
+        let mut cur = self.instances[inst.0 as usize].parent;
+        while let Some(p) = cur {
+            out.push(p);
+            cur = self.instances[p.0 as usize].parent;
+        }
+        out
+    }
+
+    /// The spec's `entering_set`: instances a call from `caller` into
+    /// `callee` enters.
+    pub(crate) fn entering_set(
+        &self,
+        callee: ComponentInstanceId,
+        caller: Option<ComponentInstanceId>,
+    ) -> Vec<ComponentInstanceId> {
+        // The common case: a top-level instance entered from elsewhere.
+        if self.instances[callee.0 as usize].parent.is_none() && caller != Some(callee) {
+            return vec![callee];
+        }
+        let mut set = self.self_and_ancestors(callee);
+        if let Some(caller) = caller {
+            let outer = self.self_and_ancestors(caller);
+            set.retain(|i| !outer.contains(i));
+        }
+        set
+    }
+}

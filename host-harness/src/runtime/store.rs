@@ -1,0 +1,126 @@
+//! The [`Store`]: owner of all runtime state, and its borrowed forms.
+//!
+//! The core engine's store carries a [`StoreData`]: the embedder's `T` plus
+//! the component runtime ([`Runtime`]). Host functions receive a
+//! [`StoreContextMut`], which is the same store seen from inside a call.
+
+use super::Runtime;
+use super::resource_table::ResourceTable;
+use crate::Engine;
+use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreStore};
+
+/// What the core engine's store holds.
+pub(crate) struct StoreData<T> {
+    pub(crate) user: T,
+    pub(crate) rt: Runtime,
+    pub(crate) table: ResourceTable,
+}
+
+/// Owns component instances, their handle tables and the embedder's data.
+pub struct Store<T> {
+    pub(crate) inner: CoreStore<StoreData<T>>,
+    pub(crate) engine: Engine,
+}
+
+impl<T: 'static> Store<T> {
+    /// Creates a store holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Self {
+        let data = StoreData {
+            user: data,
+            rt: Runtime::default(),
+            table: ResourceTable::new(),
+        };
+        Self {
+            inner: engine.inner.new_store(data),
+            engine: engine.clone(),
+        }
+    }
+
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        &self.inner.data().user
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data_mut().user
+    }
+
+    /// Consumes the store, returning the embedder's data.
+    pub fn into_data(self) -> T {
+        self.inner.into_data().user
+    }
+
+    /// The engine this store was created with.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The store-owned table for host resource values.
+    pub fn resource_table(&mut self) -> &mut ResourceTable {
+        &mut self.inner.data_mut().table
+    }
+}
+
+/// A store borrowed for the duration of a host call (or any call).
+pub struct StoreContextMut<'a, T> {
+    pub(crate) inner: CoreCtxMut<'a, StoreData<T>>,
+}
+
+impl<'a, T> StoreContextMut<'a, T> {
+    pub(crate) fn new(inner: CoreCtxMut<'a, StoreData<T>>) -> Self {
+        Self { inner }
+    }
+
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        &self.inner.data().user
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data_mut().user
+    }
+
+    /// The store-owned table for host resource values.
+    pub fn resource_table(&mut self) -> &mut ResourceTable {
+        &mut self.inner.data_mut().table
+    }
+
+    /// The embedder's data and the resource table at once.
+    pub fn data_and_table(&mut self) -> (&mut T, &mut ResourceTable) {
+        let data = self.inner.data_mut();
+        (&mut data.user, &mut data.table)
+    }
+}
+
+/// Anything that can lend out a [`StoreContextMut`]: a `Store`, a
+/// `&mut Store`, or a context itself.
+pub trait AsContextMut {
+    /// The embedder's data type.
+    type Data;
+
+    /// Borrows the store.
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data>;
+}
+
+impl<T> AsContextMut for Store<T> {
+    type Data = T;
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut::new(self.inner.as_context_mut())
+    }
+}
+
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut::new(self.inner.as_context_mut())
+    }
+}
+
+impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
+    type Data = C::Data;
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, C::Data> {
+        (**self).as_context_mut()
+    }
+}

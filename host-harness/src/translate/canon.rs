@@ -1,0 +1,97 @@
+//! Translating the canonical section: `canon lift`/`lower` and built-ins.
+
+use wasmparser::{CanonicalFunction, CanonicalOption};
+
+use super::builder::{Builder, Fixup, placeholder};
+use super::def::*;
+
+fn options(opts: &[CanonicalOption]) -> CanonOptions {
+    let mut out = CanonOptions {
+        encoding: StringEncoding::Utf8,
+        memory: None,
+        realloc: None,
+        post_return: None,
+        is_async: false,
+        callback: None,
+    };
+    for opt in opts {
+        match opt {
+            CanonicalOption::UTF8 => out.encoding = StringEncoding::Utf8,
+            CanonicalOption::UTF16 => out.encoding = StringEncoding::Utf16,
+            CanonicalOption::CompactUTF16 => out.encoding = StringEncoding::Latin1Utf16,
+            CanonicalOption::Memory(m) => out.memory = Some(CoreMemoryIdx(*m)),
+            CanonicalOption::Realloc(f) => out.realloc = Some(CoreFuncIdx(*f)),
+            CanonicalOption::PostReturn(f) => out.post_return = Some(CoreFuncIdx(*f)),
+            CanonicalOption::Async => out.is_async = true,
+            CanonicalOption::Callback(f) => out.callback = Some(CoreFuncIdx(*f)),
+            CanonicalOption::CoreType(_) | CanonicalOption::Gc => {}
+        }
+    }
+    out
+}
+
+impl Builder {
+    pub(super) fn canon(&mut self, canon: CanonicalFunction) {
+        use CanonicalFunction as C;
+        let init = match canon {
+            C::Lift {
+                core_func_index,
+                type_index,
+                options: opts,
+            } => {
+                let init = Init::Lift {
+                    core_func: CoreFuncIdx(core_func_index),
+                    ty: placeholder(),
+                    options: options(&opts),
+                };
+                return self.push_fixup(init, Fixup::TypeIndex(type_index));
+            }
+            C::Lower {
+                func_index,
+                options: opts,
+            } => {
+                let init = Init::Lower {
+                    func: FuncIdx(func_index),
+                    ty: placeholder(),
+                    options: options(&opts),
+                };
+                return self.push_fixup(init, Fixup::FuncIndex(func_index));
+            }
+            C::ResourceNew { resource } => Builtin::ResourceNew(TypeIdx(resource)),
+            C::ResourceDrop { resource } => Builtin::ResourceDrop(TypeIdx(resource)),
+            C::ResourceRep { resource } => Builtin::ResourceRep(TypeIdx(resource)),
+            C::ContextGet { ty, slot } => Builtin::ContextGet {
+                slot,
+                wide: ty == wasmparser::ValType::I64,
+            },
+            C::ContextSet { ty, slot } => Builtin::ContextSet {
+                slot,
+                wide: ty == wasmparser::ValType::I64,
+            },
+            C::BackpressureInc => Builtin::BackpressureInc,
+            C::TaskReturn {
+                result,
+                options: opts,
+            } => {
+                self.task_returns.push((self.inits.len(), result));
+                Builtin::TaskReturn {
+                    result: None,
+                    options: options(&opts),
+                }
+            }
+            C::BackpressureDec => Builtin::BackpressureDec,
+            other => Builtin::Unsupported(unsupported_name(&other)),
+        };
+        self.push(Init::Builtin(init));
+    }
+}
+
+/// A readable name for a built-in that only the async scheduler implements.
+fn unsupported_name(canon: &CanonicalFunction) -> String {
+    let debug = format!("{canon:?}");
+    debug
+        .split([' ', '{', '('])
+        .next()
+        .unwrap_or("builtin")
+        .to_string()
+}

@@ -1,0 +1,151 @@
+//! Dynamic component values ([`Val`]) and host resource handles.
+//!
+//! A [`Val`] is what the host sees of a component value after lifting and
+//! what it provides before lowering. Resources cross the boundary as a
+//! [`ResourceAny`] (type identity + representation + ownership);
+//! [`Resource<R>`] is its statically typed form for host-defined resources.
+
+use std::marker::PhantomData;
+
+use crate::error::{CallError, Error};
+use crate::types::ResourceType;
+
+/// A component value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Bool(bool),
+    S8(i8),
+    U8(u8),
+    S16(i16),
+    U16(u16),
+    S32(i32),
+    U32(u32),
+    S64(i64),
+    U64(u64),
+    Float32(f32),
+    Float64(f64),
+    Char(char),
+    String(String),
+    List(Vec<Val>),
+    Record(Vec<(String, Val)>),
+    Tuple(Vec<Val>),
+    Variant(String, Option<Box<Val>>),
+    Enum(String),
+    Option(Option<Box<Val>>),
+    Result(Result<Option<Box<Val>>, Option<Box<Val>>>),
+    Flags(Vec<String>),
+    Resource(ResourceAny),
+}
+
+/// A resource handle held by the host: which resource type, the guest- or
+/// host-chosen representation, and whether the host owns it or borrows it
+/// for the duration of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResourceAny {
+    pub(crate) ty: ResourceType,
+    pub(crate) rep: u32,
+    pub(crate) own: bool,
+}
+
+impl ResourceAny {
+    /// The resource's runtime type.
+    pub fn ty(&self) -> ResourceType {
+        self.ty
+    }
+
+    /// The representation (`resource.rep` of the defining component, or the
+    /// host's key for host resources).
+    pub fn rep(&self) -> u32 {
+        self.rep
+    }
+
+    /// Whether the holder owns the resource (`own<T>`) rather than borrows it.
+    pub fn owned(&self) -> bool {
+        self.own
+    }
+}
+
+/// A typed handle to a host resource whose host-side value has type `R`.
+///
+/// The guest only ever sees `rep`; the host typically uses it as a key into a
+/// [`ResourceTable`](crate::ResourceTable).
+pub struct Resource<R> {
+    rep: u32,
+    own: bool,
+    marker: PhantomData<fn() -> R>,
+}
+
+impl<R: 'static> Resource<R> {
+    /// An owned handle with representation `rep`, to return to a guest.
+    pub fn new_own(rep: u32) -> Self {
+        Self {
+            rep,
+            own: true,
+            marker: PhantomData,
+        }
+    }
+
+    /// A borrowed handle with representation `rep`.
+    pub fn new_borrow(rep: u32) -> Self {
+        Self {
+            rep,
+            own: false,
+            marker: PhantomData,
+        }
+    }
+
+    /// The representation the guest's handle maps to.
+    pub fn rep(&self) -> u32 {
+        self.rep
+    }
+
+    /// Whether this handle is owned.
+    pub fn owned(&self) -> bool {
+        self.own
+    }
+
+    /// The dynamic form, for building a [`Val::Resource`].
+    pub fn into_any(self) -> ResourceAny {
+        ResourceAny {
+            ty: ResourceType::host::<R>(),
+            rep: self.rep,
+            own: self.own,
+        }
+    }
+
+    /// Recovers a typed handle from a lifted value.
+    ///
+    /// # Errors
+    ///
+    /// [`CallError::TypeMismatch`] if `any` is not a resource of type `R`.
+    pub fn try_from_any(any: ResourceAny) -> Result<Self, Error> {
+        if any.ty != ResourceType::host::<R>() {
+            return Err(CallError::TypeMismatch(format!(
+                "resource is not a host resource of type `{}`",
+                std::any::type_name::<R>()
+            ))
+            .into());
+        }
+        Ok(Self {
+            rep: any.rep,
+            own: any.own,
+            marker: PhantomData,
+        })
+    }
+}
+
+impl<R> Clone for Resource<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for Resource<R> {}
+
+impl<R> std::fmt::Debug for Resource<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resource")
+            .field("rep", &self.rep)
+            .field("own", &self.own)
+            .finish()
+    }
+}

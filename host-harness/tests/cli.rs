@@ -1,0 +1,497 @@
+//! End-to-end tests of the `weft` binary: a real wasm32-wasip2 Rust command
+//! (`tests/guests/cli-hello`), small components written in the text format,
+//! and every kind of bad input, each checked for exact output and status.
+//!
+//! The expected outputs were cross-checked by hand against `wasmtime run`
+//! 48.0.8 on the same files: stdout, stderr and exit status are identical for
+//! every cli-hello and `--invoke` case here; only the wording of trap and
+//! load errors differs. The tests pin the outputs so that a regression shows
+//! without wasmtime installed.
+//!
+//! Cost: one release build of cli-hello (a few seconds, cached in
+//! `target/guests`) and ~20 short `weft` processes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+mod cli_support;
+
+use cli_support::{cli_hello, encode_wat};
+
+/// A scratch directory unique to one test.
+fn scratch(test: &str) -> PathBuf {
+    // Cargo's per-target scratch space: reused (and so not piling up) across runs.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Encodes a component (or module) written in the text format into `dir`.
+fn wat(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, encode_wat(text)).expect("writes");
+    path
+}
+
+/// Runs `weft` with `args`, feeding `stdin`.
+fn weft(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("weft starts");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin)
+        .expect("stdin");
+    child.wait_with_output().expect("weft finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Asserts a one-line error mentioning `needle`, a failure status, no panic.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success(), "expected failure, got {stderr}");
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.contains(needle), "`{needle}` not in: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+const CALC: &str = include_str!("../../tests/guests/cli-hello/wat/calc.wat");
+
+/// A command exiting through `exit-with-code(42)`.
+const EXIT_42: &str = include_str!("../../tests/guests/cli-hello/wat/exit42.wat");
+
+#[test]
+fn command_prints_arguments_environment_and_stderr() {
+    let hello = cli_hello().to_str().unwrap();
+    let out = weft(
+        &[
+            "run", "--env", "FOO=bar", "--env", "EMPTY=", hello, "a", "b c",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "hello from cli-hello\nargc=3\narg[0]=cli-hello.wasm\narg[1]=a\narg[2]=b c\n\
+         env EMPTY=\nenv FOO=bar\nwall clock after epoch: true\n\
+         monotonic clock advances: true\nhashmap seeded: 1\n"
+    );
+    assert_eq!(text(&out.stderr), "this line goes to stderr\n");
+}
+
+#[test]
+fn bare_env_names_pass_the_host_value_through() {
+    let hello = cli_hello().to_str().unwrap();
+    let run = |name: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_weft"))
+            .args(["run", "--env", name, hello, "env", name])
+            .env("WEFT_TEST_PASSED", "through")
+            .env_remove("WEFT_TEST_UNSET")
+            .output()
+            .expect("weft runs");
+        text(&out.stdout)
+    };
+    assert_eq!(run("WEFT_TEST_PASSED"), "WEFT_TEST_PASSED=through\n");
+    assert_eq!(run("WEFT_TEST_UNSET"), "WEFT_TEST_UNSET is unset\n");
+}
+
+#[test]
+fn command_reads_stdin_to_the_end() {
+    let out = weft(
+        &["run", cli_hello().to_str().unwrap(), "echo-stdin"],
+        b"line one\nline two",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "read 17 bytes from stdin\nline one\nline two"
+    );
+}
+
+#[test]
+fn invoke_run_prints_the_commands_result() {
+    let hello = cli_hello().to_str().unwrap();
+    // `exit` ends the call before `run` returns: nothing to print.
+    let out = weft(&["run", "--invoke", "run()", hello, "exit", "0"], b"");
+    assert_eq!(
+        text(&out.stdout),
+        "exiting with 0\n",
+        "{}",
+        text(&out.stderr)
+    );
+    let out = weft(&["run", "--invoke", "run()", hello, "env", "X"], b"");
+    assert_eq!(
+        text(&out.stdout),
+        "X is unset\nok\n",
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn command_exit_statuses_follow_wasi_cli_exit() {
+    let hello = cli_hello().to_str().unwrap();
+    let out = weft(&["run", hello, "exit", "0"], b"");
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(0), "exiting with 0\n".into())
+    );
+    // Rust's std reports any non-zero status as `exit(err)`, which is 1.
+    let out = weft(&["run", hello, "exit", "7"], b"");
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(1), "exiting with 7\n".into())
+    );
+    assert_eq!(text(&out.stderr), "");
+
+    let dir = scratch("exit");
+    let exit42 = wat(&dir, "exit42.wasm", EXIT_42);
+    let out = weft(&["run", exit42.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(42), "{}", text(&out.stderr));
+}
+
+#[test]
+fn piped_stdio_is_not_a_terminal() {
+    let out = weft(&["run", cli_hello().to_str().unwrap(), "tty"], b"");
+    assert_eq!(
+        text(&out.stdout),
+        "terminals: stdin=false stdout=false stderr=false\n"
+    );
+}
+
+#[test]
+fn command_sleeps_on_the_monotonic_clock() {
+    let started = std::time::Instant::now();
+    let out = weft(&["run", cli_hello().to_str().unwrap(), "sleep", "50"], b"");
+    assert_eq!(
+        text(&out.stdout),
+        "slept at least 50 ms: true\n",
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+}
+
+#[test]
+fn guest_panic_is_a_trap_with_its_message_on_stderr() {
+    let out = weft(&["run", cli_hello().to_str().unwrap(), "panic"], b"");
+    assert_eq!(out.status.code(), Some(134));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("cli-hello was asked to panic"), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: ") && last.contains("unreachable"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn files_are_visible_only_through_dir() {
+    let dir = scratch("dir");
+    std::fs::write(dir.join("in.txt"), "from the host\n").unwrap();
+    let hello = cli_hello().to_str().unwrap();
+    let mapping = format!("{}::/data", dir.display());
+
+    let out = weft(
+        &["run", "--dir", &mapping, hello, "read", "/data/in.txt"],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "from the host\n");
+
+    let out = weft(
+        &[
+            "run",
+            "--dir",
+            &mapping,
+            hello,
+            "write",
+            "/data/out.txt",
+            "guest text",
+        ],
+        b"",
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "wrote 10 bytes\n",
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.txt")).unwrap(),
+        "guest text"
+    );
+
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    let out = weft(
+        &[
+            "run",
+            "--dir",
+            &mapping,
+            hello,
+            "append",
+            "/data/out.txt",
+            "+",
+        ],
+        b"",
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "appended 1 bytes\n",
+        "{}",
+        text(&out.stderr)
+    );
+    let out = weft(&["run", "--dir", &mapping, hello, "ls", "/data"], b"");
+    assert_eq!(
+        text(&out.stdout),
+        "in.txt file 14\nout.txt file 11\nsub dir 0\n"
+    );
+
+    // Without --dir nothing is preopened; `..` cannot climb out of a preopen.
+    // (The guest exits with 2, which Rust's std reports as `exit(err)`: 1.)
+    let out = weft(&["run", hello, "read", "/data/in.txt"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "cannot read /data/in.txt: No such file or directory (os error 44)\n"
+    );
+    let out = weft(
+        &[
+            "run",
+            "--dir",
+            &mapping,
+            hello,
+            "read",
+            "/data/../etc/passwd",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert_eq!(
+        text(&out.stderr),
+        "cannot read /data/../etc/passwd: Operation not permitted (os error 63)\n"
+    );
+}
+
+#[test]
+fn invoke_parses_and_prints_wave() {
+    let dir = scratch("invoke");
+    let calc = wat(&dir, "calc.wasm", CALC);
+    let calc = calc.to_str().unwrap();
+    let out = weft(&["run", "--invoke", "add(40, 2)", calc], b"");
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(0), "42\n".into())
+    );
+    let out = weft(&["run", "--invoke", "hello()", calc], b"");
+    assert_eq!(
+        text(&out.stdout),
+        "\"hello, weft\"\n",
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn invoke_rejects_ill_typed_arguments_and_unknown_exports() {
+    let dir = scratch("invoke-bad");
+    let calc = wat(&dir, "calc.wasm", CALC);
+    let calc = calc.to_str().unwrap();
+    assert_one_line_error(
+        &weft(&["run", "--invoke", "add(1, \"x\")", calc], b""),
+        "add",
+    );
+    assert_one_line_error(&weft(&["run", "--invoke", "add(1)", calc], b""), "add");
+    assert_one_line_error(
+        &weft(&["run", "--invoke", "add(1, 99999999999)", calc], b""),
+        "add",
+    );
+    assert_one_line_error(
+        &weft(&["run", "--invoke", "add(1, 2", calc], b""),
+        "add(1, 2",
+    );
+    assert_one_line_error(&weft(&["run", "--invoke", "nope()", calc], b""), "nope");
+    // A component without `wasi:cli/run` cannot be run as a command.
+    assert_one_line_error(&weft(&["run", calc], b""), "wasi:cli/run");
+}
+
+#[test]
+fn invoke_reports_a_trap() {
+    let dir = scratch("invoke-trap");
+    let calc = wat(&dir, "calc.wasm", CALC);
+    let out = weft(&["run", "--invoke", "fail()", calc.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(134));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("unreachable"), "{stderr}");
+}
+
+#[test]
+fn bad_files_get_a_one_line_error() {
+    let dir = scratch("bad-files");
+    let garbage = dir.join("garbage.wasm");
+    std::fs::write(&garbage, b"this is not WebAssembly").unwrap();
+    assert_one_line_error(
+        &weft(&["run", garbage.to_str().unwrap()], b""),
+        "garbage.wasm",
+    );
+
+    let truncated = dir.join("truncated.wasm");
+    let hello = std::fs::read(cli_hello()).unwrap();
+    std::fs::write(&truncated, &hello[..hello.len() / 3]).unwrap();
+    assert_one_line_error(
+        &weft(&["run", truncated.to_str().unwrap()], b""),
+        "truncated.wasm",
+    );
+
+    let module = wat(&dir, "core.wasm", "(module (func (export \"f\")))");
+    assert_one_line_error(
+        &weft(&["run", module.to_str().unwrap()], b""),
+        "core module",
+    );
+
+    let missing = dir.join("missing.wasm");
+    assert_one_line_error(
+        &weft(&["run", missing.to_str().unwrap()], b""),
+        "cannot read",
+    );
+}
+
+#[test]
+fn unsatisfied_import_is_named_with_its_type() {
+    let dir = scratch("missing-import");
+    let needs = wat(
+        &dir,
+        "needs.wasm",
+        r#"(component
+          (import "example:missing/thing@1.0.0" (instance
+            (export "frob" (func (param "x" u32) (result string))))))"#,
+    );
+    let out = weft(&["run", needs.to_str().unwrap()], b"");
+    assert_one_line_error(
+        &out,
+        "missing import `example:missing/thing@1.0.0` of type instance",
+    );
+
+    // A function the WASI host does not have, inside an interface it does.
+    let extra = wat(
+        &dir,
+        "extra.wasm",
+        r#"(component
+          (import "wasi:cli/environment@0.2.6" (instance $env
+            (export "frob" (func (param "x" u32) (result string)))))
+          (alias export $env "frob" (func $frob)))"#,
+    );
+    assert_one_line_error(&weft(&["run", extra.to_str().unwrap()], b""), "frob");
+
+    // A WASI function imported at the wrong type: host functions are
+    // dynamically typed, so this surfaces when the guest calls it.
+    let wrong = wat(
+        &dir,
+        "wrong.wasm",
+        r#"(component
+          (import "wasi:cli/environment@0.2.6" (instance $env
+            (export "get-arguments" (func (result u32)))))
+          (core func $g (canon lower (func $env "get-arguments")))
+          (core module $m
+            (import "host" "g" (func $g (result i32)))
+            (func (export "run") (result i32) call $g drop i32.const 0))
+          (core instance $i (instantiate $m (with "host" (instance (export "g" (func $g))))))
+          (func $run (result (result)) (canon lift (core func $i "run")))
+          (instance $r (export "run" (func $run)))
+          (export "wasi:cli/run@0.2.0" (instance $r)))"#,
+    );
+    assert_one_line_error(
+        &weft(&["run", wrong.to_str().unwrap()], b""),
+        "type mismatch",
+    );
+}
+
+#[test]
+fn wast_prints_failures_then_a_summary() {
+    let dir = scratch("wast");
+    let script = dir.join("mixed.wast");
+    let directives = [
+        r#"(assert_return (invoke "add" (u32.const 1) (u32.const 1)) (u32.const 2))"#,
+        r#"(assert_return (invoke "add" (u32.const 1) (u32.const 1)) (u32.const 3))"#,
+        r#"(assert_trap (invoke "fail") "unreachable")"#,
+    ];
+    let calc = CALC.trim_end();
+    std::fs::write(&script, format!("{calc}\n{}\n", directives.join("\n"))).unwrap();
+    let calc_lines = calc.lines().count();
+    let out = weft(&["wast", script.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    let location = format!("{}:{}: ", script.display(), calc_lines + 2);
+    assert!(lines[0].starts_with(&location), "{stdout}");
+    // The component definition, the passing return and the trap pass.
+    assert_eq!(lines[1], "3 passed, 1 failed");
+
+    assert_one_line_error(&weft(&["wast", "/no/such/dir"], b""), "/no/such/dir");
+}
+
+/// Exports `example:calc/math@1.0.0` with `add`.
+const MATH_PROVIDER: &str = r#"(component
+  (core module $m
+    (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+  (core instance $i (instantiate $m))
+  (func $add (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $i "add")))
+  (instance $math (export "add" (func $add)))
+  (export "example:calc/math@1.0.0" (instance $math)))"#;
+
+/// Imports `example:calc/math@1.0.0` and exports `sum3` built on its `add`.
+const MATH_USER: &str = r#"(component
+  (import "example:calc/math@1.0.0" (instance $math
+    (export "add" (func (param "a" u32) (param "b" u32) (result u32)))))
+  (core func $add (canon lower (func $math "add")))
+  (core module $m
+    (import "math" "add" (func $add (param i32 i32) (result i32)))
+    (func (export "sum3") (param i32 i32 i32) (result i32)
+      local.get 0 local.get 1 call $add local.get 2 call $add))
+  (core instance $i (instantiate $m (with "math" (instance (export "add" (func $add))))))
+  (func (export "sum3") (param "a" u32) (param "b" u32) (param "c" u32) (result u32)
+    (canon lift (core func $i "sum3"))))"#;
+
+#[test]
+fn link_satisfies_imports_with_another_components_exports() {
+    let dir = scratch("link");
+    let provider = wat(&dir, "provider.wasm", MATH_PROVIDER);
+    let user = wat(&dir, "user.wasm", MATH_USER);
+    let (provider, user) = (provider.to_str().unwrap(), user.to_str().unwrap());
+    let out = weft(
+        &[
+            "run",
+            "--link",
+            provider,
+            "--invoke",
+            "sum3(1, 2, 39)",
+            user,
+        ],
+        b"",
+    );
+    assert_eq!(text(&out.stdout), "42\n", "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+    // `--invoke` finds a function inside an exported instance by its name.
+    let out = weft(&["run", "--invoke", "add(2, 3)", provider], b"");
+    assert_eq!(text(&out.stdout), "5\n", "{}", text(&out.stderr));
+    // Without the provider the import is reported by name.
+    assert_one_line_error(
+        &weft(&["run", "--invoke", "sum3(1, 2, 3)", user], b""),
+        "example:calc/math@1.0.0",
+    );
+}

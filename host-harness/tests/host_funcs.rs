@@ -1,0 +1,285 @@
+//! Host functions seen from the guest: typed ones (`func_wrap`) lifting
+//! and lowering Rust values directly, the link-time check of their types,
+//! and errors that name the import when a host function's result does not
+//! match its import's type (for embedders' functions and the built-in WASI
+//! host's alike).
+
+mod components;
+
+use components::{IMPORTER, component};
+use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
+use weft_harness::{CallError, Engine, Error, ErrorKind, LinkError, Linker, Store, Val};
+
+/// Each export forwards its arguments to the import of the same name and
+/// hands back its result, so host -> guest -> host -> guest -> host
+/// crosses every lift and lower of these types: `reverse` a `list<u8>`,
+/// `pick` a `string` and an `option<u32>` into a `result<string, u32>`,
+/// and `total` six `option<string>`s, which spill to memory.
+const FORWARDER: &str = r#"(component
+  (import "test:host/bytes@0.1.0" (instance $h
+    (export "reverse" (func (param "data" (list u8)) (result (list u8))))
+    (export "pick" (func (param "a" string) (param "b" (option u32))
+      (result (result string (error u32)))))
+    (export "total" (func (param "a" (option string)) (param "b" (option string))
+      (param "c" (option string)) (param "d" (option string)) (param "e" (option string))
+      (param "f" (option string)) (result u32)))))
+  (core module $Mem
+    (memory (export "mem") 1)
+    (global $bump (mut i32) (i32.const 1024))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $p i32)
+      (local.set $p (i32.and
+        (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
+        (i32.xor (i32.sub (local.get 2) (i32.const 1)) (i32.const -1))))
+      (global.set $bump (i32.add (local.get $p) (local.get 3)))
+      (local.get $p)))
+  (core instance $mem (instantiate $Mem))
+  (alias export $h "reverse" (func $reverse))
+  (alias export $h "pick" (func $pick))
+  (alias export $h "total" (func $total))
+  (core func $reverse' (canon lower (func $reverse)
+    (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (core func $pick' (canon lower (func $pick)
+    (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (core func $total' (canon lower (func $total)
+    (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (core module $M
+    (import "h" "reverse" (func $r (param i32 i32 i32)))
+    (import "h" "pick" (func $p (param i32 i32 i32 i32 i32)))
+    (import "h" "total" (func $t (param i32) (result i32)))
+    (func (export "reverse") (param i32 i32) (result i32)
+      (call $r (local.get 0) (local.get 1) (i32.const 16))
+      (i32.const 16))
+    (func (export "pick") (param i32 i32 i32 i32) (result i32)
+      (call $p (local.get 0) (local.get 1) (local.get 2) (local.get 3) (i32.const 32))
+      (i32.const 32))
+    (func (export "total") (param i32) (result i32) (call $t (local.get 0))))
+  (core instance $m (instantiate $M (with "h" (instance
+    (export "reverse" (func $reverse')) (export "pick" (func $pick'))
+    (export "total" (func $total'))))))
+  (func (export "reverse") (param "data" (list u8)) (result (list u8))
+    (canon lift (core func $m "reverse")
+      (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (func (export "pick") (param "a" string) (param "b" (option u32))
+    (result (result string (error u32)))
+    (canon lift (core func $m "pick")
+      (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+  (func (export "total") (param "a" (option string)) (param "b" (option string))
+    (param "c" (option string)) (param "d" (option string)) (param "e" (option string))
+    (param "f" (option string)) (result u32)
+    (canon lift (core func $m "total")
+      (memory (core memory $mem "mem")) (realloc (core func $mem "realloc"))))
+)"#;
+
+type Six = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn forwarding_linker(engine: &Engine) -> Linker<u32> {
+    let mut linker = Linker::<u32>::new(engine);
+    let mut h = linker.instance("test:host/bytes@0.1.0").unwrap();
+    h.func_wrap("reverse", |mut cx, (mut data,): (Vec<u8>,)| {
+        *cx.data_mut() += 1;
+        data.reverse();
+        Ok((data,))
+    })
+    .unwrap();
+    h.func_wrap("pick", |_, (a, b): (String, Option<u32>)| {
+        Ok((match b {
+            Some(n) => Err(n + a.len() as u32),
+            None => Ok(format!("{a}!")),
+        },))
+    })
+    .unwrap();
+    h.func_wrap("total", |_, six: Six| {
+        let (a, b, c, d, e, f) = six;
+        let len = |s: Option<String>| s.map_or(100, |s| s.len() as u32);
+        Ok((len(a) + len(b) + len(c) + len(d) + len(e) + len(f),))
+    })
+    .unwrap();
+    linker
+}
+
+#[test]
+fn typed_host_functions_lift_and_lower_rust_values() {
+    let engine = Engine::default();
+    let c = component(&engine, FORWARDER);
+    let mut store = Store::new(&engine, 0u32);
+    let inst = forwarding_linker(&engine)
+        .instantiate(&mut store, &c)
+        .unwrap();
+
+    let reverse = inst.get_func(&mut store, "reverse").unwrap();
+    let reverse = reverse.typed::<(Vec<u8>,), Vec<u8>, _>(&mut store).unwrap();
+    let data: Vec<u8> = (0..=255).cycle().take(5000).collect();
+    let mut expected = data.clone();
+    expected.reverse();
+    assert_eq!(reverse.call(&mut store, (data,)).unwrap(), expected);
+    assert_eq!(
+        reverse.call(&mut store, (vec![],)).unwrap(),
+        Vec::<u8>::new()
+    );
+    assert_eq!(*store.data(), 2, "the host function ran once per call");
+
+    let pick = inst.get_func(&mut store, "pick").unwrap();
+    let pick = pick
+        .typed::<(String, Option<u32>), Result<String, u32>, _>(&mut store)
+        .unwrap();
+    assert_eq!(
+        pick.call(&mut store, ("héllo".into(), None)).unwrap(),
+        Ok("héllo!".to_string())
+    );
+    assert_eq!(
+        pick.call(&mut store, ("abc".into(), Some(7))).unwrap(),
+        Err(10)
+    );
+
+    let total = inst.get_func(&mut store, "total").unwrap();
+    let total = total.typed::<Six, u32, _>(&mut store).unwrap();
+    let some = |s: &str| Some(s.to_string());
+    let args = (some("a"), None, some("bcd"), some(""), None, some("efgh"));
+    assert_eq!(total.call(&mut store, args).unwrap(), 1 + 100 + 3 + 100 + 4);
+}
+
+#[test]
+fn a_typed_host_function_of_another_type_is_a_link_error() {
+    let engine = Engine::default();
+    let c = component(&engine, IMPORTER);
+    let mut linker = Linker::<()>::new(&engine);
+    linker
+        .instance("test:host/math@0.2.9")
+        .unwrap()
+        .func_wrap("double", |_, (s,): (String,)| Ok((s,)))
+        .unwrap();
+    let mut store = Store::new(&engine, ());
+    let err = linker.instantiate(&mut store, &c).unwrap_err();
+    match err.kind() {
+        ErrorKind::Link(LinkError::ImportMismatch { name, reason }) => {
+            assert_eq!(name, "test:host/math@0.2.4#double");
+            assert!(reason.contains("func(x: u32) -> u32"), "{reason}");
+            assert!(reason.contains("func(string) -> string"), "{reason}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+
+    // The matching Rust types link and run.
+    let mut linker = Linker::<()>::new(&engine);
+    linker
+        .instance("test:host/math@0.2.9")
+        .unwrap()
+        .func_wrap("double", |_, (x,): (u32,)| Ok((x * 2,)))
+        .unwrap();
+    let inst = linker.instantiate(&mut store, &c).unwrap();
+    let quad = inst.get_func(&mut store, "quad").unwrap();
+    let quad = quad.typed::<(u32,), u32, _>(&mut store).unwrap();
+    assert_eq!(quad.call(&mut store, (5,)).unwrap(), 20);
+}
+
+#[test]
+fn a_host_result_of_the_wrong_type_names_the_import() {
+    let engine = Engine::default();
+    let c = component(&engine, IMPORTER);
+    let mut linker = Linker::<()>::new(&engine);
+    linker
+        .instance("test:host/math@0.2.4")
+        .unwrap()
+        .func_new("double", |_, _, results| {
+            results[0] = Val::String("not a number".into());
+            Ok(())
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, ());
+    let inst = linker.instantiate(&mut store, &c).unwrap();
+    let quad = inst.get_func(&mut store, "quad").unwrap();
+    let mut out = [Val::U32(0)];
+    let err: Error = quad.call(&mut store, &[Val::U32(1)], &mut out).unwrap_err();
+    match err.kind() {
+        ErrorKind::Call(CallError::TypeMismatch(m)) => {
+            assert!(m.contains("`test:host/math@0.2.4#double`"), "{m}");
+            assert!(m.contains("expected a `u32`"), "{m}");
+            assert!(m.contains("not a number"), "{m}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// Imports a WASI function at the given type (`$ty`) and exports `run`,
+/// which calls it with no arguments and drops any result.
+fn wasi_importer(instance: &str, func: &str, ty: &str, core_results: &str) -> String {
+    format!(
+        r#"(component
+  (import "{instance}" (instance $i (export "{func}" (func {ty}))))
+  (alias export $i "{func}" (func $f))
+  (core func $f' (canon lower (func $f)))
+  (core module $M
+    (import "h" "f" (func $f {core_results}))
+    (func (export "run") (call $f) {drop}))
+  (core instance $m (instantiate $M (with "h" (instance (export "f" (func $f'))))))
+  (func (export "run") (canon lift (core func $m "run")))
+)"#,
+        drop = if core_results.is_empty() {
+            ""
+        } else {
+            "(drop)"
+        },
+    )
+}
+
+fn wasi_linker(engine: &Engine) -> Linker<WasiCtx> {
+    let mut linker = Linker::new(engine);
+    weft_harness::wasi::add_to_linker(&mut linker).unwrap();
+    linker
+}
+
+#[test]
+fn a_wasi_function_imported_with_another_result_count_names_it() {
+    let engine = Engine::default();
+    let text = wasi_importer("wasi:cli/environment@0.2.3", "get-arguments", "", "");
+    let c = component(&engine, &text);
+    let mut store = Store::new(&engine, WasiCtxBuilder::new().build());
+    let inst = wasi_linker(&engine).instantiate(&mut store, &c).unwrap();
+    let run = inst.get_func(&mut store, "run").unwrap();
+    let err = run.call(&mut store, &[], &mut []).unwrap_err();
+    match err.kind() {
+        ErrorKind::Call(CallError::TypeMismatch(m)) => {
+            assert!(
+                m.contains("`wasi:cli/environment@0.2.12#get-arguments`"),
+                "{m}"
+            );
+            assert!(
+                m.contains("returned 1 result(s), its import expects 0"),
+                "{m}"
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn a_typed_wasi_function_imported_at_another_type_is_a_link_error() {
+    let engine = Engine::default();
+    let text = wasi_importer(
+        "wasi:random/insecure@0.2.0",
+        "get-insecure-random-u64",
+        "(result u32)",
+        "(result i32)",
+    );
+    let c = component(&engine, &text);
+    let mut store = Store::new(&engine, WasiCtxBuilder::new().build());
+    let err = wasi_linker(&engine)
+        .instantiate(&mut store, &c)
+        .unwrap_err();
+    match err.kind() {
+        ErrorKind::Link(LinkError::ImportMismatch { name, reason }) => {
+            assert_eq!(name, "wasi:random/insecure@0.2.0#get-insecure-random-u64");
+            assert!(reason.contains("func() -> u32"), "{reason}");
+            assert!(reason.contains("func() -> u64"), "{reason}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
