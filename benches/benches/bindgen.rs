@@ -1,1 +1,135 @@
-fn main() {}
+//! Bindings generation time: weft's generator against wit-bindgen's Rust
+//! generator (crates.io 0.61.1), on the same worlds in the same run.
+//!
+//! Inputs: the WASI 0.2 `http-proxy` world, and `variants.wit`, the largest
+//! synchronous file of the corpus (the larger `streams.wit`/`futures.wit` are
+//! async, which weft does not generate yet). WIT is parsed once, outside the
+//! measurement; each iteration generates from a fresh clone of the parsed
+//! `Resolve`, because wit-bindgen mutates it. wit-bindgen produces source
+//! text, which its proc-macro then tokenizes, so it is measured both as text
+//! and as text turned into a `TokenStream` (what its macro really costs).
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use std::path::PathBuf;
+
+fn shared_dir() -> PathBuf {
+    match std::env::var_os("WEFT_SHARED_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"),
+    }
+}
+
+/// A benchmark input: where its WIT is and which world to generate.
+struct Input {
+    label: &'static str,
+    path: PathBuf,
+    world: &'static str,
+}
+
+fn inputs() -> Vec<Input> {
+    let wit = shared_dir().join("wit");
+    vec![
+        Input {
+            label: "wasi-0.2 http-proxy",
+            path: wit.join("wasi-0.2"),
+            world: "http-proxy",
+        },
+        Input {
+            label: "corpus variants.wit",
+            path: wit.join("corpus/variants.wit"),
+            world: "my-world",
+        },
+    ]
+}
+
+mod weft {
+    //! weft's side, on the workspace's wit-parser (0.257).
+
+    use std::path::Path;
+    use wit_parser::{Resolve, WorldId};
+
+    pub fn load(path: &Path, world: &str) -> (Resolve, WorldId) {
+        let mut resolve = Resolve::new();
+        let (pkg, _) = resolve.push_path(path).expect("parse WIT for weft");
+        let world = resolve
+            .select_world(&[pkg], Some(world))
+            .expect("select world");
+        (resolve, world)
+    }
+
+    /// Generates the bindings of `world` as `weft::bindgen!` would.
+    pub fn generate(mut resolve: Resolve, world: WorldId) -> proc_macro2::TokenStream {
+        let opts = weft_codegen::Opts {
+            generate_all: true,
+            ..Default::default()
+        };
+        weft_codegen::generate_from_resolve(&mut resolve, world, &opts).expect("weft generation")
+    }
+}
+
+mod peer {
+    //! wit-bindgen's side, on its own wit-parser (0.258).
+
+    use std::path::Path;
+    use wit_bindgen_core::wit_parser::{Resolve, WorldId};
+    use wit_bindgen_core::{Files, WorldGenerator};
+
+    pub fn load(path: &Path, world: &str) -> (Resolve, WorldId) {
+        let mut resolve = Resolve::new();
+        let (pkg, _) = resolve.push_path(path).expect("parse WIT for wit-bindgen");
+        let world = resolve
+            .select_world(&[pkg], Some(world))
+            .expect("select world");
+        (resolve, world)
+    }
+
+    /// Generates the Rust source of `world` as wit-bindgen's macro would.
+    pub fn generate(mut resolve: Resolve, world: WorldId) -> String {
+        let opts = wit_bindgen_rust::Opts {
+            generate_all: true,
+            ..Default::default()
+        };
+        let mut files = Files::default();
+        opts.build()
+            .generate(&mut resolve, world, &mut files)
+            .expect("wit-bindgen generation");
+        let (_, text) = files.iter().next().expect("one generated file");
+        String::from_utf8_lossy(text).into_owned()
+    }
+}
+
+fn bench_bindgen(c: &mut Criterion) {
+    for input in inputs() {
+        let mut group = c.benchmark_group(format!("bindgen/{}", input.label));
+        let (ours, our_world) = weft::load(&input.path, input.world);
+        group.bench_function("weft (tokens)", |b| {
+            b.iter_batched(
+                || ours.clone(),
+                |r| weft::generate(r, our_world),
+                BatchSize::SmallInput,
+            )
+        });
+        let (resolve, world) = peer::load(&input.path, input.world);
+        group.bench_function("wit-bindgen (text)", |b| {
+            b.iter_batched(
+                || resolve.clone(),
+                |r| peer::generate(r, world),
+                BatchSize::SmallInput,
+            )
+        });
+        group.bench_function("wit-bindgen (text + tokenize)", |b| {
+            b.iter_batched(
+                || resolve.clone(),
+                |r| {
+                    let text = peer::generate(r, world);
+                    text.parse::<proc_macro2::TokenStream>().expect("tokenize")
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench_bindgen);
+criterion_main!(benches);

@@ -11,6 +11,10 @@
 //! - `env NAME`: prints the value of the environment variable `NAME`;
 //! - `read PATH`: prints the contents of the file at `PATH`;
 //! - `write PATH TEXT`: creates `PATH` holding `TEXT`;
+//! - `append PATH TEXT`: appends `TEXT` to `PATH`;
+//! - `ls PATH`: lists the directory `PATH` (name, kind, size), sorted;
+//! - `sleep MS`: sleeps `MS` milliseconds on the monotonic clock;
+//! - `tty`: says which of stdin, stdout and stderr are terminals;
 //! - anything else: prints its arguments and environment.
 
 use std::io::{Read, Write};
@@ -46,6 +50,27 @@ fn main() {
                 }
             }
         }
+        "append" => append_file(
+            args.get(2).map(String::as_str).unwrap_or(""),
+            args.get(3).map(String::as_str).unwrap_or(""),
+        ),
+        "ls" => list_dir(args.get(2).map(String::as_str).unwrap_or("")),
+        "sleep" => {
+            let ms: u64 = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1);
+            let start = std::time::Instant::now();
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            println!(
+                "slept at least {ms} ms: {}",
+                start.elapsed().as_millis() >= u128::from(ms)
+            );
+        }
+        "tty" => {
+            use std::io::IsTerminal;
+            let stdin = std::io::stdin().is_terminal();
+            let stdout = std::io::stdout().is_terminal();
+            let stderr = std::io::stderr().is_terminal();
+            println!("terminals: stdin={stdin} stdout={stdout} stderr={stderr}");
+        }
         _ => describe(&args),
     }
 }
@@ -66,7 +91,10 @@ fn describe(args: &[String]) {
     let now = std::time::SystemTime::now();
     let after_epoch = now.duration_since(std::time::UNIX_EPOCH).is_ok();
     println!("wall clock after epoch: {after_epoch}");
-    println!("monotonic clock advances: {}", start.elapsed().as_nanos() < u128::MAX);
+    println!(
+        "monotonic clock advances: {}",
+        start.elapsed().as_nanos() < u128::MAX
+    );
     let mut map = std::collections::HashMap::new();
     map.insert("seeded", 1);
     println!("hashmap seeded: {}", map.len());
@@ -87,5 +115,41 @@ fn read_file(path: &str) {
             eprintln!("cannot read {path}: {e}");
             std::process::exit(2);
         }
+    }
+}
+
+fn append_file(path: &str, text: &str) {
+    let file = std::fs::OpenOptions::new().append(true).open(path);
+    match file.and_then(|mut f| f.write_all(text.as_bytes())) {
+        Ok(()) => println!("appended {} bytes", text.len()),
+        Err(e) => {
+            eprintln!("cannot append to {path}: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn list_dir(path: &str) {
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            eprintln!("cannot list {path}: {e}");
+            std::process::exit(2);
+        }
+    };
+    let mut lines = Vec::new();
+    for entry in entries {
+        let entry = entry.unwrap();
+        let meta = entry.metadata().unwrap();
+        let kind = if meta.is_dir() { "dir" } else { "file" };
+        let size = if meta.is_dir() { 0 } else { meta.len() };
+        lines.push(format!(
+            "{} {kind} {size}",
+            entry.file_name().to_string_lossy()
+        ));
+    }
+    lines.sort();
+    for line in lines {
+        println!("{line}");
     }
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs cli-hello and the text-format components under `weft run` and
+# `wasmtime run` and reports, per case, whether stdout, stderr and the exit
+# status agree. A manual cross-check (wasmtime is not needed by CI):
+#   tests/guests/cli-hello/compare-with-wasmtime.sh [path/to/weft] [path/to/wasmtime]
+set -u
+root="$(cd "$(dirname "$0")/../../.." && pwd)"
+weft="${1:-$root/target/debug/weft}"
+wasmtime="${2:-$HOME/.cargo/bin/wasmtime}"
+CARGO_TARGET_DIR="$root/target/guests" cargo build -q --release --target wasm32-wasip2 \
+  -p cli-hello --bin cli-hello --manifest-path "$root/tests/guests/Cargo.toml" || exit 1
+hello="$root/target/guests/wasm32-wasip2/release/cli-hello.wasm"
+wat="$root/tests/guests/cli-hello/wat"
+scratch="$(mktemp -d)"
+mkdir -p "$scratch/dir/sub" && printf 'from the host\n' > "$scratch/dir/in.txt"
+dir="$scratch/dir::/data"
+
+compare() { # stdin, then the arguments of `run`
+  local input="$1"; shift
+  printf '%s' "$input" | "$weft" run "$@" > "$scratch/w.out" 2> "$scratch/w.err"; local w=$?
+  printf '%s' "$input" | "$wasmtime" run -C cache=n "$@" > "$scratch/t.out" 2> "$scratch/t.err"; local t=$?
+  local verdict=same
+  cmp -s "$scratch/w.out" "$scratch/t.out" || verdict="stdout differs"
+  [ "$w" = "$t" ] || verdict="status differs"
+  cmp -s "$scratch/w.err" "$scratch/t.err" || verdict="$verdict (stderr differs)"
+  printf '%-28s weft=%-3s wasmtime=%-3s %s\n' "$verdict" "$w" "$t" "$*"
+}
+
+compare "" --env FOO=bar --env EMPTY= "$hello" a "b c"
+compare $'line one\nline two' "$hello" echo-stdin
+compare "" "$hello" exit 0
+compare "" "$hello" exit 7
+compare "" "$hello" panic
+compare "" "$hello" sleep 20
+compare "" "$hello" tty
+compare "" --dir "$dir" "$hello" read /data/in.txt
+compare "" --dir "$dir" "$hello" write /data/out.txt text
+compare "" --dir "$dir" "$hello" append /data/out.txt more
+compare "" --dir "$dir" "$hello" ls /data
+compare "" --dir "$dir" "$hello" read /data/../etc/passwd
+compare "" "$hello" read /data/in.txt
+compare "" "$wat/exit42.wat"
+compare "" --invoke 'add(40, 2)' "$wat/calc.wat"
+compare "" --invoke 'hello()' "$wat/calc.wat"
+compare "" --invoke 'fail()' "$wat/calc.wat"
+rm -rf "$scratch"

@@ -1,0 +1,37 @@
+//! Drop-in compatibility with wit-bindgen: every test guest is one source
+//! that builds with `weft::bindgen!` and with `wit_bindgen::generate!` (its
+//! `peer` feature), and both builds must be components of the same shape:
+//! identical exports, and identical imports from the test packages.
+//!
+//! Cost: one extra release build of the guests with wit-bindgen (about a
+//! minute cold, cached in `target/guests-peer` afterwards).
+
+use weft_tests::Generator;
+use weft_tests::components::{ComponentShape, component_shape, test_items, validate_component};
+use weft_tests::guests::{GuestBuild, build_guest_workspace};
+
+const TEST_GUESTS: &[&str] = &["leaf", "provider", "runner", "ext-provider", "ext-runner"];
+
+fn shape(build: &GuestBuild, guest: &str) -> ComponentShape {
+    let path = build.component(guest).unwrap_or_else(|e| panic!("{e:#}"));
+    let bytes = validate_component(&path).unwrap_or_else(|e| panic!("{e:#}"));
+    component_shape(&bytes).unwrap_or_else(|e| panic!("{guest}: {e:#}"))
+}
+
+#[test]
+fn weft_and_wit_bindgen_builds_have_the_same_shape() {
+    let ours = build_guest_workspace(Generator::Weft).unwrap_or_else(|e| panic!("{e:#}"));
+    let peer = build_guest_workspace(Generator::WitBindgen).unwrap_or_else(|e| panic!("{e:#}"));
+    for guest in TEST_GUESTS {
+        let (a, b) = (shape(&ours, guest), shape(&peer, guest));
+        assert_eq!(
+            a.exports, b.exports,
+            "{guest}: exports differ (weft, wit-bindgen)"
+        );
+        assert_eq!(
+            test_items(&a.imports),
+            test_items(&b.imports),
+            "{guest}: imports differ (weft, wit-bindgen)"
+        );
+    }
+}
