@@ -39,6 +39,13 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq clang llvm lld >/dev/null
+    for tool in clang llvm-ar wasm-ld; do
+      if ! command -v "$tool" >/dev/null 2>&1; then
+        say "apt-get installed clang, llvm and lld, but \`$tool\` is still not on PATH."
+        say "install it by hand, or set CC_wasm32_wasip2 / AR_wasm32_wasip2 (see cabi/build.rs)."
+        exit 1
+      fi
+    done
   else
     say "missing ${missing[*]}: install clang, llvm (for llvm-ar) and lld with your package manager,"
     say "or point CC_wasm32_wasip2 / AR_wasm32_wasip2 at a wasm-capable clang and llvm-ar."
