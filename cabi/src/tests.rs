@@ -1,3 +1,6 @@
+//! Native checks of the `wasip3_task_set` contract and of the shared
+//! structure layouts (offsets scale with the pointer width).
+
 use super::*;
 use core::mem::{offset_of, size_of};
 

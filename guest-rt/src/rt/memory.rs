@@ -234,6 +234,9 @@ mod tests {
         let mut s = String::from("héllo").into_bytes();
         let (ptr, len) = (s.as_mut_ptr(), s.len());
         core::mem::forget(s);
+        // SAFETY: `ptr`/`len` come from a forgotten `Vec<u8>` of valid UTF-8
+        // whose capacity equals its length (`into_bytes` of a literal), so
+        // taking ownership back is sound and happens exactly once.
         assert_eq!(unsafe { string_lift(ptr, len) }, "héllo");
     }
 }

@@ -92,14 +92,19 @@ mod tests {
     #[test]
     fn values_round_trip_and_wrong_types_panic() {
         let rep = ResourceRep::into_rep(String::from("x"));
+        // SAFETY: `rep` came from `into_rep` just above and is dropped only
+        // at the end of the test; the `u32` read below is the type mismatch
+        // under test, which `value` detects and turns into a panic.
         unsafe {
             assert_eq!(ResourceRep::<String>::value(rep).as_deref(), Some("x"));
             ResourceRep::<String>::value_mut(rep).take();
             assert!(ResourceRep::<String>::value(rep).is_none());
         }
+        // SAFETY: as above; the wrong type is checked before any access.
         let wrong =
             std::panic::catch_unwind(|| unsafe { ResourceRep::<u32>::value(rep).is_some() });
         assert!(wrong.is_err());
+        // SAFETY: `rep` is live, holds a `String`, and is not used again.
         unsafe { ResourceRep::<String>::drop_rep(rep) };
     }
 }

@@ -137,10 +137,13 @@ mod tests {
 
     #[test]
     fn dropping_releases_unless_taken() {
+        // SAFETY: `Thing`'s handles are made-up numbers whose `drop` only
+        // records them; no real component handle is involved.
         let r = unsafe { Resource::<Thing>::from_handle(7) };
         assert_eq!(Resource::handle(&r), 7);
         drop(r);
         assert_eq!(DROPPED.swap(0, Ordering::SeqCst), 7);
+        // SAFETY: as above.
         let r = unsafe { Resource::<Thing>::from_handle(9) };
         assert_eq!(Resource::take_handle(&r), 9);
         drop(r);
@@ -160,7 +163,10 @@ mod tests {
     #[test]
     fn arena_keeps_borrowed_handles_until_it_is_dropped() {
         let arena = HandleArena::new();
+        // SAFETY: `Other`'s handles are made-up numbers whose `drop` only
+        // counts calls; no real component handle is involved.
         let a = arena.alloc(unsafe { Resource::<Other>::from_handle(3) });
+        // SAFETY: as above.
         let b = arena.alloc(unsafe { Resource::<Other>::from_handle(4) });
         assert_eq!(Resource::handle(a), 3);
         assert_eq!(Resource::handle(b), 4);
