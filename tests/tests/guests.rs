@@ -98,7 +98,15 @@ fn ext_runner_imports_what_ext_provider_exports() {
     let runner = shape_of("ext-runner");
     let provider = shape_of("ext-provider");
     let exports: Vec<&str> = provider.exports.keys().map(String::as_str).collect();
-    assert_eq!(exports, ["test:guests/ext@0.1.0"]);
+    assert_eq!(
+        exports,
+        [
+            "test:guests/ext@0.1.0",
+            "test:guests/keywords@0.1.0",
+            "test:versioned/api@1.0.0",
+            "test:versioned/api@2.0.0",
+        ]
+    );
     let ext = [
         "echo-names",
         "invert",
@@ -107,5 +115,18 @@ fn ext_runner_imports_what_ext_provider_exports() {
         "sum-eight",
     ];
     assert_exports_funcs(&provider, "test:guests/ext@0.1.0", &ext);
+    // Keyword names keep their WIT spelling; the gated functions are present.
+    assert_exports_funcs(
+        &provider,
+        "test:guests/keywords@0.1.0",
+        &["type", "continue"],
+    );
+    assert_exports_funcs(
+        &provider,
+        "test:versioned/api@1.0.0",
+        &["version", "double"],
+    );
+    let v2 = ["version", "double", "added", "experimental"];
+    assert_exports_funcs(&provider, "test:versioned/api@2.0.0", &v2);
     assert_eq!(test_items(&runner.imports), provider.exports);
 }

@@ -1,15 +1,19 @@
 //! Runner for the gated value types (`map`, fixed-length lists), imported
 //! from `ext-provider`. Same contract as `runner`: a line per failed check, a
-//! summary, exit status 1 on failure.
+//! summary, exit status 1 on failure. Its world also `include`s
+//! `extras-runner`: two versions of `test:versioned`, `@since`/`@unstable`
+//! gates (enabled with `features`) and keyword names, all checked at run time.
 
 #[cfg(not(feature = "peer"))]
-weft::bindgen!({ world: "ext-runner", path: "../wit", additional_derives: [PartialEq] });
+weft::bindgen!({ world: "ext-runner", path: "../wit", additional_derives: [PartialEq], features: ["some-feature"], generate_all });
 #[cfg(feature = "peer")]
-wit_bindgen::generate!({ world: "ext-runner", path: "../wit", additional_derives: [PartialEq] });
+wit_bindgen::generate!({ world: "ext-runner", path: "../wit", additional_derives: [PartialEq], features: ["some-feature"], generate_all });
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use test::guests::ext::{self, Inventory};
+use test::guests::keywords::{self, Fields, Kind, Loop};
+use test::{versioned1_0_0::api as api1, versioned2_0_0::api as api2};
 
 #[derive(Default)]
 struct Checker {
@@ -79,10 +83,73 @@ fn fixed(c: &mut Checker) {
     );
 }
 
+/// Two versions of one package side by side, reached through `include`;
+/// `added` is `@since`-gated and `experimental` `@unstable`-gated.
+fn versions(c: &mut Checker) {
+    c.eq("api@1.0.0 version", api1::version(), "1.0.0".to_string());
+    c.eq("api@2.0.0 version", api2::version(), "2.0.0".to_string());
+    c.eq("api@1.0.0 double", api1::double(21), 42);
+    c.eq("api@2.0.0 double", api2::double(21), 63);
+    c.eq("api@2.0.0 added (@since)", api2::added(7), 1007);
+    c.eq(
+        "api@2.0.0 experimental (@unstable)",
+        api2::experimental(6, 7),
+        41,
+    );
+}
+
+/// Rust keywords as function, parameter, field and case names.
+fn keyword_names(c: &mut Checker) {
+    let fields = Fields {
+        type_: 5,
+        match_: "m".into(),
+        self_: false,
+        kind: Kind::Static,
+    };
+    let expected = |type_, kind| Fields {
+        type_,
+        match_: "m!".into(),
+        self_: true,
+        kind,
+    };
+    c.eq(
+        "keywords.type(move)",
+        keywords::type_(Kind::Move, &fields),
+        expected(15, Kind::Move),
+    );
+    c.eq(
+        "keywords.type(type)",
+        keywords::type_(Kind::Type, &fields),
+        expected(105, Kind::Type),
+    );
+    c.eq(
+        "keywords.type(static)",
+        keywords::type_(Kind::Static, &fields),
+        expected(6, Kind::Static),
+    );
+    c.eq(
+        "keywords.continue(ref 3)",
+        keywords::continue_(Loop::Ref(3)),
+        Loop::Ref(2),
+    );
+    c.eq(
+        "keywords.continue(ref 0)",
+        keywords::continue_(Loop::Ref(0)),
+        Loop::Break,
+    );
+    c.eq(
+        "keywords.continue(break)",
+        keywords::continue_(Loop::Break),
+        Loop::Ref(u32::MAX),
+    );
+}
+
 fn main() {
     let mut c = Checker::default();
     maps(&mut c);
     fixed(&mut c);
+    versions(&mut c);
+    keyword_names(&mut c);
     println!(
         "ext-runner: {} checks passed, {} failed",
         c.passed, c.failed
