@@ -42,6 +42,9 @@ pub struct Preopen {
     pub host: PathBuf,
     /// The name the guest sees.
     pub guest: String,
+    /// The directory, opened once when it was added: the handle every guest
+    /// path beneath it is resolved against.
+    pub(super) dir: Arc<cap_std::fs::Dir>,
 }
 
 /// Configures a [`WasiCtx`]. By default: no arguments, no environment, empty
@@ -138,9 +141,13 @@ impl WasiCtxBuilder {
                 format!("{} is not a directory", host.display()),
             ));
         }
+        // The one place the host's own (ambient) view of the filesystem is
+        // used: everything the guest does afterwards goes through this handle.
+        let dir = cap_std::fs::Dir::open_ambient_dir(&host, cap_std::ambient_authority())?;
         self.preopens.push(Preopen {
             host,
             guest: guest.into(),
+            dir: Arc::new(dir),
         });
         Ok(self)
     }

@@ -88,39 +88,131 @@ impl ErrorCode {
 }
 
 impl From<&std::io::Error> for ErrorCode {
+    /// From the OS's own error number where there is one, since it tells
+    /// apart what [`std::io::ErrorKind`] merges (`EACCES` and `EPERM`) or has
+    /// no stable kind for (`ELOOP`); otherwise from the error's kind.
     fn from(e: &std::io::Error) -> Self {
-        use std::io::ErrorKind;
-        match e.kind() {
-            ErrorKind::NotFound => ErrorCode::NoEntry,
-            ErrorKind::PermissionDenied => ErrorCode::Access,
-            ErrorKind::AlreadyExists => ErrorCode::Exist,
-            ErrorKind::WouldBlock => ErrorCode::WouldBlock,
-            ErrorKind::InvalidInput | ErrorKind::InvalidFilename => ErrorCode::Invalid,
-            ErrorKind::Interrupted => ErrorCode::Interrupted,
-            ErrorKind::Unsupported => ErrorCode::Unsupported,
-            ErrorKind::OutOfMemory => ErrorCode::InsufficientMemory,
-            ErrorKind::NotADirectory => ErrorCode::NotDirectory,
-            ErrorKind::IsADirectory => ErrorCode::IsDirectory,
-            ErrorKind::DirectoryNotEmpty => ErrorCode::NotEmpty,
-            ErrorKind::ReadOnlyFilesystem => ErrorCode::ReadOnly,
-            ErrorKind::StorageFull => ErrorCode::InsufficientSpace,
-            ErrorKind::FileTooLarge => ErrorCode::FileTooLarge,
-            ErrorKind::ResourceBusy => ErrorCode::Busy,
-            ErrorKind::CrossesDevices => ErrorCode::CrossDevice,
-            ErrorKind::TooManyLinks => ErrorCode::TooManyLinks,
-            ErrorKind::Deadlock => ErrorCode::Deadlock,
-            ErrorKind::BrokenPipe => ErrorCode::Pipe,
-            ErrorKind::NotSeekable => ErrorCode::InvalidSeek,
-            ErrorKind::ExecutableFileBusy => ErrorCode::TextFileBusy,
-            ErrorKind::QuotaExceeded => ErrorCode::Quota,
-            // `ErrorKind` is non-exhaustive: everything else is a plain I/O failure.
-            _ => ErrorCode::Io,
-        }
+        e.raw_os_error()
+            .and_then(from_os_error)
+            .unwrap_or_else(|| from_kind(e))
     }
 }
 
 impl From<std::io::Error> for ErrorCode {
     fn from(e: std::io::Error) -> Self {
         ErrorCode::from(&e)
+    }
+}
+
+#[cfg(unix)]
+fn from_os_error(code: i32) -> Option<ErrorCode> {
+    use rustix::io::Errno;
+    Some(match Errno::from_raw_os_error(code) {
+        Errno::ACCESS => ErrorCode::Access,
+        Errno::AGAIN => ErrorCode::WouldBlock,
+        Errno::ALREADY => ErrorCode::Already,
+        Errno::BADF => ErrorCode::BadDescriptor,
+        Errno::BUSY => ErrorCode::Busy,
+        Errno::DEADLK => ErrorCode::Deadlock,
+        Errno::DQUOT => ErrorCode::Quota,
+        Errno::EXIST => ErrorCode::Exist,
+        Errno::FBIG => ErrorCode::FileTooLarge,
+        Errno::ILSEQ => ErrorCode::IllegalByteSequence,
+        Errno::INPROGRESS => ErrorCode::InProgress,
+        Errno::INTR => ErrorCode::Interrupted,
+        Errno::INVAL => ErrorCode::Invalid,
+        Errno::IO => ErrorCode::Io,
+        Errno::ISDIR => ErrorCode::IsDirectory,
+        Errno::LOOP => ErrorCode::Loop,
+        Errno::MLINK => ErrorCode::TooManyLinks,
+        Errno::MSGSIZE => ErrorCode::MessageSize,
+        Errno::NAMETOOLONG => ErrorCode::NameTooLong,
+        Errno::NODEV => ErrorCode::NoDevice,
+        Errno::NOENT => ErrorCode::NoEntry,
+        Errno::NOLCK => ErrorCode::NoLock,
+        Errno::NOMEM => ErrorCode::InsufficientMemory,
+        Errno::NOSPC => ErrorCode::InsufficientSpace,
+        Errno::NOTDIR => ErrorCode::NotDirectory,
+        Errno::NOTEMPTY => ErrorCode::NotEmpty,
+        Errno::NOTRECOVERABLE => ErrorCode::NotRecoverable,
+        Errno::NOTSUP => ErrorCode::Unsupported,
+        Errno::NOTTY => ErrorCode::NoTty,
+        Errno::NXIO => ErrorCode::NoSuchDevice,
+        Errno::OVERFLOW => ErrorCode::Overflow,
+        Errno::PERM => ErrorCode::NotPermitted,
+        Errno::PIPE => ErrorCode::Pipe,
+        Errno::ROFS => ErrorCode::ReadOnly,
+        Errno::SPIPE => ErrorCode::InvalidSeek,
+        Errno::TXTBSY => ErrorCode::TextFileBusy,
+        Errno::XDEV => ErrorCode::CrossDevice,
+        // Equal to `NOTSUP` on some systems, so not a pattern of its own.
+        other if other == Errno::OPNOTSUPP => ErrorCode::Unsupported,
+        // Numbers with no WASI counterpart fall back to the error's kind.
+        _ => return None,
+    })
+}
+
+#[cfg(not(unix))]
+fn from_os_error(_code: i32) -> Option<ErrorCode> {
+    None
+}
+
+fn from_kind(e: &std::io::Error) -> ErrorCode {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => ErrorCode::NoEntry,
+        // Without an OS number, this is cap-std refusing a path that would
+        // leave its directory, which other WASI hosts report as
+        // `not-permitted` too.
+        ErrorKind::PermissionDenied if e.raw_os_error().is_none() => ErrorCode::NotPermitted,
+        ErrorKind::PermissionDenied => ErrorCode::Access,
+        ErrorKind::AlreadyExists => ErrorCode::Exist,
+        ErrorKind::WouldBlock => ErrorCode::WouldBlock,
+        ErrorKind::InvalidInput | ErrorKind::InvalidFilename => ErrorCode::Invalid,
+        ErrorKind::Interrupted => ErrorCode::Interrupted,
+        ErrorKind::Unsupported => ErrorCode::Unsupported,
+        ErrorKind::OutOfMemory => ErrorCode::InsufficientMemory,
+        ErrorKind::NotADirectory => ErrorCode::NotDirectory,
+        ErrorKind::IsADirectory => ErrorCode::IsDirectory,
+        ErrorKind::DirectoryNotEmpty => ErrorCode::NotEmpty,
+        ErrorKind::ReadOnlyFilesystem => ErrorCode::ReadOnly,
+        ErrorKind::StorageFull => ErrorCode::InsufficientSpace,
+        ErrorKind::FileTooLarge => ErrorCode::FileTooLarge,
+        ErrorKind::ResourceBusy => ErrorCode::Busy,
+        ErrorKind::CrossesDevices => ErrorCode::CrossDevice,
+        ErrorKind::TooManyLinks => ErrorCode::TooManyLinks,
+        ErrorKind::Deadlock => ErrorCode::Deadlock,
+        ErrorKind::BrokenPipe => ErrorCode::Pipe,
+        ErrorKind::NotSeekable => ErrorCode::InvalidSeek,
+        ErrorKind::ExecutableFileBusy => ErrorCode::TextFileBusy,
+        ErrorKind::QuotaExceeded => ErrorCode::Quota,
+        // `ErrorKind` is non-exhaustive: everything else is a plain I/O failure.
+        _ => ErrorCode::Io,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn os_numbers_win_over_kinds_and_refusals_are_not_permitted() {
+        let os = |errno: rustix::io::Errno| std::io::Error::from_raw_os_error(errno.raw_os_error());
+        assert_eq!(
+            ErrorCode::from(os(rustix::io::Errno::ACCESS)),
+            ErrorCode::Access
+        );
+        assert_eq!(
+            ErrorCode::from(os(rustix::io::Errno::PERM)),
+            ErrorCode::NotPermitted
+        );
+        assert_eq!(
+            ErrorCode::from(os(rustix::io::Errno::LOOP)),
+            ErrorCode::Loop
+        );
+        let refusal = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "escape");
+        assert_eq!(ErrorCode::from(refusal), ErrorCode::NotPermitted);
+        let unknown = std::io::Error::other("no number");
+        assert_eq!(ErrorCode::from(unknown), ErrorCode::Io);
     }
 }

@@ -11,7 +11,7 @@ use crate::wasi::WasiCtx;
 use crate::wasi::ctx::IoError;
 use crate::wasi::error_code::ErrorCode;
 use crate::wasi::filesystem::{
-    Descriptor, DescriptorFlags, DescriptorStat, DirectoryEntryStream, OpenFlags,
+    Descriptor, DescriptorFlags, DescriptorStat, DirectoryEntryStream, NewTimestamp, OpenFlags,
 };
 
 pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
@@ -51,7 +51,7 @@ pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Re
     func(&mut i, "get-directories", |cx, _| {
         let preopens = cx.preopens.clone();
         let list = preopens.into_iter().map(|preopen| {
-            let descriptor = cx.descriptors.push(Descriptor::Dir { path: preopen.host });
+            let descriptor = cx.descriptors.push(Descriptor::preopen(&preopen.dir));
             Val::Tuple(vec![own(descriptor), Val::String(preopen.guest)])
         });
         Ok(Some(Val::List(list.collect())))
@@ -102,8 +102,10 @@ fn descriptor_methods() -> Vec<(&'static str, HostFn)> {
             let result = this(cx, p)?.set_size(u64_at(p, 1)?);
             Ok(Some(fs_result(result.map(|()| None))))
         }),
-        ("set-times", |_, _| {
-            Ok(Some(fs_result(Err(ErrorCode::Unsupported))))
+        ("set-times", |cx, p| {
+            let (accessed, modified) = (new_timestamp(p, 1)?, new_timestamp(p, 2)?);
+            let result = this(cx, p)?.set_times(accessed, modified);
+            Ok(Some(fs_result(result.map(|()| None))))
         }),
         ("read", |cx, p| {
             let result = this(cx, p)?.read(u64_at(p, 1)?, u64_at(p, 2)?);
@@ -138,11 +140,15 @@ fn descriptor_methods() -> Vec<(&'static str, HostFn)> {
 /// The `descriptor` methods that name a path relative to a directory.
 fn descriptor_path_methods() -> Vec<(&'static str, HostFn)> {
     vec![
-        ("set-times-at", |_, _| {
-            Ok(Some(fs_result(Err(ErrorCode::Unsupported))))
+        ("set-times-at", |cx, p| {
+            let follow = follows_symlinks(p, 1)?;
+            let (accessed, modified) = (new_timestamp(p, 3)?, new_timestamp(p, 4)?);
+            let result = this(cx, p)?.set_times_at(string_at(p, 2)?, follow, accessed, modified);
+            Ok(Some(fs_result(result.map(|()| None))))
         }),
-        ("symlink-at", |_, _| {
-            Ok(Some(fs_result(Err(ErrorCode::Unsupported))))
+        ("symlink-at", |cx, p| {
+            let result = this(cx, p)?.symlink_at(string_at(p, 1)?, string_at(p, 2)?);
+            Ok(Some(fs_result(result.map(|()| None))))
         }),
         ("create-directory-at", |cx, p| {
             let result = this(cx, p)?.create_directory_at(string_at(p, 1)?);
@@ -200,7 +206,8 @@ fn open_at(cx: &mut WasiCtx, p: &[Val]) -> Result<Option<Val>, Error> {
         write: has(access, "write"),
         mutate_directory: has(access, "mutate-directory"),
     };
-    let opened = this(cx, p)?.open_at(string_at(p, 2)?, open, flags);
+    let follow = follows_symlinks(p, 1)?;
+    let opened = this(cx, p)?.open_at(string_at(p, 2)?, follow, open, flags);
     Ok(Some(fs_result(
         opened.map(|d| Some(own(cx.descriptors.push(d)))),
     )))
@@ -213,6 +220,29 @@ fn this<'a>(cx: &'a WasiCtx, p: &[Val]) -> Result<&'a Descriptor, Error> {
 
 fn follows_symlinks(p: &[Val], index: usize) -> Result<bool, Error> {
     Ok(flags_at(p, index)?.iter().any(|n| n == "symlink-follow"))
+}
+
+/// A `new-timestamp` parameter.
+fn new_timestamp(p: &[Val], index: usize) -> Result<NewTimestamp, Error> {
+    let bad = || {
+        Error::msg(format!(
+            "WASI host: parameter {index} should be a new-timestamp"
+        ))
+    };
+    let Some(Val::Variant(case, payload)) = p.get(index) else {
+        return Err(bad());
+    };
+    match (case.as_str(), payload.as_deref()) {
+        ("no-change", None) => Ok(NewTimestamp::NoChange),
+        ("now", None) => Ok(NewTimestamp::Now),
+        ("timestamp", Some(Val::Record(fields))) => match fields.as_slice() {
+            [(_, Val::U64(seconds)), (_, Val::U32(nanoseconds))] => {
+                Ok(NewTimestamp::Timestamp((*seconds, *nanoseconds)))
+            }
+            _ => Err(bad()),
+        },
+        _ => Err(bad()),
+    }
 }
 
 fn fs_result(result: Result<Option<Val>, ErrorCode>) -> Val {

@@ -1,49 +1,61 @@
 //! `wasi:filesystem`: descriptors over the directories the user preopened.
 //!
 //! The guest sees only the directories passed with `--dir HOST::GUEST` (or
-//! [`super::WasiCtxBuilder::preopened_dir`]). Every path it names is resolved
-//! relative to a descriptor and may not climb above it: absolute paths and
-//! `..` past the descriptor's root are refused with `not-permitted`.
-//! Symbolic links inside a preopened directory are followed by the host as-is,
-//! so the sandbox is only as strong as the directory tree the user passed.
+//! [`super::WasiCtxBuilder::preopened_dir`]). A directory descriptor holds a
+//! [`cap_std::fs::Dir`], an open directory handle that is the capability to
+//! reach what lies beneath it and nothing else: cap-std resolves every guest
+//! path (`..`, absolute paths and symbolic links included, on each component
+//! and at the moment of the system call, with `openat2(RESOLVE_BENEATH)` where
+//! Linux has it) so that it cannot leave that directory. A path or symlink
+//! that would leave it fails with `not-permitted`, as in other WASI hosts; a
+//! symlink that stays inside works. This file holds the operations on the
+//! descriptor itself; `path.rs` beside it holds those that name a path
+//! (`open-at`, `stat-at`, ...), and `types.rs` the WIT records.
 
 mod path;
 mod types;
 
-use std::fs::{File, Metadata, OpenOptions};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::sync::Arc;
+
+use cap_fs_ext::DirExt;
+use cap_std::fs::{Dir, Metadata};
 
 use super::error_code::ErrorCode;
 use super::streams::{FilePosition, InputStream, OutputStream};
 
-pub use path::resolve;
-pub use types::{DescriptorFlags, DescriptorStat, DescriptorType, DirectoryEntryStream, OpenFlags};
+pub use types::{
+    DescriptorFlags, DescriptorStat, DescriptorType, DirectoryEntryStream, NewTimestamp, OpenFlags,
+};
 
 /// The host object behind a `descriptor`.
 #[derive(Debug)]
 pub enum Descriptor {
-    /// A directory, named by its host path.
-    Dir { path: PathBuf },
-    /// An open file and the access it was opened with.
+    /// An open directory: the capability every `*-at` method resolves
+    /// paths beneath. Shared because each `get-directories` call hands out
+    /// another descriptor for the same preopen.
+    Dir { dir: Arc<Dir> },
+    /// An open file and the access it was opened with. The file was reached
+    /// through a [`Dir`], and from here on only its handle is used, never a
+    /// path, so renaming or relinking it cannot redirect later reads and writes.
     File {
         file: File,
-        path: PathBuf,
         readable: bool,
         writable: bool,
     },
 }
 
 impl Descriptor {
-    /// The host path this descriptor names.
-    pub fn path(&self) -> &Path {
-        match self {
-            Descriptor::Dir { path } | Descriptor::File { path, .. } => path,
+    /// A descriptor for a preopened directory.
+    pub fn preopen(dir: &Arc<Dir>) -> Descriptor {
+        Descriptor::Dir {
+            dir: Arc::clone(dir),
         }
     }
 
-    fn dir_path(&self) -> Result<&Path, ErrorCode> {
+    fn dir(&self) -> Result<&Dir, ErrorCode> {
         match self {
-            Descriptor::Dir { path } => Ok(path),
+            Descriptor::Dir { dir } => Ok(dir),
             Descriptor::File { .. } => Err(ErrorCode::NotDirectory),
         }
     }
@@ -55,37 +67,11 @@ impl Descriptor {
         }
     }
 
-    /// `open-at`.
-    pub fn open_at(
-        &self,
-        path: &str,
-        open: OpenFlags,
-        flags: DescriptorFlags,
-    ) -> Result<Descriptor, ErrorCode> {
-        let target = resolve(self.dir_path()?, path)?;
-        let is_dir = std::fs::metadata(&target).map(|m| m.is_dir());
-        if open.directory || (matches!(is_dir, Ok(true)) && !open.create && !flags.write) {
-            if open.create && !target.exists() {
-                std::fs::create_dir(&target)?;
-            } else if !std::fs::metadata(&target)?.is_dir() {
-                return Err(ErrorCode::NotDirectory);
-            }
-            return Ok(Descriptor::Dir { path: target });
+    fn metadata(&self) -> Result<Metadata, ErrorCode> {
+        match self {
+            Descriptor::Dir { dir } => Ok(dir.dir_metadata()?),
+            Descriptor::File { file, .. } => Ok(Metadata::from_file(file)?),
         }
-        let readable = flags.read || !flags.write;
-        let file = OpenOptions::new()
-            .read(readable)
-            .write(flags.write)
-            .create(open.create && !open.exclusive)
-            .create_new(open.create && open.exclusive)
-            .truncate(open.truncate)
-            .open(&target)?;
-        Ok(Descriptor::File {
-            file,
-            path: target,
-            readable,
-            writable: flags.write,
-        })
     }
 
     /// `get-flags`.
@@ -108,42 +94,38 @@ impl Descriptor {
 
     /// `stat`.
     pub fn stat(&self) -> Result<DescriptorStat, ErrorCode> {
-        let meta = match self {
-            Descriptor::Dir { path } => std::fs::metadata(path)?,
-            Descriptor::File { file, .. } => file.metadata()?,
-        };
-        Ok(DescriptorStat::of(&meta))
-    }
-
-    /// `stat-at`; `follow` is the `symlink-follow` path flag.
-    pub fn stat_at(&self, path: &str, follow: bool) -> Result<DescriptorStat, ErrorCode> {
-        let target = resolve(self.dir_path()?, path)?;
-        let meta = if follow {
-            std::fs::metadata(target)?
-        } else {
-            std::fs::symlink_metadata(target)?
-        };
-        Ok(DescriptorStat::of(&meta))
+        Ok(DescriptorStat::of(&self.metadata()?))
     }
 
     /// `metadata-hash`: a value equal for descriptors naming the same object.
     pub fn metadata_hash(&self) -> Result<(u64, u64), ErrorCode> {
-        let meta = match self {
-            Descriptor::Dir { path } => std::fs::metadata(path)?,
-            Descriptor::File { file, .. } => file.metadata()?,
-        };
-        Ok(identity(&meta, self.path()))
+        Ok(identity(&self.metadata()?))
     }
 
-    /// `metadata-hash-at`.
-    pub fn metadata_hash_at(&self, path: &str, follow: bool) -> Result<(u64, u64), ErrorCode> {
-        let target = resolve(self.dir_path()?, path)?;
-        let meta = if follow {
-            std::fs::metadata(&target)?
-        } else {
-            std::fs::symlink_metadata(&target)?
-        };
-        Ok(identity(&meta, &target))
+    /// `set-times`.
+    ///
+    /// # Errors
+    /// `invalid` for a timestamp the host cannot represent.
+    pub fn set_times(
+        &self,
+        accessed: NewTimestamp,
+        modified: NewTimestamp,
+    ) -> Result<(), ErrorCode> {
+        let accessed = accessed.to_spec()?;
+        let modified = modified.to_spec()?;
+        match self {
+            Descriptor::Dir { dir } => Ok(dir.set_times(".", accessed, modified)?),
+            Descriptor::File { file, .. } => {
+                let mut times = std::fs::FileTimes::new();
+                if let Some(time) = accessed {
+                    times = times.set_accessed(absolute(time));
+                }
+                if let Some(time) = modified {
+                    times = times.set_modified(absolute(time));
+                }
+                Ok(file.set_times(times)?)
+            }
+        }
     }
 
     /// `read-via-stream`.
@@ -198,7 +180,7 @@ impl Descriptor {
     /// `read-directory`.
     pub fn read_directory(&self) -> Result<DirectoryEntryStream, ErrorCode> {
         let mut entries = Vec::new();
-        for entry in std::fs::read_dir(self.dir_path()?)? {
+        for entry in self.dir()?.entries()? {
             let entry = entry?;
             let kind = entry
                 .file_type()
@@ -215,43 +197,6 @@ impl Descriptor {
         })
     }
 
-    /// `create-directory-at`.
-    pub fn create_directory_at(&self, path: &str) -> Result<(), ErrorCode> {
-        Ok(std::fs::create_dir(resolve(self.dir_path()?, path)?)?)
-    }
-
-    /// `remove-directory-at`.
-    pub fn remove_directory_at(&self, path: &str) -> Result<(), ErrorCode> {
-        Ok(std::fs::remove_dir(resolve(self.dir_path()?, path)?)?)
-    }
-
-    /// `unlink-file-at`.
-    pub fn unlink_file_at(&self, path: &str) -> Result<(), ErrorCode> {
-        Ok(std::fs::remove_file(resolve(self.dir_path()?, path)?)?)
-    }
-
-    /// `readlink-at`.
-    pub fn readlink_at(&self, path: &str) -> Result<String, ErrorCode> {
-        let link = std::fs::read_link(resolve(self.dir_path()?, path)?)?;
-        link.into_os_string()
-            .into_string()
-            .map_err(|_| ErrorCode::IllegalByteSequence)
-    }
-
-    /// `rename-at`, with `to` the destination directory.
-    pub fn rename_at(&self, from: &str, to: &Descriptor, to_path: &str) -> Result<(), ErrorCode> {
-        let source = resolve(self.dir_path()?, from)?;
-        let target = resolve(to.dir_path()?, to_path)?;
-        Ok(std::fs::rename(source, target)?)
-    }
-
-    /// `link-at`, with `to` the destination directory.
-    pub fn link_at(&self, from: &str, to: &Descriptor, to_path: &str) -> Result<(), ErrorCode> {
-        let source = resolve(self.dir_path()?, from)?;
-        let target = resolve(to.dir_path()?, to_path)?;
-        Ok(std::fs::hard_link(source, target)?)
-    }
-
     /// `is-same-object`.
     pub fn is_same_object(&self, other: &Descriptor) -> bool {
         match (self.metadata_hash(), other.metadata_hash()) {
@@ -261,20 +206,19 @@ impl Descriptor {
     }
 }
 
-/// Identifies a file system object: device and inode where the host has them.
-fn identity(meta: &Metadata, path: &Path) -> (u64, u64) {
-    #[cfg(unix)]
-    {
-        let _ = path;
-        use std::os::unix::fs::MetadataExt;
-        (meta.ino(), meta.dev())
-    }
-    #[cfg(not(unix))]
-    {
-        use std::hash::{Hash, Hasher};
-        let _ = meta;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        path.hash(&mut hasher);
-        (hasher.finish(), 0)
+/// The point in time a [`cap_fs_ext::SystemTimeSpec`] stands for.
+fn absolute(time: cap_fs_ext::SystemTimeSpec) -> std::time::SystemTime {
+    match time {
+        cap_fs_ext::SystemTimeSpec::SymbolicNow => std::time::SystemTime::now(),
+        cap_fs_ext::SystemTimeSpec::Absolute(time) => time.into_std(),
     }
 }
+
+/// Identifies a file system object: its inode and device.
+fn identity(meta: &Metadata) -> (u64, u64) {
+    use cap_fs_ext::MetadataExt;
+    (meta.ino(), meta.dev())
+}
+
+#[cfg(test)]
+mod tests;
