@@ -39,6 +39,28 @@ compare "" --dir "$dir" "$hello" append /data/out.txt more
 compare "" --dir "$dir" "$hello" ls /data
 compare "" --dir "$dir" "$hello" read /data/../etc/passwd
 compare "" "$hello" read /data/in.txt
+# The sandbox: links out of a preopen (relative, absolute, to a directory,
+# chained, `..` after a link) are refused; links that stay inside work.
+mkdir -p "$scratch/box/sub" && printf 'inside\n' > "$scratch/box/in.txt"
+printf 'secret\n' > "$scratch/secret.txt"
+ln -s ../secret.txt "$scratch/box/link"; ln -s /etc "$scratch/box/etcl"
+ln -s link "$scratch/box/chain"; ln -s .. "$scratch/box/sub/up"
+ln -s in.txt "$scratch/box/good"; ln -s sub "$scratch/box/dl"
+box="$scratch/box::/"
+compare "" --dir "$box" "$hello" read /link
+compare "" --dir "$box" "$hello" read /etcl/hostname
+compare "" --dir "$box" "$hello" write /link pwned
+compare "" --dir "$box" "$hello" read /chain
+compare "" --dir "$box" "$hello" read /sub/up/../secret.txt
+compare "" --dir "$box" "$hello" ls /etcl
+compare "" --dir "$box" "$hello" stat /link
+compare "" --dir "$box" "$hello" readlink /etcl
+compare "" --dir "$box" "$hello" mkdir /etcl/x
+compare "" --dir "$box" "$hello" ln-s /etc /abs
+compare "" --dir "$box" "$hello" read /good
+compare "" --dir "$box" "$hello" read /dl/../in.txt
+compare "" --dir "$box" "$hello" readlink /link
+printf 'secret file after the runs: %s' "$(cat "$scratch/secret.txt")"; echo
 compare "" "$wat/exit42.wat"
 compare "" --invoke 'add(40, 2)' "$wat/calc.wat"
 compare "" --invoke 'hello()' "$wat/calc.wat"

@@ -13,6 +13,15 @@
 //! - `write PATH TEXT`: creates `PATH` holding `TEXT`;
 //! - `append PATH TEXT`: appends `TEXT` to `PATH`;
 //! - `ls PATH`: lists the directory `PATH` (name, kind, size), sorted;
+//! - `stat PATH` / `lstat PATH`: prints the kind and size of `PATH`, following
+//!   a final symlink or not;
+//! - `readlink PATH`: prints the target of the symlink `PATH`;
+//! - `mkdir PATH`, `rmdir PATH`, `rm PATH`: create or remove a directory,
+//!   remove a file;
+//! - `mv FROM TO`, `ln FROM TO`, `ln-s TARGET PATH`: rename, hard-link, and
+//!   create a symlink;
+//! - `read-loop PATH N`: reads `PATH` `N` times and prints how often each
+//!   outcome (the contents, or the error) occurred;
 //! - `sleep MS`: sleeps `MS` milliseconds on the monotonic clock;
 //! - `tty`: says which of stdin, stdout and stderr are terminals;
 //! - anything else: prints its arguments and environment.
@@ -55,6 +64,13 @@ fn main() {
             args.get(3).map(String::as_str).unwrap_or(""),
         ),
         "ls" => list_dir(args.get(2).map(String::as_str).unwrap_or("")),
+        "stat" | "lstat" | "readlink" | "mkdir" | "rmdir" | "rm" | "mv" | "ln" | "ln-s" => {
+            path_command(command, &args[2..])
+        }
+        "read-loop" => read_loop(
+            args.get(2).map(String::as_str).unwrap_or(""),
+            args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1),
+        ),
         "sleep" => {
             let ms: u64 = args.get(2).and_then(|c| c.parse().ok()).unwrap_or(1);
             let start = std::time::Instant::now();
@@ -151,5 +167,59 @@ fn list_dir(path: &str) {
     lines.sort();
     for line in lines {
         println!("{line}");
+    }
+}
+
+/// One filesystem call on the paths in `args`, printing what it returned.
+fn path_command(command: &str, args: &[String]) {
+    let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
+    let (a, b) = (arg(0), arg(1));
+    let result = match command {
+        "stat" => std::fs::metadata(a).map(|m| describe_metadata(&m)),
+        "lstat" => std::fs::symlink_metadata(a).map(|m| describe_metadata(&m)),
+        "readlink" => std::fs::read_link(a).map(|t| format!("{}", t.display())),
+        "mkdir" => std::fs::create_dir(a).map(|()| format!("created {a}")),
+        "rmdir" => std::fs::remove_dir(a).map(|()| format!("removed {a}")),
+        "rm" => std::fs::remove_file(a).map(|()| format!("removed {a}")),
+        "mv" => std::fs::rename(a, b).map(|()| format!("renamed {a} to {b}")),
+        "ln" => std::fs::hard_link(a, b).map(|()| format!("linked {b} to {a}")),
+        // `std::os::wasi::fs::symlink_path` is still unstable; `soft_link`
+        // is the stable spelling of the same call.
+        #[allow(deprecated)]
+        "ln-s" => std::fs::soft_link(a, b).map(|()| format!("linked {b} -> {a}")),
+        _ => unreachable!("dispatched by main"),
+    };
+    match result {
+        Ok(line) => println!("{line}"),
+        Err(e) => {
+            eprintln!("cannot {command} {}: {e}", args.join(" "));
+            std::process::exit(2);
+        }
+    }
+}
+
+fn describe_metadata(meta: &std::fs::Metadata) -> String {
+    let kind = if meta.is_symlink() {
+        "symlink"
+    } else if meta.is_dir() {
+        "dir"
+    } else {
+        "file"
+    };
+    format!("{kind} {}", if meta.is_dir() { 0 } else { meta.len() })
+}
+
+/// Reads `path` `times` times, for races against a host that swaps it.
+fn read_loop(path: &str, times: u32) {
+    let mut outcomes = std::collections::BTreeMap::<String, u32>::new();
+    for _ in 0..times {
+        let outcome = match std::fs::read_to_string(path) {
+            Ok(text) => format!("read {text:?}"),
+            Err(e) => format!("error {e}"),
+        };
+        *outcomes.entry(outcome).or_default() += 1;
+    }
+    for (outcome, count) in outcomes {
+        println!("{count} {outcome}");
     }
 }
