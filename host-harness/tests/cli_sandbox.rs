@@ -9,7 +9,9 @@
 //! created or removed; links that stay inside `BOX` must keep working.
 //!
 //! Cost: reuses the cli-hello build of the `cli` tests; ~50 short `weft`
-//! runs and two races of about a second each.
+//! runs and two races of about a second each. Unix only: the tests make
+//! their symlinks with `std::os::unix`.
+#![cfg(unix)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

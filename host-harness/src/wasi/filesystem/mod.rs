@@ -220,5 +220,6 @@ fn identity(meta: &Metadata) -> (u64, u64) {
     (meta.ino(), meta.dev())
 }
 
-#[cfg(test)]
+// Unix only: the tests make their symlinks with `std::os::unix`.
+#[cfg(all(test, unix))]
 mod tests;
