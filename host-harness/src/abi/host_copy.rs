@@ -66,3 +66,59 @@ fn out_of_host_memory(bytes: u64) -> Error {
         Bytes(bytes)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::Path;
+    use crate::engine::CoreAsContextMut;
+    use crate::runtime::{ComponentInstanceId, RtOptions};
+    use crate::translate::def::StringEncoding;
+    use crate::{Engine, Store, StoreLimits};
+
+    fn with_cx(max_memory: u64, f: impl FnOnce(&mut Cx<'_, ()>)) {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine, ());
+        store.set_limits(StoreLimits::default().max_memory(max_memory));
+        let opts = RtOptions {
+            encoding: StringEncoding::Utf8,
+            memory: None,
+            realloc: None,
+            post_return: None,
+            is_async: false,
+            callback: None,
+        };
+        let ctx = store.inner.as_context_mut();
+        let mut cx = Cx::new(ctx, opts, ComponentInstanceId(0), Path::Host);
+        f(&mut cx);
+    }
+
+    #[test]
+    fn copies_are_charged_until_the_budget_is_spent() {
+        with_cx(1 << 20, |cx| {
+            let budget = (1 << 20) + HOST_SLACK;
+            assert!(cx.host_vec::<u8>(budget - 8).is_ok());
+            assert!(cx.host_vec::<u64>(1).is_ok(), "exactly the rest");
+            let err = cx.host_vec::<u8>(1).unwrap_err();
+            let message = err.as_trap().map(|t| t.message().to_string());
+            assert_eq!(
+                message.as_deref(),
+                Some(
+                    "a lifted value needs 1 bytes of host memory, more than the 0 bytes the store's memory limit leaves"
+                )
+            );
+        });
+    }
+
+    #[test]
+    fn an_allocation_the_system_refuses_is_a_trap() {
+        with_cx(u64::MAX, |cx| {
+            let err = cx.host_vec::<u64>(u64::MAX / 16).unwrap_err();
+            let message = err.as_trap().map(|t| t.message().to_string());
+            assert!(
+                message.is_some_and(|m| m.starts_with("out of host memory")),
+                "{err}"
+            );
+        });
+    }
+}

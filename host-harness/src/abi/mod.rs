@@ -25,7 +25,9 @@ pub(crate) use lower::{
 pub(crate) use store::{alloc_list, store, store_case, store_pair};
 pub(crate) use strings::{load_string, store_string};
 
-use crate::engine::{self, CoreAsContext, CoreAsContextMut, CoreCtxMut, CoreMemory, CoreVal};
+use crate::engine::{
+    self, CoreAsContext, CoreAsContextMut, CoreCtxMut, CoreMemory, CoreVal, GrowthDenied,
+};
 use crate::error::{Error, trap};
 use crate::runtime::handles::HandleIdx;
 use crate::runtime::store::StoreData;
@@ -164,28 +166,33 @@ impl<'s, T> Cx<'s, T> {
                 _ => return trap("realloc returned a non-integer"),
             };
             // Allocators return null when `memory.grow` fails.
-            if denied && ptr == 0 && new_len > 0 {
+            if denied.is_some() && ptr == 0 && new_len > 0 {
                 return trap("realloc returned null");
             }
             self.check_alloc(ptr, align, new_len, what)?;
             Ok(ptr)
         });
-        match checked {
-            Err(e) if denied => Err(self.memory_limit_trap(new_len, &e)),
-            other => other,
+        match (checked, denied) {
+            (Err(e), Some(why)) => Err(self.memory_limit_trap(new_len, why, &e)),
+            (checked, _) => checked,
         }
     }
 
-    /// The trap for a `realloc` that failed because a memory could not grow
-    /// past the store's limit, keeping what the guest's failure looked like.
-    fn memory_limit_trap(&self, new_len: u64, cause: &Error) -> Error {
-        let limit = self.store.data().limits.max_memory();
+    /// The trap for a `realloc` that failed because a memory could not
+    /// grow, keeping what the guest's failure looked like.
+    fn memory_limit_trap(&self, new_len: u64, why: GrowthDenied, cause: &Error) -> Error {
+        let reason = match why {
+            GrowthDenied::Limit => format!(
+                "the store's memory limit of {} is reached",
+                engine::Bytes(self.store.data().limits.max_memory())
+            ),
+            GrowthDenied::System => "the host is out of memory".to_string(),
+        };
         let cause = cause
             .as_trap()
             .map_or_else(|| cause.to_string(), |t| t.message().to_string());
         Error::trap(format!(
-            "realloc could not allocate {new_len} bytes: the store's memory limit of {} is reached ({cause})",
-            engine::Bytes(limit)
+            "realloc could not allocate {new_len} bytes: {reason} ({cause})"
         ))
     }
 

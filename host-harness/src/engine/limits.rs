@@ -17,11 +17,20 @@ use super::fuel::FuelBudget;
 pub(crate) struct CoreLimits {
     /// Bytes of linear memory.
     memory: Budget,
-    /// Set when a growth was refused; read by `realloc` to explain a trap.
-    memory_denied: bool,
+    /// Why a growth last failed; read by `realloc` to explain a trap.
+    memory_denied: Option<GrowthDenied>,
     table_elements: Budget,
     max_instances: usize,
     pub(crate) fuel: FuelBudget,
+}
+
+/// Why a linear memory could not grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GrowthDenied {
+    /// It would pass the store's memory limit.
+    Limit,
+    /// The limit allowed it, but the host could not allocate the memory.
+    System,
 }
 
 /// One counted resource: what may be used, what is, and the growth last
@@ -74,7 +83,7 @@ impl CoreLimits {
     pub(crate) fn new(max_memory: u64, max_table_elements: u64, max_instances: usize) -> Self {
         Self {
             memory: Budget::new(max_memory),
-            memory_denied: false,
+            memory_denied: None,
             table_elements: Budget::new(max_table_elements),
             max_instances,
             fuel: FuelBudget::new(false),
@@ -103,9 +112,9 @@ impl CoreLimits {
         self.memory.max.saturating_sub(self.memory.used)
     }
 
-    /// Whether a growth was refused since the last call; clears the flag.
-    pub(crate) fn take_memory_denied(&mut self) -> bool {
-        std::mem::take(&mut self.memory_denied)
+    /// Why a growth failed since the last call, if one did; clears it.
+    pub(crate) fn take_memory_denied(&mut self) -> Option<GrowthDenied> {
+        self.memory_denied.take()
     }
 }
 
@@ -117,7 +126,9 @@ impl wasmi::ResourceLimiter for CoreLimits {
         _maximum: Option<usize>,
     ) -> Result<bool, wasmi_core::LimiterError> {
         let granted = self.memory.grow(current, desired);
-        self.memory_denied |= !granted;
+        if !granted {
+            self.memory_denied = Some(GrowthDenied::Limit);
+        }
         Ok(granted)
     }
 
@@ -137,7 +148,7 @@ impl wasmi::ResourceLimiter for CoreLimits {
         // The engine asked first and then could not grow (no system memory
         // or no fuel): the bytes were never taken.
         self.memory.failed();
-        self.memory_denied = true;
+        self.memory_denied = Some(GrowthDenied::System);
         Ok(())
     }
 
@@ -195,8 +206,8 @@ mod tests {
             !limits.memory_growing(0, 2 << 16, None).unwrap(),
             "3 + 2 > 4 pages"
         );
-        assert!(limits.take_memory_denied());
-        assert!(!limits.take_memory_denied(), "the flag clears");
+        assert_eq!(limits.take_memory_denied(), Some(GrowthDenied::Limit));
+        assert_eq!(limits.take_memory_denied(), None, "taking clears it");
         assert!(limits.memory_growing(0, 1 << 16, None).unwrap());
         limits
             .memory_grow_failed(&wasmi::errors::MemoryError::OutOfSystemMemory)

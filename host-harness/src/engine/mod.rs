@@ -10,7 +10,7 @@ mod fuel;
 mod limits;
 mod resume;
 
-pub(crate) use limits::{Bytes, CoreLimits, HasCoreLimits};
+pub(crate) use limits::{Bytes, CoreLimits, GrowthDenied, HasCoreLimits};
 pub(crate) use resume::{CoreCall, HostOutcome};
 // Suspending imports arrive with the async built-ins; today only the
 // scheduler's tests create suspensions.
