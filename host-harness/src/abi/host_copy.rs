@@ -104,7 +104,7 @@ mod tests {
             assert_eq!(
                 message.as_deref(),
                 Some(
-                    "a lifted value needs 1 bytes of host memory, more than the 0 bytes the store's memory limit leaves"
+                    "a lifted value needs 1 byte of host memory, more than the 0 bytes the store's memory limit leaves"
                 )
             );
         });

@@ -7,6 +7,11 @@
 //! cannot double the limit. Memories are never freed before the store is,
 //! so the count only grows. Fuel and the deadline are in [`super::fuel`];
 //! the public, embedder-facing settings are [`crate::StoreLimits`].
+//!
+//! A limit bounds memory; it does not make growing cheap. wasmi backs a
+//! linear memory with a `Vec<u8>` and zero-fills every new byte on growth
+//! (`ByteBuffer::grow`), so resident memory and time follow the size a
+//! guest grows to, within the limit.
 
 use std::fmt;
 
@@ -189,7 +194,10 @@ impl fmt::Display for Bytes {
                 return write!(f, "{}{unit}", self.0 / size);
             }
         }
-        write!(f, "{} bytes", self.0)
+        match self.0 {
+            1 => f.write_str("1 byte"),
+            n => write!(f, "{n} bytes"),
+        }
     }
 }
 
@@ -225,5 +233,6 @@ mod tests {
         assert_eq!(Bytes(3 << 20).to_string(), "3M");
         assert_eq!(Bytes(1536).to_string(), "1536 bytes");
         assert_eq!(Bytes(0).to_string(), "0 bytes");
+        assert_eq!(Bytes(1).to_string(), "1 byte");
     }
 }
