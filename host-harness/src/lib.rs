@@ -82,8 +82,10 @@
 //! (script runner). `wasi` is the built-in WASI host.
 
 mod abi;
+mod config;
 mod engine;
 mod error;
+mod limits;
 mod runtime;
 mod translate;
 mod types;
@@ -92,7 +94,9 @@ mod values;
 pub mod wasi;
 pub mod wast;
 
+pub use config::Config;
 pub use error::{CallError, Error, ErrorKind, LinkError, LoadError, Trap};
+pub use limits::StoreLimits;
 pub use runtime::func::Func;
 pub use runtime::instance::Instance;
 pub use runtime::linker::{Linker, LinkerInstance};
@@ -113,9 +117,7 @@ pub struct Engine {
 
 impl Default for Engine {
     fn default() -> Self {
-        Self {
-            inner: engine::CoreEngine::new(),
-        }
+        Self::with_config(&Config::default())
     }
 }
 
@@ -124,5 +126,13 @@ impl Engine {
     /// call stack suitable for real guests).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Creates an engine with `config` (e.g. fuel metering for fuel and
+    /// time limits).
+    pub fn with_config(config: &Config) -> Self {
+        Self {
+            inner: engine::CoreEngine::with_fuel(config.consume_fuel),
+        }
     }
 }

@@ -45,6 +45,11 @@ pub struct ResourceAny {
     pub(crate) ty: ResourceType,
     pub(crate) rep: u32,
     pub(crate) own: bool,
+    /// For a handle lifted out of a guest: the store it belongs to and, if
+    /// owned, its entry in the store's register of host-held handles
+    /// (`Runtime::hold`), so that a handle used after it was dropped or
+    /// passed on, or in another store, is refused.
+    pub(crate) origin: Option<(crate::runtime::StoreId, Option<u64>)>,
 }
 
 impl ResourceAny {
@@ -110,6 +115,7 @@ impl<R: 'static> Resource<R> {
             ty: ResourceType::host::<R>(),
             rep: self.rep,
             own: self.own,
+            origin: None,
         }
     }
 

@@ -517,3 +517,72 @@ fn shadowing_is_opt_in_and_later_definitions_win() {
     let g = inst.get_func(&mut store, "g").unwrap();
     assert_eq!(call(&mut store, g, &[]).unwrap(), Val::U32(2));
 }
+
+#[test]
+fn a_dropped_resource_handle_is_refused_not_dropped_twice() {
+    let engine = Engine::default();
+    let c = component(&engine, GUEST_RESOURCE);
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let make = inst.get_func(&mut store, "make").unwrap();
+    let last = inst.get_func(&mut store, "last-dropped").unwrap();
+    let Val::Resource(r) = call(&mut store, make, &[]).unwrap() else {
+        panic!("expected a resource");
+    };
+    r.resource_drop(&mut store).unwrap();
+    assert_eq!(call(&mut store, last, &[]).unwrap(), Val::U32(77));
+    let err = r.resource_drop(&mut store).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Call(CallError::TypeMismatch(m)) if m.contains("already dropped")),
+        "{err}"
+    );
+    // The store and the instance carry on; a new handle drops normally.
+    let Val::Resource(again) = call(&mut store, make, &[]).unwrap() else {
+        panic!("expected a resource");
+    };
+    again.resource_drop(&mut store).unwrap();
+}
+
+#[test]
+fn a_resource_handle_is_refused_by_another_store() {
+    let engine = Engine::default();
+    let c = component(&engine, GUEST_RESOURCE);
+    let mut a = Store::new(&engine, ());
+    let mut b = Store::new(&engine, ());
+    let inst = Linker::new(&engine).instantiate(&mut a, &c).unwrap();
+    let make = inst.get_func(&mut a, "make").unwrap();
+    let Val::Resource(r) = call(&mut a, make, &[]).unwrap() else {
+        panic!("expected a resource");
+    };
+    // `b` has no resource types at all: the handle must not be looked up.
+    let err = r.resource_drop(&mut b).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Call(CallError::WrongStore)),
+        "{err}"
+    );
+    // It still belongs to `a`, where it can be dropped.
+    r.resource_drop(&mut a).unwrap();
+}
+
+#[test]
+fn a_result_buffer_of_the_wrong_length_is_refused() {
+    let engine = Engine::default();
+    let c = component(&engine, ADDER);
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let add = inst.get_func(&mut store, "add").unwrap();
+    for len in [0, 2] {
+        let mut out = vec![Val::Bool(false); len];
+        let err = add
+            .call(&mut store, &[Val::U32(1), Val::U32(2)], &mut out)
+            .unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::Call(CallError::TypeMismatch(_))),
+            "{len} results: {err}"
+        );
+    }
+    assert_eq!(
+        call(&mut store, add, &[Val::U32(1), Val::U32(2)]).unwrap(),
+        Val::U32(3)
+    );
+}

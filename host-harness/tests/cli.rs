@@ -495,3 +495,103 @@ fn link_satisfies_imports_with_another_components_exports() {
         "example:calc/math@1.0.0",
     );
 }
+
+/// `spin()` never returns; `grow(pages) -> s32` grows a one-page memory.
+const LIMITED: &str = r#"(component
+  (core module $M
+    (memory 1)
+    (func (export "spin") (loop $l (br $l)))
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+  (core instance $m (instantiate $M))
+  (func (export "spin") (canon lift (core func $m "spin")))
+  (func (export "grow") (param "pages" u32) (result s32) (canon lift (core func $m "grow")))
+)"#;
+
+/// Asserts the guest trapped (status 134) with one line naming `limit`.
+fn assert_limit_trap(out: &Output, limit: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(134), "stderr: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
+    assert!(stderr.contains(limit), "`{limit}` not in: {stderr}");
+}
+
+#[test]
+fn fuel_and_timeout_stop_an_endless_guest() {
+    let dir = scratch("fuel-timeout");
+    let path = wat(&dir, "limited.wasm", LIMITED);
+    let path = path.to_str().unwrap();
+    let out = weft(&["run", "--fuel", "10000", "--invoke", "spin()", path], b"");
+    assert_limit_trap(
+        &out,
+        "all fuel consumed: the fuel limit of 10000 is exhausted",
+    );
+    let out = weft(
+        &["run", "--timeout", "100ms", "--invoke", "spin()", path],
+        b"",
+    );
+    assert_limit_trap(&out, "time limit of 100ms exceeded");
+    // A guest that finishes in time is unaffected.
+    let out = weft(
+        &[
+            "run",
+            "--timeout",
+            "60s",
+            "--fuel",
+            "1000000",
+            "--invoke",
+            "grow(1)",
+            path,
+        ],
+        b"",
+    );
+    assert_eq!(text(&out.stdout), "1\n", "{}", text(&out.stderr));
+}
+
+#[test]
+fn max_memory_makes_memory_grow_fail() {
+    let dir = scratch("max-memory");
+    let path = wat(&dir, "limited.wasm", LIMITED);
+    let path = path.to_str().unwrap();
+    let out = weft(
+        &["run", "--max-memory", "1M", "--invoke", "grow(16)", path],
+        b"",
+    );
+    assert_eq!(text(&out.stdout), "-1\n", "{}", text(&out.stderr));
+    let out = weft(
+        &["run", "--max-memory", "1M", "--invoke", "grow(15)", path],
+        b"",
+    );
+    assert_eq!(text(&out.stdout), "1\n", "{}", text(&out.stderr));
+    let script = dir.join("grow.wast");
+    let component = LIMITED.replacen("(component", "(component $c", 1);
+    std::fs::write(
+        &script,
+        format!("{component}\n(assert_return (invoke \"grow\" (u32.const 2)) (s32.const -1))\n"),
+    )
+    .unwrap();
+    let out = weft(
+        &["wast", "--max-memory", "128K", script.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "2 passed, 0 failed\n",
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn bad_limit_values_are_usage_errors() {
+    for (flag, value, needle) in [
+        ("--max-memory", "4T", "K, M or G"),
+        ("--timeout", "soon", "500ms"),
+        ("--fuel", "-3", "-3"),
+    ] {
+        let out = weft(&["run", flag, value, "x.wasm"], b"");
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(needle), "{flag} {value}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}

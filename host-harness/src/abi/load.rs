@@ -14,7 +14,11 @@ pub(super) fn load_list<T>(
     elem: &Type,
 ) -> Result<Vec<Val>, Error> {
     let size = list_bounds(cx, ptr, len, elem)?;
-    (0..len).map(|i| load(cx, ptr + i * size, elem)).collect()
+    let mut out = cx.host_vec(len)?;
+    for i in 0..len {
+        out.push(load(cx, ptr + i * size, elem)?);
+    }
+    Ok(out)
 }
 
 /// Checks that a list of `len` elements at `ptr` is aligned and inside

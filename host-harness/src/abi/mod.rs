@@ -8,6 +8,7 @@
 //! from the callee and lowers into the caller here; the adapter compiler
 //! will later replace it with generated core code.
 
+mod host_copy;
 pub(crate) mod layout;
 mod lift;
 mod load;
@@ -24,7 +25,9 @@ pub(crate) use lower::{
 pub(crate) use store::{alloc_list, store, store_case, store_pair};
 pub(crate) use strings::{load_string, store_string};
 
-use crate::engine::{self, CoreAsContext, CoreAsContextMut, CoreCtxMut, CoreMemory, CoreVal};
+use crate::engine::{
+    self, CoreAsContext, CoreAsContextMut, CoreCtxMut, CoreMemory, CoreVal, GrowthDenied,
+};
 use crate::error::{Error, trap};
 use crate::runtime::handles::HandleIdx;
 use crate::runtime::store::StoreData;
@@ -50,6 +53,9 @@ pub(crate) struct Cx<'s, T> {
     pub(crate) borrow_scope: Option<TaskId>,
     /// Owned handles lent out by lifting `borrow`s from this instance.
     pub(crate) lenders: Vec<HandleIdx>,
+    /// Bytes of host memory copies made by this lift may still take
+    /// (`host_copy`).
+    host_budget: u64,
 }
 
 impl<'s, T> Cx<'s, T> {
@@ -59,6 +65,11 @@ impl<'s, T> Cx<'s, T> {
         inst: ComponentInstanceId,
         path: Path,
     ) -> Self {
+        let host_budget = store
+            .data()
+            .limits
+            .memory_left()
+            .saturating_add(host_copy::HOST_SLACK);
         Self {
             store,
             opts,
@@ -66,6 +77,7 @@ impl<'s, T> Cx<'s, T> {
             path,
             borrow_scope: None,
             lenders: Vec::new(),
+            host_budget,
         }
     }
 
@@ -143,16 +155,45 @@ impl<'s, T> Cx<'s, T> {
         let mut out = [arg(0)];
         let inst = self.inst;
         self.rt().instance(inst).may_leave = false;
+        self.store.data_mut().limits.take_memory_denied();
         let result = engine::call_plain(self.store.as_context_mut(), &realloc, &args, &mut out);
+        let denied = self.store.data_mut().limits.take_memory_denied();
         self.rt().instance(inst).may_leave = true;
-        result?;
-        let ptr = match out[0] {
-            CoreVal::I64(v) => v as u64,
-            CoreVal::I32(v) => u64::from(v as u32),
-            _ => return trap("realloc returned a non-integer"),
+        let checked = result.and_then(|()| {
+            let ptr = match out[0] {
+                CoreVal::I64(v) => v as u64,
+                CoreVal::I32(v) => u64::from(v as u32),
+                _ => return trap("realloc returned a non-integer"),
+            };
+            // Allocators return null when `memory.grow` fails.
+            if denied.is_some() && ptr == 0 && new_len > 0 {
+                return trap("realloc returned null");
+            }
+            self.check_alloc(ptr, align, new_len, what)?;
+            Ok(ptr)
+        });
+        match (checked, denied) {
+            (Err(e), Some(why)) => Err(self.memory_limit_trap(new_len, why, &e)),
+            (checked, _) => checked,
+        }
+    }
+
+    /// The trap for a `realloc` that failed because a memory could not
+    /// grow, keeping what the guest's failure looked like.
+    fn memory_limit_trap(&self, new_len: u64, why: GrowthDenied, cause: &Error) -> Error {
+        let reason = match why {
+            GrowthDenied::Limit => format!(
+                "the store's memory limit of {} is reached",
+                engine::Bytes(self.store.data().limits.max_memory())
+            ),
+            GrowthDenied::System => "the host is out of memory".to_string(),
         };
-        self.check_alloc(ptr, align, new_len, what)?;
-        Ok(ptr)
+        let cause = cause
+            .as_trap()
+            .map_or_else(|| cause.to_string(), |t| t.message().to_string());
+        Error::trap(format!(
+            "realloc could not allocate {new_len} bytes: {reason} ({cause})"
+        ))
     }
 
     fn check_alloc(&self, ptr: u64, align: u32, len: u64, what: Alloc) -> Result<(), Error> {

@@ -24,7 +24,14 @@ pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<
     }
     let rep = h.rep;
     table.remove(HandleIdx(i))?;
-    Ok(Val::Resource(ResourceAny { ty, rep, own: true }))
+    let store = cx.rt().store_id;
+    let ticket = cx.rt().hold();
+    Ok(Val::Resource(ResourceAny {
+        ty,
+        rep,
+        own: true,
+        origin: Some((store, Some(ticket))),
+    }))
 }
 
 pub(crate) fn lift_borrow<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
@@ -36,14 +43,17 @@ pub(crate) fn lift_borrow<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Resu
         h.num_lends += 1;
         cx.lenders.push(HandleIdx(i));
     }
+    let store = cx.rt().store_id;
     Ok(Val::Resource(ResourceAny {
         ty,
         rep,
         own: false,
+        origin: Some((store, None)),
     }))
 }
 
 fn check_type<T>(cx: &mut Cx<'_, T>, any: ResourceAny, r: ResourceRef) -> Result<(), Error> {
+    cx.rt().check_origin(&any)?;
     let inst = cx.inst;
     let expected = cx.rt().resolve(inst, r)?;
     if expected != any.ty {
@@ -64,6 +74,7 @@ pub(crate) fn lower_own<T>(
     if !any.own {
         return Err(CallError::TypeMismatch("expected an owned resource".into()).into());
     }
+    cx.rt().release(&any)?;
     let inst = cx.inst;
     let h = ResourceHandle::own(any.ty, any.rep);
     Ok(cx.rt().instance(inst).handles.add(Slot::Resource(h))?.0)

@@ -29,10 +29,12 @@ pub(crate) fn load_string<T>(cx: &mut Cx<'_, T>, ptr: u64, tagged: u64) -> Resul
         if tagged > MAX_STRING_BYTE_LENGTH {
             return trap(oob(cx));
         }
-        let bytes = cx.bytes(ptr, tagged, oob(cx))?;
-        return match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(e) if e.error_len().is_none() => trap("incomplete utf-8 byte sequence"),
+        let bytes = cx.host_bytes(ptr, tagged, oob(cx))?;
+        return match String::from_utf8(bytes) {
+            Ok(s) => Ok(s),
+            Err(e) if e.utf8_error().error_len().is_none() => {
+                trap("incomplete utf-8 byte sequence")
+            }
             Err(_) => trap("invalid utf-8"),
         };
     }
@@ -43,21 +45,28 @@ pub(crate) fn load_string<T>(cx: &mut Cx<'_, T>, ptr: u64, tagged: u64) -> Resul
     if byte_len > MAX_STRING_BYTE_LENGTH {
         return trap(oob(cx));
     }
+    cx.bytes(ptr, byte_len, oob(cx))?;
+    // A UTF-16 code unit becomes at most three bytes of UTF-8.
+    let mut out = cx.host_string(byte_len / 2 * 3)?;
     let bytes = cx.bytes(ptr, byte_len, oob(cx))?;
     let units = bytes
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]));
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .or_else(|_| trap("invalid utf-16"))
+    for c in char::decode_utf16(units) {
+        out.push(c.or_else(|_| trap("invalid utf-16"))?);
+    }
+    Ok(out)
 }
 
 fn load_latin1<T>(cx: &mut Cx<'_, T>, ptr: u64, len: u64) -> Result<String, Error> {
     if !ptr.is_multiple_of(2) {
         return trap("unaligned pointer");
     }
-    let bytes = cx.bytes(ptr, len, oob(cx))?;
-    Ok(bytes.iter().map(|b| char::from(*b)).collect())
+    cx.bytes(ptr, len, oob(cx))?;
+    // A latin-1 byte becomes at most two bytes of UTF-8.
+    let mut out = cx.host_string(len.saturating_mul(2))?;
+    out.extend(cx.bytes(ptr, len, oob(cx))?.iter().map(|b| char::from(*b)));
+    Ok(out)
 }
 
 /// Stores `s` in the guest's memory, returning `(ptr, tagged length)`.

@@ -2,10 +2,12 @@
 //! plain option structs the subcommands take.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use super::run::{Failure, RunOptions};
+use super::run::{Failure, Limits, RunOptions};
+use super::units::{parse_duration, parse_size};
 
 /// The whole command-line grammar.
 pub fn command() -> Command {
@@ -17,6 +19,7 @@ pub fn command() -> Command {
         .subcommand(
             Command::new("wast")
                 .about("Run component-model .wast scripts")
+                .arg(max_memory_arg())
                 .arg(
                     Arg::new("paths")
                         .value_name("FILE|DIR")
@@ -24,6 +27,17 @@ pub fn command() -> Command {
                         .num_args(1..)
                         .value_parser(clap::value_parser!(PathBuf)),
                 ),
+        )
+}
+
+/// `--max-memory`, shared by `run` and `wast`.
+fn max_memory_arg() -> Arg {
+    Arg::new("max-memory")
+        .long("max-memory")
+        .value_name("SIZE")
+        .value_parser(parse_size)
+        .help(
+            "Most linear memory all memories of the store may hold together, in bytes with an optional K, M or G suffix [default: 4G]; past it memory.grow returns -1",
         )
 }
 
@@ -57,6 +71,21 @@ fn run_command() -> Command {
             "NAME=VALUE",
             "Set an environment variable for the guest",
         ))
+        .arg(max_memory_arg())
+        .arg(
+            Arg::new("fuel")
+                .long("fuel")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u64))
+                .help("Stop the guest with a trap after it spends N units of fuel (about one per instruction)"),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("DURATION")
+                .value_parser(parse_duration)
+                .help("Stop the guest with a trap once it has run this long, e.g. 500ms, 10s, 2m (a bare number is seconds)"),
+        )
         .arg(
             Arg::new("component")
                 .value_name("COMPONENT.wasm")
@@ -101,6 +130,7 @@ pub fn run_options(m: &ArgMatches) -> Result<RunOptions, Failure> {
         .cloned()
         .ok_or_else(|| Failure::Usage("missing COMPONENT.wasm".into()))?;
     Ok(RunOptions {
+        limits: limits(m),
         invoke: m.get_one::<String>("invoke").cloned(),
         links: strings("link").into_iter().map(PathBuf::from).collect(),
         dirs,
@@ -108,6 +138,17 @@ pub fn run_options(m: &ArgMatches) -> Result<RunOptions, Failure> {
         component,
         args: strings("args"),
     })
+}
+
+/// The resource limits given on the command line (`wast` has only
+/// `--max-memory`).
+pub fn limits(m: &ArgMatches) -> Limits {
+    // `try_get_one`: `wast` does not define `--fuel` and `--timeout`.
+    Limits {
+        max_memory: m.get_one::<u64>("max-memory").copied(),
+        fuel: m.try_get_one::<u64>("fuel").ok().flatten().copied(),
+        timeout: m.try_get_one::<Duration>("timeout").ok().flatten().copied(),
+    }
 }
 
 /// The paths of `weft wast`.

@@ -5,6 +5,7 @@
 
 mod args;
 mod run;
+mod units;
 mod wast;
 mod wave;
 
@@ -20,7 +21,7 @@ pub fn main() -> ExitCode {
     let matches = args::command().get_matches();
     let outcome = match matches.subcommand() {
         Some(("run", m)) => args::run_options(m).and_then(|options| run::run(&options)),
-        Some(("wast", m)) => wast::run(&args::wast_paths(m)),
+        Some(("wast", m)) => wast::run(&args::wast_paths(m), &args::limits(m)),
         // clap rejects unknown subcommands and requires one, so this is a
         // usage error in the command definition itself.
         _ => Err(run::Failure::Usage(

@@ -7,11 +7,14 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use wasm_wave::untyped::UntypedFuncCall;
 use wasm_wave::wasm::DisplayFuncResults;
 use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
-use weft_harness::{Component, Engine, Error, Func, Instance, Linker, Store, Val};
+use weft_harness::{
+    Component, Config, Engine, Error, Func, Instance, Linker, Store, StoreLimits, Val,
+};
 
 use super::FAILURE;
 use super::wave::{WaveType, WaveVal};
@@ -23,9 +26,50 @@ const TRAP_STATUS: u8 = 134;
 /// The export `weft run` calls without `--invoke`, minus its version.
 const RUN_INTERFACE: &str = "wasi:cli/run";
 
+/// The resource limits of `weft run` and `weft wast`.
+#[derive(Debug, Default)]
+pub struct Limits {
+    pub max_memory: Option<u64>,
+    pub fuel: Option<u64>,
+    pub timeout: Option<Duration>,
+}
+
+impl Limits {
+    /// The store limits: the library's defaults, with `--max-memory`.
+    pub fn store_limits(&self) -> StoreLimits {
+        let defaults = StoreLimits::default();
+        match self.max_memory {
+            Some(bytes) => defaults.max_memory(bytes),
+            None => defaults,
+        }
+    }
+
+    /// An engine that meters fuel when a fuel or time limit needs it.
+    fn engine(&self) -> Engine {
+        let mut config = Config::new();
+        config.consume_fuel(self.fuel.is_some() || self.timeout.is_some());
+        Engine::with_config(&config)
+    }
+
+    /// Puts the limits on `store`; the time limit starts now.
+    fn apply<T: 'static>(&self, store: &mut Store<T>) -> Result<(), Failure> {
+        store.set_limits(self.store_limits());
+        if let Some(fuel) = self.fuel {
+            store.set_fuel(Some(fuel)).map_err(|e| setup("--fuel", e))?;
+        }
+        if let Some(timeout) = self.timeout {
+            store
+                .set_timeout(timeout)
+                .map_err(|e| setup("--timeout", e))?;
+        }
+        Ok(())
+    }
+}
+
 /// The options of `weft run`.
 #[derive(Debug)]
 pub struct RunOptions {
+    pub limits: Limits,
     pub invoke: Option<String>,
     pub links: Vec<PathBuf>,
     pub dirs: Vec<(PathBuf, String)>,
@@ -69,7 +113,7 @@ impl fmt::Display for Failure {
 /// A [`Failure`] for every way the run can go wrong other than the guest
 /// exiting with a status of its own choosing.
 pub fn run(options: &RunOptions) -> Result<u8, Failure> {
-    let engine = Engine::default();
+    let engine = options.limits.engine();
     let component = load(&engine, &options.component)?;
     let mut linker = Linker::<WasiCtx>::new(&engine);
     weft_harness::wasi::add_to_linker(&mut linker).map_err(|e| setup("WASI", e))?;
@@ -78,6 +122,7 @@ pub fn run(options: &RunOptions) -> Result<u8, Failure> {
     // imports stands in for the earlier definition.
     linker.allow_shadowing(true);
     let mut store = Store::new(&engine, wasi_ctx(options)?);
+    options.limits.apply(&mut store)?;
     for path in &options.links {
         let linked = load(&engine, path)?;
         let instance = linker

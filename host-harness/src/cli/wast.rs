@@ -3,14 +3,15 @@
 
 use std::path::PathBuf;
 
-use super::run::Failure;
+use super::run::{Failure, Limits};
 
 /// Runs every script under `paths`; the status is 0 only if nothing failed.
 ///
 /// # Errors
 /// When a path cannot be read at all.
-pub fn run(paths: &[PathBuf]) -> Result<u8, Failure> {
-    let report = weft_harness::wast::run_paths(paths).map_err(|e| Failure::Setup(e.to_string()))?;
+pub fn run(paths: &[PathBuf], limits: &Limits) -> Result<u8, Failure> {
+    let report = weft_harness::wast::run_paths_with(paths, &limits.store_limits())
+        .map_err(|e| Failure::Setup(e.to_string()))?;
     for failure in &report.failures {
         println!("{failure}");
     }

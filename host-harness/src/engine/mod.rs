@@ -6,8 +6,11 @@
 //! host function, start and resume a call, read and write memory. Swapping
 //! the core engine means rewriting this file, not the canonical ABI.
 
+mod fuel;
+mod limits;
 mod resume;
 
+pub(crate) use limits::{Bytes, CoreLimits, GrowthDenied, HasCoreLimits};
 pub(crate) use resume::{CoreCall, HostOutcome};
 // Suspending imports arrive with the async built-ins; today only the
 // scheduler's tests create suspensions.
@@ -37,37 +40,82 @@ pub(crate) use wasmi::{AsContext as CoreAsContext, AsContextMut as CoreAsContext
 
 /// The configured core engine, shared by every store of one [`crate::Engine`].
 #[derive(Clone)]
-pub(crate) struct CoreEngine(wasmi::Engine);
+pub(crate) struct CoreEngine {
+    engine: wasmi::Engine,
+    /// Whether guest code consumes fuel (needed by fuel and time limits).
+    metered: bool,
+}
 
 impl CoreEngine {
+    #[cfg(test)]
     pub(crate) fn new() -> Self {
+        Self::with_fuel(false)
+    }
+
+    /// An engine that meters fuel when `metered` is set; metering costs a
+    /// little speed, so it is off unless a fuel or time limit needs it.
+    pub(crate) fn with_fuel(metered: bool) -> Self {
         let mut config = wasmi::Config::default();
         config
             .set_max_recursion_depth(MAX_RECURSION_DEPTH)
             .set_max_stack_height(MAX_STACK_HEIGHT)
             .wasm_simd(true)
             .wasm_multi_memory(true)
-            .wasm_memory64(true);
-        Self(wasmi::Engine::new(&config))
+            .wasm_memory64(true)
+            .consume_fuel(metered);
+        Self {
+            engine: wasmi::Engine::new(&config),
+            metered,
+        }
     }
 
     /// Validates and compiles one core module.
     pub(crate) fn compile(&self, bytes: &[u8]) -> Result<CoreModule, Error> {
-        wasmi::Module::new(&self.0, bytes).map_err(|e| LoadError::CoreCompile(e.to_string()).into())
+        wasmi::Module::new(&self.engine, bytes)
+            .map_err(|e| LoadError::CoreCompile(e.to_string()).into())
     }
 
-    pub(crate) fn new_store<D>(&self, data: D) -> CoreStore<D> {
-        wasmi::Store::new(&self.0, data)
+    /// A store whose memories, tables, instances and fuel are held to the
+    /// [`CoreLimits`] in its data.
+    pub(crate) fn new_store<D: HasCoreLimits + 'static>(&self, data: D) -> CoreStore<D> {
+        let mut store = wasmi::Store::new(&self.engine, data);
+        store.limiter(|data| data.core_limits() as &mut dyn wasmi::ResourceLimiter);
+        let mut budget = fuel::FuelBudget::new(self.metered);
+        budget.start(&mut store);
+        store.data_mut().core_limits().fuel = budget;
+        store
     }
 }
 
+/// Sets the store's total fuel (`None`: unlimited).
+pub(crate) fn set_fuel<D: HasCoreLimits>(
+    store: &mut CoreStore<D>,
+    fuel: Option<u64>,
+) -> Result<(), Error> {
+    fuel::with_budget(store, |budget, store| budget.set_fuel(store, fuel))
+}
+
+/// Ends every call still running `timeout` from now with a trap.
+pub(crate) fn set_timeout<D: HasCoreLimits>(
+    store: &mut CoreStore<D>,
+    timeout: std::time::Duration,
+) -> Result<(), Error> {
+    fuel::with_budget(store, |budget, store| budget.set_timeout(store, timeout))
+}
+
+/// The fuel a store has left, if it has a fuel limit.
+pub(crate) fn fuel_remaining<D: HasCoreLimits>(store: &mut CoreStore<D>) -> Option<u64> {
+    fuel::with_budget(store, |budget, store| Ok(budget.remaining(store))).unwrap_or(None)
+}
+
 /// Instantiates `module` with `imports` given in the module's import order.
-pub(crate) fn instantiate<D>(
+pub(crate) fn instantiate<D: HasCoreLimits>(
     mut ctx: impl CoreAsContextMut<Data = D>,
     module: &CoreModule,
     imports: &[CoreExtern],
 ) -> Result<CoreInstance, Error> {
-    wasmi::Instance::new(&mut ctx, module, imports).map_err(|e| match from_core_error(e) {
+    let created = fuel::around_start(&mut ctx, |ctx| wasmi::Instance::new(ctx, module, imports));
+    created.map_err(|e| match from_core_error(e) {
         err if err.as_trap().is_some() => err,
         err => LinkError::Core(err.to_string()).into(),
     })
@@ -153,13 +201,13 @@ pub(crate) fn func_type(ctx: impl CoreAsContext, func: &CoreFunc) -> CoreFuncTyp
 
 /// Calls a core function to completion without suspension support; used for
 /// short helper calls like `realloc`, `post-return` and destructors.
-pub(crate) fn call_plain<D>(
-    ctx: impl CoreAsContextMut<Data = D>,
+pub(crate) fn call_plain<D: HasCoreLimits>(
+    mut ctx: impl CoreAsContextMut<Data = D>,
     func: &CoreFunc,
     args: &[CoreVal],
     results: &mut [CoreVal],
 ) -> Result<(), Error> {
-    func.call(ctx, args, results).map_err(from_core_error)
+    fuel::call_to_completion(&mut ctx, func, args, results)
 }
 
 /// A zero value of each core type, to size result buffers.

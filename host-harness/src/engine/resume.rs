@@ -8,7 +8,8 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use super::{CoreAsContextMut, CoreFunc, CoreVal, from_core_error};
+use super::limits::HasCoreLimits;
+use super::{CoreAsContextMut, CoreFunc, CoreVal, from_core_error, fuel};
 use crate::error::Error;
 
 /// The work a suspended host import finishes when the thread is resumed:
@@ -74,22 +75,22 @@ pub(crate) struct SuspendedCall {
 
 impl CoreCall {
     /// Starts calling `func`; returns when it finishes, traps or suspends.
-    pub(crate) fn start(
-        ctx: impl CoreAsContextMut,
+    pub(crate) fn start<C: CoreAsContextMut<Data: HasCoreLimits>>(
+        mut ctx: C,
         func: &CoreFunc,
         args: &[CoreVal],
         results: &mut [CoreVal],
     ) -> Result<Self, Error> {
         let call = func
-            .call_resumable(ctx, args, results)
+            .call_resumable(&mut ctx, args, results)
             .map_err(from_core_error)?;
-        Self::classify(call)
+        Self::classify(fuel::drive(&mut ctx, call, results)?)
     }
 
-    fn classify(call: wasmi::ResumableCall) -> Result<Self, Error> {
+    fn classify(call: fuel::Stopped) -> Result<Self, Error> {
         match call {
-            wasmi::ResumableCall::Finished => Ok(Self::Done),
-            wasmi::ResumableCall::HostTrap(paused) => {
+            fuel::Stopped::Finished => Ok(Self::Done),
+            fuel::Stopped::HostTrap(paused) => {
                 let continuation = paused
                     .host_error()
                     .downcast_ref::<Suspension>()
@@ -104,23 +105,22 @@ impl CoreCall {
                     None => Err(from_core_error(paused.into_host_error())),
                 }
             }
-            wasmi::ResumableCall::OutOfFuel(_) => Err(Error::msg("guest ran out of fuel")),
         }
     }
 }
 
 impl SuspendedCall {
     /// Finishes the suspended import and continues the core call.
-    pub(crate) fn resume(
+    pub(crate) fn resume<C: CoreAsContextMut<Data: HasCoreLimits>>(
         self,
-        ctx: impl CoreAsContextMut,
+        mut ctx: C,
         results: &mut [CoreVal],
     ) -> Result<CoreCall, Error> {
         let import_results = (self.continuation)()?;
         let call = self
             .call
-            .resume(ctx, &import_results, results)
+            .resume(&mut ctx, &import_results, results)
             .map_err(from_core_error)?;
-        CoreCall::classify(call)
+        CoreCall::classify(fuel::drive(&mut ctx, call, results)?)
     }
 }

@@ -54,7 +54,8 @@ impl crate::values::ResourceAny {
                 CallError::TypeMismatch("only owned resources can be dropped".into()).into(),
             );
         }
-        let ctx = store.as_context_mut();
+        let mut ctx = store.as_context_mut();
+        ctx.inner.data_mut().rt.release(&self)?;
         super::builtins::run_dtor(ctx.inner, None, self.ty, self.rep)
     }
 }

@@ -58,29 +58,34 @@ pub(crate) enum Slot {
 pub(crate) struct HandleTable {
     array: Vec<Option<Slot>>,
     free: Vec<u32>,
+    /// The most live handles: the spec's `Table.MAX_LENGTH` (2^28 - 1) or
+    /// the store's lower limit.
+    max_len: u32,
 }
 
-impl Default for HandleTable {
-    fn default() -> Self {
+impl HandleTable {
+    pub(crate) fn with_max_len(max_len: u32) -> Self {
         Self {
             array: vec![None],
             free: Vec::new(),
+            max_len,
         }
     }
-}
 
-/// The spec's `Table.MAX_LENGTH`.
-const MAX_LENGTH: usize = (1 << 28) - 1;
-
-impl HandleTable {
     pub(crate) fn add(&mut self, slot: Slot) -> Result<HandleIdx, Error> {
         if let Some(i) = self.free.pop() {
             self.array[i as usize] = Some(slot);
             return Ok(HandleIdx(i));
         }
         let i = self.array.len();
-        if i > MAX_LENGTH {
-            return trap("handle table is full");
+        if i > self.max_len as usize {
+            return trap(format!(
+                "handle table is full: the limit is {} handles",
+                self.max_len
+            ));
+        }
+        if self.array.try_reserve(1).is_err() {
+            return trap("out of host memory for the handle table");
         }
         self.array.push(Some(slot));
         Ok(HandleIdx(i as u32))

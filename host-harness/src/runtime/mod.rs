@@ -23,13 +23,14 @@ pub(crate) mod task;
 pub(crate) mod typed;
 
 use std::any::Any;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::engine::{CoreFunc, CoreMemory};
-use crate::error::{Error, trap};
+use crate::error::{CallError, Error, trap};
 use crate::translate::def::StringEncoding;
 use crate::types::{FuncType, GuestResourceId, ResourceRef, ResourceType};
+use crate::values::ResourceAny;
 use handles::HandleTable;
 use task::Scheduler;
 
@@ -99,7 +100,7 @@ pub(crate) struct GuestResource {
 }
 
 /// Identifies a store, so handles from one store are refused by another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct StoreId(pub(crate) u64);
 
 impl StoreId {
@@ -118,32 +119,76 @@ impl Default for StoreId {
 #[derive(Default)]
 pub(crate) struct Runtime {
     pub(crate) store_id: StoreId,
+    /// The embedder's limits; component instances and handles are counted
+    /// here, memories, tables and core instances by the engine.
+    pub(crate) limits: crate::StoreLimits,
     pub(crate) instances: Vec<ComponentInstance>,
     pub(crate) funcs: Vec<FuncData>,
     pub(crate) guest_resources: Vec<GuestResource>,
     /// Host resource destructors (`func::HostDtor<T>` behind `Any`).
     pub(crate) host_dtors: HashMap<ResourceType, Arc<dyn Any + Send + Sync>>,
     pub(crate) scheduler: Scheduler,
+    /// Owned guest resources lifted out to the host and not yet dropped or
+    /// passed back, by ticket (see `ResourceAny::origin`).
+    host_held: HashSet<u64>,
+    next_ticket: u64,
 }
 
 impl Runtime {
     pub(crate) fn new_instance(
         &mut self,
         parent: Option<ComponentInstanceId>,
-    ) -> ComponentInstanceId {
+    ) -> Result<ComponentInstanceId, Error> {
+        let max = self.limits.max_instances;
+        if self.instances.len() >= max {
+            return trap(format!(
+                "instance limit reached: the store holds {max} component instances"
+            ));
+        }
         self.instances.push(ComponentInstance {
             parent,
-            handles: HandleTable::default(),
+            handles: HandleTable::with_max_len(self.limits.max_handles),
             may_leave: true,
             may_enter: true,
             backpressure: 0,
             resources: HashMap::new(),
         });
-        ComponentInstanceId(self.instances.len() as u32 - 1)
+        Ok(ComponentInstanceId(self.instances.len() as u32 - 1))
     }
 
     pub(crate) fn instance(&mut self, id: ComponentInstanceId) -> &mut ComponentInstance {
         &mut self.instances[id.0 as usize]
+    }
+
+    /// Registers an owned handle lifted out to the host; returns its ticket.
+    pub(crate) fn hold(&mut self) -> u64 {
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.host_held.insert(ticket);
+        ticket
+    }
+
+    /// Refuses a handle lifted in another store.
+    pub(crate) fn check_origin(&self, any: &ResourceAny) -> Result<(), Error> {
+        match any.origin {
+            Some((store, _)) if store != self.store_id => Err(CallError::WrongStore.into()),
+            Some(_) | None => Ok(()),
+        }
+    }
+
+    /// Takes an owned handle back from the host (it is passed to a guest or
+    /// dropped); refuses one that was already taken back.
+    pub(crate) fn release(&mut self, any: &ResourceAny) -> Result<(), Error> {
+        self.check_origin(any)?;
+        match any.origin {
+            Some((_, Some(ticket))) if !self.host_held.remove(&ticket) => {
+                Err(CallError::TypeMismatch(
+                    "the resource handle was already dropped or passed on".into(),
+                )
+                .into())
+            }
+            Some(_) | None => Ok(()),
+        }
     }
 
     pub(crate) fn add_func(&mut self, data: FuncData) -> FuncId {

@@ -4,16 +4,27 @@
 //! the component runtime ([`Runtime`]). Host functions receive a
 //! [`StoreContextMut`], which is the same store seen from inside a call.
 
+use std::time::Duration;
+
 use super::Runtime;
 use super::resource_table::ResourceTable;
-use crate::Engine;
-use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreStore};
+use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreLimits, CoreStore, HasCoreLimits};
+use crate::error::Error;
+use crate::{Engine, StoreLimits};
 
 /// What the core engine's store holds.
 pub(crate) struct StoreData<T> {
     pub(crate) user: T,
     pub(crate) rt: Runtime,
     pub(crate) table: ResourceTable,
+    /// The engine-side counters of the store's [`StoreLimits`].
+    pub(crate) limits: CoreLimits,
+}
+
+impl<T> HasCoreLimits for StoreData<T> {
+    fn core_limits(&mut self) -> &mut CoreLimits {
+        &mut self.limits
+    }
 }
 
 /// Owns component instances, their handle tables and the embedder's data.
@@ -23,10 +34,12 @@ pub struct Store<T> {
 }
 
 impl<T: 'static> Store<T> {
-    /// Creates a store holding `data`.
+    /// Creates a store holding `data`, with the default [`StoreLimits`].
     pub fn new(engine: &Engine, data: T) -> Self {
+        let limits = StoreLimits::default();
         let data = StoreData {
             user: data,
+            limits: core_limits(&limits),
             rt: Runtime::default(),
             table: ResourceTable::new(),
         };
@@ -34,6 +47,56 @@ impl<T: 'static> Store<T> {
             inner: engine.inner.new_store(data),
             engine: engine.clone(),
         }
+    }
+
+    /// Replaces the store's resource limits. Memory, tables and instances
+    /// already in use stay counted against the new limits.
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        let data = self.inner.data_mut();
+        data.limits.set(
+            limits.max_memory,
+            limits.max_table_elements,
+            limits.max_instances,
+        );
+        data.rt.limits = limits;
+    }
+
+    /// The store's resource limits.
+    pub fn limits(&self) -> &StoreLimits {
+        &self.inner.data().rt.limits
+    }
+
+    /// Bytes of linear memory the store's memories hold together.
+    pub fn memory_used(&self) -> u64 {
+        self.inner.data().limits.memory_used()
+    }
+
+    /// Gives the store `fuel` units to spend (about one per instruction)
+    /// from now on, replacing what was left; a guest that spends it all
+    /// traps with "all fuel consumed". `None` removes the limit.
+    ///
+    /// # Errors
+    ///
+    /// If the engine does not meter fuel ([`crate::Config::consume_fuel`]).
+    pub fn set_fuel(&mut self, fuel: Option<u64>) -> Result<(), Error> {
+        engine::set_fuel(&mut self.inner, fuel)
+    }
+
+    /// The fuel left, if the store has a fuel limit.
+    pub fn fuel(&mut self) -> Option<u64> {
+        engine::fuel_remaining(&mut self.inner)
+    }
+
+    /// Ends every call (and instantiation) still running `timeout` from
+    /// now with a trap naming the time limit. The clock is read between
+    /// slices of fuel, so a guest runs the same instructions in the same
+    /// order with or without a timeout; it only stops sooner.
+    ///
+    /// # Errors
+    ///
+    /// If the engine does not meter fuel ([`crate::Config::consume_fuel`]).
+    pub fn set_timeout(&mut self, timeout: Duration) -> Result<(), Error> {
+        engine::set_timeout(&mut self.inner, timeout)
     }
 
     /// The embedder's data.
@@ -60,6 +123,14 @@ impl<T: 'static> Store<T> {
     pub fn resource_table(&mut self) -> &mut ResourceTable {
         &mut self.inner.data_mut().table
     }
+}
+
+fn core_limits(limits: &StoreLimits) -> CoreLimits {
+    CoreLimits::new(
+        limits.max_memory,
+        limits.max_table_elements,
+        limits.max_instances,
+    )
 }
 
 /// A store borrowed for the duration of a host call (or any call).

@@ -8,7 +8,7 @@
 //! at once; async built-ins will add waitables and more threads to pick
 //! from without changing this shape.
 
-use crate::engine::{CoreAsContextMut, CoreCall, CoreFunc, CoreVal};
+use crate::engine::{CoreAsContextMut, CoreCall, CoreFunc, CoreVal, HasCoreLimits};
 use crate::error::{Error, trap};
 use crate::values::Val;
 
@@ -94,7 +94,7 @@ impl Thread {
     /// Starts the thread by calling `func`; runs until it finishes, traps or
     /// suspends.
     pub(crate) fn start(
-        ctx: impl CoreAsContextMut,
+        ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
         func: &CoreFunc,
         args: &[CoreVal],
         results: &mut [CoreVal],
@@ -107,7 +107,7 @@ impl Thread {
     /// Drives the thread to completion: the scheduler loop.
     pub(crate) fn run_to_completion(
         mut self,
-        mut ctx: impl CoreAsContextMut,
+        mut ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
         results: &mut [CoreVal],
     ) -> Result<(), Error> {
         loop {
@@ -141,7 +141,7 @@ mod tests {
         let mut wat: wast::Wat = wast::parser::parse(&buf).unwrap();
         let core = CoreEngine::new();
         let module = core.compile(&wat.encode().unwrap()).unwrap();
-        let mut store = core.new_store(());
+        let mut store = core.new_store(engine::CoreLimits::new(u64::MAX, u64::MAX, usize::MAX));
         let resumed = Arc::new(AtomicU32::new(0));
         let counter = resumed.clone();
         let next = engine::host_func_suspendable(

@@ -4,12 +4,34 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 
+/// The most bytes one call returns: the guest picks the length, and the
+/// host holds the bytes before the guest's `realloc` can refuse them.
+pub const MAX_BYTES: u64 = 64 << 20;
+
+/// A zeroed host buffer of the guest's chosen length, within [`MAX_BYTES`]
+/// and allocated fallibly.
+fn buffer(len: u64) -> std::io::Result<Vec<u8>> {
+    if len > MAX_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{len} bytes requested, more than the {MAX_BYTES} one call may return"),
+        ));
+    }
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(len as usize)
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
+    bytes.resize(len as usize, 0);
+    Ok(bytes)
+}
+
 /// `random.get-random-bytes`: reads the host's entropy device.
 ///
 /// # Errors
-/// When the host has no entropy device to read.
-pub fn secure_bytes(len: usize) -> std::io::Result<Vec<u8>> {
-    let mut bytes = vec![0; len];
+/// When the host has no entropy device to read, or `len` is beyond
+/// [`MAX_BYTES`] or the host's memory.
+pub fn secure_bytes(len: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = buffer(len)?;
     std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(bytes)
 }
@@ -24,14 +46,16 @@ pub fn insecure_u64() -> u64 {
 }
 
 /// `insecure.get-insecure-random-bytes`.
-pub fn insecure_bytes(len: usize) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(len);
-    while bytes.len() < len {
+///
+/// # Errors
+/// When `len` is beyond [`MAX_BYTES`] or the host's memory.
+pub fn insecure_bytes(len: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = buffer(len)?;
+    for chunk in bytes.chunks_mut(8) {
         let word = insecure_u64().to_le_bytes();
-        let take = (len - bytes.len()).min(word.len());
-        bytes.extend_from_slice(&word[..take]);
+        chunk.copy_from_slice(&word[..chunk.len()]);
     }
-    bytes
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -40,8 +64,10 @@ mod tests {
 
     #[test]
     fn random_bytes_have_the_requested_length_and_vary() {
-        assert_eq!(insecure_bytes(13).len(), 13);
-        assert_ne!(insecure_bytes(32), insecure_bytes(32));
+        assert_eq!(insecure_bytes(13).unwrap().len(), 13);
+        assert_ne!(insecure_bytes(32).unwrap(), insecure_bytes(32).unwrap());
+        assert!(secure_bytes(MAX_BYTES + 1).is_err(), "beyond the cap");
+        assert!(insecure_bytes(u64::MAX).is_err(), "never allocated");
         let a = secure_bytes(32).unwrap();
         assert_eq!(a.len(), 32);
         assert_ne!(a, secure_bytes(32).unwrap());

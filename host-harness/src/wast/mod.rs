@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
-use crate::{Component, Engine, Error, Instance, Linker, Store, Val};
+use crate::{Component, Engine, Error, Instance, Linker, Store, StoreLimits, Val};
 
 /// One failed directive.
 #[derive(Debug, Clone)]
@@ -54,13 +54,24 @@ impl Summary {
 ///
 /// Only if a path cannot be read; script problems are [`Failure`]s.
 pub fn run_paths(paths: &[PathBuf]) -> Result<Summary, Error> {
+    run_paths_with(paths, &StoreLimits::default())
+}
+
+/// Like [`run_paths`], with `limits` on each script's store.
+///
+/// # Errors
+///
+/// Only if a path cannot be read; script problems are [`Failure`]s.
+pub fn run_paths_with(paths: &[PathBuf], limits: &StoreLimits) -> Result<Summary, Error> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
     }
     let mut summary = Summary::default();
     for f in files {
-        summary.merge(run_file(&f)?);
+        let text =
+            std::fs::read_to_string(&f).map_err(|e| Error::msg(format!("{}: {e}", f.display())))?;
+        summary.merge(run_script_with(&f, &text, limits));
     }
     Ok(summary)
 }
@@ -96,6 +107,11 @@ pub fn run_file(path: &Path) -> Result<Summary, Error> {
 
 /// Runs script `text`, attributing failures to `path`.
 pub fn run_script(path: &Path, text: &str) -> Summary {
+    run_script_with(path, text, &StoreLimits::default())
+}
+
+/// Like [`run_script`], with `limits` on the script's store.
+pub fn run_script_with(path: &Path, text: &str, limits: &StoreLimits) -> Summary {
     let mut summary = Summary::default();
     let fail = |line: usize, message: String| Failure {
         file: path.to_path_buf(),
@@ -121,7 +137,7 @@ pub fn run_script(path: &Path, text: &str) -> Summary {
         }
     };
     let lines = LineIndex::new(text);
-    let mut runner = Runner::new();
+    let mut runner = Runner::new(limits);
     for directive in script.directives {
         let offset = directive.span().offset();
         let outcome =
@@ -184,10 +200,12 @@ fn quote_id<'a>(q: &QuoteWat<'a>) -> Option<&'a str> {
 }
 
 impl Runner {
-    fn new() -> Self {
+    fn new(limits: &StoreLimits) -> Self {
         let engine = Engine::default();
+        let mut store = Store::new(&engine, ());
+        store.set_limits(limits.clone());
         Self {
-            store: Store::new(&engine, ()),
+            store,
             linker: Linker::new(&engine),
             engine,
             definitions: HashMap::new(),

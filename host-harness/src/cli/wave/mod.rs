@@ -58,4 +58,18 @@ mod tests {
         assert!(parse(Type::Tuple(Arc::from(vec![Type::U8])), "(1, 2)").is_err());
         assert!(parse(Type::ErrorContext, "1").is_err());
     }
+
+    fn nested_list(depth: usize) -> Type {
+        (0..depth).fold(Type::U8, |inner, _| Type::List(Arc::new(inner)))
+    }
+
+    #[test]
+    fn values_nested_too_deep_are_an_error() {
+        let text = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        assert!(parse(nested_list(50), &text(50)).is_ok());
+        let err = parse(nested_list(1000), &text(1000)).unwrap_err();
+        assert!(err.contains("nesting too deep"), "{err}");
+        let err = parse(nested_list(3), &text(100_000)).unwrap_err();
+        assert!(err.contains("nesting too deep"), "{err}");
+    }
 }

@@ -58,7 +58,7 @@ pub(crate) fn instantiate<T: 'static>(
     args: &HashMap<String, Item>,
     parent: Option<ComponentInstanceId>,
 ) -> Result<(ComponentInstanceId, Arc<Exports>), Error> {
-    let id = store.data_mut().rt.new_instance(parent);
+    let id = store.data_mut().rt.new_instance(parent)?;
     let mut inst = Instantiator {
         store,
         closure,

@@ -105,9 +105,11 @@ pub trait ComponentValue: Sized {
         elem: &Type,
     ) -> Result<Vec<Self>, Error> {
         let size = abi::list_bounds(cx, ptr, len, elem)?;
-        (0..len)
-            .map(|i| Self::load(cx, ptr + i * size, elem))
-            .collect()
+        let mut out = cx.host_vec(len)?;
+        for i in 0..len {
+            out.push(Self::load(cx, ptr + i * size, elem)?);
+        }
+        Ok(out)
     }
 
     /// Allocates and writes the body of a list; returns `(ptr, len)`.

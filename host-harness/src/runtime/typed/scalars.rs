@@ -67,7 +67,7 @@ macro_rules! integer {
     (@list u8) => {
         fn load_list<D>(cx: &mut Cx<'_, D>, ptr: u64, len: u64, elem: &Type) -> Result<Vec<u8>, Error> {
             abi::list_bounds(cx, ptr, len, elem)?;
-            Ok(cx.bytes(ptr, len, OOB)?.to_vec())
+            cx.host_bytes(ptr, len, OOB)
         }
         fn store_list<D>(vals: Vec<u8>, cx: &mut Cx<'_, D>, elem: &Type) -> Result<(u64, u64), Error> {
             let len = vals.len() as u64;

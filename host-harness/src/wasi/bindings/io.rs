@@ -9,7 +9,7 @@ use crate::wasi::WasiCtx;
 use crate::wasi::ctx::IoError;
 use crate::wasi::poll::{self, Pollable};
 use crate::wasi::random;
-use crate::wasi::streams::{InputStream, OutputStream, StreamError};
+use crate::wasi::streams::{InputStream, OutputStream, StreamError, WRITE_BUDGET};
 
 pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
     add_error(linker)?;
@@ -103,9 +103,15 @@ fn add_output_stream<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
     }
     for name in ["write-zeroes", "blocking-write-zeroes-and-flush"] {
         let write_zeroes = |cx: &mut WasiCtx, (this, len): (Resource<OutputStream>, u64)| {
-            let len = usize::try_from(len).map_err(Error::msg)?;
+            // `check-write` never grants more, and the zeroes are a host
+            // buffer of the guest's chosen length.
+            if len > WRITE_BUDGET {
+                return Err(Error::trap(format!(
+                    "write-zeroes of {len} bytes exceeds the {WRITE_BUDGET} that check-write permits"
+                )));
+            }
             let stream = live_mut(cx.output_streams.get_mut(rep_of(this)))?;
-            let result = stream.write(&vec![0; len]);
+            let result = stream.write(&vec![0; len as usize]);
             Ok((stream_error(cx, result),))
         };
         typed(
@@ -169,7 +175,6 @@ fn add_clocks<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error
 fn add_random<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
     let mut i = interface(linker, "random/random")?;
     typed(&mut i, "get-random-bytes", |_, (len,): (u64,)| {
-        let len = usize::try_from(len).map_err(Error::msg)?;
         let data = random::secure_bytes(len).map_err(|e| Error::trap(format!("random: {e}")))?;
         Ok((data,))
     })?;
@@ -182,8 +187,8 @@ fn add_random<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error
     })?;
     let mut i = interface(linker, "random/insecure")?;
     typed(&mut i, "get-insecure-random-bytes", |_, (len,): (u64,)| {
-        let len = usize::try_from(len).map_err(Error::msg)?;
-        Ok((random::insecure_bytes(len),))
+        let data = random::insecure_bytes(len).map_err(|e| Error::trap(format!("random: {e}")))?;
+        Ok((data,))
     })?;
     typed(&mut i, "get-insecure-random-u64", |_, ()| {
         Ok((random::insecure_u64(),))
