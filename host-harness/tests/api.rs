@@ -517,3 +517,11 @@ fn shadowing_is_opt_in_and_later_definitions_win() {
     let g = inst.get_func(&mut store, "g").unwrap();
     assert_eq!(call(&mut store, g, &[]).unwrap(), Val::U32(2));
 }
+
+/// `Error` boxes its kind so that every `Result` of the API stays one
+/// pointer wide; a kind stored inline would make each of them larger.
+#[test]
+fn errors_are_one_pointer_wide() {
+    assert_eq!(size_of::<Error>(), size_of::<usize>());
+    assert_eq!(size_of::<Result<(), Error>>(), size_of::<usize>());
+}
