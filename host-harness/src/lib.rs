@@ -82,6 +82,7 @@
 //! (script runner). `wasi` is the built-in WASI host.
 
 mod abi;
+mod config;
 mod engine;
 mod error;
 mod runtime;
@@ -92,6 +93,7 @@ mod values;
 pub mod wasi;
 pub mod wast;
 
+pub use config::Engine;
 pub use error::{CallError, Error, ErrorKind, LinkError, LoadError, Trap};
 pub use runtime::func::Func;
 pub use runtime::instance::Instance;
@@ -102,27 +104,3 @@ pub use runtime::typed::{ComponentParams, ComponentResult, ComponentValue, Typed
 pub use translate::Component;
 pub use types::{FuncType, ResourceType, Type};
 pub use values::{Resource, ResourceAny, Val};
-
-/// Configuration shared by every [`Store`] and [`Component`] created from it.
-///
-/// Cloning is cheap: clones share the underlying core engine.
-#[derive(Clone)]
-pub struct Engine {
-    pub(crate) inner: engine::CoreEngine,
-}
-
-impl Default for Engine {
-    fn default() -> Self {
-        Self {
-            inner: engine::CoreEngine::new(),
-        }
-    }
-}
-
-impl Engine {
-    /// Creates an engine with the default configuration (SIMD on, a deep
-    /// call stack suitable for real guests).
-    pub fn new() -> Self {
-        Self::default()
-    }
-}

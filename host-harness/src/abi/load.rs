@@ -1,7 +1,8 @@
 //! Loading values from linear memory (CanonicalABI.md, "Loading").
 
 use super::layout::{self, alignment, cases, elem_size, fields};
-use super::lift::{char_from, f32_canon, f64_canon, flags_from_words, make_variant, unsupported};
+use super::scalar::{char_from, f32_canon, f64_canon};
+use super::shape::{flags_from_words, make_variant, unsupported};
 use super::{Cx, Path, resources, strings};
 use crate::error::{Error, trap};
 use crate::types::Type;

@@ -1,8 +1,8 @@
 //! Core functions for `canon` built-ins: `resource.new`, `resource.drop`,
 //! `resource.rep`, and a trapping stand-in for the async built-ins.
 
-use super::func::HostDtorBox;
 use super::handles::{HandleIdx, ResourceHandle, Slot};
+use super::host::HostDtorBox;
 use super::store::{StoreContextMut, StoreData};
 use super::{ComponentInstanceId, RtOptions};
 use crate::abi::{self, Cx, Path, layout};

@@ -106,6 +106,17 @@ impl HandleTable {
         Ok(self.array[i.0 as usize].take().expect("checked by get"))
     }
 
+    /// Ends the loans that lifting `borrow`s from these owned handles made
+    /// for one call (the spec's `num_lends` decrement when the borrow scope
+    /// ends). A handle the guest has since dropped is skipped.
+    pub(crate) fn end_lends(&mut self, lenders: &[HandleIdx]) {
+        for i in lenders {
+            if let Ok(Slot::Resource(h)) = self.get_mut(*i) {
+                h.num_lends = h.num_lends.saturating_sub(1);
+            }
+        }
+    }
+
     /// The resource handle at `i`, checked to be of type `ty`.
     pub(crate) fn resource(
         &mut self,

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use super::func::Func;
 use super::items::{Exports, Item};
 use super::store::AsContextMut;
 use super::{ComponentInstanceId, StoreId};
-use crate::Func;
 
 /// An instantiated component.
 #[derive(Debug, Clone)]

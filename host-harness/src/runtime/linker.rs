@@ -7,14 +7,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::func::{HostDtor, HostDtorBox, HostFuncBox};
+use super::host::{HostDtor, HostDtorBox, HostFuncBox};
 use super::instance::Instance;
 use super::instantiate::instantiate;
 use super::items::{ComponentClosure, Exports, Item, RtType};
 use super::store::{Store, StoreContextMut};
 use super::typed::{ComponentParams, ComponentResult, TypedHostFunc};
 use super::{FuncData, StoreId, semver};
-use crate::Engine;
+use crate::config::Engine;
 use crate::error::{CallError, Error, LinkError};
 use crate::translate::{BoundDefault, Component};
 use crate::types::ResourceType;

@@ -11,6 +11,7 @@ mod builtins;
 pub(crate) mod call;
 pub(crate) mod func;
 pub(crate) mod handles;
+mod host;
 pub(crate) mod instance;
 mod instantiate;
 pub(crate) mod items;
@@ -80,7 +81,7 @@ pub(crate) struct LiftedFunc {
 #[derive(Clone)]
 pub(crate) enum FuncData {
     Lifted(Arc<LiftedFunc>),
-    /// A host function (`func::HostFuncBox<T>` behind `Any`, since the
+    /// A host function (`host::HostFuncBox<T>` behind `Any`, since the
     /// runtime is not generic over the embedder's data), with the type it
     /// was imported at, once known, and the import's name for errors
     /// (`wasi:cli/stdout@0.2.6#get-stdout`).
@@ -121,7 +122,7 @@ pub(crate) struct Runtime {
     pub(crate) instances: Vec<ComponentInstance>,
     pub(crate) funcs: Vec<FuncData>,
     pub(crate) guest_resources: Vec<GuestResource>,
-    /// Host resource destructors (`func::HostDtor<T>` behind `Any`).
+    /// Host resource destructors (`host::HostDtor<T>` behind `Any`).
     pub(crate) host_dtors: HashMap<ResourceType, Arc<dyn Any + Send + Sync>>,
     pub(crate) scheduler: Scheduler,
 }

@@ -6,7 +6,7 @@
 
 use super::Runtime;
 use super::resource_table::ResourceTable;
-use crate::Engine;
+use crate::config::Engine;
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreStore};
 
 /// What the core engine's store holds.
