@@ -85,6 +85,7 @@ mod abi;
 mod config;
 mod engine;
 mod error;
+mod index;
 mod runtime;
 mod translate;
 mod types;

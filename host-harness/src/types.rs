@@ -10,6 +10,8 @@
 use std::any::TypeId;
 use std::sync::Arc;
 
+use crate::index::index_type;
+
 /// A component-level value type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Type {
@@ -73,9 +75,10 @@ pub(crate) enum ResourceTypeKind {
     Guest(GuestResourceId),
 }
 
-/// Index of a guest-defined resource type in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct GuestResourceId(pub(crate) u32);
+index_type! {
+    /// Index of a guest-defined resource type in the store.
+    pub(crate) struct GuestResourceId("guest-resource");
+}
 
 impl ResourceType {
     /// The resource type represented on the host by values of type `R`.

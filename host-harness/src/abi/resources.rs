@@ -13,7 +13,7 @@ pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<
     let inst = cx.inst;
     let ty = cx.rt().resolve(inst, r)?;
     let table = &mut cx.rt().instance(inst).handles;
-    let h = table.resource(HandleIdx(i), ty)?;
+    let h = table.resource(HandleIdx::from_guest(i)?, ty)?;
     if h.num_lends != 0 {
         return trap("cannot remove owned resource while borrowed");
     }
@@ -23,18 +23,22 @@ pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<
         ));
     }
     let rep = h.rep;
-    table.remove(HandleIdx(i))?;
+    table.remove(HandleIdx::from_guest(i)?)?;
     Ok(Val::Resource(ResourceAny { ty, rep, own: true }))
 }
 
 pub(crate) fn lift_borrow<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
     let inst = cx.inst;
     let ty = cx.rt().resolve(inst, r)?;
-    let h = cx.rt().instance(inst).handles.resource(HandleIdx(i), ty)?;
+    let h = cx
+        .rt()
+        .instance(inst)
+        .handles
+        .resource(HandleIdx::from_guest(i)?, ty)?;
     let rep = h.rep;
     if h.own {
         h.num_lends += 1;
-        cx.lenders.push(HandleIdx(i));
+        cx.lenders.push(HandleIdx::from_guest(i)?);
     }
     Ok(Val::Resource(ResourceAny {
         ty,
@@ -66,7 +70,12 @@ pub(crate) fn lower_own<T>(
     }
     let inst = cx.inst;
     let h = ResourceHandle::own(any.ty, any.rep);
-    Ok(cx.rt().instance(inst).handles.add(Slot::Resource(h))?.0)
+    Ok(cx
+        .rt()
+        .instance(inst)
+        .handles
+        .add(Slot::Resource(h))?
+        .as_u32())
 }
 
 pub(crate) fn lower_borrow<T>(
@@ -88,5 +97,5 @@ pub(crate) fn lower_borrow<T>(
     if let Some(task) = scope {
         cx.rt().scheduler.task_mut(task)?.num_borrows += 1;
     }
-    Ok(idx.0)
+    Ok(idx.as_u32())
 }

@@ -7,13 +7,27 @@
 //! async scheduler.
 
 use crate::error::{Error, trap};
+use crate::index::{EntityRef, PrimaryMap, index_type};
 use crate::types::ResourceType;
 
 use super::task::TaskId;
 
-/// A handle index as the guest sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct HandleIdx(pub(crate) u32);
+index_type! {
+    /// A handle index as the guest sees it.
+    pub(crate) struct HandleIdx("handle");
+}
+
+impl HandleIdx {
+    /// The handle index a guest passed. `u32::MAX`, the index type's
+    /// reserved value, is past any table's `MAX_LENGTH`, so it traps here
+    /// with the message a lookup of it would give.
+    pub(crate) fn from_guest(i: u32) -> Result<Self, Error> {
+        if i == u32::MAX {
+            return trap(format!("unknown handle index {i}"));
+        }
+        Ok(Self::from_u32(i))
+    }
+}
 
 /// The spec's `ResourceHandle`.
 #[derive(Debug, Clone)]
@@ -56,14 +70,16 @@ pub(crate) enum Slot {
 
 #[derive(Debug)]
 pub(crate) struct HandleTable {
-    array: Vec<Option<Slot>>,
-    free: Vec<u32>,
+    array: PrimaryMap<HandleIdx, Option<Slot>>,
+    free: Vec<HandleIdx>,
 }
 
 impl Default for HandleTable {
     fn default() -> Self {
+        let mut array = PrimaryMap::new();
+        array.push(None);
         Self {
-            array: vec![None],
+            array,
             free: Vec::new(),
         }
     }
@@ -75,35 +91,33 @@ const MAX_LENGTH: usize = (1 << 28) - 1;
 impl HandleTable {
     pub(crate) fn add(&mut self, slot: Slot) -> Result<HandleIdx, Error> {
         if let Some(i) = self.free.pop() {
-            self.array[i as usize] = Some(slot);
-            return Ok(HandleIdx(i));
+            self.array[i] = Some(slot);
+            return Ok(i);
         }
-        let i = self.array.len();
-        if i > MAX_LENGTH {
+        if self.array.next_key().index() > MAX_LENGTH {
             return trap("handle table is full");
         }
-        self.array.push(Some(slot));
-        Ok(HandleIdx(i as u32))
+        Ok(self.array.push(Some(slot)))
     }
 
     pub(crate) fn get(&self, i: HandleIdx) -> Result<&Slot, Error> {
-        match self.array.get(i.0 as usize) {
+        match self.array.get(i) {
             Some(Some(slot)) => Ok(slot),
-            _ => trap(format!("unknown handle index {}", i.0)),
+            _ => trap(format!("unknown handle index {}", i.as_u32())),
         }
     }
 
     pub(crate) fn get_mut(&mut self, i: HandleIdx) -> Result<&mut Slot, Error> {
-        match self.array.get_mut(i.0 as usize) {
+        match self.array.get_mut(i) {
             Some(Some(slot)) => Ok(slot),
-            _ => trap(format!("unknown handle index {}", i.0)),
+            _ => trap(format!("unknown handle index {}", i.as_u32())),
         }
     }
 
     pub(crate) fn remove(&mut self, i: HandleIdx) -> Result<Slot, Error> {
         self.get(i)?;
-        self.free.push(i.0);
-        Ok(self.array[i.0 as usize].take().expect("checked by get"))
+        self.free.push(i);
+        Ok(self.array[i].take().expect("checked by get"))
     }
 
     /// Ends the loans that lifting `borrow`s from these owned handles made
@@ -151,7 +165,7 @@ pub(crate) fn wrong_type(i: HandleIdx, expected: ResourceType, found: ResourceTy
     };
     format!(
         "handle index {} used with the wrong type, expected {} but found {found}",
-        i.0,
+        i.as_u32(),
         kind(expected)
     )
 }

@@ -29,18 +29,18 @@ use std::sync::Arc;
 
 use crate::engine::{CoreFunc, CoreMemory};
 use crate::error::{Error, trap};
+use crate::index::{PrimaryMap, index_type};
 use crate::translate::def::StringEncoding;
 use crate::types::{FuncType, GuestResourceId, ResourceRef, ResourceType};
 use handles::HandleTable;
 use task::Scheduler;
 
-/// Index of a component instance in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct ComponentInstanceId(pub(crate) u32);
-
-/// Index of a component function in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct FuncId(pub(crate) u32);
+index_type! {
+    /// Index of a component instance in the store.
+    pub(crate) struct ComponentInstanceId("instance");
+    /// Index of a component function in the store.
+    pub(crate) struct FuncId("func");
+}
 
 /// The spec's `ComponentInstance`.
 #[derive(Debug)]
@@ -119,9 +119,9 @@ impl Default for StoreId {
 #[derive(Default)]
 pub(crate) struct Runtime {
     pub(crate) store_id: StoreId,
-    pub(crate) instances: Vec<ComponentInstance>,
-    pub(crate) funcs: Vec<FuncData>,
-    pub(crate) guest_resources: Vec<GuestResource>,
+    pub(crate) instances: PrimaryMap<ComponentInstanceId, ComponentInstance>,
+    pub(crate) funcs: PrimaryMap<FuncId, FuncData>,
+    pub(crate) guest_resources: PrimaryMap<GuestResourceId, GuestResource>,
     /// Host resource destructors (`host::HostDtor<T>` behind `Any`).
     pub(crate) host_dtors: HashMap<ResourceType, Arc<dyn Any + Send + Sync>>,
     pub(crate) scheduler: Scheduler,
@@ -139,21 +139,19 @@ impl Runtime {
             may_enter: true,
             backpressure: 0,
             resources: HashMap::new(),
-        });
-        ComponentInstanceId(self.instances.len() as u32 - 1)
+        })
     }
 
     pub(crate) fn instance(&mut self, id: ComponentInstanceId) -> &mut ComponentInstance {
-        &mut self.instances[id.0 as usize]
+        &mut self.instances[id]
     }
 
     pub(crate) fn add_func(&mut self, data: FuncData) -> FuncId {
-        self.funcs.push(data);
-        FuncId(self.funcs.len() as u32 - 1)
+        self.funcs.push(data)
     }
 
     pub(crate) fn func(&self, id: FuncId) -> &FuncData {
-        &self.funcs[id.0 as usize]
+        &self.funcs[id]
     }
 
     pub(crate) fn new_guest_resource(
@@ -161,13 +159,12 @@ impl Runtime {
         instance: ComponentInstanceId,
         dtor: Option<CoreFunc>,
     ) -> ResourceType {
-        self.guest_resources.push(GuestResource { instance, dtor });
-        let id = GuestResourceId(self.guest_resources.len() as u32 - 1);
+        let id = self.guest_resources.push(GuestResource { instance, dtor });
         ResourceType(crate::types::ResourceTypeKind::Guest(id))
     }
 
     pub(crate) fn guest_resource(&self, id: GuestResourceId) -> &GuestResource {
-        &self.guest_resources[id.0 as usize]
+        &self.guest_resources[id]
     }
 
     /// Resolves a static resource of `inst`'s component to its run-time type.
@@ -176,7 +173,7 @@ impl Runtime {
         inst: ComponentInstanceId,
         r: ResourceRef,
     ) -> Result<ResourceType, Error> {
-        match self.instances[inst.0 as usize].resources.get(&r) {
+        match self.instances[inst].resources.get(&r) {
             Some(t) => Ok(*t),
             None => trap("resource type used before it was defined"),
         }
@@ -185,10 +182,10 @@ impl Runtime {
     /// `inst` and its ancestors, innermost first.
     pub(crate) fn self_and_ancestors(&self, inst: ComponentInstanceId) -> Vec<ComponentInstanceId> {
         let mut out = vec![inst];
-        let mut cur = self.instances[inst.0 as usize].parent;
+        let mut cur = self.instances[inst].parent;
         while let Some(p) = cur {
             out.push(p);
-            cur = self.instances[p.0 as usize].parent;
+            cur = self.instances[p].parent;
         }
         out
     }
@@ -201,7 +198,7 @@ impl Runtime {
         caller: Option<ComponentInstanceId>,
     ) -> Vec<ComponentInstanceId> {
         // The common case: a top-level instance entered from elsewhere.
-        if self.instances[callee.0 as usize].parent.is_none() && caller != Some(callee) {
+        if self.instances[callee].parent.is_none() && caller != Some(callee) {
             return vec![callee];
         }
         let mut set = self.self_and_ancestors(callee);
