@@ -42,6 +42,20 @@ impl<'v> FlatIter<'v> {
         }
     }
 
+    pub(crate) fn f32(&mut self) -> Result<f32, Error> {
+        match self.next()? {
+            CoreVal::F32(f) => Ok(f.to_float()),
+            _ => trap("expected an f32 core value"),
+        }
+    }
+
+    pub(crate) fn f64(&mut self) -> Result<f64, Error> {
+        match self.next()? {
+            CoreVal::F64(f) => Ok(f.to_float()),
+            _ => trap("expected an f64 core value"),
+        }
+    }
+
     pub(crate) fn ptr(&mut self, ptr64: bool) -> Result<u64, Error> {
         if ptr64 {
             Ok(self.i64()? as u64)
@@ -103,14 +117,8 @@ pub(crate) fn lift_flat<T>(
         Type::U32 => Val::U32(it.i32()? as u32),
         Type::S64 => Val::S64(it.i64()?),
         Type::U64 => Val::U64(it.i64()? as u64),
-        Type::F32 => match it.next()? {
-            CoreVal::F32(f) => Val::Float32(f32_canon(f.to_float())),
-            _ => return trap("expected an f32 core value"),
-        },
-        Type::F64 => match it.next()? {
-            CoreVal::F64(f) => Val::Float64(f64_canon(f.to_float())),
-            _ => return trap("expected an f64 core value"),
-        },
+        Type::F32 => Val::Float32(f32_canon(it.f32()?)),
+        Type::F64 => Val::Float64(f64_canon(it.f64()?)),
         Type::Char => Val::Char(char_from(it.i32()? as u32)?),
         Type::String => {
             let ptr64 = cx.ptr64();
@@ -146,8 +154,8 @@ pub(crate) fn lift_flat<T>(
                 .collect::<Result<_, Error>>()?;
             flags_from_words(names, &words)
         }
-        Type::Own(r) => resources::lift_own(cx, it.i32()? as u32, *r)?,
-        Type::Borrow(r) => resources::lift_borrow(cx, it.i32()? as u32, *r)?,
+        Type::Own(r) => Val::Resource(resources::lift_own(cx, it.i32()? as u32, *r)?),
+        Type::Borrow(r) => Val::Resource(resources::lift_borrow(cx, it.i32()? as u32, *r)?),
         Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..) => {
             return unsupported(ty);
         }

@@ -137,8 +137,16 @@ pub(crate) fn load<T>(cx: &mut Cx<'_, T>, ptr: u64, ty: &Type) -> Result<Val, Er
             };
             flags_from_words(names, &words)
         }
-        Type::Own(r) => resources::lift_own(cx, u32::from_le_bytes(cx.load(ptr)?), *r)?,
-        Type::Borrow(r) => resources::lift_borrow(cx, u32::from_le_bytes(cx.load(ptr)?), *r)?,
+        Type::Own(r) => Val::Resource(resources::lift_own(
+            cx,
+            u32::from_le_bytes(cx.load(ptr)?),
+            *r,
+        )?),
+        Type::Borrow(r) => Val::Resource(resources::lift_borrow(
+            cx,
+            u32::from_le_bytes(cx.load(ptr)?),
+            *r,
+        )?),
         Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..) => {
             return unsupported(ty);
         }

@@ -7,9 +7,15 @@ use super::Cx;
 use crate::error::{CallError, Error, trap};
 use crate::runtime::handles::{HandleIdx, ResourceHandle, Slot};
 use crate::types::{ResourceRef, ResourceTypeKind};
-use crate::values::{ResourceAny, Val};
+use crate::values::ResourceAny;
 
-pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
+/// Lifts the owned handle `i` of the resource `r`, moving it out of the
+/// instance's table.
+pub(crate) fn lift_own<T>(
+    cx: &mut Cx<'_, T>,
+    i: u32,
+    r: ResourceRef,
+) -> Result<ResourceAny, Error> {
     let inst = cx.inst;
     let ty = cx.rt().resolve(inst, r)?;
     let table = &mut cx.rt().instance(inst).handles;
@@ -24,10 +30,16 @@ pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<
     }
     let rep = h.rep;
     table.remove(HandleIdx::from_guest(i)?)?;
-    Ok(Val::Resource(ResourceAny { ty, rep, own: true }))
+    Ok(ResourceAny { ty, rep, own: true })
 }
 
-pub(crate) fn lift_borrow<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
+/// Lifts the handle `i` of the resource `r` as a borrow for the call,
+/// lending it if the instance owns it.
+pub(crate) fn lift_borrow<T>(
+    cx: &mut Cx<'_, T>,
+    i: u32,
+    r: ResourceRef,
+) -> Result<ResourceAny, Error> {
     let inst = cx.inst;
     let ty = cx.rt().resolve(inst, r)?;
     let h = cx
@@ -40,11 +52,11 @@ pub(crate) fn lift_borrow<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Resu
         h.num_lends += 1;
         cx.lenders.push(HandleIdx::from_guest(i)?);
     }
-    Ok(Val::Resource(ResourceAny {
+    Ok(ResourceAny {
         ty,
         rep,
         own: false,
-    }))
+    })
 }
 
 fn check_type<T>(cx: &mut Cx<'_, T>, any: ResourceAny, r: ResourceRef) -> Result<(), Error> {
@@ -59,6 +71,7 @@ fn check_type<T>(cx: &mut Cx<'_, T>, any: ResourceAny, r: ResourceRef) -> Result
     Ok(())
 }
 
+/// Lowers the owned resource `any` into a new handle of the instance.
 pub(crate) fn lower_own<T>(
     cx: &mut Cx<'_, T>,
     any: ResourceAny,
@@ -78,6 +91,8 @@ pub(crate) fn lower_own<T>(
         .as_u32())
 }
 
+/// Lowers `any` as a borrow for the call: its rep if the instance
+/// implements the resource, else a new borrowed handle.
 pub(crate) fn lower_borrow<T>(
     cx: &mut Cx<'_, T>,
     any: ResourceAny,

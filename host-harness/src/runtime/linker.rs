@@ -268,15 +268,6 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
             .insert(name, Def::Resource(ty, Some(Arc::new(dtor))))
     }
 
-    /// How a function `name` defined here is named in messages:
-    /// `wasi:cli/stdout@0.2.12#get-stdout`, or just `name` at the root.
-    pub(crate) fn qualified(&self, name: &str) -> String {
-        match self.path.as_str() {
-            "" => name.to_string(),
-            path => format!("{path}#{name}"),
-        }
-    }
-
     /// The nested instance namespace `name`, created if needed.
     ///
     /// # Errors

@@ -4,9 +4,11 @@
 //! functions behind [`LinkerInstance::func_wrap`](crate::LinkerInstance::func_wrap).
 //!
 //! Each [`ComponentValue`] converts through [`Val`], and the types of this
-//! crate also lift and lower themselves straight between guest memory and
-//! Rust values (`scalars`, `compound`), so a typed host call never builds a
-//! `Val`, and a `list<u8>` moves as one memory copy. `signature` holds the
+//! crate (numbers, `bool`, `char`, strings, lists, options, results, tuples
+//! and resources) also lift and lower themselves straight between guest
+//! memory and Rust values (`scalars`, `compound`, `tuple`), so a typed host
+//! call of those types never builds a `Val`, and a `list<u8>` moves as one
+//! memory copy. `signature` holds the
 //! parameter and result traits, `func` the [`TypedFunc`], `host` the typed
 //! host function.
 
@@ -15,6 +17,7 @@ mod func;
 mod host;
 mod scalars;
 mod signature;
+mod tuple;
 
 pub use func::TypedFunc;
 pub(crate) use host::{LoweredCall, TypedHost, TypedHostFunc};
