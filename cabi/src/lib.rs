@@ -30,6 +30,10 @@
 //! crate named by [`CABI_REALLOC_TARGET`]; see [`realloc`](self::realloc).
 
 #![no_std]
+// Lint gates of this crate: every public item is documented, and every
+// `allow` says why.
+#![deny(missing_docs)]
+#![deny(clippy::allow_attributes_without_reason)]
 
 use core::ffi::c_void;
 

@@ -81,6 +81,11 @@
 //! instantiation) -> `abi` (lift/lower of every value type) -> `wast`
 //! (script runner). `wasi` is the built-in WASI host.
 
+// Lint gates of this crate (the workspace's other crates set their own):
+// every public item is documented, and every `allow` says why.
+#![deny(missing_docs)]
+#![deny(clippy::allow_attributes_without_reason)]
+
 mod abi;
 mod config;
 mod engine;

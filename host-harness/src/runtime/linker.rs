@@ -157,9 +157,8 @@ impl<T: 'static> Linker<T> {
             def: component.def.clone(),
             outer: None,
         };
-        let (id, exports) = instantiate(&mut store.inner, &closure, &args, None)?;
+        let exports = instantiate(&mut store.inner, &closure, &args, None)?;
         Ok(Instance {
-            id,
             exports,
             store: store.inner.data().rt.store_id,
         })

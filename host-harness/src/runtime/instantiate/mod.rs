@@ -52,13 +52,14 @@ fn link_err(m: impl Into<String>) -> Error {
     LinkError::Core(m.into()).into()
 }
 
-/// Instantiates `closure` with `args` (import name -> item).
+/// Instantiates `closure` with `args` (import name -> item) as a new
+/// component instance of the store, a child of `parent`; returns its exports.
 pub(crate) fn instantiate<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     closure: &ComponentClosure,
     args: &HashMap<String, Item>,
     parent: Option<ComponentInstanceId>,
-) -> Result<(ComponentInstanceId, Arc<Exports>), Error> {
+) -> Result<Arc<Exports>, Error> {
     let id = store.data_mut().rt.new_instance(parent);
     let mut inst = Instantiator {
         store,
@@ -70,7 +71,7 @@ pub(crate) fn instantiate<T: 'static>(
     for init in &closure.def.inits {
         inst.init(init, args)?;
     }
-    Ok((id, Arc::new(inst.exports)))
+    Ok(Arc::new(inst.exports))
 }
 
 impl<T: 'static> Instantiator<'_, T> {
@@ -163,7 +164,7 @@ impl<T: 'static> Instantiator<'_, T> {
             .iter()
             .map(|(name, r)| (name.clone(), self.item(*r)))
             .collect();
-        let (_, exports) = instantiate(self.store, &closure, &map, Some(self.id))?;
+        let exports = instantiate(self.store, &closure, &map, Some(self.id))?;
         self.push_instance(exports);
         Ok(())
     }

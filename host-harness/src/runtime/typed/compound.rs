@@ -6,8 +6,10 @@
 //! resources do the handle-table work of `crate::abi` on the handle index
 //! directly, with no [`Val`] in between.
 
-// The direct-ABI methods name crate-private types; see `ComponentValue`.
-#![allow(private_interfaces)]
+#![allow(
+    private_interfaces,
+    reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+)]
 
 use super::scalars::{pop_pair, push_pair};
 use super::{ComponentValue, from_payload, into_payload, mismatch, payload_matches, wrong_type};

@@ -47,7 +47,10 @@ fn wrong_type<T>(rust: &str, ty: &Type) -> Result<T, Error> {
 /// [`Val`]. They name crate-private ABI types, which is why the
 /// `private_interfaces` lint is allowed here: outside the crate they can
 /// only be inherited, never called or overridden.
-#[allow(private_interfaces)]
+#[allow(
+    private_interfaces,
+    reason = "the hidden direct-ABI methods name crate-private types"
+)]
 pub trait ComponentValue: Sized {
     /// `true` only for `()`, which stands for "no payload" in `result`.
     const IS_UNIT: bool = false;

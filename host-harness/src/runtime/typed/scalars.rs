@@ -6,8 +6,10 @@
 //! canonicalisation and `char` checks as the dynamic path, and `u8` moves a
 //! whole `list<u8>` as one memory copy.
 
-// The direct-ABI methods name crate-private types; see `ComponentValue`.
-#![allow(private_interfaces)]
+#![allow(
+    private_interfaces,
+    reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+)]
 
 use super::{ComponentValue, mismatch};
 use crate::abi::{self, Cx, FlatIter};

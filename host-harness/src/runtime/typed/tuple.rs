@@ -6,8 +6,10 @@
 //! scalars, and one-element tuples are left out: `(T,)` already means "a
 //! single result `T`" to [`ComponentResult`](super::ComponentResult).
 
-// The direct-ABI methods name crate-private types; see `ComponentValue`.
-#![allow(private_interfaces)]
+#![allow(
+    private_interfaces,
+    reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+)]
 
 use super::{ComponentValue, mismatch, wrong_type};
 use crate::abi::{Cx, FlatIter, layout};
