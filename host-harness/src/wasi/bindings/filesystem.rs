@@ -1,7 +1,7 @@
 //! `wasi:filesystem` (types, preopens) over [`Descriptor`]: each function
 //! a typed closure over the values of `fs_values`.
 
-use crate::{Error, Linker, LinkerInstance, Resource};
+use crate::{ComponentParams, ComponentResult, Error, Linker, LinkerInstance, Resource};
 
 use super::fs_values::{Advice, DirectoryEntry, MetadataHash, NewTimestamp, PathFlags, Stat};
 use super::io::{live, live_mut};
@@ -70,8 +70,8 @@ fn method<T, P, R>(
 ) -> Result<(), Error>
 where
     T: WasiView + 'static,
-    P: crate::ComponentParams + 'static,
-    R: crate::ComponentResult + 'static,
+    P: ComponentParams + 'static,
+    R: ComponentResult + 'static,
 {
     typed(i, &format!("[method]descriptor.{name}"), body)
 }

@@ -11,7 +11,7 @@ mod cli;
 mod filesystem;
 mod fs_values;
 mod io;
-pub(super) mod values;
+mod values;
 
 use crate::{
     ComponentParams, ComponentResult, Error, Linker, LinkerInstance, ResourceType, StoreContextMut,
