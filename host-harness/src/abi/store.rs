@@ -90,10 +90,7 @@ pub(crate) fn store<T>(cx: &mut Cx<'_, T>, val: &Val, ty: &Type, ptr: u64) -> Re
             Ok(())
         }
         (Type::Flags(names), Val::Flags(set)) => {
-            let words = flag_words(names, set, ty, val)?;
-            let size = elem_size(ty, ptr64) as usize;
-            let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-            cx.write(ptr, &bytes[..size], OOB)
+            store_flag_words(cx, ty, &flag_words(names, set, ty, val)?, ptr)
         }
         // Scalars (and any mismatched value, which `lower_scalar` rejects):
         // the flat value's bytes. Listed by type, so that a new value type
@@ -132,6 +129,27 @@ pub(crate) fn store<T>(cx: &mut Cx<'_, T>, val: &Val, ty: &Type, ptr: u64) -> Re
             };
             cx.write(ptr, &bytes, OOB)
         }
+    }
+}
+
+/// Writes the bit words of a value of the flags type `ty` at `ptr`, in as
+/// many bytes as the flag count needs.
+pub(crate) fn store_flag_words<T>(
+    cx: &mut Cx<'_, T>,
+    ty: &Type,
+    words: &[u32],
+    ptr: u64,
+) -> Result<(), Error> {
+    let size = elem_size(ty, cx.ptr64()) as usize;
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    match bytes.get(..size) {
+        Some(bytes) => cx.write(ptr, bytes, "out of bounds memory access"),
+        None => Err(crate::error::CallError::TypeMismatch(format!(
+            "{} flag words for `{}`",
+            words.len(),
+            ty.describe()
+        ))
+        .into()),
     }
 }
 

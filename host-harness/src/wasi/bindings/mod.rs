@@ -12,6 +12,8 @@ mod filesystem;
 mod fs_values;
 mod io;
 mod values;
+#[cfg(test)]
+mod values_tests;
 
 use crate::{
     ComponentParams, ComponentResult, Error, Linker, LinkerInstance, ResourceType, StoreContextMut,

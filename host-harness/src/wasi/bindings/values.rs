@@ -5,11 +5,15 @@
 //!
 //! Records, flags and enums are declared with the three macros below,
 //! which implement [`ComponentValue`] from the WIT names of their fields,
-//! flags or cases; the interfaces' own types sit beside the interface that
-//! defines them (`fs_values` for `wasi:filesystem`).
+//! flags or cases, both through [`Val`] and directly between guest memory
+//! and the Rust value (so a guest's call never builds a `Val`); the
+//! interfaces' own types sit beside the interface that defines them
+//! (`fs_values` for `wasi:filesystem`).
 
+use crate::abi::Cx;
+use crate::engine::CoreVal;
 use crate::wasi::ctx::IoError;
-use crate::{ComponentValue, Error, Resource, Type, Val};
+use crate::{CallError, ComponentValue, Error, Resource, Type, Val};
 
 use crate::wasi::table::Rep;
 
@@ -50,10 +54,86 @@ pub(super) fn next_field<F: ComponentValue>(
     }
 }
 
+/// The error for a direct lift or lower at a type that the link-time check
+/// should have ruled out.
+pub(super) fn wrong_type<V>(what: &str, ty: &Type) -> Result<V, Error> {
+    Err(CallError::TypeMismatch(format!("`{what}` cannot stand for `{}`", ty.describe())).into())
+}
+
+/// The field types of the record type `ty`, each with its offset in memory.
+pub(super) fn record_layout<'t, D>(
+    cx: &Cx<'_, D>,
+    ty: &'t Type,
+    what: &str,
+) -> Result<std::vec::IntoIter<(&'t Type, u64)>, Error> {
+    let Type::Record(fields) = ty else {
+        return wrong_type(what, ty);
+    };
+    let offsets = crate::abi::layout::field_offsets(ty, cx.ptr64());
+    let laid: Vec<(&Type, u64)> = fields
+        .iter()
+        .zip(offsets)
+        .map(|((_, t), o)| (t, u64::from(o)))
+        .collect();
+    Ok(laid.into_iter())
+}
+
+/// The next field of a record type (from [`record_layout`]).
+pub(super) fn next_layout<'t>(
+    fields: &mut std::vec::IntoIter<(&'t Type, u64)>,
+    what: &str,
+) -> Result<(&'t Type, u64), Error> {
+    fields
+        .next()
+        .ok_or_else(|| CallError::TypeMismatch(format!("too few fields for `{what}`")).into())
+}
+
+/// The flag names of the flags type `ty` and its number of bit words.
+pub(super) fn flag_names<'t>(ty: &'t Type, what: &str) -> Result<(&'t [String], usize), Error> {
+    match ty {
+        Type::Flags(names) => Ok((names, names.len().div_ceil(32))),
+        other => wrong_type(what, other),
+    }
+}
+
+/// Whether flag `name` is set in `words`, the bits of a value of the flags
+/// type with flags `names`.
+pub(super) fn flag_is_set(names: &[String], words: &[u32], name: &str) -> bool {
+    names
+        .iter()
+        .position(|n| n == name)
+        .is_some_and(|i| words.get(i / 32).is_some_and(|w| w & (1 << (i % 32)) != 0))
+}
+
+/// Sets flag `name` in `words`, sized for the flags `names`.
+pub(super) fn set_flag(names: &[String], words: &mut [u32], name: &str) {
+    if let Some(i) = names.iter().position(|n| n == name)
+        && let Some(w) = words.get_mut(i / 32)
+    {
+        *w |= 1 << (i % 32);
+    }
+}
+
+/// The Rust case at discriminant `disc`, which the ABI has already checked
+/// against the type's case count.
+pub(super) fn enum_case<E: Copy>(cases: &[E], disc: usize, what: &str) -> Result<E, Error> {
+    cases
+        .get(disc)
+        .copied()
+        .ok_or_else(|| CallError::TypeMismatch(format!("`{what}` has no case {disc}")).into())
+}
+
+/// The flat core values a direct lower appends to.
+pub(super) type Flat = Vec<CoreVal>;
+
 /// Implements [`ComponentValue`] for a struct standing for a WIT record:
 /// each Rust field with its WIT name, in WIT order.
 macro_rules! wit_record {
     ($rust:ident, $wit:literal { $($field:ident: $name:literal),* $(,)? }) => {
+        #[allow(
+            private_interfaces,
+            reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+        )]
         impl $crate::ComponentValue for $rust {
             fn typecheck(ty: &$crate::Type) -> bool {
                 let $crate::Type::Record(fields) = ty else { return false };
@@ -79,6 +159,58 @@ macro_rules! wit_record {
             fn describe() -> String {
                 $wit.into()
             }
+            fn lift_flat<D>(
+                cx: &mut $crate::abi::Cx<'_, D>,
+                src: &mut $crate::abi::FlatIter<'_>,
+                ty: &$crate::Type,
+            ) -> Result<Self, $crate::Error> {
+                let mut fields = $crate::wasi::bindings::values::record_layout(cx, ty, $wit)?;
+                Ok(Self {
+                    $($field: {
+                        let (t, _) = $crate::wasi::bindings::values::next_layout(&mut fields, $wit)?;
+                        $crate::ComponentValue::lift_flat(cx, src, t)?
+                    },)*
+                })
+            }
+            fn load<D>(
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ptr: u64,
+                ty: &$crate::Type,
+            ) -> Result<Self, $crate::Error> {
+                let mut fields = $crate::wasi::bindings::values::record_layout(cx, ty, $wit)?;
+                Ok(Self {
+                    $($field: {
+                        let (t, at) = $crate::wasi::bindings::values::next_layout(&mut fields, $wit)?;
+                        $crate::ComponentValue::load(cx, ptr + at, t)?
+                    },)*
+                })
+            }
+            fn lower_flat<D>(
+                self,
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ty: &$crate::Type,
+                out: &mut $crate::wasi::bindings::values::Flat,
+            ) -> Result<(), $crate::Error> {
+                let mut fields = $crate::wasi::bindings::values::record_layout(cx, ty, $wit)?;
+                $(
+                    let (t, _) = $crate::wasi::bindings::values::next_layout(&mut fields, $wit)?;
+                    $crate::ComponentValue::lower_flat(self.$field, cx, t, out)?;
+                )*
+                Ok(())
+            }
+            fn store<D>(
+                self,
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ty: &$crate::Type,
+                ptr: u64,
+            ) -> Result<(), $crate::Error> {
+                let mut fields = $crate::wasi::bindings::values::record_layout(cx, ty, $wit)?;
+                $(
+                    let (t, at) = $crate::wasi::bindings::values::next_layout(&mut fields, $wit)?;
+                    $crate::ComponentValue::store(self.$field, cx, t, ptr + at)?;
+                )*
+                Ok(())
+            }
         }
     };
 }
@@ -90,6 +222,10 @@ pub(super) use wit_record;
 /// set when lowering.
 macro_rules! wit_flags {
     ($rust:ty, $wit:literal { $($field:ident: $name:literal),* $(,)? }) => {
+        #[allow(
+            private_interfaces,
+            reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+        )]
         impl $crate::ComponentValue for $rust {
             fn typecheck(ty: &$crate::Type) -> bool {
                 matches!(ty, $crate::Type::Flags(names)
@@ -111,6 +247,53 @@ macro_rules! wit_flags {
             fn describe() -> String {
                 $wit.into()
             }
+            fn lift_flat<D>(
+                _: &mut $crate::abi::Cx<'_, D>,
+                src: &mut $crate::abi::FlatIter<'_>,
+                ty: &$crate::Type,
+            ) -> Result<Self, $crate::Error> {
+                let (names, n) = $crate::wasi::bindings::values::flag_names(ty, $wit)?;
+                let words = (0..n)
+                    .map(|_| Ok(src.i32()? as u32))
+                    .collect::<Result<Vec<u32>, $crate::Error>>()?;
+                Ok(Self { $($field: $crate::wasi::bindings::values::flag_is_set(names, &words, $name)),* })
+            }
+            fn load<D>(
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ptr: u64,
+                ty: &$crate::Type,
+            ) -> Result<Self, $crate::Error> {
+                let (names, _) = $crate::wasi::bindings::values::flag_names(ty, $wit)?;
+                let words = $crate::abi::load_flag_words(cx, ptr, ty)?;
+                Ok(Self { $($field: $crate::wasi::bindings::values::flag_is_set(names, &words, $name)),* })
+            }
+            fn lower_flat<D>(
+                self,
+                _: &mut $crate::abi::Cx<'_, D>,
+                ty: &$crate::Type,
+                out: &mut $crate::wasi::bindings::values::Flat,
+            ) -> Result<(), $crate::Error> {
+                let (names, n) = $crate::wasi::bindings::values::flag_names(ty, $wit)?;
+                let mut words = vec![0u32; n];
+                $(if self.$field {
+                    $crate::wasi::bindings::values::set_flag(names, &mut words, $name);
+                })*
+                out.extend(words.into_iter().map(|w| $crate::engine::CoreVal::I32(w as i32)));
+                Ok(())
+            }
+            fn store<D>(
+                self,
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ty: &$crate::Type,
+                ptr: u64,
+            ) -> Result<(), $crate::Error> {
+                let (names, n) = $crate::wasi::bindings::values::flag_names(ty, $wit)?;
+                let mut words = vec![0u32; n];
+                $(if self.$field {
+                    $crate::wasi::bindings::values::set_flag(names, &mut words, $name);
+                })*
+                $crate::abi::store_flag_words(cx, ty, &words, ptr)
+            }
         }
     };
 }
@@ -121,6 +304,10 @@ pub(super) use wit_flags;
 /// type must list exactly.
 macro_rules! wit_enum {
     ($rust:ident, $wit:literal { $($case:ident),* $(,)? }) => {
+        #[allow(
+            private_interfaces,
+            reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+        )]
         impl $crate::ComponentValue for $rust {
             fn typecheck(ty: &$crate::Type) -> bool {
                 let ours = [$($rust::$case.wit_name()),*];
@@ -142,6 +329,47 @@ macro_rules! wit_enum {
             }
             fn describe() -> String {
                 $wit.into()
+            }
+            fn lift_flat<D>(
+                cx: &mut $crate::abi::Cx<'_, D>,
+                src: &mut $crate::abi::FlatIter<'_>,
+                ty: &$crate::Type,
+            ) -> Result<Self, $crate::Error> {
+                let (disc, _, _) = $crate::abi::flat_case(cx, src, ty)?;
+                $crate::wasi::bindings::values::enum_case(&[$($rust::$case),*], disc, $wit)
+            }
+            fn load<D>(
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ptr: u64,
+                ty: &$crate::Type,
+            ) -> Result<Self, $crate::Error> {
+                let (disc, _, _) = $crate::abi::load_case(cx, ptr, ty)?;
+                $crate::wasi::bindings::values::enum_case(&[$($rust::$case),*], disc, $wit)
+            }
+            fn lower_flat<D>(
+                self,
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ty: &$crate::Type,
+                out: &mut $crate::wasi::bindings::values::Flat,
+            ) -> Result<(), $crate::Error> {
+                $crate::abi::push_case(ty, cx.ptr64(), self.case_index(), &[], out);
+                Ok(())
+            }
+            fn store<D>(
+                self,
+                cx: &mut $crate::abi::Cx<'_, D>,
+                ty: &$crate::Type,
+                ptr: u64,
+            ) -> Result<(), $crate::Error> {
+                $crate::abi::store_case(cx, ty, self.case_index(), ptr).map(drop)
+            }
+        }
+
+        impl $rust {
+            /// The case's index in the WIT enum.
+            fn case_index(self) -> usize {
+                let name = self.wit_name();
+                [$($rust::$case),*].iter().position(|c| c.wit_name() == name).unwrap_or(0)
             }
         }
     };
