@@ -23,7 +23,7 @@ impl HandleIdx {
     /// with the message a lookup of it would give.
     pub(crate) fn from_guest(i: u32) -> Result<Self, Error> {
         if i == u32::MAX {
-            return trap(format!("unknown handle index {i}"));
+            return unknown(i);
         }
         Ok(Self::from_u32(i))
     }
@@ -103,14 +103,14 @@ impl HandleTable {
     pub(crate) fn get(&self, i: HandleIdx) -> Result<&Slot, Error> {
         match self.array.get(i) {
             Some(Some(slot)) => Ok(slot),
-            _ => trap(format!("unknown handle index {}", i.as_u32())),
+            _ => unknown(i.as_u32()),
         }
     }
 
     pub(crate) fn get_mut(&mut self, i: HandleIdx) -> Result<&mut Slot, Error> {
         match self.array.get_mut(i) {
             Some(Some(slot)) => Ok(slot),
-            _ => trap(format!("unknown handle index {}", i.as_u32())),
+            _ => unknown(i.as_u32()),
         }
     }
 
@@ -147,6 +147,11 @@ impl HandleTable {
             Slot::Resource(h) => Ok(h),
         }
     }
+}
+
+/// The trap for a handle index that names no slot.
+fn unknown<T>(i: u32) -> Result<T, Error> {
+    trap(format!("unknown handle index {i}"))
 }
 
 /// The trap message when a handle is used at the wrong resource type.
