@@ -27,9 +27,13 @@
 //!
 //! On wasm targets the crate also defines the weak `cabi_realloc` export
 //! (`src/cabi_realloc.c`), which forwards to the allocator in the `weft`
-//! crate named by [`CABI_REALLOC_TARGET`]; see [`realloc`](self::realloc).
+//! crate named by [`CABI_REALLOC_TARGET`]; see [`realloc`].
 
 #![no_std]
+// Lint gates of this crate: every public item is documented, and every
+// `allow` says why.
+#![deny(missing_docs)]
+#![deny(clippy::allow_attributes_without_reason)]
 
 use core::ffi::c_void;
 

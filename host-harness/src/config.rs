@@ -1,9 +1,15 @@
-//! [`Config`]: settings of an [`Engine`](crate::Engine) that every store
-//! created from it shares.
+//! The public [`Engine`] and its [`Config`]: the settings that every
+//! [`Store`] and [`Component`] made from one engine share. The engine wraps
+//! the core engine of [`engine`](crate::engine), so that the component layer
+//! (`translate`, `runtime`) names a module path here rather than the crate
+//! root.
+//!
+//! [`Store`]: crate::Store
+//! [`Component`]: crate::Component
+
+use crate::engine;
 
 /// Engine settings. [`Config::default`] is what [`Engine::default`] uses.
-///
-/// [`Engine::default`]: crate::Engine::default
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub(crate) consume_fuel: bool,
@@ -25,5 +31,35 @@ impl Config {
     pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
         self.consume_fuel = enable;
         self
+    }
+}
+
+/// Configuration shared by every [`Store`](crate::Store) and [`Component`](crate::Component) created from it.
+///
+/// Cloning is cheap: clones share the underlying core engine.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: engine::CoreEngine,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::with_config(&Config::default())
+    }
+}
+
+impl Engine {
+    /// Creates an engine with the default configuration (SIMD on, a deep
+    /// call stack suitable for real guests).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Creates an engine with `config` (e.g. fuel metering for fuel and
+    /// time limits).
+    pub fn with_config(config: &Config) -> Self {
+        Self {
+            inner: engine::CoreEngine::with_fuel(config.consume_fuel),
+        }
     }
 }

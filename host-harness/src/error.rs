@@ -49,9 +49,19 @@ pub enum LoadError {
 #[non_exhaustive]
 pub enum LinkError {
     /// No definition exists for the import `name` of the given type.
-    MissingImport { name: String, ty: String },
+    MissingImport {
+        /// The import's name.
+        name: String,
+        /// Its type, rendered for the message.
+        ty: String,
+    },
     /// A definition exists but has the wrong kind or type.
-    ImportMismatch { name: String, reason: String },
+    ImportMismatch {
+        /// The import's name.
+        name: String,
+        /// How the definition differs from the import.
+        reason: String,
+    },
     /// A name was defined twice in a linker.
     Duplicate(String),
     /// An instance (usually an import) lacks an export a component uses.

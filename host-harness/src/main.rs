@@ -5,6 +5,9 @@
 //! runs component-model `.wast` scripts. The work is in [`cli`]; this file
 //! only turns its outcome into the process exit status.
 
+// As in the library: every `allow` says why.
+#![deny(clippy::allow_attributes_without_reason)]
+
 mod cli;
 
 fn main() -> std::process::ExitCode {

@@ -10,47 +10,82 @@
 use std::any::TypeId;
 use std::sync::Arc;
 
+use crate::index::index_type;
+
 /// A component-level value type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Type {
+    /// `bool`.
     Bool,
+    /// `s8`.
     S8,
+    /// `u8`.
     U8,
+    /// `s16`.
     S16,
+    /// `u16`.
     U16,
+    /// `s32`.
     S32,
+    /// `u32`.
     U32,
+    /// `s64`.
     S64,
+    /// `u64`.
     U64,
+    /// `f32`.
     F32,
+    /// `f64`.
     F64,
+    /// `char`: a Unicode scalar value.
     Char,
+    /// `string`.
     String,
+    /// `error-context` (async proposal; loads, not carried across yet).
     ErrorContext,
+    /// `list<T>`.
     List(Arc<Type>),
+    /// `list<T, N>`: exactly `N` elements.
     FixedList(Arc<Type>, u32),
+    /// `record`: named fields, in order.
     Record(Arc<[(String, Type)]>),
+    /// `tuple<...>`.
     Tuple(Arc<[Type]>),
+    /// `variant`: named cases, each with an optional payload.
     Variant(Arc<[(String, Option<Type>)]>),
+    /// `enum`: named cases without payloads.
     Enum(Arc<[String]>),
+    /// `option<T>`.
     Option(Arc<Type>),
+    /// `result<T, E>`; either side may have no payload.
     Result {
+        /// The `ok` payload, if any.
         ok: Option<Arc<Type>>,
+        /// The `error` payload, if any.
         err: Option<Arc<Type>>,
     },
+    /// `flags`: a set of named bits.
     Flags(Arc<[String]>),
+    /// `own<R>`: an owned handle.
     Own(ResourceRef),
+    /// `borrow<R>`: a handle lent for one call.
     Borrow(ResourceRef),
+    /// `future<T>` (async proposal; loads, not carried across yet).
     Future(Option<Arc<Type>>),
+    /// `stream<T>` (async proposal; loads, not carried across yet).
     Stream(Option<Arc<Type>>),
+    /// `map<K, V>` (loads, not carried across yet).
     Map(Arc<Type>, Arc<Type>),
 }
 
 /// A function type: named parameters and an optional result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FuncType {
+    /// The parameters' names and types, in order.
     pub params: Arc<[(String, Type)]>,
+    /// The result type, if the function has one.
     pub result: Option<Type>,
+    /// Whether the function is an `async func`.
     pub is_async: bool,
 }
 
@@ -73,9 +108,10 @@ pub(crate) enum ResourceTypeKind {
     Guest(GuestResourceId),
 }
 
-/// Index of a guest-defined resource type in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct GuestResourceId(pub(crate) u32);
+index_type! {
+    /// Index of a guest-defined resource type in the store.
+    pub(crate) struct GuestResourceId("guest-resource");
+}
 
 impl ResourceType {
     /// The resource type represented on the host by values of type `R`.

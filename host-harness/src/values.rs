@@ -13,27 +13,49 @@ use crate::types::ResourceType;
 /// A component value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
+    /// A `bool`.
     Bool(bool),
+    /// An `s8`.
     S8(i8),
+    /// A `u8`.
     U8(u8),
+    /// An `s16`.
     S16(i16),
+    /// A `u16`.
     U16(u16),
+    /// An `s32`.
     S32(i32),
+    /// A `u32`.
     U32(u32),
+    /// An `s64`.
     S64(i64),
+    /// A `u64`.
     U64(u64),
+    /// An `f32`; NaNs cross the boundary canonicalised.
     Float32(f32),
+    /// An `f64`; NaNs cross the boundary canonicalised.
     Float64(f64),
+    /// A `char`.
     Char(char),
+    /// A `string`.
     String(String),
+    /// A `list<T>` or fixed-length `list<T, N>`.
     List(Vec<Val>),
+    /// A `record`: field names and values, in the type's order.
     Record(Vec<(String, Val)>),
+    /// A `tuple<...>`; the empty tuple also stands for "no payload".
     Tuple(Vec<Val>),
+    /// A `variant` case by name, with its payload if the case has one.
     Variant(String, Option<Box<Val>>),
+    /// An `enum` case by name.
     Enum(String),
+    /// An `option<T>`.
     Option(Option<Box<Val>>),
+    /// A `result<T, E>`, each side with its payload if the type has one.
     Result(Result<Option<Box<Val>>, Option<Box<Val>>>),
+    /// A `flags` value: the names of the flags that are set.
     Flags(Vec<String>),
+    /// An `own` or `borrow` handle.
     Resource(ResourceAny),
 }
 

@@ -586,3 +586,11 @@ fn a_result_buffer_of_the_wrong_length_is_refused() {
         Val::U32(3)
     );
 }
+
+/// `Error` boxes its kind so that every `Result` of the API stays one
+/// pointer wide; a kind stored inline would make each of them larger.
+#[test]
+fn errors_are_one_pointer_wide() {
+    assert_eq!(size_of::<Error>(), size_of::<usize>());
+    assert_eq!(size_of::<Result<(), Error>>(), size_of::<usize>());
+}

@@ -397,8 +397,8 @@ fn unsatisfied_import_is_named_with_its_type() {
     );
     assert_one_line_error(&weft(&["run", extra.to_str().unwrap()], b""), "frob");
 
-    // A WASI function imported at the wrong type: host functions are
-    // dynamically typed, so this surfaces when the guest calls it.
+    // A WASI function imported at the wrong type: every WASI function is
+    // typed, so instantiation refuses it, naming both types.
     let wrong = wat(
         &dir,
         "wrong.wasm",
@@ -414,9 +414,14 @@ fn unsatisfied_import_is_named_with_its_type() {
           (instance $r (export "run" (func $run)))
           (export "wasi:cli/run@0.2.0" (instance $r)))"#,
     );
+    let out = weft(&["run", wrong.to_str().unwrap()], b"");
     assert_one_line_error(
-        &weft(&["run", wrong.to_str().unwrap()], b""),
-        "type mismatch",
+        &out,
+        "import `wasi:cli/environment@0.2.6#get-arguments` has the wrong type",
+    );
+    assert_one_line_error(
+        &out,
+        "imports `func() -> u32` but the host function is `func() -> list<string>`",
     );
 }
 

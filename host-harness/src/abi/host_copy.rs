@@ -72,6 +72,7 @@ mod tests {
     use super::*;
     use crate::abi::Path;
     use crate::engine::CoreAsContextMut;
+    use crate::index::EntityRef;
     use crate::runtime::{ComponentInstanceId, RtOptions};
     use crate::translate::def::StringEncoding;
     use crate::{Engine, Store, StoreLimits};
@@ -89,7 +90,7 @@ mod tests {
             callback: None,
         };
         let ctx = store.inner.as_context_mut();
-        let mut cx = Cx::new(ctx, opts, ComponentInstanceId(0), Path::Host);
+        let mut cx = Cx::new(ctx, opts, ComponentInstanceId::new(0), Path::Host);
         f(&mut cx);
     }
 

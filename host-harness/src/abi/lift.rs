@@ -3,9 +3,11 @@
 
 use super::layout::{self, alignment, cases, elem_size};
 use super::load::{load, load_list};
+use super::scalar::{char_from, f32_canon, f64_canon};
+use super::shape::{flags_from_words, make_variant, unsupported};
 use super::{Cx, resources, strings};
 use crate::engine::{CoreVal, CoreValType};
-use crate::error::{CallError, Error, trap};
+use crate::error::{Error, trap};
 use crate::types::Type;
 use crate::values::Val;
 
@@ -40,35 +42,26 @@ impl<'v> FlatIter<'v> {
         }
     }
 
+    pub(crate) fn f32(&mut self) -> Result<f32, Error> {
+        match self.next()? {
+            CoreVal::F32(f) => Ok(f.to_float()),
+            _ => trap("expected an f32 core value"),
+        }
+    }
+
+    pub(crate) fn f64(&mut self) -> Result<f64, Error> {
+        match self.next()? {
+            CoreVal::F64(f) => Ok(f.to_float()),
+            _ => trap("expected an f64 core value"),
+        }
+    }
+
     pub(crate) fn ptr(&mut self, ptr64: bool) -> Result<u64, Error> {
         if ptr64 {
             Ok(self.i64()? as u64)
         } else {
             Ok(u64::from(self.i32()? as u32))
         }
-    }
-}
-
-/// Reads a `char` from its code point, as the spec's `convert_i32_to_char`.
-pub(crate) fn char_from(i: u32) -> Result<char, Error> {
-    char::from_u32(i).ok_or_else(|| Error::trap("invalid `char` bit pattern"))
-}
-
-/// NaN canonicalisation (CanonicalABI.md, "Floating-point numbers"):
-/// every NaN crossing the boundary becomes the canonical quiet NaN.
-pub(crate) fn f32_canon(f: f32) -> f32 {
-    if f.is_nan() {
-        f32::from_bits(0x7fc0_0000)
-    } else {
-        f
-    }
-}
-
-pub(crate) fn f64_canon(f: f64) -> f64 {
-    if f.is_nan() {
-        f64::from_bits(0x7ff8_0000_0000_0000)
-    } else {
-        f
     }
 }
 
@@ -124,14 +117,8 @@ pub(crate) fn lift_flat<T>(
         Type::U32 => Val::U32(it.i32()? as u32),
         Type::S64 => Val::S64(it.i64()?),
         Type::U64 => Val::U64(it.i64()? as u64),
-        Type::F32 => match it.next()? {
-            CoreVal::F32(f) => Val::Float32(f32_canon(f.to_float())),
-            _ => return trap("expected an f32 core value"),
-        },
-        Type::F64 => match it.next()? {
-            CoreVal::F64(f) => Val::Float64(f64_canon(f.to_float())),
-            _ => return trap("expected an f64 core value"),
-        },
+        Type::F32 => Val::Float32(f32_canon(it.f32()?)),
+        Type::F64 => Val::Float64(f64_canon(it.f64()?)),
         Type::Char => Val::Char(char_from(it.i32()? as u32)?),
         Type::String => {
             let ptr64 = cx.ptr64();
@@ -167,30 +154,12 @@ pub(crate) fn lift_flat<T>(
                 .collect::<Result<_, Error>>()?;
             flags_from_words(names, &words)
         }
-        Type::Own(r) => resources::lift_own(cx, it.i32()? as u32, *r)?,
-        Type::Borrow(r) => resources::lift_borrow(cx, it.i32()? as u32, *r)?,
+        Type::Own(r) => Val::Resource(resources::lift_own(cx, it.i32()? as u32, *r)?),
+        Type::Borrow(r) => Val::Resource(resources::lift_borrow(cx, it.i32()? as u32, *r)?),
         Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..) => {
             return unsupported(ty);
         }
     })
-}
-
-pub(crate) fn unsupported<V>(ty: &Type) -> Result<V, Error> {
-    trap(format!(
-        "values of type `{}` are not supported yet",
-        ty.describe()
-    ))
-}
-
-pub(super) fn flags_from_words(names: &[String], words: &[u32]) -> Val {
-    Val::Flags(
-        names
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| words[i / 32] & (1 << (i % 32)) != 0)
-            .map(|(_, n)| n.clone())
-            .collect(),
-    )
 }
 
 fn lift_flat_variant<T>(
@@ -248,49 +217,4 @@ fn coerce(have: &CoreVal, want: CoreValType) -> CoreVal {
         (CoreVal::I64(v), CoreValType::F64) => CoreVal::F64(f64::from_bits(*v as u64).into()),
         (other, _) => other.clone(),
     }
-}
-
-/// Builds the [`Val`] for case `disc` (already checked against the case
-/// count) of a variant-like type.
-pub(super) fn make_variant(ty: &Type, disc: usize, value: Option<Box<Val>>) -> Result<Val, Error> {
-    Ok(match ty {
-        Type::Variant(cs) => match cs.get(disc) {
-            Some((name, _)) => Val::Variant(name.clone(), value),
-            None => return trap("invalid variant discriminant"),
-        },
-        Type::Enum(names) => match names.get(disc) {
-            Some(name) => Val::Enum(name.clone()),
-            None => return trap("invalid variant discriminant"),
-        },
-        Type::Option(_) => Val::Option(if disc == 0 { None } else { value }),
-        Type::Result { .. } => Val::Result(if disc == 0 { Ok(value) } else { Err(value) }),
-        Type::Bool
-        | Type::S8
-        | Type::U8
-        | Type::S16
-        | Type::U16
-        | Type::S32
-        | Type::U32
-        | Type::S64
-        | Type::U64
-        | Type::F32
-        | Type::F64
-        | Type::Char
-        | Type::String
-        | Type::ErrorContext
-        | Type::List(_)
-        | Type::FixedList(..)
-        | Type::Record(_)
-        | Type::Tuple(_)
-        | Type::Flags(_)
-        | Type::Own(_)
-        | Type::Borrow(_)
-        | Type::Future(_)
-        | Type::Stream(_)
-        | Type::Map(..) => {
-            return Err(
-                CallError::TypeMismatch(format!("`{}` has no cases", ty.describe())).into(),
-            );
-        }
-    })
 }

@@ -1,7 +1,8 @@
 //! Loading values from linear memory (CanonicalABI.md, "Loading").
 
 use super::layout::{self, alignment, cases, elem_size, fields};
-use super::lift::{char_from, f32_canon, f64_canon, flags_from_words, make_variant, unsupported};
+use super::scalar::{char_from, f32_canon, f64_canon};
+use super::shape::{flags_from_words, make_variant, unsupported};
 use super::{Cx, Path, resources, strings};
 use crate::error::{Error, trap};
 use crate::types::Type;
@@ -128,23 +129,34 @@ pub(crate) fn load<T>(cx: &mut Cx<'_, T>, ptr: u64, ty: &Type) -> Result<Val, Er
             };
             make_variant(ty, disc, value)?
         }
-        Type::Flags(names) => {
-            let size = elem_size(ty, ptr64);
-            let words: Vec<u32> = match size {
-                0 => vec![],
-                1 => vec![u32::from(cx.load::<1>(ptr)?[0])],
-                2 => vec![u32::from(u16::from_le_bytes(cx.load(ptr)?))],
-                _ => (0..u64::from(size / 4))
-                    .map(|i| Ok(u32::from_le_bytes(cx.load(ptr + 4 * i)?)))
-                    .collect::<Result<_, Error>>()?,
-            };
-            flags_from_words(names, &words)
-        }
-        Type::Own(r) => resources::lift_own(cx, u32::from_le_bytes(cx.load(ptr)?), *r)?,
-        Type::Borrow(r) => resources::lift_borrow(cx, u32::from_le_bytes(cx.load(ptr)?), *r)?,
+        Type::Flags(names) => flags_from_words(names, &load_flag_words(cx, ptr, ty)?),
+        Type::Own(r) => Val::Resource(resources::lift_own(
+            cx,
+            u32::from_le_bytes(cx.load(ptr)?),
+            *r,
+        )?),
+        Type::Borrow(r) => Val::Resource(resources::lift_borrow(
+            cx,
+            u32::from_le_bytes(cx.load(ptr)?),
+            *r,
+        )?),
         Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..) => {
             return unsupported(ty);
         }
+    })
+}
+
+/// Loads the bit words of the flags type `ty` stored at `ptr` (one, two
+/// or four bytes per word as the flag count needs).
+pub(crate) fn load_flag_words<T>(cx: &Cx<'_, T>, ptr: u64, ty: &Type) -> Result<Vec<u32>, Error> {
+    let size = elem_size(ty, cx.ptr64());
+    Ok(match size {
+        0 => vec![],
+        1 => vec![u32::from(cx.load::<1>(ptr)?[0])],
+        2 => vec![u32::from(u16::from_le_bytes(cx.load(ptr)?))],
+        _ => (0..u64::from(size / 4))
+            .map(|i| Ok(u32::from_le_bytes(cx.load(ptr + 4 * i)?)))
+            .collect::<Result<_, Error>>()?,
     })
 }
 

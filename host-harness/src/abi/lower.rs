@@ -2,25 +2,32 @@
 //! "Storing" and "Flat Lowering"). A `Val` that does not match its type is
 //! a host error ([`CallError::TypeMismatch`]), not a trap.
 
-use super::layout::{self, alignment, cases, elem_size, fields};
-use super::lift::{f32_canon, f64_canon};
-
+use super::layout::{self, alignment, cases, elem_size};
+use super::scalar::lower_scalar;
+use super::shape::{flag_words, mismatch, record_parts, variant_parts};
 use super::store::{store, store_list};
-use super::{Alloc, Cx, resources, strings};
+use super::{Alloc, Cx, strings};
 use crate::engine::{CoreVal, CoreValType};
 use crate::error::{CallError, Error, trap};
 use crate::types::Type;
 use crate::values::Val;
 
-pub(super) fn mismatch<V>(ty: &Type, val: &Val) -> Result<V, Error> {
-    Err(CallError::TypeMismatch(format!("expected a `{}`, got {val:?}", ty.describe())).into())
-}
-
+/// A pointer or length as the core value of the memory's index type.
 pub(crate) fn ptr_val(ptr64: bool, v: u64) -> CoreVal {
     if ptr64 {
         CoreVal::I64(v as i64)
     } else {
         CoreVal::I32(v as i32)
+    }
+}
+
+/// The address a pointer-typed core value holds (the inverse of
+/// [`ptr_val`]); a value of any other type reads as 0.
+pub(crate) fn core_ptr(v: &CoreVal) -> u64 {
+    match v {
+        CoreVal::I64(v) => *v as u64,
+        CoreVal::I32(v) => u64::from(*v as u32),
+        _ => 0,
     }
 }
 
@@ -103,18 +110,6 @@ pub(crate) fn lower_flat<T>(
 ) -> Result<(), Error> {
     let ptr64 = cx.ptr64();
     match (ty, val) {
-        (Type::Bool, Val::Bool(b)) => out.push(CoreVal::I32(i32::from(*b))),
-        (Type::S8, Val::S8(v)) => out.push(CoreVal::I32(i32::from(*v))),
-        (Type::U8, Val::U8(v)) => out.push(CoreVal::I32(i32::from(*v))),
-        (Type::S16, Val::S16(v)) => out.push(CoreVal::I32(i32::from(*v))),
-        (Type::U16, Val::U16(v)) => out.push(CoreVal::I32(i32::from(*v))),
-        (Type::S32, Val::S32(v)) => out.push(CoreVal::I32(*v)),
-        (Type::U32, Val::U32(v)) => out.push(CoreVal::I32(*v as i32)),
-        (Type::S64, Val::S64(v)) => out.push(CoreVal::I64(*v)),
-        (Type::U64, Val::U64(v)) => out.push(CoreVal::I64(*v as i64)),
-        (Type::F32, Val::Float32(f)) => out.push(CoreVal::F32(f32_canon(*f).into())),
-        (Type::F64, Val::Float64(f)) => out.push(CoreVal::F64(f64_canon(*f).into())),
-        (Type::Char, Val::Char(c)) => out.push(CoreVal::I32(*c as i32)),
         (Type::String, Val::String(s)) => {
             let (ptr, len) = strings::store_string(cx, s)?;
             out.extend([ptr_val(ptr64, ptr), ptr_val(ptr64, len)]);
@@ -141,16 +136,6 @@ pub(crate) fn lower_flat<T>(
                 .into_iter()
                 .map(|w| CoreVal::I32(w as i32)),
         ),
-        (Type::Own(r), Val::Resource(any)) => {
-            out.push(CoreVal::I32(resources::lower_own(cx, *any, *r)? as i32))
-        }
-        (Type::Borrow(r), Val::Resource(any)) => {
-            out.push(CoreVal::I32(resources::lower_borrow(cx, *any, *r)? as i32))
-        }
-        (Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..), _) => {
-            return super::lift::unsupported(ty);
-        }
-        // Listed by type, so that a new value type is a compile error here.
         (
             Type::Bool
             | Type::S8
@@ -164,60 +149,20 @@ pub(crate) fn lower_flat<T>(
             | Type::F32
             | Type::F64
             | Type::Char
-            | Type::String
-            | Type::List(_)
-            | Type::FixedList(..)
-            | Type::Flags(_)
             | Type::Own(_)
-            | Type::Borrow(_),
+            | Type::Borrow(_)
+            | Type::ErrorContext
+            | Type::Future(_)
+            | Type::Stream(_)
+            | Type::Map(..),
             _,
-        ) => return mismatch(ty, val),
+        ) => out.push(lower_scalar(cx, val, ty)?),
+        // Listed by type, so that a new value type is a compile error here.
+        (Type::String | Type::List(_) | Type::FixedList(..) | Type::Flags(_), _) => {
+            return mismatch(ty, val);
+        }
     }
     Ok(())
-}
-
-/// Pairs each field value with its type, checking names and arity.
-pub(super) fn record_parts<'a>(
-    ty: &'a Type,
-    val: &'a Val,
-) -> Result<Vec<(&'a Val, &'a Type)>, Error> {
-    let tys = fields(ty).unwrap_or_default();
-    let vals: Vec<&Val> = match (ty, val) {
-        (Type::Record(fs), Val::Record(vs))
-            if vs.len() == fs.len() && vs.iter().zip(fs.iter()).all(|(a, b)| a.0 == b.0) =>
-        {
-            vs.iter().map(|(_, v)| v).collect()
-        }
-        (Type::Tuple(ts), Val::Tuple(vs)) if vs.len() == ts.len() => vs.iter().collect(),
-        _ => return mismatch(ty, val),
-    };
-    Ok(vals.into_iter().zip(tys).collect())
-}
-
-/// The case index and payload of a variant-like value.
-pub(super) fn variant_parts<'a>(
-    ty: &Type,
-    val: &'a Val,
-) -> Result<(usize, Option<&'a Val>), Error> {
-    let found = match (ty, val) {
-        (Type::Variant(cs), Val::Variant(name, payload)) => cs
-            .iter()
-            .position(|(n, t)| n == name && t.is_some() == payload.is_some())
-            .map(|i| (i, payload.as_deref())),
-        (Type::Enum(names), Val::Enum(name)) => {
-            names.iter().position(|n| n == name).map(|i| (i, None))
-        }
-        (Type::Option(_), Val::Option(None)) => Some((0, None)),
-        (Type::Option(_), Val::Option(Some(v))) => Some((1, Some(&**v))),
-        (Type::Result { ok, .. }, Val::Result(Ok(v))) if ok.is_some() == v.is_some() => {
-            Some((0, v.as_deref()))
-        }
-        (Type::Result { err, .. }, Val::Result(Err(v))) if err.is_some() == v.is_some() => {
-            Some((1, v.as_deref()))
-        }
-        _ => None,
-    };
-    found.map_or_else(|| mismatch(ty, val), Ok)
 }
 
 fn lower_flat_variant<T>(
@@ -265,20 +210,4 @@ fn widen(have: &CoreVal, want: CoreValType) -> CoreVal {
         (CoreVal::F64(f), CoreValType::I64) => CoreVal::I64(f.to_bits() as i64),
         (other, _) => other.clone(),
     }
-}
-
-pub(super) fn flag_words(
-    names: &[String],
-    set: &[String],
-    ty: &Type,
-    val: &Val,
-) -> Result<Vec<u32>, Error> {
-    let mut words = vec![0u32; names.len().div_ceil(32)];
-    for name in set {
-        let Some(i) = names.iter().position(|n| n == name) else {
-            return mismatch(ty, val);
-        };
-        words[i / 32] |= 1 << (i % 32);
-    }
-    Ok(words)
 }

@@ -14,15 +14,19 @@ mod lift;
 mod load;
 mod lower;
 mod resources;
+mod scalar;
+mod shape;
 mod store;
 mod strings;
 
 pub(crate) use lift::{FlatIter, flat_case, lift_flat, lift_flat_values, lift_results};
-pub(crate) use load::{list_bounds, load, load_case, load_pair};
+pub(crate) use load::{list_bounds, load, load_case, load_flag_words, load_pair};
 pub(crate) use lower::{
-    lower_flat, lower_flat_values, lower_results, ptr_val, push_case, store_result,
+    core_ptr, lower_flat, lower_flat_values, lower_results, ptr_val, push_case, store_result,
 };
-pub(crate) use store::{alloc_list, store, store_case, store_pair};
+pub(crate) use resources::{lift_borrow, lift_own, lower_borrow, lower_own};
+pub(crate) use scalar::{char_from, f32_canon, f64_canon};
+pub(crate) use store::{alloc_list, store, store_case, store_flag_words, store_pair};
 pub(crate) use strings::{load_string, store_string};
 
 use crate::engine::{

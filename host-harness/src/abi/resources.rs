@@ -7,13 +7,19 @@ use super::Cx;
 use crate::error::{CallError, Error, trap};
 use crate::runtime::handles::{HandleIdx, ResourceHandle, Slot};
 use crate::types::{ResourceRef, ResourceTypeKind};
-use crate::values::{ResourceAny, Val};
+use crate::values::ResourceAny;
 
-pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
+/// Lifts the owned handle `i` of the resource `r`, moving it out of the
+/// instance's table.
+pub(crate) fn lift_own<T>(
+    cx: &mut Cx<'_, T>,
+    i: u32,
+    r: ResourceRef,
+) -> Result<ResourceAny, Error> {
     let inst = cx.inst;
     let ty = cx.rt().resolve(inst, r)?;
     let table = &mut cx.rt().instance(inst).handles;
-    let h = table.resource(HandleIdx(i), ty)?;
+    let h = table.resource(HandleIdx::from_guest(i)?, ty)?;
     if h.num_lends != 0 {
         return trap("cannot remove owned resource while borrowed");
     }
@@ -23,33 +29,43 @@ pub(crate) fn lift_own<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<
         ));
     }
     let rep = h.rep;
-    table.remove(HandleIdx(i))?;
+    table.remove(HandleIdx::from_guest(i)?)?;
     let store = cx.rt().store_id;
     let ticket = cx.rt().hold();
-    Ok(Val::Resource(ResourceAny {
+    Ok(ResourceAny {
         ty,
         rep,
         own: true,
         origin: Some((store, Some(ticket))),
-    }))
+    })
 }
 
-pub(crate) fn lift_borrow<T>(cx: &mut Cx<'_, T>, i: u32, r: ResourceRef) -> Result<Val, Error> {
+/// Lifts the handle `i` of the resource `r` as a borrow for the call,
+/// lending it if the instance owns it.
+pub(crate) fn lift_borrow<T>(
+    cx: &mut Cx<'_, T>,
+    i: u32,
+    r: ResourceRef,
+) -> Result<ResourceAny, Error> {
     let inst = cx.inst;
     let ty = cx.rt().resolve(inst, r)?;
-    let h = cx.rt().instance(inst).handles.resource(HandleIdx(i), ty)?;
+    let h = cx
+        .rt()
+        .instance(inst)
+        .handles
+        .resource(HandleIdx::from_guest(i)?, ty)?;
     let rep = h.rep;
     if h.own {
         h.num_lends += 1;
-        cx.lenders.push(HandleIdx(i));
+        cx.lenders.push(HandleIdx::from_guest(i)?);
     }
     let store = cx.rt().store_id;
-    Ok(Val::Resource(ResourceAny {
+    Ok(ResourceAny {
         ty,
         rep,
         own: false,
         origin: Some((store, None)),
-    }))
+    })
 }
 
 fn check_type<T>(cx: &mut Cx<'_, T>, any: ResourceAny, r: ResourceRef) -> Result<(), Error> {
@@ -65,6 +81,7 @@ fn check_type<T>(cx: &mut Cx<'_, T>, any: ResourceAny, r: ResourceRef) -> Result
     Ok(())
 }
 
+/// Lowers the owned resource `any` into a new handle of the instance.
 pub(crate) fn lower_own<T>(
     cx: &mut Cx<'_, T>,
     any: ResourceAny,
@@ -77,9 +94,16 @@ pub(crate) fn lower_own<T>(
     cx.rt().release(&any)?;
     let inst = cx.inst;
     let h = ResourceHandle::own(any.ty, any.rep);
-    Ok(cx.rt().instance(inst).handles.add(Slot::Resource(h))?.0)
+    Ok(cx
+        .rt()
+        .instance(inst)
+        .handles
+        .add(Slot::Resource(h))?
+        .as_u32())
 }
 
+/// Lowers `any` as a borrow for the call: its rep if the instance
+/// implements the resource, else a new borrowed handle.
 pub(crate) fn lower_borrow<T>(
     cx: &mut Cx<'_, T>,
     any: ResourceAny,
@@ -99,5 +123,5 @@ pub(crate) fn lower_borrow<T>(
     if let Some(task) = scope {
         cx.rt().scheduler.task_mut(task)?.num_borrows += 1;
     }
-    Ok(idx.0)
+    Ok(idx.as_u32())
 }

@@ -1,7 +1,8 @@
 //! Storing values into linear memory (CanonicalABI.md, "Storing").
 
 use super::layout::{self, alignment, cases, elem_size};
-use super::lower::{flag_words, lower_flat, mismatch, record_parts, variant_parts};
+use super::scalar::lower_scalar;
+use super::shape::{flag_words, mismatch, record_parts, variant_parts};
 use super::{Alloc, Cx, strings};
 use crate::engine::CoreVal;
 use crate::error::{Error, trap};
@@ -89,12 +90,9 @@ pub(crate) fn store<T>(cx: &mut Cx<'_, T>, val: &Val, ty: &Type, ptr: u64) -> Re
             Ok(())
         }
         (Type::Flags(names), Val::Flags(set)) => {
-            let words = flag_words(names, set, ty, val)?;
-            let size = elem_size(ty, ptr64) as usize;
-            let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
-            cx.write(ptr, &bytes[..size], OOB)
+            store_flag_words(cx, ty, &flag_words(names, set, ty, val)?, ptr)
         }
-        // Scalars (and any mismatched value, which `lower_flat` rejects):
+        // Scalars (and any mismatched value, which `lower_scalar` rejects):
         // the flat value's bytes. Listed by type, so that a new value type
         // is a compile error here.
         (
@@ -122,19 +120,36 @@ pub(crate) fn store<T>(cx: &mut Cx<'_, T>, val: &Val, ty: &Type, ptr: u64) -> Re
             | Type::Map(..),
             _,
         ) => {
-            let mut flat = Vec::new();
-            lower_flat(cx, val, ty, &mut flat)?;
-            let bytes = match (ty, flat.first()) {
-                (_, Some(CoreVal::I64(v))) => v.to_le_bytes().to_vec(),
-                (_, Some(CoreVal::F32(f))) => f.to_bits().to_le_bytes().to_vec(),
-                (_, Some(CoreVal::F64(f))) => f.to_bits().to_le_bytes().to_vec(),
-                (_, Some(CoreVal::I32(v))) => {
-                    v.to_le_bytes()[..elem_size(ty, ptr64) as usize].to_vec()
-                }
+            let bytes = match lower_scalar(cx, val, ty)? {
+                CoreVal::I64(v) => v.to_le_bytes().to_vec(),
+                CoreVal::F32(f) => f.to_bits().to_le_bytes().to_vec(),
+                CoreVal::F64(f) => f.to_bits().to_le_bytes().to_vec(),
+                CoreVal::I32(v) => v.to_le_bytes()[..elem_size(ty, ptr64) as usize].to_vec(),
                 _ => return mismatch(ty, val),
             };
             cx.write(ptr, &bytes, OOB)
         }
+    }
+}
+
+/// Writes the bit words of a value of the flags type `ty` at `ptr`, in as
+/// many bytes as the flag count needs.
+pub(crate) fn store_flag_words<T>(
+    cx: &mut Cx<'_, T>,
+    ty: &Type,
+    words: &[u32],
+    ptr: u64,
+) -> Result<(), Error> {
+    let size = elem_size(ty, cx.ptr64()) as usize;
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    match bytes.get(..size) {
+        Some(bytes) => cx.write(ptr, bytes, "out of bounds memory access"),
+        None => Err(crate::error::CallError::TypeMismatch(format!(
+            "{} flag words for `{}`",
+            words.len(),
+            ty.describe()
+        ))
+        .into()),
     }
 }
 

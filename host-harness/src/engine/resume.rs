@@ -24,7 +24,13 @@ pub(crate) struct Suspension {
 impl Suspension {
     /// A suspension that, once the scheduler resumes the thread, runs
     /// `continuation` to obtain the import's results.
-    #[cfg_attr(not(test), allow(dead_code))] // see `engine::Suspension`
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "only the scheduler's tests suspend yet; see `engine::Suspension`"
+        )
+    )]
     pub(crate) fn new(
         continuation: impl FnOnce() -> Result<Vec<CoreVal>, Error> + Send + Sync + 'static,
     ) -> Self {
@@ -55,7 +61,13 @@ pub(crate) enum HostOutcome {
     /// It wrote its results.
     Done,
     /// It suspends the calling thread; results come from the continuation.
-    #[cfg_attr(not(test), allow(dead_code))] // see `engine::Suspension`
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "only the scheduler's tests suspend yet; see `engine::Suspension`"
+        )
+    )]
     Suspend(Suspension),
 }
 

@@ -1,8 +1,8 @@
 //! Core functions for `canon` built-ins: `resource.new`, `resource.drop`,
 //! `resource.rep`, and a trapping stand-in for the async built-ins.
 
-use super::func::HostDtorBox;
 use super::handles::{HandleIdx, ResourceHandle, Slot};
+use super::host::HostDtorBox;
 use super::store::{StoreContextMut, StoreData};
 use super::{ComponentInstanceId, RtOptions};
 use crate::abi::{self, Cx, Path, layout};
@@ -52,7 +52,7 @@ pub(crate) fn resource_new<T: 'static>(
                 .instance(inst)
                 .handles
                 .add(Slot::Resource(h))?;
-            rets[0] = CoreVal::I32(i.0 as i32);
+            rets[0] = CoreVal::I32(i.as_u32() as i32);
             Ok(())
         },
     )
@@ -70,7 +70,7 @@ pub(crate) fn resource_rep<T: 'static>(
         move |mut c, args, rets| {
             let mut ctx = c.as_context_mut();
             let table = &mut ctx.data_mut().rt.instance(inst).handles;
-            let h = table.resource(HandleIdx(arg_u32(args)), ty)?;
+            let h = table.resource(HandleIdx::from_guest(arg_u32(args))?, ty)?;
             rets[0] = CoreVal::I32(h.rep as i32);
             Ok(())
         },
@@ -85,7 +85,7 @@ pub(crate) fn resource_drop<T: 'static>(
     engine::host_func(store, &[CoreValType::I32], &[], move |mut c, args, _| {
         let mut ctx = c.as_context_mut();
         check_may_leave(&mut ctx, inst)?;
-        let i = HandleIdx(arg_u32(args));
+        let i = HandleIdx::from_guest(arg_u32(args))?;
         let rt = &mut ctx.data_mut().rt;
         let h = rt.instance(inst).handles.resource(i, ty)?.clone();
         if h.num_lends != 0 {

@@ -11,7 +11,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use super::func::HostFuncBox;
+use super::host::HostFuncBox;
 use super::store::{StoreContextMut, StoreData};
 use super::task::Thread;
 use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc};

@@ -1,40 +1,10 @@
-//! The public [`Func`] handle and host closures.
+//! The public [`Func`] handle, and dropping the resources it hands out.
 
-use std::sync::Arc;
-
-use super::store::{AsContextMut, StoreContextMut};
-use super::typed::TypedHost;
+use super::store::AsContextMut;
 use super::{FuncData, FuncId, StoreId, call};
 use crate::error::{CallError, Error};
 use crate::types::Type;
 use crate::values::Val;
-
-/// A host function body: the store, the lifted arguments, and the result
-/// slots to fill.
-pub(crate) type HostFunc<T> =
-    dyn Fn(StoreContextMut<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync;
-
-/// A host resource destructor, given the rep of the dropped resource.
-pub(crate) type HostDtor<T> =
-    dyn Fn(StoreContextMut<'_, T>, u32) -> Result<(), Error> + Send + Sync;
-
-/// A host function as the non-generic runtime holds it (behind `Any`):
-/// a closure over [`Val`]s (`func_new`) or a typed one (`func_wrap`).
-pub(crate) enum HostFuncBox<T: 'static> {
-    Dynamic(Arc<HostFunc<T>>),
-    Typed(Arc<dyn TypedHost<T>>),
-}
-
-impl<T> Clone for HostFuncBox<T> {
-    fn clone(&self) -> Self {
-        match self {
-            Self::Dynamic(f) => Self::Dynamic(f.clone()),
-            Self::Typed(f) => Self::Typed(f.clone()),
-        }
-    }
-}
-
-pub(crate) struct HostDtorBox<T: 'static>(pub(crate) Arc<HostDtor<T>>);
 
 impl crate::values::ResourceAny {
     /// Drops an owned resource the host received from a guest (or made

@@ -7,13 +7,27 @@
 //! async scheduler.
 
 use crate::error::{Error, trap};
+use crate::index::{EntityRef, PrimaryMap, index_type};
 use crate::types::ResourceType;
 
 use super::task::TaskId;
 
-/// A handle index as the guest sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct HandleIdx(pub(crate) u32);
+index_type! {
+    /// A handle index as the guest sees it.
+    pub(crate) struct HandleIdx("handle");
+}
+
+impl HandleIdx {
+    /// The handle index a guest passed. `u32::MAX`, the index type's
+    /// reserved value, is past any table's `MAX_LENGTH`, so it traps here
+    /// with the message a lookup of it would give.
+    pub(crate) fn from_guest(i: u32) -> Result<Self, Error> {
+        if i == u32::MAX {
+            return unknown(i);
+        }
+        Ok(Self::from_u32(i))
+    }
+}
 
 /// The spec's `ResourceHandle`.
 #[derive(Debug, Clone)]
@@ -56,8 +70,8 @@ pub(crate) enum Slot {
 
 #[derive(Debug)]
 pub(crate) struct HandleTable {
-    array: Vec<Option<Slot>>,
-    free: Vec<u32>,
+    array: PrimaryMap<HandleIdx, Option<Slot>>,
+    free: Vec<HandleIdx>,
     /// The most live handles: the spec's `Table.MAX_LENGTH` (2^28 - 1) or
     /// the store's lower limit.
     max_len: u32,
@@ -65,8 +79,10 @@ pub(crate) struct HandleTable {
 
 impl HandleTable {
     pub(crate) fn with_max_len(max_len: u32) -> Self {
+        let mut array = PrimaryMap::new();
+        array.push(None);
         Self {
-            array: vec![None],
+            array,
             free: Vec::new(),
             max_len,
         }
@@ -74,41 +90,56 @@ impl HandleTable {
 
     pub(crate) fn add(&mut self, slot: Slot) -> Result<HandleIdx, Error> {
         if let Some(i) = self.free.pop() {
-            self.array[i as usize] = Some(slot);
-            return Ok(HandleIdx(i));
+            self.array[i] = Some(slot);
+            return Ok(i);
         }
-        let i = self.array.len();
-        if i > self.max_len as usize {
+        if self.array.next_key().index() > self.max_len as usize {
             return trap(format!(
                 "handle table is full: the limit is {} handles",
                 self.max_len
             ));
         }
-        if self.array.try_reserve(1).is_err() {
+        // A guest decides how many handles it makes, so a failed allocation
+        // must be a trap. PrimaryMap has no `try_reserve`; its buffer moves
+        // in and out of a `Vec` without a copy.
+        let mut array: Vec<Option<Slot>> = std::mem::take(&mut self.array).into();
+        let reserved = array.try_reserve(1);
+        self.array = array.into();
+        if reserved.is_err() {
             return trap("out of host memory for the handle table");
         }
-        self.array.push(Some(slot));
-        Ok(HandleIdx(i as u32))
+        Ok(self.array.push(Some(slot)))
     }
 
     pub(crate) fn get(&self, i: HandleIdx) -> Result<&Slot, Error> {
-        match self.array.get(i.0 as usize) {
+        match self.array.get(i) {
             Some(Some(slot)) => Ok(slot),
-            _ => trap(format!("unknown handle index {}", i.0)),
+            _ => unknown(i.as_u32()),
         }
     }
 
     pub(crate) fn get_mut(&mut self, i: HandleIdx) -> Result<&mut Slot, Error> {
-        match self.array.get_mut(i.0 as usize) {
+        match self.array.get_mut(i) {
             Some(Some(slot)) => Ok(slot),
-            _ => trap(format!("unknown handle index {}", i.0)),
+            _ => unknown(i.as_u32()),
         }
     }
 
     pub(crate) fn remove(&mut self, i: HandleIdx) -> Result<Slot, Error> {
         self.get(i)?;
-        self.free.push(i.0);
-        Ok(self.array[i.0 as usize].take().expect("checked by get"))
+        self.free.push(i);
+        Ok(self.array[i].take().expect("checked by get"))
+    }
+
+    /// Ends the loans that lifting `borrow`s from these owned handles made
+    /// for one call (the spec's `num_lends` decrement when the borrow scope
+    /// ends). A handle the guest has since dropped is skipped.
+    pub(crate) fn end_lends(&mut self, lenders: &[HandleIdx]) {
+        for i in lenders {
+            if let Ok(Slot::Resource(h)) = self.get_mut(*i) {
+                h.num_lends = h.num_lends.saturating_sub(1);
+            }
+        }
     }
 
     /// The resource handle at `i`, checked to be of type `ty`.
@@ -129,6 +160,11 @@ impl HandleTable {
     }
 }
 
+/// The trap for a handle index that names no slot.
+fn unknown<T>(i: u32) -> Result<T, Error> {
+    trap(format!("unknown handle index {i}"))
+}
+
 /// The trap message when a handle is used at the wrong resource type.
 pub(crate) fn wrong_type(i: HandleIdx, expected: ResourceType, found: ResourceType) -> String {
     let kind = |t: ResourceType| {
@@ -145,7 +181,7 @@ pub(crate) fn wrong_type(i: HandleIdx, expected: ResourceType, found: ResourceTy
     };
     format!(
         "handle index {} used with the wrong type, expected {} but found {found}",
-        i.0,
+        i.as_u32(),
         kind(expected)
     )
 }

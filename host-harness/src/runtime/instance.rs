@@ -2,15 +2,14 @@
 
 use std::sync::Arc;
 
+use super::StoreId;
+use super::func::Func;
 use super::items::{Exports, Item};
 use super::store::AsContextMut;
-use super::{ComponentInstanceId, StoreId};
-use crate::Func;
 
 /// An instantiated component.
 #[derive(Debug, Clone)]
 pub struct Instance {
-    pub(crate) id: ComponentInstanceId,
     pub(crate) exports: Arc<Exports>,
     pub(crate) store: StoreId,
 }
@@ -52,12 +51,5 @@ impl Instance {
                 .collect(),
             _ => Vec::new(),
         }
-    }
-}
-
-impl Instance {
-    #[allow(dead_code)]
-    pub(crate) fn component_instance(&self) -> ComponentInstanceId {
-        self.id
     }
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use super::FuncId;
 use crate::engine::CoreModule;
+use crate::index::PrimaryMap;
 use crate::translate::ComponentDef;
+use crate::translate::def::{ComponentIdx, ModuleIdx, TypeIdx};
 use crate::types::ResourceType;
 
 /// A type index at run time: only resources have run-time identity.
@@ -26,9 +28,9 @@ pub(crate) struct ComponentClosure {
 /// Snapshot of an enclosing component's type, module and component spaces.
 #[derive(Debug)]
 pub(crate) struct OuterEnv {
-    pub(crate) types: Vec<RtType>,
-    pub(crate) modules: Vec<CoreModule>,
-    pub(crate) components: Vec<ComponentClosure>,
+    pub(crate) types: PrimaryMap<TypeIdx, RtType>,
+    pub(crate) modules: PrimaryMap<ModuleIdx, CoreModule>,
+    pub(crate) components: PrimaryMap<ComponentIdx, ComponentClosure>,
     pub(crate) parent: Option<Arc<OuterEnv>>,
 }
 

@@ -7,14 +7,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::func::{HostDtor, HostDtorBox, HostFuncBox};
+use super::host::{HostDtor, HostDtorBox, HostFuncBox};
 use super::instance::Instance;
 use super::instantiate::instantiate;
 use super::items::{ComponentClosure, Exports, Item, RtType};
 use super::store::{Store, StoreContextMut};
 use super::typed::{ComponentParams, ComponentResult, TypedHostFunc};
 use super::{FuncData, StoreId, semver};
-use crate::Engine;
+use crate::config::Engine;
 use crate::error::{CallError, Error, LinkError};
 use crate::translate::{BoundDefault, Component};
 use crate::types::ResourceType;
@@ -157,9 +157,8 @@ impl<T: 'static> Linker<T> {
             def: component.def.clone(),
             outer: None,
         };
-        let (id, exports) = instantiate(&mut store.inner, &closure, &args, None)?;
+        let exports = instantiate(&mut store.inner, &closure, &args, None)?;
         Ok(Instance {
-            id,
             exports,
             store: store.inner.data().rt.store_id,
         })
@@ -266,15 +265,6 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     {
         self.ns
             .insert(name, Def::Resource(ty, Some(Arc::new(dtor))))
-    }
-
-    /// How a function `name` defined here is named in messages:
-    /// `wasi:cli/stdout@0.2.12#get-stdout`, or just `name` at the root.
-    pub(crate) fn qualified(&self, name: &str) -> String {
-        match self.path.as_str() {
-            "" => name.to_string(),
-            path => format!("{path}#{name}"),
-        }
     }
 
     /// The nested instance namespace `name`, created if needed.

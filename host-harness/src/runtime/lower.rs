@@ -10,15 +10,14 @@ use std::sync::Arc;
 
 use super::builtins::check_may_leave;
 use super::call::{call_func, host_func};
-use super::func::HostFuncBox;
+use super::host::HostFuncBox;
 use super::store::StoreData;
 use super::typed::{LoweredCall, TypedHost};
 use super::{ComponentInstanceId, FuncData, FuncId, RtOptions};
 use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::abi::{self, Cx, Path};
-use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal};
+use crate::engine::{self, CoreAsContextMut, CoreFunc, CoreStore, CoreVal};
 use crate::error::{CallError, Error, ErrorKind, LinkError};
-use crate::runtime::handles::{HandleIdx, Slot};
 use crate::types::{FuncType, Type};
 
 /// What a lowering needs to know about a host callee.
@@ -140,7 +139,7 @@ pub(crate) fn lowered_import<T: 'static>(
             check_may_leave(&mut ctx, caller)?;
             let (args, retptr) = if spilled {
                 let (last, rest) = args.split_last().expect("spilled signature has a retptr");
-                (rest, Some(core_ptr(last)))
+                (rest, Some(abi::core_ptr(last)))
             } else {
                 (args, None)
             };
@@ -155,7 +154,11 @@ pub(crate) fn lowered_import<T: 'static>(
             for (slot, v) in rets.iter_mut().zip(flat) {
                 *slot = v;
             }
-            release_lends(&mut ctx, caller, &lenders);
+            ctx.data_mut()
+                .rt
+                .instance(caller)
+                .handles
+                .end_lends(&lenders);
             Ok(())
         },
     ))
@@ -191,7 +194,7 @@ fn async_lowered_import<T: 'static>(
         let mut ctx = c.as_context_mut();
         check_may_leave(&mut ctx, caller)?;
         let (args, retptr) = match (has_result, args.split_last()) {
-            (true, Some((last, rest))) => (rest, Some(core_ptr(last))),
+            (true, Some((last, rest))) => (rest, Some(abi::core_ptr(last))),
             _ => (args, None),
         };
         let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
@@ -204,30 +207,12 @@ fn async_lowered_import<T: 'static>(
             abi::store_result(&mut cx, val, rty, ptr)
                 .map_err(|e| name_host_result(e, host_name.as_deref()))?;
         }
-        release_lends(&mut ctx, caller, &lenders);
+        ctx.data_mut()
+            .rt
+            .instance(caller)
+            .handles
+            .end_lends(&lenders);
         rets[0] = CoreVal::I32(RETURNED);
         Ok(())
     })
-}
-
-pub(crate) fn core_ptr(v: &CoreVal) -> u64 {
-    match v {
-        CoreVal::I64(v) => *v as u64,
-        CoreVal::I32(v) => u64::from(*v as u32),
-        _ => 0,
-    }
-}
-
-/// Ends the loans of owned handles that were lent as borrows for a call.
-pub(crate) fn release_lends<T>(
-    ctx: &mut CoreCtxMut<'_, StoreData<T>>,
-    inst: ComponentInstanceId,
-    lenders: &[HandleIdx],
-) {
-    let table = &mut ctx.data_mut().rt.instance(inst).handles;
-    for i in lenders {
-        if let Ok(Slot::Resource(h)) = table.get_mut(*i) {
-            h.num_lends = h.num_lends.saturating_sub(1);
-        }
-    }
 }

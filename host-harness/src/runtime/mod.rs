@@ -11,6 +11,7 @@ mod builtins;
 pub(crate) mod call;
 pub(crate) mod func;
 pub(crate) mod handles;
+mod host;
 pub(crate) mod instance;
 mod instantiate;
 pub(crate) mod items;
@@ -28,19 +29,19 @@ use std::sync::Arc;
 
 use crate::engine::{CoreFunc, CoreMemory};
 use crate::error::{CallError, Error, trap};
+use crate::index::{PrimaryMap, index_type};
 use crate::translate::def::StringEncoding;
 use crate::types::{FuncType, GuestResourceId, ResourceRef, ResourceType};
 use crate::values::ResourceAny;
 use handles::HandleTable;
 use task::Scheduler;
 
-/// Index of a component instance in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct ComponentInstanceId(pub(crate) u32);
-
-/// Index of a component function in the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct FuncId(pub(crate) u32);
+index_type! {
+    /// Index of a component instance in the store.
+    pub(crate) struct ComponentInstanceId("instance");
+    /// Index of a component function in the store.
+    pub(crate) struct FuncId("func");
+}
 
 /// The spec's `ComponentInstance`.
 #[derive(Debug)]
@@ -81,7 +82,7 @@ pub(crate) struct LiftedFunc {
 #[derive(Clone)]
 pub(crate) enum FuncData {
     Lifted(Arc<LiftedFunc>),
-    /// A host function (`func::HostFuncBox<T>` behind `Any`, since the
+    /// A host function (`host::HostFuncBox<T>` behind `Any`, since the
     /// runtime is not generic over the embedder's data), with the type it
     /// was imported at, once known, and the import's name for errors
     /// (`wasi:cli/stdout@0.2.6#get-stdout`).
@@ -122,10 +123,10 @@ pub(crate) struct Runtime {
     /// The embedder's limits; component instances and handles are counted
     /// here, memories, tables and core instances by the engine.
     pub(crate) limits: crate::StoreLimits,
-    pub(crate) instances: Vec<ComponentInstance>,
-    pub(crate) funcs: Vec<FuncData>,
-    pub(crate) guest_resources: Vec<GuestResource>,
-    /// Host resource destructors (`func::HostDtor<T>` behind `Any`).
+    pub(crate) instances: PrimaryMap<ComponentInstanceId, ComponentInstance>,
+    pub(crate) funcs: PrimaryMap<FuncId, FuncData>,
+    pub(crate) guest_resources: PrimaryMap<GuestResourceId, GuestResource>,
+    /// Host resource destructors (`host::HostDtor<T>` behind `Any`).
     pub(crate) host_dtors: HashMap<ResourceType, Arc<dyn Any + Send + Sync>>,
     pub(crate) scheduler: Scheduler,
     /// Owned guest resources lifted out to the host and not yet dropped or
@@ -145,19 +146,18 @@ impl Runtime {
                 "instance limit reached: the store holds {max} component instances"
             ));
         }
-        self.instances.push(ComponentInstance {
+        Ok(self.instances.push(ComponentInstance {
             parent,
             handles: HandleTable::with_max_len(self.limits.max_handles),
             may_leave: true,
             may_enter: true,
             backpressure: 0,
             resources: HashMap::new(),
-        });
-        Ok(ComponentInstanceId(self.instances.len() as u32 - 1))
+        }))
     }
 
     pub(crate) fn instance(&mut self, id: ComponentInstanceId) -> &mut ComponentInstance {
-        &mut self.instances[id.0 as usize]
+        &mut self.instances[id]
     }
 
     /// Registers an owned handle lifted out to the host; returns its ticket.
@@ -192,12 +192,11 @@ impl Runtime {
     }
 
     pub(crate) fn add_func(&mut self, data: FuncData) -> FuncId {
-        self.funcs.push(data);
-        FuncId(self.funcs.len() as u32 - 1)
+        self.funcs.push(data)
     }
 
     pub(crate) fn func(&self, id: FuncId) -> &FuncData {
-        &self.funcs[id.0 as usize]
+        &self.funcs[id]
     }
 
     pub(crate) fn new_guest_resource(
@@ -205,13 +204,12 @@ impl Runtime {
         instance: ComponentInstanceId,
         dtor: Option<CoreFunc>,
     ) -> ResourceType {
-        self.guest_resources.push(GuestResource { instance, dtor });
-        let id = GuestResourceId(self.guest_resources.len() as u32 - 1);
+        let id = self.guest_resources.push(GuestResource { instance, dtor });
         ResourceType(crate::types::ResourceTypeKind::Guest(id))
     }
 
     pub(crate) fn guest_resource(&self, id: GuestResourceId) -> &GuestResource {
-        &self.guest_resources[id.0 as usize]
+        &self.guest_resources[id]
     }
 
     /// Resolves a static resource of `inst`'s component to its run-time type.
@@ -220,7 +218,7 @@ impl Runtime {
         inst: ComponentInstanceId,
         r: ResourceRef,
     ) -> Result<ResourceType, Error> {
-        match self.instances[inst.0 as usize].resources.get(&r) {
+        match self.instances[inst].resources.get(&r) {
             Some(t) => Ok(*t),
             None => trap("resource type used before it was defined"),
         }
@@ -229,10 +227,10 @@ impl Runtime {
     /// `inst` and its ancestors, innermost first.
     pub(crate) fn self_and_ancestors(&self, inst: ComponentInstanceId) -> Vec<ComponentInstanceId> {
         let mut out = vec![inst];
-        let mut cur = self.instances[inst.0 as usize].parent;
+        let mut cur = self.instances[inst].parent;
         while let Some(p) = cur {
             out.push(p);
-            cur = self.instances[p.0 as usize].parent;
+            cur = self.instances[p].parent;
         }
         out
     }
@@ -245,7 +243,7 @@ impl Runtime {
         caller: Option<ComponentInstanceId>,
     ) -> Vec<ComponentInstanceId> {
         // The common case: a top-level instance entered from elsewhere.
-        if self.instances[callee.0 as usize].parent.is_none() && caller != Some(callee) {
+        if self.instances[callee].parent.is_none() && caller != Some(callee) {
             return vec![callee];
         }
         let mut set = self.self_and_ancestors(callee);

@@ -9,12 +9,26 @@ use std::any::Any;
 
 use super::super::values::Resource;
 use crate::error::Error;
+use crate::index::{PrimaryMap, index_type};
+
+index_type! {
+    /// A slot of a [`ResourceTable`]: the rep its resources carry.
+    struct Slot("rep");
+}
+
+impl Slot {
+    /// The slot of a rep from a [`Resource`]; `u32::MAX`, the index type's
+    /// reserved value, is never handed out, so it names no slot.
+    fn of(rep: u32) -> Option<Self> {
+        (rep != u32::MAX).then(|| Self::from_u32(rep))
+    }
+}
 
 /// Host values indexed by the reps given to guests.
 #[derive(Default)]
 pub struct ResourceTable {
-    slots: Vec<Option<Box<dyn Any + Send>>>,
-    free: Vec<u32>,
+    slots: PrimaryMap<Slot, Option<Box<dyn Any + Send>>>,
+    free: Vec<Slot>,
 }
 
 impl ResourceTable {
@@ -26,17 +40,14 @@ impl ResourceTable {
     /// Stores `value` and returns an owned handle to it.
     pub fn push<R: Any + Send>(&mut self, value: R) -> Resource<R> {
         let boxed: Box<dyn Any + Send> = Box::new(value);
-        let rep = match self.free.pop() {
-            Some(rep) => {
-                self.slots[rep as usize] = Some(boxed);
-                rep
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot] = Some(boxed);
+                slot
             }
-            None => {
-                self.slots.push(Some(boxed));
-                (self.slots.len() - 1) as u32
-            }
+            None => self.slots.push(Some(boxed)),
         };
-        Resource::new_own(rep)
+        Resource::new_own(slot.as_u32())
     }
 
     /// The value behind `resource`.
@@ -45,8 +56,8 @@ impl ResourceTable {
     ///
     /// If the rep is unknown or holds a value of another type.
     pub fn get<R: Any + Send>(&self, resource: &Resource<R>) -> Result<&R, Error> {
-        self.slots
-            .get(resource.rep() as usize)
+        Slot::of(resource.rep())
+            .and_then(|slot| self.slots.get(slot))
             .and_then(|s| s.as_ref())
             .and_then(|b| b.downcast_ref())
             .ok_or_else(|| Error::trap(format!("unknown resource rep {}", resource.rep())))
@@ -58,8 +69,8 @@ impl ResourceTable {
     ///
     /// If the rep is unknown or holds a value of another type.
     pub fn get_mut<R: Any + Send>(&mut self, resource: &Resource<R>) -> Result<&mut R, Error> {
-        self.slots
-            .get_mut(resource.rep() as usize)
+        Slot::of(resource.rep())
+            .and_then(|slot| self.slots.get_mut(slot))
             .and_then(|s| s.as_mut())
             .and_then(|b| b.downcast_mut())
             .ok_or_else(|| Error::trap(format!("unknown resource rep {}", resource.rep())))
@@ -72,9 +83,9 @@ impl ResourceTable {
     /// If the rep is unknown or holds a value of another type.
     pub fn delete<R: Any + Send>(&mut self, resource: Resource<R>) -> Result<R, Error> {
         self.get::<R>(&resource)?;
-        let rep = resource.rep();
-        let boxed = self.slots[rep as usize].take().expect("checked by get");
-        self.free.push(rep);
+        let slot = Slot::of(resource.rep()).expect("checked by get");
+        let boxed = self.slots[slot].take().expect("checked by get");
+        self.free.push(slot);
         Ok(*boxed.downcast().expect("checked by get"))
     }
 }

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use super::Runtime;
 use super::resource_table::ResourceTable;
+use crate::config::Engine;
 use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreLimits, CoreStore, HasCoreLimits};
 use crate::error::Error;
-use crate::{Engine, StoreLimits};
+use crate::limits::StoreLimits;
 
 /// What the core engine's store holds.
 pub(crate) struct StoreData<T> {

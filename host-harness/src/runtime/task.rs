@@ -13,10 +13,13 @@ use crate::error::{Error, trap};
 use crate::values::Val;
 
 use super::ComponentInstanceId;
+use crate::index::index_type;
 
-/// Identifies a live task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct TaskId(pub(crate) u32);
+index_type! {
+    /// Identifies a live task. Tasks live on a stack, not in a table, so a
+    /// `TaskId` is a serial number: fresh for every call.
+    pub(crate) struct TaskId("task");
+}
 
 /// The spec's `Task`: one call into a component instance.
 #[derive(Debug)]
@@ -43,8 +46,9 @@ pub(crate) struct Scheduler {
 
 impl Scheduler {
     pub(crate) fn push_task(&mut self, inst: ComponentInstanceId, is_async: bool) -> TaskId {
-        let id = TaskId(self.next_id);
-        self.next_id = self.next_id.wrapping_add(1);
+        let id = TaskId::from_u32(self.next_id);
+        // `u32::MAX` is the index type's reserved value: wrap before it.
+        self.next_id = (self.next_id + 1) % u32::MAX;
         self.tasks.push(Task {
             id,
             inst,

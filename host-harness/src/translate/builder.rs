@@ -16,21 +16,22 @@ use wasmparser::{
 use super::convert;
 use super::def::*;
 use crate::engine::CoreModule;
+use crate::index::PrimaryMap;
 use crate::types::FuncType;
 
 /// A function type to fill in at the end of the component.
 pub(super) enum Fixup {
     /// The init's type is the func type at this type index.
-    TypeIndex(u32),
+    TypeIndex(TypeIdx),
     /// The init's type is the type of the component function at this index.
-    FuncIndex(u32),
+    FuncIndex(FuncIdx),
 }
 
 #[derive(Default)]
 pub(super) struct Builder {
     pub(super) inits: Vec<Init>,
-    modules: Vec<CoreModule>,
-    components: Vec<Arc<ComponentDef>>,
+    modules: PrimaryMap<StaticModuleIdx, CoreModule>,
+    components: PrimaryMap<StaticComponentIdx, Arc<ComponentDef>>,
     fixups: Vec<(usize, Fixup)>,
     /// `task.return` inits and their result types, resolved at the end.
     pub(super) task_returns: Vec<(usize, Option<wasmparser::ComponentValType>)>,
@@ -75,13 +76,12 @@ impl Builder {
             sort: Sort::Func, ..
         }
         | Init::OuterAlias {
-            sort: Sort::Func, ..
+            item: ItemRef::Func(_),
+            ..
         }
         | Init::Lift { .. }
         | Init::Export {
-            item: ItemRef {
-                sort: Sort::Func, ..
-            },
+            item: ItemRef::Func(_),
             ..
         } = &init
         {
@@ -96,14 +96,12 @@ impl Builder {
     }
 
     pub(super) fn core_module(&mut self, module: CoreModule) {
-        let idx = StaticModuleIdx(self.modules.len() as u32);
-        self.modules.push(module);
+        let idx = self.modules.push(module);
         self.push(Init::CoreModule(idx));
     }
 
     pub(super) fn component(&mut self, def: Arc<ComponentDef>) {
-        let idx = StaticComponentIdx(self.components.len() as u32);
-        self.components.push(def);
+        let idx = self.components.push(def);
         self.push(Init::Component(idx));
     }
 
@@ -120,7 +118,7 @@ impl Builder {
                 for ty in reader.clone() {
                     let resource = match ty? {
                         ComponentType::Resource { dtor, .. } => Some(ResourceDef {
-                            dtor: dtor.map(CoreFuncIdx),
+                            dtor: dtor.map(CoreFuncIdx::from_u32),
                         }),
                         ComponentType::Defined(_)
                         | ComponentType::Func(_)
@@ -155,10 +153,7 @@ impl Builder {
                     let export = export?;
                     self.push(Init::Export {
                         name: export.name.name.to_string(),
-                        item: ItemRef {
-                            sort: sort_of(export.kind),
-                            index: export.index,
-                        },
+                        item: ItemRef::new(sort_of(export.kind), export.index),
                     });
                 }
             }
@@ -194,7 +189,7 @@ impl Builder {
             fixed_by_bound: None,
         };
         if sort == Sort::Func {
-            let idx = self.func_count;
+            let idx = FuncIdx::from_u32(self.func_count);
             self.push_fixup(init, Fixup::FuncIndex(idx));
         } else {
             self.push(init);
@@ -204,20 +199,17 @@ impl Builder {
     fn core_instance(&mut self, inst: Instance<'_>) {
         let init = match inst {
             Instance::Instantiate { module_index, args } => Init::CoreInstantiate {
-                module: ModuleIdx(module_index),
+                module: ModuleIdx::from_u32(module_index),
                 args: args
                     .iter()
-                    .map(|a| (a.name.to_string(), CoreInstanceIdx(a.index)))
+                    .map(|a| (a.name.to_string(), CoreInstanceIdx::from_u32(a.index)))
                     .collect(),
             },
             Instance::FromExports(exports) => Init::CoreInstanceFromExports(
                 exports
                     .iter()
                     .map(|e| {
-                        let item = CoreItemRef {
-                            sort: core_sort_of(e.kind),
-                            index: e.index,
-                        };
+                        let item = CoreItemRef::new(core_sort_of(e.kind), e.index);
                         (e.name.to_string(), item)
                     })
                     .collect(),
@@ -227,16 +219,13 @@ impl Builder {
     }
 
     fn instance(&mut self, inst: ComponentInstance<'_>) {
-        let item = |kind, index| ItemRef {
-            sort: sort_of(kind),
-            index,
-        };
+        let item = |kind, index| ItemRef::new(sort_of(kind), index);
         let init = match inst {
             ComponentInstance::Instantiate {
                 component_index,
                 args,
             } => Init::Instantiate {
-                component: ComponentIdx(component_index),
+                component: ComponentIdx::from_u32(component_index),
                 args: args
                     .iter()
                     .map(|a| (a.name.to_string(), item(a.kind, a.index)))
@@ -259,7 +248,7 @@ impl Builder {
                 instance_index,
                 name,
             } => Init::Alias {
-                instance: InstanceIdx(instance_index),
+                instance: InstanceIdx::from_u32(instance_index),
                 name: name.to_string(),
                 sort: sort_of(kind),
             },
@@ -268,7 +257,7 @@ impl Builder {
                 instance_index,
                 name,
             } => Init::CoreAlias {
-                instance: CoreInstanceIdx(instance_index),
+                instance: CoreInstanceIdx::from_u32(instance_index),
                 name: name.to_string(),
                 sort: core_sort_of(kind),
             },
@@ -280,7 +269,10 @@ impl Builder {
                     // Core types have no run-time representation.
                     ComponentOuterAliasKind::CoreType => return,
                 };
-                Init::OuterAlias { count, index, sort }
+                Init::OuterAlias {
+                    count,
+                    item: ItemRef::new(sort, index),
+                }
             }
         };
         self.push(init);
@@ -290,8 +282,8 @@ impl Builder {
     pub(super) fn finish(mut self, types: TypesRef<'_>) -> ComponentDef {
         for (at, fixup) in std::mem::take(&mut self.fixups) {
             let id = match fixup {
-                Fixup::FuncIndex(f) => types.component_function_at(f),
-                Fixup::TypeIndex(t) => match types.component_any_type_at(t) {
+                Fixup::FuncIndex(f) => types.component_function_at(f.as_u32()),
+                Fixup::TypeIndex(t) => match types.component_any_type_at(t.as_u32()) {
                     ComponentAnyTypeId::Func(id) => id,
                     // The validator rejects lifts at non-function types.
                     ComponentAnyTypeId::Resource(_)

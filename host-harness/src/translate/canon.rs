@@ -19,11 +19,11 @@ fn options(opts: &[CanonicalOption]) -> CanonOptions {
             CanonicalOption::UTF8 => out.encoding = StringEncoding::Utf8,
             CanonicalOption::UTF16 => out.encoding = StringEncoding::Utf16,
             CanonicalOption::CompactUTF16 => out.encoding = StringEncoding::Latin1Utf16,
-            CanonicalOption::Memory(m) => out.memory = Some(CoreMemoryIdx(*m)),
-            CanonicalOption::Realloc(f) => out.realloc = Some(CoreFuncIdx(*f)),
-            CanonicalOption::PostReturn(f) => out.post_return = Some(CoreFuncIdx(*f)),
+            CanonicalOption::Memory(m) => out.memory = Some(CoreMemoryIdx::from_u32(*m)),
+            CanonicalOption::Realloc(f) => out.realloc = Some(CoreFuncIdx::from_u32(*f)),
+            CanonicalOption::PostReturn(f) => out.post_return = Some(CoreFuncIdx::from_u32(*f)),
             CanonicalOption::Async => out.is_async = true,
-            CanonicalOption::Callback(f) => out.callback = Some(CoreFuncIdx(*f)),
+            CanonicalOption::Callback(f) => out.callback = Some(CoreFuncIdx::from_u32(*f)),
             CanonicalOption::CoreType(_) | CanonicalOption::Gc => {}
         }
     }
@@ -40,26 +40,26 @@ impl Builder {
                 options: opts,
             } => {
                 let init = Init::Lift {
-                    core_func: CoreFuncIdx(core_func_index),
+                    core_func: CoreFuncIdx::from_u32(core_func_index),
                     ty: placeholder(),
                     options: options(&opts),
                 };
-                return self.push_fixup(init, Fixup::TypeIndex(type_index));
+                return self.push_fixup(init, Fixup::TypeIndex(TypeIdx::from_u32(type_index)));
             }
             C::Lower {
                 func_index,
                 options: opts,
             } => {
                 let init = Init::Lower {
-                    func: FuncIdx(func_index),
+                    func: FuncIdx::from_u32(func_index),
                     ty: placeholder(),
                     options: options(&opts),
                 };
-                return self.push_fixup(init, Fixup::FuncIndex(func_index));
+                return self.push_fixup(init, Fixup::FuncIndex(FuncIdx::from_u32(func_index)));
             }
-            C::ResourceNew { resource } => Builtin::ResourceNew(TypeIdx(resource)),
-            C::ResourceDrop { resource } => Builtin::ResourceDrop(TypeIdx(resource)),
-            C::ResourceRep { resource } => Builtin::ResourceRep(TypeIdx(resource)),
+            C::ResourceNew { resource } => Builtin::ResourceNew(TypeIdx::from_u32(resource)),
+            C::ResourceDrop { resource } => Builtin::ResourceDrop(TypeIdx::from_u32(resource)),
+            C::ResourceRep { resource } => Builtin::ResourceRep(TypeIdx::from_u32(resource)),
             C::ContextGet { ty, slot } => Builtin::ContextGet {
                 slot,
                 wide: ty == wasmparser::ValType::I64,

@@ -3,49 +3,42 @@
 //! A component is a list of [`Init`]ialisers in binary order. Each one adds
 //! exactly one entry to one index space, so instantiation
 //! (`runtime::instantiate`) replays the list and indices line up with the
-//! binary's. Every index space has its own newtype so a core function index
-//! can never be used as a component function index.
+//! binary's. Every index space has its own index type (`crate::index`) so a
+//! core function index can never be used as a component function index.
 
 use std::sync::Arc;
 
 use crate::engine::CoreModule;
+use crate::index::{PrimaryMap, index_type};
 use crate::types::{FuncType, ResourceRef, Type};
 
-macro_rules! index_newtypes {
-    ($($(#[$doc:meta])* $name:ident;)*) => {$(
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub(crate) struct $name(pub(crate) u32);
-
-        impl $name {
-            pub(crate) fn index(self) -> usize {
-                self.0 as usize
-            }
-        }
-    )*};
-}
-
-index_newtypes! {
+index_type! {
     /// A component function index.
-    FuncIdx;
+    pub(crate) struct FuncIdx("func");
     /// A component instance index.
-    InstanceIdx;
+    pub(crate) struct InstanceIdx("instance");
     /// A component (definition) index.
-    ComponentIdx;
+    pub(crate) struct ComponentIdx("component");
     /// A component type index.
-    TypeIdx;
+    pub(crate) struct TypeIdx("type");
     /// A core module index.
-    ModuleIdx;
+    pub(crate) struct ModuleIdx("module");
     /// A core instance index.
-    CoreInstanceIdx;
+    pub(crate) struct CoreInstanceIdx("core-instance");
     /// A core function index.
-    CoreFuncIdx;
+    pub(crate) struct CoreFuncIdx("core-func");
+    /// A core table index.
+    pub(crate) struct CoreTableIdx("core-table");
     /// A core memory index.
-    CoreMemoryIdx;
+    pub(crate) struct CoreMemoryIdx("core-memory");
+    /// A core global index.
+    pub(crate) struct CoreGlobalIdx("core-global");
+    /// A core tag index.
+    pub(crate) struct CoreTagIdx("core-tag");
     /// An entry of `ComponentDef::modules` (a module defined in this binary).
-    StaticModuleIdx;
+    pub(crate) struct StaticModuleIdx("static-module");
     /// An entry of `ComponentDef::components` (a nested definition).
-    StaticComponentIdx;
+    pub(crate) struct StaticComponentIdx("static-component");
 }
 
 /// The component-level sorts (`func`, `value`, `type`, ...).
@@ -69,17 +62,66 @@ pub(crate) enum CoreSort {
     Tag,
 }
 
-/// One reference to an item: its sort and its index in that sort's space.
+/// One reference to an item: its index in its sort's space.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct ItemRef {
-    pub(crate) sort: Sort,
-    pub(crate) index: u32,
+pub(crate) enum ItemRef {
+    Func(FuncIdx),
+    /// Component values are validated but not supported at run time, so
+    /// no value index space is kept.
+    Value,
+    Type(TypeIdx),
+    Instance(InstanceIdx),
+    Component(ComponentIdx),
+    Module(ModuleIdx),
 }
 
+impl ItemRef {
+    /// The item at `index` of the space of `sort`.
+    pub(crate) fn new(sort: Sort, index: u32) -> Self {
+        match sort {
+            Sort::Func => Self::Func(FuncIdx::from_u32(index)),
+            Sort::Value => Self::Value,
+            Sort::Type => Self::Type(TypeIdx::from_u32(index)),
+            Sort::Instance => Self::Instance(InstanceIdx::from_u32(index)),
+            Sort::Component => Self::Component(ComponentIdx::from_u32(index)),
+            Sort::Module => Self::Module(ModuleIdx::from_u32(index)),
+        }
+    }
+
+    /// The space the item lives in.
+    pub(crate) fn sort(self) -> Sort {
+        match self {
+            Self::Func(_) => Sort::Func,
+            Self::Value => Sort::Value,
+            Self::Type(_) => Sort::Type,
+            Self::Instance(_) => Sort::Instance,
+            Self::Component(_) => Sort::Component,
+            Self::Module(_) => Sort::Module,
+        }
+    }
+}
+
+/// One reference to a core item: its index in its sort's space.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct CoreItemRef {
-    pub(crate) sort: CoreSort,
-    pub(crate) index: u32,
+pub(crate) enum CoreItemRef {
+    Func(CoreFuncIdx),
+    Table(CoreTableIdx),
+    Memory(CoreMemoryIdx),
+    Global(CoreGlobalIdx),
+    Tag(CoreTagIdx),
+}
+
+impl CoreItemRef {
+    /// The core item at `index` of the space of `sort`.
+    pub(crate) fn new(sort: CoreSort, index: u32) -> Self {
+        match sort {
+            CoreSort::Func => Self::Func(CoreFuncIdx::from_u32(index)),
+            CoreSort::Table => Self::Table(CoreTableIdx::from_u32(index)),
+            CoreSort::Memory => Self::Memory(CoreMemoryIdx::from_u32(index)),
+            CoreSort::Global => Self::Global(CoreGlobalIdx::from_u32(index)),
+            CoreSort::Tag => Self::Tag(CoreTagIdx::from_u32(index)),
+        }
+    }
 }
 
 /// String encodings of the canonical options.
@@ -171,10 +213,11 @@ pub(crate) enum Init {
         name: String,
         sort: Sort,
     },
+    /// An alias of `item` in the index spaces of the component `count`
+    /// levels out (only types, modules and components).
     OuterAlias {
         count: u32,
-        index: u32,
-        sort: Sort,
+        item: ItemRef,
     },
     Lift {
         core_func: CoreFuncIdx,
@@ -204,9 +247,9 @@ pub(crate) struct ResourceDef {
 #[derive(Debug, Default)]
 pub(crate) struct StaticTypes {
     /// For every type index that denotes a resource: which one.
-    pub(crate) type_resources: Vec<Option<ResourceRef>>,
+    pub(crate) type_resources: PrimaryMap<TypeIdx, Option<ResourceRef>>,
     /// For every component instance index: the resources its exports name.
-    pub(crate) instance_resources: Vec<ExportedResources>,
+    pub(crate) instance_resources: PrimaryMap<InstanceIdx, ExportedResources>,
 }
 
 /// One import of a component, as the linker sees it.
@@ -233,8 +276,8 @@ pub(crate) enum BoundDefault {
 #[derive(Debug)]
 pub(crate) struct ComponentDef {
     pub(crate) inits: Vec<Init>,
-    pub(crate) modules: Vec<CoreModule>,
-    pub(crate) components: Vec<Arc<ComponentDef>>,
+    pub(crate) modules: PrimaryMap<StaticModuleIdx, CoreModule>,
+    pub(crate) components: PrimaryMap<StaticComponentIdx, Arc<ComponentDef>>,
     pub(crate) statics: StaticTypes,
 }
 

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use wasmparser::{Parser, Payload, ValidPayload, Validator, WasmFeatures};
 
-use crate::Engine;
+use crate::config::Engine;
 use crate::error::{Error, LoadError};
 use builder::Builder;
 pub(crate) use def::{BoundDefault, ComponentDef};

@@ -3,42 +3,79 @@
 /// The cases of `error-code`, in WIT order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// `access`: permission denied.
     Access,
+    /// `would-block`: the operation would block.
     WouldBlock,
+    /// `already`: the operation is already in progress.
     Already,
+    /// `bad-descriptor`: the descriptor is not valid for this.
     BadDescriptor,
+    /// `busy`: the device or resource is busy.
     Busy,
+    /// `deadlock`: the operation would deadlock.
     Deadlock,
+    /// `quota`: a storage quota is exhausted.
     Quota,
+    /// `exist`: the file exists.
     Exist,
+    /// `file-too-large`: the file is too large.
     FileTooLarge,
+    /// `illegal-byte-sequence`: invalid bytes for the encoding.
     IllegalByteSequence,
+    /// `in-progress`: the operation is in progress.
     InProgress,
+    /// `interrupted`: the operation was interrupted.
     Interrupted,
+    /// `invalid`: an invalid argument.
     Invalid,
+    /// `io`: an I/O error.
     Io,
+    /// `is-directory`: the path names a directory.
     IsDirectory,
+    /// `loop`: too many levels of symbolic links.
     Loop,
+    /// `too-many-links`: too many hard links.
     TooManyLinks,
+    /// `message-size`: the message is too large.
     MessageSize,
+    /// `name-too-long`: a path component is too long.
     NameTooLong,
+    /// `no-device`: no such device.
     NoDevice,
+    /// `no-entry`: no such file or directory.
     NoEntry,
+    /// `no-lock`: no lock is available.
     NoLock,
+    /// `insufficient-memory`: out of memory.
     InsufficientMemory,
+    /// `insufficient-space`: no space left on the device.
     InsufficientSpace,
+    /// `not-directory`: a path component is not a directory.
     NotDirectory,
+    /// `not-empty`: the directory is not empty.
     NotEmpty,
+    /// `not-recoverable`: a state that cannot be recovered from.
     NotRecoverable,
+    /// `unsupported`: not supported (by this host, or at all).
     Unsupported,
+    /// `no-tty`: not a terminal.
     NoTty,
+    /// `no-such-device`: no such device or address.
     NoSuchDevice,
+    /// `overflow`: a value does not fit its type.
     Overflow,
+    /// `not-permitted`: the operation is not permitted.
     NotPermitted,
+    /// `pipe`: the other end of a pipe is closed.
     Pipe,
+    /// `read-only`: a read-only filesystem.
     ReadOnly,
+    /// `invalid-seek`: seeking is not possible here.
     InvalidSeek,
+    /// `text-file-busy`: the file is being executed.
     TextFileBusy,
+    /// `cross-device`: a link across filesystems.
     CrossDevice,
 }
 

@@ -21,9 +21,11 @@ use crate::{Component, Engine, Error, Instance, Linker, Store, StoreLimits, Val}
 /// One failed directive.
 #[derive(Debug, Clone)]
 pub struct Failure {
+    /// The script the directive is in.
     pub file: PathBuf,
     /// 1-based line of the directive.
     pub line: usize,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -36,7 +38,9 @@ impl fmt::Display for Failure {
 /// The outcome of running scripts.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
+    /// How many directives passed.
     pub passed: usize,
+    /// Every directive that failed, in order.
     pub failures: Vec<Failure>,
 }
 

@@ -40,11 +40,10 @@ impl<T: 'static> Instantiator<'_, T> {
         ty: &FuncType,
         options: &CanonOptions,
     ) -> Result<(), Error> {
-        let callee = self.s.funcs[func.index()];
+        let callee = self.s.funcs[func];
         let opts = self.options(options)?;
         // A host function learns its type from the first lowering.
-        if let FuncData::Host { ty: host_ty, .. } =
-            &mut self.store.data_mut().rt.funcs[callee.0 as usize]
+        if let FuncData::Host { ty: host_ty, .. } = &mut self.store.data_mut().rt.funcs[callee]
             && host_ty.is_none()
         {
             *host_ty = Some(ty.clone());
@@ -55,7 +54,7 @@ impl<T: 'static> Instantiator<'_, T> {
     }
 
     pub(super) fn builtin(&mut self, b: &Builtin) -> Result<CoreFuncDef, Error> {
-        let resource = |s: &Self, t: TypeIdx| match s.s.types.get(t.index()) {
+        let resource = |s: &Self, t: TypeIdx| match s.s.types.get(t) {
             Some(RtType::Resource(r)) => Ok(*r),
             _ => Err(link_err("canon resource built-in on a non-resource type")),
         };
@@ -88,7 +87,7 @@ impl<T: 'static> Instantiator<'_, T> {
         let func = |i: Option<CoreFuncIdx>| i.map(|i| self.core_func(i)).transpose();
         Ok(RtOptions {
             encoding: o.encoding,
-            memory: o.memory.map(|m| self.s.core_memories[m.index()]),
+            memory: o.memory.map(|m| self.s.core_memories[m]),
             realloc: func(o.realloc)?,
             post_return: func(o.post_return)?,
             is_async: o.is_async,
@@ -97,7 +96,7 @@ impl<T: 'static> Instantiator<'_, T> {
     }
 
     pub(super) fn core_func(&self, i: CoreFuncIdx) -> Result<CoreFunc, Error> {
-        match &self.s.core_funcs[i.index()] {
+        match &self.s.core_funcs[i] {
             CoreFuncDef::Func(f) => Ok(*f),
             CoreFuncDef::Unsupported(name) => Err(link_err(format!(
                 "`{name}` cannot be used as a canonical option yet"

@@ -44,7 +44,7 @@ impl<T: 'static> Instantiator<'_, T> {
         name: &str,
         sort: CoreSort,
     ) -> Result<(), Error> {
-        let exports = self.s.core_instances[instance.index()].clone();
+        let exports = self.s.core_instances[instance].clone();
         let item = exports
             .iter()
             .find(|(n, _)| n == name)
@@ -54,30 +54,41 @@ impl<T: 'static> Instantiator<'_, T> {
     }
 
     fn core_item(&self, r: CoreItemRef) -> Result<CoreItem, Error> {
-        let i = r.index as usize;
-        Ok(match r.sort {
-            CoreSort::Func => CoreItem::Func(self.s.core_funcs[i].clone()),
-            CoreSort::Memory => CoreItem::Other(CoreExtern::Memory(self.s.core_memories[i])),
-            CoreSort::Table => CoreItem::Other(self.s.core_tables[i]),
-            CoreSort::Global => CoreItem::Other(self.s.core_globals[i]),
-            CoreSort::Tag => CoreItem::Other(self.s.core_tags[i]),
+        Ok(match r {
+            CoreItemRef::Func(i) => CoreItem::Func(self.s.core_funcs[i].clone()),
+            CoreItemRef::Memory(i) => CoreItem::Other(CoreExtern::Memory(self.s.core_memories[i])),
+            CoreItemRef::Table(i) => CoreItem::Other(self.s.core_tables[i]),
+            CoreItemRef::Global(i) => CoreItem::Other(self.s.core_globals[i]),
+            CoreItemRef::Tag(i) => CoreItem::Other(self.s.core_tags[i]),
         })
     }
 
     fn push_core(&mut self, sort: CoreSort, item: CoreItem) -> Result<(), Error> {
         match (sort, item) {
-            (CoreSort::Func, CoreItem::Func(f)) => self.s.core_funcs.push(f),
+            (CoreSort::Func, CoreItem::Func(f)) => {
+                self.s.core_funcs.push(f);
+            }
             (CoreSort::Func, CoreItem::Other(e)) => match engine::extern_func(&e) {
-                Some(f) => self.s.core_funcs.push(CoreFuncDef::Func(f)),
+                Some(f) => {
+                    self.s.core_funcs.push(CoreFuncDef::Func(f));
+                }
                 None => return Err(link_err("expected a core function")),
             },
             (CoreSort::Memory, CoreItem::Other(e)) => match engine::extern_memory(&e) {
-                Some(m) => self.s.core_memories.push(m),
+                Some(m) => {
+                    self.s.core_memories.push(m);
+                }
                 None => return Err(link_err("expected a core memory")),
             },
-            (CoreSort::Table, CoreItem::Other(e)) => self.s.core_tables.push(e),
-            (CoreSort::Global, CoreItem::Other(e)) => self.s.core_globals.push(e),
-            (CoreSort::Tag, CoreItem::Other(e)) => self.s.core_tags.push(e),
+            (CoreSort::Table, CoreItem::Other(e)) => {
+                self.s.core_tables.push(e);
+            }
+            (CoreSort::Global, CoreItem::Other(e)) => {
+                self.s.core_globals.push(e);
+            }
+            (CoreSort::Tag, CoreItem::Other(e)) => {
+                self.s.core_tags.push(e);
+            }
             (sort, CoreItem::Func(_)) => return Err(link_err(format!("expected a core {sort:?}"))),
         }
         Ok(())
@@ -88,13 +99,13 @@ impl<T: 'static> Instantiator<'_, T> {
         module: ModuleIdx,
         args: &[(String, CoreInstanceIdx)],
     ) -> Result<(), Error> {
-        let module = self.s.modules[module.index()].clone();
+        let module = self.s.modules[module].clone();
         let mut imports = Vec::new();
         for (m, name, func_ty) in engine::module_imports(&module) {
             let inst = args
                 .iter()
                 .find(|(n, _)| *n == m)
-                .map(|(_, i)| self.s.core_instances[i.index()].clone())
+                .map(|(_, i)| self.s.core_instances[*i].clone())
                 .ok_or_else(|| link_err(format!("missing core import module `{m}`")))?;
             let item = inst
                 .iter()

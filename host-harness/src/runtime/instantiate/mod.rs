@@ -20,23 +20,24 @@ use super::store::StoreData;
 use super::{ComponentInstanceId, FuncId};
 use crate::engine::{CoreExtern, CoreMemory, CoreModule, CoreStore};
 use crate::error::{Error, LinkError};
+use crate::index::PrimaryMap;
 use crate::translate::def::*;
 use crate::types::{ResourceRef, ResourceType};
 
 /// The index spaces of one component instance under construction.
 #[derive(Default)]
 struct Spaces {
-    funcs: Vec<FuncId>,
-    instances: Vec<Arc<Exports>>,
-    components: Vec<ComponentClosure>,
-    types: Vec<RtType>,
-    modules: Vec<CoreModule>,
-    core_instances: Vec<CoreExports>,
-    core_funcs: Vec<CoreFuncDef>,
-    core_memories: Vec<CoreMemory>,
-    core_tables: Vec<CoreExtern>,
-    core_globals: Vec<CoreExtern>,
-    core_tags: Vec<CoreExtern>,
+    funcs: PrimaryMap<FuncIdx, FuncId>,
+    instances: PrimaryMap<InstanceIdx, Arc<Exports>>,
+    components: PrimaryMap<ComponentIdx, ComponentClosure>,
+    types: PrimaryMap<TypeIdx, RtType>,
+    modules: PrimaryMap<ModuleIdx, CoreModule>,
+    core_instances: PrimaryMap<CoreInstanceIdx, CoreExports>,
+    core_funcs: PrimaryMap<CoreFuncIdx, CoreFuncDef>,
+    core_memories: PrimaryMap<CoreMemoryIdx, CoreMemory>,
+    core_tables: PrimaryMap<CoreTableIdx, CoreExtern>,
+    core_globals: PrimaryMap<CoreGlobalIdx, CoreExtern>,
+    core_tags: PrimaryMap<CoreTagIdx, CoreExtern>,
 }
 
 struct Instantiator<'a, T> {
@@ -51,13 +52,14 @@ fn link_err(m: impl Into<String>) -> Error {
     LinkError::Core(m.into()).into()
 }
 
-/// Instantiates `closure` with `args` (import name -> item).
+/// Instantiates `closure` with `args` (import name -> item) as a new
+/// component instance of the store, a child of `parent`; returns its exports.
 pub(crate) fn instantiate<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     closure: &ComponentClosure,
     args: &HashMap<String, Item>,
     parent: Option<ComponentInstanceId>,
-) -> Result<(ComponentInstanceId, Arc<Exports>), Error> {
+) -> Result<Arc<Exports>, Error> {
     let id = store.data_mut().rt.new_instance(parent)?;
     let mut inst = Instantiator {
         store,
@@ -69,7 +71,7 @@ pub(crate) fn instantiate<T: 'static>(
     for init in &closure.def.inits {
         inst.init(init, args)?;
     }
-    Ok((id, Arc::new(inst.exports)))
+    Ok(Arc::new(inst.exports))
 }
 
 impl<T: 'static> Instantiator<'_, T> {
@@ -87,7 +89,7 @@ impl<T: 'static> Instantiator<'_, T> {
             }
             Init::Type { resource } => self.define_type(resource.as_ref()),
             Init::CoreModule(i) => {
-                let module = self.closure.def.modules[i.index()].clone();
+                let module = self.closure.def.modules[*i].clone();
                 self.s.modules.push(module);
                 Ok(())
             }
@@ -100,7 +102,7 @@ impl<T: 'static> Instantiator<'_, T> {
             } => self.core_alias(*instance, name, *sort),
             Init::Component(i) => {
                 let closure = ComponentClosure {
-                    def: self.closure.def.components[i.index()].clone(),
+                    def: self.closure.def.components[*i].clone(),
                     outer: Some(Arc::new(self.outer_env())),
                 };
                 self.s.components.push(closure);
@@ -119,7 +121,7 @@ impl<T: 'static> Instantiator<'_, T> {
                 name,
                 sort,
             } => self.alias(*instance, name, *sort),
-            Init::OuterAlias { count, index, sort } => self.outer_alias(*count, *index, *sort),
+            Init::OuterAlias { count, item } => self.outer_alias(*count, *item),
             Init::Lift {
                 core_func,
                 ty,
@@ -134,7 +136,7 @@ impl<T: 'static> Instantiator<'_, T> {
             Init::Export { name, item } => {
                 let it = self.item(*item);
                 self.exports.items.push((name.clone(), it.clone()));
-                self.push_item(item.sort, it, name)
+                self.push_item(item.sort(), it, name)
             }
         }
     }
@@ -157,18 +159,18 @@ impl<T: 'static> Instantiator<'_, T> {
         component: ComponentIdx,
         args: &[(String, ItemRef)],
     ) -> Result<(), Error> {
-        let closure = self.s.components[component.index()].clone();
+        let closure = self.s.components[component].clone();
         let map = args
             .iter()
             .map(|(name, r)| (name.clone(), self.item(*r)))
             .collect();
-        let (_, exports) = instantiate(self.store, &closure, &map, Some(self.id))?;
+        let exports = instantiate(self.store, &closure, &map, Some(self.id))?;
         self.push_instance(exports);
         Ok(())
     }
 
     fn alias(&mut self, instance: InstanceIdx, name: &str, sort: Sort) -> Result<(), Error> {
-        let found = self.s.instances[instance.index()].get(name).cloned();
+        let found = self.s.instances[instance].get(name).cloned();
         let item = match (found, sort) {
             (Some(item), _) => item,
             // Only resources have a run-time identity: a host need not
@@ -180,24 +182,29 @@ impl<T: 'static> Instantiator<'_, T> {
     }
 
     fn item(&self, r: ItemRef) -> Item {
-        let i = r.index as usize;
-        match r.sort {
-            Sort::Func => Item::Func(self.s.funcs[i]),
-            Sort::Instance => Item::Instance(self.s.instances[i].clone()),
-            Sort::Type => Item::Type(self.s.types[i]),
-            Sort::Module => Item::Module(self.s.modules[i].clone()),
-            Sort::Component => Item::Component(self.s.components[i].clone()),
-            Sort::Value => Item::Value,
+        match r {
+            ItemRef::Func(i) => Item::Func(self.s.funcs[i]),
+            ItemRef::Instance(i) => Item::Instance(self.s.instances[i].clone()),
+            ItemRef::Type(i) => Item::Type(self.s.types[i]),
+            ItemRef::Module(i) => Item::Module(self.s.modules[i].clone()),
+            ItemRef::Component(i) => Item::Component(self.s.components[i].clone()),
+            ItemRef::Value => Item::Value,
         }
     }
 
     fn push_item(&mut self, sort: Sort, item: Item, name: &str) -> Result<(), Error> {
         match (sort, item) {
-            (Sort::Func, Item::Func(f)) => self.s.funcs.push(f),
+            (Sort::Func, Item::Func(f)) => {
+                self.s.funcs.push(f);
+            }
             (Sort::Instance, Item::Instance(e)) => self.push_instance(e),
             (Sort::Type, Item::Type(t)) => self.push_type(t),
-            (Sort::Module, Item::Module(m)) => self.s.modules.push(m),
-            (Sort::Component, Item::Component(c)) => self.s.components.push(c),
+            (Sort::Module, Item::Module(m)) => {
+                self.s.modules.push(m);
+            }
+            (Sort::Component, Item::Component(c)) => {
+                self.s.components.push(c);
+            }
             (Sort::Value, Item::Value) => {}
             (sort, _) => {
                 return Err(LinkError::ImportMismatch {
@@ -212,14 +219,13 @@ impl<T: 'static> Instantiator<'_, T> {
 
     fn next_type_is_resource(&self) -> bool {
         let statics = &self.closure.def.statics.type_resources;
-        matches!(statics.get(self.s.types.len()), Some(Some(_)))
+        matches!(statics.get(self.s.types.next_key()), Some(Some(_)))
     }
 
     /// Adds a type and, if it is a resource, records which static
     /// resource of this component it instantiates.
     fn push_type(&mut self, ty: RtType) {
-        let idx = self.s.types.len();
-        self.s.types.push(ty);
+        let idx = self.s.types.push(ty);
         if let (RtType::Resource(rt), Some(Some(r))) =
             (ty, self.closure.def.statics.type_resources.get(idx))
         {
@@ -233,7 +239,7 @@ impl<T: 'static> Instantiator<'_, T> {
     }
 
     fn push_instance(&mut self, exports: Arc<Exports>) {
-        let idx = self.s.instances.len();
+        let idx = self.s.instances.next_key();
         if let Some(resources) = self.closure.def.statics.instance_resources.get(idx) {
             for (path, r) in resources {
                 if let Some(Item::Type(RtType::Resource(rt))) = exports.get_path(path) {
@@ -253,7 +259,7 @@ impl<T: 'static> Instantiator<'_, T> {
         }
     }
 
-    fn outer_alias(&mut self, count: u32, index: u32, sort: Sort) -> Result<(), Error> {
+    fn outer_alias(&mut self, count: u32, item: ItemRef) -> Result<(), Error> {
         let env = match count {
             0 => Arc::new(self.outer_env()),
             n => {
@@ -264,16 +270,15 @@ impl<T: 'static> Instantiator<'_, T> {
                 env.ok_or_else(|| link_err("outer alias out of range"))?
             }
         };
-        let i = index as usize;
-        let item = match sort {
-            Sort::Type => Item::Type(env.types[i]),
-            Sort::Module => Item::Module(env.modules[i].clone()),
-            Sort::Component => Item::Component(env.components[i].clone()),
+        let found = match item {
+            ItemRef::Type(i) => Item::Type(env.types[i]),
+            ItemRef::Module(i) => Item::Module(env.modules[i].clone()),
+            ItemRef::Component(i) => Item::Component(env.components[i].clone()),
             // The validator only allows outer aliases of the three above.
-            Sort::Func | Sort::Value | Sort::Instance => {
-                return Err(link_err(format!("outer alias of a {sort:?}")));
+            ItemRef::Func(_) | ItemRef::Value | ItemRef::Instance(_) => {
+                return Err(link_err(format!("outer alias of a {:?}", item.sort())));
             }
         };
-        self.push_item(sort, item, "outer alias")
+        self.push_item(item.sort(), found, "outer alias")
     }
 }

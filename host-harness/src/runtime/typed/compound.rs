@@ -3,11 +3,13 @@
 //!
 //! Lists, options and results lift and lower themselves directly, element
 //! by element or case by case, through their payload's own direct methods;
-//! resources keep the default path through [`Val`], which already does
-//! only the handle-table work.
+//! resources do the handle-table work of `crate::abi` on the handle index
+//! directly, with no [`Val`] in between.
 
-// The direct-ABI methods name crate-private types; see `ComponentValue`.
-#![allow(private_interfaces)]
+#![allow(
+    private_interfaces,
+    reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+)]
 
 use super::scalars::{pop_pair, push_pair};
 use super::{ComponentValue, from_payload, into_payload, mismatch, payload_matches, wrong_type};
@@ -273,6 +275,43 @@ impl ComponentValue for ResourceAny {
     fn describe() -> String {
         "resource".into()
     }
+    fn lift_flat<D>(cx: &mut Cx<'_, D>, src: &mut FlatIter<'_>, ty: &Type) -> Result<Self, Error> {
+        lift_handle(cx, src.i32()? as u32, ty)
+    }
+    fn load<D>(cx: &mut Cx<'_, D>, ptr: u64, ty: &Type) -> Result<Self, Error> {
+        lift_handle(cx, u32::from_le_bytes(cx.load(ptr)?), ty)
+    }
+    fn lower_flat<D>(
+        self,
+        cx: &mut Cx<'_, D>,
+        ty: &Type,
+        out: &mut Vec<CoreVal>,
+    ) -> Result<(), Error> {
+        out.push(CoreVal::I32(lower_handle(self, cx, ty)? as i32));
+        Ok(())
+    }
+    fn store<D>(self, cx: &mut Cx<'_, D>, ty: &Type, ptr: u64) -> Result<(), Error> {
+        let handle = lower_handle(self, cx, ty)?;
+        cx.write(ptr, &handle.to_le_bytes(), "out of bounds memory access")
+    }
+}
+
+/// Lifts the guest's handle index `i` as the `own` or `borrow` type `ty`.
+fn lift_handle<D>(cx: &mut Cx<'_, D>, i: u32, ty: &Type) -> Result<ResourceAny, Error> {
+    match ty {
+        Type::Own(r) => abi::lift_own(cx, i, *r),
+        Type::Borrow(r) => abi::lift_borrow(cx, i, *r),
+        other => wrong_type("ResourceAny", other),
+    }
+}
+
+/// Lowers `any` as the `own` or `borrow` type `ty`; returns the handle index.
+fn lower_handle<D>(any: ResourceAny, cx: &mut Cx<'_, D>, ty: &Type) -> Result<u32, Error> {
+    match ty {
+        Type::Own(r) => abi::lower_own(cx, any, *r),
+        Type::Borrow(r) => abi::lower_borrow(cx, any, *r),
+        other => wrong_type("ResourceAny", other),
+    }
 }
 
 impl<R: 'static> ComponentValue for Resource<R> {
@@ -287,5 +326,22 @@ impl<R: 'static> ComponentValue for Resource<R> {
     }
     fn describe() -> String {
         format!("resource<{}>", std::any::type_name::<R>())
+    }
+    fn lift_flat<D>(cx: &mut Cx<'_, D>, src: &mut FlatIter<'_>, ty: &Type) -> Result<Self, Error> {
+        Resource::try_from_any(ResourceAny::lift_flat(cx, src, ty)?)
+    }
+    fn load<D>(cx: &mut Cx<'_, D>, ptr: u64, ty: &Type) -> Result<Self, Error> {
+        Resource::try_from_any(ResourceAny::load(cx, ptr, ty)?)
+    }
+    fn lower_flat<D>(
+        self,
+        cx: &mut Cx<'_, D>,
+        ty: &Type,
+        out: &mut Vec<CoreVal>,
+    ) -> Result<(), Error> {
+        self.into_any().lower_flat(cx, ty, out)
+    }
+    fn store<D>(self, cx: &mut Cx<'_, D>, ty: &Type, ptr: u64) -> Result<(), Error> {
+        self.into_any().store(cx, ty, ptr)
     }
 }

@@ -11,11 +11,11 @@ use std::marker::PhantomData;
 
 use super::{ComponentParams, ComponentResult};
 use crate::abi::layout::{self, MAX_FLAT_PARAMS};
-use crate::abi::{Cx, FlatIter, Path};
+use crate::abi::{self, Cx, FlatIter, Path};
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
 use crate::error::Error;
 use crate::runtime::store::{StoreContextMut, StoreData};
-use crate::runtime::{ComponentInstanceId, RtOptions, lower};
+use crate::runtime::{ComponentInstanceId, RtOptions};
 use crate::types::{FuncType, Type};
 use crate::values::Val;
 
@@ -127,7 +127,7 @@ where
         rets: &mut [CoreVal],
     ) -> Result<(), Error> {
         let (args, retptr) = match (call.spilled_result, args.split_last()) {
-            (true, Some((last, rest))) => (rest, Some(lower::core_ptr(last))),
+            (true, Some((last, rest))) => (rest, Some(abi::core_ptr(last))),
             _ => (args, None),
         };
         let mut cx = Cx::new(
@@ -172,7 +172,11 @@ where
                 }
             }
         }
-        lower::release_lends(&mut ctx, call.caller, &lenders);
+        ctx.data_mut()
+            .rt
+            .instance(call.caller)
+            .handles
+            .end_lends(&lenders);
         Ok(())
     }
 }

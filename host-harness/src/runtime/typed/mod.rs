@@ -4,9 +4,11 @@
 //! functions behind [`LinkerInstance::func_wrap`](crate::LinkerInstance::func_wrap).
 //!
 //! Each [`ComponentValue`] converts through [`Val`], and the types of this
-//! crate also lift and lower themselves straight between guest memory and
-//! Rust values (`scalars`, `compound`), so a typed host call never builds a
-//! `Val`, and a `list<u8>` moves as one memory copy. `signature` holds the
+//! crate (numbers, `bool`, `char`, strings, lists, options, results, tuples
+//! and resources) also lift and lower themselves straight between guest
+//! memory and Rust values (`scalars`, `compound`, `tuple`), so a typed host
+//! call of those types never builds a `Val`, and a `list<u8>` moves as one
+//! memory copy. `signature` holds the
 //! parameter and result traits, `func` the [`TypedFunc`], `host` the typed
 //! host function.
 
@@ -15,6 +17,7 @@ mod func;
 mod host;
 mod scalars;
 mod signature;
+mod tuple;
 
 pub use func::TypedFunc;
 pub(crate) use host::{LoweredCall, TypedHost, TypedHostFunc};
@@ -44,7 +47,10 @@ fn wrong_type<T>(rust: &str, ty: &Type) -> Result<T, Error> {
 /// [`Val`]. They name crate-private ABI types, which is why the
 /// `private_interfaces` lint is allowed here: outside the crate they can
 /// only be inherited, never called or overridden.
-#[allow(private_interfaces)]
+#[allow(
+    private_interfaces,
+    reason = "the hidden direct-ABI methods name crate-private types"
+)]
 pub trait ComponentValue: Sized {
     /// `true` only for `()`, which stands for "no payload" in `result`.
     const IS_UNIT: bool = false;

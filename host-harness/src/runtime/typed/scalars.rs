@@ -1,13 +1,15 @@
 //! [`ComponentValue`] for the scalar types: integers, `bool`, floats,
 //! `char`, `String` and `()`.
 //!
-//! Integers, `bool` and strings lift and lower themselves directly
-//! (CanonicalABI.md, "Loading", "Storing", "Flat Lifting", "Flat
-//! Lowering"), and `u8` moves a whole `list<u8>` as one memory copy. Floats
-//! and `char` keep the default path through [`Val`], one small value each.
+//! Each lifts and lowers itself directly (CanonicalABI.md, "Loading",
+//! "Storing", "Flat Lifting", "Flat Lowering"), with the same NaN
+//! canonicalisation and `char` checks as the dynamic path, and `u8` moves a
+//! whole `list<u8>` as one memory copy.
 
-// The direct-ABI methods name crate-private types; see `ComponentValue`.
-#![allow(private_interfaces)]
+#![allow(
+    private_interfaces,
+    reason = "the direct-ABI methods name crate-private types; see `ComponentValue`"
+)]
 
 use super::{ComponentValue, mismatch};
 use crate::abi::{self, Cx, FlatIter};
@@ -99,16 +101,52 @@ integer! {
     u64 => U64 / U64, "u64", i64 as i64;
 }
 
-impl ComponentValue for f32 {
-    scalar_val!(Float32 / F32, "f32");
+macro_rules! float {
+    ($($rust:ident => $variant:ident / $ty:ident, $wit:literal, $canon:ident, $core:ident;)*) => {$(
+        impl ComponentValue for $rust {
+            scalar_val!($variant / $ty, $wit);
+            fn lift_flat<D>(_: &mut Cx<'_, D>, src: &mut FlatIter<'_>, _: &Type) -> Result<Self, Error> {
+                Ok(abi::$canon(src.$rust()?))
+            }
+            fn load<D>(cx: &mut Cx<'_, D>, ptr: u64, _: &Type) -> Result<Self, Error> {
+                Ok(abi::$canon(<$rust>::from_le_bytes(cx.load(ptr)?)))
+            }
+            fn lower_flat<D>(self, _: &mut Cx<'_, D>, _: &Type, out: &mut Vec<CoreVal>) -> Result<(), Error> {
+                out.push(CoreVal::$core(abi::$canon(self).into()));
+                Ok(())
+            }
+            fn store<D>(self, cx: &mut Cx<'_, D>, _: &Type, ptr: u64) -> Result<(), Error> {
+                cx.write(ptr, &abi::$canon(self).to_le_bytes(), OOB)
+            }
+        }
+    )*};
 }
 
-impl ComponentValue for f64 {
-    scalar_val!(Float64 / F64, "f64");
+float! {
+    f32 => Float32 / F32, "f32", f32_canon, F32;
+    f64 => Float64 / F64, "f64", f64_canon, F64;
 }
 
 impl ComponentValue for char {
     scalar_val!(Char / Char, "char");
+    fn lift_flat<D>(_: &mut Cx<'_, D>, src: &mut FlatIter<'_>, _: &Type) -> Result<Self, Error> {
+        abi::char_from(src.i32()? as u32)
+    }
+    fn load<D>(cx: &mut Cx<'_, D>, ptr: u64, _: &Type) -> Result<Self, Error> {
+        abi::char_from(u32::from_le_bytes(cx.load(ptr)?))
+    }
+    fn lower_flat<D>(
+        self,
+        _: &mut Cx<'_, D>,
+        _: &Type,
+        out: &mut Vec<CoreVal>,
+    ) -> Result<(), Error> {
+        out.push(CoreVal::I32(self as i32));
+        Ok(())
+    }
+    fn store<D>(self, cx: &mut Cx<'_, D>, _: &Type, ptr: u64) -> Result<(), Error> {
+        cx.write(ptr, &u32::from(self).to_le_bytes(), OOB)
+    }
 }
 
 impl ComponentValue for bool {

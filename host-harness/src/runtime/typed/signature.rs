@@ -13,7 +13,10 @@ use crate::types::Type;
 use crate::values::Val;
 
 /// A list of parameters: tuples of [`ComponentValue`]s.
-#[allow(private_interfaces)]
+#[allow(
+    private_interfaces,
+    reason = "the hidden direct-ABI methods name crate-private types"
+)]
 pub trait ComponentParams: Sized {
     /// Whether the tuple matches the function's parameters.
     fn typecheck(params: &[(String, Type)]) -> bool;
@@ -64,7 +67,11 @@ fn offset(offsets: &[u32], i: usize) -> Result<u64, Error> {
 
 macro_rules! tuples {
     ($(($($name:ident $i:tt),*)),* $(,)?) => {$(
-        #[allow(non_snake_case, unused_variables, unused_mut, private_interfaces)]
+        #[allow(
+            non_snake_case, unused_variables, unused_mut, private_interfaces,
+            reason = "the type parameters name the fields, `()` binds none of them, and the \
+                      direct-ABI methods name crate-private types"
+        )]
         impl<$($name: ComponentValue),*> ComponentParams for ($($name,)*) {
             fn typecheck(params: &[(String, Type)]) -> bool {
                 let mut it = params.iter();
@@ -112,7 +119,10 @@ tuples! {
 
 /// The result of a function: `()` for none, else one [`ComponentValue`],
 /// bare (`u32`) or as a one-element tuple (`(u32,)`).
-#[allow(private_interfaces)]
+#[allow(
+    private_interfaces,
+    reason = "the hidden direct-ABI methods name crate-private types"
+)]
 pub trait ComponentResult: Sized {
     /// Whether this matches the function's result type.
     fn typecheck(result: Option<&Type>) -> bool;
@@ -139,7 +149,10 @@ pub trait ComponentResult: Sized {
     fn store<D>(self, cx: &mut Cx<'_, D>, ty: Option<&Type>, ptr: u64) -> Result<(), Error>;
 }
 
-#[allow(private_interfaces)]
+#[allow(
+    private_interfaces,
+    reason = "the hidden direct-ABI methods name crate-private types"
+)]
 impl<T: ComponentValue> ComponentResult for T {
     fn typecheck(result: Option<&Type>) -> bool {
         payload_matches::<T>(result)
@@ -176,7 +189,10 @@ impl<T: ComponentValue> ComponentResult for T {
     }
 }
 
-#[allow(private_interfaces)]
+#[allow(
+    private_interfaces,
+    reason = "the hidden direct-ABI methods name crate-private types"
+)]
 impl<A: ComponentValue> ComponentResult for (A,) {
     fn typecheck(result: Option<&Type>) -> bool {
         result.is_some_and(A::typecheck)

@@ -1,36 +1,35 @@
 //! `wasi:cli`: arguments, environment, exit, stdio and terminals.
 
-use crate::{Error, Linker, Val};
+use crate::{Error, Linker, Resource};
 
-use super::values::{is_ok_at, option, own, own_of, u8_at};
-use super::{HostFn, WasiView, func, interface, resource, typed};
+use super::values::own_of;
+use super::{WasiView, interface, resource, typed};
 use crate::wasi::WasiCtx;
 use crate::wasi::ctx::{TerminalInput, TerminalOutput};
 use crate::wasi::streams::{InputStream, OutputStream};
 
 pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
     let mut i = interface(linker, "cli/environment")?;
-    func(&mut i, "get-environment", |cx, _| {
-        let pairs = cx
-            .env
-            .iter()
-            .map(|(k, v)| Val::Tuple(vec![Val::String(k.clone()), Val::String(v.clone())]));
-        Ok(Some(Val::List(pairs.collect())))
+    typed(&mut i, "get-environment", |cx, ()| {
+        let pairs: Vec<(String, String)> = cx.env.clone();
+        Ok((pairs,))
     })?;
-    func(&mut i, "get-arguments", |cx, _| {
-        Ok(Some(Val::List(
-            cx.args.iter().cloned().map(Val::String).collect(),
-        )))
-    })?;
-    func(&mut i, "initial-cwd", |_, _| Ok(Some(option(None))))?;
+    typed(&mut i, "get-arguments", |cx, ()| Ok((cx.args.clone(),)))?;
+    typed(&mut i, "initial-cwd", |_, ()| Ok((None::<String>,)))?;
 
     let mut i = interface(linker, "cli/exit")?;
-    func(&mut i, "exit", |_, p| {
-        Err(Error::exit(if is_ok_at(p, 0)? { 0 } else { 1 }))
-    })?;
-    func(&mut i, "exit-with-code", |_, p| {
-        Err(Error::exit(i32::from(u8_at(p, 0)?)))
-    })?;
+    typed(
+        &mut i,
+        "exit",
+        |_, (status,): (Result<(), ()>,)| -> Result<(), Error> {
+            Err(Error::exit(if status.is_ok() { 0 } else { 1 }))
+        },
+    )?;
+    typed(
+        &mut i,
+        "exit-with-code",
+        |_, (code,): (u8,)| -> Result<(), Error> { Err(Error::exit(i32::from(code))) },
+    )?;
 
     let mut i = interface(linker, "cli/stdin")?;
     typed(&mut i, "get-stdin", |cx, ()| {
@@ -62,29 +61,29 @@ fn add_terminals<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Er
     resource::<T, TerminalOutput>(&mut i, "terminal-output", |cx, r| {
         cx.terminal_outputs.remove(r).map(drop)
     })?;
-    let getters: [(&str, &str, HostFn); 3] = [
-        ("cli/terminal-stdin", "get-terminal-stdin", |cx, _| {
-            let terminal = cx.stdin.is_terminal();
-            Ok(Some(option(
-                terminal.then(|| own(cx.terminal_inputs.push(TerminalInput))),
-            )))
-        }),
-        ("cli/terminal-stdout", "get-terminal-stdout", |cx, _| {
+    let mut i = interface(linker, "cli/terminal-stdin")?;
+    typed(&mut i, "get-terminal-stdin", |cx, ()| {
+        let terminal = cx.stdin.is_terminal();
+        Ok((terminal.then(|| own_of(cx.terminal_inputs.push(TerminalInput))),))
+    })?;
+    type Getter = fn(&mut WasiCtx, ()) -> Result<(Option<Resource<TerminalOutput>>,), Error>;
+    let getters: [(&str, &str, Getter); 2] = [
+        ("cli/terminal-stdout", "get-terminal-stdout", |cx, ()| {
             let terminal = cx.stdout.is_terminal();
-            Ok(Some(terminal_output(cx, terminal)))
+            Ok((terminal_output(cx, terminal),))
         }),
-        ("cli/terminal-stderr", "get-terminal-stderr", |cx, _| {
+        ("cli/terminal-stderr", "get-terminal-stderr", |cx, ()| {
             let terminal = cx.stderr.is_terminal();
-            Ok(Some(terminal_output(cx, terminal)))
+            Ok((terminal_output(cx, terminal),))
         }),
     ];
     for (path, name, body) in getters {
-        func(&mut interface(linker, path)?, name, body)?;
+        typed(&mut interface(linker, path)?, name, body)?;
     }
     Ok(())
 }
 
 /// `some(terminal-output)` when the stream is a terminal, else `none`.
-fn terminal_output(cx: &mut WasiCtx, is_terminal: bool) -> Val {
-    option(is_terminal.then(|| own(cx.terminal_outputs.push(TerminalOutput))))
+fn terminal_output(cx: &mut WasiCtx, is_terminal: bool) -> Option<Resource<TerminalOutput>> {
+    is_terminal.then(|| own_of(cx.terminal_outputs.push(TerminalOutput)))
 }

@@ -1,18 +1,21 @@
-//! `wasi:filesystem` (types, preopens) over [`Descriptor`].
+//! `wasi:filesystem` (types, preopens) over [`Descriptor`]: each function
+//! a typed closure over the values of `fs_values`.
 
-use crate::{Error, Linker, Val};
+use crate::{ComponentParams, ComponentResult, Error, Linker, LinkerInstance, Resource};
 
+use super::fs_values::{Advice, DirectoryEntry, MetadataHash, NewTimestamp, PathFlags, Stat};
 use super::io::{live, live_mut};
-use super::values::{
-    bytes, bytes_at, datetime, err, flags_at, ok, option, own, rep, string_at, u64_at,
-};
-use super::{HostFn, WasiView, func, interface, resource};
+use super::values::{own_of, rep_of};
+use super::{WasiView, interface, resource, typed};
 use crate::wasi::WasiCtx;
 use crate::wasi::ctx::IoError;
 use crate::wasi::error_code::ErrorCode;
-use crate::wasi::filesystem::{
-    Descriptor, DescriptorFlags, DescriptorStat, DirectoryEntryStream, NewTimestamp, OpenFlags,
-};
+use crate::wasi::filesystem::{Descriptor, DescriptorFlags, DirectoryEntryStream, OpenFlags};
+
+/// The `descriptor` a method was called on.
+type This = Resource<Descriptor>;
+/// The result of most filesystem functions.
+type FsResult<V> = Result<(Result<V, ErrorCode>,), Error>;
 
 pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
     let mut i = interface(linker, "filesystem/types")?;
@@ -22,278 +25,225 @@ pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Re
     resource::<T, DirectoryEntryStream>(&mut i, "directory-entry-stream", |cx, r| {
         cx.directory_streams.remove(r).map(drop)
     })?;
-    for (name, body) in descriptor_methods()
-        .into_iter()
-        .chain(descriptor_path_methods())
-    {
-        func(&mut i, &format!("[method]descriptor.{name}"), body)?;
-    }
-    func(
+    add_descriptor_methods(&mut i)?;
+    add_descriptor_path_methods(&mut i)?;
+    typed(
         &mut i,
         "[method]directory-entry-stream.read-directory-entry",
-        |cx, p| {
-            let stream = live_mut(cx.directory_streams.get_mut(rep(p, 0)?))?;
-            let entry = stream.entries.pop_front().map(|(kind, name)| {
-                Val::Record(vec![
-                    ("type".into(), Val::Enum(kind.wit_name().into())),
-                    ("name".into(), Val::String(name)),
-                ])
-            });
-            Ok(Some(ok(Some(option(entry)))))
+        |cx, (this,): (Resource<DirectoryEntryStream>,)| {
+            let stream = live_mut(cx.directory_streams.get_mut(rep_of(this)))?;
+            let entry = stream
+                .entries
+                .pop_front()
+                .map(|(kind, name)| DirectoryEntry { kind, name });
+            Ok((Ok::<_, ErrorCode>(entry),))
         },
     )?;
-    func(&mut i, "filesystem-error-code", |cx, p| {
-        let error: &IoError = live(cx.errors.get(rep(p, 0)?))?;
-        Ok(Some(option(error.code.map(error_code))))
-    })?;
+    typed(
+        &mut i,
+        "filesystem-error-code",
+        |cx, (error,): (Resource<IoError>,)| {
+            let error: &IoError = live(cx.errors.get(rep_of(error)))?;
+            Ok((error.code,))
+        },
+    )?;
 
     let mut i = interface(linker, "filesystem/preopens")?;
-    func(&mut i, "get-directories", |cx, _| {
+    typed(&mut i, "get-directories", |cx, ()| {
         let preopens = cx.preopens.clone();
-        let list = preopens.into_iter().map(|preopen| {
-            let descriptor = cx.descriptors.push(Descriptor::preopen(&preopen.dir));
-            Val::Tuple(vec![own(descriptor), Val::String(preopen.guest)])
-        });
-        Ok(Some(Val::List(list.collect())))
+        let list: Vec<(Resource<Descriptor>, String)> = preopens
+            .into_iter()
+            .map(|preopen| {
+                let descriptor = cx.descriptors.push(Descriptor::preopen(&preopen.dir));
+                (own_of(descriptor), preopen.guest)
+            })
+            .collect();
+        Ok((list,))
     })
 }
 
+/// Registers `[method]descriptor.<name>`.
+fn method<T, P, R>(
+    i: &mut LinkerInstance<'_, T>,
+    name: &str,
+    body: fn(&mut WasiCtx, P) -> Result<R, Error>,
+) -> Result<(), Error>
+where
+    T: WasiView + 'static,
+    P: ComponentParams + 'static,
+    R: ComponentResult + 'static,
+{
+    typed(i, &format!("[method]descriptor.{name}"), body)
+}
+
 /// The `descriptor` methods that act on the descriptor itself.
-fn descriptor_methods() -> Vec<(&'static str, HostFn)> {
-    vec![
-        ("read-via-stream", |cx, p| {
-            let stream = this(cx, p)?.read_via_stream(u64_at(p, 1)?);
-            Ok(Some(fs_result(
-                stream.map(|s| Some(own(cx.input_streams.push(s)))),
-            )))
-        }),
-        ("write-via-stream", |cx, p| {
-            let stream = this(cx, p)?.write_via_stream(Some(u64_at(p, 1)?));
-            Ok(Some(fs_result(
-                stream.map(|s| Some(own(cx.output_streams.push(s)))),
-            )))
-        }),
-        ("append-via-stream", |cx, p| {
-            let stream = this(cx, p)?.write_via_stream(None);
-            Ok(Some(fs_result(
-                stream.map(|s| Some(own(cx.output_streams.push(s)))),
-            )))
-        }),
-        ("advise", |cx, p| {
-            this(cx, p)?;
-            Ok(Some(ok(None)))
-        }),
-        ("sync-data", |cx, p| {
-            Ok(Some(fs_result(this(cx, p)?.sync().map(|()| None))))
-        }),
-        ("sync", |cx, p| {
-            Ok(Some(fs_result(this(cx, p)?.sync().map(|()| None))))
-        }),
-        ("get-flags", |cx, p| {
-            Ok(Some(ok(Some(descriptor_flags(this(cx, p)?.flags())))))
-        }),
-        ("get-type", |cx, p| {
-            let kind = this(cx, p)?
-                .stat()
-                .map(|s| Some(Val::Enum(s.kind.wit_name().into())));
-            Ok(Some(fs_result(kind)))
-        }),
-        ("set-size", |cx, p| {
-            let result = this(cx, p)?.set_size(u64_at(p, 1)?);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("set-times", |cx, p| {
-            let (accessed, modified) = (new_timestamp(p, 1)?, new_timestamp(p, 2)?);
-            let result = this(cx, p)?.set_times(accessed, modified);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("read", |cx, p| {
-            let result = this(cx, p)?.read(u64_at(p, 1)?, u64_at(p, 2)?);
-            let pair =
-                result.map(|(data, end)| Some(Val::Tuple(vec![bytes(data), Val::Bool(end)])));
-            Ok(Some(fs_result(pair)))
-        }),
-        ("write", |cx, p| {
-            let result = this(cx, p)?.write(&bytes_at(p, 1)?, u64_at(p, 2)?);
-            Ok(Some(fs_result(result.map(|n| Some(Val::U64(n))))))
-        }),
-        ("read-directory", |cx, p| {
-            let stream = this(cx, p)?.read_directory();
-            Ok(Some(fs_result(
-                stream.map(|s| Some(own(cx.directory_streams.push(s)))),
-            )))
-        }),
-        ("stat", |cx, p| {
-            Ok(Some(fs_result(this(cx, p)?.stat().map(|s| Some(stat(s))))))
-        }),
-        ("metadata-hash", |cx, p| {
-            let result = this(cx, p)?.metadata_hash();
-            Ok(Some(fs_result(result.map(|h| Some(hash_value(h))))))
-        }),
-        ("is-same-object", |cx, p| {
-            let other = live(cx.descriptors.get(rep(p, 1)?))?;
-            Ok(Some(Val::Bool(this(cx, p)?.is_same_object(other))))
-        }),
-    ]
+fn add_descriptor_methods<T: WasiView + 'static>(
+    i: &mut LinkerInstance<'_, T>,
+) -> Result<(), Error> {
+    method(i, "read-via-stream", |cx, (this, offset): (This, u64)| {
+        let stream = this_of(cx, this)?.read_via_stream(offset);
+        Ok((stream.map(|s| own_of(cx.input_streams.push(s))),))
+    })?;
+    method(i, "write-via-stream", |cx, (this, offset): (This, u64)| {
+        let stream = this_of(cx, this)?.write_via_stream(Some(offset));
+        Ok((stream.map(|s| own_of(cx.output_streams.push(s))),))
+    })?;
+    method(i, "append-via-stream", |cx, (this,): (This,)| {
+        let stream = this_of(cx, this)?.write_via_stream(None);
+        Ok((stream.map(|s| own_of(cx.output_streams.push(s))),))
+    })?;
+    method(
+        i,
+        "advise",
+        |cx, (this, _, _, _): (This, u64, u64, Advice)| -> FsResult<()> {
+            this_of(cx, this)?;
+            Ok((Ok(()),))
+        },
+    )?;
+    for name in ["sync-data", "sync"] {
+        method(i, name, |cx, (this,): (This,)| {
+            Ok((this_of(cx, this)?.sync(),))
+        })?;
+    }
+    method(
+        i,
+        "get-flags",
+        |cx, (this,): (This,)| -> FsResult<DescriptorFlags> {
+            Ok((Ok(this_of(cx, this)?.flags()),))
+        },
+    )?;
+    method(i, "get-type", |cx, (this,): (This,)| {
+        Ok((this_of(cx, this)?.stat().map(|s| s.kind),))
+    })?;
+    method(i, "set-size", |cx, (this, size): (This, u64)| {
+        Ok((this_of(cx, this)?.set_size(size),))
+    })?;
+    method(
+        i,
+        "set-times",
+        |cx, (this, accessed, modified): (This, NewTimestamp, NewTimestamp)| {
+            Ok((this_of(cx, this)?.set_times(accessed.into(), modified.into()),))
+        },
+    )?;
+    method(i, "read", |cx, (this, length, offset): (This, u64, u64)| {
+        Ok((this_of(cx, this)?.read(length, offset),))
+    })?;
+    method(
+        i,
+        "write",
+        |cx, (this, data, offset): (This, Vec<u8>, u64)| {
+            Ok((this_of(cx, this)?.write(&data, offset),))
+        },
+    )?;
+    method(i, "read-directory", |cx, (this,): (This,)| {
+        let stream = this_of(cx, this)?.read_directory();
+        Ok((stream.map(|s| own_of(cx.directory_streams.push(s))),))
+    })?;
+    method(i, "stat", |cx, (this,): (This,)| {
+        Ok((this_of(cx, this)?.stat().map(Stat::from),))
+    })?;
+    method(i, "metadata-hash", |cx, (this,): (This,)| {
+        Ok((this_of(cx, this)?.metadata_hash().map(MetadataHash::from),))
+    })?;
+    method(i, "is-same-object", |cx, (this, other): (This, This)| {
+        let other = this_of(cx, other)?;
+        Ok((this_of(cx, this)?.is_same_object(other),))
+    })
 }
 
 /// The `descriptor` methods that name a path relative to a directory.
-fn descriptor_path_methods() -> Vec<(&'static str, HostFn)> {
-    vec![
-        ("set-times-at", |cx, p| {
-            let follow = follows_symlinks(p, 1)?;
-            let (accessed, modified) = (new_timestamp(p, 3)?, new_timestamp(p, 4)?);
-            let result = this(cx, p)?.set_times_at(string_at(p, 2)?, follow, accessed, modified);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("symlink-at", |cx, p| {
-            let result = this(cx, p)?.symlink_at(string_at(p, 1)?, string_at(p, 2)?);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("create-directory-at", |cx, p| {
-            let result = this(cx, p)?.create_directory_at(string_at(p, 1)?);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("remove-directory-at", |cx, p| {
-            let result = this(cx, p)?.remove_directory_at(string_at(p, 1)?);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("unlink-file-at", |cx, p| {
-            let result = this(cx, p)?.unlink_file_at(string_at(p, 1)?);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("readlink-at", |cx, p| {
-            let result = this(cx, p)?.readlink_at(string_at(p, 1)?);
-            Ok(Some(fs_result(result.map(|s| Some(Val::String(s))))))
-        }),
-        ("stat-at", |cx, p| {
-            let follow = follows_symlinks(p, 1)?;
-            let result = this(cx, p)?.stat_at(string_at(p, 2)?, follow);
-            Ok(Some(fs_result(result.map(|s| Some(stat(s))))))
-        }),
-        ("metadata-hash-at", |cx, p| {
-            let follow = follows_symlinks(p, 1)?;
-            let result = this(cx, p)?.metadata_hash_at(string_at(p, 2)?, follow);
-            Ok(Some(fs_result(result.map(|h| Some(hash_value(h))))))
-        }),
-        ("open-at", open_at),
-        ("rename-at", |cx, p| {
-            let to = live(cx.descriptors.get(rep(p, 2)?))?;
-            let result = this(cx, p)?.rename_at(string_at(p, 1)?, to, string_at(p, 3)?);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-        ("link-at", |cx, p| {
-            let to = live(cx.descriptors.get(rep(p, 3)?))?;
-            let result = this(cx, p)?.link_at(string_at(p, 2)?, to, string_at(p, 4)?);
-            Ok(Some(fs_result(result.map(|()| None))))
-        }),
-    ]
-}
-
-/// `open-at(path-flags, path, open-flags, descriptor-flags)`.
-fn open_at(cx: &mut WasiCtx, p: &[Val]) -> Result<Option<Val>, Error> {
-    let open = flags_at(p, 3)?;
-    let has = |names: &[String], name: &str| names.iter().any(|n| n == name);
-    let open = OpenFlags {
-        create: has(open, "create"),
-        directory: has(open, "directory"),
-        exclusive: has(open, "exclusive"),
-        truncate: has(open, "truncate"),
-    };
-    let access = flags_at(p, 4)?;
-    let flags = DescriptorFlags {
-        read: has(access, "read"),
-        write: has(access, "write"),
-        mutate_directory: has(access, "mutate-directory"),
-    };
-    let follow = follows_symlinks(p, 1)?;
-    let opened = this(cx, p)?.open_at(string_at(p, 2)?, follow, open, flags);
-    Ok(Some(fs_result(
-        opened.map(|d| Some(own(cx.descriptors.push(d)))),
-    )))
-}
-
-/// The descriptor a method was called on (parameter 0).
-fn this<'a>(cx: &'a WasiCtx, p: &[Val]) -> Result<&'a Descriptor, Error> {
-    live(cx.descriptors.get(rep(p, 0)?))
-}
-
-fn follows_symlinks(p: &[Val], index: usize) -> Result<bool, Error> {
-    Ok(flags_at(p, index)?.iter().any(|n| n == "symlink-follow"))
-}
-
-/// A `new-timestamp` parameter.
-fn new_timestamp(p: &[Val], index: usize) -> Result<NewTimestamp, Error> {
-    let bad = || {
-        Error::msg(format!(
-            "WASI host: parameter {index} should be a new-timestamp"
-        ))
-    };
-    let Some(Val::Variant(case, payload)) = p.get(index) else {
-        return Err(bad());
-    };
-    match (case.as_str(), payload.as_deref()) {
-        ("no-change", None) => Ok(NewTimestamp::NoChange),
-        ("now", None) => Ok(NewTimestamp::Now),
-        ("timestamp", Some(Val::Record(fields))) => match fields.as_slice() {
-            [(_, Val::U64(seconds)), (_, Val::U32(nanoseconds))] => {
-                Ok(NewTimestamp::Timestamp((*seconds, *nanoseconds)))
-            }
-            _ => Err(bad()),
+fn add_descriptor_path_methods<T: WasiView + 'static>(
+    i: &mut LinkerInstance<'_, T>,
+) -> Result<(), Error> {
+    method(
+        i,
+        "set-times-at",
+        |cx,
+         (this, flags, path, accessed, modified): (
+            This,
+            PathFlags,
+            String,
+            NewTimestamp,
+            NewTimestamp,
+        )| {
+            let this = this_of(cx, this)?;
+            let result = this.set_times_at(
+                &path,
+                flags.symlink_follow,
+                accessed.into(),
+                modified.into(),
+            );
+            Ok((result,))
         },
-        _ => Err(bad()),
-    }
-}
-
-fn fs_result(result: Result<Option<Val>, ErrorCode>) -> Val {
-    match result {
-        Ok(payload) => ok(payload),
-        Err(code) => err(Some(error_code(code))),
-    }
-}
-
-fn error_code(code: ErrorCode) -> Val {
-    Val::Enum(code.wit_name().into())
-}
-
-fn descriptor_flags(flags: DescriptorFlags) -> Val {
-    let names = [
-        (flags.read, "read"),
-        (flags.write, "write"),
-        (flags.mutate_directory, "mutate-directory"),
-    ];
-    Val::Flags(
-        names
-            .into_iter()
-            .filter(|(set, _)| *set)
-            .map(|(_, name)| name.to_string())
-            .collect(),
+    )?;
+    method(
+        i,
+        "symlink-at",
+        |cx, (this, old_path, new_path): (This, String, String)| {
+            Ok((this_of(cx, this)?.symlink_at(&old_path, &new_path),))
+        },
+    )?;
+    method(
+        i,
+        "create-directory-at",
+        |cx, (this, path): (This, String)| Ok((this_of(cx, this)?.create_directory_at(&path),)),
+    )?;
+    method(
+        i,
+        "remove-directory-at",
+        |cx, (this, path): (This, String)| Ok((this_of(cx, this)?.remove_directory_at(&path),)),
+    )?;
+    method(i, "unlink-file-at", |cx, (this, path): (This, String)| {
+        Ok((this_of(cx, this)?.unlink_file_at(&path),))
+    })?;
+    method(i, "readlink-at", |cx, (this, path): (This, String)| {
+        Ok((this_of(cx, this)?.readlink_at(&path),))
+    })?;
+    method(
+        i,
+        "stat-at",
+        |cx, (this, flags, path): (This, PathFlags, String)| {
+            let result = this_of(cx, this)?.stat_at(&path, flags.symlink_follow);
+            Ok((result.map(Stat::from),))
+        },
+    )?;
+    method(
+        i,
+        "metadata-hash-at",
+        |cx, (this, flags, path): (This, PathFlags, String)| {
+            let result = this_of(cx, this)?.metadata_hash_at(&path, flags.symlink_follow);
+            Ok((result.map(MetadataHash::from),))
+        },
+    )?;
+    method(i, "open-at", open_at)?;
+    method(
+        i,
+        "rename-at",
+        |cx, (this, from, to, to_path): (This, String, This, String)| {
+            let to = this_of(cx, to)?;
+            Ok((this_of(cx, this)?.rename_at(&from, to, &to_path),))
+        },
+    )?;
+    method(
+        i,
+        "link-at",
+        |cx, (this, _, from, to, to_path): (This, PathFlags, String, This, String)| {
+            let to = this_of(cx, to)?;
+            Ok((this_of(cx, this)?.link_at(&from, to, &to_path),))
+        },
     )
 }
 
-fn stat(s: DescriptorStat) -> Val {
-    Val::Record(vec![
-        ("type".into(), Val::Enum(s.kind.wit_name().into())),
-        ("link-count".into(), Val::U64(s.link_count)),
-        ("size".into(), Val::U64(s.size)),
-        (
-            "data-access-timestamp".into(),
-            option(s.accessed.map(datetime)),
-        ),
-        (
-            "data-modification-timestamp".into(),
-            option(s.modified.map(datetime)),
-        ),
-        (
-            "status-change-timestamp".into(),
-            option(s.status_changed.map(datetime)),
-        ),
-    ])
+/// `open-at(path-flags, path, open-flags, descriptor-flags)`.
+fn open_at(
+    cx: &mut WasiCtx,
+    (this, path_flags, path, open, flags): (This, PathFlags, String, OpenFlags, DescriptorFlags),
+) -> FsResult<Resource<Descriptor>> {
+    let opened = this_of(cx, this)?.open_at(&path, path_flags.symlink_follow, open, flags);
+    Ok((opened.map(|d| own_of(cx.descriptors.push(d))),))
 }
 
-fn hash_value((lower, upper): (u64, u64)) -> Val {
-    Val::Record(vec![
-        ("lower".into(), Val::U64(lower)),
-        ("upper".into(), Val::U64(upper)),
-    ])
+/// The live descriptor behind a handle the guest passed.
+fn this_of(cx: &WasiCtx, this: This) -> Result<&Descriptor, Error> {
+    live(cx.descriptors.get(rep_of(this)))
 }

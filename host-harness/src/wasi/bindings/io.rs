@@ -1,10 +1,10 @@
 //! `wasi:io` (error, poll, streams), `wasi:clocks` and `wasi:random`: the
 //! interfaces every other one builds on.
 
-use crate::{Error, Linker, Resource, Val};
+use crate::{Error, Linker, Resource};
 
-use super::values::{WasiStreamError, datetime, own_of, rep, rep_of, reps_at};
-use super::{WasiView, func, interface, resource, typed};
+use super::values::{Datetime, WasiStreamError, own_of, rep_of};
+use super::{WasiView, interface, resource, typed};
 use crate::wasi::WasiCtx;
 use crate::wasi::ctx::IoError;
 use crate::wasi::poll::{self, Pollable};
@@ -23,37 +23,44 @@ pub(super) fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Re
 fn add_error<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
     let mut i = interface(linker, "io/error")?;
     resource::<T, IoError>(&mut i, "error", |cx, r| cx.errors.remove(r).map(drop))?;
-    func(&mut i, "[method]error.to-debug-string", |cx, p| {
-        let e = live(cx.errors.get(rep(p, 0)?))?;
-        Ok(Some(Val::String(e.message.clone())))
-    })
+    typed(
+        &mut i,
+        "[method]error.to-debug-string",
+        |cx, (this,): (Resource<IoError>,)| {
+            let e = live(cx.errors.get(rep_of(this)))?;
+            Ok((e.message.clone(),))
+        },
+    )
 }
 
 fn add_poll<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
     let mut i = interface(linker, "io/poll")?;
     resource::<T, Pollable>(&mut i, "pollable", |cx, r| cx.pollables.remove(r).map(drop))?;
-    func(&mut i, "[method]pollable.ready", |cx, p| {
-        Ok(Some(Val::Bool(
-            live(cx.pollables.get(rep(p, 0)?))?.is_ready(),
-        )))
-    })?;
-    func(&mut i, "[method]pollable.block", |cx, p| {
-        live(cx.pollables.get(rep(p, 0)?))?.block();
-        Ok(None)
-    })?;
-    func(&mut i, "poll", |cx, p| {
-        let reps = reps_at::<Pollable>(p, 0)?;
+    typed(
+        &mut i,
+        "[method]pollable.ready",
+        |cx, (this,): (Resource<Pollable>,)| {
+            Ok((live(cx.pollables.get(rep_of(this)))?.is_ready(),))
+        },
+    )?;
+    typed(
+        &mut i,
+        "[method]pollable.block",
+        |cx, (this,): (Resource<Pollable>,)| {
+            live(cx.pollables.get(rep_of(this)))?.block();
+            Ok(())
+        },
+    )?;
+    typed(&mut i, "poll", |cx, (reps,): (Vec<Resource<Pollable>>,)| {
         if reps.is_empty() {
             // The interface says an empty list traps: there is nothing to wait for.
             return Err(Error::trap("poll: the list of pollables is empty"));
         }
         let pollables = reps
             .into_iter()
-            .map(|r| live(cx.pollables.get(r)).copied())
+            .map(|r| live(cx.pollables.get(rep_of(r))).copied())
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some(Val::List(
-            poll::poll(&pollables).into_iter().map(Val::U32).collect(),
-        )))
+        Ok((poll::poll(&pollables),))
     })
 }
 
@@ -168,8 +175,10 @@ fn add_clocks<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error
         Ok((own_of(cx.pollables.push(pollable)),))
     })?;
     let mut i = interface(linker, "clocks/wall-clock")?;
-    func(&mut i, "now", |_, _| Ok(Some(datetime(poll::wall_now()))))?;
-    func(&mut i, "resolution", |_, _| Ok(Some(datetime((0, 1)))))
+    typed(&mut i, "now", |_, ()| {
+        Ok((Datetime::from(poll::wall_now()),))
+    })?;
+    typed(&mut i, "resolution", |_, ()| Ok((Datetime::from((0, 1)),)))
 }
 
 fn add_random<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
@@ -194,12 +203,8 @@ fn add_random<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error
         Ok((random::insecure_u64(),))
     })?;
     let mut i = interface(linker, "random/insecure-seed")?;
-    func(&mut i, "insecure-seed", |_, _| {
-        let seed = vec![
-            Val::U64(random::insecure_u64()),
-            Val::U64(random::insecure_u64()),
-        ];
-        Ok(Some(Val::Tuple(seed)))
+    typed(&mut i, "insecure-seed", |_, ()| {
+        Ok(((random::insecure_u64(), random::insecure_u64()),))
     })
 }
 

@@ -1,6 +1,7 @@
-//! Registers the WASI host in a [`Linker`]: the bridge between the dynamic
-//! [`Val`]s the linker passes to host functions and the plain Rust behaviour
-//! in the sibling modules.
+//! Registers the WASI host in a [`Linker`]: every function a typed
+//! [`func_wrap`](LinkerInstance::func_wrap) closure over the WIT values of
+//! `values` and `fs_values`, calling the plain Rust behaviour in the
+//! sibling modules.
 //!
 //! Everything is registered under the 0.2.12 interface names of the WIT in
 //! `shared/wit/wasi-0.2`; the linker's semver matching lets guests that
@@ -8,12 +9,14 @@
 
 mod cli;
 mod filesystem;
+mod fs_values;
 mod io;
 mod values;
+#[cfg(test)]
+mod values_tests;
 
 use crate::{
-    CallError, ComponentParams, ComponentResult, Error, Linker, LinkerInstance, ResourceType,
-    StoreContextMut, Val,
+    ComponentParams, ComponentResult, Error, Linker, LinkerInstance, ResourceType, StoreContextMut,
 };
 
 use super::table::Rep;
@@ -46,10 +49,6 @@ pub fn add_to_linker<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<()
     Ok(())
 }
 
-/// The body of a WASI host function: the WASI state and the lifted
-/// arguments in, the single result (if the function has one) out.
-pub(super) type HostFn = fn(&mut WasiCtx, &[Val]) -> Result<Option<Val>, Error>;
-
 /// The linker instance for `wasi:<package>/<interface>@VERSION`.
 pub(super) fn interface<'a, T: WasiView + 'static>(
     linker: &'a mut Linker<T>,
@@ -58,35 +57,10 @@ pub(super) fn interface<'a, T: WasiView + 'static>(
     linker.instance(&format!("wasi:{path}@{VERSION}"))
 }
 
-/// Registers `body` as the function `name` of `instance`.
-pub(super) fn func<T: WasiView + 'static>(
-    instance: &mut LinkerInstance<'_, T>,
-    name: &str,
-    body: HostFn,
-) -> Result<(), Error> {
-    let qualified = instance.qualified(name);
-    instance.func_new(name, move |mut cx, params, results| {
-        let result = body(cx.data_mut().ctx(), params)?;
-        match (result, results.first_mut()) {
-            (Some(value), Some(slot)) => *slot = value,
-            (None, None) => {}
-            (result, _) => {
-                return Err(CallError::TypeMismatch(format!(
-                    "WASI host function `{qualified}` returned {} result(s), its import expects {}",
-                    usize::from(result.is_some()),
-                    results.len()
-                ))
-                .into());
-            }
-        }
-        Ok(())
-    })
-}
-
 /// Registers the typed `body` as the function `name` of `instance`: guest
 /// calls lift its arguments straight from guest memory into Rust values
-/// and lower its result straight back, with no [`Val`] in between. The
-/// hot stream functions use this.
+/// and lower its result straight back, and the guest's import type is
+/// checked against `P` and `R` at instantiation.
 pub(super) fn typed<T, P, R>(
     instance: &mut LinkerInstance<'_, T>,
     name: &str,
