@@ -517,3 +517,26 @@ fn shadowing_is_opt_in_and_later_definitions_win() {
     let g = inst.get_func(&mut store, "g").unwrap();
     assert_eq!(call(&mut store, g, &[]).unwrap(), Val::U32(2));
 }
+
+/// A damaged magic number is a one-line error too (found by the component
+/// fuzzer: the parser's message pretty-prints both byte arrays over lines).
+#[test]
+fn damaged_magic_numbers_give_one_line_errors() {
+    let engine = Engine::default();
+    for bytes in [
+        &b"\0a\xeam\x0d\0\x01\0"[..],
+        b"\0asm\x0d\0\x01\0\x01\x08\0\xd9sm\x01\0\0\0",
+    ] {
+        let err = Component::new(&engine, bytes).err().unwrap();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::Load(LoadError::Invalid(_) | LoadError::CoreCompile(_))
+            ),
+            "{err}"
+        );
+        let message = err.to_string();
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(message.contains("magic"), "{message}");
+    }
+}

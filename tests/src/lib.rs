@@ -10,6 +10,7 @@
 pub mod cargo;
 pub mod components;
 pub mod corpus;
+pub mod fuzz;
 pub mod guests;
 pub mod paths;
 pub mod toolchain;

@@ -183,7 +183,8 @@ fn add_random<T: WasiView + 'static>(linker: &mut Linker<T>) -> Result<(), Error
     let mut i = interface(linker, "random/insecure")?;
     typed(&mut i, "get-insecure-random-bytes", |_, (len,): (u64,)| {
         let len = usize::try_from(len).map_err(Error::msg)?;
-        Ok((random::insecure_bytes(len),))
+        let data = random::insecure_bytes(len).map_err(|e| Error::trap(format!("random: {e}")))?;
+        Ok((data,))
     })?;
     typed(&mut i, "get-insecure-random-u64", |_, ()| {
         Ok((random::insecure_u64(),))
