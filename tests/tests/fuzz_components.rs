@@ -18,6 +18,9 @@
 //! `weft_tests::fuzz::bound`, which bounds its loops and its memories and
 //! tables; a case that still runs too long is a host hang.
 //!
+//! Inputs that once failed are checked in under `tests/fuzz-regressions/`
+//! (`*.wat`) and run on every test run.
+//!
 //! Run longer with `WEFT_FUZZ_CASES=N` (cases per test) and a different
 //! start with `WEFT_FUZZ_SEED=S`; re-run one failure with
 //! `WEFT_FUZZ_SEED=<seed> WEFT_FUZZ_CASES=1 cargo test -p weft-tests --test
@@ -31,9 +34,9 @@ use std::time::Duration;
 use wasm_mutate::WasmMutate;
 use weft_tests::build_guests;
 use weft_tests::fuzz::bound::{Limits, bound_module};
-use weft_tests::fuzz::exercise::{Reached, exercise};
+use weft_tests::fuzz::exercise::{DEBUG_VAR, Reached, exercise};
 use weft_tests::fuzz::splice::{ModuleIndex, core_module_count, map_core_modules, section_ends};
-use weft_tests::fuzz::{Budget, CaseSeed, run_cases, wat_gen};
+use weft_tests::fuzz::{Budget, CaseSeed, regression_inputs, run_cases, wat_gen};
 
 /// The chains the guests run in: each component's imports are satisfied by
 /// WASI and the components before it.
@@ -49,13 +52,14 @@ const CHAINS: &[&[&str]] = &[
 /// A case taking longer than this is a hang (debug builds run guests slowly).
 const CASE_BUDGET: Duration = Duration::from_secs(30);
 
-/// A guest component, its core modules bounded.
+/// A guest component as built, and with its core modules bounded.
 struct Guest {
     name: &'static str,
-    bytes: Vec<u8>,
+    raw: Vec<u8>,
+    bounded: Vec<u8>,
 }
 
-/// Every guest of [`CHAINS`], built once and bounded.
+/// Every guest of [`CHAINS`], built once.
 fn guests() -> &'static [Guest] {
     static GUESTS: OnceLock<Vec<Guest>> = OnceLock::new();
     GUESTS.get_or_init(|| {
@@ -67,22 +71,28 @@ fn guests() -> &'static [Guest] {
             .into_iter()
             .map(|name| {
                 let path = build.component(name).unwrap_or_else(|e| panic!("{e:#}"));
-                let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
-                let bytes =
-                    map_core_modules(&bytes, |_, m| bound_module(m, &Limits::default()).map(Some))
-                        .unwrap_or_else(|e| panic!("bounding {name}: {e:#}"));
-                Guest { name, bytes }
+                let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+                let bounded =
+                    bound_component(&raw).unwrap_or_else(|e| panic!("bounding {name}: {e}"));
+                Guest { name, raw, bounded }
             })
             .collect()
     })
 }
 
-fn guest(name: &str) -> &'static [u8] {
-    &guests()
+fn guest(name: &str) -> &'static Guest {
+    guests()
         .iter()
         .find(|g| g.name == name)
         .unwrap_or_else(|| panic!("no guest {name}"))
-        .bytes
+}
+
+/// `component` with every core module bounded.
+fn bound_component(component: &[u8]) -> Result<Vec<u8>, String> {
+    map_core_modules(component, |_, m| {
+        bound_module(m, &Limits::default()).map(Some)
+    })
+    .map_err(|e| format!("{e:#}"))
 }
 
 /// Runs `chain`, with the component at `target` replaced by `replacement`.
@@ -99,51 +109,68 @@ fn run_chain(
             if i == target {
                 replacement
             } else {
-                guest(name)
+                &guest(name).bounded[..]
             }
         })
         .collect();
     exercise(&components, rng).map(|o| o.reached.label().to_string())
 }
 
-/// One mutation of one core module of `component`, bounded again after the
-/// mutation (which may add loops). `None` if wasm-mutate made nothing.
-fn mutate(component: &[u8], rng: &mut SmallRng, seed: CaseSeed) -> Result<Option<Vec<u8>>, String> {
+/// How many seeds wasm-mutate gets for one mutation: its first pick of a
+/// mutator often finds nothing to do in a given module.
+const MUTATION_ATTEMPTS: u64 = 4;
+
+/// One mutation of one core module of `component`; `None` if wasm-mutate
+/// made nothing of it.
+fn mutate(component: &[u8], rng: &mut SmallRng) -> Result<Option<Vec<u8>>, String> {
     let modules = core_module_count(component).map_err(|e| format!("{e:#}"))?;
     let target = ModuleIndex(rng.random_range(0..modules.max(1)));
     let preserve = rng.random_ratio(1, 4);
+    let seed: u64 = rng.random();
     let mut mutated = false;
     let out = map_core_modules(component, |index, module| {
         if index != target {
             return Ok(None);
         }
-        let mut mutator = WasmMutate::default();
-        mutator.seed(seed.0).preserve_semantics(preserve).fuel(1000);
-        let Ok(mut outputs) = mutator.run(module) else {
-            return Ok(None);
-        };
-        match outputs.next() {
-            Some(Ok(new)) => {
-                mutated = true;
-                bound_module(&new, &Limits::default()).map(Some)
+        for attempt in 0..MUTATION_ATTEMPTS {
+            let mut mutator = WasmMutate::default();
+            mutator
+                .seed(seed.wrapping_add(attempt))
+                .preserve_semantics(preserve)
+                .fuel(1000);
+            let first = mutator.run(module).map(|mut outputs| outputs.next());
+            match first {
+                Ok(Some(Ok(new))) => {
+                    mutated = true;
+                    return Ok(Some(new));
+                }
+                Ok(Some(Err(e))) | Err(e) => {
+                    debug(&format!("wasm-mutate on module {}: {e}", index.0));
+                }
+                Ok(None) => {}
             }
-            Some(Err(_)) | None => Ok(None),
         }
+        Ok(None)
     })
     .map_err(|e| format!("{e:#}"))?;
     Ok(mutated.then_some(out))
+}
+
+/// Says why a mutation did not happen, with `WEFT_FUZZ_DEBUG` set.
+fn debug(what: &str) {
+    if std::env::var_os(DEBUG_VAR).is_some() {
+        eprintln!("{what}");
+    }
 }
 
 fn mutated_guest_case(seed: CaseSeed) -> Result<String, String> {
     let mut rng = seed.rng();
     let chain = CHAINS[rng.random_range(0..CHAINS.len())];
     let target = rng.random_range(0..chain.len());
-    let mut bytes = guest(chain[target]).to_vec();
-    let rounds = rng.random_range(1..=3);
+    let mut bytes = guest(chain[target]).raw.clone();
     let mut applied = 0;
-    for round in 0..rounds {
-        let round_seed = CaseSeed(seed.0.wrapping_mul(31).wrapping_add(round));
-        if let Some(next) = mutate(&bytes, &mut rng, round_seed)? {
+    for _ in 0..rng.random_range(1..=3) {
+        if let Some(next) = mutate(&bytes, &mut rng)? {
             bytes = next;
             applied += 1;
         }
@@ -151,6 +178,8 @@ fn mutated_guest_case(seed: CaseSeed) -> Result<String, String> {
     if applied == 0 {
         return Ok("no mutation applied".to_string());
     }
+    // Bounded after mutating, as a mutation may add loops.
+    let bytes = bound_component(&bytes)?;
     run_chain(chain, target, &bytes, &mut rng)
 }
 
@@ -179,7 +208,9 @@ fn generated_case(seed: CaseSeed) -> Result<String, String> {
 fn truncated_case(seed: CaseSeed) -> Result<String, String> {
     let mut rng = seed.rng();
     let mut bytes = if rng.random() {
-        guests()[rng.random_range(0..guests().len())].bytes.clone()
+        guests()[rng.random_range(0..guests().len())]
+            .bounded
+            .clone()
     } else {
         match wat_gen::encode(&wat_gen::generate(&mut rng).text) {
             Ok(b) => b,
@@ -215,7 +246,11 @@ fn bounded_guests_still_pass_their_own_checks() {
     // the runner chain's 185+ checks still pass with every module bounded.
     let mut rng = CaseSeed(0).rng();
     let outcome = exercise(
-        &[guest("leaf"), guest("provider"), guest("runner")],
+        &[
+            &guest("leaf").bounded,
+            &guest("provider").bounded,
+            &guest("runner").bounded,
+        ],
         &mut rng,
     )
     .unwrap_or_else(|e| panic!("{e}"));
@@ -226,6 +261,18 @@ fn bounded_guests_still_pass_their_own_checks() {
         "bounded runner chain failed:\n{}",
         outcome.stdout
     );
+}
+
+#[test]
+fn checked_in_regressions_trap_or_fail_cleanly() {
+    for file in regression_inputs("wat") {
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = wat_gen::encode(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let outcome = exercise(&[&bytes], &mut CaseSeed(0).rng())
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        // Each of them instantiates and has its call fail.
+        assert_eq!(outcome.reached, Reached::CallsFailed, "{}", file.display());
+    }
 }
 
 #[test]
