@@ -1,8 +1,9 @@
 //! Fuzzing of `weft-codegen` on random WIT packages from `wit-smith`.
 //!
 //! - In process: each seed's packages go through `weft_codegen::generate`
-//!   for every world of the main package, with the ownership mode, `stubs`
-//!   and `generate_all` varied by seed. Generation must succeed or return an
+//!   for every world of the main package, with the ownership mode and
+//!   `stubs` varied by seed (and wit-smith's own features, async included,
+//!   for a quarter of the seeds). Generation must succeed or return an
 //!   error; a WIT error on text that wit-parser accepts is a failure, and so
 //!   is output that does not parse as a Rust file with `syn`.
 //! - Compiled: a small sample of those worlds (small packages) is written
@@ -32,7 +33,11 @@ use weft_tests::toolchain::check_guest_toolchain;
 use wit_parser::Resolve;
 
 /// In-process cases in CI.
-const DEFAULT_CASES: u64 = 300;
+const DEFAULT_CASES: u64 = 1000;
+
+/// One world of the random packages is compiled per this many in-process
+/// cases (at least 3): a compiled world costs seconds, a case milliseconds.
+const CASES_PER_COMPILED: u64 = 100;
 
 /// In-process generation of one package takes well under a second.
 const CASE_BUDGET: Duration = Duration::from_secs(60);
@@ -104,7 +109,14 @@ fn parses(wit: &GeneratedWit) -> bool {
 }
 
 fn codegen_case(seed: CaseSeed) -> Result<String, String> {
-    let wit = match wit_gen::generate(seed, &wit_gen::config(false)) {
+    // A quarter of the cases let wit-smith choose its features, async
+    // included, which weft must refuse with an error.
+    let config = if seed.0 % 4 == 3 {
+        wit_gen::arbitrary_config(seed)
+    } else {
+        wit_gen::config(false)
+    };
+    let wit = match wit_gen::generate(seed, &config) {
         Ok(Ok(wit)) => wit,
         Ok(Err(_)) => return Ok("wit-smith declined".to_string()),
         Err(e) => return Err(format!("{e:#}")),
@@ -171,7 +183,7 @@ fn regressions() -> Vec<(CorpusWorld, Mode)> {
 fn a_sample_of_random_wit_compiles_to_components_exporting_their_world() {
     check_guest_toolchain().unwrap_or_else(|e| panic!("{e:#}"));
     let budget = budget();
-    let wanted = budget.cases.div_ceil(100).max(3) as usize;
+    let wanted = budget.cases.div_ceil(CASES_PER_COMPILED).max(3) as usize;
     let dir = test_target_root().join("fuzz-codegen");
     let wit_dir = dir.join("wit");
     std::fs::create_dir_all(&wit_dir).unwrap_or_else(|e| panic!("{e}"));

@@ -6,7 +6,8 @@
 //! memory, realloc, post-return and string-encoding options, a nested
 //! component whose export is aliased and `canon lower`ed into a core module
 //! that calls it, WASI imports lowered the same way, bundled instances
-//! exported as interfaces, and core export aliases. Function bodies return
+//! exported as interfaces, core export aliases, and a resource type whose
+//! built-ins core code calls with made-up handles. Function bodies return
 //! values from random memory, so lifting meets every kind of bad data.
 //!
 //! About a third of the cases are deliberately broken ([`Breakage`]): a core
@@ -475,6 +476,9 @@ impl Gen<'_> {
         for (i, sig) in sigs.iter().enumerate() {
             self.lift(&format!("f{i}"), &format!("(core func $m \"f{i}\")"), sig);
         }
+        if self.rng.random_ratio(1, 3) {
+            self.resource();
+        }
         let mut callers = Vec::new();
         if let Some(sig) = inner_sig {
             self.nested_component(&sig);
@@ -512,6 +516,51 @@ impl Gen<'_> {
             self.line("  (export \"f0\" (func $f0))");
         }
         self.line(")");
+    }
+
+    /// A resource type defined here (with a destructor now and then), its
+    /// `resource.new`, `resource.rep` and `resource.drop` built-ins called
+    /// by core code with made-up handles, and an export `make` returning an
+    /// owned handle to the host.
+    fn resource(&mut self) {
+        let dtor = if self.rng.random() {
+            " (dtor (func $m \"post\"))"
+        } else {
+            ""
+        };
+        self.line(&format!(
+            "  (type $res (resource (rep i32){dtor}))\n  (export $res-t \"res\" (type $res))"
+        ));
+        for (name, builtin) in [
+            ("new", "resource.new"),
+            ("rep", "resource.rep"),
+            ("drop", "resource.drop"),
+        ] {
+            self.line(&format!("  (core func $res-{name} (canon {builtin} $res))"));
+        }
+        let mut churn = String::new();
+        for _ in 0..self.rng.random_range(1..8) {
+            // Handles are small numbers, so made-up ones often name a live one.
+            let handle = self.rng.random_range(0..6);
+            let call = match self.rng.random_range(0..3) {
+                0 => format!(
+                    "(drop (call $new (i32.const {})))",
+                    self.rng.random::<i32>()
+                ),
+                1 => format!("(drop (call $rep (i32.const {handle})))"),
+                _ => format!("(call $drop (i32.const {handle}))"),
+            };
+            churn.push_str(&call);
+            churn.push(' ');
+        }
+        let rep = self.rng.random_range(0..100);
+        self.line(&format!(
+            "  (core module $RM\n    (import \"r\" \"new\" (func $new (param i32) (result i32)))\n    (import \"r\" \"rep\" (func $rep (param i32) (result i32)))\n    (import \"r\" \"drop\" (func $drop (param i32)))\n    (func (export \"make\") (result i32) (call $new (i32.const {})))\n    (func (export \"churn\") (result i32) {churn}(i32.const 0)))",
+            rep
+        ));
+        self.line("  (core instance $rm (instantiate $RM (with \"r\" (instance (export \"new\" (func $res-new)) (export \"rep\" (func $res-rep)) (export \"drop\" (func $res-drop))))))");
+        self.line("  (func $make (result (own $res-t)) (canon lift (core func $rm \"make\")))\n  (export \"make\" (func $make))");
+        self.line("  (func $churn (result u32) (canon lift (core func $rm \"churn\")))\n  (export \"churn\" (func $churn))");
     }
 
     fn inner_sig(&mut self) -> FuncSig {

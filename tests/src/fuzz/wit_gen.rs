@@ -31,9 +31,8 @@ pub struct GeneratedWit {
 #[derive(Debug)]
 pub struct Declined(pub String);
 
-/// wit-smith's configuration for the fuzzer: sync only (async belongs to
-/// the async issue; weft reports it as unsupported, which the unsupported
-/// test covers), with small packages when `small` (compiled samples).
+/// wit-smith's configuration for most cases: sync only, with small
+/// packages when `small` (compiled samples).
 pub fn config(small: bool) -> wit_smith::Config {
     let mut config = wit_smith::Config::default();
     if small {
@@ -47,6 +46,17 @@ pub fn config(small: bool) -> wit_smith::Config {
         config.max_resource_items = 3;
     }
     config
+}
+
+/// A configuration drawn from the seed (wit-smith's own `Arbitrary`), which
+/// turns on async functions, futures, streams, error-context, fixed-length
+/// lists and `implements` at random: weft must report what it cannot bind
+/// yet as an error, not fail on it.
+pub fn arbitrary_config(seed: CaseSeed) -> wit_smith::Config {
+    let bytes = seed.bytes(64);
+    arbitrary::Unstructured::new(&bytes)
+        .arbitrary()
+        .unwrap_or_default()
 }
 
 /// Generates the package of `seed`.
