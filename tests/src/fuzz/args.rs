@@ -20,7 +20,11 @@ pub fn arguments(
     params: &[(String, Type)],
     pool: &[ResourceAny],
 ) -> Option<Vec<Val>> {
-    let mut values = ValueGen { rng, pool };
+    let mut values = ValueGen {
+        rng,
+        pool,
+        budget: MAX_VALUES,
+    };
     params.iter().map(|(_, ty)| values.value(ty, 0)).collect()
 }
 
@@ -31,12 +35,19 @@ const MAX_DEPTH: u32 = 4;
 struct ValueGen<'a> {
     rng: &'a mut SmallRng,
     pool: &'a [ResourceAny],
+    /// Values left to make: nested long lists would otherwise multiply
+    /// into billions (a hang the component fuzzer once reported).
+    budget: usize,
 }
+
+/// The most values one call's arguments hold.
+const MAX_VALUES: usize = 10_000;
 
 impl ValueGen<'_> {
     /// A value of type `ty`.
     fn value(&mut self, ty: &Type, depth: u32) -> Option<Val> {
-        let shallow = depth >= MAX_DEPTH;
+        self.budget = self.budget.saturating_sub(1);
+        let shallow = depth >= MAX_DEPTH || self.budget == 0;
         Some(match ty {
             Type::Bool => Val::Bool(self.rng.random()),
             Type::S8 => Val::S8(edge(self.rng, &[0, i8::MIN, i8::MAX, -1], |r| r.random())),
@@ -62,7 +73,11 @@ impl ValueGen<'_> {
             })),
             Type::String => Val::String(string(self.rng)),
             Type::List(elem) => {
-                let len = if shallow { 0 } else { length(self.rng) };
+                let len = if shallow {
+                    0
+                } else {
+                    length(self.rng).min(self.budget)
+                };
                 Val::List(
                     (0..len)
                         .map(|_| self.value(elem, depth + 1))
@@ -75,7 +90,11 @@ impl ValueGen<'_> {
                     .collect::<Option<_>>()?,
             ),
             Type::Map(k, v) => {
-                let len = if shallow { 0 } else { length(self.rng) };
+                let len = if shallow {
+                    0
+                } else {
+                    length(self.rng).min(self.budget)
+                };
                 Val::List(
                     (0..len)
                         .map(|_| {
