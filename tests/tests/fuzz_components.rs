@@ -24,8 +24,8 @@
 //! Run longer with `WEFT_FUZZ_CASES=N` (cases per test) and a different
 //! start with `WEFT_FUZZ_SEED=S`; re-run one failure with
 //! `WEFT_FUZZ_SEED=<seed> WEFT_FUZZ_CASES=1 cargo test -p weft-tests --test
-//! fuzz_components <test name>`. The release profile is much faster for
-//! long runs: `cargo test --release ...`.
+//! fuzz_components <test name>`. In a debug build a mutated-guest case
+//! takes about 0.1-0.6 s, a generated or truncated one about 10 ms.
 
 use rand::RngExt;
 use rand::rngs::SmallRng;
