@@ -18,6 +18,7 @@ use wasmparser::{Encoding, Operator, Parser, Payload, TypeRef};
 const TARGET: &str = "wasm32-wasip2";
 
 #[test]
+#[cfg_attr(miri, ignore = "runs cargo, which Miri cannot start")]
 fn weft_and_wit_bindgen_share_one_cabi_realloc() {
     if !target_installed() {
         eprintln!(
@@ -39,6 +40,7 @@ fn weft_and_wit_bindgen_share_one_cabi_realloc() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "runs cargo, which Miri cannot start")]
 fn a_strong_cabi_realloc_overrides_weft() {
     if !target_installed() {
         eprintln!(

@@ -173,12 +173,19 @@ impl From<Trap> for Error {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Invalid(m) => write!(f, "invalid component: {m}"),
+            Self::Invalid(m) => write!(f, "invalid component: {}", single_line(m)),
             Self::CoreModule => write!(f, "expected a component but found a core module"),
-            Self::CoreCompile(m) => write!(f, "invalid core module: {m}"),
+            Self::CoreCompile(m) => write!(f, "invalid core module: {}", single_line(m)),
             Self::Unsupported(m) => write!(f, "not supported yet: {m}"),
         }
     }
+}
+
+/// The parser's and the core engine's messages may span lines (a bad magic
+/// number prints both byte arrays pretty-printed, found by the component
+/// fuzzer); errors here are one line.
+fn single_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl fmt::Display for LinkError {

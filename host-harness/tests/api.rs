@@ -594,3 +594,26 @@ fn errors_are_one_pointer_wide() {
     assert_eq!(size_of::<Error>(), size_of::<usize>());
     assert_eq!(size_of::<Result<(), Error>>(), size_of::<usize>());
 }
+
+/// A damaged magic number is a one-line error too (found by the component
+/// fuzzer: the parser's message pretty-prints both byte arrays over lines).
+#[test]
+fn damaged_magic_numbers_give_one_line_errors() {
+    let engine = Engine::default();
+    for bytes in [
+        &b"\0a\xeam\x0d\0\x01\0"[..],
+        b"\0asm\x0d\0\x01\0\x01\x08\0\xd9sm\x01\0\0\0",
+    ] {
+        let err = Component::new(&engine, bytes).err().unwrap();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::Load(LoadError::Invalid(_) | LoadError::CoreCompile(_))
+            ),
+            "{err}"
+        );
+        let message = err.to_string();
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(message.contains("magic"), "{message}");
+    }
+}

@@ -429,3 +429,36 @@ fn a_typed_wasi_function_imported_at_another_type_is_a_link_error() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+/// A panicking host function is a trap for the caller, not an abort of the
+/// whole process (found by the component fuzzer: the panic used to unwind
+/// into the core engine, which cannot unwind). The store stays usable.
+#[test]
+fn a_panicking_host_function_traps() {
+    let engine = Engine::default();
+    let mut linker = Linker::<()>::new(&engine);
+    let mut host = linker.instance("test:host/math@0.2.4").unwrap();
+    host.func_wrap("double", |_, (x,): (u32,)| {
+        assert!(x < 100, "the host refuses {x}");
+        Ok((x * 2,))
+    })
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let quad_of = |store: &mut Store<()>, x: u32| {
+        let inst = linker
+            .instantiate(&mut *store, &component(&engine, IMPORTER))
+            .unwrap();
+        let quad = inst.get_func(&mut *store, "quad").unwrap();
+        let quad = quad.typed::<(u32,), u32, _>(&mut *store).unwrap();
+        quad.call(&mut *store, (x,))
+    };
+    let err = quad_of(&mut store, 500).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Trap(_)), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("host function panicked: the host refuses 500"),
+        "{message}"
+    );
+    // A fresh instance in the same store still works.
+    assert_eq!(quad_of(&mut store, 5).unwrap(), 20);
+}

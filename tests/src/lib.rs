@@ -5,11 +5,14 @@
 //! build guests ([`toolchain`]), and the guest components of `tests/guests/`
 //! built once per run ([`guests`]). The corpus test reuses the same cargo
 //! driver ([`cargo`]) for its generated workspace, and every guest test
-//! starts from the static checks of [`components`].
+//! starts from the static checks of [`components`]. The fuzzers
+//! (`fuzz_components`, `fuzz_codegen`) share their generators and case
+//! driver through [`fuzz`].
 
 pub mod cargo;
 pub mod components;
 pub mod corpus;
+pub mod fuzz;
 pub mod guests;
 pub mod paths;
 pub mod toolchain;

@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 use core::fmt;
 use core::marker::PhantomData;
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 /// The value a [`Resource`] holds once its handle was moved out.
@@ -89,8 +90,13 @@ impl<T: WasmResource> Drop for Resource<T> {
 /// own handle for each borrow of a resource it did not define and traps
 /// if any is left when the call ends (`lift_borrow`, `num_borrows`), and
 /// `resource.drop` on it is how the callee gives it back.
+///
+/// The slots are raw pointers from [`Box::into_raw`], not `Box`es: moving a
+/// `Box` (into the vector) asserts unique access to its contents, which
+/// invalidated the references already handed out (`cargo miri test`
+/// reported it as undefined behaviour under Stacked Borrows).
 pub struct HandleArena<T> {
-    slots: RefCell<Vec<Box<T>>>,
+    slots: RefCell<Vec<NonNull<T>>>,
 }
 
 impl<T> HandleArena<T> {
@@ -104,13 +110,22 @@ impl<T> HandleArena<T> {
     /// Stores `value` and returns a reference that lives as long as the
     /// arena.
     pub fn alloc(&self, value: T) -> &T {
-        let slot = Box::new(value);
-        let ptr: *const T = &*slot;
+        let slot = NonNull::from(Box::leak(Box::new(value)));
         self.slots.borrow_mut().push(slot);
-        // SAFETY: the box is never moved out of or freed before the arena
-        // is dropped (the vector only moves the box pointers, not their
-        // contents), so the value stays at this address for `&self`'s life.
-        unsafe { &*ptr }
+        // SAFETY: the allocation is only freed by `Drop`, which needs the
+        // arena by value, after every `&self` borrow (and so every
+        // reference returned here) has ended; nothing takes `&mut` to it.
+        unsafe { slot.as_ref() }
+    }
+}
+
+impl<T> Drop for HandleArena<T> {
+    fn drop(&mut self) {
+        for slot in self.slots.get_mut().drain(..) {
+            // SAFETY: each slot came from `Box::leak` in `alloc`, is in the
+            // vector once, and no reference to it outlives the arena.
+            drop(unsafe { Box::from_raw(slot.as_ptr()) });
+        }
     }
 }
 

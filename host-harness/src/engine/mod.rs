@@ -186,12 +186,34 @@ pub(crate) fn host_func_suspendable<D: 'static>(
 ) -> CoreFunc {
     let ty = wasmi::FuncType::new(params.iter().copied(), results.iter().copied());
     wasmi::Func::new(ctx, ty, move |caller, args, rets| {
-        match body(caller, args, rets) {
-            Ok(HostOutcome::Done) => Ok(()),
-            Ok(HostOutcome::Suspend(s)) => Err(wasmi::Error::host(s)),
-            Err(e) => Err(into_core_error(e)),
+        // A panic must not unwind into the core engine's frames, which
+        // cannot unwind (the process would abort): it becomes a trap that
+        // names it, found by the component fuzzer.
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(caller, args, rets)));
+        match outcome {
+            Ok(Ok(HostOutcome::Done)) => Ok(()),
+            Ok(Ok(HostOutcome::Suspend(s))) => Err(wasmi::Error::host(s)),
+            Ok(Err(e)) => Err(into_core_error(e)),
+            Err(payload) => Err(into_core_error(Error::trap(format!(
+                "{HOST_PANIC}: {}",
+                panic_message(payload.as_ref())
+            )))),
         }
     })
+}
+
+/// The start of the trap message of a host function that panicked.
+pub(crate) const HOST_PANIC: &str = "host function panicked";
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "(no message)"
+    }
 }
 
 /// The parameter and result types of a core function.

@@ -34,9 +34,8 @@ pub struct BuildOutcome {
 /// # Errors
 /// Only if cargo cannot be started.
 pub fn build_all(ws: &CorpusWorkspace) -> Result<BuildOutcome> {
-    let target_dir = ws.dir.join("target");
     let args = ["--workspace", "--keep-going", "--message-format=json"];
-    let output = run_captured(&mut wasm_build_command(&ws.dir, &target_dir, &args))?;
+    let output = run_captured(&mut wasm_build_command(&ws.dir, &ws.target_dir, &args))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let mut first_error: BTreeMap<String, String> = BTreeMap::new();
     let mut built: BTreeMap<String, PathBuf> = BTreeMap::new();

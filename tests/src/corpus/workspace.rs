@@ -18,41 +18,66 @@ pub struct CorpusCrate {
     pub mode: Mode,
 }
 
-/// The generated workspace: its directory and its crates.
+/// The generated workspace: its directory, where it builds, and its crates.
 #[derive(Debug)]
 pub struct CorpusWorkspace {
     pub dir: PathBuf,
+    pub target_dir: PathBuf,
     pub crates: Vec<CorpusCrate>,
 }
 
-/// Writes (or refreshes) the workspace for `worlds` x every [`Mode`].
+/// Writes (or refreshes) the corpus workspace for `worlds` x every [`Mode`].
 ///
 /// # Errors
 /// If a file cannot be written.
 pub fn write_workspace(worlds: &[CorpusWorld], generator: Generator) -> Result<CorpusWorkspace> {
-    let dir = test_target_root().join("corpus").join(match generator {
+    let dir = corpus_dir(generator);
+    let cases: Vec<(CorpusWorld, Mode)> = worlds
+        .iter()
+        .flat_map(|w| Mode::ALL.map(|m| (w.clone(), m)))
+        .collect();
+    write_workspace_at(&dir, &dir.join("target"), &cases, generator)
+}
+
+/// `target/corpus/<generator>`, the corpus workspace.
+pub fn corpus_dir(generator: Generator) -> PathBuf {
+    test_target_root().join("corpus").join(match generator {
         Generator::Weft => "weft",
         Generator::WitBindgen => "wit-bindgen",
-    });
+    })
+}
+
+/// Writes (or refreshes) a workspace in `dir` with one crate per (world,
+/// mode) of `cases`, built into `target_dir`. Other generated workspaces
+/// (the codegen fuzzer's) pass the corpus's target directory, so that
+/// `weft` itself is compiled once for both.
+///
+/// # Errors
+/// If a file cannot be written.
+pub fn write_workspace_at(
+    dir: &Path,
+    target_dir: &Path,
+    cases: &[(CorpusWorld, Mode)],
+    generator: Generator,
+) -> Result<CorpusWorkspace> {
+    let dir = dir.to_path_buf();
     let mut crates = Vec::new();
-    for world in worlds {
-        for mode in Mode::ALL {
-            let name = crate_name(&world.label, mode);
-            let crate_dir = dir.join("crates").join(&name);
-            write_if_changed(
-                &crate_dir.join("Cargo.toml"),
-                &crate_manifest(&name, generator),
-            )?;
-            write_if_changed(
-                &crate_dir.join("src/lib.rs"),
-                &crate_source(world, mode, generator),
-            )?;
-            crates.push(CorpusCrate {
-                name,
-                world: world.clone(),
-                mode,
-            });
-        }
+    for (world, mode) in cases {
+        let name = crate_name(&world.label, *mode);
+        let crate_dir = dir.join("crates").join(&name);
+        write_if_changed(
+            &crate_dir.join("Cargo.toml"),
+            &crate_manifest(&name, generator),
+        )?;
+        write_if_changed(
+            &crate_dir.join("src/lib.rs"),
+            &crate_source(world, *mode, generator),
+        )?;
+        crates.push(CorpusCrate {
+            name,
+            world: world.clone(),
+            mode: *mode,
+        });
     }
     write_if_changed(&dir.join("Cargo.toml"), &workspace_manifest(&crates))?;
     // Start from the repository's lock file so that `weft`'s dependencies are
@@ -61,7 +86,11 @@ pub fn write_workspace(worlds: &[CorpusWorld], generator: Generator) -> Result<C
     if !lock.exists() && repo_lock.exists() {
         std::fs::copy(&repo_lock, &lock).context("copying Cargo.lock")?;
     }
-    Ok(CorpusWorkspace { dir, crates })
+    Ok(CorpusWorkspace {
+        dir,
+        target_dir: target_dir.to_path_buf(),
+        crates,
+    })
 }
 
 fn crate_name(label: &str, mode: Mode) -> String {
@@ -169,7 +198,8 @@ const WIT_KEYWORDS: &[&str] = &[
     "world",
 ];
 
-fn world_specifier(name: &str) -> String {
+/// `name` as a world specifier: `%`-escaped when it is a WIT keyword.
+pub fn world_specifier(name: &str) -> String {
     if WIT_KEYWORDS.contains(&name) {
         format!("%{name}")
     } else {

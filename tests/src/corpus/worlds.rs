@@ -80,7 +80,12 @@ fn entry_label(entry: &Path) -> String {
     format!("{}/{}", name(entry.parent()), name(Some(entry)))
 }
 
-fn worlds_of(source: &Path, entry_label: &str) -> Result<Vec<CorpusWorld>> {
+/// The worlds of the package at `source` (a file or directory), labelled
+/// `<entry_label>/<world>`.
+///
+/// # Errors
+/// If wit-parser rejects the package.
+pub fn worlds_of(source: &Path, entry_label: &str) -> Result<Vec<CorpusWorld>> {
     let mut resolve = Resolve::new();
     let (pkg, _) = resolve.push_path(source)?;
     Ok(resolve.packages[pkg]
