@@ -38,6 +38,8 @@
 //! guest logic can be unit-tested natively.
 
 #![no_std]
+#![deny(missing_docs)]
+#![warn(clippy::allow_attributes_without_reason)]
 
 extern crate alloc;
 #[cfg(test)]

@@ -4,6 +4,9 @@
 //! [`weft_codegen::generate`], and turns errors into compile errors on the
 //! right span. Everything else lives in `weft-codegen`.
 
+#![deny(missing_docs)]
+#![warn(clippy::allow_attributes_without_reason)]
+
 mod options;
 
 use options::Config;
@@ -87,6 +90,11 @@ fn to_syn_error(err: Error, config: &Config) -> syn::Error {
             .find(|(k, _)| k == key)
             .map(|(_, s)| *s)
             .unwrap_or_else(Span::call_site),
+        Error::Option { option, .. } => config
+            .option_spans
+            .iter()
+            .find(|(k, _)| k == option)
+            .map_or(config.source_span, |(_, s)| *s),
         _ => config.source_span,
     };
     syn::Error::new(span, err.to_string())

@@ -13,6 +13,8 @@ pub struct Config {
     pub source: WitSource,
     /// Span of each `with` key, to report unused ones.
     pub with_spans: Vec<(String, Span)>,
+    /// Span of each option's name, to report a bad value on it.
+    pub option_spans: Vec<(String, Span)>,
     /// Write the expansion to a file and `include!` it.
     pub debug: bool,
     /// Span of the `path`/`inline`/`world` option, for WIT errors.
@@ -25,6 +27,7 @@ impl Parse for Config {
             opts: Opts::default(),
             source: WitSource::default(),
             with_spans: Vec::new(),
+            option_spans: Vec::new(),
             debug: false,
             source_span: Span::call_site(),
         };
@@ -50,6 +53,7 @@ impl Parse for Config {
                 ));
             }
             seen.push(name.clone());
+            config.option_spans.push((name.clone(), key.span()));
             let has_value = content.peek(Token![:]);
             if has_value {
                 content.parse::<Token![:]>()?;
@@ -119,11 +123,9 @@ impl Config {
             "ownership" => opts.ownership = parse_ownership(input)?,
             "skip" => opts.skip = string_list(input)?,
             "features" => opts.features = string_list(input)?,
-            "runtime_path" => opts.runtime_path = Some(input.parse::<LitStr>()?.value()),
+            "runtime_path" => opts.runtime_path = Some(rust_path(input)?),
             "export_macro_name" => opts.export_macro_name = Some(input.parse::<LitStr>()?.value()),
-            "default_bindings_module" => {
-                opts.default_bindings_module = Some(input.parse::<LitStr>()?.value())
-            }
+            "default_bindings_module" => opts.default_bindings_module = Some(rust_path(input)?),
             "type_section_suffix" => {
                 opts.type_section_suffix = Some(input.parse::<LitStr>()?.value())
             }
@@ -170,6 +172,16 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// A string literal holding a Rust path; a value that is not one is an
+/// error on the literal.
+fn rust_path(input: ParseStream<'_>) -> syn::Result<String> {
+    let lit: LitStr = input.parse()?;
+    syn::parse_str::<syn::Path>(&lit.value()).map_err(|_| {
+        syn::Error::new(lit.span(), format!("`{}` is not a Rust path", lit.value()))
+    })?;
+    Ok(lit.value())
 }
 
 fn string_or_list(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
@@ -278,5 +290,14 @@ mod tests {
         assert!(err.to_string().contains("unknown ownership"), "{err}");
         let err = parse("{ world }").err().unwrap();
         assert!(err.to_string().contains("needs a value"), "{err}");
+        for option in ["runtime_path", "default_bindings_module"] {
+            let err = parse(&format!("{{ {option}: \"not a path\" }}"))
+                .err()
+                .unwrap();
+            assert!(
+                err.to_string().contains("`not a path` is not a Rust path"),
+                "{err}"
+            );
+        }
     }
 }

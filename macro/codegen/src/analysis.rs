@@ -114,11 +114,9 @@ impl Analysis {
     }
 
     /// Which definitions the named type `id` gets.
-    pub fn flavors(&self, resolve: &Resolve, mut id: TypeId) -> Flavors {
+    pub fn flavors(&self, resolve: &Resolve, id: TypeId) -> Flavors {
         // An alias (`use`) has the flavours of what it names.
-        while let TypeDefKind::Type(Type::Id(target)) = resolve.types[id].kind {
-            id = target;
-        }
+        let id = dealias(resolve, id);
         let Ownership::Borrowing {
             duplicate_if_necessary,
         } = self.ownership
@@ -240,6 +238,15 @@ impl Analysis {
             self.record_use(resolve, child, import_param);
         }
     }
+}
+
+/// Follows `type a = b` aliases (and `use`s, which are aliases) to the
+/// definition. The one place that does: every other module calls this.
+pub fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
+    while let TypeDefKind::Type(Type::Id(next)) = resolve.types[id].kind {
+        id = next;
+    }
+    id
 }
 
 /// Whether `list<elem>` has the same layout in Rust (`[T]`) and the

@@ -2,22 +2,28 @@
 //!
 //! The `weft::bindgen!` macro is a thin wrapper around [`generate`]; build
 //! scripts can call it too. The pipeline, one module per phase:
-//! 1. [`load`]: parse WIT into a `Resolve` and select the world;
+//! 1. `load`: parse WIT into a `Resolve` and select the world;
 //! 2. `support`: reject what weft cannot bind yet (component-model async);
 //! 3. `analysis`: facts about types (contents, where they are used);
-//! 4. [`abi`]: the language-neutral canonical ABI walker;
+//! 4. `abi`: the language-neutral canonical ABI walker;
 //! 5. `render`: the Rust backend, producing `quote!` tokens;
 //! 6. `custom_section`: the component-type section that lets
 //!    `wasm32-wasip2` builds become components.
 
-pub mod abi;
+#![deny(missing_docs)]
+#![warn(clippy::allow_attributes_without_reason)]
+
+mod abi;
 mod analysis;
 mod custom_section;
 mod error;
-pub mod load;
-pub mod names;
+mod load;
+mod names;
+#[cfg(test)]
+mod option_tests;
 mod opts;
 mod render;
+mod rust_path;
 mod support;
 #[cfg(test)]
 mod tests;

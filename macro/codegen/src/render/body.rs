@@ -12,7 +12,7 @@ use super::Ctx;
 use super::paths::ModPath;
 use super::ty::{Flavor, local};
 use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
-use crate::analysis::is_list_canonical;
+use crate::analysis::{dealias, is_list_canonical};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use wit_parser::abi::WasmType;
@@ -129,10 +129,7 @@ impl<'c, 'a> Body<'c, 'a> {
     /// The path of the definition of named type `id` used when lowering
     /// (borrowed flavour for imports) or lifting (owned).
     fn def_path(&self, id: TypeId, flavor: Flavor) -> TokenStream {
-        let mut def = id;
-        while let wit_parser::TypeDefKind::Type(Type::Id(t)) = self.ctx.resolve.types[def].kind {
-            def = t;
-        }
+        let def = dealias(self.ctx.resolve, id);
         let (name, _) = self.ctx.definition_for(def, flavor);
         self.ctx.type_item_path(&self.from, def, &name)
     }

@@ -51,6 +51,42 @@ pub(crate) struct Ctx<'a> {
     pub ifaces: HashMap<InterfaceId, IfaceSite>,
     /// `with` entries naming single types.
     pub remapped_types: HashMap<TypeId, TokenStream>,
+    /// Path options, checked (see [`OptionPaths`]).
+    pub paths: OptionPaths,
+}
+
+/// The options that name Rust paths, parsed once by [`OptionPaths::new`]
+/// so that renderers never meet a bad value.
+pub(crate) struct OptionPaths {
+    /// `runtime_path`.
+    pub runtime: TokenStream,
+    /// `default_bindings_module` (`self` when not given).
+    pub default_bindings: TokenStream,
+    /// `additional_derives`: each derive's last segment and its path.
+    pub derives: Vec<(String, TokenStream)>,
+}
+
+impl OptionPaths {
+    /// Parses the path options of `opts`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Option`] naming the first option whose value is not
+    /// a Rust path.
+    pub fn new(opts: &Opts) -> Result<OptionPaths, crate::Error> {
+        use crate::rust_path::{last_segment, parse};
+        Ok(OptionPaths {
+            runtime: parse("runtime_path", opts.runtime_path())?,
+            default_bindings: match &opts.default_bindings_module {
+                Some(path) => parse("default_bindings_module", path)?,
+                None => quote!(self),
+            },
+            derives: opts
+                .additional_derives
+                .iter()
+                .map(|d| Ok((last_segment(d).to_string(), parse("additional_derives", d)?)))
+                .collect::<Result<_, crate::Error>>()?,
+        })
+    }
 }
 
 impl Ctx<'_> {

@@ -5,6 +5,7 @@
 //! generated into any module of the user's crate.
 
 use super::{Ctx, IfaceSite};
+use crate::analysis::dealias;
 use crate::names::{camel, ident, package_module, snake};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -81,13 +82,8 @@ impl Ctx<'_> {
     }
 
     /// The resource definition behind a (possibly aliased) resource type.
-    pub fn resource_def(&self, mut id: TypeId) -> TypeId {
-        while let wit_parser::TypeDefKind::Type(wit_parser::Type::Id(t)) =
-            self.resolve.types[id].kind
-        {
-            id = t;
-        }
-        id
+    pub fn resource_def(&self, id: TypeId) -> TypeId {
+        dealias(self.resolve, id)
     }
 
     /// Whether resource `id` is defined by this component (exported).

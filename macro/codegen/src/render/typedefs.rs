@@ -232,11 +232,12 @@ impl Ctx<'_> {
         {
             return TokenStream::new();
         }
-        let extra = self.opts.additional_derives.iter().filter(|d| {
-            let last = d.rsplit("::").next().unwrap_or(d).trim();
-            !present.contains(&last)
-        });
-        let paths = extra.map(|d| d.parse::<TokenStream>().unwrap_or_default());
+        let paths = self
+            .paths
+            .derives
+            .iter()
+            .filter(|(last, _)| !present.contains(&last.as_str()))
+            .map(|(_, path)| path);
         quote!(#(, #paths)*)
     }
 }

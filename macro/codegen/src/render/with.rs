@@ -18,11 +18,12 @@
 //! marks them remapped and collects remapped types into the [`Ctx`].
 
 use super::Ctx;
+use crate::analysis::dealias;
 use crate::error::Error;
 use crate::opts::WithTarget;
 use proc_macro2::TokenStream;
 use std::collections::HashSet;
-use wit_parser::{Resolve, TypeDefKind, TypeId, TypeOwner, WorldItem};
+use wit_parser::{Resolve, TypeId, TypeOwner, WorldItem};
 
 /// Applies `with`/`generate_all` to the interface sites of `ctx`.
 ///
@@ -108,20 +109,8 @@ fn lookup<'o>(ctx: &Ctx<'o>, key: &str) -> Option<&'o WithTarget> {
 fn remap_path(target: &WithTarget) -> Result<Option<TokenStream>, Error> {
     match target {
         WithTarget::Generate => Ok(None),
-        WithTarget::Path(p) => p
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::Option(format!("`with` target `{p}` is not a Rust path"))),
+        WithTarget::Path(p) => crate::rust_path::parse("with", p).map(Some),
     }
-}
-
-/// Follows `type a = b` aliases (and `use`s, which are aliases) to the
-/// definition.
-pub(crate) fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
-    while let TypeDefKind::Type(wit_parser::Type::Id(next)) = resolve.types[id].kind {
-        id = next;
-    }
-    id
 }
 
 /// `ns:pkg/iface@ver/type`, `world/type`, or `None` for an anonymous type.

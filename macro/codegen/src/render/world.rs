@@ -9,7 +9,7 @@
 use super::exports::{ExportParts, StubMethod};
 use super::paths::{ModPath, iface_path};
 use super::tree::Module;
-use super::{Ctx, IfaceSite};
+use super::{Ctx, IfaceSite, OptionPaths};
 use crate::analysis::Analysis;
 use crate::error::Error;
 use crate::names::{ident, snake};
@@ -41,6 +41,7 @@ pub fn render_world(
         analysis: Analysis::new(resolve, world, opts.ownership),
         ifaces: HashMap::new(),
         remapped_types: HashMap::new(),
+        paths: OptionPaths::new(opts)?,
     };
     apply_with(&mut ctx)?;
     let mut root = Module::default();
@@ -85,12 +86,7 @@ pub fn render_world(
     world_items.extend(ctx.export_macro(&macro_bodies));
     world_items.extend(ctx.custom_section(component_type));
     let modules = root.render_children(&mut Vec::new());
-    let runtime: TokenStream = opts.runtime_path().parse().map_err(|_| {
-        Error::Option(format!(
-            "`runtime_path` is not a Rust path: {}",
-            opts.runtime_path()
-        ))
-    })?;
+    let runtime = &ctx.paths.runtime;
     let world_mod = ident(WORLD_MODULE);
     let stubs = opts.stubs.then(|| ctx.stubs(&stub_impls));
     Ok(quote! {
@@ -195,13 +191,7 @@ impl Ctx<'_> {
         let world = &self.resolve.worlds[self.world];
         let name = format_ident!("__export_{}_impl", snake(&world.name).trim_end_matches('_'));
         let export = ident(self.opts.export_macro_name());
-        let default: TokenStream = self
-            .opts
-            .default_bindings_module
-            .as_deref()
-            .unwrap_or("self")
-            .parse()
-            .unwrap_or_else(|_| quote!(self));
+        let default = &self.paths.default_bindings;
         let bodies = bodies.iter().filter(|b| !b.is_empty());
         let (attr, vis) = if self.opts.pub_export_macro {
             (quote!(#[macro_export]), quote!(pub))

@@ -145,7 +145,7 @@ impl Body<'_, '_> {
                 });
             }
             HandleLift { handle, .. } => out.push(self.handle_lift(handle, &ops[0])),
-            EnumLower { .. } => {
+            EnumLower => {
                 let op = &ops[0];
                 out.push(quote!((#op)._lower()));
             }
@@ -188,14 +188,14 @@ impl Body<'_, '_> {
                 });
                 self.variant_lift(ctors.collect(), &ops[0], out);
             }
-            OptionLift { .. } => {
+            OptionLift => {
                 let ctors = vec![
                     (quote!(::core::option::Option::None), false),
                     (quote!(::core::option::Option::Some), false),
                 ];
                 self.variant_lift(ctors, &ops[0], out);
             }
-            ResultLift { .. } => {
+            ResultLift => {
                 let ctors = vec![
                     (quote!(::core::result::Result::Ok), true),
                     (quote!(::core::result::Result::Err), true),
