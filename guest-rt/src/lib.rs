@@ -42,7 +42,7 @@
 #![warn(clippy::allow_attributes_without_reason)]
 
 extern crate alloc;
-#[cfg(test)]
+#[cfg(any(test, feature = "std"))]
 extern crate std;
 
 pub use weft_macro::bindgen;

@@ -71,24 +71,13 @@ impl Parse for Config {
 impl Config {
     fn option(&mut self, key: &Ident, has_value: bool, input: ParseStream<'_>) -> syn::Result<()> {
         let name = key.to_string();
-        let opts = &mut self.opts;
-        match name.as_str() {
-            "generate_all" | "stubs" | "pub_export_macro" | "generate_unused_types" | "debug" => {
-                let value = if has_value {
-                    input.parse::<LitBool>()?.value
-                } else {
-                    true
-                };
-                match name.as_str() {
-                    "generate_all" => opts.generate_all = value,
-                    "stubs" => opts.stubs = value,
-                    "pub_export_macro" => opts.pub_export_macro = value,
-                    "generate_unused_types" => opts.generate_unused_types = value,
-                    _ => self.debug = value,
-                }
-                return Ok(());
-            }
-            _ => {}
+        if let Some(flag) = self.flag(&name) {
+            *flag = if has_value {
+                input.parse::<LitBool>()?.value
+            } else {
+                true
+            };
+            return Ok(());
         }
         if !has_value {
             return Err(syn::Error::new(
@@ -96,6 +85,7 @@ impl Config {
                 format!("option `{name}` needs a value (`{name}: ...`)"),
             ));
         }
+        let opts = &mut self.opts;
         match name.as_str() {
             "world" => {
                 let s: LitStr = input.parse()?;
@@ -129,19 +119,41 @@ impl Config {
             "type_section_suffix" => {
                 opts.type_section_suffix = Some(input.parse::<LitStr>()?.value())
             }
+            "map_type" => opts.map_type = Some(rust_path(input)?),
+            "bitflags_path" => opts.bitflags_path = Some(rust_path(input)?),
+            "export_prefix" => opts.export_prefix = Some(input.parse::<LitStr>()?.value()),
+            "additional_type_attributes" => opts.additional_type_attributes = attr_map(input)?,
+            "additional_member_attributes" => opts.additional_member_attributes = attr_map(input)?,
+            "chainable_methods" => opts.chainable_methods = string_list(input)?,
             _ => {
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown option `{name}`; expected one of: world, path, inline, with, generate_all, \
-                         additional_derives, additional_derives_ignore, ownership, skip, stubs, runtime_path, \
-                         export_macro_name, pub_export_macro, default_bindings_module, type_section_suffix, \
-                         generate_unused_types, features, debug"
+                        "unknown option `{name}`; expected one of: {}",
+                        OPTIONS.join(", ")
                     ),
                 ));
             }
         }
         Ok(())
+    }
+
+    /// The field of a flag option (`name` or `name: bool`), if `name` is one.
+    fn flag(&mut self, name: &str) -> Option<&mut bool> {
+        let opts = &mut self.opts;
+        Some(match name {
+            "generate_all" => &mut opts.generate_all,
+            "stubs" => &mut opts.stubs,
+            "pub_export_macro" => &mut opts.pub_export_macro,
+            "generate_unused_types" => &mut opts.generate_unused_types,
+            "std_feature" => &mut opts.std_feature,
+            "raw_strings" => &mut opts.raw_strings,
+            "disable_run_ctors_once_workaround" => &mut opts.disable_run_ctors_once_workaround,
+            "disable_custom_section_link_helpers" => &mut opts.disable_custom_section_link_helpers,
+            "merge_structurally_equal_types" => &mut opts.merge_structurally_equal_types,
+            "debug" => &mut self.debug,
+            _ => return None,
+        })
     }
 
     fn parse_with(&mut self, input: ParseStream<'_>) -> syn::Result<()> {
@@ -172,6 +184,72 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Every option name, for the unknown-option message (`async` belongs to
+/// the async bindings, which weft does not generate yet).
+const OPTIONS: &[&str] = &[
+    "world",
+    "path",
+    "inline",
+    "with",
+    "generate_all",
+    "additional_derives",
+    "additional_derives_ignore",
+    "additional_type_attributes",
+    "additional_member_attributes",
+    "ownership",
+    "skip",
+    "stubs",
+    "runtime_path",
+    "map_type",
+    "bitflags_path",
+    "export_prefix",
+    "export_macro_name",
+    "pub_export_macro",
+    "default_bindings_module",
+    "type_section_suffix",
+    "generate_unused_types",
+    "features",
+    "std_feature",
+    "raw_strings",
+    "chainable_methods",
+    "disable_run_ctors_once_workaround",
+    "disable_custom_section_link_helpers",
+    "merge_structurally_equal_types",
+    "debug",
+];
+
+/// `{ "selector": [#[attr] ...], ... }`: one `(selector, attribute)` pair
+/// per attribute, the attribute as Rust source.
+fn attr_map(input: ParseStream<'_>) -> syn::Result<Vec<(String, String)>> {
+    let content;
+    braced!(content in input);
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        let selector: LitStr = content.parse()?;
+        content.parse::<Token![:]>()?;
+        let list;
+        let bracket = bracketed!(list in content);
+        let attrs = list.call(syn::Attribute::parse_outer)?;
+        if !list.is_empty() {
+            return Err(list.error("expected an attribute, `#[...]`"));
+        }
+        if attrs.is_empty() {
+            return Err(syn::Error::new(
+                bracket.span.join(),
+                "the attribute list of a selector must not be empty",
+            ));
+        }
+        for attr in attrs {
+            out.push((selector.value(), quote::quote!(#attr).to_string()));
+        }
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(out)
 }
 
 /// A string literal holding a Rust path; a value that is not one is an
@@ -278,6 +356,54 @@ mod tests {
             parse(r#""just-a-world""#).unwrap().opts.world.as_deref(),
             Some("just-a-world")
         );
+    }
+
+    /// The shapes wit-bindgen 0.61.1 accepts for the options weft gained to
+    /// match it (bare `std_feature`/`raw_strings`, attribute maps, ...).
+    #[test]
+    fn wit_bindgen_option_shapes_parse() {
+        let c = parse(
+            r#"{
+                std_feature, raw_strings,
+                map_type: "std::collections::HashMap", bitflags_path: "::bitflags",
+                export_prefix: "p_",
+                additional_type_attributes: { "a:b/c/t": [#[derive(Hash)] #[doc = "x"]] },
+                additional_member_attributes: { "a:b/c/t.f": [#[allow(dead_code)]], },
+                chainable_methods: ["all", "-a:b/c#r"],
+                disable_run_ctors_once_workaround: true,
+                disable_custom_section_link_helpers: false,
+                merge_structurally_equal_types: true,
+                generate_unused_types: true, pub_export_macro: false, debug: true,
+            }"#,
+        )
+        .unwrap();
+        let o = &c.opts;
+        assert!(o.std_feature && o.raw_strings && o.generate_unused_types && c.debug);
+        assert!(o.disable_run_ctors_once_workaround && o.merge_structurally_equal_types);
+        assert!(!o.disable_custom_section_link_helpers && !o.pub_export_macro);
+        assert_eq!(o.map_type.as_deref(), Some("std::collections::HashMap"));
+        assert_eq!(o.bitflags_path.as_deref(), Some("::bitflags"));
+        assert_eq!(o.export_prefix.as_deref(), Some("p_"));
+        let types: Vec<_> = o
+            .additional_type_attributes
+            .iter()
+            .map(|(s, a)| (s.as_str(), a.replace(' ', "")))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("a:b/c/t", "#[derive(Hash)]".to_string()),
+                ("a:b/c/t", "#[doc=\"x\"]".to_string())
+            ]
+        );
+        assert_eq!(o.additional_member_attributes[0].0, "a:b/c/t.f");
+        assert_eq!(o.chainable_methods, ["all", "-a:b/c#r"]);
+        let err = parse(r#"{ additional_type_attributes: { "a:b/c/t": [] } }"#)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("must not be empty"), "{err}");
+        let err = parse(r#"{ map_type: "Hash Map" }"#).err().unwrap();
+        assert!(err.to_string().contains("not a Rust path"), "{err}");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //!   else). In `Borrowing` mode this decides which flavours of a type exist.
 
 use crate::opts::Ownership;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem};
 
 /// What a type transitively contains.
@@ -59,6 +59,8 @@ pub enum Flavors {
 pub struct Analysis {
     infos: HashMap<TypeId, TypeInfo>,
     uses: HashMap<TypeId, Uses>,
+    /// Definitions used as the error of a function's `result`.
+    errors: HashSet<TypeId>,
     ownership: Ownership,
 }
 
@@ -195,7 +197,20 @@ impl Analysis {
         info
     }
 
+    /// Whether the definition `id` is the error type of a function's
+    /// `result` (it then gets `Display` and `Error` impls, as in
+    /// wit-bindgen, so guests can `?` it into other errors).
+    pub fn is_error(&self, id: TypeId) -> bool {
+        self.errors.contains(&id)
+    }
+
     fn record_func(&mut self, resolve: &Resolve, func: &Function, imported: bool) {
+        if let Some(Type::Id(result)) = func.result
+            && let TypeDefKind::Result(r) = &resolve.types[result].kind
+            && let Some(Type::Id(err)) = r.err
+        {
+            self.errors.insert(dealias(resolve, err));
+        }
         for param in &func.params {
             self.record_use(resolve, &param.ty, imported);
         }

@@ -18,18 +18,20 @@ use quote::{ToTokens, format_ident, quote};
 use wit_parser::abi::WasmType;
 use wit_parser::{Alignment, ArchitectureSize, Type, TypeId};
 
-/// How a generated export calls the user's implementation.
+/// How a generated export calls the user's implementation, `T_` (a name
+/// no WIT identifier converts to: camel case never ends in `_` except for
+/// escaped keywords, and `T` is none).
 pub(crate) enum Callee {
-    /// `T::f(args)` (freestanding or static).
+    /// `T_::f(args)` (freestanding or static).
     Plain(TokenStream),
-    /// `T::f(self_borrow.get::<T>(), args)`.
+    /// `T_::f(self_borrow.get::<T_>(), args)`.
     Method(TokenStream),
-    /// `R::new(T::new(args))`: a constructor returning `own<R>`.
+    /// `R::new(T_::new(args))`: a constructor returning `own<R>`.
     Constructor {
         call: TokenStream,
         handle: TokenStream,
     },
-    /// `T::new(args).map(R::new)`: a constructor returning
+    /// `T_::new(args).map(R::new)`: a constructor returning
     /// `result<own<R>, E>`, whose trait method returns `Result<Self, E>`.
     FallibleConstructor {
         call: TokenStream,

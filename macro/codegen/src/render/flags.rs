@@ -1,5 +1,6 @@
 //! Flags types: a bit set with one constant per WIT flag, generated
-//! directly (no `bitflags` dependency).
+//! directly (no `bitflags` dependency), or declared with the `bitflags!`
+//! macro of the crate the `bitflags_path` option names.
 //!
 //! The storage integer is the smallest that holds every flag, matching the
 //! canonical ABI's `FlagsRepr` (one `u8`, `u16` or `u32`).
@@ -29,6 +30,22 @@ impl Ctx<'_> {
         let docs = self.docs(&def.docs);
         // `check_flags` (lib.rs) rejects wider flags before rendering.
         let bits = flags_bits_type(flags.flags.len()).unwrap_or(quote!(u32));
+        if let Some(bitflags) = &self.paths.bitflags {
+            let consts = flags.flags.iter().enumerate().map(|(i, f)| {
+                let c = ident(&shouty(&f.name));
+                let docs = self.docs(&f.docs);
+                quote!(#docs const #c = 1 << #i;)
+            });
+            return quote! {
+                #bitflags::bitflags! {
+                    #docs
+                    #[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)]
+                    pub struct #name: #bits {
+                        #(#consts)*
+                    }
+                }
+            };
+        }
         let consts = flags.flags.iter().enumerate().map(|(i, f)| {
             let c = ident(&shouty(&f.name));
             let docs = self.docs(&f.docs);

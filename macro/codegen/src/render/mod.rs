@@ -8,7 +8,9 @@
 //! `imports` and `exports` (functions and traits), and `world` (assembling
 //! the module tree, the export macro and the custom section).
 
+mod attrs;
 mod body;
+mod chain;
 mod exports;
 mod flags;
 mod imports;
@@ -53,6 +55,54 @@ pub(crate) struct Ctx<'a> {
     pub remapped_types: HashMap<TypeId, TokenStream>,
     /// Path options, checked (see [`OptionPaths`]).
     pub paths: OptionPaths,
+    /// `additional_type_attributes`/`additional_member_attributes`.
+    pub attrs: attrs::SelectedAttrs,
+    /// Names of the items this call adds to the caller's module.
+    pub names: CallNames,
+    /// `use <with path> as <alias>;` items placed in the caller's module,
+    /// so `with` paths resolve from there, as written.
+    pub with_aliases: Vec<(proc_macro2::Ident, TokenStream)>,
+}
+
+/// The names of the hidden items one `bindgen!` call puts in the caller's
+/// module. They carry the world's full name, so two calls (for different
+/// worlds) in one module do not clash.
+pub(crate) struct CallNames {
+    /// The module holding world-level items (glob re-exported).
+    pub world_module: String,
+    /// The alias of the runtime path.
+    pub runtime_alias: String,
+    /// The prefix of `with` aliases.
+    pub with_prefix: String,
+}
+
+impl CallNames {
+    /// The names for `world`.
+    pub fn new(resolve: &Resolve, world: WorldId) -> CallNames {
+        let w = &resolve.worlds[world];
+        let full = match w.package {
+            Some(p) => {
+                let n = &resolve.packages[p].name;
+                format!("{}_{}_{}", n.namespace, n.name, w.name)
+            }
+            None => w.name.clone(),
+        };
+        let tag: String = full
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        CallNames {
+            world_module: format!("__weft_world_{tag}"),
+            runtime_alias: format!("__weft_rt_{tag}"),
+            with_prefix: format!("__weft_with_{tag}_"),
+        }
+    }
 }
 
 /// The options that name Rust paths, parsed once by [`OptionPaths::new`]
@@ -64,6 +114,10 @@ pub(crate) struct OptionPaths {
     pub default_bindings: TokenStream,
     /// `additional_derives`: each derive's last segment and its path.
     pub derives: Vec<(String, TokenStream)>,
+    /// `map_type` (`_rt::Map` when not given).
+    pub map: TokenStream,
+    /// `bitflags_path`, when given.
+    pub bitflags: Option<TokenStream>,
 }
 
 impl OptionPaths {
@@ -85,6 +139,15 @@ impl OptionPaths {
                 .iter()
                 .map(|d| Ok((last_segment(d).to_string(), parse("additional_derives", d)?)))
                 .collect::<Result<_, crate::Error>>()?,
+            map: match &opts.map_type {
+                Some(path) => parse("map_type", path)?,
+                None => quote!(_rt::Map),
+            },
+            bitflags: opts
+                .bitflags_path
+                .as_deref()
+                .map(|path| parse("bitflags_path", path))
+                .transpose()?,
         })
     }
 }

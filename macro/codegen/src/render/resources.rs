@@ -103,9 +103,9 @@ impl Ctx<'_> {
                 }
 
                 /// Moves `val` into a new resource owned by this component.
-                pub fn new<T: #guest>(val: T) -> Self {
+                pub fn new<T_: #guest>(val: T_) -> Self {
                     let rep = _rt::ResourceRep::into_rep(val);
-                    unsafe { Self::from_handle(T::_resource_new(rep)) }
+                    unsafe { Self::from_handle(T_::_resource_new(rep)) }
                 }
 
                 /// The value behind this handle.
@@ -113,10 +113,10 @@ impl Ctx<'_> {
                 /// # Panics
                 /// If `T` is not the type the resource was created with, or
                 /// the value was taken by [`Self::into_inner`].
-                pub fn get<T: #guest>(&self) -> &T {
+                pub fn get<T_: #guest>(&self) -> &T_ {
                     // SAFETY: the rep of a live handle of this exported
                     // resource is a `ResourceRep` made by `new`.
-                    let value = unsafe { _rt::ResourceRep::<T>::value(T::_resource_rep(self.handle())) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value(T_::_resource_rep(self.handle())) };
                     value.as_ref().expect("resource value was taken by `into_inner`")
                 }
 
@@ -124,10 +124,10 @@ impl Ctx<'_> {
                 ///
                 /// # Panics
                 /// As for [`Self::get`].
-                pub fn get_mut<T: #guest>(&mut self) -> &mut T {
+                pub fn get_mut<T_: #guest>(&mut self) -> &mut T_ {
                     // SAFETY: as in `get`; `&mut self` makes the access unique
                     // among users of this handle.
-                    let value = unsafe { _rt::ResourceRep::<T>::value_mut(T::_resource_rep(self.handle())) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value_mut(T_::_resource_rep(self.handle())) };
                     value.as_mut().expect("resource value was taken by `into_inner`")
                 }
 
@@ -135,17 +135,17 @@ impl Ctx<'_> {
                 ///
                 /// # Panics
                 /// As for [`Self::get`].
-                pub fn into_inner<T: #guest>(self) -> T {
+                pub fn into_inner<T_: #guest>(self) -> T_ {
                     // SAFETY: as in `get_mut`.
-                    let value = unsafe { _rt::ResourceRep::<T>::value_mut(T::_resource_rep(self.handle())) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value_mut(T_::_resource_rep(self.handle())) };
                     value.take().expect("resource value was taken by `into_inner`")
                 }
 
                 #[doc(hidden)]
-                pub unsafe fn dtor<T: 'static>(rep: *mut u8) {
+                pub unsafe fn dtor<T_: 'static>(rep: *mut u8) {
                     // SAFETY: the host calls the destructor once, with a rep
                     // this component created in `new`.
-                    unsafe { _rt::ResourceRep::<T>::drop_rep(rep) }
+                    unsafe { _rt::ResourceRep::<T_>::drop_rep(rep) }
                 }
             }
 
@@ -167,10 +167,10 @@ impl Ctx<'_> {
                 ///
                 /// # Panics
                 /// If `T` is not the type the resource was created with.
-                pub fn get<T: #guest>(&self) -> &'a T {
+                pub fn get<T_: #guest>(&self) -> &'a T_ {
                     // SAFETY: a borrow lifted from the canonical ABI carries
                     // the rep `new` created, alive for the call.
-                    let value = unsafe { _rt::ResourceRep::<T>::value(self.rep) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value(self.rep) };
                     value.as_ref().expect("resource value was taken by `into_inner`")
                 }
 

@@ -45,10 +45,7 @@ impl Ctx<'_> {
             Type::F32 => quote!(f32),
             Type::F64 => quote!(f64),
             Type::Char => quote!(char),
-            Type::String => match flavor {
-                Flavor::Owned => quote!(_rt::String),
-                Flavor::Borrowed => quote!(&#lt str),
-            },
+            Type::String => self.string_type(flavor, lt),
             // Rejected by `support::check_world` before rendering.
             Type::ErrorContext => quote!(()),
             Type::Id(id) => self.rust_type_id(*id, flavor, lt, from),
@@ -92,10 +89,11 @@ impl Ctx<'_> {
                 }
             }
             TypeDefKind::Map(k, v) => {
+                let map = &self.paths.map;
                 let (k, v) = (t(k), t(v));
                 match flavor {
-                    Flavor::Owned => quote!(_rt::BTreeMap<#k, #v>),
-                    Flavor::Borrowed => quote!(&#lt _rt::BTreeMap<#k, #v>),
+                    Flavor::Owned => quote!(#map<#k, #v>),
+                    Flavor::Borrowed => quote!(&#lt #map<#k, #v>),
                 }
             }
             TypeDefKind::FixedLengthList(elem, size) => {
@@ -123,6 +121,17 @@ impl Ctx<'_> {
             | TypeDefKind::Future(_)
             | TypeDefKind::Stream(_)
             | TypeDefKind::Unknown => quote!(()),
+        }
+    }
+
+    /// A WIT `string`: `String`/`&str`, or with `raw_strings` the bytes
+    /// (`Vec<u8>`/`&[u8]`).
+    fn string_type(&self, flavor: Flavor, lt: &TokenStream) -> TokenStream {
+        match (flavor, self.opts.raw_strings) {
+            (Flavor::Owned, false) => quote!(_rt::String),
+            (Flavor::Borrowed, false) => quote!(&#lt str),
+            (Flavor::Owned, true) => quote!(_rt::Vec<u8>),
+            (Flavor::Borrowed, true) => quote!(&#lt [u8]),
         }
     }
 
@@ -184,7 +193,7 @@ impl Ctx<'_> {
         let ty = self.unalias(ty);
         let id = match ty {
             Type::Id(id) => id,
-            _ => return quote!(&#lt str),
+            _ => return self.string_type(Flavor::Borrowed, lt),
         };
         let def = &self.resolve.types[id];
         let top = |t: &Type| self.top_borrowed_type(t, lt, from);
@@ -241,7 +250,7 @@ impl Ctx<'_> {
             }
         }
         if *ty == Type::String {
-            return quote!(&str);
+            return self.string_type(Flavor::Borrowed, &quote!('_));
         }
         let info = self.analysis.info(ty);
         let rendered = self.rust_type(ty, Flavor::Borrowed, lt, from);

@@ -60,21 +60,28 @@ impl Ctx<'_> {
         };
         let lt = lifetime("a");
         let derives = self.derives(id, info.has_own, info.has_list);
+        let attrs = self.type_attrs(id);
         match &def.kind {
             TypeDefKind::Record(record) => {
-                let fields = self.record_fields(record, flavor, &lt, from);
+                let fields = self.record_fields(id, record, flavor, &lt, from);
+                let error = self.error_impls(id, &name, &generics);
                 quote! {
                     #docs
                     #derives
+                    #attrs
                     pub struct #name #generics { #fields }
+                    #error
                 }
             }
             TypeDefKind::Variant(variant) => {
-                let cases = self.variant_cases(variant, flavor, &lt, from);
+                let cases = self.variant_cases(id, variant, flavor, &lt, from);
+                let error = self.error_impls(id, &name, &generics);
                 quote! {
                     #docs
                     #derives
+                    #attrs
                     pub enum #name #generics { #cases }
+                    #error
                 }
             }
             TypeDefKind::Type(Type::Id(target)) if self.is_resource(*target) => {
@@ -115,6 +122,7 @@ impl Ctx<'_> {
 
     fn record_fields(
         &self,
+        id: TypeId,
         record: &Record,
         flavor: Flavor,
         lt: &TokenStream,
@@ -127,13 +135,15 @@ impl Ctx<'_> {
                 let name = ident(&snake(&f.name));
                 let ty = self.rust_type(&f.ty, flavor, lt, from);
                 let docs = self.docs(&f.docs);
-                quote!(#docs pub #name: #ty,)
+                let attrs = self.member_attrs(id, &f.name);
+                quote!(#docs #attrs pub #name: #ty,)
             })
             .collect()
     }
 
     fn variant_cases(
         &self,
+        id: TypeId,
         variant: &Variant,
         flavor: Flavor,
         lt: &TokenStream,
@@ -145,12 +155,13 @@ impl Ctx<'_> {
             .map(|c| {
                 let name = ident(&camel(&c.name));
                 let docs = self.docs(&c.docs);
+                let attrs = self.member_attrs(id, &c.name);
                 match &c.ty {
                     Some(ty) => {
                         let ty = self.rust_type(ty, flavor, lt, from);
-                        quote!(#docs #name(#ty),)
+                        quote!(#docs #attrs #name(#ty),)
                     }
-                    None => quote!(#docs #name,),
+                    None => quote!(#docs #attrs #name,),
                 }
             })
             .collect()
@@ -167,8 +178,15 @@ impl Ctx<'_> {
             Int::U64 => quote!(u64),
         };
         let cases: Vec<_> = e.cases.iter().map(|c| ident(&camel(&c.name))).collect();
-        let case_docs = e.cases.iter().map(|c| self.docs(&c.docs));
+        let case_docs = e.cases.iter().map(|c| {
+            let docs = self.docs(&c.docs);
+            let attrs = self.member_attrs(id, &c.name);
+            quote!(#docs #attrs)
+        });
         let nums = (0..e.cases.len()).map(|i| i as u32);
+        let error = self.analysis.is_error(id);
+        // An error enum prints its code, name and message instead.
+        let debug = (!error).then(|| quote!(Debug,));
         let extra = self.additional_derives(
             id,
             &[
@@ -182,11 +200,15 @@ impl Ctx<'_> {
                 "Hash",
             ],
         );
+        let error = error.then(|| self.error_enum_impls(&name, e));
+        let type_attrs = self.type_attrs(id);
         quote! {
             #docs
             #[repr(#repr)]
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash #extra)]
+            #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash #extra)]
+            #type_attrs
             pub enum #name { #(#case_docs #cases,)* }
+            #error
 
             impl #name {
                 #[doc(hidden)]
@@ -203,6 +225,78 @@ impl Ctx<'_> {
                 }
             }
         }
+    }
+
+    /// `Display` (the `Debug` text) and `Error` for a record or variant used
+    /// as a function's error type; nothing for other types.
+    fn error_impls(
+        &self,
+        id: TypeId,
+        name: &proc_macro2::Ident,
+        generics: &TokenStream,
+    ) -> TokenStream {
+        if !self.analysis.is_error(id) {
+            return TokenStream::new();
+        }
+        let std = self.std_cfg();
+        quote! {
+            impl #generics ::core::fmt::Display for #name #generics {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::write!(f, "{:?}", self)
+                }
+            }
+            #std
+            impl #generics ::core::error::Error for #name #generics {}
+        }
+    }
+
+    /// For an enum used as an error type: `name()` (the WIT case name),
+    /// `message()` (its docs), a `Debug` showing code, name and message,
+    /// `Display` as `name (error code)`, and `Error`.
+    fn error_enum_impls(&self, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
+        let cases: Vec<_> = e.cases.iter().map(|c| ident(&camel(&c.name))).collect();
+        let names = e.cases.iter().map(|c| c.name.as_str());
+        let messages = e
+            .cases
+            .iter()
+            .map(|c| c.docs.contents.as_deref().unwrap_or("").trim());
+        let type_name = name.to_string();
+        let std = self.std_cfg();
+        quote! {
+            impl #name {
+                /// The WIT name of this case.
+                pub fn name(&self) -> &'static str {
+                    match self { #(#name::#cases => #names,)* }
+                }
+                /// The WIT documentation of this case.
+                pub fn message(&self) -> &'static str {
+                    match self { #(#name::#cases => #messages,)* }
+                }
+            }
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(#type_name)
+                        .field("code", &(*self as i32))
+                        .field("name", &self.name())
+                        .field("message", &self.message())
+                        .finish()
+                }
+            }
+            impl ::core::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::write!(f, "{} (error {})", self.name(), *self as i32)
+                }
+            }
+            #std
+            impl ::core::error::Error for #name {}
+        }
+    }
+
+    /// `#[cfg(feature = "std")]` under the `std_feature` option.
+    fn std_cfg(&self) -> Option<TokenStream> {
+        self.opts
+            .std_feature
+            .then(|| quote!(#[cfg(feature = "std")]))
     }
 
     /// The derive attribute of a record or variant: `Clone` unless it owns

@@ -6,10 +6,11 @@
 //! glob re-exports; this lets them share one `#[allow]` and keeps the
 //! macro caller's module tidy.
 
+use super::attrs::SelectedAttrs;
 use super::exports::{ExportParts, StubMethod};
 use super::paths::{ModPath, iface_path};
 use super::tree::Module;
-use super::{Ctx, IfaceSite, OptionPaths};
+use super::{CallNames, Ctx, IfaceSite, OptionPaths};
 use crate::analysis::Analysis;
 use crate::error::Error;
 use crate::names::{ident, snake};
@@ -20,8 +21,6 @@ use std::collections::HashMap;
 use wit_parser::{
     Function, InterfaceId, Resolve, SizeAlign, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey,
 };
-
-const WORLD_MODULE: &str = "__weft_world";
 
 /// Renders the bindings of `world`; `component_type` is the encoded
 /// custom section.
@@ -42,10 +41,15 @@ pub fn render_world(
         ifaces: HashMap::new(),
         remapped_types: HashMap::new(),
         paths: OptionPaths::new(opts)?,
+        attrs: SelectedAttrs::default(),
+        names: CallNames::new(resolve, world),
+        with_aliases: Vec::new(),
     };
     apply_with(&mut ctx)?;
+    super::chain::check_used(&opts.chainable_methods, resolve, world)?;
+    ctx.attrs = SelectedAttrs::new(&ctx)?;
     let mut root = Module::default();
-    let world_path: ModPath = vec![WORLD_MODULE.to_string()];
+    let world_path: ModPath = vec![ctx.names.world_module.clone()];
     let mut world_items = TokenStream::new();
     let mut macro_bodies = Vec::new();
     let mut stub_impls = Vec::new();
@@ -77,7 +81,8 @@ pub fn render_world(
     }
     if !world_exports.is_empty() {
         let mut stubs = Vec::new();
-        let mpath = quote!($($path_to_types_root)*);
+        let world_mod = ident(&ctx.names.world_module);
+        let mpath = quote!($($path_to_types_root)*::#world_mod);
         let parts = ctx.export_parts(&world_exports, &[], None, &world_path, &mpath, &mut stubs);
         world_items.extend(parts.items.clone());
         macro_bodies.push(parts.macro_body.clone());
@@ -85,18 +90,28 @@ pub fn render_world(
     }
     world_items.extend(ctx.export_macro(&macro_bodies));
     world_items.extend(ctx.custom_section(component_type));
-    let modules = root.render_children(&mut Vec::new());
+    let rt_alias = ident(&ctx.names.runtime_alias);
+    let modules = root.render_children(&mut Vec::new(), &rt_alias);
     let runtime = &ctx.paths.runtime;
-    let world_mod = ident(WORLD_MODULE);
+    let world_mod = ident(&ctx.names.world_module);
     let stubs = opts.stubs.then(|| ctx.stubs(&stub_impls));
+    let with_aliases = ctx.with_aliases.iter().map(|(alias, path)| {
+        quote! {
+            #[allow(unused_imports)]
+            #[doc(hidden)]
+            use #path as #alias;
+        }
+    });
     Ok(quote! {
         #[allow(unused_imports)]
-        use #runtime as _rt;
+        #[doc(hidden)]
+        use #runtime as #rt_alias;
+        #(#with_aliases)*
         #[doc(hidden)]
         #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, non_snake_case, non_camel_case_types, clippy::all)]
         mod #world_mod {
             #[allow(unused_imports)]
-            use super::_rt;
+            use super::#rt_alias as _rt;
             #world_items
         }
         #[allow(unused_imports)]
@@ -188,6 +203,11 @@ impl Ctx<'_> {
     }
 
     fn export_macro(&self, bodies: &[TokenStream]) -> TokenStream {
+        // Like wit-bindgen, a world without exports has no export macro, so
+        // an import-only world can sit next to another world in one module.
+        if bodies.iter().all(TokenStream::is_empty) && !self.opts.stubs {
+            return TokenStream::new();
+        }
         let world = &self.resolve.worlds[self.world];
         let name = format_ident!("__export_{}_impl", snake(&world.name).trim_end_matches('_'));
         let export = ident(self.opts.export_macro_name());
