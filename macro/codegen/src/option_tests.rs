@@ -49,3 +49,104 @@ fn path_options_that_are_not_paths_are_errors_naming_the_option() {
     };
     assert_eq!(option_error(&opts), "with");
 }
+
+const EXPORTS: &str = "package a:b;
+    interface api {
+        resource r { m: func(); n: func() -> u32; }
+        record p { x: u32 }
+        enum e { one }
+        g: func(p: p) -> result<_, e>;
+    }
+    world w { import api; export api; }";
+
+#[test]
+fn export_prefix_prefixes_every_core_export() {
+    let opts = Opts {
+        export_prefix: Some("pre-".into()),
+        ..Opts::default()
+    };
+    let out = gen_opts(EXPORTS, &opts).unwrap();
+    assert!(out.contains("export_name = \"pre-a:b/api#g\""), "{out}");
+    assert!(
+        out.contains("export_name = \"pre-a:b/api#[dtor]r\""),
+        "{out}"
+    );
+    assert!(!out.contains("export_name = \"a:b/api"), "{out}");
+}
+
+#[test]
+fn std_feature_gates_the_error_impls_and_ctors_run_unless_disabled() {
+    let out = gen_opts(EXPORTS, &Opts::default()).unwrap();
+    assert!(
+        out.contains("impl :: core :: error :: Error for E"),
+        "{out}"
+    );
+    assert!(!out.contains("feature = \"std\""));
+    assert!(out.contains("_rt :: run_ctors_once ()"));
+    let opts = Opts {
+        std_feature: true,
+        disable_run_ctors_once_workaround: true,
+        ..Opts::default()
+    };
+    let out = gen_opts(EXPORTS, &opts).unwrap();
+    assert!(
+        out.contains("# [cfg (feature = \"std\")] impl :: core :: error :: Error for E"),
+        "{out}"
+    );
+    assert!(!out.contains("run_ctors_once"));
+}
+
+#[test]
+fn attribute_selectors_must_match_a_generated_type_or_member() {
+    let opts = Opts {
+        additional_member_attributes: vec![("a:b/api/p.x".into(), "#[doc = \"X.\"]".into())],
+        additional_type_attributes: vec![("a:b/api/e".into(), "#[non_exhaustive]".into())],
+        ..Opts::default()
+    };
+    let out = gen_opts(EXPORTS, &opts).unwrap();
+    assert!(out.contains("# [doc = \"X.\"] pub x : u32"), "{out}");
+    assert!(out.contains("# [non_exhaustive] pub enum E"), "{out}");
+    for (types, members) in [
+        (vec![("a:b/api/nope", "#[a]")], vec![]),
+        (vec![], vec![("a:b/api/p.y", "#[a]")]),
+        (vec![("a:b/api/p", "not an attribute")], vec![]),
+    ] {
+        let opts = Opts {
+            additional_type_attributes: types
+                .iter()
+                .map(|(s, a)| (s.to_string(), a.to_string()))
+                .collect(),
+            additional_member_attributes: members
+                .iter()
+                .map(|(s, a)| (s.to_string(), a.to_string()))
+                .collect(),
+            ..Opts::default()
+        };
+        match gen_opts(EXPORTS, &opts) {
+            Err(Error::Option { option, .. }) => assert!(option.starts_with("additional_")),
+            other => panic!("expected an option error, got {:?}", other.map(|_| ())),
+        }
+    }
+}
+
+#[test]
+fn chainable_methods_follow_the_first_matching_directive() {
+    let with = |directives: &[&str]| Opts {
+        chainable_methods: directives.iter().map(|d| d.to_string()).collect(),
+        ..Opts::default()
+    };
+    let out = gen_opts(EXPORTS, &with(&["&a:b/api#r"])).unwrap();
+    assert!(out.contains("pub fn m (& self) -> & Self"), "{out}");
+    assert!(
+        out.contains("pub fn n (& self) -> u32"),
+        "methods with results never chain"
+    );
+    let out = gen_opts(EXPORTS, &with(&["-a:b/api#[method]r.m", "all"])).unwrap();
+    assert!(out.contains("pub fn m (& self) {"), "{out}");
+    let out = gen_opts(EXPORTS, &with(&["all"])).unwrap();
+    assert!(out.contains("pub fn m (self) -> Self"), "{out}");
+    match gen_opts(EXPORTS, &with(&["a:b/api#nope"])) {
+        Err(Error::Option { option, .. }) => assert_eq!(option, "chainable_methods"),
+        other => panic!("expected an option error, got {:?}", other.map(|_| ())),
+    }
+}
