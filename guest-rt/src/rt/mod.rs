@@ -27,7 +27,7 @@ pub use map::{Map, WitMap};
 pub use memory::{
     Cleanup, RetArea, alloc_list, dealloc, list_lift, maybe_link_cabi_realloc, string_lift,
 };
-pub use rep::ResourceRep;
+pub use rep::{ExportedResource, ResourceRep};
 pub use resource::{HandleArena, Resource, WasmResource};
 
 pub use alloc::boxed::Box;

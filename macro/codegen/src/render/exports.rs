@@ -97,7 +97,7 @@ impl Ctx<'_> {
             let docs = self.docs(&self.resolve.types[*r].docs);
             parts.items.extend(quote! {
                 #docs
-                pub trait #guest: 'static {
+                pub trait #guest: _rt::ExportedResource {
                     #intrinsics
                     #(#methods)*
                 }
