@@ -10,7 +10,9 @@
 
 use crate::opts::Ownership;
 use std::collections::{HashMap, HashSet};
-use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem};
+use wit_parser::{
+    Function, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem,
+};
 
 /// What a type transitively contains.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -65,8 +67,14 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Analyses every type reachable from `world`'s functions.
-    pub fn new(resolve: &Resolve, world: WorldId, ownership: Ownership) -> Analysis {
+    /// Analyses every type reachable from `world`'s functions, except those
+    /// of `types_only` interfaces (whose functions are not generated).
+    pub fn new(
+        resolve: &Resolve,
+        world: WorldId,
+        ownership: Ownership,
+        types_only: &HashSet<InterfaceId>,
+    ) -> Analysis {
         let mut a = Analysis {
             ownership,
             ..Analysis::default()
@@ -78,13 +86,13 @@ impl Analysis {
         for (items, imported) in [(&w.imports, true), (&w.exports, false)] {
             for item in items.values() {
                 match item {
-                    WorldItem::Interface { id, .. } => {
+                    WorldItem::Interface { id, .. } if !types_only.contains(id) => {
                         for func in resolve.interfaces[*id].functions.values() {
                             a.record_func(resolve, func, imported);
                         }
                     }
                     WorldItem::Function(func) => a.record_func(resolve, func, imported),
-                    WorldItem::Type { .. } => {}
+                    WorldItem::Interface { .. } | WorldItem::Type { .. } => {}
                 }
             }
         }
@@ -290,7 +298,7 @@ mod tests {
         let mut resolve = Resolve::new();
         let pkg = resolve.push_str("t.wit", wit).unwrap();
         let world = resolve.select_world(&[pkg], None).unwrap();
-        let a = Analysis::new(&resolve, world, ownership);
+        let a = Analysis::new(&resolve, world, ownership, &HashSet::new());
         (resolve, a)
     }
 

@@ -74,13 +74,15 @@ pub fn generate_from_resolve(
     support::check_world(resolve, world)?;
     check_flags(resolve)?;
     let section = custom_section::encode(resolve, world)?;
-    if opts.generate_unused_types {
-        unused::add_unused_interfaces(resolve, world);
-    }
+    let types_only = if opts.generate_unused_types {
+        unused::add_unused_interfaces(resolve, world)
+    } else {
+        Default::default()
+    };
     // An interface both imported and exported needs distinct types on
     // each side (its resources are different types), so split it first.
     resolve.generate_nominal_type_ids(world);
-    render::world::render_world(resolve, world, opts, &section)
+    render::world::render_world(resolve, world, opts, &section, &types_only)
 }
 
 /// Rejects flags the component model cannot express (more than 32, see

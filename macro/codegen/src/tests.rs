@@ -119,14 +119,17 @@ fn async_and_bad_wit_are_reported_not_panicked() {
 
 #[test]
 fn unused_types_are_generated_on_request() {
-    let wit =
-        "package a:b; interface extra { record lonely { x: u32 } } world w { export run: func(); }";
+    let wit = "package a:b;
+        interface extra { record lonely { x: u32 } never-linked: func(l: lonely); }
+        world w { export run: func(); }";
     assert!(!gen_with(wit, &Opts::default()).unwrap().contains("Lonely"));
     let opts = Opts {
         generate_unused_types: true,
         ..Opts::default()
     };
-    assert!(gen_with(wit, &opts).unwrap().contains("pub struct Lonely"));
+    let out = gen_with(wit, &opts).unwrap();
+    assert!(out.contains("pub struct Lonely"));
+    assert!(!out.contains("never_linked"), "types only, no functions: {out}");
 }
 
 #[test]

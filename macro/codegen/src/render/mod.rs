@@ -62,6 +62,8 @@ pub(crate) struct Ctx<'a> {
     /// `use <with path> as <alias>;` items placed in the caller's module,
     /// so `with` paths resolve from there, as written.
     pub with_aliases: Vec<(proc_macro2::Ident, TokenStream)>,
+    /// Interfaces added by `generate_unused_types`: types only.
+    pub types_only: &'a std::collections::HashSet<InterfaceId>,
 }
 
 /// The names of the hidden items one `bindgen!` call puts in the caller's

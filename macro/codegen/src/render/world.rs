@@ -17,7 +17,7 @@ use crate::names::{ident, snake};
 use crate::opts::Opts;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wit_parser::{
     Function, InterfaceId, Resolve, SizeAlign, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey,
 };
@@ -29,6 +29,7 @@ pub fn render_world(
     world: WorldId,
     opts: &Opts,
     component_type: &[u8],
+    types_only: &HashSet<InterfaceId>,
 ) -> Result<TokenStream, Error> {
     let mut sizes = SizeAlign::default();
     sizes.fill(resolve);
@@ -37,13 +38,14 @@ pub fn render_world(
         world,
         opts,
         sizes,
-        analysis: Analysis::new(resolve, world, opts.ownership),
+        analysis: Analysis::new(resolve, world, opts.ownership, types_only),
         ifaces: HashMap::new(),
         remapped_types: HashMap::new(),
         paths: OptionPaths::new(opts)?,
         attrs: SelectedAttrs::default(),
         names: CallNames::new(resolve, world),
         with_aliases: Vec::new(),
+        types_only,
     };
     apply_with(&mut ctx)?;
     super::chain::check_used(&opts.chainable_methods, resolve, world)?;
@@ -153,7 +155,9 @@ impl Ctx<'_> {
         let path = site.path.clone();
         let iface = &self.resolve.interfaces[id];
         let mut items = self.interface_types(id, &path);
-        items.extend(self.import_funcs(iface.functions.values(), Some(key), &path));
+        if !self.types_only.contains(&id) {
+            items.extend(self.import_funcs(iface.functions.values(), Some(key), &path));
+        }
         let module = root.at(&path);
         module.set_docs(self.docs(&iface.docs));
         module.push(items);
