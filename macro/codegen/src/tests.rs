@@ -129,7 +129,10 @@ fn unused_types_are_generated_on_request() {
     };
     let out = gen_with(wit, &opts).unwrap();
     assert!(out.contains("pub struct Lonely"));
-    assert!(!out.contains("never_linked"), "types only, no functions: {out}");
+    assert!(
+        !out.contains("never_linked"),
+        "types only, no functions: {out}"
+    );
 }
 
 #[test]
@@ -269,4 +272,23 @@ fn generated_locals_cannot_collide_with_parameters_named_like_them() {
         );
         assert!(!params.contains(&name.as_str()), "`{name}` is rebound");
     }
+}
+
+#[test]
+fn named_interface_imports_are_rejected_on_the_item() {
+    let wit = "package a:b;
+        interface store { get: func() -> u32; }
+        world w {
+            import primary: store;
+            import secondary: store;
+            export run: func();
+        }";
+    let err = gen_with(wit, &Opts::default()).expect_err("must be rejected");
+    let msg = err.to_string();
+    assert!(matches!(err, Error::Unsupported(_)), "{msg}");
+    assert!(msg.contains("`primary: store`"), "{msg}");
+    assert!(
+        msg.contains("world `w`") && msg.contains("<inline>:"),
+        "names the place: {msg}"
+    );
 }
