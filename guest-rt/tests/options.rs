@@ -142,11 +142,21 @@ fn error_types_display_and_convert_into_boxed_errors() {
     );
     // `raw_strings` makes the payload bytes; Display is the Debug text.
     let boxed: Box<dyn std::error::Error> = Failure::Bad(b"x".to_vec()).into();
-    assert_eq!(boxed.to_string(), "Bad([120])");
+    assert_eq!(boxed.to_string(), "Failure::Bad([120])");
     let check = |s: &str| -> Result<u32, Box<dyn std::error::Error>> {
         Ok(Component::check(s.as_bytes().to_vec())?)
     };
     assert_eq!(check("").unwrap_err().to_string(), "empty (error 0)");
+}
+
+#[test]
+fn debug_text_is_wit_bindgens() {
+    assert_eq!(
+        format!("{:?}", Point { x: 1, y: 2 }),
+        "Point { x: 1, y: 2 }"
+    );
+    assert_eq!(format!("{:?}", Failure::Worse), "Failure::Worse");
+    assert_eq!(format!("{:?}", Failure::Bad(vec![1])), "Failure::Bad([1])");
 }
 
 #[test]

@@ -73,7 +73,7 @@ pub fn generate_from_resolve(
 ) -> Result<TokenStream, Error> {
     support::check_world(resolve, world)?;
     check_flags(resolve)?;
-    let section = custom_section::encode(resolve, world)?;
+    let sections = custom_section::Sections::new(resolve, world, opts.pub_export_macro)?;
     let types_only = if opts.generate_unused_types {
         unused::add_unused_interfaces(resolve, world)
     } else {
@@ -82,7 +82,7 @@ pub fn generate_from_resolve(
     // An interface both imported and exported needs distinct types on
     // each side (its resources are different types), so split it first.
     resolve.generate_nominal_type_ids(world);
-    render::world::render_world(resolve, world, opts, &section, &types_only)
+    render::world::render_world(resolve, world, opts, &sections, &types_only)
 }
 
 /// Rejects flags the component model cannot express (more than 32, see

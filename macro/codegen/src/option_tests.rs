@@ -150,3 +150,30 @@ fn chainable_methods_follow_the_first_matching_directive() {
         other => panic!("expected an option error, got {:?}", other.map(|_| ())),
     }
 }
+
+#[test]
+fn pub_export_macro_splits_the_section_and_link_helpers_can_be_disabled() {
+    let out = gen_opts(EXPORTS, &Opts::default()).unwrap();
+    assert!(out.contains("static __FORCE_SECTION_REF"), "{out}");
+    assert_eq!(out.matches("link_section").count(), 1);
+    let opts = Opts {
+        pub_export_macro: true,
+        disable_custom_section_link_helpers: true,
+        ..Opts::default()
+    };
+    let out = gen_opts(EXPORTS, &opts).unwrap();
+    assert!(!out.contains("__FORCE_SECTION_REF") && !out.contains("__weft_link_custom_section"));
+    // The bindings' section declares the imports only; the export macro's
+    // (inside `macro_rules!`) the whole world.
+    let section = |label: &str| {
+        let at = out.find(&format!(":a:b:w:{label}\"")).expect(label);
+        let rest = &out[at..];
+        rest[..rest.find("\" ;").expect("end of the section")].to_string()
+    };
+    assert!(section("encoded world").contains("w-imports"));
+    assert!(!section("imports and exports").contains("w-imports"));
+    let in_macro = &out[out.find("macro_rules !").unwrap()..];
+    let in_macro = &in_macro[..in_macro.find("pub use").unwrap()];
+    assert!(in_macro.contains("imports and exports"));
+    assert!(!in_macro.contains(":encoded world"));
+}

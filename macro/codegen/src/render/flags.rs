@@ -72,7 +72,7 @@ impl Ctx<'_> {
         );
         quote! {
             #docs
-            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default #extra)]
+            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default #(, #extra)*)]
             pub struct #name { bits: #bits }
 
             impl #name {

@@ -11,6 +11,7 @@
 mod attrs;
 mod body;
 mod chain;
+mod display;
 mod exports;
 mod flags;
 mod imports;

@@ -10,7 +10,7 @@ use super::ty::{Flavor, lifetime};
 use crate::analysis::Flavors;
 use crate::names::{camel, ident, snake};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use wit_parser::{Enum, Int, Record, Type, TypeDefKind, TypeId, Variant};
 
 impl Ctx<'_> {
@@ -64,23 +64,34 @@ impl Ctx<'_> {
         match &def.kind {
             TypeDefKind::Record(record) => {
                 let fields = self.record_fields(id, record, flavor, &lt, from);
+                let debug = self.record_debug(&name, &generics, record);
                 let error = self.error_impls(id, &name, &generics);
                 quote! {
                     #docs
                     #derives
                     #attrs
                     pub struct #name #generics { #fields }
+                    #debug
                     #error
                 }
             }
             TypeDefKind::Variant(variant) => {
                 let cases = self.variant_cases(id, variant, flavor, &lt, from);
+                let debug = self.cases_debug(
+                    &name,
+                    &generics,
+                    variant
+                        .cases
+                        .iter()
+                        .map(|c| (c.name.as_str(), c.ty.is_some())),
+                );
                 let error = self.error_impls(id, &name, &generics);
                 quote! {
                     #docs
                     #derives
                     #attrs
                     pub enum #name #generics { #cases }
+                    #debug
                     #error
                 }
             }
@@ -185,8 +196,6 @@ impl Ctx<'_> {
         });
         let nums = (0..e.cases.len()).map(|i| i as u32);
         let error = self.analysis.is_error(id);
-        // An error enum prints its code, name and message instead.
-        let debug = (!error).then(|| quote!(Debug,));
         let extra = self.additional_derives(
             id,
             &[
@@ -200,15 +209,24 @@ impl Ctx<'_> {
                 "Hash",
             ],
         );
-        let error = error.then(|| self.error_enum_impls(&name, e));
+        // An error enum prints its code, name and message instead.
+        let debug = if error {
+            self.error_enum_impls(&name, e)
+        } else {
+            self.cases_debug(
+                &name,
+                &quote!(),
+                e.cases.iter().map(|c| (c.name.as_str(), false)),
+            )
+        };
         let type_attrs = self.type_attrs(id);
         quote! {
             #docs
             #[repr(#repr)]
-            #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash #extra)]
+            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash #(, #extra)*)]
             #type_attrs
             pub enum #name { #(#case_docs #cases,)* }
-            #error
+            #debug
 
             impl #name {
                 #[doc(hidden)]
@@ -227,96 +245,32 @@ impl Ctx<'_> {
         }
     }
 
-    /// `Display` (the `Debug` text) and `Error` for a record or variant used
-    /// as a function's error type; nothing for other types.
-    fn error_impls(
-        &self,
-        id: TypeId,
-        name: &proc_macro2::Ident,
-        generics: &TokenStream,
-    ) -> TokenStream {
-        if !self.analysis.is_error(id) {
-            return TokenStream::new();
-        }
-        let std = self.std_cfg();
-        quote! {
-            impl #generics ::core::fmt::Display for #name #generics {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::write!(f, "{:?}", self)
-                }
-            }
-            #std
-            impl #generics ::core::error::Error for #name #generics {}
-        }
-    }
-
-    /// For an enum used as an error type: `name()` (the WIT case name),
-    /// `message()` (its docs), a `Debug` showing code, name and message,
-    /// `Display` as `name (error code)`, and `Error`.
-    fn error_enum_impls(&self, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
-        let cases: Vec<_> = e.cases.iter().map(|c| ident(&camel(&c.name))).collect();
-        let names = e.cases.iter().map(|c| c.name.as_str());
-        let messages = e
-            .cases
-            .iter()
-            .map(|c| c.docs.contents.as_deref().unwrap_or("").trim());
-        let type_name = name.to_string();
-        let std = self.std_cfg();
-        quote! {
-            impl #name {
-                /// The WIT name of this case.
-                pub fn name(&self) -> &'static str {
-                    match self { #(#name::#cases => #names,)* }
-                }
-                /// The WIT documentation of this case.
-                pub fn message(&self) -> &'static str {
-                    match self { #(#name::#cases => #messages,)* }
-                }
-            }
-            impl ::core::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct(#type_name)
-                        .field("code", &(*self as i32))
-                        .field("name", &self.name())
-                        .field("message", &self.message())
-                        .finish()
-                }
-            }
-            impl ::core::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::write!(f, "{} (error {})", self.name(), *self as i32)
-                }
-            }
-            #std
-            impl ::core::error::Error for #name {}
-        }
-    }
-
-    /// `#[cfg(feature = "std")]` under the `std_feature` option.
-    fn std_cfg(&self) -> Option<TokenStream> {
-        self.opts
-            .std_feature
-            .then(|| quote!(#[cfg(feature = "std")]))
-    }
-
     /// The derive attribute of a record or variant: `Clone` unless it owns
     /// a handle, `Copy` unless it also owns memory, plus the user's extras.
+    /// (`Debug` is implemented by hand, see `display`; a user's extra
+    /// `Debug` is dropped rather than conflicting with it.)
     fn derives(&self, id: TypeId, has_own: bool, owns_memory: bool) -> TokenStream {
-        let mut base = vec!["Debug"];
+        let mut base = vec![];
         if !has_own {
             base.push("Clone");
             if !owns_memory {
                 base.push("Copy");
             }
         }
-        let extra = self.additional_derives(id, &base);
-        let base = base.iter().map(|b| ident(b));
-        quote!(#[derive(#(#base),* #extra)])
+        let mut present = base.clone();
+        present.push("Debug");
+        let extra = self.additional_derives(id, &present);
+        let base = base.iter().map(|b| ident(b).into_token_stream());
+        let all: Vec<TokenStream> = base.chain(extra).collect();
+        if all.is_empty() {
+            return TokenStream::new();
+        }
+        quote!(#[derive(#(#all),*)])
     }
 
-    /// `, Extra1, Extra2` for `additional_derives`, minus what `present`
-    /// already derives and minus ignored types.
-    pub fn additional_derives(&self, id: TypeId, present: &[&str]) -> TokenStream {
+    /// The `additional_derives` for type `id`, minus what `present` already
+    /// derives, and none for ignored types.
+    pub fn additional_derives(&self, id: TypeId, present: &[&str]) -> Vec<TokenStream> {
         let wit_name = self.resolve.types[id].name.as_deref().unwrap_or("");
         if self
             .opts
@@ -324,14 +278,13 @@ impl Ctx<'_> {
             .iter()
             .any(|n| n == wit_name)
         {
-            return TokenStream::new();
+            return Vec::new();
         }
-        let paths = self
-            .paths
+        self.paths
             .derives
             .iter()
             .filter(|(last, _)| !present.contains(&last.as_str()))
-            .map(|(_, path)| path);
-        quote!(#(, #paths)*)
+            .map(|(_, path)| path.clone())
+            .collect()
     }
 }

@@ -8,10 +8,11 @@
 
 use super::attrs::SelectedAttrs;
 use super::exports::{ExportParts, StubMethod};
-use super::paths::{ModPath, iface_path};
+use super::paths::{ModPath, iface_path, item_path};
 use super::tree::Module;
 use super::{CallNames, Ctx, IfaceSite, OptionPaths};
 use crate::analysis::Analysis;
+use crate::custom_section::Sections;
 use crate::error::Error;
 use crate::names::{ident, snake};
 use crate::opts::Opts;
@@ -22,13 +23,13 @@ use wit_parser::{
     Function, InterfaceId, Resolve, SizeAlign, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey,
 };
 
-/// Renders the bindings of `world`; `component_type` is the encoded
-/// custom section.
+/// Renders the bindings of `world`; `sections` are the encoded
+/// component-type sections.
 pub fn render_world(
     resolve: &Resolve,
     world: WorldId,
     opts: &Opts,
-    component_type: &[u8],
+    sections: &Sections,
     types_only: &HashSet<InterfaceId>,
 ) -> Result<TokenStream, Error> {
     let mut sizes = SizeAlign::default();
@@ -90,8 +91,12 @@ pub fn render_world(
         macro_bodies.push(parts.macro_body.clone());
         stub_impls.push(ctx.stub_impl(&parts, &stubs, &TokenStream::new()));
     }
+    if let Some(whole) = &sections.export_macro {
+        macro_bodies.push(ctx.custom_section(whole, "imports and exports"));
+    }
     world_items.extend(ctx.export_macro(&macro_bodies));
-    world_items.extend(ctx.custom_section(component_type));
+    world_items.extend(ctx.custom_section(&sections.bindings, "encoded world"));
+    world_items.extend(ctx.link_helper());
     let rt_alias = ident(&ctx.names.runtime_alias);
     let modules = root.render_children(&mut Vec::new(), &rt_alias);
     let runtime = &ctx.paths.runtime;
@@ -155,6 +160,7 @@ impl Ctx<'_> {
         let path = site.path.clone();
         let iface = &self.resolve.interfaces[id];
         let mut items = self.interface_types(id, &path);
+        items.extend(self.force_section_ref(&path));
         if !self.types_only.contains(&id) {
             items.extend(self.import_funcs(iface.functions.values(), Some(key), &path));
         }
@@ -177,6 +183,7 @@ impl Ctx<'_> {
         let path = site.path.clone();
         let iface = &self.resolve.interfaces[id];
         let mut items = self.interface_types(id, &path);
+        items.extend(self.force_section_ref(&path));
         let funcs: Vec<&Function> = iface.functions.values().collect();
         let resources: Vec<TypeId> = iface
             .types
@@ -237,7 +244,9 @@ impl Ctx<'_> {
         }
     }
 
-    fn custom_section(&self, bytes: &[u8]) -> TokenStream {
+    /// A `component-type` section holding `bytes`; `label` tells the
+    /// sections of one world apart.
+    fn custom_section(&self, bytes: &[u8], label: &str) -> TokenStream {
         let world = &self.resolve.worlds[self.world];
         let pkg = world
             .package
@@ -248,24 +257,53 @@ impl Ctx<'_> {
             .unwrap_or_default();
         let suffix = self.opts.type_section_suffix.as_deref().unwrap_or("");
         let section = format!(
-            "component-type:weft:{}:{pkg}:{}:encoded world{suffix}",
+            "component-type:weft:{}:{pkg}:{}:{label}{suffix}",
             env!("CARGO_PKG_VERSION"),
             world.name
         );
         let len = bytes.len();
         let lit = Literal::byte_string(bytes);
         quote! {
+            // The module path keeps the name unique when two crates (or
+            // modules) bind the same world: the linker concatenates
+            // same-named sections, which would make them undecodable.
             #[cfg(target_arch = "wasm32")]
-            #[unsafe(link_section = #section)]
+            #[unsafe(link_section = ::core::concat!(#section, ":", ::core::module_path!()))]
             #[doc(hidden)]
             #[used]
             pub static __WEFT_COMPONENT_TYPE: [u8; #len] = *#lit;
+        }
+    }
 
-            /// Keeps `cabi_realloc` linked into the component.
+    /// The function every generated module references (see
+    /// [`Ctx::force_section_ref`]) so that using any of them links the
+    /// module holding the section, and with it `cabi_realloc`; none under
+    /// `disable_custom_section_link_helpers`.
+    fn link_helper(&self) -> TokenStream {
+        if self.opts.disable_custom_section_link_helpers {
+            return TokenStream::new();
+        }
+        quote! {
+            /// Keeps the component-type section and `cabi_realloc` linked.
             #[doc(hidden)]
-            pub fn __weft_link_cabi_realloc() {
+            #[inline(never)]
+            pub fn __weft_link_custom_section() {
                 _rt::maybe_link_cabi_realloc();
             }
+        }
+    }
+
+    /// `#[used] static` in the module at `path` referencing the link helper.
+    fn force_section_ref(&self, path: &ModPath) -> TokenStream {
+        if self.opts.disable_custom_section_link_helpers {
+            return TokenStream::new();
+        }
+        let world_module = vec![self.names.world_module.clone()];
+        let helper = item_path(path, &world_module, "__weft_link_custom_section");
+        quote! {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = #helper;
         }
     }
 
