@@ -96,3 +96,23 @@ fn a_with_path_relative_to_the_calling_module_names_the_shared_type() {
     // SAFETY: `take` takes one flat u32 and returns one.
     assert_eq!(unsafe { _export_take_cabi::<consumer::Consumer>(21) }, 42);
 }
+
+/// `stubs` in a module of its own: the `Stub` implementations name runtime
+/// types (`String`), which must resolve from the caller's module.
+mod stubbed {
+    weft::bindgen!({
+        inline: "
+            package test:stubbed;
+            interface api { echo: func(s: string) -> list<string>; }
+            world stubbed { export api; export greet: func(name: string) -> string; }
+        ",
+        stubs,
+    });
+}
+
+#[test]
+fn stubs_implement_every_export() {
+    use stubbed::exports::test::stubbed::api::Guest as _;
+    let echo: fn(String) -> Vec<String> = stubbed::Stub::echo;
+    std::hint::black_box(echo);
+}

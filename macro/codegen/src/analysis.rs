@@ -272,6 +272,17 @@ pub fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
     id
 }
 
+/// `ty` with aliases followed, down to a primitive when the last alias
+/// names one (`type name = string`).
+pub fn unalias(resolve: &Resolve, ty: &Type) -> Type {
+    let Type::Id(id) = ty else { return *ty };
+    let def = dealias(resolve, *id);
+    match resolve.types[def].kind {
+        TypeDefKind::Type(primitive) => primitive,
+        _ => Type::Id(def),
+    }
+}
+
 /// Whether `list<elem>` has the same layout in Rust (`[T]`) and the
 /// canonical ABI with every bit pattern valid, so it can be passed as-is.
 pub fn is_list_canonical(elem: &Type) -> bool {

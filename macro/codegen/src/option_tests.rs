@@ -177,3 +177,39 @@ fn pub_export_macro_splits_the_section_and_link_helpers_can_be_disabled() {
     assert!(in_macro.contains("imports and exports"));
     assert!(!in_macro.contains(":encoded world"));
 }
+
+#[test]
+fn merged_types_alias_the_first_definition_but_never_across_resources() {
+    let wit = "package a:b;
+        interface api {
+            resource token;
+            record point { x: u32 }
+            record other { x: u32 }
+            record holder { t: token }
+            f: func(p: point, o: other, h: holder);
+        }
+        world w { import api; export api; }";
+    let out = gen_opts(wit, &Opts::default()).unwrap();
+    assert_eq!(out.matches("pub struct Point").count(), 2, "{out}");
+    let opts = Opts {
+        merge_structurally_equal_types: true,
+        ..Opts::default()
+    };
+    let out = gen_opts(wit, &opts).unwrap();
+    assert_eq!(out.matches("pub struct Point").count(), 1, "{out}");
+    assert!(
+        out.contains("pub type Other = Point ;"),
+        "same structure, another name: {out}"
+    );
+    assert!(
+        out.contains(
+            "pub type Point = super :: super :: super :: super :: a :: b :: api :: Point ;"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("pub struct Holder").count(),
+        2,
+        "handles differ: {out}"
+    );
+}

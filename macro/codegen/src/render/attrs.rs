@@ -12,7 +12,7 @@ use super::with::full_type_name;
 use crate::error::Error;
 use proc_macro2::TokenStream;
 use std::collections::HashMap;
-use wit_parser::{TypeDefKind, TypeId, WorldItem};
+use wit_parser::{TypeDefKind, TypeId};
 
 /// Parsed attributes by selector.
 #[derive(Default)]
@@ -35,7 +35,7 @@ impl SelectedAttrs {
             return Ok(SelectedAttrs::default());
         }
         let mut names: HashMap<String, Vec<String>> = HashMap::new();
-        for id in rendered_types(ctx) {
+        for id in ctx.rendered_types() {
             let def = &ctx.resolve.types[id];
             let members: Vec<String> = match &def.kind {
                 TypeDefKind::Record(r) => r.fields.iter().map(|f| f.name.clone()).collect(),
@@ -101,26 +101,6 @@ impl Ctx<'_> {
             .cloned()
             .collect()
     }
-}
-
-/// The named types whose definitions this run renders.
-fn rendered_types(ctx: &Ctx<'_>) -> Vec<TypeId> {
-    let world = &ctx.resolve.worlds[ctx.world];
-    let mut out = Vec::new();
-    for item in world.imports.values().chain(world.exports.values()) {
-        match item {
-            WorldItem::Interface { id, .. } => {
-                if ctx.ifaces.get(id).is_some_and(|s| s.remapped.is_some()) {
-                    continue;
-                }
-                out.extend(ctx.resolve.interfaces[*id].types.values().copied());
-            }
-            WorldItem::Type { id, .. } => out.push(*id),
-            WorldItem::Function(_) => {}
-        }
-    }
-    out.retain(|id| !ctx.remapped_types.contains_key(id));
-    out
 }
 
 fn unmatched(option: &'static str, selector: &str) -> Error {

@@ -67,7 +67,7 @@ impl Ctx<'_> {
         name: &proc_macro2::Ident,
         generics: &TokenStream,
     ) -> TokenStream {
-        if !self.analysis.is_error(id) {
+        if !self.is_error_definition(id) {
             return TokenStream::new();
         }
         let std = self.std_cfg();

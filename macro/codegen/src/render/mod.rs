@@ -15,6 +15,7 @@ mod display;
 mod exports;
 mod flags;
 mod imports;
+mod merge;
 mod paths;
 mod resources;
 mod tree;
@@ -63,6 +64,9 @@ pub(crate) struct Ctx<'a> {
     /// `use <with path> as <alias>;` items placed in the caller's module,
     /// so `with` paths resolve from there, as written.
     pub with_aliases: Vec<(proc_macro2::Ident, TokenStream)>,
+    /// `merge_structurally_equal_types`: merged type -> the type whose
+    /// definition it aliases.
+    pub merged: HashMap<TypeId, TypeId>,
     /// Interfaces added by `generate_unused_types`: types only.
     pub types_only: &'a std::collections::HashSet<InterfaceId>,
 }
@@ -156,6 +160,27 @@ impl OptionPaths {
 }
 
 impl Ctx<'_> {
+    /// The named types whose definitions this run renders (not remapped by
+    /// `with`), imports before exports, in WIT order.
+    pub fn rendered_types(&self) -> Vec<TypeId> {
+        let world = &self.resolve.worlds[self.world];
+        let mut out = Vec::new();
+        for item in world.imports.values().chain(world.exports.values()) {
+            match item {
+                wit_parser::WorldItem::Interface { id, .. } => {
+                    if self.ifaces.get(id).is_some_and(|s| s.remapped.is_some()) {
+                        continue;
+                    }
+                    out.extend(self.resolve.interfaces[*id].types.values().copied());
+                }
+                wit_parser::WorldItem::Type { id, .. } => out.push(*id),
+                wit_parser::WorldItem::Function(_) => {}
+            }
+        }
+        out.retain(|id| !self.remapped_types.contains_key(id));
+        out
+    }
+
     /// `#[doc = ...]` attributes for WIT docs.
     pub fn docs(&self, docs: &wit_parser::Docs) -> TokenStream {
         let Some(text) = &docs.contents else {

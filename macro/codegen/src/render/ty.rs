@@ -9,7 +9,7 @@
 
 use super::Ctx;
 use super::paths::ModPath;
-use crate::analysis::{Flavors, dealias};
+use crate::analysis::Flavors;
 use crate::names::ident;
 use crate::opts::Ownership;
 use proc_macro2::TokenStream;
@@ -295,12 +295,7 @@ impl Ctx<'_> {
     /// `ty` with `type a = b` aliases followed, down to a primitive when
     /// the last alias names one (`type name = string`).
     pub fn unalias(&self, ty: &Type) -> Type {
-        let Type::Id(id) = ty else { return *ty };
-        let def = dealias(self.resolve, *id);
-        match self.resolve.types[def].kind {
-            TypeDefKind::Type(primitive) => primitive,
-            _ => Type::Id(def),
-        }
+        crate::analysis::unalias(self.resolve, ty)
     }
 }
 

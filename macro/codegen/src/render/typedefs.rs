@@ -17,6 +17,9 @@ impl Ctx<'_> {
     /// Every definition of named type `id`, for module `from`.
     pub fn typedef(&self, id: TypeId, from: &ModPath) -> TokenStream {
         let def = &self.resolve.types[id];
+        if let Some(rep) = self.merged.get(&id) {
+            return self.merged_alias(id, *rep, from);
+        }
         match &def.kind {
             TypeDefKind::Resource => return self.resource_type(id),
             TypeDefKind::Flags(flags) => return self.flags_type(id, flags),
@@ -36,15 +39,49 @@ impl Ctx<'_> {
             | TypeDefKind::Type(_)
             | TypeDefKind::Unknown => {}
         }
-        let flavors: &[Flavor] = match self.analysis.flavors(self.resolve, id) {
-            Flavors::Owned => &[Flavor::Owned],
-            Flavors::Borrowed => &[Flavor::Borrowed],
-            Flavors::Both => &[Flavor::Borrowed, Flavor::Owned],
-        };
+        let flavors = self.flavor_list(id);
         flavors
             .iter()
             .map(|f| self.typedef_flavor(id, *f, from))
             .collect()
+    }
+
+    /// `pub type` aliases of each definition of `id` to the matching
+    /// definition of `rep` (`merge_structurally_equal_types`).
+    fn merged_alias(&self, id: TypeId, rep: TypeId, from: &ModPath) -> TokenStream {
+        let docs = self.docs(&self.resolve.types[id].docs);
+        let flavors = self.flavor_list(id);
+        flavors
+            .iter()
+            .map(|flavor| {
+                let (name, borrowed) = self.definition_for(id, *flavor);
+                let (target, _) = self.definition_for(rep, *flavor);
+                let name = ident(&name);
+                let path = self.type_item_path(from, rep, &target);
+                let generics = (borrowed || self.analysis.info(&Type::Id(id)).has_borrow)
+                    .then(|| quote!(<'a>));
+                quote!(#docs pub type #name #generics = #path #generics;)
+            })
+            .collect()
+    }
+
+    /// The flavours named type `id` is defined in.
+    fn flavor_list(&self, id: TypeId) -> &'static [Flavor] {
+        match self.analysis.flavors(self.resolve, id) {
+            Flavors::Owned => &[Flavor::Owned],
+            Flavors::Borrowed => &[Flavor::Borrowed],
+            Flavors::Both => &[Flavor::Borrowed, Flavor::Owned],
+        }
+    }
+
+    /// Whether `id` needs the error impls: it, or a type merged into it,
+    /// is a function's error type.
+    pub(super) fn is_error_definition(&self, id: TypeId) -> bool {
+        self.analysis.is_error(id)
+            || self
+                .merged
+                .iter()
+                .any(|(member, rep)| *rep == id && self.analysis.is_error(*member))
     }
 
     fn typedef_flavor(&self, id: TypeId, flavor: Flavor, from: &ModPath) -> TokenStream {
@@ -195,7 +232,7 @@ impl Ctx<'_> {
             quote!(#docs #attrs)
         });
         let nums = (0..e.cases.len()).map(|i| i as u32);
-        let error = self.analysis.is_error(id);
+        let error = self.is_error_definition(id);
         let extra = self.additional_derives(
             id,
             &[

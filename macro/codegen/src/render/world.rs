@@ -46,11 +46,13 @@ pub fn render_world(
         attrs: SelectedAttrs::default(),
         names: CallNames::new(resolve, world),
         with_aliases: Vec::new(),
+        merged: HashMap::new(),
         types_only,
     };
     apply_with(&mut ctx)?;
     super::chain::check_used(&opts.chainable_methods, resolve, world)?;
     ctx.attrs = SelectedAttrs::new(&ctx)?;
+    ctx.merged = super::merge::merge_classes(&ctx);
     let mut root = Module::default();
     let world_path: ModPath = vec![ctx.names.world_module.clone()];
     let mut world_items = TokenStream::new();
@@ -346,12 +348,15 @@ impl Ctx<'_> {
 
     fn stubs(&self, impls: &[TokenStream]) -> TokenStream {
         let export = ident(self.opts.export_macro_name());
+        let rt_alias = ident(&self.names.runtime_alias);
         quote! {
             /// Implements every export with `unreachable!()` (`stubs` option).
             #[derive(Debug)]
             pub struct Stub;
             #[allow(unused_variables)]
             const _: () = {
+                #[allow(unused_imports)]
+                use #rt_alias as _rt;
                 #(#impls)*
             };
             #export!(Stub);
