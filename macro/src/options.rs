@@ -35,9 +35,14 @@ impl Parse for Config {
             return Ok(config);
         }
         if input.peek(LitStr) {
+            // `"world"` or, as in wit-bindgen, `"world" in "path"`.
             let world: LitStr = input.parse()?;
             config.source_span = world.span();
             config.opts.world = Some(world.value());
+            if input.parse::<Option<Token![in]>>()?.is_some() {
+                let path: LitStr = input.parse()?;
+                config.source.paths = vec![path.value().into()];
+            }
             return Ok(config);
         }
         let content;
@@ -356,6 +361,9 @@ mod tests {
             parse(r#""just-a-world""#).unwrap().opts.world.as_deref(),
             Some("just-a-world")
         );
+        let c = parse(r#""w" in "wit/dir""#).unwrap();
+        assert_eq!(c.opts.world.as_deref(), Some("w"));
+        assert_eq!(c.source.paths, [std::path::PathBuf::from("wit/dir")]);
     }
 
     /// The shapes wit-bindgen 0.61.1 accepts for the options weft gained to
