@@ -88,10 +88,11 @@ pub fn render_world(
         let mut stubs = Vec::new();
         let world_mod = ident(&ctx.names.world_module);
         let mpath = quote!($($path_to_types_root)*::#world_mod);
-        let parts = ctx.export_parts(&world_exports, &[], None, &world_path, &mpath, &mut stubs);
-        world_items.extend(parts.items.clone());
-        macro_bodies.push(parts.macro_body.clone());
+        let mut parts =
+            ctx.export_parts(&world_exports, &[], None, &world_path, &mpath, &mut stubs);
         stub_impls.push(ctx.stub_impl(&parts, &stubs, &TokenStream::new()));
+        world_items.extend(std::mem::take(&mut parts.items));
+        macro_bodies.push(std::mem::take(&mut parts.macro_body));
     }
     if let Some(whole) = &sections.export_macro {
         macro_bodies.push(ctx.custom_section(whole, "imports and exports"));
@@ -196,13 +197,13 @@ impl Ctx<'_> {
         let segs = path.iter().map(|s| ident(s));
         let mpath = quote!($($path_to_types_root)* #(::#segs)*);
         let mut stubs = Vec::new();
-        let parts = self.export_parts(&funcs, &resources, Some(key), &path, &mpath, &mut stubs);
-        items.extend(parts.items.clone());
+        let mut parts = self.export_parts(&funcs, &resources, Some(key), &path, &mpath, &mut stubs);
+        let segs = path.iter().map(|s| ident(s));
+        let stub = self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*));
+        items.extend(std::mem::take(&mut parts.items));
         let module = root.at(&path);
         module.set_docs(self.docs(&iface.docs));
         module.push(items);
-        let segs = path.iter().map(|s| ident(s));
-        let stub = self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*));
         (parts.macro_body, stub)
     }
 
