@@ -197,5 +197,16 @@ fn types_named_like_generated_items_reach_the_implementation() {
     // SAFETY: the export returned a pointer to its static return area.
     let (tag, case, payload) = unsafe { (*out, *out.add(4), *out.add(8).cast::<u32>()) };
     assert_eq!((tag, case, payload), (0, 1, 42), "Ok(T::B(42))");
+    // Flags print as the `bitflags` crate's do (wit-bindgen's flags).
+    use type_names::exports::test::type_names::api::Cleanup;
+    assert_eq!(
+        format!("{:?}", Cleanup::ARG0 | Cleanup::RET),
+        "Cleanup(ARG0 | RET)"
+    );
+    assert_eq!(format!("{:?}", Cleanup::empty()), "Cleanup(0x0)");
+    assert_eq!(
+        format!("{:?}", Cleanup::from_bits_retain(0b101)),
+        "Cleanup(ARG0 | 0x4)"
+    );
     let _ = (Guest_ { t: T::A },);
 }

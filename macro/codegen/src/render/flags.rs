@@ -56,7 +56,8 @@ impl Ctx<'_> {
             .iter()
             .map(|f| ident(&shouty(&f.name)))
             .collect();
-        let names = flags.flags.iter().map(|f| f.name.as_str());
+        let consts_names: Vec<String> = flags.flags.iter().map(|f| shouty(&f.name)).collect();
+        let type_name = name.to_string();
         let extra = self.additional_derives(
             id,
             &[
@@ -128,11 +129,28 @@ impl Ctx<'_> {
             impl ::core::ops::BitAndAssign for #name {
                 fn bitand_assign(&mut self, rhs: Self) { self.bits &= rhs.bits; }
             }
+            // The text of the `bitflags` crate's `Debug`, which wit-bindgen's
+            // flags use: `Name(A | B)`, unknown bits in hex, `Name(0x0)`.
             impl ::core::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    let mut set = f.debug_set();
-                    #(if self.contains(Self::#all) { set.entry(&format_args!("{}", #names)); })*
-                    set.finish()
+                    f.write_str(#type_name)?;
+                    f.write_str("(")?;
+                    if self.bits == 0 {
+                        f.write_str("0x0")?;
+                    }
+                    let mut sep = "";
+                    #(
+                        if self.contains(Self::#all) {
+                            f.write_str(sep)?;
+                            f.write_str(#consts_names)?;
+                            sep = " | ";
+                        }
+                    )*
+                    let unknown = self.bits & !Self::all().bits;
+                    if unknown != 0 {
+                        ::core::write!(f, "{sep}{:#x}", unknown)?;
+                    }
+                    f.write_str(")")
                 }
             }
         }
