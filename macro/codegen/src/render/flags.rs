@@ -139,13 +139,15 @@ impl Ctx<'_> {
                         f.write_str("0x0")?;
                     }
                     let mut sep = "";
-                    #(
-                        if self.contains(Self::#all) {
+                    // A table and a loop: smaller code than a test per flag.
+                    const NAMES: &[&str] = &[#(#consts_names),*];
+                    for (i, flag) in NAMES.iter().enumerate() {
+                        if (self.bits >> i) & 1 != 0 {
                             f.write_str(sep)?;
-                            f.write_str(#consts_names)?;
+                            f.write_str(flag)?;
                             sep = " | ";
                         }
-                    )*
+                    }
                     let unknown = self.bits & !Self::all().bits;
                     if unknown != 0 {
                         ::core::write!(f, "{sep}{:#x}", unknown)?;
