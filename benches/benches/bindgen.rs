@@ -8,6 +8,10 @@
 //! `Resolve`, because wit-bindgen mutates it. wit-bindgen produces source
 //! text, which its proc-macro then tokenizes, so it is measured both as text
 //! and as text turned into a `TokenStream` (what its macro really costs).
+//!
+//! The `macro path` group measures what a user waits for in each macro
+//! call: read and resolve the WIT files, select the world, generate, and
+//! produce the `TokenStream` (for wit-bindgen: its text, tokenized).
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::path::PathBuf;
@@ -57,6 +61,23 @@ mod weft {
         (resolve, world)
     }
 
+    /// The whole `weft::bindgen!` path: read and resolve the WIT at `path`,
+    /// select `world`, generate tokens.
+    pub fn macro_path(path: &Path, world: &str) -> proc_macro2::TokenStream {
+        let source = weft_codegen::WitSource {
+            paths: vec![path.to_path_buf()],
+            inline: None,
+        };
+        let opts = weft_codegen::Opts {
+            world: Some(world.to_string()),
+            generate_all: true,
+            ..Default::default()
+        };
+        weft_codegen::generate(Path::new("."), &source, &opts)
+            .expect("weft generation")
+            .tokens
+    }
+
     /// Generates the bindings of `world` as `weft::bindgen!` would.
     pub fn generate(mut resolve: Resolve, world: WorldId) -> proc_macro2::TokenStream {
         let opts = weft_codegen::Opts {
@@ -98,6 +119,23 @@ mod peer {
     }
 }
 
+fn bench_macro_path(c: &mut Criterion) {
+    for input in inputs() {
+        let mut group = c.benchmark_group(format!("macro path/{}", input.label));
+        group.bench_function("weft", |b| {
+            b.iter(|| weft::macro_path(&input.path, input.world))
+        });
+        group.bench_function("wit-bindgen", |b| {
+            b.iter(|| {
+                let (resolve, world) = peer::load(&input.path, input.world);
+                let text = peer::generate(resolve, world);
+                text.parse::<proc_macro2::TokenStream>().expect("tokenize")
+            })
+        });
+        group.finish();
+    }
+}
+
 fn bench_bindgen(c: &mut Criterion) {
     for input in inputs() {
         let mut group = c.benchmark_group(format!("bindgen/{}", input.label));
@@ -131,5 +169,5 @@ fn bench_bindgen(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_bindgen);
+criterion_group!(benches, bench_bindgen, bench_macro_path);
 criterion_main!(benches);

@@ -38,9 +38,11 @@
 //! guest logic can be unit-tested natively.
 
 #![no_std]
+#![deny(missing_docs)]
+#![warn(clippy::allow_attributes_without_reason)]
 
 extern crate alloc;
-#[cfg(test)]
+#[cfg(any(test, feature = "std"))]
 extern crate std;
 
 pub use weft_macro::bindgen;

@@ -13,13 +13,17 @@ weft::bindgen!({
                 constructor(start: u32);
                 bump: func() -> u32;
             }
+            resource slot {
+                get: func() -> u32;
+            }
         }
         world res { export api; }
     ",
 });
 
-use exports::test::res::api::{Counter, CounterBorrow, Guest, GuestCounter};
+use exports::test::res::api::{Counter, CounterBorrow, Guest, GuestCounter, GuestSlot, Slot};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 struct Component;
 
@@ -27,6 +31,48 @@ struct MyCounter(Cell<u32>);
 
 impl Guest for Component {
     type Counter = MyCounter;
+    type Slot = ArenaSlot;
+}
+
+/// A resource whose representations live in a fixed arena instead of
+/// boxes, through the `resource_into_raw_`/`resource_from_raw_` hooks.
+struct ArenaSlot(u32);
+
+static PLACED: AtomicUsize = AtomicUsize::new(0);
+static RELEASED: AtomicUsize = AtomicUsize::new(0);
+
+/// Room for a few representations, never moved.
+struct Arena(std::cell::UnsafeCell<[Option<<ArenaSlot as weft::rt::ExportedResource>::Rep>; 4]>);
+
+// SAFETY: the tests touch the arena from one thread at a time (each slot
+// index is used by one test only).
+unsafe impl Sync for Arena {}
+
+static ARENA: Arena = Arena(std::cell::UnsafeCell::new([None, None, None, None]));
+
+impl GuestSlot for ArenaSlot {
+    unsafe fn resource_into_raw_(val: Self::Rep) -> *mut Self::Rep {
+        let i = PLACED.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: slot `i` is used once (see `Arena`).
+        let slot = unsafe { &mut (*ARENA.0.get())[i] };
+        slot.insert(val)
+    }
+
+    unsafe fn resource_from_raw_(handle: *mut Self::Rep) -> Self::Rep {
+        RELEASED.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: `handle` points into the arena slot `resource_into_raw_`
+        // filled; taking it out of the `Option` leaves the slot empty.
+        let slots = unsafe { &mut *ARENA.0.get() };
+        let slot = slots
+            .iter_mut()
+            .find(|s| s.as_ref().is_some_and(|v| std::ptr::eq(v, handle)))
+            .expect("a placed representation");
+        slot.take().expect("placed once")
+    }
+
+    fn get(&self) -> u32 {
+        self.0
+    }
 }
 
 impl GuestCounter for MyCounter {
@@ -73,4 +119,22 @@ fn handles_move_out_once_and_borrows_reach_the_value() {
     assert_eq!(borrow.get::<MyCounter>().bump(), 42);
     // SAFETY: the host would call the destructor once, with this rep.
     unsafe { Counter::dtor::<MyCounter>(rep) };
+}
+
+#[test]
+fn representation_hooks_decide_where_values_live() {
+    let rep = weft::rt::ExportedResource::wrap_rep(ArenaSlot(9));
+    // SAFETY: the pointer stays valid until the destructor below.
+    let ptr = unsafe { <ArenaSlot as GuestSlot>::resource_into_raw_(rep) }.cast::<u8>();
+    // SAFETY: `ptr` is a live representation of an `ArenaSlot`.
+    let borrow = unsafe { exports::test::res::api::SlotBorrow::lift(ptr as usize) };
+    assert_eq!(borrow.get::<ArenaSlot>().get(), 9);
+    assert_eq!(RELEASED.load(Ordering::Relaxed), 0);
+    // SAFETY: the host would call the destructor once, with this rep.
+    unsafe { Slot::dtor::<ArenaSlot>(ptr) };
+    assert_eq!(
+        RELEASED.load(Ordering::Relaxed),
+        1,
+        "the destructor used the hook"
+    );
 }

@@ -124,3 +124,89 @@ fn import_glue_with_colliding_names_type_checks() {
     let f = test::hygiene::api::scramble;
     core::hint::black_box(f);
 }
+
+/// WIT types named like the generic parameter of the export glue (`t`),
+/// the export trait (`guest`), Rust keywords (`self`, `type`) and the
+/// runtime alias (`rt`), used by imported and exported functions and by a
+/// resource. In its own module, which also checks that a second
+/// `bindgen!` call in this file does not clash with the first.
+mod type_names {
+    weft::bindgen!({
+        inline: "
+            package test:type-names;
+
+            interface api {
+                variant t { a, b(u32) }
+                record guest { t: t }
+                enum self { x, y }
+                record rt { %type: self }
+                flags cleanup { arg0, ret }
+                resource guest-t {
+                    constructor(t: t);
+                    get: func() -> t;
+                }
+                f: func(t: t, g: guest, s: self, rt: rt, c: cleanup) -> result<t, guest>;
+            }
+
+            world type-names {
+                import api;
+                export api;
+            }
+        ",
+    });
+
+    use exports::test::type_names::api::{Cleanup, Guest, Guest_, GuestGuestT, Rt, Self_, T};
+
+    pub struct Component;
+
+    pub struct Thing(T);
+
+    impl GuestGuestT for Thing {
+        fn new(t: T) -> Self {
+            Thing(t)
+        }
+
+        fn get(&self) -> T {
+            self.0
+        }
+    }
+
+    impl Guest for Component {
+        type GuestT = Thing;
+
+        fn f(t: T, g: Guest_, s: Self_, rt: Rt, c: Cleanup) -> Result<T, Guest_> {
+            match (t, s, rt.type_, c.contains(Cleanup::RET)) {
+                (T::B(n), Self_::Y, Self_::X, true) => Ok(T::B(n + 1)),
+                _ => Err(g),
+            }
+        }
+    }
+
+    export!(Component);
+}
+
+#[test]
+fn types_named_like_generated_items_reach_the_implementation() {
+    use type_names::exports::test::type_names::api::{_export_f_cabi, Guest_, T};
+    // Lowered arguments: `t` = B(41) (tag 1, payload 41), `g.t` = A (tag
+    // 0, unused payload), `s` = Y (1), `rt.type` = X (0), `c` = RET (bit 1).
+    // SAFETY: the arguments are the flat lowering of valid values and the
+    // returned area is read before the next call (there is no post-return
+    // for this result, which owns no memory).
+    let out = unsafe { _export_f_cabi::<type_names::Component>(1, 41, 0, 0, 1, 0, 2) };
+    // SAFETY: the export returned a pointer to its static return area.
+    let (tag, case, payload) = unsafe { (*out, *out.add(4), *out.add(8).cast::<u32>()) };
+    assert_eq!((tag, case, payload), (0, 1, 42), "Ok(T::B(42))");
+    // Flags print as the `bitflags` crate's do (wit-bindgen's flags).
+    use type_names::exports::test::type_names::api::Cleanup;
+    assert_eq!(
+        format!("{:?}", Cleanup::ARG0 | Cleanup::RET),
+        "Cleanup(ARG0 | RET)"
+    );
+    assert_eq!(format!("{:?}", Cleanup::empty()), "Cleanup(0x0)");
+    assert_eq!(
+        format!("{:?}", Cleanup::from_bits_retain(0b101)),
+        "Cleanup(ARG0 | 0x4)"
+    );
+    let _ = (Guest_ { t: T::A },);
+}

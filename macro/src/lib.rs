@@ -4,6 +4,9 @@
 //! [`weft_codegen::generate`], and turns errors into compile errors on the
 //! right span. Everything else lives in `weft-codegen`.
 
+#![deny(missing_docs)]
+#![warn(clippy::allow_attributes_without_reason)]
+
 mod options;
 
 use options::Config;
@@ -17,10 +20,12 @@ use weft_codegen::Error;
 ///
 /// ```text
 /// weft::bindgen!("my-world");                       // WIT from `<crate>/wit`
+/// weft::bindgen!("my-world" in "wit/other");        // WIT from a path
 /// weft::bindgen!({ world: "my-world", path: "wit", stubs });
 /// ```
 ///
-/// Options (the same names and meanings as `wit_bindgen::generate!`):
+/// Options (the same names and meanings as `wit_bindgen::generate!` 0.61.1;
+/// its `async` option belongs to the async bindings, not generated yet):
 ///
 /// | option | meaning |
 /// |---|---|
@@ -40,6 +45,17 @@ use weft_codegen::Error;
 /// | `type_section_suffix: "..."` | suffix of the component-type section name |
 /// | `generate_unused_types` | also bind interfaces of the package the world does not use |
 /// | `features: ["name"]` | enable WIT `@unstable(feature = name)` items |
+/// | `std_feature` | put what needs `std` (the `Error` impls) behind `#[cfg(feature = "std")]` |
+/// | `raw_strings` | WIT strings are bytes (`Vec<u8>`, `&[u8]`) |
+/// | `map_type: "std::collections::HashMap"` | the Rust type of `map<K, V>` (default `weft::rt::Map`, a `BTreeMap`; it must implement `weft::rt::WitMap`) |
+/// | `bitflags_path: "::bitflags"` | declare flags with that crate's `bitflags!` |
+/// | `export_prefix: "p-"` | prefix of every core export name |
+/// | `additional_type_attributes: { "ns:pkg/iface/type": [#[attr]] }` | attributes for one record, variant or enum |
+/// | `additional_member_attributes: { "ns:pkg/iface/type.member": [#[attr]] }` | attributes for one field or case |
+/// | `chainable_methods: ["all", "&ns:pkg/iface#res", "-ns:pkg/iface#[method]res.m"]` | imported methods without results return `Self` (`&Self` with `&`; `-` excludes) |
+/// | `disable_run_ctors_once_workaround: true` | do not run static constructors before the first export |
+/// | `disable_custom_section_link_helpers: true` | omit the statics that keep the component-type section linked |
+/// | `merge_structurally_equal_types: true` | one definition per class of structurally equal types, aliases for the rest |
 /// | `debug` | write the formatted expansion to `$OUT_DIR` (or `target/weft-bindgen`) and `include!` it |
 ///
 /// The expansion has a `Guest` trait for world-level exports,
@@ -87,6 +103,11 @@ fn to_syn_error(err: Error, config: &Config) -> syn::Error {
             .find(|(k, _)| k == key)
             .map(|(_, s)| *s)
             .unwrap_or_else(Span::call_site),
+        Error::Option { option, .. } => config
+            .option_spans
+            .iter()
+            .find(|(k, _)| k == option)
+            .map_or(config.source_span, |(_, s)| *s),
         _ => config.source_span,
     };
     syn::Error::new(span, err.to_string())

@@ -13,6 +13,8 @@ pub struct Config {
     pub source: WitSource,
     /// Span of each `with` key, to report unused ones.
     pub with_spans: Vec<(String, Span)>,
+    /// Span of each option's name, to report a bad value on it.
+    pub option_spans: Vec<(String, Span)>,
     /// Write the expansion to a file and `include!` it.
     pub debug: bool,
     /// Span of the `path`/`inline`/`world` option, for WIT errors.
@@ -25,6 +27,7 @@ impl Parse for Config {
             opts: Opts::default(),
             source: WitSource::default(),
             with_spans: Vec::new(),
+            option_spans: Vec::new(),
             debug: false,
             source_span: Span::call_site(),
         };
@@ -32,9 +35,14 @@ impl Parse for Config {
             return Ok(config);
         }
         if input.peek(LitStr) {
+            // `"world"` or, as in wit-bindgen, `"world" in "path"`.
             let world: LitStr = input.parse()?;
             config.source_span = world.span();
             config.opts.world = Some(world.value());
+            if input.parse::<Option<Token![in]>>()?.is_some() {
+                let path: LitStr = input.parse()?;
+                config.source.paths = vec![path.value().into()];
+            }
             return Ok(config);
         }
         let content;
@@ -50,6 +58,7 @@ impl Parse for Config {
                 ));
             }
             seen.push(name.clone());
+            config.option_spans.push((name.clone(), key.span()));
             let has_value = content.peek(Token![:]);
             if has_value {
                 content.parse::<Token![:]>()?;
@@ -67,24 +76,13 @@ impl Parse for Config {
 impl Config {
     fn option(&mut self, key: &Ident, has_value: bool, input: ParseStream<'_>) -> syn::Result<()> {
         let name = key.to_string();
-        let opts = &mut self.opts;
-        match name.as_str() {
-            "generate_all" | "stubs" | "pub_export_macro" | "generate_unused_types" | "debug" => {
-                let value = if has_value {
-                    input.parse::<LitBool>()?.value
-                } else {
-                    true
-                };
-                match name.as_str() {
-                    "generate_all" => opts.generate_all = value,
-                    "stubs" => opts.stubs = value,
-                    "pub_export_macro" => opts.pub_export_macro = value,
-                    "generate_unused_types" => opts.generate_unused_types = value,
-                    _ => self.debug = value,
-                }
-                return Ok(());
-            }
-            _ => {}
+        if let Some(flag) = self.flag(&name) {
+            *flag = if has_value {
+                input.parse::<LitBool>()?.value
+            } else {
+                true
+            };
+            return Ok(());
         }
         if !has_value {
             return Err(syn::Error::new(
@@ -92,6 +90,7 @@ impl Config {
                 format!("option `{name}` needs a value (`{name}: ...`)"),
             ));
         }
+        let opts = &mut self.opts;
         match name.as_str() {
             "world" => {
                 let s: LitStr = input.parse()?;
@@ -119,27 +118,47 @@ impl Config {
             "ownership" => opts.ownership = parse_ownership(input)?,
             "skip" => opts.skip = string_list(input)?,
             "features" => opts.features = string_list(input)?,
-            "runtime_path" => opts.runtime_path = Some(input.parse::<LitStr>()?.value()),
+            "runtime_path" => opts.runtime_path = Some(rust_path(input)?),
             "export_macro_name" => opts.export_macro_name = Some(input.parse::<LitStr>()?.value()),
-            "default_bindings_module" => {
-                opts.default_bindings_module = Some(input.parse::<LitStr>()?.value())
-            }
+            "default_bindings_module" => opts.default_bindings_module = Some(rust_path(input)?),
             "type_section_suffix" => {
                 opts.type_section_suffix = Some(input.parse::<LitStr>()?.value())
             }
+            "map_type" => opts.map_type = Some(rust_path(input)?),
+            "bitflags_path" => opts.bitflags_path = Some(rust_path(input)?),
+            "export_prefix" => opts.export_prefix = Some(input.parse::<LitStr>()?.value()),
+            "additional_type_attributes" => opts.additional_type_attributes = attr_map(input)?,
+            "additional_member_attributes" => opts.additional_member_attributes = attr_map(input)?,
+            "chainable_methods" => opts.chainable_methods = string_list(input)?,
             _ => {
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown option `{name}`; expected one of: world, path, inline, with, generate_all, \
-                         additional_derives, additional_derives_ignore, ownership, skip, stubs, runtime_path, \
-                         export_macro_name, pub_export_macro, default_bindings_module, type_section_suffix, \
-                         generate_unused_types, features, debug"
+                        "unknown option `{name}`; expected one of: {}",
+                        OPTIONS.join(", ")
                     ),
                 ));
             }
         }
         Ok(())
+    }
+
+    /// The field of a flag option (`name` or `name: bool`), if `name` is one.
+    fn flag(&mut self, name: &str) -> Option<&mut bool> {
+        let opts = &mut self.opts;
+        Some(match name {
+            "generate_all" => &mut opts.generate_all,
+            "stubs" => &mut opts.stubs,
+            "pub_export_macro" => &mut opts.pub_export_macro,
+            "generate_unused_types" => &mut opts.generate_unused_types,
+            "std_feature" => &mut opts.std_feature,
+            "raw_strings" => &mut opts.raw_strings,
+            "disable_run_ctors_once_workaround" => &mut opts.disable_run_ctors_once_workaround,
+            "disable_custom_section_link_helpers" => &mut opts.disable_custom_section_link_helpers,
+            "merge_structurally_equal_types" => &mut opts.merge_structurally_equal_types,
+            "debug" => &mut self.debug,
+            _ => return None,
+        })
     }
 
     fn parse_with(&mut self, input: ParseStream<'_>) -> syn::Result<()> {
@@ -170,6 +189,82 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Every option name, for the unknown-option message (`async` belongs to
+/// the async bindings, which weft does not generate yet).
+const OPTIONS: &[&str] = &[
+    "world",
+    "path",
+    "inline",
+    "with",
+    "generate_all",
+    "additional_derives",
+    "additional_derives_ignore",
+    "additional_type_attributes",
+    "additional_member_attributes",
+    "ownership",
+    "skip",
+    "stubs",
+    "runtime_path",
+    "map_type",
+    "bitflags_path",
+    "export_prefix",
+    "export_macro_name",
+    "pub_export_macro",
+    "default_bindings_module",
+    "type_section_suffix",
+    "generate_unused_types",
+    "features",
+    "std_feature",
+    "raw_strings",
+    "chainable_methods",
+    "disable_run_ctors_once_workaround",
+    "disable_custom_section_link_helpers",
+    "merge_structurally_equal_types",
+    "debug",
+];
+
+/// `{ "selector": [#[attr] ...], ... }`: one `(selector, attribute)` pair
+/// per attribute, the attribute as Rust source.
+fn attr_map(input: ParseStream<'_>) -> syn::Result<Vec<(String, String)>> {
+    let content;
+    braced!(content in input);
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        let selector: LitStr = content.parse()?;
+        content.parse::<Token![:]>()?;
+        let list;
+        let bracket = bracketed!(list in content);
+        let attrs = list.call(syn::Attribute::parse_outer)?;
+        if !list.is_empty() {
+            return Err(list.error("expected an attribute, `#[...]`"));
+        }
+        if attrs.is_empty() {
+            return Err(syn::Error::new(
+                bracket.span.join(),
+                "the attribute list of a selector must not be empty",
+            ));
+        }
+        for attr in attrs {
+            out.push((selector.value(), quote::quote!(#attr).to_string()));
+        }
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(out)
+}
+
+/// A string literal holding a Rust path; a value that is not one is an
+/// error on the literal.
+fn rust_path(input: ParseStream<'_>) -> syn::Result<String> {
+    let lit: LitStr = input.parse()?;
+    syn::parse_str::<syn::Path>(&lit.value()).map_err(|_| {
+        syn::Error::new(lit.span(), format!("`{}` is not a Rust path", lit.value()))
+    })?;
+    Ok(lit.value())
 }
 
 fn string_or_list(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
@@ -266,6 +361,57 @@ mod tests {
             parse(r#""just-a-world""#).unwrap().opts.world.as_deref(),
             Some("just-a-world")
         );
+        let c = parse(r#""w" in "wit/dir""#).unwrap();
+        assert_eq!(c.opts.world.as_deref(), Some("w"));
+        assert_eq!(c.source.paths, [std::path::PathBuf::from("wit/dir")]);
+    }
+
+    /// The shapes wit-bindgen 0.61.1 accepts for the options weft gained to
+    /// match it (bare `std_feature`/`raw_strings`, attribute maps, ...).
+    #[test]
+    fn wit_bindgen_option_shapes_parse() {
+        let c = parse(
+            r#"{
+                std_feature, raw_strings,
+                map_type: "std::collections::HashMap", bitflags_path: "::bitflags",
+                export_prefix: "p_",
+                additional_type_attributes: { "a:b/c/t": [#[derive(Hash)] #[doc = "x"]] },
+                additional_member_attributes: { "a:b/c/t.f": [#[allow(dead_code)]], },
+                chainable_methods: ["all", "-a:b/c#r"],
+                disable_run_ctors_once_workaround: true,
+                disable_custom_section_link_helpers: false,
+                merge_structurally_equal_types: true,
+                generate_unused_types: true, pub_export_macro: false, debug: true,
+            }"#,
+        )
+        .unwrap();
+        let o = &c.opts;
+        assert!(o.std_feature && o.raw_strings && o.generate_unused_types && c.debug);
+        assert!(o.disable_run_ctors_once_workaround && o.merge_structurally_equal_types);
+        assert!(!o.disable_custom_section_link_helpers && !o.pub_export_macro);
+        assert_eq!(o.map_type.as_deref(), Some("std::collections::HashMap"));
+        assert_eq!(o.bitflags_path.as_deref(), Some("::bitflags"));
+        assert_eq!(o.export_prefix.as_deref(), Some("p_"));
+        let types: Vec<_> = o
+            .additional_type_attributes
+            .iter()
+            .map(|(s, a)| (s.as_str(), a.replace(' ', "")))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("a:b/c/t", "#[derive(Hash)]".to_string()),
+                ("a:b/c/t", "#[doc=\"x\"]".to_string())
+            ]
+        );
+        assert_eq!(o.additional_member_attributes[0].0, "a:b/c/t.f");
+        assert_eq!(o.chainable_methods, ["all", "-a:b/c#r"]);
+        let err = parse(r#"{ additional_type_attributes: { "a:b/c/t": [] } }"#)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("must not be empty"), "{err}");
+        let err = parse(r#"{ map_type: "Hash Map" }"#).err().unwrap();
+        assert!(err.to_string().contains("not a Rust path"), "{err}");
     }
 
     #[test]
@@ -278,5 +424,14 @@ mod tests {
         assert!(err.to_string().contains("unknown ownership"), "{err}");
         let err = parse("{ world }").err().unwrap();
         assert!(err.to_string().contains("needs a value"), "{err}");
+        for option in ["runtime_path", "default_bindings_module"] {
+            let err = parse(&format!("{{ {option}: \"not a path\" }}"))
+                .err()
+                .unwrap();
+            assert!(
+                err.to_string().contains("`not a path` is not a Rust path"),
+                "{err}"
+            );
+        }
     }
 }

@@ -3,6 +3,12 @@
 //! `peer` feature), and both builds must be components of the same shape:
 //! identical exports, and identical imports from the test packages.
 //!
+//! The `parity-*` guests are written the way guests of wit-bindgen are
+//! (error `Display`, the resource representation hooks, `Borrowing`
+//! parameter types, inline WIT with `path`, relative and cross-crate `with`
+//! paths, `chainable_methods`), so this test fails if weft's generated API
+//! drifts from wit-bindgen 0.61.1's; `harness_guests.rs` runs them.
+//!
 //! Cost: one extra release build of the guests with wit-bindgen (about a
 //! minute cold, cached in `target/guests-peer` afterwards).
 
@@ -10,7 +16,15 @@ use weft_tests::Generator;
 use weft_tests::components::{ComponentShape, component_shape, test_items, validate_component};
 use weft_tests::guests::{GuestBuild, build_guest_workspace};
 
-const TEST_GUESTS: &[&str] = &["leaf", "provider", "runner", "ext-provider", "ext-runner"];
+const TEST_GUESTS: &[&str] = &[
+    "leaf",
+    "provider",
+    "runner",
+    "ext-provider",
+    "ext-runner",
+    "parity-provider",
+    "parity-runner",
+];
 
 fn shape(build: &GuestBuild, guest: &str) -> ComponentShape {
     let path = build.component(guest).unwrap_or_else(|e| panic!("{e:#}"));

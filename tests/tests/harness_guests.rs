@@ -94,6 +94,13 @@ fn ext_runner_passes_on_weft_host() {
 }
 
 #[test]
+fn parity_runner_passes_on_weft_host() {
+    let outcome =
+        run_chain(&["parity-provider", "parity-runner"]).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_clean(&outcome, "parity-runner", 16);
+}
+
+#[test]
 fn runner_passes_on_weft_host_linked_to_provider_and_leaf() {
     let outcome = run_chain(&["leaf", "provider", "runner"]).unwrap_or_else(|e| panic!("{e:#}"));
     assert_clean(&outcome, "runner", 185);

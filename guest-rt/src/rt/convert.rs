@@ -135,7 +135,10 @@ mod tests {
     use super::*;
 
     #[test]
-    #[allow(clippy::needless_borrows_for_generic_args)] // references are the point
+    #[allow(
+        clippy::needless_borrows_for_generic_args,
+        reason = "passing references is what this test checks"
+    )]
     fn lowering_accepts_values_and_references() {
         assert_eq!(as_i32(u32::MAX), -1);
         assert_eq!(as_i32(&200u8), 200);

@@ -4,12 +4,17 @@
 //! `runtime_path` option). The pieces are grouped by job:
 //! - [`convert`]: turning Rust values into core wasm scalars and back, with
 //!   the validity checks the canonical ABI demands when lifting;
+//! - [`ctors`]: running static constructors once, before the first export;
 //! - [`memory`]: allocation, `cabi_realloc`, and the temporary buffers an
 //!   import call frees afterwards;
 //! - [`resource`]: owned handle types for imported and exported resources;
-//! - [`rep`]: the boxed, type-checked value behind an exported resource.
+//! - [`rep`]: the boxed, type-checked value behind an exported resource;
+//! - [`map`]: the type of WIT `map<K, V>` and the trait generated code
+//!   builds maps through.
 
 pub mod convert;
+pub mod ctors;
+pub mod map;
 pub mod memory;
 pub mod rep;
 pub mod resource;
@@ -17,10 +22,12 @@ pub mod resource;
 pub use convert::{
     as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
 };
+pub use ctors::run_ctors_once;
+pub use map::{Map, WitMap};
 pub use memory::{
     Cleanup, RetArea, alloc_list, dealloc, list_lift, maybe_link_cabi_realloc, string_lift,
 };
-pub use rep::ResourceRep;
+pub use rep::{ExportedResource, ResourceRep};
 pub use resource::{HandleArena, Resource, WasmResource};
 
 pub use alloc::boxed::Box;

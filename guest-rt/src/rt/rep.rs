@@ -2,10 +2,15 @@
 //!
 //! For a resource this component defines, the canonical ABI stores a
 //! 32-bit `rep` chosen by the component (`canon resource.new`); weft uses
-//! the address of a boxed [`ResourceRep`]. The box records the `TypeId` of
-//! the user type first (`repr(C)`), so looking the value up as the wrong
-//! type panics instead of reinterpreting memory: the handle types' `get`
-//! methods are safe and generic over the implementation type.
+//! the address of a [`ResourceRep`], boxed unless the `GuestR` trait's
+//! `resource_into_raw_`/`resource_from_raw_` hooks place it elsewhere (an
+//! arena, say). A `ResourceRep` records the `TypeId` of the user type first
+//! (`repr(C)`), so looking the value up as the wrong type panics instead of
+//! reinterpreting memory: the handle types' `get` methods are safe and
+//! generic over the implementation type.
+//!
+//! [`ExportedResource`] names that representation for every type, so the
+//! generated hooks can be written as `Self::Rep`, as in wit-bindgen.
 
 use alloc::boxed::Box;
 use core::any::TypeId;
@@ -17,14 +22,37 @@ pub struct ResourceRep<T> {
     value: Option<T>,
 }
 
+/// What an exported resource's implementation type is stored as; every
+/// type has it, so `GuestR` traits can name `Self::Rep`.
+pub trait ExportedResource: Sized + 'static {
+    /// The representation behind the resource's `rep`.
+    type Rep;
+
+    /// Wraps `self` in its representation (before it is placed).
+    fn wrap_rep(self) -> Self::Rep;
+}
+
+impl<T: 'static> ExportedResource for T {
+    type Rep = ResourceRep<T>;
+
+    fn wrap_rep(self) -> ResourceRep<T> {
+        ResourceRep::new(self)
+    }
+}
+
 impl<T: 'static> ResourceRep<T> {
-    /// Boxes `value` and returns the address to use as the `rep`.
-    pub fn into_rep(value: T) -> *mut u8 {
-        let rep = ResourceRep {
+    /// The representation of `value`, not yet placed anywhere.
+    pub fn new(value: T) -> Self {
+        ResourceRep {
             ty: TypeId::of::<T>(),
             value: Some(value),
-        };
-        Box::into_raw(Box::new(rep)).cast()
+        }
+    }
+
+    /// Boxes `value` and returns the address to use as the `rep` (what the
+    /// default `resource_into_raw_` does).
+    pub fn into_rep(value: T) -> *mut u8 {
+        Box::into_raw(Box::new(Self::new(value))).cast()
     }
 
     /// The value behind `rep` (`None` once taken by `into_inner`).
@@ -53,19 +81,16 @@ impl<T: 'static> ResourceRep<T> {
         unsafe { &mut Self::checked(rep).value }
     }
 
-    /// Frees the box behind `rep` (the resource's destructor).
+    /// Checks that `rep` holds a `T` (before a destructor takes it).
     ///
     /// # Panics
     /// If `rep` holds a value of another type.
     ///
     /// # Safety
-    /// `rep` must come from [`ResourceRep::into_rep`] and not be used again.
-    pub unsafe fn drop_rep(rep: *mut u8) {
-        // SAFETY: the caller guarantees a live box; `checked` confirmed `T`.
-        unsafe {
-            let this: *mut Self = Self::checked(rep);
-            drop(Box::from_raw(this));
-        }
+    /// As for [`ResourceRep::value`].
+    pub unsafe fn check(rep: *mut u8) {
+        // SAFETY: forwarded caller guarantee.
+        unsafe { Self::checked(rep) };
     }
 
     /// # Safety
@@ -104,7 +129,11 @@ mod tests {
         let wrong =
             std::panic::catch_unwind(|| unsafe { ResourceRep::<u32>::value(rep).is_some() });
         assert!(wrong.is_err());
-        // SAFETY: `rep` is live, holds a `String`, and is not used again.
-        unsafe { ResourceRep::<String>::drop_rep(rep) };
+        // SAFETY: `rep` came from `into_rep`, which boxed it; it is live,
+        // holds a `String`, and is not used again.
+        unsafe {
+            ResourceRep::<String>::check(rep);
+            drop(Box::from_raw(rep.cast::<ResourceRep<String>>()));
+        }
     }
 }

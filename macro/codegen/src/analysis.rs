@@ -9,8 +9,10 @@
 //!   else). In `Borrowing` mode this decides which flavours of a type exist.
 
 use crate::opts::Ownership;
-use std::collections::HashMap;
-use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem};
+use std::collections::{HashMap, HashSet};
+use wit_parser::{
+    Function, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem,
+};
 
 /// What a type transitively contains.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -59,12 +61,20 @@ pub enum Flavors {
 pub struct Analysis {
     infos: HashMap<TypeId, TypeInfo>,
     uses: HashMap<TypeId, Uses>,
+    /// Definitions used as the error of a function's `result`.
+    errors: HashSet<TypeId>,
     ownership: Ownership,
 }
 
 impl Analysis {
-    /// Analyses every type reachable from `world`'s functions.
-    pub fn new(resolve: &Resolve, world: WorldId, ownership: Ownership) -> Analysis {
+    /// Analyses every type reachable from `world`'s functions, except those
+    /// of `types_only` interfaces (whose functions are not generated).
+    pub fn new(
+        resolve: &Resolve,
+        world: WorldId,
+        ownership: Ownership,
+        types_only: &HashSet<InterfaceId>,
+    ) -> Analysis {
         let mut a = Analysis {
             ownership,
             ..Analysis::default()
@@ -76,13 +86,13 @@ impl Analysis {
         for (items, imported) in [(&w.imports, true), (&w.exports, false)] {
             for item in items.values() {
                 match item {
-                    WorldItem::Interface { id, .. } => {
+                    WorldItem::Interface { id, .. } if !types_only.contains(id) => {
                         for func in resolve.interfaces[*id].functions.values() {
                             a.record_func(resolve, func, imported);
                         }
                     }
                     WorldItem::Function(func) => a.record_func(resolve, func, imported),
-                    WorldItem::Type { .. } => {}
+                    WorldItem::Interface { .. } | WorldItem::Type { .. } => {}
                 }
             }
         }
@@ -114,11 +124,9 @@ impl Analysis {
     }
 
     /// Which definitions the named type `id` gets.
-    pub fn flavors(&self, resolve: &Resolve, mut id: TypeId) -> Flavors {
+    pub fn flavors(&self, resolve: &Resolve, id: TypeId) -> Flavors {
         // An alias (`use`) has the flavours of what it names.
-        while let TypeDefKind::Type(Type::Id(target)) = resolve.types[id].kind {
-            id = target;
-        }
+        let id = dealias(resolve, id);
         let Ownership::Borrowing {
             duplicate_if_necessary,
         } = self.ownership
@@ -197,7 +205,20 @@ impl Analysis {
         info
     }
 
+    /// Whether the definition `id` is the error type of a function's
+    /// `result` (it then gets `Display` and `Error` impls, as in
+    /// wit-bindgen, so guests can `?` it into other errors).
+    pub fn is_error(&self, id: TypeId) -> bool {
+        self.errors.contains(&id)
+    }
+
     fn record_func(&mut self, resolve: &Resolve, func: &Function, imported: bool) {
+        if let Some(Type::Id(result)) = func.result
+            && let TypeDefKind::Result(r) = &resolve.types[result].kind
+            && let Some(Type::Id(err)) = r.err
+        {
+            self.errors.insert(dealias(resolve, err));
+        }
         for param in &func.params {
             self.record_use(resolve, &param.ty, imported);
         }
@@ -242,6 +263,26 @@ impl Analysis {
     }
 }
 
+/// Follows `type a = b` aliases (and `use`s, which are aliases) to the
+/// definition. The one place that does: every other module calls this.
+pub fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
+    while let TypeDefKind::Type(Type::Id(next)) = resolve.types[id].kind {
+        id = next;
+    }
+    id
+}
+
+/// `ty` with aliases followed, down to a primitive when the last alias
+/// names one (`type name = string`).
+pub fn unalias(resolve: &Resolve, ty: &Type) -> Type {
+    let Type::Id(id) = ty else { return *ty };
+    let def = dealias(resolve, *id);
+    match resolve.types[def].kind {
+        TypeDefKind::Type(primitive) => primitive,
+        _ => Type::Id(def),
+    }
+}
+
 /// Whether `list<elem>` has the same layout in Rust (`[T]`) and the
 /// canonical ABI with every bit pattern valid, so it can be passed as-is.
 pub fn is_list_canonical(elem: &Type) -> bool {
@@ -268,7 +309,7 @@ mod tests {
         let mut resolve = Resolve::new();
         let pkg = resolve.push_str("t.wit", wit).unwrap();
         let world = resolve.select_world(&[pkg], None).unwrap();
-        let a = Analysis::new(&resolve, world, ownership);
+        let a = Analysis::new(&resolve, world, ownership, &HashSet::new());
         (resolve, a)
     }
 

@@ -19,8 +19,14 @@ pub enum Error {
     /// An imported interface from another package that neither `with` nor
     /// `generate_all` decides about (the key it needs).
     MissingWith(String),
-    /// Another option refers to something that does not exist.
-    Option(String),
+    /// An option's value is invalid or refers to something that does not
+    /// exist; `option` is the option's name, so callers can point at it.
+    Option {
+        /// The option, as written in `bindgen!` (`runtime_path`, `with`, ...).
+        option: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The world uses something weft cannot bind yet.
     Unsupported(String),
 }
@@ -28,9 +34,10 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Wit(msg) | Error::World(msg) | Error::Option(msg) | Error::Unsupported(msg) => {
-                f.write_str(msg)
-            }
+            Error::Wit(msg)
+            | Error::World(msg)
+            | Error::Option { message: msg, .. }
+            | Error::Unsupported(msg) => f.write_str(msg),
             Error::UnusedWith(key) => {
                 write!(
                     f,

@@ -2,22 +2,28 @@
 //!
 //! The `weft::bindgen!` macro is a thin wrapper around [`generate`]; build
 //! scripts can call it too. The pipeline, one module per phase:
-//! 1. [`load`]: parse WIT into a `Resolve` and select the world;
+//! 1. `load`: parse WIT into a `Resolve` and select the world;
 //! 2. `support`: reject what weft cannot bind yet (component-model async);
 //! 3. `analysis`: facts about types (contents, where they are used);
-//! 4. [`abi`]: the language-neutral canonical ABI walker;
+//! 4. `abi`: the language-neutral canonical ABI walker;
 //! 5. `render`: the Rust backend, producing `quote!` tokens;
 //! 6. `custom_section`: the component-type section that lets
 //!    `wasm32-wasip2` builds become components.
 
-pub mod abi;
+#![deny(missing_docs)]
+#![warn(clippy::allow_attributes_without_reason)]
+
+mod abi;
 mod analysis;
 mod custom_section;
 mod error;
-pub mod load;
-pub mod names;
+mod load;
+mod names;
+#[cfg(test)]
+mod option_tests;
 mod opts;
 mod render;
+mod rust_path;
 mod support;
 #[cfg(test)]
 mod tests;
@@ -67,14 +73,16 @@ pub fn generate_from_resolve(
 ) -> Result<TokenStream, Error> {
     support::check_world(resolve, world)?;
     check_flags(resolve)?;
-    let section = custom_section::encode(resolve, world)?;
-    if opts.generate_unused_types {
-        unused::add_unused_interfaces(resolve, world);
-    }
+    let sections = custom_section::Sections::new(resolve, world, opts.pub_export_macro)?;
+    let types_only = if opts.generate_unused_types {
+        unused::add_unused_interfaces(resolve, world)
+    } else {
+        Default::default()
+    };
     // An interface both imported and exported needs distinct types on
     // each side (its resources are different types), so split it first.
     resolve.generate_nominal_type_ids(world);
-    render::world::render_world(resolve, world, opts, &section)
+    render::world::render_world(resolve, world, opts, &sections, &types_only)
 }
 
 /// Rejects flags the component model cannot express (more than 32, see

@@ -68,7 +68,10 @@ pub fn load(
         let pkg = resolve
             .push_str("<inline>", text)
             .map_err(|e| Error::Wit(resolve.render_error(&e)))?;
-        main.push(pkg);
+        // As in wit-bindgen, the inline package is then the only main one:
+        // the `path` packages are there for it to `use`, and the world is
+        // chosen from it.
+        main = vec![pkg];
     }
     let world = resolve
         .select_world(&main, world)
@@ -96,6 +99,28 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("nope"), "{msg}");
         assert!(msg.contains(":3:"), "{msg}");
+    }
+
+    #[test]
+    fn inline_with_path_selects_the_world_of_the_inline_package() {
+        let dir = std::env::temp_dir().join(format!("weft-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("dep.wit"),
+            "package dep:lib;\ninterface types { type id = u32; }\nworld other {}\n",
+        )
+        .unwrap();
+        let source = WitSource {
+            paths: vec![dir.clone()],
+            inline: Some(
+                "package app:main;\nworld app { use dep:lib/types.{id}; import f: func() -> id; }\n"
+                    .into(),
+            ),
+        };
+        let loaded = load(Path::new("."), &source, None, &[]);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let loaded = loaded.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(loaded.resolve.worlds[loaded.world].name, "app");
     }
 
     #[test]

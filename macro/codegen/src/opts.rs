@@ -63,6 +63,40 @@ pub struct Opts {
     pub generate_unused_types: bool,
     /// WIT `@unstable` features to enable.
     pub features: Vec<String>,
+    /// Put what needs `std` (the `Error` impls of error types) behind
+    /// `#[cfg(feature = "std")]` of the calling crate.
+    pub std_feature: bool,
+    /// Borrowed string parameters of imports are `&[u8]` instead of `&str`
+    /// (the bytes must still be UTF-8; the caller skips its own check).
+    pub raw_strings: bool,
+    /// The Rust type for WIT `map<K, V>` (default `{runtime_path}::Map`);
+    /// it must implement `{runtime_path}::WitMap<K, V>` and iterate as
+    /// key/value pairs by value and by reference.
+    pub map_type: Option<String>,
+    /// Where the `bitflags` crate is; when set, flags types are declared
+    /// with its `bitflags!` macro instead of weft's own definition.
+    pub bitflags_path: Option<String>,
+    /// Prefix of every core export name (to avoid clashes in tests).
+    pub export_prefix: Option<String>,
+    /// `(selector, attribute)`: the attribute (`#[...]`, as Rust source) goes
+    /// on the record, variant or enum whose full WIT name (as in `with`:
+    /// `ns:pkg/iface@ver/type`) is `selector`.
+    pub additional_type_attributes: Vec<(String, String)>,
+    /// `(selector, attribute)`: as `additional_type_attributes` for a record
+    /// field or a variant/enum case, selected as `ns:pkg/iface/type.member`.
+    pub additional_member_attributes: Vec<(String, String)>,
+    /// Do not run static constructors once at the start of each export.
+    pub disable_run_ctors_once_workaround: bool,
+    /// Do not emit the helpers that force the component-type section of
+    /// these bindings into the final link.
+    pub disable_custom_section_link_helpers: bool,
+    /// Which imported resource methods without results return `Self`
+    /// (`"all"`, `"ns:pkg/iface#resource"`, `"ns:pkg/iface#[method]r.m"`;
+    /// prefix `&` to return `&Self`, `-` to exclude). Earlier entries win.
+    pub chainable_methods: Vec<String>,
+    /// Generate one definition per class of structurally equal types; the
+    /// others become aliases of it.
+    pub merge_structurally_equal_types: bool,
 }
 
 impl Opts {

@@ -4,17 +4,35 @@
 //! `error-context`) is not implemented yet; rejecting it here, with the
 //! offending item named, keeps every later pass free of "cannot happen"
 //! cases for those features.
+//!
+//! A named import or export of a package interface (`import primary:
+//! store;`, the `implements` form) is rejected too: its component-type
+//! encoding (an import name with leading byte 0x02) is newer than what the
+//! component linker of the Rust toolchain decodes, so accepting it would
+//! only move the failure to the link step.
 
 use crate::error::Error;
-use wit_parser::{Function, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem};
+use wit_parser::{Function, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey};
 
 /// Fails with [`Error::Unsupported`] naming the first async item found.
 pub fn check_world(resolve: &Resolve, world: WorldId) -> Result<(), Error> {
     let w = &resolve.worlds[world];
     for (key, item) in w.imports.iter().chain(&w.exports) {
         match item {
-            WorldItem::Interface { id, .. } => {
+            WorldItem::Interface { id, span, .. } => {
                 let iface = &resolve.interfaces[*id];
+                if let (WorldKey::Name(name), Some(iface_name)) = (key, &iface.name) {
+                    // The item's span is not always kept; the world's is.
+                    let at = if span.is_known() { *span } else { w.span };
+                    return Err(Error::Unsupported(format!(
+                        "{}: `{name}: {iface_name}` in world `{}` names an interface import or \
+                         export (the `implements` form), which the component linker cannot \
+                         decode yet; import `{iface_name}` directly or wrap it in an inline \
+                         interface",
+                        resolve.render_location(at),
+                        w.name
+                    )));
+                }
                 let place = format!("interface `{}`", resolve.name_world_key(key));
                 for func in iface.functions.values() {
                     check_func(resolve, func, &place)?;

@@ -18,6 +18,20 @@ fn gen_with(wit: &str, opts: &Opts) -> Result<String, Error> {
     generate(Path::new("."), &source, opts).map(|g| g.tokens.to_string())
 }
 
+/// Whether `out` aliases `path` (a `with` target) in the caller's module and
+/// refers to `rest` through that alias.
+pub(crate) fn remapped_to(out: &str, path: &str, rest: &str) -> bool {
+    let needle = format!("use {path} as ");
+    let Some(at) = out.find(&needle) else {
+        return false;
+    };
+    let alias: String = out[at + needle.len()..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    out.contains(&format!("{alias} {rest}"))
+}
+
 #[test]
 fn with_remaps_an_interface_and_rejects_unused_keys() {
     let opts = Opts {
@@ -29,7 +43,7 @@ fn with_remaps_an_interface_and_rejects_unused_keys() {
     };
     let out = gen_with(WIT, &opts).unwrap();
     assert!(
-        out.contains("crate :: elsewhere :: R"),
+        remapped_to(&out, "crate :: elsewhere", ":: R"),
         "remapped type is referenced"
     );
     assert!(
@@ -105,14 +119,20 @@ fn async_and_bad_wit_are_reported_not_panicked() {
 
 #[test]
 fn unused_types_are_generated_on_request() {
-    let wit =
-        "package a:b; interface extra { record lonely { x: u32 } } world w { export run: func(); }";
+    let wit = "package a:b;
+        interface extra { record lonely { x: u32 } never-linked: func(l: lonely); }
+        world w { export run: func(); }";
     assert!(!gen_with(wit, &Opts::default()).unwrap().contains("Lonely"));
     let opts = Opts {
         generate_unused_types: true,
         ..Opts::default()
     };
-    assert!(gen_with(wit, &opts).unwrap().contains("pub struct Lonely"));
+    let out = gen_with(wit, &opts).unwrap();
+    assert!(out.contains("pub struct Lonely"));
+    assert!(
+        !out.contains("never_linked"),
+        "types only, no functions: {out}"
+    );
 }
 
 #[test]
@@ -252,4 +272,23 @@ fn generated_locals_cannot_collide_with_parameters_named_like_them() {
         );
         assert!(!params.contains(&name.as_str()), "`{name}` is rebound");
     }
+}
+
+#[test]
+fn named_interface_imports_are_rejected_on_the_item() {
+    let wit = "package a:b;
+        interface store { get: func() -> u32; }
+        world w {
+            import primary: store;
+            import secondary: store;
+            export run: func();
+        }";
+    let err = gen_with(wit, &Opts::default()).expect_err("must be rejected");
+    let msg = err.to_string();
+    assert!(matches!(err, Error::Unsupported(_)), "{msg}");
+    assert!(msg.contains("`primary: store`"), "{msg}");
+    assert!(
+        msg.contains("world `w`") && msg.contains("<inline>:"),
+        "names the place: {msg}"
+    );
 }

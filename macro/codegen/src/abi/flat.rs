@@ -28,12 +28,12 @@ impl<E: Emitter> Walker<'_, E> {
                 self.lower_each(tuple.types.iter());
             }
             TypeDefKind::FixedLengthList(elem, size) => {
-                self.emit(&Instruction::FixedListLower { elem, size: *size });
+                self.emit(&Instruction::FixedListLower { size: *size });
                 self.lower_each((0..*size).map(|_| elem));
             }
-            TypeDefKind::Flags(flags) => self.emit(&Instruction::FlagsLower { flags, ty: id }),
-            TypeDefKind::Enum(enum_) => self.emit(&Instruction::EnumLower { enum_, ty: id }),
-            TypeDefKind::Handle(handle) => self.emit(&Instruction::HandleLower { handle, ty: id }),
+            TypeDefKind::Flags(flags) => self.emit(&Instruction::FlagsLower { flags }),
+            TypeDefKind::Enum(_) => self.emit(&Instruction::EnumLower),
+            TypeDefKind::Handle(handle) => self.emit(&Instruction::HandleLower { handle }),
             TypeDefKind::List(elem) => self.lower_list(elem),
             TypeDefKind::Map(key, value) => self.lower_map(key, value),
             TypeDefKind::Variant(variant) => {
@@ -48,18 +48,12 @@ impl<E: Emitter> Walker<'_, E> {
             TypeDefKind::Option(payload) => {
                 let results = self.joined(ty);
                 self.lower_cases([None, Some(payload)], &results);
-                self.emit(&Instruction::OptionLower {
-                    payload,
-                    results: &results,
-                });
+                self.emit(&Instruction::OptionLower { results: &results });
             }
             TypeDefKind::Result(result) => {
                 let results = self.joined(ty);
                 self.lower_cases([result.ok.as_ref(), result.err.as_ref()], &results);
-                self.emit(&Instruction::ResultLower {
-                    result,
-                    results: &results,
-                });
+                self.emit(&Instruction::ResultLower { results: &results });
             }
             TypeDefKind::Resource
             | TypeDefKind::Future(_)
@@ -91,7 +85,7 @@ impl<E: Emitter> Walker<'_, E> {
     fn lower_list(&mut self, elem: &Type) {
         let transfer = self.transfer;
         if self.emitter.is_list_canonical(elem) {
-            return self.emit(&Instruction::ListCanonLower { elem, transfer });
+            return self.emit(&Instruction::ListCanonLower { transfer });
         }
         self.push_block();
         self.emit(&Instruction::IterElem);
@@ -169,15 +163,11 @@ impl<E: Emitter> Walker<'_, E> {
             }
             TypeDefKind::FixedLengthList(elem, size) => {
                 self.lift_each((0..*size).map(|_| elem));
-                self.emit(&Instruction::FixedListLift {
-                    elem,
-                    size: *size,
-                    ty: id,
-                });
+                self.emit(&Instruction::FixedListLift { size: *size });
             }
             TypeDefKind::Flags(flags) => self.emit(&Instruction::FlagsLift { flags, ty: id }),
-            TypeDefKind::Enum(enum_) => self.emit(&Instruction::EnumLift { enum_, ty: id }),
-            TypeDefKind::Handle(handle) => self.emit(&Instruction::HandleLift { handle, ty: id }),
+            TypeDefKind::Enum(_) => self.emit(&Instruction::EnumLift { ty: id }),
+            TypeDefKind::Handle(handle) => self.emit(&Instruction::HandleLift { handle }),
             TypeDefKind::List(elem) => self.lift_list(elem),
             TypeDefKind::Map(key, value) => self.lift_map(key, value),
             TypeDefKind::Variant(variant) => {
@@ -186,11 +176,11 @@ impl<E: Emitter> Walker<'_, E> {
             }
             TypeDefKind::Option(payload) => {
                 self.lift_cases(ty, [None, Some(payload)]);
-                self.emit(&Instruction::OptionLift { payload });
+                self.emit(&Instruction::OptionLift);
             }
             TypeDefKind::Result(result) => {
                 self.lift_cases(ty, [result.ok.as_ref(), result.err.as_ref()]);
-                self.emit(&Instruction::ResultLift { result });
+                self.emit(&Instruction::ResultLift);
             }
             TypeDefKind::Resource
             | TypeDefKind::Future(_)

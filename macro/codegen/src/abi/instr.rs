@@ -12,8 +12,7 @@
 
 use wit_parser::abi::WasmType;
 use wit_parser::{
-    Alignment, ArchitectureSize, Enum, Flags, Function, Handle, Record, Result_, Tuple, Type,
-    TypeId, Variant,
+    Alignment, ArchitectureSize, Flags, Function, Handle, Record, Tuple, Type, TypeId, Variant,
 };
 
 /// A scalar WIT type that lowers to exactly one core value.
@@ -104,7 +103,6 @@ pub enum Instruction<'a> {
     /// A list whose elements have the same layout in Rust and in the
     /// canonical ABI and every bit pattern valid: `[list] -> [ptr, len]`.
     ListCanonLower {
-        elem: &'a Type,
         transfer: Transfer,
     },
     ListCanonLift {
@@ -143,13 +141,10 @@ pub enum Instruction<'a> {
     IterMapValue,
     IterBasePointer,
     FixedListLower {
-        elem: &'a Type,
         size: u32,
     },
     FixedListLift {
-        elem: &'a Type,
         size: u32,
-        ty: TypeId,
     },
     RecordLower {
         record: &'a Record,
@@ -167,7 +162,6 @@ pub enum Instruction<'a> {
     },
     FlagsLower {
         flags: &'a Flags,
-        ty: TypeId,
     },
     FlagsLift {
         flags: &'a Flags,
@@ -175,18 +169,12 @@ pub enum Instruction<'a> {
     },
     HandleLower {
         handle: &'a Handle,
-        ty: TypeId,
     },
     HandleLift {
         handle: &'a Handle,
-        ty: TypeId,
     },
-    EnumLower {
-        enum_: &'a Enum,
-        ty: TypeId,
-    },
+    EnumLower,
     EnumLift {
-        enum_: &'a Enum,
         ty: TypeId,
     },
     /// One block per case, each leaving `results.len()` values.
@@ -201,19 +189,13 @@ pub enum Instruction<'a> {
         ty: TypeId,
     },
     OptionLower {
-        payload: &'a Type,
         results: &'a [WasmType],
     },
-    OptionLift {
-        payload: &'a Type,
-    },
+    OptionLift,
     ResultLower {
-        result: &'a Result_,
         results: &'a [WasmType],
     },
-    ResultLift {
-        result: &'a Result_,
-    },
+    ResultLift,
     /// Call the core import; pops its params, pushes its results.
     CallWasm {
         module: &'a str,
@@ -266,7 +248,7 @@ impl Instruction<'_> {
             Bitcasts { casts } => (casts.len(), casts.len()),
             Flush { amt } => (*amt, *amt),
             LowerPrim { .. } | LiftPrim { .. } | Load { .. } => (1, 1),
-            HandleLower { .. } | HandleLift { .. } | EnumLower { .. } | EnumLift { .. } => (1, 1),
+            HandleLower { .. } | HandleLift { .. } | EnumLower | EnumLift { .. } => (1, 1),
             Store { .. } => (2, 0),
             StringLower { .. } | ListCanonLower { .. } | ListLower { .. } | MapLower { .. } => {
                 (1, 2)
@@ -283,7 +265,7 @@ impl Instruction<'_> {
             VariantLower { results, .. }
             | OptionLower { results, .. }
             | ResultLower { results, .. } => (1, results.len()),
-            VariantLift { .. } | OptionLift { .. } | ResultLift { .. } => (1, 1),
+            VariantLift { .. } | OptionLift | ResultLift => (1, 1),
             CallWasm {
                 params, results, ..
             } => (params.len(), results.len()),

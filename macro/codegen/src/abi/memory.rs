@@ -41,11 +41,11 @@ impl<E: Emitter> Walker<'_, E> {
                 self.write_fields(tuple.types.iter().collect(), addr, offset);
             }
             TypeDefKind::FixedLengthList(elem, size) => {
-                self.emit(&Instruction::FixedListLower { elem, size: *size });
+                self.emit(&Instruction::FixedListLower { size: *size });
                 self.write_fields((0..*size).map(|_| elem).collect(), addr, offset);
             }
             TypeDefKind::Flags(flags) => {
-                self.emit(&Instruction::FlagsLower { flags, ty: id });
+                self.emit(&Instruction::FlagsLower { flags });
                 let words = flags.repr().count();
                 let kind = int_kind(match flags.repr() {
                     wit_parser::FlagsRepr::U8 => Int::U8,
@@ -59,11 +59,11 @@ impl<E: Emitter> Walker<'_, E> {
                 }
             }
             TypeDefKind::Enum(enum_) => {
-                self.emit(&Instruction::EnumLower { enum_, ty: id });
+                self.emit(&Instruction::EnumLower);
                 self.store(int_kind(enum_.tag()), addr, offset);
             }
             TypeDefKind::Handle(handle) => {
-                self.emit(&Instruction::HandleLower { handle, ty: id });
+                self.emit(&Instruction::HandleLower { handle });
                 self.store(MemKind::I32, addr, offset);
             }
             TypeDefKind::List(_) | TypeDefKind::Map(..) => {
@@ -81,18 +81,12 @@ impl<E: Emitter> Walker<'_, E> {
             }
             TypeDefKind::Option(payload) => {
                 self.write_cases(Int::U8, &[None, Some(payload)], addr, offset);
-                self.emit(&Instruction::OptionLower {
-                    payload,
-                    results: &[],
-                });
+                self.emit(&Instruction::OptionLower { results: &[] });
             }
             TypeDefKind::Result(result) => {
                 let cases = [result.ok.as_ref(), result.err.as_ref()];
                 self.write_cases(Int::U8, &cases, addr, offset);
-                self.emit(&Instruction::ResultLower {
-                    result,
-                    results: &[],
-                });
+                self.emit(&Instruction::ResultLower { results: &[] });
             }
             TypeDefKind::Resource
             | TypeDefKind::Future(_)
@@ -196,11 +190,7 @@ impl<E: Emitter> Walker<'_, E> {
             }
             TypeDefKind::FixedLengthList(elem, size) => {
                 self.read_fields((0..*size).map(|_| elem).collect(), addr, offset);
-                self.emit(&Instruction::FixedListLift {
-                    elem,
-                    size: *size,
-                    ty: id,
-                });
+                self.emit(&Instruction::FixedListLift { size: *size });
             }
             TypeDefKind::Flags(flags) => {
                 let kind = match flags.repr() {
@@ -215,11 +205,11 @@ impl<E: Emitter> Walker<'_, E> {
             }
             TypeDefKind::Enum(enum_) => {
                 self.load(int_kind(enum_.tag()), addr, offset);
-                self.emit(&Instruction::EnumLift { enum_, ty: id });
+                self.emit(&Instruction::EnumLift { ty: id });
             }
             TypeDefKind::Handle(handle) => {
                 self.load(MemKind::I32, addr, offset);
-                self.emit(&Instruction::HandleLift { handle, ty: id });
+                self.emit(&Instruction::HandleLift { handle });
             }
             TypeDefKind::List(_) | TypeDefKind::Map(..) => {
                 self.load_ptr_len(addr, offset);
@@ -232,12 +222,12 @@ impl<E: Emitter> Walker<'_, E> {
             }
             TypeDefKind::Option(payload) => {
                 self.read_cases(Int::U8, &[None, Some(payload)], addr, offset);
-                self.emit(&Instruction::OptionLift { payload });
+                self.emit(&Instruction::OptionLift);
             }
             TypeDefKind::Result(result) => {
                 let cases = [result.ok.as_ref(), result.err.as_ref()];
                 self.read_cases(Int::U8, &cases, addr, offset);
-                self.emit(&Instruction::ResultLift { result });
+                self.emit(&Instruction::ResultLift);
             }
             TypeDefKind::Resource
             | TypeDefKind::Future(_)

@@ -17,7 +17,6 @@ mod instr;
 pub mod memory;
 
 pub use call::{ImportTarget, needs_post_return};
-pub use free::needs_dealloc;
 pub use instr::{Instruction, MemKind, Prim, Transfer};
 
 use wit_parser::abi::{FlatTypes, WasmType};

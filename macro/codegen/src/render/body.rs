@@ -12,24 +12,26 @@ use super::Ctx;
 use super::paths::ModPath;
 use super::ty::{Flavor, local};
 use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
-use crate::analysis::is_list_canonical;
+use crate::analysis::{dealias, is_list_canonical};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 use wit_parser::abi::WasmType;
 use wit_parser::{Alignment, ArchitectureSize, Type, TypeId};
 
-/// How a generated export calls the user's implementation.
+/// How a generated export calls the user's implementation, `T_` (a name
+/// no WIT identifier converts to: camel case never ends in `_` except for
+/// escaped keywords, and `T` is none).
 pub(crate) enum Callee {
-    /// `T::f(args)` (freestanding or static).
+    /// `T_::f(args)` (freestanding or static).
     Plain(TokenStream),
-    /// `T::f(self_borrow.get::<T>(), args)`.
+    /// `T_::f(self_borrow.get::<T_>(), args)`.
     Method(TokenStream),
-    /// `R::new(T::new(args))`: a constructor returning `own<R>`.
+    /// `R::new(T_::new(args))`: a constructor returning `own<R>`.
     Constructor {
         call: TokenStream,
         handle: TokenStream,
     },
-    /// `T::new(args).map(R::new)`: a constructor returning
+    /// `T_::new(args).map(R::new)`: a constructor returning
     /// `result<own<R>, E>`, whose trait method returns `Result<Self, E>`.
     FallibleConstructor {
         call: TokenStream,
@@ -129,10 +131,7 @@ impl<'c, 'a> Body<'c, 'a> {
     /// The path of the definition of named type `id` used when lowering
     /// (borrowed flavour for imports) or lifting (owned).
     fn def_path(&self, id: TypeId, flavor: Flavor) -> TokenStream {
-        let mut def = id;
-        while let wit_parser::TypeDefKind::Type(Type::Id(t)) = self.ctx.resolve.types[def].kind {
-            def = t;
-        }
+        let def = dealias(self.ctx.resolve, id);
         let (name, _) = self.ctx.definition_for(def, flavor);
         self.ctx.type_item_path(&self.from, def, &name)
     }

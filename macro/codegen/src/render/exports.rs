@@ -7,8 +7,8 @@ use super::Ctx;
 use super::body::{Body, Callee, Role, wasm_type};
 use super::paths::ModPath;
 use super::ty::Flavor;
-use super::with::dealias;
 use crate::abi::{Transfer, Walker, needs_post_return};
+use crate::analysis::dealias;
 use crate::names::{func_helper, ident, snake};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -97,7 +97,7 @@ impl Ctx<'_> {
             let docs = self.docs(&self.resolve.types[*r].docs);
             parts.items.extend(quote! {
                 #docs
-                pub trait #guest: 'static {
+                pub trait #guest: _rt::ExportedResource {
                     #intrinsics
                     #(#methods)*
                 }
@@ -188,38 +188,43 @@ impl Ctx<'_> {
         let name = ident(&self.func_name(func));
         let (bound, callee) = match func.kind {
             FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => {
-                (quote!(Guest), Callee::Plain(quote!(T::#name)))
+                (quote!(Guest), Callee::Plain(quote!(T_::#name)))
             }
             FunctionKind::Method(_) | FunctionKind::AsyncMethod(_) => {
-                (self.guest_bound(func), Callee::Method(quote!(T::#name)))
+                (self.guest_bound(func), Callee::Method(quote!(T_::#name)))
             }
             FunctionKind::Static(_) | FunctionKind::AsyncStatic(_) => {
-                (self.guest_bound(func), Callee::Plain(quote!(T::#name)))
+                (self.guest_bound(func), Callee::Plain(quote!(T_::#name)))
             }
             FunctionKind::Constructor(r) if func.is_constructor_shorthand(self.resolve) => (
                 self.guest_bound(func),
                 Callee::Constructor {
-                    call: quote!(T::new),
+                    call: quote!(T_::new),
                     handle: self.resource_path(r, from, ""),
                 },
             ),
             FunctionKind::Constructor(r) if self.fallible_constructor(r, func).is_some() => (
                 self.guest_bound(func),
                 Callee::FallibleConstructor {
-                    call: quote!(T::new),
+                    call: quote!(T_::new),
                     handle: self.resource_path(r, from, ""),
                 },
             ),
-            FunctionKind::Constructor(_) => (self.guest_bound(func), Callee::Plain(quote!(T::new))),
+            FunctionKind::Constructor(_) => {
+                (self.guest_bound(func), Callee::Plain(quote!(T_::new)))
+            }
         };
         let params = args.iter().map(|a| quote!(#a));
         let mut body = Body::new(self, from, Role::Export(callee), params.collect());
         Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).call_export(func);
         let body = body.finish();
+        let ctors =
+            (!self.opts.disable_run_ctors_once_workaround).then(|| quote!(_rt::run_ctors_once();));
         let mut out = quote! {
             #[doc(hidden)]
             #[allow(non_snake_case, unused_unsafe, clippy::all)]
-            pub unsafe fn #cabi<T: #bound>(#(#args: #arg_tys),*) #ret {
+            pub unsafe fn #cabi<T_: #bound>(#(#args: #arg_tys),*) #ret {
+                #ctors
                 unsafe { #body }
             }
         };
@@ -231,7 +236,7 @@ impl Ctx<'_> {
             out.extend(quote! {
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]
-                pub unsafe fn #post<T: #bound>(arg0: *mut u8) {
+                pub unsafe fn #post<T_: #bound>(arg0: *mut u8) {
                     unsafe { #body }
                 }
             });
@@ -282,15 +287,11 @@ impl Ctx<'_> {
         key: Option<&WorldKey>,
         mpath: &TokenStream,
     ) -> TokenStream {
-        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
-        let export_name = self.resolve.wasm_export_name(
-            mangling,
-            WasmExport::Func {
-                interface: key,
-                func,
-                kind: WasmExportKind::Normal,
-            },
-        );
+        let export_name = self.export_name(WasmExport::Func {
+            interface: key,
+            func,
+            kind: WasmExportKind::Normal,
+        });
         let helper = func_helper(&func.name);
         let cabi = format_ident!("_export_{}_cabi", helper);
         let local = format_ident!("export_{}", helper);
@@ -306,14 +307,11 @@ impl Ctx<'_> {
             }
         };
         if needs_post_return(self.resolve, func) {
-            let post_name = self.resolve.wasm_export_name(
-                mangling,
-                WasmExport::Func {
-                    interface: key,
-                    func,
-                    kind: WasmExportKind::PostReturn,
-                },
-            );
+            let post_name = self.export_name(WasmExport::Func {
+                interface: key,
+                func,
+                kind: WasmExportKind::PostReturn,
+            });
             let post = format_ident!("__post_return_{}", helper);
             let local = format_ident!("post_return_{}", helper);
             out.extend(quote! {
@@ -329,18 +327,22 @@ impl Ctx<'_> {
         out
     }
 
+    /// The core export name of `export`, after the `export_prefix` option.
+    fn export_name(&self, export: WasmExport<'_>) -> String {
+        let name = self
+            .resolve
+            .wasm_export_name(ManglingAndAbi::Legacy(LiftLowerAbi::Sync), export);
+        format!("{}{name}", self.opts.export_prefix.as_deref().unwrap_or(""))
+    }
+
     fn dtor_symbol(&self, r: TypeId, key: Option<&WorldKey>, mpath: &TokenStream) -> TokenStream {
         let Some(key) = key else {
             return TokenStream::new();
         };
-        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
-        let name = self.resolve.wasm_export_name(
-            mangling,
-            WasmExport::ResourceDtor {
-                interface: key,
-                resource: r,
-            },
-        );
+        let name = self.export_name(WasmExport::ResourceDtor {
+            interface: key,
+            resource: r,
+        });
         let rust = self.type_name(r);
         let handle = ident(&rust);
         let local = format_ident!("dtor_{}", snake(&rust));

@@ -1,5 +1,6 @@
 //! Flags types: a bit set with one constant per WIT flag, generated
-//! directly (no `bitflags` dependency).
+//! directly (no `bitflags` dependency), or declared with the `bitflags!`
+//! macro of the crate the `bitflags_path` option names.
 //!
 //! The storage integer is the smallest that holds every flag, matching the
 //! canonical ABI's `FlagsRepr` (one `u8`, `u16` or `u32`).
@@ -29,6 +30,22 @@ impl Ctx<'_> {
         let docs = self.docs(&def.docs);
         // `check_flags` (lib.rs) rejects wider flags before rendering.
         let bits = flags_bits_type(flags.flags.len()).unwrap_or(quote!(u32));
+        if let Some(bitflags) = &self.paths.bitflags {
+            let consts = flags.flags.iter().enumerate().map(|(i, f)| {
+                let c = ident(&shouty(&f.name));
+                let docs = self.docs(&f.docs);
+                quote!(#docs const #c = 1 << #i;)
+            });
+            return quote! {
+                #bitflags::bitflags! {
+                    #docs
+                    #[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)]
+                    pub struct #name: #bits {
+                        #(#consts)*
+                    }
+                }
+            };
+        }
         let consts = flags.flags.iter().enumerate().map(|(i, f)| {
             let c = ident(&shouty(&f.name));
             let docs = self.docs(&f.docs);
@@ -39,7 +56,8 @@ impl Ctx<'_> {
             .iter()
             .map(|f| ident(&shouty(&f.name)))
             .collect();
-        let names = flags.flags.iter().map(|f| f.name.as_str());
+        let consts_names: Vec<String> = flags.flags.iter().map(|f| shouty(&f.name)).collect();
+        let type_name = name.to_string();
         let extra = self.additional_derives(
             id,
             &[
@@ -55,7 +73,7 @@ impl Ctx<'_> {
         );
         quote! {
             #docs
-            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default #extra)]
+            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default #(, #extra)*)]
             pub struct #name { bits: #bits }
 
             impl #name {
@@ -111,11 +129,30 @@ impl Ctx<'_> {
             impl ::core::ops::BitAndAssign for #name {
                 fn bitand_assign(&mut self, rhs: Self) { self.bits &= rhs.bits; }
             }
+            // The text of the `bitflags` crate's `Debug`, which wit-bindgen's
+            // flags use: `Name(A | B)`, unknown bits in hex, `Name(0x0)`.
             impl ::core::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    let mut set = f.debug_set();
-                    #(if self.contains(Self::#all) { set.entry(&format_args!("{}", #names)); })*
-                    set.finish()
+                    f.write_str(#type_name)?;
+                    f.write_str("(")?;
+                    if self.bits == 0 {
+                        f.write_str("0x0")?;
+                    }
+                    let mut sep = "";
+                    // A table and a loop: smaller code than a test per flag.
+                    const NAMES: &[&str] = &[#(#consts_names),*];
+                    for (i, flag) in NAMES.iter().enumerate() {
+                        if (self.bits >> i) & 1 != 0 {
+                            f.write_str(sep)?;
+                            f.write_str(flag)?;
+                            sep = " | ";
+                        }
+                    }
+                    let unknown = self.bits & !Self::all().bits;
+                    if unknown != 0 {
+                        ::core::write!(f, "{sep}{:#x}", unknown)?;
+                    }
+                    f.write_str(")")
                 }
             }
         }

@@ -7,6 +7,7 @@
 
 use super::Ctx;
 use super::body::{Body, Role};
+use super::chain::{Chaining, chaining};
 use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{ImportTarget, Transfer, Walker};
@@ -60,11 +61,15 @@ impl Ctx<'_> {
                 func,
             },
         );
+        let chaining = chaining(&self.opts.chainable_methods, self.resolve, key, func);
         let mut decl_params = Vec::new();
         let mut args = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
             if i == 0 && matches!(func.kind, FunctionKind::Method(_)) {
-                decl_params.push(quote!(&self));
+                decl_params.push(match chaining {
+                    Some(Chaining::Owning) => quote!(self),
+                    Some(Chaining::Borrowing) | None => quote!(&self),
+                });
                 args.push(quote!(self));
                 continue;
             }
@@ -73,10 +78,15 @@ impl Ctx<'_> {
             decl_params.push(quote!(#pname: #ty));
             args.push(quote!(&#pname));
         }
-        let ret = func.result.as_ref().map(|ty| {
-            let ty = self.rust_type(ty, Flavor::Owned, &quote!('_), from);
-            quote!(-> #ty)
-        });
+        let ret = match chaining {
+            Some(Chaining::Owning) => Some(quote!(-> Self)),
+            Some(Chaining::Borrowing) => Some(quote!(-> &Self)),
+            None => func.result.as_ref().map(|ty| {
+                let ty = self.rust_type(ty, Flavor::Owned, &quote!('_), from);
+                quote!(-> #ty)
+            }),
+        };
+        let receiver = chaining.map(|_| quote!(self));
         let mut body = Body::new(self, from, Role::Import, args);
         Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Lend).call_import(
             func,
@@ -93,6 +103,7 @@ impl Ctx<'_> {
             #[allow(unused_unsafe, clippy::all)]
             pub fn #fname(#(#decl_params),*) #ret {
                 unsafe { #body }
+                #receiver
             }
         }
     }

@@ -8,10 +8,14 @@
 //! `imports` and `exports` (functions and traits), and `world` (assembling
 //! the module tree, the export macro and the custom section).
 
+mod attrs;
 mod body;
+mod chain;
+mod display;
 mod exports;
 mod flags;
 mod imports;
+mod merge;
 mod paths;
 mod resources;
 mod tree;
@@ -51,9 +55,132 @@ pub(crate) struct Ctx<'a> {
     pub ifaces: HashMap<InterfaceId, IfaceSite>,
     /// `with` entries naming single types.
     pub remapped_types: HashMap<TypeId, TokenStream>,
+    /// Path options, checked (see [`OptionPaths`]).
+    pub paths: OptionPaths,
+    /// `additional_type_attributes`/`additional_member_attributes`.
+    pub attrs: attrs::SelectedAttrs,
+    /// Names of the items this call adds to the caller's module.
+    pub names: CallNames,
+    /// `use <with path> as <alias>;` items placed in the caller's module,
+    /// so `with` paths resolve from there, as written.
+    pub with_aliases: Vec<(proc_macro2::Ident, TokenStream)>,
+    /// `merge_structurally_equal_types`: merged type -> the type whose
+    /// definition it aliases.
+    pub merged: HashMap<TypeId, TypeId>,
+    /// Interfaces added by `generate_unused_types`: types only.
+    pub types_only: &'a std::collections::HashSet<InterfaceId>,
+}
+
+/// The names of the hidden items one `bindgen!` call puts in the caller's
+/// module. They carry the world's full name, so two calls (for different
+/// worlds) in one module do not clash.
+pub(crate) struct CallNames {
+    /// The module holding world-level items (glob re-exported).
+    pub world_module: String,
+    /// The alias of the runtime path.
+    pub runtime_alias: String,
+    /// The prefix of `with` aliases.
+    pub with_prefix: String,
+}
+
+impl CallNames {
+    /// The names for `world`.
+    pub fn new(resolve: &Resolve, world: WorldId) -> CallNames {
+        let w = &resolve.worlds[world];
+        let full = match w.package {
+            Some(p) => {
+                let n = &resolve.packages[p].name;
+                format!("{}_{}_{}", n.namespace, n.name, w.name)
+            }
+            None => w.name.clone(),
+        };
+        let tag: String = full
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        CallNames {
+            world_module: format!("__weft_world_{tag}"),
+            runtime_alias: format!("__weft_rt_{tag}"),
+            with_prefix: format!("__weft_with_{tag}_"),
+        }
+    }
+}
+
+/// The options that name Rust paths, parsed once by [`OptionPaths::new`]
+/// so that renderers never meet a bad value.
+pub(crate) struct OptionPaths {
+    /// `runtime_path`.
+    pub runtime: TokenStream,
+    /// `default_bindings_module` (`self` when not given).
+    pub default_bindings: TokenStream,
+    /// `additional_derives`: each derive's last segment and its path.
+    pub derives: Vec<(String, TokenStream)>,
+    /// `map_type` (`_rt::Map` when not given).
+    pub map: TokenStream,
+    /// `bitflags_path`, when given.
+    pub bitflags: Option<TokenStream>,
+}
+
+impl OptionPaths {
+    /// Parses the path options of `opts`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Option`] naming the first option whose value is not
+    /// a Rust path.
+    pub fn new(opts: &Opts) -> Result<OptionPaths, crate::Error> {
+        use crate::rust_path::{last_segment, parse};
+        Ok(OptionPaths {
+            runtime: parse("runtime_path", opts.runtime_path())?,
+            default_bindings: match &opts.default_bindings_module {
+                Some(path) => parse("default_bindings_module", path)?,
+                None => quote!(self),
+            },
+            derives: opts
+                .additional_derives
+                .iter()
+                .map(|d| Ok((last_segment(d).to_string(), parse("additional_derives", d)?)))
+                .collect::<Result<_, crate::Error>>()?,
+            map: match &opts.map_type {
+                Some(path) => parse("map_type", path)?,
+                None => quote!(_rt::Map),
+            },
+            bitflags: opts
+                .bitflags_path
+                .as_deref()
+                .map(|path| parse("bitflags_path", path))
+                .transpose()?,
+        })
+    }
 }
 
 impl Ctx<'_> {
+    /// The named types whose definitions this run renders (not remapped by
+    /// `with`), imports before exports, in WIT order.
+    pub fn rendered_types(&self) -> Vec<TypeId> {
+        let world = &self.resolve.worlds[self.world];
+        let mut out = Vec::new();
+        for item in world.imports.values().chain(world.exports.values()) {
+            match item {
+                wit_parser::WorldItem::Interface { id, .. } => {
+                    if self.ifaces.get(id).is_some_and(|s| s.remapped.is_some()) {
+                        continue;
+                    }
+                    out.extend(self.resolve.interfaces[*id].types.values().copied());
+                }
+                wit_parser::WorldItem::Type { id, .. } => out.push(*id),
+                wit_parser::WorldItem::Function(_) => {}
+            }
+        }
+        out.retain(|id| !self.remapped_types.contains_key(id));
+        out
+    }
+
     /// `#[doc = ...]` attributes for WIT docs.
     pub fn docs(&self, docs: &wit_parser::Docs) -> TokenStream {
         let Some(text) = &docs.contents else {

@@ -5,6 +5,7 @@
 //! generated into any module of the user's crate.
 
 use super::{Ctx, IfaceSite};
+use crate::analysis::dealias;
 use crate::names::{camel, ident, package_module, snake};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -62,32 +63,34 @@ impl Ctx<'_> {
     /// The module holding the definition of named type `id` (the root for
     /// world-level types).
     pub fn type_module(&self, id: TypeId) -> ModPath {
-        self.type_site(id)
-            .map(|s| s.path.clone())
-            .unwrap_or_default()
+        match self.resolve.types[id].owner {
+            TypeOwner::World(_) => vec![self.names.world_module.clone()],
+            TypeOwner::Interface(_) | TypeOwner::None => self
+                .type_site(id)
+                .map(|s| s.path.clone())
+                .unwrap_or_default(),
+        }
     }
 
     /// A path from module `from` to the definition named `rust_name` of
     /// type `id` (following `with` remappings).
     pub fn type_item_path(&self, from: &ModPath, id: TypeId, rust_name: &str) -> TokenStream {
-        if let Some(path) = self.remapped_types.get(&id) {
-            return path.clone();
+        // `with` targets are aliases in the caller's module (the root).
+        if let Some(alias) = self.remapped_types.get(&id) {
+            let root = to_root(from);
+            return quote!(#root #alias);
         }
-        if let Some(remapped) = self.type_site(id).and_then(|s| s.remapped.as_ref()) {
+        if let Some(alias) = self.type_site(id).and_then(|s| s.remapped.as_ref()) {
+            let root = to_root(from);
             let name = ident(rust_name);
-            return quote!(#remapped::#name);
+            return quote!(#root #alias::#name);
         }
         item_path(from, &self.type_module(id), rust_name)
     }
 
     /// The resource definition behind a (possibly aliased) resource type.
-    pub fn resource_def(&self, mut id: TypeId) -> TypeId {
-        while let wit_parser::TypeDefKind::Type(wit_parser::Type::Id(t)) =
-            self.resolve.types[id].kind
-        {
-            id = t;
-        }
-        id
+    pub fn resource_def(&self, id: TypeId) -> TypeId {
+        dealias(self.resolve, id)
     }
 
     /// Whether resource `id` is defined by this component (exported).

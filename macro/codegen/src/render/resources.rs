@@ -103,9 +103,15 @@ impl Ctx<'_> {
                 }
 
                 /// Moves `val` into a new resource owned by this component.
-                pub fn new<T: #guest>(val: T) -> Self {
-                    let rep = _rt::ResourceRep::into_rep(val);
-                    unsafe { Self::from_handle(T::_resource_new(rep)) }
+                pub fn new<T_: #guest>(val: T_) -> Self {
+                    let rep = <T_ as _rt::ExportedResource>::wrap_rep(val);
+                    // SAFETY: the implementation's hook places the
+                    // representation at an address that stays valid until
+                    // the destructor hands it back.
+                    unsafe {
+                        let ptr = T_::resource_into_raw_(rep);
+                        Self::from_handle(T_::_resource_new(ptr.cast()))
+                    }
                 }
 
                 /// The value behind this handle.
@@ -113,10 +119,10 @@ impl Ctx<'_> {
                 /// # Panics
                 /// If `T` is not the type the resource was created with, or
                 /// the value was taken by [`Self::into_inner`].
-                pub fn get<T: #guest>(&self) -> &T {
+                pub fn get<T_: #guest>(&self) -> &T_ {
                     // SAFETY: the rep of a live handle of this exported
                     // resource is a `ResourceRep` made by `new`.
-                    let value = unsafe { _rt::ResourceRep::<T>::value(T::_resource_rep(self.handle())) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value(T_::_resource_rep(self.handle())) };
                     value.as_ref().expect("resource value was taken by `into_inner`")
                 }
 
@@ -124,10 +130,10 @@ impl Ctx<'_> {
                 ///
                 /// # Panics
                 /// As for [`Self::get`].
-                pub fn get_mut<T: #guest>(&mut self) -> &mut T {
+                pub fn get_mut<T_: #guest>(&mut self) -> &mut T_ {
                     // SAFETY: as in `get`; `&mut self` makes the access unique
                     // among users of this handle.
-                    let value = unsafe { _rt::ResourceRep::<T>::value_mut(T::_resource_rep(self.handle())) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value_mut(T_::_resource_rep(self.handle())) };
                     value.as_mut().expect("resource value was taken by `into_inner`")
                 }
 
@@ -135,17 +141,21 @@ impl Ctx<'_> {
                 ///
                 /// # Panics
                 /// As for [`Self::get`].
-                pub fn into_inner<T: #guest>(self) -> T {
+                pub fn into_inner<T_: #guest>(self) -> T_ {
                     // SAFETY: as in `get_mut`.
-                    let value = unsafe { _rt::ResourceRep::<T>::value_mut(T::_resource_rep(self.handle())) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value_mut(T_::_resource_rep(self.handle())) };
                     value.take().expect("resource value was taken by `into_inner`")
                 }
 
                 #[doc(hidden)]
-                pub unsafe fn dtor<T: 'static>(rep: *mut u8) {
+                pub unsafe fn dtor<T_: #guest>(rep: *mut u8) {
                     // SAFETY: the host calls the destructor once, with a rep
-                    // this component created in `new`.
-                    unsafe { _rt::ResourceRep::<T>::drop_rep(rep) }
+                    // `new` created through `resource_into_raw_`; `check`
+                    // rejects a rep of another implementation type.
+                    unsafe {
+                        _rt::ResourceRep::<T_>::check(rep);
+                        ::core::mem::drop(T_::resource_from_raw_(rep.cast()));
+                    }
                 }
             }
 
@@ -167,10 +177,10 @@ impl Ctx<'_> {
                 ///
                 /// # Panics
                 /// If `T` is not the type the resource was created with.
-                pub fn get<T: #guest>(&self) -> &'a T {
+                pub fn get<T_: #guest>(&self) -> &'a T_ {
                     // SAFETY: a borrow lifted from the canonical ABI carries
                     // the rep `new` created, alive for the call.
-                    let value = unsafe { _rt::ResourceRep::<T>::value(self.rep) };
+                    let value = unsafe { _rt::ResourceRep::<T_>::value(self.rep) };
                     value.as_ref().expect("resource value was taken by `into_inner`")
                 }
 
@@ -184,7 +194,9 @@ impl Ctx<'_> {
     }
 
     /// The provided `_resource_new`/`_resource_rep` methods of the
-    /// `GuestR` trait of exported resource `id`.
+    /// `GuestR` trait of exported resource `id`, and the
+    /// `resource_into_raw_`/`resource_from_raw_` hooks that decide where its
+    /// representation lives (boxed by default), as in wit-bindgen.
     pub fn resource_intrinsics(&self, id: TypeId) -> TokenStream {
         let (module, new) = self.resource_intrinsic(id, ResourceIntrinsic::ExportedNew);
         let new_import = core_import(&module, &new, &[quote!(*mut u8)], Some(quote!(i32)));
@@ -207,6 +219,29 @@ impl Ctx<'_> {
             {
                 #rep_import
                 unsafe { __wit_import(handle as i32) }
+            }
+
+            /// Places `val` at a stable address for the lifetime of the
+            /// resource and returns it (a `Box` by default). Overriding it
+            /// (an arena, say) requires overriding `resource_from_raw_` too.
+            ///
+            /// # Safety
+            /// Safe to call, unsafe to implement: the returned pointer must
+            /// stay valid until `resource_from_raw_` receives it.
+            #[doc(hidden)]
+            unsafe fn resource_into_raw_(val: Self::Rep) -> *mut Self::Rep {
+                _rt::Box::into_raw(_rt::Box::new(val))
+            }
+
+            /// Takes back a pointer from `resource_into_raw_` when the
+            /// resource is destroyed, returning the representation.
+            ///
+            /// # Safety
+            /// `handle` must come from `resource_into_raw_`, once.
+            #[doc(hidden)]
+            unsafe fn resource_from_raw_(handle: *mut Self::Rep) -> Self::Rep {
+                // SAFETY: the default `resource_into_raw_` boxed it.
+                *unsafe { _rt::Box::from_raw(handle) }
             }
         }
     }

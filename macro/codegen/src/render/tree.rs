@@ -35,30 +35,35 @@ impl Module {
     }
 
     /// Renders the children of this (root) module.
-    pub fn render_children(&self, path: &mut ModPath) -> TokenStream {
+    /// `rt_alias` is the name of the runtime alias at the root.
+    pub fn render_children(
+        &self,
+        path: &mut ModPath,
+        rt_alias: &proc_macro2::Ident,
+    ) -> TokenStream {
         self.children
             .iter()
             .map(|(name, child)| {
                 path.push(name.clone());
-                let rendered = child.render(path);
+                let rendered = child.render(path, rt_alias);
                 path.pop();
                 rendered
             })
             .collect()
     }
 
-    fn render(&self, path: &mut ModPath) -> TokenStream {
+    fn render(&self, path: &mut ModPath, rt_alias: &proc_macro2::Ident) -> TokenStream {
         let name = ident(path.last().map(String::as_str).unwrap_or("root"));
         let docs = &self.docs;
         let items = &self.items;
         let root = to_root(path);
-        let children = self.render_children(path);
+        let children = self.render_children(path, rt_alias);
         quote! {
             #docs
             #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
             pub mod #name {
                 #[allow(unused_imports)]
-                use #root _rt;
+                use #root #rt_alias as _rt;
                 #items
                 #children
             }

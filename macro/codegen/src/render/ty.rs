@@ -45,10 +45,7 @@ impl Ctx<'_> {
             Type::F32 => quote!(f32),
             Type::F64 => quote!(f64),
             Type::Char => quote!(char),
-            Type::String => match flavor {
-                Flavor::Owned => quote!(_rt::String),
-                Flavor::Borrowed => quote!(&#lt str),
-            },
+            Type::String => self.string_type(flavor, lt),
             // Rejected by `support::check_world` before rendering.
             Type::ErrorContext => quote!(()),
             Type::Id(id) => self.rust_type_id(*id, flavor, lt, from),
@@ -92,10 +89,11 @@ impl Ctx<'_> {
                 }
             }
             TypeDefKind::Map(k, v) => {
+                let map = &self.paths.map;
                 let (k, v) = (t(k), t(v));
                 match flavor {
-                    Flavor::Owned => quote!(_rt::BTreeMap<#k, #v>),
-                    Flavor::Borrowed => quote!(&#lt _rt::BTreeMap<#k, #v>),
+                    Flavor::Owned => quote!(#map<#k, #v>),
+                    Flavor::Borrowed => quote!(&#lt #map<#k, #v>),
                 }
             }
             TypeDefKind::FixedLengthList(elem, size) => {
@@ -123,6 +121,17 @@ impl Ctx<'_> {
             | TypeDefKind::Future(_)
             | TypeDefKind::Stream(_)
             | TypeDefKind::Unknown => quote!(()),
+        }
+    }
+
+    /// A WIT `string`: `String`/`&str`, or with `raw_strings` the bytes
+    /// (`Vec<u8>`/`&[u8]`).
+    fn string_type(&self, flavor: Flavor, lt: &TokenStream) -> TokenStream {
+        match (flavor, self.opts.raw_strings) {
+            (Flavor::Owned, false) => quote!(_rt::String),
+            (Flavor::Borrowed, false) => quote!(&#lt str),
+            (Flavor::Owned, true) => quote!(_rt::Vec<u8>),
+            (Flavor::Borrowed, true) => quote!(&#lt [u8]),
         }
     }
 
@@ -174,17 +183,18 @@ impl Ctx<'_> {
 
     /// `Owning` mode: the outermost list or string is borrowed (`&[T]`,
     /// `&str`), looking through `option`/`result`/tuples; records and
-    /// variants holding lists are passed as `&T`; everything else by value
-    /// (own handles always by value, as ownership moves to the callee).
+    /// variants holding lists or borrowed handles are passed as `&T`;
+    /// everything else by value (own handles always by value, as ownership
+    /// moves to the callee).
     fn top_borrowed_type(&self, ty: &Type, lt: &TokenStream, from: &ModPath) -> TokenStream {
         let info = self.analysis.info(ty);
-        if info.has_own || !info.has_list {
+        if info.has_own || !(info.has_list || info.has_borrow) {
             return self.rust_type(ty, Flavor::Owned, lt, from);
         }
         let ty = self.unalias(ty);
         let id = match ty {
             Type::Id(id) => id,
-            _ => return quote!(&#lt str),
+            _ => return self.string_type(Flavor::Borrowed, lt),
         };
         let def = &self.resolve.types[id];
         let top = |t: &Type| self.top_borrowed_type(t, lt, from);
@@ -225,51 +235,67 @@ impl Ctx<'_> {
     }
 
     /// `Borrowing` mode: lists and strings are borrowed all the way down,
-    /// through the borrowing flavour of named types where one exists.
+    /// through the borrowing flavour of named types where one exists; a
+    /// named type that has only an owned definition but holds lists is lent
+    /// (`&T`) wherever it appears; lists holding owned handles are moved
+    /// (`Vec<T>`), as ownership of the handles passes to the callee. These
+    /// are wit-bindgen's rules, so calls written for it compile.
     fn borrowed_param_type(&self, ty: &Type, lt: &TokenStream, from: &ModPath) -> TokenStream {
         let ty = &self.unalias(ty);
-        if let Type::Id(id) = ty {
-            match &self.resolve.types[*id].kind {
-                TypeDefKind::List(elem) => {
-                    let elem = self.rust_type(elem, Flavor::Borrowed, lt, from);
-                    return quote!(&[#elem]);
-                }
-                TypeDefKind::Handle(Handle::Borrow(_)) => {
-                    return self.rust_type(ty, Flavor::Owned, lt, from);
-                }
-                _ => {}
-            }
-        }
-        if *ty == Type::String {
-            return quote!(&str);
-        }
         let info = self.analysis.info(ty);
-        let rendered = self.rust_type(ty, Flavor::Borrowed, lt, from);
-        let by_value = match ty {
-            Type::Id(id) if self.resolve.types[*id].name.is_some() => {
-                self.definition_for(*id, Flavor::Borrowed).1
-            }
-            _ => true,
+        let Type::Id(id) = ty else {
+            return match ty {
+                Type::String => self.string_type(Flavor::Borrowed, lt),
+                other => self.rust_type(other, Flavor::Owned, lt, from),
+            };
         };
-        if info.has_list && !info.has_own && !by_value {
-            quote!(&#rendered)
-        } else {
-            rendered
+        let def = &self.resolve.types[*id];
+        if def.name.is_some() {
+            let rendered = self.rust_type(ty, Flavor::Borrowed, lt, from);
+            let borrowing_definition = self.definition_for(*id, Flavor::Borrowed).1;
+            return if info.has_list && !info.has_own && !borrowing_definition {
+                quote!(&#lt #rendered)
+            } else {
+                rendered
+            };
+        }
+        let param = |t: &Type| self.borrowed_param_type(t, lt, from);
+        match &def.kind {
+            TypeDefKind::List(_) if info.has_own => self.rust_type(ty, Flavor::Owned, lt, from),
+            TypeDefKind::List(elem) => {
+                let elem = param(elem);
+                quote!(&#lt [#elem])
+            }
+            TypeDefKind::Option(_) | TypeDefKind::Result(_) | TypeDefKind::Tuple(_) => {
+                wrapper_type(&def.kind, &param)
+            }
+            TypeDefKind::FixedLengthList(t, n) => {
+                let t = param(t);
+                let n = *n as usize;
+                quote!([#t; #n])
+            }
+            TypeDefKind::Handle(Handle::Borrow(_)) | TypeDefKind::Handle(Handle::Own(_)) => {
+                self.rust_type(ty, Flavor::Owned, lt, from)
+            }
+            TypeDefKind::Map(..)
+            | TypeDefKind::Type(_)
+            | TypeDefKind::Record(_)
+            | TypeDefKind::Variant(_)
+            | TypeDefKind::Enum(_)
+            | TypeDefKind::Flags(_)
+            | TypeDefKind::Resource
+            | TypeDefKind::Future(_)
+            | TypeDefKind::Stream(_)
+            | TypeDefKind::Unknown => self.rust_type(ty, Flavor::Borrowed, lt, from),
         }
     }
 }
 
 impl Ctx<'_> {
-    /// `ty` with `type a = b` aliases followed.
+    /// `ty` with `type a = b` aliases followed, down to a primitive when
+    /// the last alias names one (`type name = string`).
     pub fn unalias(&self, ty: &Type) -> Type {
-        let mut ty = *ty;
-        while let Type::Id(id) = ty {
-            match &self.resolve.types[id].kind {
-                TypeDefKind::Type(t) => ty = *t,
-                _ => break,
-            }
-        }
-        ty
+        crate::analysis::unalias(self.resolve, ty)
     }
 }
 

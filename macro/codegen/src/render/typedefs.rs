@@ -10,13 +10,16 @@ use super::ty::{Flavor, lifetime};
 use crate::analysis::Flavors;
 use crate::names::{camel, ident, snake};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use wit_parser::{Enum, Int, Record, Type, TypeDefKind, TypeId, Variant};
 
 impl Ctx<'_> {
     /// Every definition of named type `id`, for module `from`.
     pub fn typedef(&self, id: TypeId, from: &ModPath) -> TokenStream {
         let def = &self.resolve.types[id];
+        if let Some(rep) = self.merged.get(&id) {
+            return self.merged_alias(id, *rep, from);
+        }
         match &def.kind {
             TypeDefKind::Resource => return self.resource_type(id),
             TypeDefKind::Flags(flags) => return self.flags_type(id, flags),
@@ -36,15 +39,49 @@ impl Ctx<'_> {
             | TypeDefKind::Type(_)
             | TypeDefKind::Unknown => {}
         }
-        let flavors: &[Flavor] = match self.analysis.flavors(self.resolve, id) {
-            Flavors::Owned => &[Flavor::Owned],
-            Flavors::Borrowed => &[Flavor::Borrowed],
-            Flavors::Both => &[Flavor::Borrowed, Flavor::Owned],
-        };
+        let flavors = self.flavor_list(id);
         flavors
             .iter()
             .map(|f| self.typedef_flavor(id, *f, from))
             .collect()
+    }
+
+    /// `pub type` aliases of each definition of `id` to the matching
+    /// definition of `rep` (`merge_structurally_equal_types`).
+    fn merged_alias(&self, id: TypeId, rep: TypeId, from: &ModPath) -> TokenStream {
+        let docs = self.docs(&self.resolve.types[id].docs);
+        let flavors = self.flavor_list(id);
+        flavors
+            .iter()
+            .map(|flavor| {
+                let (name, borrowed) = self.definition_for(id, *flavor);
+                let (target, _) = self.definition_for(rep, *flavor);
+                let name = ident(&name);
+                let path = self.type_item_path(from, rep, &target);
+                let generics = (borrowed || self.analysis.info(&Type::Id(id)).has_borrow)
+                    .then(|| quote!(<'a>));
+                quote!(#docs pub type #name #generics = #path #generics;)
+            })
+            .collect()
+    }
+
+    /// The flavours named type `id` is defined in.
+    fn flavor_list(&self, id: TypeId) -> &'static [Flavor] {
+        match self.analysis.flavors(self.resolve, id) {
+            Flavors::Owned => &[Flavor::Owned],
+            Flavors::Borrowed => &[Flavor::Borrowed],
+            Flavors::Both => &[Flavor::Borrowed, Flavor::Owned],
+        }
+    }
+
+    /// Whether `id` needs the error impls: it, or a type merged into it,
+    /// is a function's error type.
+    pub(super) fn is_error_definition(&self, id: TypeId) -> bool {
+        self.analysis.is_error(id)
+            || self
+                .merged
+                .iter()
+                .any(|(member, rep)| *rep == id && self.analysis.is_error(*member))
     }
 
     fn typedef_flavor(&self, id: TypeId, flavor: Flavor, from: &ModPath) -> TokenStream {
@@ -60,21 +97,39 @@ impl Ctx<'_> {
         };
         let lt = lifetime("a");
         let derives = self.derives(id, info.has_own, info.has_list);
+        let attrs = self.type_attrs(id);
         match &def.kind {
             TypeDefKind::Record(record) => {
-                let fields = self.record_fields(record, flavor, &lt, from);
+                let fields = self.record_fields(id, record, flavor, &lt, from);
+                let debug = self.record_debug(&name, &generics, record);
+                let error = self.error_impls(id, &name, &generics);
                 quote! {
                     #docs
                     #derives
+                    #attrs
                     pub struct #name #generics { #fields }
+                    #debug
+                    #error
                 }
             }
             TypeDefKind::Variant(variant) => {
-                let cases = self.variant_cases(variant, flavor, &lt, from);
+                let cases = self.variant_cases(id, variant, flavor, &lt, from);
+                let debug = self.cases_debug(
+                    &name,
+                    &generics,
+                    variant
+                        .cases
+                        .iter()
+                        .map(|c| (c.name.as_str(), c.ty.is_some())),
+                );
+                let error = self.error_impls(id, &name, &generics);
                 quote! {
                     #docs
                     #derives
+                    #attrs
                     pub enum #name #generics { #cases }
+                    #debug
+                    #error
                 }
             }
             TypeDefKind::Type(Type::Id(target)) if self.is_resource(*target) => {
@@ -115,6 +170,7 @@ impl Ctx<'_> {
 
     fn record_fields(
         &self,
+        id: TypeId,
         record: &Record,
         flavor: Flavor,
         lt: &TokenStream,
@@ -127,13 +183,15 @@ impl Ctx<'_> {
                 let name = ident(&snake(&f.name));
                 let ty = self.rust_type(&f.ty, flavor, lt, from);
                 let docs = self.docs(&f.docs);
-                quote!(#docs pub #name: #ty,)
+                let attrs = self.member_attrs(id, &f.name);
+                quote!(#docs #attrs pub #name: #ty,)
             })
             .collect()
     }
 
     fn variant_cases(
         &self,
+        id: TypeId,
         variant: &Variant,
         flavor: Flavor,
         lt: &TokenStream,
@@ -145,12 +203,13 @@ impl Ctx<'_> {
             .map(|c| {
                 let name = ident(&camel(&c.name));
                 let docs = self.docs(&c.docs);
+                let attrs = self.member_attrs(id, &c.name);
                 match &c.ty {
                     Some(ty) => {
                         let ty = self.rust_type(ty, flavor, lt, from);
-                        quote!(#docs #name(#ty),)
+                        quote!(#docs #attrs #name(#ty),)
                     }
-                    None => quote!(#docs #name,),
+                    None => quote!(#docs #attrs #name,),
                 }
             })
             .collect()
@@ -167,8 +226,13 @@ impl Ctx<'_> {
             Int::U64 => quote!(u64),
         };
         let cases: Vec<_> = e.cases.iter().map(|c| ident(&camel(&c.name))).collect();
-        let case_docs = e.cases.iter().map(|c| self.docs(&c.docs));
+        let case_docs = e.cases.iter().map(|c| {
+            let docs = self.docs(&c.docs);
+            let attrs = self.member_attrs(id, &c.name);
+            quote!(#docs #attrs)
+        });
         let nums = (0..e.cases.len()).map(|i| i as u32);
+        let error = self.is_error_definition(id);
         let extra = self.additional_derives(
             id,
             &[
@@ -182,11 +246,24 @@ impl Ctx<'_> {
                 "Hash",
             ],
         );
+        // An error enum prints its code, name and message instead.
+        let debug = if error {
+            self.error_enum_impls(&name, e)
+        } else {
+            self.cases_debug(
+                &name,
+                &quote!(),
+                e.cases.iter().map(|c| (c.name.as_str(), false)),
+            )
+        };
+        let type_attrs = self.type_attrs(id);
         quote! {
             #docs
             #[repr(#repr)]
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash #extra)]
+            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash #(, #extra)*)]
+            #type_attrs
             pub enum #name { #(#case_docs #cases,)* }
+            #debug
 
             impl #name {
                 #[doc(hidden)]
@@ -207,22 +284,30 @@ impl Ctx<'_> {
 
     /// The derive attribute of a record or variant: `Clone` unless it owns
     /// a handle, `Copy` unless it also owns memory, plus the user's extras.
+    /// (`Debug` is implemented by hand, see `display`; a user's extra
+    /// `Debug` is dropped rather than conflicting with it.)
     fn derives(&self, id: TypeId, has_own: bool, owns_memory: bool) -> TokenStream {
-        let mut base = vec!["Debug"];
+        let mut base = vec![];
         if !has_own {
             base.push("Clone");
             if !owns_memory {
                 base.push("Copy");
             }
         }
-        let extra = self.additional_derives(id, &base);
-        let base = base.iter().map(|b| ident(b));
-        quote!(#[derive(#(#base),* #extra)])
+        let mut present = base.clone();
+        present.push("Debug");
+        let extra = self.additional_derives(id, &present);
+        let base = base.iter().map(|b| ident(b).into_token_stream());
+        let all: Vec<TokenStream> = base.chain(extra).collect();
+        if all.is_empty() {
+            return TokenStream::new();
+        }
+        quote!(#[derive(#(#all),*)])
     }
 
-    /// `, Extra1, Extra2` for `additional_derives`, minus what `present`
-    /// already derives and minus ignored types.
-    pub fn additional_derives(&self, id: TypeId, present: &[&str]) -> TokenStream {
+    /// The `additional_derives` for type `id`, minus what `present` already
+    /// derives, and none for ignored types.
+    pub fn additional_derives(&self, id: TypeId, present: &[&str]) -> Vec<TokenStream> {
         let wit_name = self.resolve.types[id].name.as_deref().unwrap_or("");
         if self
             .opts
@@ -230,13 +315,13 @@ impl Ctx<'_> {
             .iter()
             .any(|n| n == wit_name)
         {
-            return TokenStream::new();
+            return Vec::new();
         }
-        let extra = self.opts.additional_derives.iter().filter(|d| {
-            let last = d.rsplit("::").next().unwrap_or(d).trim();
-            !present.contains(&last)
-        });
-        let paths = extra.map(|d| d.parse::<TokenStream>().unwrap_or_default());
-        quote!(#(, #paths)*)
+        self.paths
+            .derives
+            .iter()
+            .filter(|(last, _)| !present.contains(&last.as_str()))
+            .map(|(_, path)| path.clone())
+            .collect()
     }
 }

@@ -18,11 +18,12 @@
 //! marks them remapped and collects remapped types into the [`Ctx`].
 
 use super::Ctx;
+use crate::analysis::dealias;
 use crate::error::Error;
 use crate::opts::WithTarget;
 use proc_macro2::TokenStream;
 use std::collections::HashSet;
-use wit_parser::{Resolve, TypeDefKind, TypeId, TypeOwner, WorldItem};
+use wit_parser::{Resolve, TypeId, TypeOwner, WorldItem};
 
 /// Applies `with`/`generate_all` to the interface sites of `ctx`.
 ///
@@ -51,8 +52,12 @@ pub(super) fn apply_with(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                         };
                         // An interface the world also exports is defined
                         // here whatever `with` says, as in wit-bindgen.
-                        if let Some(site) = ctx.ifaces.get_mut(id).filter(|s| !s.exported) {
-                            site.remapped = target;
+                        let import_only = ctx.ifaces.get(id).is_some_and(|s| !s.exported);
+                        if let Some(path) = target.filter(|_| import_only) {
+                            let alias = alias(ctx, path);
+                            if let Some(site) = ctx.ifaces.get_mut(id) {
+                                site.remapped = Some(alias);
+                            }
                         }
                     }
                     used.insert(name);
@@ -92,7 +97,8 @@ fn note_type(
         return Ok(());
     };
     if remappable && let Some(path) = lookup(ctx, &name).map(remap_path).transpose()?.flatten() {
-        ctx.remapped_types.insert(def, path);
+        let alias = alias(ctx, path);
+        ctx.remapped_types.insert(def, alias);
     }
     used.insert(name);
     Ok(())
@@ -105,27 +111,23 @@ fn lookup<'o>(ctx: &Ctx<'o>, key: &str) -> Option<&'o WithTarget> {
     with.iter().rev().find(|(k, _)| k == key).map(|(_, t)| t)
 }
 
+/// Registers a `use #path as <alias>;` in the caller's module and returns
+/// the alias, which generated modules reach through their path to the root.
+fn alias(ctx: &mut Ctx<'_>, path: TokenStream) -> TokenStream {
+    let alias = quote::format_ident!("{}{}", ctx.names.with_prefix, ctx.with_aliases.len());
+    ctx.with_aliases.push((alias.clone(), path));
+    quote::quote!(#alias)
+}
+
 fn remap_path(target: &WithTarget) -> Result<Option<TokenStream>, Error> {
     match target {
         WithTarget::Generate => Ok(None),
-        WithTarget::Path(p) => p
-            .parse()
-            .map(Some)
-            .map_err(|_| Error::Option(format!("`with` target `{p}` is not a Rust path"))),
+        WithTarget::Path(p) => crate::rust_path::parse("with", p).map(Some),
     }
-}
-
-/// Follows `type a = b` aliases (and `use`s, which are aliases) to the
-/// definition.
-pub(crate) fn dealias(resolve: &Resolve, mut id: TypeId) -> TypeId {
-    while let TypeDefKind::Type(wit_parser::Type::Id(next)) = resolve.types[id].kind {
-        id = next;
-    }
-    id
 }
 
 /// `ns:pkg/iface@ver/type`, `world/type`, or `None` for an anonymous type.
-fn full_type_name(resolve: &Resolve, id: TypeId) -> Option<String> {
+pub(crate) fn full_type_name(resolve: &Resolve, id: TypeId) -> Option<String> {
     let def = &resolve.types[id];
     let name = def.name.as_ref()?;
     let owner = match def.owner {

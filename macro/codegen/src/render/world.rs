@@ -6,30 +6,31 @@
 //! glob re-exports; this lets them share one `#[allow]` and keeps the
 //! macro caller's module tidy.
 
+use super::attrs::SelectedAttrs;
 use super::exports::{ExportParts, StubMethod};
-use super::paths::{ModPath, iface_path};
+use super::paths::{ModPath, iface_path, item_path};
 use super::tree::Module;
-use super::{Ctx, IfaceSite};
+use super::{CallNames, Ctx, IfaceSite, OptionPaths};
 use crate::analysis::Analysis;
+use crate::custom_section::Sections;
 use crate::error::Error;
 use crate::names::{ident, snake};
 use crate::opts::Opts;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wit_parser::{
     Function, InterfaceId, Resolve, SizeAlign, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey,
 };
 
-const WORLD_MODULE: &str = "__weft_world";
-
-/// Renders the bindings of `world`; `component_type` is the encoded
-/// custom section.
+/// Renders the bindings of `world`; `sections` are the encoded
+/// component-type sections.
 pub fn render_world(
     resolve: &Resolve,
     world: WorldId,
     opts: &Opts,
-    component_type: &[u8],
+    sections: &Sections,
+    types_only: &HashSet<InterfaceId>,
 ) -> Result<TokenStream, Error> {
     let mut sizes = SizeAlign::default();
     sizes.fill(resolve);
@@ -38,13 +39,22 @@ pub fn render_world(
         world,
         opts,
         sizes,
-        analysis: Analysis::new(resolve, world, opts.ownership),
+        analysis: Analysis::new(resolve, world, opts.ownership, types_only),
         ifaces: HashMap::new(),
         remapped_types: HashMap::new(),
+        paths: OptionPaths::new(opts)?,
+        attrs: SelectedAttrs::default(),
+        names: CallNames::new(resolve, world),
+        with_aliases: Vec::new(),
+        merged: HashMap::new(),
+        types_only,
     };
     apply_with(&mut ctx)?;
+    super::chain::check_used(&opts.chainable_methods, resolve, world)?;
+    ctx.attrs = SelectedAttrs::new(&ctx)?;
+    ctx.merged = super::merge::merge_classes(&ctx);
     let mut root = Module::default();
-    let world_path: ModPath = vec![WORLD_MODULE.to_string()];
+    let world_path: ModPath = vec![ctx.names.world_module.clone()];
     let mut world_items = TokenStream::new();
     let mut macro_bodies = Vec::new();
     let mut stub_impls = Vec::new();
@@ -76,31 +86,42 @@ pub fn render_world(
     }
     if !world_exports.is_empty() {
         let mut stubs = Vec::new();
-        let mpath = quote!($($path_to_types_root)*);
-        let parts = ctx.export_parts(&world_exports, &[], None, &world_path, &mpath, &mut stubs);
-        world_items.extend(parts.items.clone());
-        macro_bodies.push(parts.macro_body.clone());
+        let world_mod = ident(&ctx.names.world_module);
+        let mpath = quote!($($path_to_types_root)*::#world_mod);
+        let mut parts =
+            ctx.export_parts(&world_exports, &[], None, &world_path, &mpath, &mut stubs);
         stub_impls.push(ctx.stub_impl(&parts, &stubs, &TokenStream::new()));
+        world_items.extend(std::mem::take(&mut parts.items));
+        macro_bodies.push(std::mem::take(&mut parts.macro_body));
+    }
+    if let Some(whole) = &sections.export_macro {
+        macro_bodies.push(ctx.custom_section(whole, "imports and exports"));
     }
     world_items.extend(ctx.export_macro(&macro_bodies));
-    world_items.extend(ctx.custom_section(component_type));
-    let modules = root.render_children(&mut Vec::new());
-    let runtime: TokenStream = opts.runtime_path().parse().map_err(|_| {
-        Error::Option(format!(
-            "`runtime_path` is not a Rust path: {}",
-            opts.runtime_path()
-        ))
-    })?;
-    let world_mod = ident(WORLD_MODULE);
+    world_items.extend(ctx.custom_section(&sections.bindings, "encoded world"));
+    world_items.extend(ctx.link_helper());
+    let rt_alias = ident(&ctx.names.runtime_alias);
+    let modules = root.render_children(&mut Vec::new(), &rt_alias);
+    let runtime = &ctx.paths.runtime;
+    let world_mod = ident(&ctx.names.world_module);
     let stubs = opts.stubs.then(|| ctx.stubs(&stub_impls));
+    let with_aliases = ctx.with_aliases.iter().map(|(alias, path)| {
+        quote! {
+            #[allow(unused_imports)]
+            #[doc(hidden)]
+            use #path as #alias;
+        }
+    });
     Ok(quote! {
         #[allow(unused_imports)]
-        use #runtime as _rt;
+        #[doc(hidden)]
+        use #runtime as #rt_alias;
+        #(#with_aliases)*
         #[doc(hidden)]
         #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, non_snake_case, non_camel_case_types, clippy::all)]
         mod #world_mod {
             #[allow(unused_imports)]
-            use super::_rt;
+            use super::#rt_alias as _rt;
             #world_items
         }
         #[allow(unused_imports)]
@@ -142,7 +163,10 @@ impl Ctx<'_> {
         let path = site.path.clone();
         let iface = &self.resolve.interfaces[id];
         let mut items = self.interface_types(id, &path);
-        items.extend(self.import_funcs(iface.functions.values(), Some(key), &path));
+        items.extend(self.force_section_ref(&path));
+        if !self.types_only.contains(&id) {
+            items.extend(self.import_funcs(iface.functions.values(), Some(key), &path));
+        }
         let module = root.at(&path);
         module.set_docs(self.docs(&iface.docs));
         module.push(items);
@@ -162,6 +186,7 @@ impl Ctx<'_> {
         let path = site.path.clone();
         let iface = &self.resolve.interfaces[id];
         let mut items = self.interface_types(id, &path);
+        items.extend(self.force_section_ref(&path));
         let funcs: Vec<&Function> = iface.functions.values().collect();
         let resources: Vec<TypeId> = iface
             .types
@@ -172,13 +197,13 @@ impl Ctx<'_> {
         let segs = path.iter().map(|s| ident(s));
         let mpath = quote!($($path_to_types_root)* #(::#segs)*);
         let mut stubs = Vec::new();
-        let parts = self.export_parts(&funcs, &resources, Some(key), &path, &mpath, &mut stubs);
-        items.extend(parts.items.clone());
+        let mut parts = self.export_parts(&funcs, &resources, Some(key), &path, &mpath, &mut stubs);
+        let segs = path.iter().map(|s| ident(s));
+        let stub = self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*));
+        items.extend(std::mem::take(&mut parts.items));
         let module = root.at(&path);
         module.set_docs(self.docs(&iface.docs));
         module.push(items);
-        let segs = path.iter().map(|s| ident(s));
-        let stub = self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*));
         (parts.macro_body, stub)
     }
 
@@ -192,16 +217,15 @@ impl Ctx<'_> {
     }
 
     fn export_macro(&self, bodies: &[TokenStream]) -> TokenStream {
+        // Like wit-bindgen, a world without exports has no export macro, so
+        // an import-only world can sit next to another world in one module.
+        if bodies.iter().all(TokenStream::is_empty) && !self.opts.stubs {
+            return TokenStream::new();
+        }
         let world = &self.resolve.worlds[self.world];
         let name = format_ident!("__export_{}_impl", snake(&world.name).trim_end_matches('_'));
         let export = ident(self.opts.export_macro_name());
-        let default: TokenStream = self
-            .opts
-            .default_bindings_module
-            .as_deref()
-            .unwrap_or("self")
-            .parse()
-            .unwrap_or_else(|_| quote!(self));
+        let default = &self.paths.default_bindings;
         let bodies = bodies.iter().filter(|b| !b.is_empty());
         let (attr, vis) = if self.opts.pub_export_macro {
             (quote!(#[macro_export]), quote!(pub))
@@ -223,7 +247,9 @@ impl Ctx<'_> {
         }
     }
 
-    fn custom_section(&self, bytes: &[u8]) -> TokenStream {
+    /// A `component-type` section holding `bytes`; `label` tells the
+    /// sections of one world apart.
+    fn custom_section(&self, bytes: &[u8], label: &str) -> TokenStream {
         let world = &self.resolve.worlds[self.world];
         let pkg = world
             .package
@@ -234,24 +260,53 @@ impl Ctx<'_> {
             .unwrap_or_default();
         let suffix = self.opts.type_section_suffix.as_deref().unwrap_or("");
         let section = format!(
-            "component-type:weft:{}:{pkg}:{}:encoded world{suffix}",
+            "component-type:weft:{}:{pkg}:{}:{label}{suffix}",
             env!("CARGO_PKG_VERSION"),
             world.name
         );
         let len = bytes.len();
         let lit = Literal::byte_string(bytes);
         quote! {
+            // The module path keeps the name unique when two crates (or
+            // modules) bind the same world: the linker concatenates
+            // same-named sections, which would make them undecodable.
             #[cfg(target_arch = "wasm32")]
-            #[unsafe(link_section = #section)]
+            #[unsafe(link_section = ::core::concat!(#section, ":", ::core::module_path!()))]
             #[doc(hidden)]
             #[used]
             pub static __WEFT_COMPONENT_TYPE: [u8; #len] = *#lit;
+        }
+    }
 
-            /// Keeps `cabi_realloc` linked into the component.
+    /// The function every generated module references (see
+    /// [`Ctx::force_section_ref`]) so that using any of them links the
+    /// module holding the section, and with it `cabi_realloc`; none under
+    /// `disable_custom_section_link_helpers`.
+    fn link_helper(&self) -> TokenStream {
+        if self.opts.disable_custom_section_link_helpers {
+            return TokenStream::new();
+        }
+        quote! {
+            /// Keeps the component-type section and `cabi_realloc` linked.
             #[doc(hidden)]
-            pub fn __weft_link_cabi_realloc() {
+            #[inline(never)]
+            pub fn __weft_link_custom_section() {
                 _rt::maybe_link_cabi_realloc();
             }
+        }
+    }
+
+    /// `#[used] static` in the module at `path` referencing the link helper.
+    fn force_section_ref(&self, path: &ModPath) -> TokenStream {
+        if self.opts.disable_custom_section_link_helpers {
+            return TokenStream::new();
+        }
+        let world_module = vec![self.names.world_module.clone()];
+        let helper = item_path(path, &world_module, "__weft_link_custom_section");
+        quote! {
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = #helper;
         }
     }
 
@@ -294,12 +349,15 @@ impl Ctx<'_> {
 
     fn stubs(&self, impls: &[TokenStream]) -> TokenStream {
         let export = ident(self.opts.export_macro_name());
+        let rt_alias = ident(&self.names.runtime_alias);
         quote! {
             /// Implements every export with `unreachable!()` (`stubs` option).
             #[derive(Debug)]
             pub struct Stub;
             #[allow(unused_variables)]
             const _: () = {
+                #[allow(unused_imports)]
+                use #rt_alias as _rt;
                 #(#impls)*
             };
             #export!(Stub);

@@ -1,5 +1,6 @@
 //! A tiny assertion collector: failures are printed and counted instead of
-//! panicking, so one run reports every broken value shape at once.
+//! panicking, so one run reports every broken value shape at once. Shared
+//! with `parity-runner` (through `#[path]`).
 
 use std::fmt::Debug;
 
@@ -30,10 +31,11 @@ impl Checker {
         }
     }
 
-    /// Prints the summary and returns whether every check passed.
-    pub fn finish(self) -> bool {
+    /// Prints the summary, `<runner>: N checks passed, M failed`, and
+    /// returns whether every check passed.
+    pub fn finish(self, runner: &str) -> bool {
         println!(
-            "runner: {} checks passed, {} failed",
+            "{runner}: {} checks passed, {} failed",
             self.passed, self.failed
         );
         self.failed == 0

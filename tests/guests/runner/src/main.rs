@@ -43,7 +43,7 @@ fn main() {
     resources::counters(&mut checker);
     resources::aggregates(&mut checker);
     resources::store(&mut checker);
-    if !checker.finish() {
+    if !checker.finish("runner") {
         std::process::exit(1);
     }
 }

@@ -15,7 +15,12 @@ impl Body<'_, '_> {
         op: &TokenStream,
         out: &mut Vec<TokenStream>,
     ) {
-        self.buffer_lower(transfer, op, quote!((#op).into_bytes()), out);
+        let bytes = if self.ctx.opts.raw_strings {
+            quote!(#op)
+        } else {
+            quote!((#op).into_bytes())
+        };
+        self.buffer_lower(transfer, op, bytes, out);
     }
 
     pub(super) fn canon_list_lower(
@@ -78,7 +83,6 @@ impl Body<'_, '_> {
             }
             Transfer::Move => quote!(_rt::alloc_list(#len, #size_arg, #align)),
         };
-        let iter = Self::transfer_iter(transfer);
         let d = block.depth;
         let (base, e, k, v) = (
             local("base", d),
@@ -86,13 +90,28 @@ impl Body<'_, '_> {
             local("k", d),
             local("v", d),
         );
-        let pat = if map { quote!((#k, #v)) } else { quote!(#e) };
+        // A map is any `WitMap` that iterates as pairs (by reference when
+        // lent), so it is measured and walked only through those traits.
+        let (pat, measure, entries) = if map {
+            let entries = match transfer {
+                Transfer::Lend => quote!((&#vec).into_iter()),
+                Transfer::Move => quote!(#vec.into_iter()),
+            };
+            let measure = quote!({
+                use _rt::WitMap as _;
+                #vec.wit_map_len()
+            });
+            (quote!((#k, #v)), measure, entries)
+        } else {
+            let iter = Self::transfer_iter(transfer);
+            (quote!(#e), quote!(#vec.len()), quote!(#vec.#iter()))
+        };
         let stmts = &block.stmts;
         self.stmt(quote! {
             let #vec = #op;
-            let #len = #vec.len();
+            let #len = #measure;
             let #result = #alloc;
-            for (_i, #pat) in #vec.#iter().enumerate() {
+            for (_i, #pat) in #entries.enumerate() {
                 let #base = #result.add(_i * #size);
                 #(#stmts)*
             }
@@ -105,7 +124,7 @@ impl Body<'_, '_> {
         &mut self,
         size: ArchitectureSize,
         align: wit_parser::Alignment,
-        map: bool,
+        map: Option<TokenStream>,
         ops: &[TokenStream],
         out: &mut Vec<TokenStream>,
     ) {
@@ -117,11 +136,11 @@ impl Body<'_, '_> {
         let base = local("base", block.depth);
         let stmts = &block.stmts;
         let (p, l) = (&ops[0], &ops[1]);
-        let (init, push) = if map {
+        let (init, push) = if let Some(map) = map {
             let (k, v) = (&block.results[0], &block.results[1]);
             (
-                quote!(_rt::BTreeMap::new()),
-                quote!(#result.insert(#k, #v);),
+                quote!(<#map as _rt::WitMap<_, _>>::wit_map_new(#len)),
+                quote!(_rt::WitMap::wit_map_push(&mut #result, #k, #v);),
             )
         } else {
             let e = &block.results[0];

@@ -59,7 +59,11 @@ impl Body<'_, '_> {
             StringLower { transfer } => self.string_lower(*transfer, &ops[0], out),
             StringLift => {
                 let (p, l) = (&ops[0], &ops[1]);
-                out.push(quote!(_rt::string_lift(#p, #l)));
+                out.push(if self.ctx.opts.raw_strings {
+                    quote!(_rt::list_lift::<u8>(#p, #l))
+                } else {
+                    quote!(_rt::string_lift(#p, #l))
+                });
             }
             ListCanonLower { transfer, .. } => self.canon_list_lower(*transfer, &ops[0], out),
             ListCanonLift { elem } => {
@@ -83,11 +87,15 @@ impl Body<'_, '_> {
             }
             ListLift { elem } => {
                 let info = self.ctx.sizes.record([*elem]);
-                self.list_lift(info.size, info.align, false, ops, out);
+                self.list_lift(info.size, info.align, None, ops, out);
             }
             MapLift { key, value } => {
                 let info = self.ctx.sizes.record([*key, *value]);
-                self.list_lift(info.size, info.align, true, ops, out);
+                let kind = wit_parser::TypeDefKind::Map(**key, **value);
+                let map = self
+                    .ctx
+                    .anonymous_type(&kind, Flavor::Owned, &quote!('_), &self.from);
+                self.list_lift(info.size, info.align, Some(map), ops, out);
             }
             FixedListLower { size, .. } => {
                 let names: Vec<_> = (0..*size).map(|_| self.fresh("t")).collect();
@@ -145,7 +153,7 @@ impl Body<'_, '_> {
                 });
             }
             HandleLift { handle, .. } => out.push(self.handle_lift(handle, &ops[0])),
-            EnumLower { .. } => {
+            EnumLower => {
                 let op = &ops[0];
                 out.push(quote!((#op)._lower()));
             }
@@ -188,14 +196,14 @@ impl Body<'_, '_> {
                 });
                 self.variant_lift(ctors.collect(), &ops[0], out);
             }
-            OptionLift { .. } => {
+            OptionLift => {
                 let ctors = vec![
                     (quote!(::core::option::Option::None), false),
                     (quote!(::core::option::Option::Some), false),
                 ];
                 self.variant_lift(ctors, &ops[0], out);
             }
-            ResultLift { .. } => {
+            ResultLift => {
                 let ctors = vec![
                     (quote!(::core::result::Result::Ok), true),
                     (quote!(::core::result::Result::Err), true),

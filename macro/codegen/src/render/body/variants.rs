@@ -139,7 +139,7 @@ impl Body<'_, '_> {
                 let (this, rest) = ops
                     .split_first()
                     .map_or((quote!(()), &[][..]), |(a, b)| (a.clone(), b));
-                quote!(#f((#this).get::<T>() #(, #rest)*))
+                quote!(#f((#this).get::<T_>() #(, #rest)*))
             }
             Role::Export(Callee::Constructor { call, handle }) => {
                 quote!(#handle::new(#call(#(#ops),*)))
