@@ -51,11 +51,14 @@ impl Body<'_, '_> {
                 let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
                 let #len = #vec.len();
             }),
+            // Shrunk to its length (the host frees `len` elements) and
+            // leaked before the pointer is taken: a pointer taken first
+            // would be invalidated when the `Box` moves into `forget`
+            // (Miri's aliasing model flags that).
             Transfer::Move => self.stmt(quote! {
-                let #vec = #owned_vec.into_boxed_slice();
-                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                let #vec = #owned_vec.into_boxed_slice().into_vec().leak();
+                let #ptr = #vec.as_mut_ptr().cast::<u8>();
                 let #len = #vec.len();
-                ::core::mem::forget(#vec);
             }),
         }
         out.push(quote!(#ptr));
