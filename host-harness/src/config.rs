@@ -6,6 +6,9 @@
 //! [`Store`]: crate::Store
 //! [`Component`]: crate::Component
 
+use std::sync::Arc;
+
+use crate::adapter::AdapterCache;
 use crate::engine;
 
 /// Configuration shared by every [`Store`](crate::Store) and [`Component`](crate::Component) created from it.
@@ -14,12 +17,15 @@ use crate::engine;
 #[derive(Clone)]
 pub struct Engine {
     pub(crate) inner: engine::CoreEngine,
+    /// Fused adapters compiled so far; `None` when turned off.
+    pub(crate) adapters: Option<Arc<AdapterCache>>,
 }
 
 impl Default for Engine {
     fn default() -> Self {
         Self {
             inner: engine::CoreEngine::new(),
+            adapters: Some(Arc::default()),
         }
     }
 }
@@ -29,5 +35,14 @@ impl Engine {
     /// call stack suitable for real guests).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Whether calls between two guest instances run as fused adapters
+    /// (generated core wasm, the default) or through the host, which lifts
+    /// every value out of one guest and lowers it into the other. The host
+    /// path is kept as a reference to test the adapters against.
+    pub fn fused_adapters(mut self, enabled: bool) -> Self {
+        self.adapters = enabled.then(Arc::default);
+        self
     }
 }

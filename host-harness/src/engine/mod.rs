@@ -56,6 +56,11 @@ impl CoreEngine {
         wasmi::Module::new(&self.0, bytes).map_err(|e| LoadError::CoreCompile(e.to_string()).into())
     }
 
+    /// The engine a store was created with.
+    pub(crate) fn of_store<D>(store: &CoreStore<D>) -> Self {
+        Self(store.engine().clone())
+    }
+
     pub(crate) fn new_store<D>(&self, data: D) -> CoreStore<D> {
         wasmi::Store::new(&self.0, data)
     }

@@ -7,7 +7,7 @@
 //! `call` and `lower` move values across the boundary with `crate::abi`, `task` is
 //! the scheduler, `linker` resolves imports.
 
-mod builtins;
+pub(crate) mod builtins;
 pub(crate) mod call;
 pub(crate) mod func;
 pub(crate) mod handles;
@@ -27,6 +27,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::adapter::AdapterCache;
 use crate::engine::{CoreFunc, CoreMemory};
 use crate::error::{Error, trap};
 use crate::index::{PrimaryMap, index_type};
@@ -125,6 +126,11 @@ pub(crate) struct Runtime {
     /// Host resource destructors (`host::HostDtor<T>` behind `Any`).
     pub(crate) host_dtors: HashMap<ResourceType, Arc<dyn Any + Send + Sync>>,
     pub(crate) scheduler: Scheduler,
+    /// The engine's fused adapters (`None`: every guest-to-guest call
+    /// takes the host-mediated path).
+    pub(crate) adapters: Option<Arc<AdapterCache>>,
+    /// Calls that went through a fused adapter, for tests and statistics.
+    pub(crate) adapter_calls: u64,
 }
 
 impl Runtime {

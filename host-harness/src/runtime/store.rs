@@ -27,7 +27,10 @@ impl<T: 'static> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Self {
         let data = StoreData {
             user: data,
-            rt: Runtime::default(),
+            rt: Runtime {
+                adapters: engine.adapters.clone(),
+                ..Runtime::default()
+            },
             table: ResourceTable::new(),
         };
         Self {
@@ -59,6 +62,13 @@ impl<T: 'static> Store<T> {
     /// The store-owned table for host resource values.
     pub fn resource_table(&mut self) -> &mut ResourceTable {
         &mut self.inner.data_mut().table
+    }
+
+    /// How many calls between two guest instances of this store ran
+    /// through fused adapters (generated core code) rather than the
+    /// host-mediated path; lets tests check which path a call took.
+    pub fn adapter_calls(&self) -> u64 {
+        self.inner.data().rt.adapter_calls
     }
 }
 

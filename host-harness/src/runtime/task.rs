@@ -84,8 +84,12 @@ impl Scheduler {
     }
 
     /// Ends task `id` once its thread (including `post-return`) finished.
+    /// Tasks above it are dropped too: they were pushed by fused adapters
+    /// inside this call whose callee trapped, unwinding past their exit.
     pub(crate) fn pop_task(&mut self, id: TaskId) {
-        self.tasks.retain(|t| t.id != id);
+        if let Some(pos) = self.tasks.iter().rposition(|t| t.id == id) {
+            self.tasks.truncate(pos);
+        }
     }
 }
 

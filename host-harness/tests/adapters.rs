@@ -1,0 +1,247 @@
+//! Fused adapters between two guest instances: the same composition runs
+//! once with adapters and once on the host-mediated path (the oracle), and
+//! both must agree on every result, every trap and every side effect.
+
+#[expect(dead_code, reason = "this test uses only the `component` loader")]
+mod components;
+
+use components::component;
+use weft_harness::{Engine, Error, Linker, Store, Val};
+
+/// A callee exporting scalar functions (with a post-return that counts its
+/// runs) and a caller that forwards to them, dirtying the unused high bits
+/// of narrow arguments the way a sloppy guest may; the outer component
+/// exports the caller's functions.
+const SCALARS: &str = r#"(component
+  (component $Callee
+    (core module $M
+      (global $posts (mut i32) (i32.const 0))
+      ;; Folds every core argument's exact bits into one u64.
+      (func (export "probe")
+        (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $e i32)
+        (param $f i32) (param $g f32) (param $h f64) (param $i i64) (param $j i32)
+        (result i64)
+        (local $acc i64)
+        (local.set $acc (i64.extend_i32_u (local.get $a)))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.extend_i32_u (local.get $b))))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.extend_i32_u (local.get $c))))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.extend_i32_u (local.get $d))))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.extend_i32_u (local.get $e))))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.extend_i32_u (local.get $f))))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.extend_i32_u (i32.reinterpret_f32 (local.get $g)))))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.reinterpret_f64 (local.get $h))))
+        (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (local.get $i)))
+        (i64.add (i64.mul (local.get $acc) (i64.const 1000003)) (i64.extend_i32_u (local.get $j))))
+      (func (export "post") (param i64)
+        (global.set $posts (i32.add (global.get $posts) (i32.const 1))))
+      (func (export "posts") (result i32) (global.get $posts))
+      ;; Returns its argument with dirty high bits: the adapter must mask.
+      (func (export "dirty-u8") (param i32) (result i32)
+        (i32.or (local.get 0) (i32.const 0x7700)))
+      (func (export "nan") (param i32) (result f32) (f32.reinterpret_i32 (local.get 0)))
+      (func (export "to-char") (param i32) (result i32) (local.get 0))
+      (func (export "nothing")))
+    (core instance $m (instantiate $M))
+    (func (export "probe")
+      (param "a" u8) (param "b" s8) (param "c" u16) (param "d" s16) (param "e" bool)
+      (param "f" char) (param "g" f32) (param "h" f64) (param "i" u64) (param "j" s32)
+      (result u64)
+      (canon lift (core func $m "probe") (post-return (core func $m "post"))))
+    (func (export "posts") (result u32) (canon lift (core func $m "posts")))
+    (func (export "dirty-u8") (param "x" u8) (result u8) (canon lift (core func $m "dirty-u8")))
+    (func (export "nan") (param "bits" u32) (result f32) (canon lift (core func $m "nan")))
+    (func (export "to-char") (param "x" u32) (result char) (canon lift (core func $m "to-char")))
+    (func (export "nothing") (canon lift (core func $m "nothing"))))
+
+  (component $Caller
+    (import "probe" (func $probe
+      (param "a" u8) (param "b" s8) (param "c" u16) (param "d" s16) (param "e" bool)
+      (param "f" char) (param "g" f32) (param "h" f64) (param "i" u64) (param "j" s32)
+      (result u64)))
+    (import "dirty-u8" (func $dirty (param "x" u8) (result u8)))
+    (import "nan" (func $nan (param "bits" u32) (result f32)))
+    (import "to-char" (func $to_char (param "x" u32) (result char)))
+    (import "nothing" (func $nothing))
+    (core func $probe_l (canon lower (func $probe)))
+    (core func $dirty_l (canon lower (func $dirty)))
+    (core func $nan_l (canon lower (func $nan)))
+    (core func $to_char_l (canon lower (func $to_char)))
+    (core func $nothing_l (canon lower (func $nothing)))
+    (core module $M
+      (import "i" "probe" (func $probe (param i32 i32 i32 i32 i32 i32 f32 f64 i64 i32) (result i64)))
+      (import "i" "dirty" (func $dirty (param i32) (result i32)))
+      (import "i" "nan" (func $nan (param i32) (result f32)))
+      (import "i" "to-char" (func $to_char (param i32) (result i32)))
+      (import "i" "nothing" (func $nothing))
+      (func (export "probe")
+        (param i32 i32 i32 i32 i32 i32 f32 f64 i64 i32) (result i64)
+        (call $probe
+          (i32.or (local.get 0) (i32.const 0x12300))
+          (i32.or (local.get 1) (i32.const 0x45600))
+          (i32.or (local.get 2) (i32.const 0x7890000))
+          (i32.or (local.get 3) (i32.const 0x1230000))
+          (i32.mul (local.get 4) (i32.const 6))
+          (local.get 5) (local.get 6) (local.get 7) (local.get 8) (local.get 9)))
+      (func (export "dirty") (param i32) (result i32) (call $dirty (local.get 0)))
+      (func (export "nan") (param i32) (result i32)
+        (i32.reinterpret_f32 (call $nan (local.get 0))))
+      (func (export "to-char") (param i32) (result i32) (call $to_char (local.get 0)))
+      ;; A char argument straight from the caller: 0xd800 is a surrogate.
+      (func (export "bad-char") (result i64)
+        (call $probe (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)
+          (i32.const 0xd800) (f32.const 0) (f64.const 0) (i64.const 0) (i32.const 0)))
+      (func (export "nothing") (call $nothing)))
+    (core instance $m (instantiate $M (with "i" (instance
+      (export "probe" (func $probe_l)) (export "dirty" (func $dirty_l))
+      (export "nan" (func $nan_l)) (export "to-char" (func $to_char_l))
+      (export "nothing" (func $nothing_l))))))
+    (func (export "probe")
+      (param "a" u8) (param "b" s8) (param "c" u16) (param "d" s16) (param "e" bool)
+      (param "f" char) (param "g" f32) (param "h" f64) (param "i" u64) (param "j" s32)
+      (result u64)
+      (canon lift (core func $m "probe")))
+    (func (export "dirty-u8") (param "x" u8) (result u32) (canon lift (core func $m "dirty")))
+    (func (export "nan-bits") (param "bits" u32) (result u32) (canon lift (core func $m "nan")))
+    (func (export "to-char") (param "x" u32) (result char) (canon lift (core func $m "to-char")))
+    (func (export "bad-char") (result u64) (canon lift (core func $m "bad-char")))
+    (func (export "nothing") (canon lift (core func $m "nothing"))))
+
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller
+    (with "probe" (func $callee "probe")) (with "dirty-u8" (func $callee "dirty-u8"))
+    (with "nan" (func $callee "nan")) (with "to-char" (func $callee "to-char"))
+    (with "nothing" (func $callee "nothing"))))
+  (export "probe" (func $caller "probe"))
+  (export "dirty-u8" (func $caller "dirty-u8"))
+  (export "nan-bits" (func $caller "nan-bits"))
+  (export "to-char" (func $caller "to-char"))
+  (export "bad-char" (func $caller "bad-char"))
+  (export "nothing" (func $caller "nothing"))
+  (export "posts" (func $callee "posts"))
+)"#;
+
+/// One run of the composition: the store, its instance, and the engine mode.
+struct Run {
+    store: Store<()>,
+    instance: weft_harness::Instance,
+}
+
+impl Run {
+    fn new(adapters: bool) -> Self {
+        let engine = Engine::new().fused_adapters(adapters);
+        let c = component(&engine, SCALARS);
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+        Self { store, instance }
+    }
+
+    fn call(&mut self, name: &str, args: &[Val]) -> Result<Option<Val>, Error> {
+        let f = self.instance.get_func(&mut self.store, name).unwrap();
+        let mut out = vec![Val::Bool(false); f.results(&mut self.store).len()];
+        f.call(&mut self.store, args, &mut out)?;
+        Ok(out.pop())
+    }
+}
+
+/// Calls `name` with `args` on both paths; returns the common outcome.
+fn both(name: &str, args: &[Val]) -> Result<Option<Val>, String> {
+    let mut fused = Run::new(true);
+    let mut host = Run::new(false);
+    let a = fused.call(name, args).map_err(|e| e.to_string());
+    let b = host.call(name, args).map_err(|e| e.to_string());
+    assert_eq!(a, b, "adapter and host paths disagree on `{name}`");
+    assert!(
+        fused.store.adapter_calls() > 0,
+        "`{name}` went through an adapter"
+    );
+    assert_eq!(
+        host.store.adapter_calls(),
+        0,
+        "the host path uses no adapter"
+    );
+    a
+}
+
+fn probe_args(seed: u64) -> Vec<Val> {
+    // A small xorshift: the values only need to differ from call to call.
+    let mut s = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s
+    };
+    let c = char::from_u32((next() % 0xd000) as u32).unwrap_or('x');
+    vec![
+        Val::U8(next() as u8),
+        Val::S8(next() as i8),
+        Val::U16(next() as u16),
+        Val::S16(next() as i16),
+        Val::Bool(next() % 2 == 0),
+        Val::Char(c),
+        Val::Float32(f32::from_bits(next() as u32)),
+        Val::Float64(f64::from_bits(next())),
+        Val::U64(next()),
+        Val::S32(next() as i32),
+    ]
+}
+
+#[test]
+fn scalar_arguments_arrive_masked_and_canonical_on_both_paths() {
+    for seed in 0..32 {
+        let out = both("probe", &probe_args(seed)).unwrap();
+        assert!(matches!(out, Some(Val::U64(_))));
+    }
+}
+
+#[test]
+fn a_narrow_result_is_masked_by_the_adapter() {
+    assert_eq!(both("dirty-u8", &[Val::U8(5)]), Ok(Some(Val::U32(5))));
+}
+
+#[test]
+fn a_nan_result_becomes_the_canonical_nan() {
+    let out = both("nan-bits", &[Val::U32(0xffc0_0001)]);
+    assert_eq!(out, Ok(Some(Val::U32(0x7fc0_0000))));
+}
+
+#[test]
+fn invalid_chars_trap_with_the_spec_message() {
+    let msg = both("bad-char", &[]).unwrap_err();
+    assert!(msg.contains("invalid `char` bit pattern"), "{msg}");
+    let msg = both("to-char", &[Val::U32(0x11_0000)]).unwrap_err();
+    assert!(msg.contains("invalid `char` bit pattern"), "{msg}");
+    assert_eq!(
+        both("to-char", &[Val::U32(0x1f600)]),
+        Ok(Some(Val::Char('😀')))
+    );
+}
+
+#[test]
+fn post_return_runs_once_per_call_after_the_result_is_read() {
+    for adapters in [true, false] {
+        let mut run = Run::new(adapters);
+        for seed in 0..3 {
+            run.call("probe", &probe_args(seed)).unwrap();
+        }
+        run.call("nothing", &[]).unwrap();
+        assert_eq!(run.call("posts", &[]).unwrap(), Some(Val::U32(3)));
+        let expected = if adapters { 4 } else { 0 };
+        assert_eq!(run.store.adapter_calls(), expected);
+    }
+}
+
+#[test]
+fn a_trap_in_an_adapter_poisons_the_callee_and_leaves_the_store_usable() {
+    for adapters in [true, false] {
+        let mut run = Run::new(adapters);
+        let msg = run
+            .call("to-char", &[Val::U32(0xdfff)])
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("invalid `char` bit pattern"), "{msg}");
+        // The result trapped after the callee ran: it stays entered.
+        let msg = run.call("nothing", &[]).unwrap_err().to_string();
+        assert!(msg.contains("cannot enter component instance"), "{msg}");
+    }
+}
