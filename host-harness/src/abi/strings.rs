@@ -26,15 +26,7 @@ pub(crate) fn load_string<T>(cx: &mut Cx<'_, T>, ptr: u64, tagged: u64) -> Resul
         StringEncoding::Latin1Utf16 => return load_latin1(cx, ptr, tagged),
     };
     if !utf16 {
-        if tagged > MAX_STRING_BYTE_LENGTH {
-            return trap(oob(cx));
-        }
-        let bytes = cx.bytes(ptr, tagged, oob(cx))?;
-        return match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(e) if e.error_len().is_none() => trap("incomplete utf-8 byte sequence"),
-            Err(_) => trap("invalid utf-8"),
-        };
+        return utf8_str(cx, ptr, tagged).map(str::to_string);
     }
     if !ptr.is_multiple_of(2) {
         return trap("unaligned pointer");
@@ -50,6 +42,21 @@ pub(crate) fn load_string<T>(cx: &mut Cx<'_, T>, ptr: u64, tagged: u64) -> Resul
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
         .or_else(|_| trap("invalid utf-16"))
+}
+
+/// The utf8 string of `len` bytes at `ptr`, checked as `load_string`
+/// checks it (length, bounds, validity) but not copied out; fused adapters
+/// check with it before they copy the bytes themselves.
+pub(crate) fn utf8_str<'c, T>(cx: &'c Cx<'_, T>, ptr: u64, len: u64) -> Result<&'c str, Error> {
+    if len > MAX_STRING_BYTE_LENGTH {
+        return trap(oob(cx));
+    }
+    let bytes = cx.bytes(ptr, len, oob(cx))?;
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) if e.error_len().is_none() => trap("incomplete utf-8 byte sequence"),
+        Err(_) => trap("invalid utf-8"),
+    }
 }
 
 fn load_latin1<T>(cx: &mut Cx<'_, T>, ptr: u64, len: u64) -> Result<String, Error> {

@@ -11,12 +11,15 @@
 
 use std::sync::Arc;
 
-use crate::engine::{self, CoreAsContextMut, CoreFunc, CoreStore, CoreVal, CoreValType};
+use crate::abi::{self, Alloc, Cx, Path};
+use crate::engine::{
+    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType,
+};
 use crate::error::{CallError, trap};
-use crate::runtime::ComponentInstanceId;
 use crate::runtime::builtins::check_may_leave;
 use crate::runtime::store::StoreData;
 use crate::runtime::task::TaskId;
+use crate::runtime::{ComponentInstanceId, RtOptions};
 
 /// The import module name of every intrinsic.
 pub(crate) const MODULE: &str = "weft";
@@ -36,6 +39,18 @@ pub(crate) enum Intrinsic {
     Exit,
     /// `(code: i32) -> ()`: traps with the message of [`AdapterTrap`] `code`.
     Trap,
+    /// `(old, old_len, align, new_len, what: i32) -> i32`: calls the side's
+    /// `realloc` as the host path does (the instance may not leave
+    /// meanwhile) and checks the result; `what` is an [`AllocFor`] code
+    /// choosing the spec's out-of-bounds message.
+    Realloc(Side),
+    /// `(ptr, len: i32) -> ()`: the side's utf8 string is in bounds and
+    /// valid (the bytes are then copied with `memory.copy`).
+    Utf8Check(Side),
+    /// `(ptr, tagged_len: i32) -> (i32, i32)`: moves a string from this side
+    /// to the other, transcoding between their encodings (validating and
+    /// trapping as the spec does), allocating with the other's `realloc`.
+    Transcode(Side),
     /// An async-lowered call starts its subtask (scheduler issue).
     #[expect(
         dead_code,
@@ -64,6 +79,12 @@ impl Intrinsic {
             Self::Return => "return",
             Self::Exit => "exit",
             Self::Trap => "trap",
+            Self::Realloc(Side::Caller) => "caller-realloc",
+            Self::Realloc(Side::Callee) => "callee-realloc",
+            Self::Utf8Check(Side::Caller) => "caller-utf8-check",
+            Self::Utf8Check(Side::Callee) => "callee-utf8-check",
+            Self::Transcode(Side::Caller) => "transcode-from-caller",
+            Self::Transcode(Side::Callee) => "transcode-from-callee",
             Self::AsyncStart => "async-start",
             Self::AsyncReturn => "async-return",
             Self::AsyncBlock => "async-block",
@@ -72,10 +93,14 @@ impl Intrinsic {
 
     /// The core signature `(params, results)`.
     pub(crate) fn signature(self) -> (&'static [CoreValType], &'static [CoreValType]) {
-        const I32: &[CoreValType] = &[CoreValType::I32];
+        const I: CoreValType = CoreValType::I32;
+        const I32: &[CoreValType] = &[I];
         match self {
             Self::Enter => (&[], I32),
             Self::Return | Self::Exit | Self::Trap => (I32, &[]),
+            Self::Realloc(_) => (&[I, I, I, I, I], I32),
+            Self::Utf8Check(_) => (&[I, I], &[]),
+            Self::Transcode(_) => (&[I, I], &[I, I]),
             Self::AsyncStart | Self::AsyncReturn | Self::AsyncBlock => (&[], &[]),
         }
     }
@@ -87,14 +112,65 @@ impl Intrinsic {
 pub(crate) enum AdapterTrap {
     /// A `char` outside the Unicode scalar values.
     InvalidChar = 0,
+    /// A list, spilled tuple or return area not aligned for its type.
+    UnalignedPointer = 1,
+    /// A list's elements reach past the end of memory.
+    ListOutOfBounds = 2,
+    /// A spilled tuple or return area reaches past the end of memory.
+    OutOfBounds = 3,
 }
 
 impl AdapterTrap {
+    const ALL: [Self; 4] = [
+        Self::InvalidChar,
+        Self::UnalignedPointer,
+        Self::ListOutOfBounds,
+        Self::OutOfBounds,
+    ];
+
     /// The spec's message for the trap (the same as the host path's).
     fn message(code: i32) -> &'static str {
+        match Self::ALL.into_iter().find(|t| *t as i32 == code) {
+            Some(Self::InvalidChar) => "invalid `char` bit pattern",
+            Some(Self::UnalignedPointer) => "unaligned pointer",
+            Some(Self::ListOutOfBounds) => "list content out-of-bounds",
+            Some(Self::OutOfBounds) => "out of bounds memory access",
+            None => "adapter trapped with an unknown code",
+        }
+    }
+}
+
+/// What a [`Intrinsic::Realloc`] allocates, as its `what` argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(i32)]
+pub(crate) enum AllocFor {
+    String = 0,
+    List = 1,
+    Spill = 2,
+}
+
+impl AllocFor {
+    fn alloc(code: i32) -> Alloc {
         match code {
-            c if c == Self::InvalidChar as i32 => "invalid `char` bit pattern",
-            _ => "adapter trapped with an unknown code",
+            c if c == Self::String as i32 => Alloc::String,
+            c if c == Self::List as i32 => Alloc::List,
+            _ => Alloc::Spill,
+        }
+    }
+}
+
+/// One of the two sides of an adapted call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Side {
+    Caller,
+    Callee,
+}
+
+impl Side {
+    pub(crate) fn other(self) -> Self {
+        match self {
+            Self::Caller => Self::Callee,
+            Self::Callee => Self::Caller,
         }
     }
 }
@@ -104,8 +180,36 @@ impl AdapterTrap {
 pub(crate) struct Ends {
     pub(crate) caller: ComponentInstanceId,
     pub(crate) callee: ComponentInstanceId,
+    pub(crate) caller_opts: RtOptions,
+    pub(crate) callee_opts: RtOptions,
     /// The spec's `entering_set` of this call, fixed by the two instances.
     pub(crate) entering: Arc<[ComponentInstanceId]>,
+}
+
+impl Ends {
+    fn side(&self, side: Side) -> (ComponentInstanceId, &RtOptions) {
+        match side {
+            Side::Caller => (self.caller, &self.caller_opts),
+            Side::Callee => (self.callee, &self.callee_opts),
+        }
+    }
+
+    /// A lift/lower context for `side`'s memory and options.
+    fn cx<'s, T>(&self, ctx: CoreCtxMut<'s, StoreData<T>>, side: Side) -> Cx<'s, T> {
+        let (inst, opts) = self.side(side);
+        Cx::new(ctx, opts.clone(), inst, Path::Adapter)
+    }
+}
+
+fn arg(args: &[CoreVal], i: usize) -> u64 {
+    match args.get(i) {
+        Some(CoreVal::I32(v)) => u64::from(*v as u32),
+        _ => 0,
+    }
+}
+
+fn ret(v: u64) -> CoreVal {
+    CoreVal::I32(v as u32 as i32)
 }
 
 fn task_arg(args: &[CoreVal]) -> TaskId {
@@ -163,6 +267,26 @@ pub(crate) fn host_func<T: 'static>(
                     _ => -1,
                 };
                 trap(AdapterTrap::message(code))
+            }
+            Intrinsic::Realloc(side) => {
+                let mut cx = ends.cx(ctx, side);
+                let what = AllocFor::alloc(args.get(4).map_or(-1, |v| v.i32().unwrap_or(-1)));
+                let align = arg(args, 2) as u32;
+                rets[0] = ret(cx.realloc(arg(args, 0), arg(args, 1), align, arg(args, 3), what)?);
+                Ok(())
+            }
+            Intrinsic::Utf8Check(side) => {
+                let cx = ends.cx(ctx, side);
+                abi::utf8_str(&cx, arg(args, 0), arg(args, 1)).map(drop)
+            }
+            Intrinsic::Transcode(from) => {
+                let mut cx = ends.cx(ctx.as_context_mut(), from);
+                let s = abi::load_string(&mut cx, arg(args, 0), arg(args, 1))?;
+                let mut cx = ends.cx(ctx, from.other());
+                let (ptr, len) = abi::store_string(&mut cx, &s)?;
+                rets[0] = ret(ptr);
+                rets[1] = ret(len);
+                Ok(())
             }
             Intrinsic::AsyncStart | Intrinsic::AsyncReturn | Intrinsic::AsyncBlock => {
                 Err(CallError::Unsupported(format!(

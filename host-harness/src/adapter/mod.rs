@@ -25,6 +25,7 @@
 mod compile;
 mod intrinsics;
 mod signature;
+mod strings;
 mod values;
 
 use std::collections::HashMap;
@@ -37,7 +38,7 @@ use crate::runtime::store::StoreData;
 use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions};
 use crate::types::FuncType;
 use compile::Import;
-use intrinsics::Ends;
+use intrinsics::{Ends, Side};
 pub(crate) use signature::{AdapterSignature, SideOptions};
 
 /// The environment variable naming a directory for generated modules.
@@ -79,10 +80,21 @@ impl AdapterCache {
         if let Some(dir) = std::env::var_os(DUMP_DIR) {
             dump(std::path::Path::new(&dir), sig, &compiled.bytes)?;
         }
-        let adapter = Arc::new(Adapter {
-            module: engine.compile(&compiled.bytes)?,
-            imports: compiled.imports,
-        });
+        let module = engine.compile(&compiled.bytes)?;
+        // The core engine wants imports in its own order (it groups them
+        // by kind), so they are matched up by name.
+        let imports = engine::module_imports(&module)
+            .into_iter()
+            .map(|(m, n, _)| {
+                compiled
+                    .imports
+                    .iter()
+                    .find(|i| i.names() == (m.as_str(), n.as_str()))
+                    .copied()
+                    .ok_or_else(|| Error::msg(format!("adapter imports unknown `{m}::{n}`")))
+            })
+            .collect::<Result<_, _>>()?;
+        let adapter = Arc::new(Adapter { module, imports });
         modules.insert(sig.clone(), adapter.clone());
         Ok(adapter)
     }
@@ -151,12 +163,25 @@ pub(crate) fn lowered<T: 'static>(
     let ends = Ends {
         caller,
         callee: callee.instance,
+        caller_opts: opts.clone(),
+        callee_opts: callee.opts.clone(),
         entering: rt.entering_set(callee.instance, Some(caller)).into(),
     };
     let mut imports = Vec::with_capacity(adapter.imports.len());
     for import in &adapter.imports {
         let func = match import {
             Import::Intrinsic(which) => intrinsics::host_func(store, *which, &ends),
+            Import::Memory(side) => {
+                let memory = match side {
+                    Side::Caller => opts.memory,
+                    Side::Callee => callee.opts.memory,
+                };
+                match memory {
+                    Some(m) => imports.push(CoreExtern::Memory(m)),
+                    None => return Err(Error::msg("adapter imports a missing memory")),
+                }
+                continue;
+            }
             Import::CalleeFunc => callee.core,
             Import::CalleePostReturn => match callee.opts.post_return {
                 Some(f) => f,
@@ -249,19 +274,57 @@ mod tests {
         assert_eq!(cache.len(), 2);
     }
 
+    fn with_memory(memory64: bool) -> SideOptions {
+        SideOptions {
+            memory64: Some(memory64),
+            realloc: true,
+            ..side(false)
+        }
+    }
+
     #[test]
     fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
+        let variant = func(&[Type::Option(Arc::new(Type::U8))], None);
+        let why = AdapterSignature::new(&variant, &variant, side(false), side(false));
+        assert_eq!(
+            why.unwrap_err(),
+            "variants, flags, handles and async values are not compiled yet"
+        );
         let string = func(&[Type::String], None);
-        let why = AdapterSignature::new(&string, &string, side(false), side(false));
-        assert!(why.is_err());
-        let many = func(&vec![Type::U64; 17], None);
-        let why = AdapterSignature::new(&many, &many, side(false), side(false));
-        assert_eq!(why.unwrap_err(), "spilled parameters are not compiled yet");
+        let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
+        assert_eq!(why.unwrap_err(), "memory64 adapters are not compiled yet");
         let mut asynchronous = side(false);
         asynchronous.is_async = true;
         let ty = func(&[Type::U32], None);
         let why = AdapterSignature::new(&ty, &ty, side(false), asynchronous);
         assert_eq!(why.unwrap_err(), "async calls need the scheduler");
+    }
+
+    #[test]
+    fn memory_signatures_compile_to_valid_modules() {
+        let person =
+            Type::Record([("name".to_string(), Type::String), ("id".into(), Type::U32)].into());
+        let people = Type::List(Arc::new(person.clone()));
+        let cases = [
+            func(&[Type::String], Some(Type::String)),
+            func(&[Type::List(Arc::new(Type::U32))], Some(Type::U64)),
+            func(std::slice::from_ref(&people), Some(people.clone())),
+            func(&vec![Type::Char; 17], Some(person)),
+        ];
+        for ty in &cases {
+            for encoding in [
+                StringEncoding::Utf8,
+                StringEncoding::Utf16,
+                StringEncoding::Latin1Utf16,
+            ] {
+                let callee = SideOptions {
+                    encoding,
+                    ..with_memory(false)
+                };
+                let sig = AdapterSignature::new(ty, ty, with_memory(false), callee).unwrap();
+                validate(&compile::compile(&sig).unwrap().bytes).unwrap();
+            }
+        }
     }
 
     #[test]

@@ -67,17 +67,25 @@ impl AdapterSignature {
         if caller.is_async || callee.is_async || caller.callback || callee.callback {
             return Err("async calls need the scheduler");
         }
+        let all: Vec<&Type> = lift
+            .params
+            .iter()
+            .map(|(_, t)| t)
+            .chain(&lift.result)
+            .collect();
+        if all.iter().any(|t| !is_fusable(t)) {
+            return Err("variants, flags, handles and async values are not compiled yet");
+        }
         let params = lift.params.iter().map(|(_, t)| t);
-        if layout::flatten_all(params, callee.ptr64()).len() > MAX_FLAT_PARAMS {
-            return Err("spilled parameters are not compiled yet");
-        }
-        if layout::flatten_all(lift.result.iter(), callee.ptr64()).len() > MAX_FLAT_RESULTS {
-            return Err("return areas are not compiled yet");
-        }
-        let all = lift.params.iter().map(|(_, t)| t).chain(lift.result.iter());
-        for t in all {
-            if !is_scalar(t) {
-                return Err("values in memory and handles are not compiled yet");
+        let spills = layout::flatten_all(params, false).len() > MAX_FLAT_PARAMS
+            || layout::flatten_all(lift.result.iter(), false).len() > MAX_FLAT_RESULTS;
+        let in_memory = spills || all.iter().any(|t| uses_memory(t));
+        if in_memory {
+            if caller.memory64.is_none() || callee.memory64.is_none() {
+                return Err("a side without memory");
+            }
+            if caller.ptr64() || callee.ptr64() {
+                return Err("memory64 adapters are not compiled yet");
             }
         }
         Ok(Self {
@@ -114,6 +122,89 @@ pub(crate) fn is_scalar(ty: &Type) -> bool {
         | Type::FixedList(..)
         | Type::Record(_)
         | Type::Tuple(_)
+        | Type::Variant(_)
+        | Type::Enum(_)
+        | Type::Option(_)
+        | Type::Result { .. }
+        | Type::Flags(_)
+        | Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Future(_)
+        | Type::Stream(_)
+        | Type::Map(..) => false,
+    }
+}
+
+/// Whether the compiler translates values of `ty`: scalars, strings,
+/// lists, records and tuples of such.
+pub(crate) fn is_fusable(ty: &Type) -> bool {
+    match ty {
+        Type::String => true,
+        Type::List(elem) => is_fusable(elem),
+        Type::Record(fields) => fields.iter().all(|(_, t)| is_fusable(t)),
+        Type::Tuple(ts) => ts.iter().all(is_fusable),
+        other => is_scalar(other),
+    }
+}
+
+/// Whether `ty` has parts in linear memory (strings or lists).
+fn uses_memory(ty: &Type) -> bool {
+    match ty {
+        Type::String | Type::List(_) => true,
+        Type::Record(fields) => fields.iter().any(|(_, t)| uses_memory(t)),
+        Type::Tuple(ts) => ts.iter().any(uses_memory),
+        Type::Bool
+        | Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64
+        | Type::F32
+        | Type::F64
+        | Type::Char
+        | Type::ErrorContext
+        | Type::FixedList(..)
+        | Type::Variant(_)
+        | Type::Enum(_)
+        | Type::Option(_)
+        | Type::Result { .. }
+        | Type::Flags(_)
+        | Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Future(_)
+        | Type::Stream(_)
+        | Type::Map(..) => false,
+    }
+}
+
+/// Whether a list of `ty` can be moved as its bytes: its layout is the
+/// same on both sides and every bit pattern is a valid value that the
+/// lift-then-lower round trip leaves unchanged (integers, and records or
+/// tuples of them; not `bool`, `char` or floats, which are checked or
+/// canonicalised).
+pub(crate) fn is_byte_copyable(ty: &Type) -> bool {
+    match ty {
+        Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64 => true,
+        Type::Record(fields) => fields.iter().all(|(_, t)| is_byte_copyable(t)),
+        Type::Tuple(ts) => ts.iter().all(is_byte_copyable),
+        Type::Bool
+        | Type::F32
+        | Type::F64
+        | Type::Char
+        | Type::String
+        | Type::ErrorContext
+        | Type::List(_)
+        | Type::FixedList(..)
         | Type::Variant(_)
         | Type::Enum(_)
         | Type::Option(_)
