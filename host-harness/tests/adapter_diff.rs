@@ -160,7 +160,10 @@ impl Ty {
             Self::String => true,
             Self::List(t) => t.fusable(),
             Self::Tuple(fs) => fs.iter().all(Self::fusable),
-            Self::Option(_) | Self::Result(..) => false,
+            Self::Option(t) => t.fusable(),
+            Self::Result(ok, err) => [ok, err]
+                .iter()
+                .all(|t| t.as_ref().is_none_or(|t| t.fusable())),
             _ => true,
         }
     }

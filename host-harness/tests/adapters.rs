@@ -128,8 +128,12 @@ struct Run {
 
 impl Run {
     fn new(adapters: bool) -> Self {
+        Self::of(SCALARS, adapters)
+    }
+
+    fn of(text: &str, adapters: bool) -> Self {
         let engine = Engine::new().fused_adapters(adapters);
-        let c = component(&engine, SCALARS);
+        let c = component(&engine, text);
         let mut store = Store::new(&engine, ());
         let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
         Self { store, instance }
@@ -145,8 +149,12 @@ impl Run {
 
 /// Calls `name` with `args` on both paths; returns the common outcome.
 fn both(name: &str, args: &[Val]) -> Result<Option<Val>, String> {
-    let mut fused = Run::new(true);
-    let mut host = Run::new(false);
+    both_of(SCALARS, name, args)
+}
+
+fn both_of(text: &str, name: &str, args: &[Val]) -> Result<Option<Val>, String> {
+    let mut fused = Run::of(text, true);
+    let mut host = Run::of(text, false);
     let a = fused.call(name, args).map_err(|e| e.to_string());
     let b = host.call(name, args).map_err(|e| e.to_string());
     assert_eq!(a, b, "adapter and host paths disagree on `{name}`");
@@ -244,4 +252,59 @@ fn a_trap_in_an_adapter_poisons_the_callee_and_leaves_the_store_usable() {
         let msg = run.call("nothing", &[]).unwrap_err().to_string();
         assert!(msg.contains("cannot enter component instance"), "{msg}");
     }
+}
+
+/// A `result<f32, u64>` passed flat (joined as `i32, i64`): the callee
+/// returns the joined payload it received, so the test sees how the
+/// adapter narrowed and widened it. The caller can also pass a raw
+/// discriminant and payload of its choice.
+const FLAT_VARIANT: &str = r#"(component
+  (component $Callee
+    (core module $M
+      (func (export "payload") (param i32 i64) (result i64) (local.get 1)))
+    (core instance $m (instantiate $M))
+    (func (export "payload") (param "x" (result f32 (error u64))) (result u64)
+      (canon lift (core func $m "payload"))))
+  (component $Caller
+    (import "payload" (func $payload (param "x" (result f32 (error u64))) (result u64)))
+    (core func $payload_l (canon lower (func $payload)))
+    (core module $M
+      (import "i" "payload" (func $payload (param i32 i64) (result i64)))
+      (func (export "forward") (param i32 i64) (result i64)
+        (call $payload (local.get 0) (local.get 1)))
+      (func (export "raw") (param i32 i64) (result i64)
+        (call $payload (local.get 0) (local.get 1))))
+    (core instance $m (instantiate $M (with "i" (instance (export "payload" (func $payload_l))))))
+    (func (export "forward") (param "x" (result f32 (error u64))) (result u64)
+      (canon lift (core func $m "forward")))
+    (func (export "raw") (param "disc" u32) (param "payload" u64) (result u64)
+      (canon lift (core func $m "raw"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "payload" (func $callee "payload"))))
+  (export "forward" (func $caller "forward"))
+  (export "raw" (func $caller "raw"))
+)"#;
+
+#[test]
+fn flat_variant_payloads_are_narrowed_to_their_case_and_widened_back() {
+    let ok = Val::Result(Ok(Some(Box::new(Val::Float32(1.5)))));
+    let out = both_of(FLAT_VARIANT, "forward", &[ok]);
+    assert_eq!(out, Ok(Some(Val::U64(u64::from(1.5f32.to_bits())))));
+    let err = Val::Result(Err(Some(Box::new(Val::U64(u64::MAX)))));
+    assert_eq!(
+        both_of(FLAT_VARIANT, "forward", &[err]),
+        Ok(Some(Val::U64(u64::MAX)))
+    );
+    // The `f32` case ignores the joined payload's upper half.
+    let dirty = [Val::U32(0), Val::U64(0xffff_ffff_3fc0_0000)];
+    assert_eq!(
+        both_of(FLAT_VARIANT, "raw", &dirty),
+        Ok(Some(Val::U64(0x3fc0_0000)))
+    );
+}
+
+#[test]
+fn a_bad_discriminant_traps_with_the_spec_message() {
+    let msg = both_of(FLAT_VARIANT, "raw", &[Val::U32(2), Val::U64(0)]).unwrap_err();
+    assert!(msg.contains("invalid variant discriminant"), "{msg}");
 }

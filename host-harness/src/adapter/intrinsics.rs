@@ -118,14 +118,17 @@ pub(crate) enum AdapterTrap {
     ListOutOfBounds = 2,
     /// A spilled tuple or return area reaches past the end of memory.
     OutOfBounds = 3,
+    /// A variant-like value's discriminant names no case.
+    InvalidDiscriminant = 4,
 }
 
 impl AdapterTrap {
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::InvalidChar,
         Self::UnalignedPointer,
         Self::ListOutOfBounds,
         Self::OutOfBounds,
+        Self::InvalidDiscriminant,
     ];
 
     /// The spec's message for the trap (the same as the host path's).
@@ -135,6 +138,7 @@ impl AdapterTrap {
             Some(Self::UnalignedPointer) => "unaligned pointer",
             Some(Self::ListOutOfBounds) => "list content out-of-bounds",
             Some(Self::OutOfBounds) => "out of bounds memory access",
+            Some(Self::InvalidDiscriminant) => "invalid variant discriminant",
             None => "adapter trapped with an unknown code",
         }
     }

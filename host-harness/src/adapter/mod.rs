@@ -27,6 +27,7 @@ mod intrinsics;
 mod signature;
 mod strings;
 mod values;
+mod variants;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -284,11 +285,11 @@ mod tests {
 
     #[test]
     fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
-        let variant = func(&[Type::Option(Arc::new(Type::U8))], None);
-        let why = AdapterSignature::new(&variant, &variant, side(false), side(false));
+        let fixed = func(&[Type::FixedList(Arc::new(Type::U8), 4)], None);
+        let why = AdapterSignature::new(&fixed, &fixed, side(false), side(false));
         assert_eq!(
             why.unwrap_err(),
-            "variants, flags, handles and async values are not compiled yet"
+            "handles, fixed-length lists, maps and async values are not compiled yet"
         );
         let string = func(&[Type::String], None);
         let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
@@ -309,7 +310,17 @@ mod tests {
             func(&[Type::String], Some(Type::String)),
             func(&[Type::List(Arc::new(Type::U32))], Some(Type::U64)),
             func(std::slice::from_ref(&people), Some(people.clone())),
-            func(&vec![Type::Char; 17], Some(person)),
+            func(&vec![Type::Char; 17], Some(person.clone())),
+            func(
+                &[
+                    Type::Option(Arc::new(person)),
+                    Type::Flags((0..40).map(|i| format!("f{i}")).collect()),
+                ],
+                Some(Type::Result {
+                    ok: Some(Arc::new(Type::F32)),
+                    err: Some(Arc::new(Type::U64)),
+                }),
+            ),
         ];
         for ty in &cases {
             for encoding in [

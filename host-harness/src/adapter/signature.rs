@@ -74,7 +74,7 @@ impl AdapterSignature {
             .chain(&lift.result)
             .collect();
         if all.iter().any(|t| !is_fusable(t)) {
-            return Err("variants, flags, handles and async values are not compiled yet");
+            return Err("handles, fixed-length lists, maps and async values are not compiled yet");
         }
         let params = lift.params.iter().map(|(_, t)| t);
         let spills = layout::flatten_all(params, false).len() > MAX_FLAT_PARAMS
@@ -101,9 +101,26 @@ impl AdapterSignature {
     }
 }
 
-/// Whether values of `ty` are one core value moved without memory or handles.
-pub(crate) fn is_scalar(ty: &Type) -> bool {
+/// Whether the compiler translates values of `ty`: scalars, strings,
+/// lists, records, tuples, variants (and enums, options, results) and
+/// flags made of such. Handles and the async types are not translated yet.
+pub(crate) fn is_fusable(ty: &Type) -> bool {
     match ty {
+        Type::String | Type::Enum(_) | Type::Flags(_) => true,
+        Type::List(elem) | Type::Option(elem) => is_fusable(elem),
+        Type::Record(fields) => fields.iter().all(|(_, t)| is_fusable(t)),
+        Type::Tuple(ts) => ts.iter().all(is_fusable),
+        Type::Variant(cases) => cases.iter().all(|(_, t)| t.as_ref().is_none_or(is_fusable)),
+        Type::Result { ok, err } => [ok, err]
+            .into_iter()
+            .all(|t| t.as_deref().is_none_or(is_fusable)),
+        Type::ErrorContext
+        | Type::FixedList(..)
+        | Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Future(_)
+        | Type::Stream(_)
+        | Type::Map(..) => false,
         Type::Bool
         | Type::S8
         | Type::U8
@@ -116,34 +133,6 @@ pub(crate) fn is_scalar(ty: &Type) -> bool {
         | Type::F32
         | Type::F64
         | Type::Char => true,
-        Type::String
-        | Type::ErrorContext
-        | Type::List(_)
-        | Type::FixedList(..)
-        | Type::Record(_)
-        | Type::Tuple(_)
-        | Type::Variant(_)
-        | Type::Enum(_)
-        | Type::Option(_)
-        | Type::Result { .. }
-        | Type::Flags(_)
-        | Type::Own(_)
-        | Type::Borrow(_)
-        | Type::Future(_)
-        | Type::Stream(_)
-        | Type::Map(..) => false,
-    }
-}
-
-/// Whether the compiler translates values of `ty`: scalars, strings,
-/// lists, records and tuples of such.
-pub(crate) fn is_fusable(ty: &Type) -> bool {
-    match ty {
-        Type::String => true,
-        Type::List(elem) => is_fusable(elem),
-        Type::Record(fields) => fields.iter().all(|(_, t)| is_fusable(t)),
-        Type::Tuple(ts) => ts.iter().all(is_fusable),
-        other => is_scalar(other),
     }
 }
 
@@ -153,6 +142,13 @@ fn uses_memory(ty: &Type) -> bool {
         Type::String | Type::List(_) => true,
         Type::Record(fields) => fields.iter().any(|(_, t)| uses_memory(t)),
         Type::Tuple(ts) => ts.iter().any(uses_memory),
+        Type::Option(t) => uses_memory(t),
+        Type::Variant(cases) => cases
+            .iter()
+            .any(|(_, t)| t.as_ref().is_some_and(uses_memory)),
+        Type::Result { ok, err } => [ok, err]
+            .into_iter()
+            .any(|t| t.as_deref().is_some_and(uses_memory)),
         Type::Bool
         | Type::S8
         | Type::U8
@@ -167,10 +163,7 @@ fn uses_memory(ty: &Type) -> bool {
         | Type::Char
         | Type::ErrorContext
         | Type::FixedList(..)
-        | Type::Variant(_)
         | Type::Enum(_)
-        | Type::Option(_)
-        | Type::Result { .. }
         | Type::Flags(_)
         | Type::Own(_)
         | Type::Borrow(_)

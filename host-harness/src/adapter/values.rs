@@ -8,15 +8,15 @@
 //! canonicalisation, `char` validation); records and tuples field by
 //! field; strings by `strings`; lists with one `memory.copy` when their
 //! elements are byte-copyable and with a generated loop otherwise.
-//! Variants, flags and handles are not translated here yet: signatures
-//! with them keep the host path (`signature::is_fusable`).
+//! Variants and flags are in `variants`. Handles are not translated yet:
+//! signatures with them keep the host path (`signature::is_fusable`).
 
 use wasm_encoder::{Ieee32, Ieee64, MemArg, ValType};
 
 use super::compile::{Emitter, SizeOf, val_type};
 use super::intrinsics::{AdapterTrap, AllocFor, Side};
 use super::signature::is_byte_copyable;
-use crate::abi::layout::{self, align_to};
+use crate::abi::layout;
 use crate::error::{CallError, Error};
 use crate::types::Type;
 
@@ -52,19 +52,11 @@ fn unsupported<T>(ty: &Type) -> Result<T, Error> {
 
 /// The fields of a record or tuple, with their byte offsets.
 fn fields(ty: &Type) -> Vec<(&Type, u32)> {
-    let ts: Vec<&Type> = match ty {
-        Type::Record(fs) => fs.iter().map(|(_, t)| t).collect(),
-        Type::Tuple(ts) => ts.iter().collect(),
-        _ => Vec::new(),
-    };
-    let mut offset = 0;
-    ts.into_iter()
-        .map(|t| {
-            offset = align_to(u64::from(offset), layout::alignment(t, false)) as u32;
-            let at = offset;
-            offset += layout::elem_size(t, false);
-            (t, at)
-        })
+    let offsets = layout::field_offsets(ty, false);
+    layout::fields(ty)
+        .unwrap_or_default()
+        .into_iter()
+        .zip(offsets)
         .collect()
 }
 
@@ -123,13 +115,12 @@ impl Emitter {
                 self.put_pair(from.other(), dst, new_ptr, new_len);
                 Ok(())
             }
+            Type::Variant(_) | Type::Enum(_) | Type::Option(_) | Type::Result { .. } => {
+                self.variant(ty, from, src, dst)
+            }
+            Type::Flags(names) => self.flags(names.len(), from, src, dst),
             Type::ErrorContext
             | Type::FixedList(..)
-            | Type::Variant(_)
-            | Type::Enum(_)
-            | Type::Option(_)
-            | Type::Result { .. }
-            | Type::Flags(_)
             | Type::Own(_)
             | Type::Borrow(_)
             | Type::Future(_)
