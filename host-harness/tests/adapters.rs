@@ -308,3 +308,69 @@ fn a_bad_discriminant_traps_with_the_spec_message() {
     let msg = both_of(FLAT_VARIANT, "raw", &[Val::U32(2), Val::U64(0)]).unwrap_err();
     assert!(msg.contains("invalid variant discriminant"), "{msg}");
 }
+
+/// A callee that implements resource `r` and a caller that creates one,
+/// borrows it, moves it back and then uses the moved-out handle.
+const HANDLES: &str = r#"(component
+  (component $Callee
+    (type $R (resource (rep i32)))
+    (export $r "r" (type $R))
+    (core func $new (canon resource.new $R))
+    (core func $rep (canon resource.rep $R))
+    (core module $M
+      (import "r" "new" (func $new (param i32) (result i32)))
+      (import "r" "rep" (func $rep (param i32) (result i32)))
+      (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
+      ;; A borrow given to the resource's implementation is its rep.
+      (func (export "peek") (param i32) (result i32) (local.get 0))
+      (func (export "consume") (param i32) (result i32) (call $rep (local.get 0))))
+    (core instance $m (instantiate $M (with "r" (instance
+      (export "new" (func $new)) (export "rep" (func $rep))))))
+    (func (export "make") (param "rep" u32) (result (own $r)) (canon lift (core func $m "make")))
+    (func (export "peek") (param "x" (borrow $r)) (result u32) (canon lift (core func $m "peek")))
+    (func (export "consume") (param "x" (own $r)) (result u32) (canon lift (core func $m "consume"))))
+  (component $Caller
+    (import "r" (type $r (sub resource)))
+    (import "make" (func $make (param "rep" u32) (result (own $r))))
+    (import "peek" (func $peek (param "x" (borrow $r)) (result u32)))
+    (import "consume" (func $consume (param "x" (own $r)) (result u32)))
+    (core func $make_l (canon lower (func $make)))
+    (core func $peek_l (canon lower (func $peek)))
+    (core func $consume_l (canon lower (func $consume)))
+    (core module $M
+      (import "i" "make" (func $make (param i32) (result i32)))
+      (import "i" "peek" (func $peek (param i32) (result i32)))
+      (import "i" "consume" (func $consume (param i32) (result i32)))
+      (global $h (mut i32) (i32.const 0))
+      ;; rep * 1000 + peeked rep, then the rep the callee got back.
+      (func (export "round-trip") (param i32) (result i64)
+        (global.set $h (call $make (local.get 0)))
+        (i64.add
+          (i64.mul (i64.extend_i32_u (call $peek (global.get $h))) (i64.const 1000000))
+          (i64.extend_i32_u (call $consume (global.get $h)))))
+      ;; The handle moved out with `consume`: using it again traps.
+      (func (export "reuse") (result i32) (call $peek (global.get $h))))
+    (core instance $m (instantiate $M (with "i" (instance
+      (export "make" (func $make_l)) (export "peek" (func $peek_l))
+      (export "consume" (func $consume_l))))))
+    (func (export "round-trip") (param "rep" u32) (result u64) (canon lift (core func $m "round-trip")))
+    (func (export "reuse") (result u32) (canon lift (core func $m "reuse"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "r" (type $callee "r"))
+    (with "make" (func $callee "make")) (with "peek" (func $callee "peek"))
+    (with "consume" (func $callee "consume"))))
+  (export "round-trip" (func $caller "round-trip"))
+  (export "reuse" (func $caller "reuse"))
+)"#;
+
+#[test]
+fn own_handles_move_and_borrows_are_lent_through_adapters() {
+    for adapters in [true, false] {
+        let mut run = Run::of(HANDLES, adapters);
+        let out = run.call("round-trip", &[Val::U32(42)]).unwrap();
+        assert_eq!(out, Some(Val::U64(42 * 1_000_000 + 42)));
+        assert_eq!(run.store.adapter_calls(), if adapters { 3 } else { 0 });
+        let msg = run.call("reuse", &[]).unwrap_err().to_string();
+        assert!(msg.contains("unknown handle index"), "{msg}");
+    }
+}

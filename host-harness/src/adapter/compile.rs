@@ -86,6 +86,8 @@ pub(crate) struct Emitter {
     params: u32,
     locals: Vec<ValType>,
     code: Vec<u8>,
+    /// The next entry of `sig.handles` a handle translation uses.
+    pub(crate) next_handle: u32,
     pub(crate) sig: AdapterSignature,
 }
 
@@ -101,6 +103,7 @@ impl Emitter {
             params: 0,
             locals: Vec::new(),
             code: Vec::new(),
+            next_handle: 0,
             sig,
         }
     }

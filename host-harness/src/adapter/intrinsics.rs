@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use super::handles::HandleMove;
 use crate::abi::{self, Alloc, Cx, Path};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType,
@@ -51,6 +52,10 @@ pub(crate) enum Intrinsic {
     /// to the other, transcoding between their encodings (validating and
     /// trapping as the spec does), allocating with the other's `realloc`.
     Transcode(Side),
+    /// `(handle, index: i32) -> i32`: moves an `own` or lends a `borrow`
+    /// from this side's table to the other's; `index` is the handle's
+    /// position in the signature's `HandleMove` table.
+    Handle(Side),
     /// An async-lowered call starts its subtask (scheduler issue).
     #[expect(
         dead_code,
@@ -85,6 +90,8 @@ impl Intrinsic {
             Self::Utf8Check(Side::Callee) => "callee-utf8-check",
             Self::Transcode(Side::Caller) => "transcode-from-caller",
             Self::Transcode(Side::Callee) => "transcode-from-callee",
+            Self::Handle(Side::Caller) => "handle-from-caller",
+            Self::Handle(Side::Callee) => "handle-from-callee",
             Self::AsyncStart => "async-start",
             Self::AsyncReturn => "async-return",
             Self::AsyncBlock => "async-block",
@@ -101,6 +108,7 @@ impl Intrinsic {
             Self::Realloc(_) => (&[I, I, I, I, I], I32),
             Self::Utf8Check(_) => (&[I, I], &[]),
             Self::Transcode(_) => (&[I, I], &[I, I]),
+            Self::Handle(_) => (&[I, I], I32),
             Self::AsyncStart | Self::AsyncReturn | Self::AsyncBlock => (&[], &[]),
         }
     }
@@ -188,6 +196,8 @@ pub(crate) struct Ends {
     pub(crate) callee_opts: RtOptions,
     /// The spec's `entering_set` of this call, fixed by the two instances.
     pub(crate) entering: Arc<[ComponentInstanceId]>,
+    /// The signature's handle positions.
+    pub(crate) handles: Arc<[HandleMove]>,
 }
 
 impl Ends {
@@ -259,7 +269,9 @@ pub(crate) fn host_func<T: 'static>(
                 let task = task_arg(args);
                 rt.scheduler.check_returned(task)?;
                 rt.instance(ends.callee).may_leave = true;
+                let lent = std::mem::take(&mut rt.scheduler.task_mut(task)?.lent);
                 rt.scheduler.pop_task(task);
+                rt.instance(ends.caller).handles.end_lends(&lent);
                 for i in ends.entering.iter() {
                     rt.instance(*i).may_enter = true;
                 }
@@ -290,6 +302,36 @@ pub(crate) fn host_func<T: 'static>(
                 let (ptr, len) = abi::store_string(&mut cx, &s)?;
                 rets[0] = ret(ptr);
                 rets[1] = ret(len);
+                Ok(())
+            }
+            Intrinsic::Handle(from) => {
+                let Some(m) = ends.handles.get(arg(args, 1) as usize).copied() else {
+                    return trap("adapter handle index out of range");
+                };
+                let (from_ref, to_ref) = match from {
+                    Side::Caller => (m.caller, m.callee),
+                    Side::Callee => (m.callee, m.caller),
+                };
+                let h = arg(args, 0) as u32;
+                let mut cx = ends.cx(ctx.as_context_mut(), from);
+                let any = if m.own {
+                    abi::lift_own(&mut cx, h, from_ref)?
+                } else {
+                    abi::lift_borrow(&mut cx, h, from_ref)?
+                };
+                let lenders = std::mem::take(&mut cx.lenders);
+                // The callee's Task is the innermost one while the adapter runs.
+                let task = ctx.data_mut().rt.scheduler.current_task_mut()?;
+                task.lent.extend(lenders);
+                let task = task.id;
+                let mut cx = ends.cx(ctx, from.other());
+                cx.borrow_scope = Some(task);
+                let out = if m.own {
+                    abi::lower_own(&mut cx, any, to_ref)?
+                } else {
+                    abi::lower_borrow(&mut cx, any, to_ref)?
+                };
+                rets[0] = ret(u64::from(out));
                 Ok(())
             }
             Intrinsic::AsyncStart | Intrinsic::AsyncReturn | Intrinsic::AsyncBlock => {

@@ -23,6 +23,7 @@
 //! `wasmparser` before it is used.
 
 mod compile;
+mod handles;
 mod intrinsics;
 mod signature;
 mod strings;
@@ -166,6 +167,7 @@ pub(crate) fn lowered<T: 'static>(
         callee: callee.instance,
         caller_opts: opts.clone(),
         callee_opts: callee.opts.clone(),
+        handles: sig.handles.clone().into(),
         entering: rt.entering_set(callee.instance, Some(caller)).into(),
     };
     let mut imports = Vec::with_capacity(adapter.imports.len());
@@ -289,7 +291,7 @@ mod tests {
         let why = AdapterSignature::new(&fixed, &fixed, side(false), side(false));
         assert_eq!(
             why.unwrap_err(),
-            "handles, fixed-length lists, maps and async values are not compiled yet"
+            "fixed-length lists, maps and async values are not compiled yet"
         );
         let string = func(&[Type::String], None);
         let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));

@@ -8,6 +8,7 @@
 //! post-return, async). The core items themselves (which memory, which
 //! realloc) are imports, supplied per instantiation.
 
+use super::handles::{HandleMove, pair_func};
 use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::runtime::RtOptions;
 use crate::translate::def::StringEncoding;
@@ -46,7 +47,10 @@ impl SideOptions {
 /// The dedup key of an adapter module.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct AdapterSignature {
+    /// The callee's (lifted) function type.
     pub(crate) ty: FuncType,
+    /// The handle positions, with each side's name for the resource.
+    pub(crate) handles: Vec<HandleMove>,
     pub(crate) caller: SideOptions,
     pub(crate) callee: SideOptions,
 }
@@ -61,9 +65,9 @@ impl AdapterSignature {
         caller: SideOptions,
         callee: SideOptions,
     ) -> Result<Self, &'static str> {
-        if lower != lift {
+        let Some(handles) = pair_func(lower, lift) else {
             return Err("the lowered and lifted function types differ");
-        }
+        };
         if caller.is_async || callee.is_async || caller.callback || callee.callback {
             return Err("async calls need the scheduler");
         }
@@ -74,7 +78,7 @@ impl AdapterSignature {
             .chain(&lift.result)
             .collect();
         if all.iter().any(|t| !is_fusable(t)) {
-            return Err("handles, fixed-length lists, maps and async values are not compiled yet");
+            return Err("fixed-length lists, maps and async values are not compiled yet");
         }
         let params = lift.params.iter().map(|(_, t)| t);
         let spills = layout::flatten_all(params, false).len() > MAX_FLAT_PARAMS
@@ -90,6 +94,7 @@ impl AdapterSignature {
         }
         Ok(Self {
             ty: lift.clone(),
+            handles,
             caller,
             callee,
         })
@@ -102,8 +107,9 @@ impl AdapterSignature {
 }
 
 /// Whether the compiler translates values of `ty`: scalars, strings,
-/// lists, records, tuples, variants (and enums, options, results) and
-/// flags made of such. Handles and the async types are not translated yet.
+/// lists, records, tuples, variants (and enums, options, results), flags
+/// and handles made of such; not yet fixed-length lists, maps or the async
+/// types.
 pub(crate) fn is_fusable(ty: &Type) -> bool {
     match ty {
         Type::String | Type::Enum(_) | Type::Flags(_) => true,
@@ -116,12 +122,12 @@ pub(crate) fn is_fusable(ty: &Type) -> bool {
             .all(|t| t.as_deref().is_none_or(is_fusable)),
         Type::ErrorContext
         | Type::FixedList(..)
-        | Type::Own(_)
-        | Type::Borrow(_)
         | Type::Future(_)
         | Type::Stream(_)
         | Type::Map(..) => false,
-        Type::Bool
+        Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Bool
         | Type::S8
         | Type::U8
         | Type::S16

@@ -8,8 +8,7 @@
 //! canonicalisation, `char` validation); records and tuples field by
 //! field; strings by `strings`; lists with one `memory.copy` when their
 //! elements are byte-copyable and with a generated loop otherwise.
-//! Variants and flags are in `variants`. Handles are not translated yet:
-//! signatures with them keep the host path (`signature::is_fusable`).
+//! Variants and flags are in `variants`, handles in `handles`.
 
 use wasm_encoder::{Ieee32, Ieee64, MemArg, ValType};
 
@@ -119,10 +118,12 @@ impl Emitter {
                 self.variant(ty, from, src, dst)
             }
             Type::Flags(names) => self.flags(names.len(), from, src, dst),
+            Type::Own(_) | Type::Borrow(_) => {
+                self.handle(from, src, dst);
+                Ok(())
+            }
             Type::ErrorContext
             | Type::FixedList(..)
-            | Type::Own(_)
-            | Type::Borrow(_)
             | Type::Future(_)
             | Type::Stream(_)
             | Type::Map(..) => unsupported(ty),

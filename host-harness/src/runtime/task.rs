@@ -13,6 +13,7 @@ use crate::error::{Error, trap};
 use crate::values::Val;
 
 use super::ComponentInstanceId;
+use super::handles::HandleIdx;
 use crate::index::index_type;
 
 index_type! {
@@ -35,6 +36,9 @@ pub(crate) struct Task {
     pub(crate) is_async: bool,
     /// The value passed to `task.return`, once called.
     pub(crate) returned: Option<Option<Val>>,
+    /// The caller's owned handles a fused adapter lent to this call as
+    /// borrows; their lends end when the adapter exits.
+    pub(crate) lent: Vec<HandleIdx>,
 }
 
 /// Live tasks, innermost last: synchronous calls nest strictly.
@@ -56,6 +60,7 @@ impl Scheduler {
             storage: [0; 2],
             is_async,
             returned: None,
+            lent: Vec::new(),
         });
         id
     }
