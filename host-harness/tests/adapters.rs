@@ -374,3 +374,74 @@ fn own_handles_move_and_borrows_are_lent_through_adapters() {
         assert!(msg.contains("unknown handle index"), "{msg}");
     }
 }
+
+/// Three instances: `$Impl` implements `r`, `$User` receives borrows of
+/// it (keeping or dropping them), and `$Caller` owns one and lends it.
+const BORROWS: &str = r#"(component
+  (component $Impl
+    (type $R (resource (rep i32)))
+    (export $r "r" (type $R))
+    (core func $new (canon resource.new $R))
+    (core module $M
+      (import "r" "new" (func $new (param i32) (result i32)))
+      (func (export "make") (param i32) (result i32) (call $new (local.get 0))))
+    (core instance $m (instantiate $M (with "r" (instance (export "new" (func $new))))))
+    (func (export "make") (param "rep" u32) (result (own $r)) (canon lift (core func $m "make"))))
+  (component $User
+    (import "r" (type $r (sub resource)))
+    (core func $drop (canon resource.drop $r))
+    (core module $M
+      (import "r" "drop" (func $drop (param i32)))
+      (func (export "drops") (param i32) (result i32) (call $drop (local.get 0)) (i32.const 7))
+      (func (export "keeps") (param i32) (result i32) (i32.const 8)))
+    (core instance $m (instantiate $M (with "r" (instance (export "drop" (func $drop))))))
+    (func (export "drops") (param "x" (borrow $r)) (result u32) (canon lift (core func $m "drops")))
+    (func (export "keeps") (param "x" (borrow $r)) (result u32) (canon lift (core func $m "keeps"))))
+  (component $Caller
+    (import "r" (type $r (sub resource)))
+    (import "make" (func $make (param "rep" u32) (result (own $r))))
+    (import "drops" (func $drops (param "x" (borrow $r)) (result u32)))
+    (import "keeps" (func $keeps (param "x" (borrow $r)) (result u32)))
+    (core func $make_l (canon lower (func $make)))
+    (core func $drops_l (canon lower (func $drops)))
+    (core func $keeps_l (canon lower (func $keeps)))
+    (core func $drop (canon resource.drop $r))
+    (core module $M
+      (import "i" "make" (func $make (param i32) (result i32)))
+      (import "i" "drops" (func $drops (param i32) (result i32)))
+      (import "i" "keeps" (func $keeps (param i32) (result i32)))
+      (import "i" "drop" (func $drop (param i32)))
+      (global $h (mut i32) (i32.const 0))
+      ;; Lends the handle twice, then drops it: only possible once the
+      ;; lends ended.
+      (func (export "lend") (result i32)
+        (local $sum i32)
+        (global.set $h (call $make (i32.const 5)))
+        (local.set $sum (i32.add (call $drops (global.get $h)) (call $drops (global.get $h))))
+        (call $drop (global.get $h))
+        (local.get $sum))
+      (func (export "leak") (result i32)
+        (call $keeps (call $make (i32.const 6)))))
+    (core instance $m (instantiate $M (with "i" (instance
+      (export "make" (func $make_l)) (export "drops" (func $drops_l))
+      (export "keeps" (func $keeps_l)) (export "drop" (func $drop))))))
+    (func (export "lend") (result u32) (canon lift (core func $m "lend")))
+    (func (export "leak") (result u32) (canon lift (core func $m "leak"))))
+  (instance $impl (instantiate $Impl))
+  (instance $user (instantiate $User (with "r" (type $impl "r"))))
+  (instance $caller (instantiate $Caller (with "r" (type $impl "r"))
+    (with "make" (func $impl "make")) (with "drops" (func $user "drops"))
+    (with "keeps" (func $user "keeps"))))
+  (export "lend" (func $caller "lend"))
+  (export "leak" (func $caller "leak"))
+)"#;
+
+#[test]
+fn a_borrow_is_lent_for_the_call_and_must_be_dropped_by_its_end() {
+    assert_eq!(both_of(BORROWS, "lend", &[]), Ok(Some(Val::U32(14))));
+    let msg = both_of(BORROWS, "leak", &[]).unwrap_err();
+    assert!(
+        msg.contains("borrow handles still remain at the end of the call"),
+        "{msg}"
+    );
+}
