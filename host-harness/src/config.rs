@@ -7,6 +7,9 @@
 //! [`Store`]: crate::Store
 //! [`Component`]: crate::Component
 
+use std::sync::Arc;
+
+use crate::adapter::AdapterCache;
 use crate::engine;
 
 /// Engine settings. [`Config::default`] is what [`Engine::default`] uses.
@@ -40,6 +43,8 @@ impl Config {
 #[derive(Clone)]
 pub struct Engine {
     pub(crate) inner: engine::CoreEngine,
+    /// Fused adapters compiled so far; `None` when turned off.
+    pub(crate) adapters: Option<Arc<AdapterCache>>,
 }
 
 impl Default for Engine {
@@ -60,6 +65,16 @@ impl Engine {
     pub fn with_config(config: &Config) -> Self {
         Self {
             inner: engine::CoreEngine::with_fuel(config.consume_fuel),
+            adapters: Some(Arc::default()),
         }
+    }
+
+    /// Whether calls between two guest instances run as fused adapters
+    /// (generated core wasm, the default) or through the host, which lifts
+    /// every value out of one guest and lowers it into the other. The host
+    /// path is kept as a reference to test the adapters against.
+    pub fn fused_adapters(mut self, enabled: bool) -> Self {
+        self.adapters = enabled.then(Arc::default);
+        self
     }
 }

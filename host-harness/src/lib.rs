@@ -87,6 +87,7 @@
 #![deny(clippy::allow_attributes_without_reason)]
 
 mod abi;
+mod adapter;
 mod config;
 mod engine;
 mod error;

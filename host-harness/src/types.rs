@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::index::index_type;
 
 /// A component-level value type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
     /// `bool`.
     Bool,
@@ -79,7 +79,7 @@ pub enum Type {
 }
 
 /// A function type: named parameters and an optional result.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FuncType {
     /// The parameters' names and types, in order.
     pub params: Arc<[(String, Type)]>,

@@ -600,3 +600,30 @@ fn bad_limit_values_are_usage_errors() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn wast_writes_the_adapters_it_generates_where_weft_adapters_dir_says() {
+    let dir = scratch("adapters");
+    // A spec file whose second component calls into the first one.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/conformance/component-model/values/concat.wast");
+    let out = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["wast", script.to_str().unwrap()])
+        .env("WEFT_ADAPTERS_DIR", &dir)
+        .output()
+        .expect("weft runs");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let modules: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .collect();
+    assert!(!modules.is_empty(), "no adapter module written");
+    for m in modules {
+        let bytes = std::fs::read(&m).unwrap();
+        let features = wasmparser::WasmFeatures::default() | wasmparser::WasmFeatures::MULTI_MEMORY;
+        wasmparser::Validator::new_with_features(features)
+            .validate_all(&bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", m.display()));
+    }
+}

@@ -19,6 +19,8 @@ use weft_tests::build_guests;
 struct RunOutcome {
     stdout: String,
     ok: bool,
+    /// Guest-to-guest calls that ran through fused adapters.
+    adapter_calls: u64,
 }
 
 /// Instantiates `chain` in order, each component's imports satisfied by WASI
@@ -68,7 +70,11 @@ fn run_chain(chain: &[&str]) -> Result<RunOutcome> {
         Err(e) if e.exit_code().is_some() => false,
         Err(e) => bail!("{runner} trapped: {e}\noutput so far:\n{stdout}"),
     };
-    Ok(RunOutcome { stdout, ok })
+    Ok(RunOutcome {
+        stdout,
+        ok,
+        adapter_calls: store.adapter_calls(),
+    })
 }
 
 fn assert_clean(outcome: &RunOutcome, runner: &str, min_checks: u32) {
@@ -104,4 +110,11 @@ fn parity_runner_passes_on_weft_host() {
 fn runner_passes_on_weft_host_linked_to_provider_and_leaf() {
     let outcome = run_chain(&["leaf", "provider", "runner"]).unwrap_or_else(|e| panic!("{e:#}"));
     assert_clean(&outcome, "runner", 185);
+    // The runner's calls into the provider (and the provider's into the
+    // leaf) whose signatures the adapter compiler handles run as fused
+    // adapters, not through the host.
+    assert!(
+        outcome.adapter_calls > 0,
+        "no guest-to-guest call went through an adapter"
+    );
 }

@@ -30,13 +30,7 @@ pub(crate) fn load_string<T>(cx: &mut Cx<'_, T>, ptr: u64, tagged: u64) -> Resul
             return trap(oob(cx));
         }
         let bytes = cx.host_bytes(ptr, tagged, oob(cx))?;
-        return match String::from_utf8(bytes) {
-            Ok(s) => Ok(s),
-            Err(e) if e.utf8_error().error_len().is_none() => {
-                trap("incomplete utf-8 byte sequence")
-            }
-            Err(_) => trap("invalid utf-8"),
-        };
+        return String::from_utf8(bytes).or_else(|e| utf8_trap(e.utf8_error()));
     }
     if !ptr.is_multiple_of(2) {
         return trap("unaligned pointer");
@@ -56,6 +50,26 @@ pub(crate) fn load_string<T>(cx: &mut Cx<'_, T>, ptr: u64, tagged: u64) -> Resul
         out.push(c.or_else(|_| trap("invalid utf-16"))?);
     }
     Ok(out)
+}
+
+/// The utf8 string of `len` bytes at `ptr`, checked as `load_string`
+/// checks it (length, bounds, validity) but not copied out; fused adapters
+/// check with it before they copy the bytes themselves.
+pub(crate) fn utf8_str<'c, T>(cx: &'c Cx<'_, T>, ptr: u64, len: u64) -> Result<&'c str, Error> {
+    if len > MAX_STRING_BYTE_LENGTH {
+        return trap(oob(cx));
+    }
+    let bytes = cx.bytes(ptr, len, oob(cx))?;
+    std::str::from_utf8(bytes).or_else(utf8_trap)
+}
+
+/// The spec's trap for bytes that are not utf8: a sequence cut short at the
+/// end is told apart from an invalid one.
+fn utf8_trap<V>(e: std::str::Utf8Error) -> Result<V, Error> {
+    match e.error_len() {
+        None => trap("incomplete utf-8 byte sequence"),
+        Some(_) => trap("invalid utf-8"),
+    }
 }
 
 fn load_latin1<T>(cx: &mut Cx<'_, T>, ptr: u64, len: u64) -> Result<String, Error> {

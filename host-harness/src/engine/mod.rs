@@ -75,6 +75,15 @@ impl CoreEngine {
             .map_err(|e| LoadError::CoreCompile(e.to_string()).into())
     }
 
+    /// The engine a store was created with.
+    pub(crate) fn of_store<D>(store: &CoreStore<D>) -> Self {
+        Self {
+            engine: store.engine().clone(),
+            // wasmi reports fuel only for stores of a metered engine.
+            metered: store.get_fuel().is_ok(),
+        }
+    }
+
     /// A store whose memories, tables, instances and fuel are held to the
     /// [`CoreLimits`] in its data.
     pub(crate) fn new_store<D: HasCoreLimits + 'static>(&self, data: D) -> CoreStore<D> {

@@ -4,9 +4,9 @@
 //! instance, lowers the arguments, runs a Task on a Thread, lifts the
 //! result and runs `post-return`. Its counterpart, `canon lower` (the core
 //! function a guest calls to reach any component function), is in the
-//! sibling `lower`. A call between two guests therefore lifts out of one
-//! and lowers into the other here; the adapter compiler will later replace
-//! that path.
+//! sibling `lower`. A call between two guests whose signature the fused
+//! adapter compiler (`crate::adapter`) does not handle yet lifts out of one
+//! and lowers into the other here; this path is also the adapters' oracle.
 
 use std::any::Any;
 use std::sync::Arc;

@@ -16,6 +16,7 @@ use super::typed::{LoweredCall, TypedHost};
 use super::{ComponentInstanceId, FuncData, FuncId, RtOptions};
 use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::abi::{self, Cx, Path};
+use crate::adapter;
 use crate::engine::{self, CoreAsContextMut, CoreFunc, CoreStore, CoreVal};
 use crate::error::{CallError, Error, ErrorKind, LinkError};
 use crate::types::{FuncType, Type};
@@ -110,6 +111,11 @@ pub(crate) fn lowered_import<T: 'static>(
         name: host_name,
         typed,
     } = host_callee(store, callee, &ty)?;
+    if let FuncData::Lifted(lifted) = store.data().rt.func(callee).clone()
+        && let Some(adapter) = adapter::lowered(store, caller, &ty, &opts, &lifted)?
+    {
+        return Ok(adapter);
+    }
     if opts.is_async {
         return Ok(async_lowered_import(
             store, caller, callee, ty, opts, ptr64, host_name,

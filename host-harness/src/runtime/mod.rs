@@ -7,7 +7,7 @@
 //! `call` and `lower` move values across the boundary with `crate::abi`, `task` is
 //! the scheduler, `linker` resolves imports.
 
-mod builtins;
+pub(crate) mod builtins;
 pub(crate) mod call;
 pub(crate) mod func;
 pub(crate) mod handles;
@@ -27,6 +27,7 @@ use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::adapter::AdapterCache;
 use crate::engine::{CoreFunc, CoreMemory};
 use crate::error::{CallError, Error, trap};
 use crate::index::{PrimaryMap, index_type};
@@ -133,6 +134,11 @@ pub(crate) struct Runtime {
     /// passed back, by ticket (see `ResourceAny::origin`).
     host_held: HashSet<u64>,
     next_ticket: u64,
+    /// The engine's fused adapters (`None`: every guest-to-guest call
+    /// takes the host-mediated path).
+    pub(crate) adapters: Option<Arc<AdapterCache>>,
+    /// Calls that went through a fused adapter, for tests and statistics.
+    pub(crate) adapter_calls: u64,
 }
 
 impl Runtime {

@@ -41,7 +41,10 @@ impl<T: 'static> Store<T> {
         let data = StoreData {
             user: data,
             limits: core_limits(&limits),
-            rt: Runtime::default(),
+            rt: Runtime {
+                adapters: engine.adapters.clone(),
+                ..Runtime::default()
+            },
             table: ResourceTable::new(),
         };
         Self {
@@ -123,6 +126,13 @@ impl<T: 'static> Store<T> {
     /// The store-owned table for host resource values.
     pub fn resource_table(&mut self) -> &mut ResourceTable {
         &mut self.inner.data_mut().table
+    }
+
+    /// How many calls between two guest instances of this store ran
+    /// through fused adapters (generated core code) rather than the
+    /// host-mediated path; lets tests check which path a call took.
+    pub fn adapter_calls(&self) -> u64 {
+        self.inner.data().rt.adapter_calls
     }
 }
 

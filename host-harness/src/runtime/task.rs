@@ -13,6 +13,7 @@ use crate::error::{Error, trap};
 use crate::values::Val;
 
 use super::ComponentInstanceId;
+use super::handles::HandleIdx;
 use crate::index::index_type;
 
 index_type! {
@@ -35,6 +36,9 @@ pub(crate) struct Task {
     pub(crate) is_async: bool,
     /// The value passed to `task.return`, once called.
     pub(crate) returned: Option<Option<Val>>,
+    /// The caller's owned handles a fused adapter lent to this call as
+    /// borrows; their lends end when the adapter exits.
+    pub(crate) lent: Vec<HandleIdx>,
 }
 
 /// Live tasks, innermost last: synchronous calls nest strictly.
@@ -56,6 +60,7 @@ impl Scheduler {
             storage: [0; 2],
             is_async,
             returned: None,
+            lent: Vec::new(),
         });
         id
     }
@@ -84,8 +89,12 @@ impl Scheduler {
     }
 
     /// Ends task `id` once its thread (including `post-return`) finished.
+    /// Tasks above it are dropped too: they were pushed by fused adapters
+    /// inside this call whose callee trapped, unwinding past their exit.
     pub(crate) fn pop_task(&mut self, id: TaskId) {
-        self.tasks.retain(|t| t.id != id);
+        if let Some(pos) = self.tasks.iter().rposition(|t| t.id == id) {
+            self.tasks.truncate(pos);
+        }
     }
 }
 

@@ -125,7 +125,7 @@ impl CoreItemRef {
 }
 
 /// String encodings of the canonical options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum StringEncoding {
     Utf8,
     Utf16,

@@ -1,0 +1,133 @@
+//! Handles inside an adapter (CanonicalABI.md, "Handle types"): an `own`
+//! moves out of the source instance's table into the destination's; a
+//! `borrow` is lent for the call (the owner's `num_lends` counts it, the
+//! callee's Task counts the borrowed handle) and the lend ends when the
+//! adapter exits, after the callee's Task checked that every borrow it got
+//! was dropped.
+//!
+//! Both steps touch handle tables, which live in the host, so each handle
+//! is one call of the `handle` intrinsic with the handle and its index in
+//! the signature's [`HandleMove`] table; the host side reuses the host
+//! path's `abi::resources` code, so checks and traps are the same.
+
+use wasm_encoder::{MemArg, ValType};
+
+use super::compile::Emitter;
+use super::intrinsics::{Intrinsic, Side};
+use super::values::{Dst, Src};
+use crate::types::{FuncType, ResourceRef, Type};
+
+/// One handle position of a signature: the resource type as each side's
+/// component names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct HandleMove {
+    pub(crate) own: bool,
+    pub(crate) caller: ResourceRef,
+    pub(crate) callee: ResourceRef,
+}
+
+/// Whether `lower` (the caller's view) and `lift` (the callee's) are the
+/// same type up to which component names each resource; collects the
+/// handle positions in the order the compiler meets them.
+fn pair(lower: &Type, lift: &Type, out: &mut Vec<HandleMove>) -> bool {
+    let opt = |a: Option<&Type>, b: Option<&Type>, out: &mut Vec<HandleMove>| match (a, b) {
+        (Some(a), Some(b)) => pair(a, b, out),
+        (None, None) => true,
+        _ => false,
+    };
+    match (lower, lift) {
+        (Type::Own(caller), Type::Own(callee)) | (Type::Borrow(caller), Type::Borrow(callee)) => {
+            out.push(HandleMove {
+                own: matches!(lower, Type::Own(_)),
+                caller: *caller,
+                callee: *callee,
+            });
+            true
+        }
+        (Type::List(a), Type::List(b)) | (Type::Option(a), Type::Option(b)) => pair(a, b, out),
+        (Type::Record(a), Type::Record(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|((n, a), (m, b))| n == m && pair(a, b, out))
+        }
+        (Type::Tuple(a), Type::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(a, b)| pair(a, b, out))
+        }
+        (Type::Variant(a), Type::Variant(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b.iter())
+                    .all(|((n, a), (m, b))| n == m && opt(a.as_ref(), b.as_ref(), out))
+        }
+        (Type::Result { ok: a, err: e }, Type::Result { ok: b, err: f }) => {
+            opt(a.as_deref(), b.as_deref(), out) && opt(e.as_deref(), f.as_deref(), out)
+        }
+        // Everything else holds no handle the compiler moves: equal or not.
+        (a, b) => a == b,
+    }
+}
+
+/// The handle positions of a call lowered at `lower` into `lift`, or
+/// `None` if the two types differ beyond their resource names.
+pub(crate) fn pair_func(lower: &FuncType, lift: &FuncType) -> Option<Vec<HandleMove>> {
+    let mut out = Vec::new();
+    let same = lower.params.len() == lift.params.len()
+        && lower
+            .params
+            .iter()
+            .zip(lift.params.iter())
+            .all(|((n, a), (m, b))| n == m && pair(a, b, &mut out))
+        && match (&lower.result, &lift.result) {
+            (Some(a), Some(b)) => pair(a, b, &mut out),
+            (None, None) => true,
+            _ => false,
+        };
+    same.then_some(out)
+}
+
+impl Emitter {
+    /// Moves the handle at `src` (from side `from`) to `dst`.
+    pub(crate) fn handle(&mut self, from: Side, src: Src<'_>, dst: Dst) {
+        let index = self.next_handle;
+        self.next_handle += 1;
+        let h = match src {
+            Src::Flat(ls) => ls[0],
+            Src::Mem { addr, offset } => {
+                let mem = self.memory(from);
+                let h = self.local(ValType::I32);
+                self.ins()
+                    .local_get(addr)
+                    .i32_load(MemArg {
+                        offset: u64::from(offset),
+                        align: 2,
+                        memory_index: mem,
+                    })
+                    .local_set(h);
+                h
+            }
+        };
+        let intrinsic = self.intrinsic(Intrinsic::Handle(from));
+        match dst {
+            Dst::Flat => {
+                self.ins()
+                    .local_get(h)
+                    .i32_const(index as i32)
+                    .call(intrinsic);
+            }
+            Dst::Mem { addr, offset } => {
+                let mem = self.memory(from.other());
+                self.ins()
+                    .local_get(addr)
+                    .local_get(h)
+                    .i32_const(index as i32)
+                    .call(intrinsic)
+                    .i32_store(MemArg {
+                        offset: u64::from(offset),
+                        align: 2,
+                        memory_index: mem,
+                    });
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! Fused adapters: calls between two component instances as generated core
+//! wasm (CanonicalABI.md: a `canon lower` of a `canon lift`ed function is
+//! "lift, then lower", fused into one function).
+//!
+//! When instantiation creates the core function of a `canon lower` whose
+//! callee is a guest function lifted in *another* instance, [`lowered`]
+//! asks for an adapter. The call's [`AdapterSignature`] (types and both
+//! sides' canonical options) keys a cache owned by the [`Engine`](crate::Engine),
+//! so every component, store and instantiation that needs the same
+//! signature shares one compiled module; each lowering then instantiates
+//! that module with its own imports (the callee's core function and
+//! post-return, and [`intrinsics`] bound to the two instances). A guest
+//! calling the import therefore stays in wasm all the way into the callee:
+//! A -> adapter -> B is one core call stack.
+//!
+//! Signatures the compiler does not handle yet keep the host-mediated path
+//! of `runtime::lower` (lift into `Val`s, lower again), which also serves
+//! as the oracle the adapter path is tested against. Host functions are
+//! never adapted: host <-> guest calls are host code by nature.
+//!
+//! `WEFT_ADAPTERS_DIR=path` writes every module compiled here to `path`
+//! as `.wasm`; in debug builds and tests every module is validated with
+//! `wasmparser` before it is used.
+
+mod compile;
+mod handles;
+mod intrinsics;
+mod signature;
+mod strings;
+mod values;
+mod variants;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use crate::engine::{self, CoreEngine, CoreExtern, CoreFunc, CoreModule, CoreStore};
+use crate::error::Error;
+use crate::runtime::store::StoreData;
+use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions};
+use crate::types::FuncType;
+use compile::Import;
+use intrinsics::{Ends, Side};
+pub(crate) use signature::{AdapterSignature, SideOptions};
+
+/// The environment variable naming a directory for generated modules.
+const DUMP_DIR: &str = "WEFT_ADAPTERS_DIR";
+
+/// A compiled adapter module and the imports it expects, in order.
+#[derive(Debug)]
+struct Adapter {
+    module: CoreModule,
+    imports: Vec<Import>,
+}
+
+/// Compiled adapters by signature, shared by everything made from one engine.
+#[derive(Default)]
+pub(crate) struct AdapterCache {
+    modules: Mutex<HashMap<AdapterSignature, Arc<Adapter>>>,
+}
+
+impl std::fmt::Debug for AdapterCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdapterCache").finish_non_exhaustive()
+    }
+}
+
+impl AdapterCache {
+    /// The adapter for `sig`, compiled on first use.
+    fn get(&self, engine: &CoreEngine, sig: &AdapterSignature) -> Result<Arc<Adapter>, Error> {
+        let mut modules = self
+            .modules
+            .lock()
+            .map_err(|_| Error::msg("adapter cache poisoned by a panic"))?;
+        if let Some(a) = modules.get(sig) {
+            return Ok(a.clone());
+        }
+        let compiled = compile::compile(sig)?;
+        if cfg!(any(debug_assertions, test)) {
+            validate(&compiled.bytes)?;
+        }
+        if let Some(dir) = std::env::var_os(DUMP_DIR) {
+            dump(std::path::Path::new(&dir), sig, &compiled.bytes)?;
+        }
+        let module = engine.compile(&compiled.bytes)?;
+        // The core engine wants imports in its own order (it groups them
+        // by kind), so they are matched up by name.
+        let imports = engine::module_imports(&module)
+            .into_iter()
+            .map(|(m, n, _)| {
+                compiled
+                    .imports
+                    .iter()
+                    .find(|i| i.names() == (m.as_str(), n.as_str()))
+                    .copied()
+                    .ok_or_else(|| Error::msg(format!("adapter imports unknown `{m}::{n}`")))
+            })
+            .collect::<Result<_, _>>()?;
+        let adapter = Arc::new(Adapter { module, imports });
+        modules.insert(sig.clone(), adapter.clone());
+        Ok(adapter)
+    }
+
+    /// How many distinct adapter modules were compiled.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.modules.lock().map_or(0, |m| m.len())
+    }
+}
+
+/// Checks a generated module with `wasmparser` (multi-memory and memory64
+/// on, as the adapters use them).
+fn validate(bytes: &[u8]) -> Result<(), Error> {
+    use wasmparser::WasmFeatures as F;
+    let features = F::default() | F::MULTI_MEMORY | F::MEMORY64;
+    wasmparser::Validator::new_with_features(features)
+        .validate_all(bytes)
+        .map(drop)
+        .map_err(|e| Error::msg(format!("generated adapter module is invalid: {e}")))
+}
+
+/// Writes `bytes` to `dir` (from `$WEFT_ADAPTERS_DIR`), named after `sig`.
+fn dump(dir: &std::path::Path, sig: &AdapterSignature, bytes: &[u8]) -> Result<(), Error> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    sig.hash(&mut h);
+    let name: String = sig
+        .describe()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(60)
+        .collect();
+    let path = dir.join(format!("adapter-{:016x}-{name}.wasm", h.finish()));
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&path, bytes))
+        .map_err(|e| Error::msg(format!("{DUMP_DIR}: writing {}: {e}", path.display())))
+}
+
+/// The core function of `canon lower` (type `ty`, options `opts`, in
+/// instance `caller`) of `callee`, as a fused adapter, or `None` when this
+/// call keeps the host-mediated path: adapters are off for the engine,
+/// the callee runs in the caller's own instance, or the signature is one
+/// the compiler does not handle yet.
+pub(crate) fn lowered<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    ty: &FuncType,
+    opts: &RtOptions,
+    callee: &LiftedFunc,
+) -> Result<Option<CoreFunc>, Error> {
+    let Some(cache) = store.data().rt.adapters.clone() else {
+        return Ok(None);
+    };
+    if callee.instance == caller {
+        return Ok(None);
+    }
+    let is_64 = |o: &RtOptions| o.memory.is_some_and(|m| engine::memory_is_64(&*store, &m));
+    let caller_side = SideOptions::new(opts, is_64(opts));
+    let callee_side = SideOptions::new(&callee.opts, is_64(&callee.opts));
+    let Ok(sig) = AdapterSignature::new(ty, &callee.ty, caller_side, callee_side) else {
+        return Ok(None);
+    };
+    let engine = CoreEngine::of_store(&*store);
+    let adapter = cache.get(&engine, &sig)?;
+    let rt = &store.data().rt;
+    let ends = Ends {
+        caller,
+        callee: callee.instance,
+        caller_opts: opts.clone(),
+        callee_opts: callee.opts.clone(),
+        handles: sig.handles.clone().into(),
+        entering: rt.entering_set(callee.instance, Some(caller)).into(),
+    };
+    let mut imports = Vec::with_capacity(adapter.imports.len());
+    for import in &adapter.imports {
+        let func = match import {
+            Import::Intrinsic(which) => intrinsics::host_func(store, *which, &ends),
+            Import::Memory(side) => {
+                let memory = match side {
+                    Side::Caller => opts.memory,
+                    Side::Callee => callee.opts.memory,
+                };
+                match memory {
+                    Some(m) => imports.push(CoreExtern::Memory(m)),
+                    None => return Err(Error::msg("adapter imports a missing memory")),
+                }
+                continue;
+            }
+            Import::CalleeFunc => callee.core,
+            Import::CalleePostReturn => match callee.opts.post_return {
+                Some(f) => f,
+                None => return Err(Error::msg("adapter imports a missing post-return")),
+            },
+        };
+        imports.push(CoreExtern::Func(func));
+    }
+    let instance = engine::instantiate(&mut *store, &adapter.module, &imports)?;
+    engine::instance_exports(&*store, &instance)
+        .into_iter()
+        .find_map(|(n, e)| {
+            (n == compile::EXPORT)
+                .then(|| engine::extern_func(&e))
+                .flatten()
+        })
+        .map(Some)
+        .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::translate::def::StringEncoding;
+    use crate::types::Type;
+
+    fn side(post_return: bool) -> SideOptions {
+        SideOptions {
+            encoding: StringEncoding::Utf8,
+            memory64: None,
+            realloc: false,
+            post_return,
+            is_async: false,
+            callback: false,
+        }
+    }
+
+    fn func(params: &[Type], result: Option<Type>) -> FuncType {
+        FuncType {
+            params: params
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("p{i}"), t.clone()))
+                .collect(),
+            result,
+            is_async: false,
+        }
+    }
+
+    const SCALARS: [Type; 12] = [
+        Type::Bool,
+        Type::S8,
+        Type::U8,
+        Type::S16,
+        Type::U16,
+        Type::S32,
+        Type::U32,
+        Type::S64,
+        Type::U64,
+        Type::F32,
+        Type::F64,
+        Type::Char,
+    ];
+
+    #[test]
+    fn every_scalar_signature_compiles_to_a_valid_module() {
+        for (i, t) in SCALARS.iter().enumerate() {
+            let params = &SCALARS[..=i];
+            for post_return in [false, true] {
+                let ty = func(params, Some(t.clone()));
+                let sig = AdapterSignature::new(&ty, &ty, side(false), side(post_return)).unwrap();
+                let compiled = compile::compile(&sig).unwrap();
+                validate(&compiled.bytes).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn equal_signatures_share_one_module() {
+        let cache = AdapterCache::default();
+        let engine = CoreEngine::new();
+        let ty = func(&[Type::U32, Type::F64], Some(Type::Char));
+        let sig = AdapterSignature::new(&ty, &ty, side(false), side(true)).unwrap();
+        let a = cache.get(&engine, &sig).unwrap();
+        let b = cache.get(&engine, &sig.clone()).unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        let other = AdapterSignature::new(&ty, &ty, side(false), side(false)).unwrap();
+        let c = cache.get(&engine, &other).unwrap();
+        assert!(!Arc::ptr_eq(&a, &c), "post-return changes the code");
+        assert_eq!(cache.len(), 2);
+    }
+
+    fn with_memory(memory64: bool) -> SideOptions {
+        SideOptions {
+            memory64: Some(memory64),
+            realloc: true,
+            ..side(false)
+        }
+    }
+
+    #[test]
+    fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
+        let fixed = func(&[Type::FixedList(Arc::new(Type::U8), 4)], None);
+        let why = AdapterSignature::new(&fixed, &fixed, side(false), side(false));
+        assert_eq!(
+            why.unwrap_err(),
+            "fixed-length lists, maps and async values are not compiled yet"
+        );
+        let string = func(&[Type::String], None);
+        let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
+        assert_eq!(why.unwrap_err(), "memory64 adapters are not compiled yet");
+        let mut asynchronous = side(false);
+        asynchronous.is_async = true;
+        let ty = func(&[Type::U32], None);
+        let why = AdapterSignature::new(&ty, &ty, side(false), asynchronous);
+        assert_eq!(why.unwrap_err(), "async calls need the scheduler");
+    }
+
+    #[test]
+    fn memory_signatures_compile_to_valid_modules() {
+        let person =
+            Type::Record([("name".to_string(), Type::String), ("id".into(), Type::U32)].into());
+        let people = Type::List(Arc::new(person.clone()));
+        let cases = [
+            func(&[Type::String], Some(Type::String)),
+            func(&[Type::List(Arc::new(Type::U32))], Some(Type::U64)),
+            func(std::slice::from_ref(&people), Some(people.clone())),
+            func(&vec![Type::Char; 17], Some(person.clone())),
+            func(
+                &[
+                    Type::Option(Arc::new(person)),
+                    Type::Flags((0..40).map(|i| format!("f{i}")).collect()),
+                ],
+                Some(Type::Result {
+                    ok: Some(Arc::new(Type::F32)),
+                    err: Some(Arc::new(Type::U64)),
+                }),
+            ),
+        ];
+        for ty in &cases {
+            for encoding in [
+                StringEncoding::Utf8,
+                StringEncoding::Utf16,
+                StringEncoding::Latin1Utf16,
+            ] {
+                let callee = SideOptions {
+                    encoding,
+                    ..with_memory(false)
+                };
+                let sig = AdapterSignature::new(ty, ty, with_memory(false), callee).unwrap();
+                validate(&compile::compile(&sig).unwrap().bytes).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn modules_are_written_where_asked() {
+        let dir = std::env::temp_dir().join(format!("weft-adapters-{}", std::process::id()));
+        let ty = func(&[Type::U8], None);
+        let sig = AdapterSignature::new(&ty, &ty, side(false), side(false)).unwrap();
+        let compiled = compile::compile(&sig).unwrap();
+        dump(&dir, &sig, &compiled.bytes).unwrap();
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1);
+        assert_eq!(std::fs::read(&files[0]).unwrap(), compiled.bytes);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,218 @@
+//! The key adapters are deduplicated by, and the rule for which calls get one.
+//!
+//! Two pairings of a `canon lower` with a `canon lift` share one adapter
+//! module when both sides agree on everything the generated code depends
+//! on: the component-level function type (which fixes the flat types) and
+//! each side's canonical options as far as they shape code (string
+//! encoding, whether there is a memory and whether it is 64-bit, realloc,
+//! post-return, async). The core items themselves (which memory, which
+//! realloc) are imports, supplied per instantiation.
+
+use super::handles::{HandleMove, pair_func};
+use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use crate::runtime::RtOptions;
+use crate::translate::def::StringEncoding;
+use crate::types::{FuncType, Type};
+
+/// One side's canonical options, reduced to what the code depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct SideOptions {
+    pub(crate) encoding: StringEncoding,
+    /// `None` without a memory; `Some(true)` for a 64-bit memory.
+    pub(crate) memory64: Option<bool>,
+    pub(crate) realloc: bool,
+    pub(crate) post_return: bool,
+    pub(crate) is_async: bool,
+    pub(crate) callback: bool,
+}
+
+impl SideOptions {
+    /// `opts` of one side, whose memory (if any) is 64-bit when `memory64`.
+    pub(crate) fn new(opts: &RtOptions, memory64: bool) -> Self {
+        Self {
+            encoding: opts.encoding,
+            memory64: opts.memory.map(|_| memory64),
+            realloc: opts.realloc.is_some(),
+            post_return: opts.post_return.is_some(),
+            is_async: opts.is_async,
+            callback: opts.callback.is_some(),
+        }
+    }
+
+    pub(crate) fn ptr64(&self) -> bool {
+        self.memory64 == Some(true)
+    }
+}
+
+/// The dedup key of an adapter module.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct AdapterSignature {
+    /// The callee's (lifted) function type.
+    pub(crate) ty: FuncType,
+    /// The handle positions, with each side's name for the resource.
+    pub(crate) handles: Vec<HandleMove>,
+    pub(crate) caller: SideOptions,
+    pub(crate) callee: SideOptions,
+}
+
+impl AdapterSignature {
+    /// The signature of a call lowered at `lower` into a function lifted at
+    /// `lift`, if the compiler handles it; otherwise why not (the call then
+    /// keeps the host-mediated path).
+    pub(crate) fn new(
+        lower: &FuncType,
+        lift: &FuncType,
+        caller: SideOptions,
+        callee: SideOptions,
+    ) -> Result<Self, &'static str> {
+        let Some(handles) = pair_func(lower, lift) else {
+            return Err("the lowered and lifted function types differ");
+        };
+        if caller.is_async || callee.is_async || caller.callback || callee.callback {
+            return Err("async calls need the scheduler");
+        }
+        let all: Vec<&Type> = lift
+            .params
+            .iter()
+            .map(|(_, t)| t)
+            .chain(&lift.result)
+            .collect();
+        if all.iter().any(|t| !is_fusable(t)) {
+            return Err("fixed-length lists, maps and async values are not compiled yet");
+        }
+        let params = lift.params.iter().map(|(_, t)| t);
+        let spills = layout::flatten_all(params, false).len() > MAX_FLAT_PARAMS
+            || layout::flatten_all(lift.result.iter(), false).len() > MAX_FLAT_RESULTS;
+        let in_memory = spills || all.iter().any(|t| uses_memory(t));
+        if in_memory {
+            if caller.memory64.is_none() || callee.memory64.is_none() {
+                return Err("a side without memory");
+            }
+            if caller.ptr64() || callee.ptr64() {
+                return Err("memory64 adapters are not compiled yet");
+            }
+        }
+        Ok(Self {
+            ty: lift.clone(),
+            handles,
+            caller,
+            callee,
+        })
+    }
+
+    /// A short readable name, for `WEFT_ADAPTERS_DIR` files.
+    pub(crate) fn describe(&self) -> String {
+        self.ty.describe()
+    }
+}
+
+/// Whether the compiler translates values of `ty`: scalars, strings,
+/// lists, records, tuples, variants (and enums, options, results), flags
+/// and handles made of such; not yet fixed-length lists, maps or the async
+/// types.
+pub(crate) fn is_fusable(ty: &Type) -> bool {
+    match ty {
+        Type::String | Type::Enum(_) | Type::Flags(_) => true,
+        Type::List(elem) | Type::Option(elem) => is_fusable(elem),
+        Type::Record(fields) => fields.iter().all(|(_, t)| is_fusable(t)),
+        Type::Tuple(ts) => ts.iter().all(is_fusable),
+        Type::Variant(cases) => cases.iter().all(|(_, t)| t.as_ref().is_none_or(is_fusable)),
+        Type::Result { ok, err } => [ok, err]
+            .into_iter()
+            .all(|t| t.as_deref().is_none_or(is_fusable)),
+        Type::ErrorContext
+        | Type::FixedList(..)
+        | Type::Future(_)
+        | Type::Stream(_)
+        | Type::Map(..) => false,
+        Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Bool
+        | Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64
+        | Type::F32
+        | Type::F64
+        | Type::Char => true,
+    }
+}
+
+/// Whether `ty` has parts in linear memory (strings or lists).
+fn uses_memory(ty: &Type) -> bool {
+    match ty {
+        Type::String | Type::List(_) => true,
+        Type::Record(fields) => fields.iter().any(|(_, t)| uses_memory(t)),
+        Type::Tuple(ts) => ts.iter().any(uses_memory),
+        Type::Option(t) => uses_memory(t),
+        Type::Variant(cases) => cases
+            .iter()
+            .any(|(_, t)| t.as_ref().is_some_and(uses_memory)),
+        Type::Result { ok, err } => [ok, err]
+            .into_iter()
+            .any(|t| t.as_deref().is_some_and(uses_memory)),
+        Type::Bool
+        | Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64
+        | Type::F32
+        | Type::F64
+        | Type::Char
+        | Type::ErrorContext
+        | Type::FixedList(..)
+        | Type::Enum(_)
+        | Type::Flags(_)
+        | Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Future(_)
+        | Type::Stream(_)
+        | Type::Map(..) => false,
+    }
+}
+
+/// Whether a list of `ty` can be moved as its bytes: its layout is the
+/// same on both sides and every bit pattern is a valid value that the
+/// lift-then-lower round trip leaves unchanged (integers, and records or
+/// tuples of them; not `bool`, `char` or floats, which are checked or
+/// canonicalised).
+pub(crate) fn is_byte_copyable(ty: &Type) -> bool {
+    match ty {
+        Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64 => true,
+        Type::Record(fields) => fields.iter().all(|(_, t)| is_byte_copyable(t)),
+        Type::Tuple(ts) => ts.iter().all(is_byte_copyable),
+        Type::Bool
+        | Type::F32
+        | Type::F64
+        | Type::Char
+        | Type::String
+        | Type::ErrorContext
+        | Type::List(_)
+        | Type::FixedList(..)
+        | Type::Variant(_)
+        | Type::Enum(_)
+        | Type::Option(_)
+        | Type::Result { .. }
+        | Type::Flags(_)
+        | Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Future(_)
+        | Type::Stream(_)
+        | Type::Map(..) => false,
+    }
+}

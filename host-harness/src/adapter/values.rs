@@ -1,0 +1,409 @@
+//! Per-type translation inside an adapter: the code that moves one value
+//! from one side's representation (flat core values, or bytes in its
+//! memory) to the other's, with the checks the spec's lift makes on the
+//! way (CanonicalABI.md, "Flat Lifting"/"Loading" followed by "Flat
+//! Lowering"/"Storing").
+//!
+//! Scalars are converted in place (masking, sign extension, `bool`, NaN
+//! canonicalisation, `char` validation); records and tuples field by
+//! field; strings by `strings`; lists with one `memory.copy` when their
+//! elements are byte-copyable and with a generated loop otherwise.
+//! Variants and flags are in `variants`, handles in `handles`.
+
+use wasm_encoder::{Ieee32, Ieee64, MemArg, ValType};
+
+use super::compile::{Emitter, SizeOf, val_type};
+use super::intrinsics::{AdapterTrap, AllocFor, Side};
+use super::signature::is_byte_copyable;
+use crate::abi::layout;
+use crate::error::{CallError, Error};
+use crate::types::Type;
+
+/// Where a value comes from, on the source side.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Src<'l> {
+    /// The locals holding its flat values, in order.
+    Flat(&'l [u32]),
+    /// `offset` bytes past the address in local `addr`, in the side's memory.
+    Mem { addr: u32, offset: u32 },
+}
+
+/// Where a value goes, on the other side.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Dst {
+    /// Pushed onto the operand stack as flat values.
+    Flat,
+    /// `offset` bytes past the address in local `addr`, in the side's memory.
+    Mem { addr: u32, offset: u32 },
+}
+
+fn mem_arg(offset: u32, align_log2: u32, memory_index: u32) -> MemArg {
+    MemArg {
+        offset: u64::from(offset),
+        align: align_log2,
+        memory_index,
+    }
+}
+
+fn unsupported<T>(ty: &Type) -> Result<T, Error> {
+    Err(CallError::Unsupported(format!("adapter for a `{}` value", ty.describe())).into())
+}
+
+/// The fields of a record or tuple, with their byte offsets.
+fn fields(ty: &Type) -> Vec<(&Type, u32)> {
+    let offsets = layout::field_offsets(ty, false);
+    layout::fields(ty)
+        .unwrap_or_default()
+        .into_iter()
+        .zip(offsets)
+        .collect()
+}
+
+impl Emitter {
+    /// Moves a value of type `ty` from `src` on side `from` to `dst` on the
+    /// other side.
+    pub(crate) fn translate(
+        &mut self,
+        ty: &Type,
+        from: Side,
+        src: Src<'_>,
+        dst: Dst,
+    ) -> Result<(), Error> {
+        match ty {
+            Type::Bool
+            | Type::S8
+            | Type::U8
+            | Type::S16
+            | Type::U16
+            | Type::S32
+            | Type::U32
+            | Type::S64
+            | Type::U64
+            | Type::F32
+            | Type::F64
+            | Type::Char => self.scalar(ty, from, src, dst),
+            Type::Record(_) | Type::Tuple(_) => {
+                let mut next = 0;
+                for (t, offset) in fields(ty) {
+                    let n = layout::flat_count(t);
+                    let src = match src {
+                        Src::Flat(ls) => Src::Flat(&ls[next..next + n]),
+                        Src::Mem { addr, offset: o } => Src::Mem {
+                            addr,
+                            offset: o + offset,
+                        },
+                    };
+                    next += n;
+                    let dst = match dst {
+                        Dst::Flat => Dst::Flat,
+                        Dst::Mem { addr, offset: o } => Dst::Mem {
+                            addr,
+                            offset: o + offset,
+                        },
+                    };
+                    self.translate(t, from, src, dst)?;
+                }
+                Ok(())
+            }
+            Type::String | Type::List(_) => {
+                let (ptr, len) = self.pair(from, src);
+                let (new_ptr, new_len) = match ty {
+                    Type::List(elem) => (self.list(elem, from, ptr, len)?, len),
+                    _ => self.string(from, ptr, len),
+                };
+                self.put_pair(from.other(), dst, new_ptr, new_len);
+                Ok(())
+            }
+            Type::Variant(_) | Type::Enum(_) | Type::Option(_) | Type::Result { .. } => {
+                self.variant(ty, from, src, dst)
+            }
+            Type::Flags(names) => self.flags(names.len(), from, src, dst),
+            Type::Own(_) | Type::Borrow(_) => {
+                self.handle(from, src, dst);
+                Ok(())
+            }
+            Type::ErrorContext
+            | Type::FixedList(..)
+            | Type::Future(_)
+            | Type::Stream(_)
+            | Type::Map(..) => unsupported(ty),
+        }
+    }
+
+    /// The `(ptr, len)` of a string or list, in two locals.
+    fn pair(&mut self, from: Side, src: Src<'_>) -> (u32, u32) {
+        match src {
+            Src::Flat(ls) => (ls[0], ls[1]),
+            Src::Mem { addr, offset } => {
+                let mem = self.memory(from);
+                let (ptr, len) = (self.local(ValType::I32), self.local(ValType::I32));
+                self.ins()
+                    .local_get(addr)
+                    .i32_load(mem_arg(offset, 2, mem))
+                    .local_set(ptr)
+                    .local_get(addr)
+                    .i32_load(mem_arg(offset + 4, 2, mem))
+                    .local_set(len);
+                (ptr, len)
+            }
+        }
+    }
+
+    fn put_pair(&mut self, to: Side, dst: Dst, ptr: u32, len: u32) {
+        match dst {
+            Dst::Flat => {
+                self.ins().local_get(ptr).local_get(len);
+            }
+            Dst::Mem { addr, offset } => {
+                let mem = self.memory(to);
+                self.ins()
+                    .local_get(addr)
+                    .local_get(ptr)
+                    .i32_store(mem_arg(offset, 2, mem))
+                    .local_get(addr)
+                    .local_get(len)
+                    .i32_store(mem_arg(offset + 4, 2, mem));
+            }
+        }
+    }
+
+    /// Moves the list of `len` `elem`s at `ptr` on side `from` into memory
+    /// the other side allocates; returns the local holding the new pointer.
+    fn list(&mut self, elem: &Type, from: Side, ptr: u32, len: u32) -> Result<u32, Error> {
+        let to = from.other();
+        let (align, size) = (
+            layout::alignment(elem, false),
+            layout::elem_size(elem, false),
+        );
+        let range = SizeOf::Elems { len, elem: size };
+        self.check_range(from, ptr, align, range, AdapterTrap::ListOutOfBounds);
+        let new_ptr = self.local(ValType::I32);
+        self.ins().local_get(len).i32_const(size as i32).i32_mul();
+        self.realloc(to, align, AllocFor::List);
+        self.ins().local_set(new_ptr);
+        if is_byte_copyable(elem) {
+            let (dst_mem, src_mem) = (self.memory(to), self.memory(from));
+            self.ins()
+                .local_get(new_ptr)
+                .local_get(ptr)
+                .local_get(len)
+                .i32_const(size as i32)
+                .i32_mul()
+                .memory_copy(dst_mem, src_mem);
+            return Ok(new_ptr);
+        }
+        // One element per iteration: `src` and `dst` walk both lists.
+        let (i, src, dst) = (
+            self.local(ValType::I32),
+            self.local(ValType::I32),
+            self.local(ValType::I32),
+        );
+        self.ins()
+            .i32_const(0)
+            .local_set(i)
+            .local_get(ptr)
+            .local_set(src)
+            .local_get(new_ptr)
+            .local_set(dst)
+            .block(wasm_encoder::BlockType::Empty)
+            .loop_(wasm_encoder::BlockType::Empty)
+            .local_get(i)
+            .local_get(len)
+            .i32_ge_u()
+            .br_if(1);
+        self.translate(
+            elem,
+            from,
+            Src::Mem {
+                addr: src,
+                offset: 0,
+            },
+            Dst::Mem {
+                addr: dst,
+                offset: 0,
+            },
+        )?;
+        let step = size as i32;
+        self.ins()
+            .local_get(src)
+            .i32_const(step)
+            .i32_add()
+            .local_set(src)
+            .local_get(dst)
+            .i32_const(step)
+            .i32_add()
+            .local_set(dst)
+            .local_get(i)
+            .i32_const(1)
+            .i32_add()
+            .local_set(i)
+            .br(0)
+            .end()
+            .end();
+        Ok(new_ptr)
+    }
+
+    fn scalar(&mut self, ty: &Type, from: Side, src: Src<'_>, dst: Dst) -> Result<(), Error> {
+        let mut flat = Vec::new();
+        layout::flatten(ty, false, &mut flat);
+        let Some(core) = flat.first().copied().map(val_type) else {
+            return unsupported(ty);
+        };
+        let local = match src {
+            Src::Flat(ls) => ls[0],
+            Src::Mem { addr, offset } => {
+                let mem = self.memory(from);
+                let local = self.local(core);
+                self.ins().local_get(addr);
+                self.load(ty, mem_arg(offset, 0, mem));
+                self.ins().local_set(local);
+                local
+            }
+        };
+        match dst {
+            Dst::Flat => self.convert(ty, local),
+            Dst::Mem { addr, offset } => {
+                let mem = self.memory(from.other());
+                self.ins().local_get(addr);
+                self.convert(ty, local);
+                self.store(ty, mem_arg(offset, 0, mem));
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads scalar `ty` (address on the stack) as its flat core value.
+    fn load(&mut self, ty: &Type, m: MemArg) {
+        let mut ins = self.ins();
+        match ty {
+            Type::Bool | Type::U8 => ins.i32_load8_u(m),
+            Type::S8 => ins.i32_load8_s(m),
+            Type::U16 => ins.i32_load16_u(m),
+            Type::S16 => ins.i32_load16_s(m),
+            Type::F32 => ins.f32_load(m),
+            Type::F64 => ins.f64_load(m),
+            Type::S64 | Type::U64 => ins.i64_load(m),
+            Type::S32 | Type::U32 | Type::Char => ins.i32_load(m),
+            // `scalar` is reached only for scalars.
+            Type::String
+            | Type::ErrorContext
+            | Type::List(_)
+            | Type::FixedList(..)
+            | Type::Record(_)
+            | Type::Tuple(_)
+            | Type::Variant(_)
+            | Type::Enum(_)
+            | Type::Option(_)
+            | Type::Result { .. }
+            | Type::Flags(_)
+            | Type::Own(_)
+            | Type::Borrow(_)
+            | Type::Future(_)
+            | Type::Stream(_)
+            | Type::Map(..) => &mut ins,
+        };
+    }
+
+    /// Stores scalar `ty` (address, then value on the stack).
+    fn store(&mut self, ty: &Type, m: MemArg) {
+        let mut ins = self.ins();
+        match ty {
+            Type::Bool | Type::U8 | Type::S8 => ins.i32_store8(m),
+            Type::U16 | Type::S16 => ins.i32_store16(m),
+            Type::F32 => ins.f32_store(m),
+            Type::F64 => ins.f64_store(m),
+            Type::S64 | Type::U64 => ins.i64_store(m),
+            Type::S32 | Type::U32 | Type::Char => ins.i32_store(m),
+            Type::String
+            | Type::ErrorContext
+            | Type::List(_)
+            | Type::FixedList(..)
+            | Type::Record(_)
+            | Type::Tuple(_)
+            | Type::Variant(_)
+            | Type::Enum(_)
+            | Type::Option(_)
+            | Type::Result { .. }
+            | Type::Flags(_)
+            | Type::Own(_)
+            | Type::Borrow(_)
+            | Type::Future(_)
+            | Type::Stream(_)
+            | Type::Map(..) => &mut ins,
+        };
+    }
+
+    /// Pushes the scalar held in `local`, converted as a lift from one side
+    /// and a lower into the other: integers narrower than their core type
+    /// are masked or sign-extended, `bool` becomes 0 or 1, NaNs become the
+    /// canonical NaN, and an invalid `char` traps.
+    fn convert(&mut self, ty: &Type, local: u32) {
+        let mut ins = self.ins();
+        match ty {
+            Type::Bool => {
+                ins.local_get(local).i32_const(0).i32_ne();
+            }
+            Type::S8 => {
+                ins.local_get(local).i32_extend8_s();
+            }
+            Type::U8 => {
+                ins.local_get(local).i32_const(0xff).i32_and();
+            }
+            Type::S16 => {
+                ins.local_get(local).i32_extend16_s();
+            }
+            Type::U16 => {
+                ins.local_get(local).i32_const(0xffff).i32_and();
+            }
+            Type::F32 => {
+                ins.local_get(local)
+                    .f32_const(Ieee32::from(f32::from_bits(0x7fc0_0000)))
+                    .local_get(local)
+                    .local_get(local)
+                    .f32_eq()
+                    .select();
+            }
+            Type::F64 => {
+                ins.local_get(local)
+                    .f64_const(Ieee64::from(f64::from_bits(0x7ff8_0000_0000_0000)))
+                    .local_get(local)
+                    .local_get(local)
+                    .f64_eq()
+                    .select();
+            }
+            Type::Char => {
+                // A surrogate (0xd800..=0xdfff) or beyond 0x10ffff traps.
+                ins.local_get(local)
+                    .i32_const(0xd800)
+                    .i32_xor()
+                    .i32_const(0x800)
+                    .i32_lt_u()
+                    .local_get(local)
+                    .i32_const(0x11_0000)
+                    .i32_ge_u()
+                    .i32_or();
+                self.trap_if(AdapterTrap::InvalidChar);
+                self.ins().local_get(local);
+            }
+            Type::S32 | Type::U32 | Type::S64 | Type::U64 => {
+                ins.local_get(local);
+            }
+            Type::String
+            | Type::ErrorContext
+            | Type::List(_)
+            | Type::FixedList(..)
+            | Type::Record(_)
+            | Type::Tuple(_)
+            | Type::Variant(_)
+            | Type::Enum(_)
+            | Type::Option(_)
+            | Type::Result { .. }
+            | Type::Flags(_)
+            | Type::Own(_)
+            | Type::Borrow(_)
+            | Type::Future(_)
+            | Type::Stream(_)
+            | Type::Map(..) => {}
+        }
+    }
+}

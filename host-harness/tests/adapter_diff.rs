@@ -1,0 +1,453 @@
+//! Differential test of the fused adapters against the host-mediated path.
+//!
+//! A seeded generator makes random component function types (tuples,
+//! lists, strings, options, results and scalars, nested up to depth 4, up
+//! to 20 parameters) and random values. Records lower exactly like tuples;
+//! they, variants, enums and flags are left out because component text
+//! must export a name for each such type a function uses. For each case it
+//! builds a callee and a caller component with random string encodings on
+//! both sides, links them in one composition, and calls the caller's
+//! forwarding exports with the same arguments on an engine with adapters
+//! and on one without: results, traps and the path taken must be as
+//! expected. Some cases corrupt the caller's memory or pointers before the
+//! call, so the two paths must also agree on which trap they raise.
+//!
+//! Each case has two functions. `spill` takes the random parameters
+//! (padded past 16 flat values, so they are passed as a spilled tuple) and
+//! returns them as one tuple: the callee returns its parameter area as its
+//! return area, an echo that needs no type-directed core code. `flat`
+//! takes one string or list as flat `(ptr, len)` and echoes it likewise.
+//!
+//! `WEFT_FUZZ_CASES=N` runs N cases instead of the fixed CI set.
+
+#[expect(dead_code, reason = "this test uses only the `component` loader")]
+mod components;
+
+use components::component;
+use weft_harness::{Engine, Linker, Store, Val};
+
+/// The number of cases CI runs (seeds `0..CI_CASES`).
+const CI_CASES: u64 = 150;
+
+/// xorshift64*: small, seedable, good enough to pick shapes and values.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(
+            seed.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                .wrapping_add(0x2545_f491_4f6c_dd1d)
+                | 1,
+        )
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// A generated value type.
+#[derive(Debug, Clone)]
+enum Ty {
+    Bool,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+    S64,
+    U64,
+    F32,
+    F64,
+    Char,
+    String,
+    List(Box<Ty>),
+    Tuple(Vec<Ty>),
+    Option(Box<Ty>),
+    Result(Option<Box<Ty>>, Option<Box<Ty>>),
+}
+
+const SCALARS: [Ty; 12] = [
+    Ty::Bool,
+    Ty::S8,
+    Ty::U8,
+    Ty::S16,
+    Ty::U16,
+    Ty::S32,
+    Ty::U32,
+    Ty::S64,
+    Ty::U64,
+    Ty::F32,
+    Ty::F64,
+    Ty::Char,
+];
+
+impl Ty {
+    /// A random type nested at most `depth` levels; `variants` allows the
+    /// kinds the adapter compiler does not translate yet.
+    fn random(rng: &mut Rng, depth: u32, variants: bool) -> Self {
+        let kinds = if variants { 10 } else { 5 };
+        let k = if depth == 0 { 0 } else { rng.below(kinds) };
+        let inner = |rng: &mut Rng| Box::new(Self::random(rng, depth - 1, variants));
+        match k {
+            0 | 1 => SCALARS[rng.below(12) as usize].clone(),
+            2 => Self::String,
+            3 => Self::List(inner(rng)),
+            4 => {
+                let n = 1 + rng.below(4) as usize;
+                Self::Tuple((0..n).map(|_| *inner(rng)).collect())
+            }
+            5..=7 => Self::Option(inner(rng)),
+            _ => Self::Result(
+                rng.chance(70).then(|| inner(rng)),
+                rng.chance(70).then(|| inner(rng)),
+            ),
+        }
+    }
+
+    /// The type in component text.
+    fn text(&self) -> String {
+        match self {
+            Self::Bool => "bool".into(),
+            Self::S8 => "s8".into(),
+            Self::U8 => "u8".into(),
+            Self::S16 => "s16".into(),
+            Self::U16 => "u16".into(),
+            Self::S32 => "s32".into(),
+            Self::U32 => "u32".into(),
+            Self::S64 => "s64".into(),
+            Self::U64 => "u64".into(),
+            Self::F32 => "f32".into(),
+            Self::F64 => "f64".into(),
+            Self::Char => "char".into(),
+            Self::String => "string".into(),
+            Self::List(t) => format!("(list {})", t.text()),
+            Self::Tuple(ts) => {
+                let ts: String = ts.iter().map(|t| format!(" {}", t.text())).collect();
+                format!("(tuple{ts})")
+            }
+            Self::Option(t) => format!("(option {})", t.text()),
+            Self::Result(ok, err) => {
+                let ok = ok
+                    .as_ref()
+                    .map(|t| format!(" {}", t.text()))
+                    .unwrap_or_default();
+                let err = err
+                    .as_ref()
+                    .map(|t| format!(" (error {})", t.text()))
+                    .unwrap_or_default();
+                format!("(result{ok}{err})")
+            }
+        }
+    }
+
+    /// Whether the adapter compiler translates this type (else the call
+    /// keeps the host path).
+    fn fusable(&self) -> bool {
+        match self {
+            Self::String => true,
+            Self::List(t) => t.fusable(),
+            Self::Tuple(fs) => fs.iter().all(Self::fusable),
+            Self::Option(t) => t.fusable(),
+            Self::Result(ok, err) => [ok, err]
+                .iter()
+                .all(|t| t.as_ref().is_none_or(|t| t.fusable())),
+            _ => true,
+        }
+    }
+
+    fn flat_count(&self) -> usize {
+        let payload = |t: &Option<Box<Ty>>| t.as_ref().map_or(0, |t| t.flat_count());
+        match self {
+            Self::String | Self::List(_) => 2,
+            Self::Tuple(fs) => fs.iter().map(Self::flat_count).sum(),
+            Self::Option(t) => 1 + t.flat_count(),
+            Self::Result(ok, err) => 1 + payload(ok).max(payload(err)),
+            _ => 1,
+        }
+    }
+
+    fn val(&self, rng: &mut Rng) -> Val {
+        let boxed = |t: &Ty, rng: &mut Rng| Box::new(t.val(rng));
+        match self {
+            Self::Bool => Val::Bool(rng.chance(50)),
+            Self::S8 => Val::S8(rng.next() as i8),
+            Self::U8 => Val::U8(rng.next() as u8),
+            Self::S16 => Val::S16(rng.next() as i16),
+            Self::U16 => Val::U16(rng.next() as u16),
+            Self::S32 => Val::S32(rng.next() as i32),
+            Self::U32 => Val::U32(rng.next() as u32),
+            Self::S64 => Val::S64(rng.next() as i64),
+            Self::U64 => Val::U64(rng.next()),
+            Self::F32 => Val::Float32(f32::from_bits(rng.next() as u32)),
+            Self::F64 => Val::Float64(f64::from_bits(rng.next())),
+            Self::Char => Val::Char(pick_char(rng)),
+            Self::String => {
+                let n = rng.below(9);
+                Val::String((0..n).map(|_| pick_char(rng)).collect())
+            }
+            Self::List(t) => Val::List((0..rng.below(4)).map(|_| t.val(rng)).collect()),
+            Self::Tuple(ts) => Val::Tuple(ts.iter().map(|t| t.val(rng)).collect()),
+            Self::Option(t) => Val::Option(rng.chance(60).then(|| boxed(t, rng))),
+            Self::Result(ok, err) => Val::Result(if rng.chance(50) {
+                Ok(ok.as_ref().map(|t| boxed(t, rng)))
+            } else {
+                Err(err.as_ref().map(|t| boxed(t, rng)))
+            }),
+        }
+    }
+}
+
+/// ASCII, Latin-1, other BMP and astral characters, so every encoding
+/// pair meets both its cheap and its transcoding case.
+fn pick_char(rng: &mut Rng) -> char {
+    const POOL: [char; 8] = ['a', 'Z', '0', 'é', 'ÿ', '☃', 'ऄ', '😀'];
+    POOL[rng.below(POOL.len() as u64) as usize]
+}
+
+const ENCODINGS: [&str; 3] = ["utf8", "utf16", "latin1+utf16"];
+
+/// How the caller tampers with its arguments before the call.
+#[derive(Debug, Clone, Copy)]
+enum Corrupt {
+    None,
+    /// Passes a parameter pointer past the end of memory.
+    Pointer,
+    /// Overwrites one byte of the parameter tuple with 0xff.
+    Byte(u32),
+    /// Overwrites four bytes of the parameter tuple with 0xffff_ffff.
+    Word(u32),
+}
+
+impl Corrupt {
+    fn code(self) -> String {
+        match self {
+            Self::None => String::new(),
+            Self::Pointer => "(local.set 0 (i32.const -16))".into(),
+            Self::Byte(off) => format!("(i32.store8 offset={off} (local.get 0) (i32.const -1))"),
+            Self::Word(off) => format!("(i32.store offset={off} (local.get 0) (i32.const -1))"),
+        }
+    }
+}
+
+/// One generated case.
+struct Case {
+    params: Vec<Ty>,
+    flat: Ty,
+    caller_encoding: &'static str,
+    callee_encoding: &'static str,
+    post_return: bool,
+    corrupt: Corrupt,
+    args: Vec<Val>,
+    flat_arg: Val,
+}
+
+impl Case {
+    fn new(seed: u64) -> Self {
+        let mut rng = Rng::new(seed);
+        let variants = rng.chance(30);
+        let n = rng.below(21) as usize;
+        let mut params: Vec<Ty> = (0..n)
+            .map(|_| {
+                let depth = 1 + rng.below(4) as u32;
+                Ty::random(&mut rng, depth, variants)
+            })
+            .collect();
+        // Pad past 16 flat values so the parameters spill.
+        let flat: usize = params.iter().map(Ty::flat_count).sum();
+        params.extend((flat..17).map(|_| Ty::U8));
+        let flat = if rng.chance(50) {
+            Ty::String
+        } else {
+            Ty::List(Box::new(Ty::random(&mut rng, 3, variants)))
+        };
+        let args = params.iter().map(|t| t.val(&mut rng)).collect();
+        let flat_arg = flat.val(&mut rng);
+        let corrupt = match rng.below(8) {
+            0 => Corrupt::Pointer,
+            1 => Corrupt::Byte(rng.below(16) as u32),
+            2 => Corrupt::Word(4 * rng.below(4) as u32),
+            _ => Corrupt::None,
+        };
+        Self {
+            params,
+            flat,
+            caller_encoding: ENCODINGS[rng.below(3) as usize],
+            callee_encoding: ENCODINGS[rng.below(3) as usize],
+            post_return: rng.chance(50),
+            corrupt,
+            args,
+            flat_arg,
+        }
+    }
+
+    fn fusable(&self) -> bool {
+        self.params.iter().all(Ty::fusable)
+    }
+
+    fn text(&self) -> String {
+        let params: String = self
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!(" (param \"p{i}\" {})", t.text()))
+            .collect();
+        let tuple: String = self
+            .params
+            .iter()
+            .map(|t| format!(" {}", t.text()))
+            .collect();
+        let spill_ty = format!("{params} (result (tuple{tuple}))");
+        let flat = self.flat.text();
+        let flat_ty = format!("(param \"x\" {flat}) (result {flat})");
+        let opts = |enc: &str| {
+            format!(
+                "(memory (core memory $mem \"mem\")) (realloc (core func $mem \"realloc\")) string-encoding={enc}"
+            )
+        };
+        let post = if self.post_return {
+            "(post-return (core func $m \"post\"))"
+        } else {
+            ""
+        };
+        let (callee_opts, caller_opts) = (opts(self.callee_encoding), opts(self.caller_encoding));
+        let corrupt = self.corrupt.code();
+        format!(
+            r#"(component
+  (component $Callee
+    (core module $Mem {MEM})
+    (core instance $mem (instantiate $Mem))
+    (core module $M
+      (import "m" "mem" (memory 1))
+      (func (export "spill") (param i32) (result i32) (local.get 0))
+      (func (export "flat") (param i32 i32) (result i32)
+        (i32.store (i32.const 8) (local.get 0))
+        (i32.store (i32.const 12) (local.get 1))
+        (i32.const 8))
+      (func (export "post") (param i32)))
+    (core instance $m (instantiate $M (with "m" (instance $mem))))
+    (func (export "spill") {spill_ty} (canon lift (core func $m "spill") {callee_opts} {post}))
+    (func (export "flat") {flat_ty} (canon lift (core func $m "flat") {callee_opts} {post})))
+  (component $Caller
+    (import "spill" (func $spill {spill_ty}))
+    (import "flat" (func $flat {flat_ty}))
+    (core module $Mem {MEM})
+    (core instance $mem (instantiate $Mem))
+    (core func $spill_l (canon lower (func $spill) {caller_opts}))
+    (core func $flat_l (canon lower (func $flat) {caller_opts}))
+    (core module $Fwd
+      (import "m" "mem" (memory 1))
+      (import "i" "spill" (func $spill (param i32 i32)))
+      (import "i" "flat" (func $flat (param i32 i32 i32)))
+      (func (export "spill") (param i32) (result i32)
+        {corrupt}
+        (call $spill (local.get 0) (i32.const 8))
+        (i32.const 8))
+      (func (export "flat") (param i32 i32) (result i32)
+        (call $flat (local.get 0) (local.get 1) (i32.const 8))
+        (i32.const 8)))
+    (core instance $fwd (instantiate $Fwd (with "m" (instance $mem))
+      (with "i" (instance (export "spill" (func $spill_l)) (export "flat" (func $flat_l))))))
+    (func (export "spill") {spill_ty} (canon lift (core func $fwd "spill") {caller_opts}))
+    (func (export "flat") {flat_ty} (canon lift (core func $fwd "flat") {caller_opts})))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller
+    (with "spill" (func $callee "spill")) (with "flat" (func $callee "flat"))))
+  (export "spill" (func $caller "spill"))
+  (export "flat" (func $caller "flat")))"#
+        )
+    }
+}
+
+/// A memory with a bump allocator above the first 64 KiB (which holds the
+/// return areas), growing the memory as needed; shrinking keeps the block.
+const MEM: &str = r#"
+      (memory (export "mem") 2)
+      (global $next (mut i32) (i32.const 65536))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $r i32) (local $end i32)
+        ;; Shrinking (the only reallocation the ABI makes) keeps the block.
+        (if (i32.and (i32.ne (local.get 0) (i32.const 0)) (i32.le_u (local.get 3) (local.get 1)))
+          (then (return (local.get 0))))
+        (local.set $r (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
+                               (i32.sub (i32.const 0) (local.get 2))))
+        (local.set $end (i32.add (local.get $r) (local.get 3)))
+        (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+          (then (drop (memory.grow
+            (i32.add (i32.div_u (i32.sub (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+                                (i32.const 65536)) (i32.const 1))))))
+        (global.set $next (local.get $end))
+        (local.get $r))"#;
+
+/// Runs `case` on one engine: the outcome of each call, and the adapter calls.
+fn run(case: &Case, text: &str, adapters: bool) -> (Vec<String>, u64) {
+    let engine = Engine::new().fused_adapters(adapters);
+    let c = component(&engine, text);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &c)
+        .unwrap_or_else(|e| panic!("instantiating: {e}\n{text}"));
+    let mut outcomes = Vec::new();
+    for (name, args) in [
+        ("spill", case.args.clone()),
+        ("flat", vec![case.flat_arg.clone()]),
+    ] {
+        let f = instance.get_func(&mut store, name).unwrap();
+        let mut out = vec![Val::Bool(false)];
+        outcomes.push(match f.call(&mut store, &args, &mut out) {
+            Ok(()) => format!("{:?}", out[0]),
+            Err(e) => format!("trap: {e}"),
+        });
+    }
+    (outcomes, store.adapter_calls())
+}
+
+fn check(seed: u64) {
+    let case = Case::new(seed);
+    let text = case.text();
+    let (fused, calls) = run(&case, &text, true);
+    let (host, host_calls) = run(&case, &text, false);
+    assert_eq!(fused, host, "seed {seed}: the paths disagree\n{text}");
+    assert_eq!(host_calls, 0, "seed {seed}: the host path used an adapter");
+    // A fusable `spill` enters its adapter (a trap inside it comes after
+    // that); `flat` is reached only if `spill` did not trap, since a trap
+    // leaves the caller instance poisoned.
+    let spill_trapped = fused[0].starts_with("trap");
+    let expected = u64::from(case.fusable()) + u64::from(!spill_trapped && case.flat.fusable());
+    assert_eq!(calls, expected, "seed {seed}: adapter calls\n{text}");
+    if matches!(case.corrupt, Corrupt::None) {
+        assert!(
+            !fused[0].starts_with("trap"),
+            "seed {seed}: an untampered call trapped: {}\n{text}",
+            fused[0]
+        );
+        assert_eq!(
+            fused[0],
+            format!("{:?}", Val::Tuple(case.args.clone())),
+            "seed {seed}: the echo changed the values"
+        );
+    }
+}
+
+#[test]
+fn adapters_agree_with_the_host_path_on_random_types_and_values() {
+    let cases = std::env::var("WEFT_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(CI_CASES);
+    for seed in 0..cases {
+        check(seed);
+    }
+}
