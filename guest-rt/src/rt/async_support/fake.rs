@@ -1,0 +1,289 @@
+//! An in-process model of the canonical built-ins, for native builds.
+//!
+//! The executor is only meaningful inside a component, yet its bookkeeping
+//! (which waitable belongs to which task, what the callback returns, when a
+//! future is woken) and its unsafe code are worth testing natively and under
+//! Miri. This module stands in for the host: it keeps waitable sets, pending
+//! events, the task's context word and unit streams in a thread-local
+//! [`Model`], and lets a test play the host's part ([`complete`]).
+//!
+//! It is deliberately small and strict: any misuse the real built-ins would
+//! trap on (an unknown handle, a set dropped while it has members, waiting
+//! when nothing can ever happen) panics here with a message naming the
+//! built-in, which fails the test that caused it.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use core::cell::RefCell;
+
+/// What the model remembers about one waitable.
+#[derive(Debug, Default)]
+struct Waitable {
+    set: Option<u32>,
+    /// An event the host has decided on: `(event code, result word)`.
+    pending: Option<(u32, u32)>,
+    /// For a unit-stream end: the other end, a read in progress, a write
+    /// waiting for a reader.
+    peer: Option<u32>,
+    reading: Option<usize>,
+    writing: Option<usize>,
+}
+
+/// The fake host's whole state for the current thread.
+#[derive(Debug, Default)]
+pub struct Model {
+    next: u32,
+    sets: Vec<u32>,
+    waitables: BTreeMap<u32, Waitable>,
+    context: Option<core::ptr::NonNull<u8>>,
+    /// The backpressure counter (`backpressure.inc` / `.dec`).
+    pub backpressure: i32,
+    /// Whether `thread.yield` should report the task as cancelled.
+    pub cancelled: bool,
+    /// Every subtask passed to `subtask.cancel`, in order.
+    pub cancelled_subtasks: Vec<u32>,
+    /// Every subtask passed to `subtask.drop`, in order.
+    pub dropped_subtasks: Vec<u32>,
+    /// The status `subtask.cancel` answers with.
+    pub cancel_status: u32,
+}
+
+std::thread_local! {
+    static MODEL: RefCell<Model> = RefCell::new(Model::default());
+}
+
+/// Runs `f` on the current thread's model.
+pub fn with<R>(f: impl FnOnce(&mut Model) -> R) -> R {
+    MODEL.with(|m| f(&mut m.borrow_mut()))
+}
+
+/// Forgets everything: each test starts from a fresh host.
+pub fn reset() {
+    with(|m| *m = Model::default());
+}
+
+/// Makes a new waitable handle (a subtask or future end that a test
+/// pretends the host created).
+pub fn new_waitable() -> u32 {
+    with(Model::fresh)
+}
+
+/// Records that `waitable` has an event (`code`, `result`) for `wait`/`poll`.
+pub fn complete(waitable: u32, code: u32, result: u32) {
+    with(|m| m.waitable(waitable, "complete").pending = Some((code, result)));
+}
+
+/// The set `waitable` is a member of, if any.
+pub fn set_of(waitable: u32) -> Option<u32> {
+    with(|m| m.waitables.get(&waitable).and_then(|w| w.set))
+}
+
+/// How many waitable sets are alive.
+pub fn live_sets() -> usize {
+    with(|m| m.sets.len())
+}
+
+/// How many waitables (of any kind) are alive.
+pub fn live_waitables() -> usize {
+    with(|m| m.waitables.len())
+}
+
+impl Model {
+    fn fresh(&mut self) -> u32 {
+        self.next += 1;
+        self.waitables.insert(self.next, Waitable::default());
+        self.next
+    }
+
+    fn waitable(&mut self, handle: u32, builtin: &str) -> &mut Waitable {
+        match self.waitables.get_mut(&handle) {
+            Some(w) => w,
+            None => panic!("fake {builtin}: unknown waitable {handle}"),
+        }
+    }
+
+    fn take_event(&mut self, set: u32, builtin: &str) -> Option<(u32, u32, u32)> {
+        assert!(
+            self.sets.contains(&set),
+            "fake {builtin}: unknown set {set}"
+        );
+        let (handle, w) = self
+            .waitables
+            .iter_mut()
+            .find(|(_, w)| w.set == Some(set) && w.pending.is_some())?;
+        let (code, result) = w.pending.take()?;
+        Some((code, *handle, result))
+    }
+
+    fn peer(&mut self, end: u32, builtin: &str) -> u32 {
+        match self.waitable(end, builtin).peer {
+            Some(peer) => peer,
+            None => panic!("fake {builtin}: {end} is not a stream end"),
+        }
+    }
+
+    fn remove_unjoined(&mut self, handle: u32, builtin: &str) {
+        let w = self.waitable(handle, builtin);
+        assert!(
+            w.set.is_none(),
+            "fake {builtin}: {handle} is still in a set"
+        );
+        self.waitables.remove(&handle);
+    }
+}
+
+const BLOCKED: u32 = u32::MAX;
+const CANCELLED: u32 = 2;
+const EVENT_STREAM_READ: u32 = 2;
+const EVENT_STREAM_WRITE: u32 = 3;
+
+fn completed(count: usize) -> u32 {
+    (count as u32) << 4
+}
+
+pub(crate) unsafe fn waitable_set_new() -> u32 {
+    with(|m| {
+        m.next += 1;
+        let set = m.next;
+        m.sets.push(set);
+        set
+    })
+}
+
+pub(crate) unsafe fn waitable_set_drop(set: u32) {
+    with(|m| {
+        let members = m.waitables.values().any(|w| w.set == Some(set));
+        assert!(
+            !members,
+            "fake waitable-set.drop: set {set} still has members"
+        );
+        let Some(at) = m.sets.iter().position(|s| *s == set) else {
+            panic!("fake waitable-set.drop: unknown set {set}")
+        };
+        m.sets.remove(at);
+    })
+}
+
+pub(crate) unsafe fn waitable_join(waitable: u32, set: u32) {
+    with(|m| {
+        assert!(
+            set == 0 || m.sets.contains(&set),
+            "fake waitable.join: unknown set {set}"
+        );
+        m.waitable(waitable, "waitable.join").set = (set != 0).then_some(set);
+    })
+}
+
+/// # Safety
+/// `payload` must be valid for writes.
+pub(crate) unsafe fn waitable_set_wait(set: u32, payload: *mut [u32; 2]) -> u32 {
+    let Some((code, waitable, result)) = with(|m| m.take_event(set, "waitable-set.wait")) else {
+        panic!("fake waitable-set.wait: set {set} has no event and nothing else can run")
+    };
+    // SAFETY: forwarded caller guarantee.
+    unsafe { *payload = [waitable, result] };
+    code
+}
+
+/// # Safety
+/// `payload` must be valid for writes.
+pub(crate) unsafe fn waitable_set_poll(set: u32, payload: *mut [u32; 2]) -> u32 {
+    let (code, waitable, result) =
+        with(|m| m.take_event(set, "waitable-set.poll")).unwrap_or_default();
+    // SAFETY: forwarded caller guarantee.
+    unsafe { *payload = [waitable, result] };
+    code
+}
+
+pub(crate) unsafe fn context_get() -> *mut u8 {
+    with(|m| m.context).map_or(core::ptr::null_mut(), |p| p.as_ptr())
+}
+
+pub(crate) unsafe fn context_set(value: *mut u8) {
+    with(|m| m.context = core::ptr::NonNull::new(value))
+}
+
+pub(crate) unsafe fn thread_yield() -> u32 {
+    with(|m| u32::from(m.cancelled))
+}
+
+pub(crate) unsafe fn backpressure_inc() {
+    with(|m| m.backpressure += 1)
+}
+
+pub(crate) unsafe fn backpressure_dec() {
+    with(|m| m.backpressure -= 1)
+}
+
+pub(crate) unsafe fn subtask_cancel(subtask: u32) -> u32 {
+    with(|m| {
+        m.waitable(subtask, "subtask.cancel");
+        m.cancelled_subtasks.push(subtask);
+        m.cancel_status
+    })
+}
+
+pub(crate) unsafe fn subtask_drop(subtask: u32) {
+    with(|m| {
+        m.remove_unjoined(subtask, "subtask.drop");
+        m.dropped_subtasks.push(subtask);
+    })
+}
+
+pub(crate) unsafe fn stream_new_unit() -> u64 {
+    with(|m| {
+        let readable = m.fresh();
+        let writable = m.fresh();
+        m.waitable(readable, "stream.new").peer = Some(writable);
+        m.waitable(writable, "stream.new").peer = Some(readable);
+        u64::from(readable) | (u64::from(writable) << 32)
+    })
+}
+
+pub(crate) unsafe fn stream_write_unit(end: u32, _ptr: *const u8, len: usize) -> u32 {
+    with(|m| {
+        let reader = m.peer(end, "stream.write");
+        let Some(want) = m.waitable(reader, "stream.write").reading.take() else {
+            m.waitable(end, "stream.write").writing = Some(len);
+            return BLOCKED;
+        };
+        let n = want.min(len);
+        m.waitable(reader, "stream.write").pending = Some((EVENT_STREAM_READ, completed(n)));
+        completed(n)
+    })
+}
+
+pub(crate) unsafe fn stream_read_unit(end: u32, _ptr: *mut u8, len: usize) -> u32 {
+    with(|m| {
+        let writer = m.peer(end, "stream.read");
+        let Some(offered) = m.waitable(writer, "stream.read").writing.take() else {
+            m.waitable(end, "stream.read").reading = Some(len);
+            return BLOCKED;
+        };
+        let n = offered.min(len);
+        m.waitable(writer, "stream.read").pending = Some((EVENT_STREAM_WRITE, completed(n)));
+        completed(n)
+    })
+}
+
+pub(crate) unsafe fn stream_cancel_read_unit(end: u32) -> u32 {
+    with(|m| {
+        let w = m.waitable(end, "stream.cancel-read");
+        match w.pending.take() {
+            // The read finished before the cancel: report that result.
+            Some((_, result)) => result,
+            None => {
+                w.reading = None;
+                CANCELLED
+            }
+        }
+    })
+}
+
+pub(crate) unsafe fn stream_drop_readable_unit(end: u32) {
+    with(|m| m.remove_unjoined(end, "stream.drop-readable"))
+}
+
+pub(crate) unsafe fn stream_drop_writable_unit(end: u32) {
+    with(|m| m.remove_unjoined(end, "stream.drop-writable"))
+}
