@@ -100,13 +100,13 @@ fn keywords_and_custom_section_are_generated() {
 #[test]
 fn async_and_bad_wit_are_reported_not_panicked() {
     let err = gen_with(
-        "package a:b; world w { export f: async func(); }",
+        "package a:b; world w { export f: async func(s: stream<u8>); }",
         &Opts::default(),
     )
     .unwrap_err();
     assert!(
         err.to_string()
-            .contains("function `f` in world `w` is `async`"),
+            .contains("function `f` in world `w` uses `stream`"),
         "{err}"
     );
     let err = gen_with(

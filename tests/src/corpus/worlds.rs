@@ -4,9 +4,7 @@
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use wit_parser::{
-    Function, FunctionKind, Handle, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem,
-};
+use wit_parser::{Function, Handle, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem};
 
 /// One world of the corpus.
 #[derive(Debug, Clone)]
@@ -100,8 +98,9 @@ fn worlds_of(source: &Path, entry_label: &str) -> Result<Vec<CorpusWorld>> {
         .collect())
 }
 
-/// Why world `id` is async, if it is: the first async function or async type
-/// (future, stream, error-context) reachable from its imports and exports.
+/// Why world `id` is async in a way weft cannot bind yet, if it is: the first
+/// async type (future, stream, error-context) reachable from its imports and
+/// exports. Plain `async func`s are bound and do not count.
 pub fn async_reason(resolve: &Resolve, id: WorldId) -> Option<String> {
     let world = &resolve.worlds[id];
     for item in world.imports.values().chain(world.exports.values()) {
@@ -129,18 +128,9 @@ pub fn async_reason(resolve: &Resolve, id: WorldId) -> Option<String> {
     None
 }
 
+/// `async func` alone is bound by weft now (issue 9), so only the async
+/// types in its signature make a function skipped.
 fn function_reason(resolve: &Resolve, f: &Function) -> Option<String> {
-    match f.kind {
-        FunctionKind::AsyncFreestanding
-        | FunctionKind::AsyncMethod(_)
-        | FunctionKind::AsyncStatic(_) => {
-            return Some(format!("async func `{}`", f.name));
-        }
-        FunctionKind::Freestanding
-        | FunctionKind::Method(_)
-        | FunctionKind::Static(_)
-        | FunctionKind::Constructor(_) => {}
-    }
     f.params
         .iter()
         .map(|p| &p.ty)
@@ -211,13 +201,15 @@ mod tests {
     }
 
     #[test]
-    fn async_func_and_method_are_found() {
-        let func = reason("package a:b;\nworld w { export f: async func(); }");
-        assert_eq!(func.as_deref(), Some("async func `f`"));
-        let method = reason(
-            "package a:b;\ninterface i { resource r { m: async func(); } }\nworld w { import i; }",
+    fn async_funcs_without_async_types_are_built() {
+        assert_eq!(
+            reason("package a:b;\nworld w { export f: async func(); }"),
+            None
         );
-        assert!(method.is_some_and(|r| r.contains("[method]r.m")));
+        let method = reason(
+            "package a:b;\ninterface i { resource r { m: async func() -> future; } }\nworld w { import i; }",
+        );
+        assert!(method.is_some_and(|r| r.contains("[method]r.m") && r.contains("future")));
     }
 
     #[test]

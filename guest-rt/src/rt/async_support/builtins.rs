@@ -60,6 +60,12 @@ mod imports {
         #[link_name = "[stream-drop-writable-unit]"]
         pub fn stream_drop_writable_unit(end: u32);
     }
+
+    #[link(wasm_import_module = "[export]$root")]
+    unsafe extern "C" {
+        #[link_name = "[task-cancel]"]
+        pub fn task_cancel();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -206,4 +212,11 @@ pub fn stream_drop_readable_unit(end: WaitableIndex) {
 pub fn stream_drop_writable_unit(end: WaitableIndex) {
     // SAFETY: handle argument checked by the built-in.
     unsafe { imports::stream_drop_writable_unit(end.0) }
+}
+
+/// `task.cancel`: acknowledges that the current (exported) task was
+/// cancelled, in place of `task.return`.
+pub fn task_cancel() {
+    // SAFETY: no arguments; traps unless a cancellation was requested.
+    unsafe { imports::task_cancel() }
 }

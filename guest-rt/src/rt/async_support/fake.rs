@@ -46,6 +46,8 @@ pub struct Model {
     pub dropped_subtasks: Vec<u32>,
     /// The status `subtask.cancel` answers with.
     pub cancel_status: u32,
+    /// How many times `task.cancel` was called.
+    pub task_cancels: u32,
 }
 
 std::thread_local! {
@@ -286,4 +288,8 @@ pub(crate) unsafe fn stream_drop_readable_unit(end: u32) {
 
 pub(crate) unsafe fn stream_drop_writable_unit(end: u32) {
     with(|m| m.remove_unjoined(end, "stream.drop-writable"))
+}
+
+pub(crate) unsafe fn task_cancel() {
+    with(|m| m.task_cancels += 1)
 }

@@ -146,6 +146,34 @@ pub async fn yield_async() {
     YieldOnce(false).await
 }
 
+/// Held by an async export's task until it has called `task.return`: if
+/// the task is dropped first (the caller cancelled it), dropping this
+/// acknowledges the cancellation with `task.cancel`.
+#[doc(hidden)]
+#[must_use = "dropping it at once reports a cancellation"]
+pub struct TaskCancelOnDrop(());
+
+impl TaskCancelOnDrop {
+    /// Arms the guard at the start of the task.
+    #[doc(hidden)]
+    #[allow(clippy::new_without_default, reason = "a guard, not a value")]
+    pub fn new() -> Self {
+        TaskCancelOnDrop(())
+    }
+
+    /// Disarms it once the result was delivered.
+    #[doc(hidden)]
+    pub fn forget(self) {
+        core::mem::forget(self);
+    }
+}
+
+impl Drop for TaskCancelOnDrop {
+    fn drop(&mut self) {
+        builtins::task_cancel();
+    }
+}
+
 /// `backpressure.inc`: the host stops starting new calls of this
 /// instance's async exports until a matching [`backpressure_dec`].
 pub fn backpressure_inc() {

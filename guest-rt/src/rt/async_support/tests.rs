@@ -241,8 +241,12 @@ fn a_version_1_registration_is_withdrawn_only_while_its_task_is_installed() {
     drop(second);
     assert_eq!(*state.unregistered.borrow(), [1]);
     let (_, cb, ptr) = state.registered.borrow()[1];
-    // SAFETY: the leaked slot is still allocated, which is the point.
-    unsafe { cb(ptr, 9) };
+    // SAFETY: the leaked slot is still allocated, which is the point; it is
+    // freed once the callback ran.
+    unsafe {
+        cb(ptr, 9);
+        waitable::free_leaked_slot(ptr);
+    }
 }
 
 #[test]
@@ -276,13 +280,13 @@ unsafe extern "C" fn record_code(ptr: *mut c_void, code: u32) {
 fn foreign_code_registers_with_a_weft_task_through_the_version_1_head() {
     let _host = host();
     let w = fake::new_waitable();
-    let seen = Box::leak(Box::new(Cell::new(0u32)));
-    let seen_ptr: *mut c_void = (seen as *const Cell<u32>).cast_mut().cast();
+    let seen = Cell::new(0u32);
+    let seen_ptr: *mut c_void = (&seen as *const Cell<u32>).cast_mut().cast();
     let code = start_task(async move {
         // What a version-1-only generator does: read the task, use the head.
         let task = current();
-        // SAFETY: the task is installed while we are polled; `seen` is
-        // leaked, so it outlives the registration.
+        // SAFETY: the task is installed while we are polled; `seen`
+        // outlives the task, which ends in this test.
         unsafe { ((*task).waitable_register)((*task).ptr, w, record_code, seen_ptr) };
     });
     // The root future finished, but the registration keeps the task alive.
@@ -410,4 +414,25 @@ fn backpressure_and_yield_blocking_reach_their_built_ins() {
 fn spawn_local_outside_a_task_says_so() {
     let _host = host();
     spawn_local(async {});
+}
+
+#[test]
+fn a_cancelled_export_acknowledges_with_task_cancel_and_a_finished_one_does_not() {
+    let _host = host();
+    let w = fake::new_waitable();
+    let code = start_task(async move {
+        let cancel = TaskCancelOnDrop::new();
+        WaitableEvent::new(WaitableIndex(w)).await;
+        cancel.forget();
+    });
+    wait_set(code);
+    assert_eq!(deliver(SUBTASK, w, 2), 0);
+    assert_eq!(fake::with(|m| m.task_cancels), 0);
+    let code = start_task(async move {
+        let _cancel = TaskCancelOnDrop::new();
+        WaitableEvent::new(WaitableIndex(w)).await;
+    });
+    wait_set(code);
+    assert_eq!(deliver(EventCode::Cancelled as u32, 0, 0), 0);
+    assert_eq!(fake::with(|m| m.task_cancels), 1);
 }

@@ -203,10 +203,14 @@ pub enum Instruction<'a> {
         params: &'a [WasmType],
         results: &'a [WasmType],
     },
-    /// Call the user's implementation of an export.
+    /// Call the user's implementation of an export (awaiting it if the
+    /// function is `async`).
     CallInterface {
         func: &'a Function,
     },
+    /// `[status] -> []`: wait until the async import call whose status
+    /// word this is has returned (see `abi::async_call`).
+    AwaitSubtask,
     Return {
         amt: usize,
     },
@@ -271,6 +275,7 @@ impl Instruction<'_> {
             } => (params.len(), results.len()),
             CallInterface { func } => (func.params.len(), usize::from(func.result.is_some())),
             Return { amt } => (*amt, 0),
+            AwaitSubtask => (1, 0),
             GuestDeallocate { .. } | GuestDeallocateVariant { .. } => (1, 0),
             GuestDeallocateString | GuestDeallocateList { .. } | GuestDeallocateMap { .. } => {
                 (2, 0)

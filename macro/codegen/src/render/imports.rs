@@ -19,6 +19,8 @@ use wit_parser::{
     Function, FunctionKind, LiftLowerAbi, ManglingAndAbi, TypeId, WasmImport, WorldKey,
 };
 
+mod async_import;
+
 impl Ctx<'_> {
     /// All imported functions of one interface (or the world, with
     /// `key == None`), grouped: freestanding first, then one `impl` block
@@ -35,7 +37,11 @@ impl Ctx<'_> {
             if self.is_skipped(&func.name) {
                 continue;
             }
-            let rendered = self.import_func(func, key, from);
+            let rendered = if func.kind.is_async() {
+                self.async_import_func(func, key, from)
+            } else {
+                self.import_func(func, key, from)
+            };
             match func.kind.resource() {
                 Some(r) => by_resource.entry(r).or_default().extend(rendered),
                 None => free.extend(rendered),

@@ -228,7 +228,13 @@ impl Body<'_, '_> {
                     out.push(quote!(#ret));
                 }
             }
-            CallInterface { func } => self.call_interface(func.result.is_some(), ops, out),
+            CallInterface { func } => {
+                self.call_interface(func.result.is_some(), func.kind.is_async(), ops, out)
+            }
+            AwaitSubtask => {
+                let status = &ops[0];
+                self.stmt(quote!(_rt::async_support::Subtask::new(#status as u32).await;));
+            }
             Return { amt } => {
                 if *amt == 1 {
                     self.ret = Some(ops[0].clone());

@@ -1,0 +1,61 @@
+//! An async guest written against wit-bindgen 0.61's async API: `async fn`
+//! exports in the `Guest` traits (freestanding, resource method, static)
+//! awaiting async imports (freestanding, method, static), plus the runtime's
+//! `yield_async`. Only the crate name differs between the two builds.
+
+#[cfg(not(feature = "peer"))]
+use weft as rt;
+#[cfg(feature = "peer")]
+use wit_bindgen as rt;
+
+#[cfg(not(feature = "peer"))]
+weft::bindgen!({ world: "async-relay", path: "../wit" });
+#[cfg(feature = "peer")]
+wit_bindgen::generate!({ world: "async-relay", path: "../wit" });
+
+use exports::test::guests::relay::{Guest as RelayGuest, GuestSession, Session as SessionHandle};
+use test::guests::pacing::{Clock, echo_later};
+
+struct Component;
+
+impl Guest for Component {
+    async fn ping() -> u64 {
+        let clock = Clock::starting_at(1).await;
+        clock.tick().await + Clock::new().tick().await
+    }
+}
+
+impl RelayGuest for Component {
+    type Session = Session;
+
+    async fn relay(texts: Vec<String>) -> Vec<String> {
+        let mut out = Vec::with_capacity(texts.len());
+        for (ticks, text) in (0u32..).zip(texts) {
+            rt::yield_async().await;
+            out.push(echo_later(text, ticks).await);
+        }
+        out
+    }
+}
+
+struct Session {
+    name: String,
+}
+
+impl GuestSession for Session {
+    fn new(name: String) -> Self {
+        Session { name }
+    }
+
+    async fn greet(&self, who: String) -> String {
+        let name = echo_later(self.name.clone(), 1).await;
+        format!("{name} greets {who}")
+    }
+
+    async fn open(name: String) -> SessionHandle {
+        let name = echo_later(name, 0).await;
+        SessionHandle::new(Session { name })
+    }
+}
+
+export!(Component);
