@@ -2,9 +2,9 @@
 //! the WASI 0.2 and 0.3 root packages) compile for wasm32-wasip2 with
 //! warnings denied, in `Owning` and both `Borrowing` modes, with `stubs`.
 //!
-//! Worlds with async types (futures, streams, error-context) are not bound
-//! yet (issue 9) and are reported as skipped, never as passes; worlds whose
-//! only async part is `async func` are built like the others. Every other
+//! Worlds with futures or streams are not bound yet (issue 9) and are
+//! reported as skipped, never as passes; worlds whose async parts are only
+//! `async func` and `error-context` are built like the others. Every other
 //! (world, mode) must pass, except the entries of [`KNOWN_FAILURES`]; the test
 //! also fails when a known failure starts passing, so the list stays honest.
 //!

@@ -118,8 +118,12 @@ impl Analysis {
             | Type::S64
             | Type::F32
             | Type::F64
-            | Type::Char
-            | Type::ErrorContext => TypeInfo::default(),
+            | Type::Char => TypeInfo::default(),
+            // Owned like an `own<R>`: not `Clone`, moved into lowering.
+            Type::ErrorContext => TypeInfo {
+                has_own: true,
+                ..TypeInfo::default()
+            },
         }
     }
 

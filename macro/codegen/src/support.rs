@@ -83,7 +83,6 @@ fn unsupported(what: &str) -> Error {
 /// The async feature `ty` uses, if any.
 fn async_part(resolve: &Resolve, ty: &Type) -> Option<&'static str> {
     match ty {
-        Type::ErrorContext => Some("`error-context`"),
         Type::Id(id) => async_part_def(resolve, *id),
         Type::Bool
         | Type::U8
@@ -97,7 +96,8 @@ fn async_part(resolve: &Resolve, ty: &Type) -> Option<&'static str> {
         | Type::F32
         | Type::F64
         | Type::Char
-        | Type::String => None,
+        | Type::String
+        | Type::ErrorContext => None,
     }
 }
 

@@ -59,6 +59,12 @@ mod imports {
         pub fn stream_drop_readable_unit(end: u32);
         #[link_name = "[stream-drop-writable-unit]"]
         pub fn stream_drop_writable_unit(end: u32);
+        #[link_name = "[error-context-new-utf8]"]
+        pub fn error_context_new(ptr: *const u8, len: usize) -> u32;
+        #[link_name = "[error-context-debug-message-utf8]"]
+        pub fn error_context_debug_message(handle: u32, out: *mut [usize; 2]);
+        #[link_name = "[error-context-drop]"]
+        pub fn error_context_drop(handle: u32);
     }
 
     #[link(wasm_import_module = "[export]$root")]
@@ -219,4 +225,28 @@ pub fn stream_drop_writable_unit(end: WaitableIndex) {
 pub fn task_cancel() {
     // SAFETY: no arguments; traps unless a cancellation was requested.
     unsafe { imports::task_cancel() }
+}
+
+/// `error-context.new` with a UTF-8 debug message.
+pub fn error_context_new(message: &str) -> u32 {
+    // SAFETY: `message` is valid for reads of its length during the call;
+    // the built-in copies it.
+    unsafe { imports::error_context_new(message.as_ptr(), message.len()) }
+}
+
+/// `error-context.debug-message`: the message, which the host placed in a
+/// fresh allocation of ours (through `cabi_realloc`).
+pub fn error_context_debug_message(handle: u32) -> alloc::string::String {
+    let mut out = [0usize; 2];
+    // SAFETY: `out` is a live local the built-in writes a (ptr, len) pair to.
+    unsafe { imports::error_context_debug_message(handle, &mut out) };
+    // SAFETY: the canonical ABI gives us a `len`-byte UTF-8 allocation made
+    // with our `cabi_realloc`, whose ownership passes to us.
+    unsafe { crate::rt::string_lift(out[0] as *mut u8, out[1]) }
+}
+
+/// `error-context.drop`.
+pub fn error_context_drop(handle: u32) {
+    // SAFETY: handle argument checked by the built-in.
+    unsafe { imports::error_context_drop(handle) }
 }

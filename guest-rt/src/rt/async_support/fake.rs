@@ -48,6 +48,8 @@ pub struct Model {
     pub cancel_status: u32,
     /// How many times `task.cancel` was called.
     pub task_cancels: u32,
+    /// Live error contexts and their debug messages.
+    pub error_contexts: BTreeMap<u32, alloc::string::String>,
 }
 
 std::thread_local! {
@@ -292,4 +294,39 @@ pub(crate) unsafe fn stream_drop_writable_unit(end: u32) {
 
 pub(crate) unsafe fn task_cancel() {
     with(|m| m.task_cancels += 1)
+}
+
+/// # Safety
+/// `ptr`/`len` must be a readable UTF-8 byte range.
+pub(crate) unsafe fn error_context_new(ptr: *const u8, len: usize) -> u32 {
+    // SAFETY: forwarded caller guarantee.
+    let bytes = unsafe { core::slice::from_raw_parts(ptr, len) };
+    let message = alloc::string::String::from_utf8_lossy(bytes).into_owned();
+    with(|m| {
+        m.next += 1;
+        let handle = m.next;
+        m.error_contexts.insert(handle, message);
+        handle
+    })
+}
+
+/// # Safety
+/// `out` must be valid for writes.
+pub(crate) unsafe fn error_context_debug_message(handle: u32, out: *mut [usize; 2]) {
+    let message = with(|m| match m.error_contexts.get(&handle) {
+        Some(message) => message.clone(),
+        None => panic!("fake error-context.debug-message: unknown handle {handle}"),
+    });
+    // The host's half of the ABI: a fresh allocation the guest now owns.
+    let mut bytes = core::mem::ManuallyDrop::new(message.into_bytes().into_boxed_slice());
+    // SAFETY: forwarded caller guarantee.
+    unsafe { *out = [bytes.as_mut_ptr() as usize, bytes.len()] };
+}
+
+pub(crate) unsafe fn error_context_drop(handle: u32) {
+    with(|m| {
+        if m.error_contexts.remove(&handle).is_none() {
+            panic!("fake error-context.drop: unknown handle {handle}")
+        }
+    })
 }

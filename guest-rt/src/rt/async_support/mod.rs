@@ -9,6 +9,7 @@
 //! - [`subtask`]: an async import call and its cancel-on-drop;
 //! - `spawn`: [`spawn_local`] and the futures one task runs;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
+//! - [`ErrorContext`]: owned `error-context` handles;
 //! - [`builtins`]: the canonical built-ins, faked natively by `fake`.
 //!
 //! Nothing here assumes that the current task was created by weft: the only
@@ -16,6 +17,7 @@
 //! `wasip3_task` structure and the canonical built-ins.
 
 pub mod builtins;
+mod error_context;
 mod executor;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fake;
@@ -26,6 +28,7 @@ mod task;
 pub mod waitable;
 mod wake;
 
+pub use error_context::ErrorContext;
 pub use executor::{block_on, callback, start_task};
 pub use spawn::spawn_local;
 pub use subtask::Subtask;

@@ -436,3 +436,16 @@ fn a_cancelled_export_acknowledges_with_task_cancel_and_a_finished_one_does_not(
     assert_eq!(deliver(EventCode::Cancelled as u32, 0, 0), 0);
     assert_eq!(fake::with(|m| m.task_cancels), 1);
 }
+
+#[test]
+fn error_context_keeps_its_message_and_releases_its_handle_on_drop() {
+    let _host = host();
+    let err = ErrorContext::new("disk on fire");
+    assert_eq!(err.debug_message(), "disk on fire");
+    assert_eq!(std::format!("{err}"), "disk on fire");
+    assert_eq!(fake::with(|m| m.error_contexts.len()), 1);
+    let again = ErrorContext::from_handle(err.handle());
+    core::mem::forget(err);
+    drop(again);
+    assert!(fake::with(|m| m.error_contexts.is_empty()));
+}

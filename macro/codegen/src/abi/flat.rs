@@ -68,6 +68,9 @@ impl<E: Emitter> Walker<'_, E> {
             None if *ty == Type::String => self.emit(&Instruction::StringLower {
                 transfer: self.transfer,
             }),
+            None if *ty == Type::ErrorContext => self.emit(&Instruction::ErrorContextLower {
+                transfer: self.transfer,
+            }),
             None => unsupported(ty),
         }
     }
@@ -192,6 +195,7 @@ impl<E: Emitter> Walker<'_, E> {
     fn lift_scalar(&mut self, ty: &Type) {
         match prim(ty) {
             Some(prim) => self.emit(&Instruction::LiftPrim { prim }),
+            None if *ty == Type::ErrorContext => self.emit(&Instruction::ErrorContextLift),
             None if *ty == Type::String => self.emit(&Instruction::StringLift),
             None => unsupported(ty),
         }

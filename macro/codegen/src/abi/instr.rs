@@ -208,6 +208,13 @@ pub enum Instruction<'a> {
     CallInterface {
         func: &'a Function,
     },
+    /// `[value] -> [i32]`: an `error-context`'s handle. The value keeps
+    /// its handle under `Lend`; under `Move` it is given up (never dropped).
+    ErrorContextLower {
+        transfer: Transfer,
+    },
+    /// `[i32] -> [value]`: take ownership of an `error-context` handle.
+    ErrorContextLift,
     /// `[status] -> []`: wait until the async import call whose status
     /// word this is has returned (see `abi::async_call`).
     AwaitSubtask,
@@ -253,6 +260,7 @@ impl Instruction<'_> {
             Flush { amt } => (*amt, *amt),
             LowerPrim { .. } | LiftPrim { .. } | Load { .. } => (1, 1),
             HandleLower { .. } | HandleLift { .. } | EnumLower | EnumLift { .. } => (1, 1),
+            ErrorContextLower { .. } | ErrorContextLift => (1, 1),
             Store { .. } => (2, 0),
             StringLower { .. } | ListCanonLower { .. } | ListLower { .. } | MapLower { .. } => {
                 (1, 2)

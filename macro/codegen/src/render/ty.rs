@@ -46,8 +46,7 @@ impl Ctx<'_> {
             Type::F64 => quote!(f64),
             Type::Char => quote!(char),
             Type::String => self.string_type(flavor, lt),
-            // Rejected by `support::check_world` before rendering.
-            Type::ErrorContext => quote!(()),
+            Type::ErrorContext => quote!(_rt::async_support::ErrorContext),
             Type::Id(id) => self.rust_type_id(*id, flavor, lt, from),
         }
     }

@@ -1,7 +1,8 @@
 //! An async guest written against wit-bindgen 0.61's async API: `async fn`
 //! exports in the `Guest` traits (freestanding, resource method, static)
 //! awaiting async imports (freestanding, method, static), plus the runtime's
-//! `yield_async`. Only the crate name differs between the two builds.
+//! `yield_async`, and `error-context` values. Only the crate name differs
+//! between the two builds.
 
 #[cfg(not(feature = "peer"))]
 use weft as rt;
@@ -14,6 +15,7 @@ weft::bindgen!({ world: "async-relay", path: "../wit" });
 wit_bindgen::generate!({ world: "async-relay", path: "../wit" });
 
 use exports::test::guests::relay::{Guest as RelayGuest, GuestSession, Session as SessionHandle};
+use rt::rt::async_support::ErrorContext;
 use test::guests::pacing::{Clock, echo_later};
 
 struct Component;
@@ -35,6 +37,18 @@ impl RelayGuest for Component {
             out.push(echo_later(text, ticks).await);
         }
         out
+    }
+
+    async fn fail(why: String) -> Result<String, ErrorContext> {
+        if why.is_empty() {
+            Ok("fine".to_string())
+        } else {
+            Err(ErrorContext::new(&why))
+        }
+    }
+
+    fn describe_failure(e: ErrorContext) -> String {
+        e.debug_message()
     }
 }
 

@@ -6,7 +6,7 @@ use super::{
     Body, align_expr, bitcast, is_narrow, lift_prim, lower_prim, mem_type, size_expr, wasm_type,
     zero,
 };
-use crate::abi::{Instruction, MemKind};
+use crate::abi::{Instruction, MemKind, Transfer};
 use crate::names::{camel, ident, snake};
 use crate::render::flags::flags_bits_type;
 use crate::render::resources::core_import;
@@ -230,6 +230,19 @@ impl Body<'_, '_> {
             }
             CallInterface { func } => {
                 self.call_interface(func.result.is_some(), func.kind.is_async(), ops, out)
+            }
+            ErrorContextLower { transfer } => {
+                let v = &ops[0];
+                out.push(match transfer {
+                    Transfer::Lend => quote!((#v).handle() as i32),
+                    // A sync export's result: the caller's lift reads our
+                    // handle after we return, so it must stay valid.
+                    Transfer::Move => quote!(::core::mem::ManuallyDrop::new(#v).handle() as i32),
+                });
+            }
+            ErrorContextLift => {
+                let v = &ops[0];
+                out.push(quote!(_rt::async_support::ErrorContext::from_handle(#v as u32)));
             }
             AwaitSubtask => {
                 let status = &ops[0];
