@@ -62,7 +62,7 @@ mod imports {
         #[link_name = "[error-context-new-utf8]"]
         pub fn error_context_new(ptr: *const u8, len: usize) -> u32;
         #[link_name = "[error-context-debug-message-utf8]"]
-        pub fn error_context_debug_message(handle: u32, out: *mut [usize; 2]);
+        pub fn error_context_debug_message(handle: u32, out: *mut super::PtrLen);
         #[link_name = "[error-context-drop]"]
         pub fn error_context_drop(handle: u32);
     }
@@ -227,6 +227,16 @@ pub fn task_cancel() {
     unsafe { imports::task_cancel() }
 }
 
+/// A string as the canonical ABI stores it: pointer, then length (two
+/// 32-bit words on wasm32). Typed, so the pointer keeps its provenance.
+#[repr(C)]
+pub struct PtrLen {
+    /// Start of the bytes.
+    pub ptr: *mut u8,
+    /// Number of bytes.
+    pub len: usize,
+}
+
 /// `error-context.new` with a UTF-8 debug message.
 pub fn error_context_new(message: &str) -> u32 {
     // SAFETY: `message` is valid for reads of its length during the call;
@@ -237,12 +247,15 @@ pub fn error_context_new(message: &str) -> u32 {
 /// `error-context.debug-message`: the message, which the host placed in a
 /// fresh allocation of ours (through `cabi_realloc`).
 pub fn error_context_debug_message(handle: u32) -> alloc::string::String {
-    let mut out = [0usize; 2];
+    let mut out = PtrLen {
+        ptr: core::ptr::null_mut(),
+        len: 0,
+    };
     // SAFETY: `out` is a live local the built-in writes a (ptr, len) pair to.
     unsafe { imports::error_context_debug_message(handle, &mut out) };
     // SAFETY: the canonical ABI gives us a `len`-byte UTF-8 allocation made
     // with our `cabi_realloc`, whose ownership passes to us.
-    unsafe { crate::rt::string_lift(out[0] as *mut u8, out[1]) }
+    unsafe { crate::rt::string_lift(out.ptr, out.len) }
 }
 
 /// `error-context.drop`.

@@ -25,8 +25,8 @@ struct Waitable {
     /// For a unit-stream end: the other end, a read in progress, a write
     /// waiting for a reader.
     peer: Option<u32>,
-    reading: Option<usize>,
-    writing: Option<usize>,
+    reading: Option<(*mut u8, usize)>,
+    writing: Option<(*const u8, usize)>,
 }
 
 /// The fake host's whole state for the current thread.
@@ -48,6 +48,8 @@ pub struct Model {
     pub cancel_status: u32,
     /// How many times `task.cancel` was called.
     pub task_cancels: u32,
+    /// How many copies were cancelled (`stream`/`future` `cancel-*`).
+    pub cancelled_copies: u32,
     /// Live error contexts and their debug messages.
     pub error_contexts: BTreeMap<u32, alloc::string::String>,
 }
@@ -119,13 +121,6 @@ impl Model {
         Some((code, *handle, result))
     }
 
-    fn peer(&mut self, end: u32, builtin: &str) -> u32 {
-        match self.waitable(end, builtin).peer {
-            Some(peer) => peer,
-            None => panic!("fake {builtin}: {end} is not a stream end"),
-        }
-    }
-
     fn remove_unjoined(&mut self, handle: u32, builtin: &str) {
         let w = self.waitable(handle, builtin);
         assert!(
@@ -137,9 +132,11 @@ impl Model {
 }
 
 const BLOCKED: u32 = u32::MAX;
+const DROPPED: u32 = 1;
 const CANCELLED: u32 = 2;
-const EVENT_STREAM_READ: u32 = 2;
-const EVENT_STREAM_WRITE: u32 = 3;
+/// The stream events; a test that models a future rewrites them.
+const EVENT_COPY_READ: u32 = 2;
+const EVENT_COPY_WRITE: u32 = 3;
 
 fn completed(count: usize) -> u32 {
     (count as u32) << 4
@@ -235,65 +232,118 @@ pub(crate) unsafe fn subtask_drop(subtask: u32) {
 }
 
 pub(crate) unsafe fn stream_new_unit() -> u64 {
+    copy_new()
+}
+
+pub(crate) unsafe fn stream_write_unit(end: u32, ptr: *const u8, len: usize) -> u32 {
+    // SAFETY: zero-sized elements: no byte is read.
+    unsafe { copy_write(end, ptr, len, 0) }
+}
+
+pub(crate) unsafe fn stream_read_unit(end: u32, ptr: *mut u8, len: usize) -> u32 {
+    // SAFETY: zero-sized elements: no byte is written.
+    unsafe { copy_read(end, ptr, len, 0) }
+}
+
+pub(crate) unsafe fn stream_cancel_read_unit(end: u32) -> u32 {
+    copy_cancel(end, "stream.cancel-read")
+}
+
+pub(crate) unsafe fn stream_drop_readable_unit(end: u32) {
+    copy_drop(end, "stream.drop-readable")
+}
+
+pub(crate) unsafe fn stream_drop_writable_unit(end: u32) {
+    copy_drop(end, "stream.drop-writable")
+}
+
+/// `stream.new` / `future.new` for any payload: `readable | writable << 32`.
+pub fn copy_new() -> u64 {
     with(|m| {
         let readable = m.fresh();
         let writable = m.fresh();
-        m.waitable(readable, "stream.new").peer = Some(writable);
-        m.waitable(writable, "stream.new").peer = Some(readable);
+        m.waitable(readable, "new").peer = Some(writable);
+        m.waitable(writable, "new").peer = Some(readable);
         u64::from(readable) | (u64::from(writable) << 32)
     })
 }
 
-pub(crate) unsafe fn stream_write_unit(end: u32, _ptr: *const u8, len: usize) -> u32 {
+/// An async `read` of up to `len` elements of `size` bytes into `ptr`:
+/// completes at once if a write is waiting (copying the bytes), else
+/// blocks until one arrives.
+///
+/// # Safety
+/// `ptr` must be valid for `len * size` bytes of writes until the read
+/// completes or is cancelled.
+pub unsafe fn copy_read(end: u32, ptr: *mut u8, len: usize, size: usize) -> u32 {
     with(|m| {
-        let reader = m.peer(end, "stream.write");
-        let Some(want) = m.waitable(reader, "stream.write").reading.take() else {
-            m.waitable(end, "stream.write").writing = Some(len);
-            return BLOCKED;
+        let Some(writer) = m.waitable(end, "read").peer else {
+            return DROPPED;
         };
-        let n = want.min(len);
-        m.waitable(reader, "stream.write").pending = Some((EVENT_STREAM_READ, completed(n)));
-        completed(n)
-    })
-}
-
-pub(crate) unsafe fn stream_read_unit(end: u32, _ptr: *mut u8, len: usize) -> u32 {
-    with(|m| {
-        let writer = m.peer(end, "stream.read");
-        let Some(offered) = m.waitable(writer, "stream.read").writing.take() else {
-            m.waitable(end, "stream.read").reading = Some(len);
+        let Some((src, offered)) = m.waitable(writer, "read").writing.take() else {
+            m.waitable(end, "read").reading = Some((ptr, len));
             return BLOCKED;
         };
         let n = offered.min(len);
-        m.waitable(writer, "stream.read").pending = Some((EVENT_STREAM_WRITE, completed(n)));
+        // SAFETY: both sides promised their buffers for these many bytes.
+        unsafe { core::ptr::copy_nonoverlapping(src, ptr, n * size) };
+        m.waitable(writer, "read").pending = Some((EVENT_COPY_WRITE, completed(n)));
         completed(n)
     })
 }
 
-pub(crate) unsafe fn stream_cancel_read_unit(end: u32) -> u32 {
+/// An async `write` of `len` elements of `size` bytes from `ptr`.
+///
+/// # Safety
+/// `ptr` must be valid for `len * size` bytes of reads until the write
+/// completes or is cancelled.
+pub unsafe fn copy_write(end: u32, ptr: *const u8, len: usize, size: usize) -> u32 {
     with(|m| {
-        let w = m.waitable(end, "stream.cancel-read");
-        match w.pending.take() {
-            // The read finished before the cancel: report that result.
-            Some((_, result)) => result,
-            None => {
-                w.reading = None;
-                CANCELLED
-            }
-        }
+        let Some(reader) = m.waitable(end, "write").peer else {
+            return DROPPED;
+        };
+        let Some((dst, want)) = m.waitable(reader, "write").reading.take() else {
+            m.waitable(end, "write").writing = Some((ptr, len));
+            return BLOCKED;
+        };
+        let n = want.min(len);
+        // SAFETY: both sides promised their buffers for these many bytes.
+        unsafe { core::ptr::copy_nonoverlapping(ptr, dst, n * size) };
+        m.waitable(reader, "write").pending = Some((EVENT_COPY_READ, completed(n)));
+        completed(n)
     })
 }
 
-pub(crate) unsafe fn stream_drop_readable_unit(end: u32) {
-    with(|m| m.remove_unjoined(end, "stream.drop-readable"))
+/// Synchronous `cancel-read` / `cancel-write`: the result of the copy.
+pub fn copy_cancel(end: u32, builtin: &str) -> u32 {
+    with(|m| {
+        let w = m.waitable(end, builtin);
+        if let Some((_, result)) = w.pending.take() {
+            // The copy finished before the cancel: report that result.
+            return result;
+        }
+        w.reading = None;
+        w.writing = None;
+        m.cancelled_copies += 1;
+        CANCELLED
+    })
 }
 
-pub(crate) unsafe fn stream_drop_writable_unit(end: u32) {
-    with(|m| m.remove_unjoined(end, "stream.drop-writable"))
-}
-
-pub(crate) unsafe fn task_cancel() {
-    with(|m| m.task_cancels += 1)
+/// Drops one end; a copy pending on the other end ends with `DROPPED`.
+pub fn copy_drop(end: u32, builtin: &str) {
+    with(|m| {
+        let peer = m.waitable(end, builtin).peer;
+        m.remove_unjoined(end, builtin);
+        if let Some(w) = peer.and_then(|p| m.waitables.get_mut(&p)) {
+            w.peer = None;
+            if w.reading.take().is_some() {
+                w.pending = Some((EVENT_COPY_READ, DROPPED));
+            }
+            if w.writing.take().is_some() {
+                w.pending = Some((EVENT_COPY_WRITE, DROPPED));
+            }
+        }
+    })
 }
 
 /// # Safety
@@ -312,7 +362,7 @@ pub(crate) unsafe fn error_context_new(ptr: *const u8, len: usize) -> u32 {
 
 /// # Safety
 /// `out` must be valid for writes.
-pub(crate) unsafe fn error_context_debug_message(handle: u32, out: *mut [usize; 2]) {
+pub(crate) unsafe fn error_context_debug_message(handle: u32, out: *mut super::builtins::PtrLen) {
     let message = with(|m| match m.error_contexts.get(&handle) {
         Some(message) => message.clone(),
         None => panic!("fake error-context.debug-message: unknown handle {handle}"),
@@ -320,7 +370,12 @@ pub(crate) unsafe fn error_context_debug_message(handle: u32, out: *mut [usize; 
     // The host's half of the ABI: a fresh allocation the guest now owns.
     let mut bytes = core::mem::ManuallyDrop::new(message.into_bytes().into_boxed_slice());
     // SAFETY: forwarded caller guarantee.
-    unsafe { *out = [bytes.as_mut_ptr() as usize, bytes.len()] };
+    unsafe {
+        *out = super::builtins::PtrLen {
+            ptr: bytes.as_mut_ptr(),
+            len: bytes.len(),
+        }
+    };
 }
 
 pub(crate) unsafe fn error_context_drop(handle: u32) {
@@ -329,4 +384,8 @@ pub(crate) unsafe fn error_context_drop(handle: u32) {
             panic!("fake error-context.drop: unknown handle {handle}")
         }
     })
+}
+
+pub(crate) unsafe fn task_cancel() {
+    with(|m| m.task_cancels += 1)
 }

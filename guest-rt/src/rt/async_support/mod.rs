@@ -7,6 +7,7 @@
 //! - [`waitable`]: registering a waitable through whatever task is current,
 //!   version 1 or 2, weft's or another generator's;
 //! - [`subtask`]: an async import call and its cancel-on-drop;
+//! - [`future`], [`stream`] (with `copy`): `future<T>` and `stream<T>` ends;
 //! - `spawn`: [`spawn_local`] and the futures one task runs;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
 //! - [`ErrorContext`]: owned `error-context` handles;
@@ -17,12 +18,15 @@
 //! `wasip3_task` structure and the canonical built-ins.
 
 pub mod builtins;
+mod copy;
 mod error_context;
 mod executor;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fake;
+pub mod future;
 mod lock;
 mod spawn;
+pub mod stream;
 pub mod subtask;
 mod task;
 pub mod waitable;
@@ -30,7 +34,13 @@ mod wake;
 
 pub use error_context::ErrorContext;
 pub use executor::{block_on, callback, start_task};
+pub use future::{
+    FutureRead, FutureReader, FutureVtable, FutureWrite, FutureWriteError, FutureWriter, future_new,
+};
 pub use spawn::spawn_local;
+pub use stream::{
+    StreamRead, StreamReader, StreamResult, StreamVtable, StreamWrite, StreamWriter, stream_new,
+};
 pub use subtask::Subtask;
 pub use waitable::WaitableEvent;
 
@@ -188,5 +198,7 @@ pub fn backpressure_dec() {
     builtins::backpressure_dec()
 }
 
+#[cfg(test)]
+mod copy_tests;
 #[cfg(test)]
 mod tests;

@@ -17,7 +17,7 @@ const SUBTASK: u32 = EventCode::Subtask as u32;
 
 /// `wasip3_task_set`'s slot is process-wide, so tests that install tasks
 /// take turns; each also starts from a fresh fake host.
-fn host() -> MutexGuard<'static, ()> {
+pub(super) fn host() -> MutexGuard<'static, ()> {
     static TURN: Mutex<()> = Mutex::new(());
     let guard = TURN.lock().unwrap_or_else(|e| e.into_inner());
     fake::reset();
