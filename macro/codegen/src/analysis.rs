@@ -198,11 +198,14 @@ impl Analysis {
                     .chain(&r.err)
                     .fold(TypeInfo::default(), |acc, t| acc.merge(of(self, t)))
             }
+            // Stream and future ends are owned handles: moved, not `Clone`.
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => TypeInfo {
+                has_own: true,
+                ..TypeInfo::default()
+            },
             TypeDefKind::Resource
             | TypeDefKind::Flags(_)
             | TypeDefKind::Enum(_)
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
             | TypeDefKind::Unknown => TypeInfo::default(),
         };
         self.infos.insert(id, info);

@@ -74,3 +74,32 @@ impl<E: Emitter> Walker<'_, E> {
         self.emit(&Instruction::Return { amt: 0 });
     }
 }
+
+impl<E: Emitter> Walker<'_, E> {
+    /// The body of a payload's `lift(ptr) -> T`: read one value at `ptr`.
+    pub fn lift_payload(&mut self, ty: &wit_parser::Type) {
+        self.emit(&Instruction::GetArg { nth: 0 });
+        let addr = self.pop_n(1).remove(0);
+        self.read_from_memory(ty, addr, Default::default());
+        self.emit(&Instruction::Return { amt: 1 });
+    }
+
+    /// The body of a payload's `lower(value, ptr)`: store `value` at `ptr`,
+    /// moving its lists there.
+    pub fn lower_payload(&mut self, ty: &wit_parser::Type) {
+        self.emit(&Instruction::GetArg { nth: 1 });
+        let addr = self.pop_n(1).remove(0);
+        self.emit(&Instruction::GetArg { nth: 0 });
+        self.write_to_memory(ty, addr, Default::default());
+        self.emit(&Instruction::Return { amt: 0 });
+    }
+
+    /// The body of a payload's `dealloc_lists(ptr)`: free the lists of the
+    /// lowered value at `ptr` (after the reader copied it).
+    pub fn free_payload(&mut self, ty: &wit_parser::Type) {
+        self.emit(&Instruction::GetArg { nth: 0 });
+        let addr = self.pop_n(1).remove(0);
+        self.deallocate(ty, addr, Default::default());
+        self.emit(&Instruction::Return { amt: 0 });
+    }
+}

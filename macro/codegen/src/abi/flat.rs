@@ -55,10 +55,10 @@ impl<E: Emitter> Walker<'_, E> {
                 self.lower_cases([result.ok.as_ref(), result.err.as_ref()], &results);
                 self.emit(&Instruction::ResultLower { results: &results });
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => unsupported(ty),
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.emit(&Instruction::AsyncHandleLower)
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => unsupported(ty),
         }
     }
 
@@ -185,10 +185,10 @@ impl<E: Emitter> Walker<'_, E> {
                 self.lift_cases(ty, [result.ok.as_ref(), result.err.as_ref()]);
                 self.emit(&Instruction::ResultLift);
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => unsupported(ty),
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.emit(&Instruction::AsyncHandleLift { ty: id })
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => unsupported(ty),
         }
     }
 

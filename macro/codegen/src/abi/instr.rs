@@ -215,6 +215,13 @@ pub enum Instruction<'a> {
     },
     /// `[i32] -> [value]`: take ownership of an `error-context` handle.
     ErrorContextLift,
+    /// `[end] -> [i32]`: give a future's or stream's readable end away.
+    AsyncHandleLower,
+    /// `[i32] -> [end]`: take a readable end of the `future`/`stream` type
+    /// `ty`.
+    AsyncHandleLift {
+        ty: TypeId,
+    },
     /// `[status] -> []`: wait until the async import call whose status
     /// word this is has returned (see `abi::async_call`).
     AwaitSubtask,
@@ -261,6 +268,7 @@ impl Instruction<'_> {
             LowerPrim { .. } | LiftPrim { .. } | Load { .. } => (1, 1),
             HandleLower { .. } | HandleLift { .. } | EnumLower | EnumLift { .. } => (1, 1),
             ErrorContextLower { .. } | ErrorContextLift => (1, 1),
+            AsyncHandleLower | AsyncHandleLift { .. } => (1, 1),
             Store { .. } => (2, 0),
             StringLower { .. } | ListCanonLower { .. } | ListLower { .. } | MapLower { .. } => {
                 (1, 2)

@@ -88,10 +88,11 @@ impl<E: Emitter> Walker<'_, E> {
                 self.write_cases(Int::U8, &cases, addr, offset);
                 self.emit(&Instruction::ResultLower { results: &[] });
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => {}
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.emit(&Instruction::AsyncHandleLower);
+                self.store(MemKind::I32, addr, offset);
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => {}
         }
     }
 
@@ -228,10 +229,11 @@ impl<E: Emitter> Walker<'_, E> {
                 self.read_cases(Int::U8, &cases, addr, offset);
                 self.emit(&Instruction::ResultLift);
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => {}
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.load(MemKind::I32, addr, offset);
+                self.emit(&Instruction::AsyncHandleLift { ty: id });
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => {}
         }
     }
 

@@ -17,6 +17,7 @@ mod flags;
 mod imports;
 mod merge;
 mod paths;
+mod payloads;
 mod resources;
 mod tree;
 mod ty;

@@ -96,6 +96,7 @@ pub fn render_world(
     if let Some(whole) = &sections.export_macro {
         macro_bodies.push(ctx.custom_section(whole, "imports and exports"));
     }
+    world_items.extend(ctx.payload_modules());
     world_items.extend(ctx.export_macro(&macro_bodies));
     world_items.extend(ctx.custom_section(&sections.bindings, "encoded world"));
     world_items.extend(ctx.link_helper());

@@ -244,6 +244,14 @@ impl Body<'_, '_> {
                 let v = &ops[0];
                 out.push(quote!(_rt::async_support::ErrorContext::from_handle(#v as u32)));
             }
+            AsyncHandleLower => {
+                let v = &ops[0];
+                out.push(quote!((#v).take_handle() as i32));
+            }
+            AsyncHandleLift { ty } => {
+                let v = &ops[0];
+                out.push(self.async_handle_lift(*ty, v));
+            }
             AwaitSubtask => {
                 let status = &ops[0];
                 self.stmt(quote!(_rt::async_support::Subtask::new(#status as u32).await;));
