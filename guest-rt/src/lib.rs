@@ -54,6 +54,9 @@ pub use weft_cabi as cabi;
 
 pub mod rt;
 
+// The async API under the same root names as wit-bindgen 0.61's.
 pub use rt::async_support::{
-    backpressure_dec, backpressure_inc, block_on, spawn_local, yield_async, yield_blocking,
+    FutureRead, FutureReader, FutureWrite, FutureWriteError, FutureWriter, StreamRead,
+    StreamReader, StreamResult, StreamWrite, StreamWriter, backpressure_dec, backpressure_inc,
+    block_on, spawn_local, yield_async, yield_blocking,
 };

@@ -1,8 +1,9 @@
 //! An async guest written against wit-bindgen 0.61's async API: `async fn`
 //! exports in the `Guest` traits (freestanding, resource method, static)
 //! awaiting async imports (freestanding, method, static), plus the runtime's
-//! `yield_async`, and `error-context` values. Only the crate name differs
-//! between the two builds.
+//! `yield_async`, `error-context` values, and `future`/`stream` ends made
+//! with `wit_future::new` / `wit_stream::new`, read with `.await`,
+//! `collect`. Only the crate name differs between the two builds.
 
 #[cfg(not(feature = "peer"))]
 use weft as rt;
@@ -16,14 +17,17 @@ wit_bindgen::generate!({ world: "async-relay", path: "../wit" });
 
 use exports::test::guests::relay::{Guest as RelayGuest, GuestSession, Session as SessionHandle};
 use rt::rt::async_support::ErrorContext;
-use test::guests::pacing::{Clock, echo_later};
+use test::guests::pacing::{Clock, echo_later, measure};
 
 struct Component;
 
 impl Guest for Component {
     async fn ping() -> u64 {
         let clock = Clock::starting_at(1).await;
-        clock.tick().await + Clock::new().tick().await
+        let (writer, reader) = wit_stream::new::<u8>();
+        drop(writer);
+        let measured = measure(reader).await;
+        clock.tick().await + Clock::new().tick().await + u64::from(measured)
     }
 }
 
@@ -45,6 +49,20 @@ impl RelayGuest for Component {
         } else {
             Err(ErrorContext::new(&why))
         }
+    }
+
+    async fn sum(numbers: rt::StreamReader<u32>) -> u32 {
+        numbers.collect().await.iter().sum()
+    }
+
+    async fn prefix(label: String, later: rt::FutureReader<String>) -> String {
+        format!("{label}{}", later.await)
+    }
+
+    fn nothing() -> rt::StreamReader<u32> {
+        let (writer, reader) = wit_stream::new::<u32>();
+        drop(writer);
+        reader
     }
 
     fn describe_failure(e: ErrorContext) -> String {
