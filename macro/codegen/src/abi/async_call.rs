@@ -47,7 +47,10 @@ impl<E: Emitter> Walker<'_, E> {
             .resolve
             .wasm_signature(AbiVariant::GuestExportAsync, func);
         self.lift_params(func, sig.indirect_params);
-        self.emit(&Instruction::CallInterface { func });
+        self.emit(&Instruction::CallInterface {
+            func,
+            awaited: true,
+        });
         let params = match &func.result {
             None => Vec::new(),
             Some(ty) => match flat_types(self.resolve, ty) {

@@ -81,7 +81,10 @@ impl<E: Emitter> Walker<'_, E> {
     pub fn call_export(&mut self, func: &Function) {
         let sig = self.resolve.wasm_signature(AbiVariant::GuestExport, func);
         self.lift_params(func, sig.indirect_params);
-        self.emit(&Instruction::CallInterface { func });
+        self.emit(&Instruction::CallInterface {
+            func,
+            awaited: false,
+        });
         match (&func.result, sig.retptr) {
             (Some(ty), true) => {
                 let area = self

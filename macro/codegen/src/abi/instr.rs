@@ -203,10 +203,11 @@ pub enum Instruction<'a> {
         params: &'a [WasmType],
         results: &'a [WasmType],
     },
-    /// Call the user's implementation of an export (awaiting it if the
-    /// function is `async`).
+    /// Call the user's implementation of an export, awaiting it when the
+    /// export is bound `async`.
     CallInterface {
         func: &'a Function,
+        awaited: bool,
     },
     /// `[value] -> [i32]`: an `error-context`'s handle. The value keeps
     /// its handle under `Lend`; under `Move` it is given up (never dropped).
@@ -289,7 +290,7 @@ impl Instruction<'_> {
             CallWasm {
                 params, results, ..
             } => (params.len(), results.len()),
-            CallInterface { func } => (func.params.len(), usize::from(func.result.is_some())),
+            CallInterface { func, .. } => (func.params.len(), usize::from(func.result.is_some())),
             Return { amt } => (*amt, 0),
             AwaitSubtask => (1, 0),
             GuestDeallocate { .. } | GuestDeallocateVariant { .. } => (1, 0),

@@ -73,11 +73,12 @@ impl Ctx<'_> {
             if self.is_skipped(&func.name) {
                 continue;
             }
-            let sig = self.trait_sig(func, from);
+            let asyncness = self.is_async(key, func, false);
+            let sig = self.trait_sig(func, from, asyncness);
             let docs = self.docs(&func.docs);
             stubs.push(StubMethod {
                 resource: func.kind.resource(),
-                sig: self.trait_sig(func, &Vec::new()),
+                sig: self.trait_sig(func, &Vec::new(), asyncness),
             });
             match func
                 .kind
@@ -87,7 +88,7 @@ impl Ctx<'_> {
                 Some(i) => resource_items[i].push(quote!(#docs #sig;)),
                 None => guest_items.push(quote!(#docs #sig;)),
             }
-            if func.kind.is_async() {
+            if asyncness {
                 parts.items.extend(self.async_export_glue(func, key, from));
                 parts
                     .macro_body
@@ -125,7 +126,7 @@ impl Ctx<'_> {
     }
 
     /// The trait method signature for an exported function.
-    fn trait_sig(&self, func: &Function, from: &ModPath) -> TokenStream {
+    fn trait_sig(&self, func: &Function, from: &ModPath, asyncness: bool) -> TokenStream {
         let lt = quote!('_);
         let mut params = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
@@ -167,7 +168,7 @@ impl Ctx<'_> {
         } else {
             quote!()
         };
-        if func.kind.is_async() {
+        if asyncness {
             // As in wit-bindgen: the trait is for implementing, not for
             // generic callers, so the future's missing `Send` bound is fine.
             return quote!(#[allow(async_fn_in_trait)] async fn #name(#(#params),*) #ret #bound);

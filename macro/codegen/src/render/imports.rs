@@ -37,7 +37,7 @@ impl Ctx<'_> {
             if self.is_skipped(&func.name) {
                 continue;
             }
-            let rendered = if func.kind.is_async() {
+            let rendered = if self.is_async(key, func, true) {
                 self.async_import_func(func, key, from)
             } else {
                 self.import_func(func, key, from)
@@ -71,7 +71,12 @@ impl Ctx<'_> {
         let mut decl_params = Vec::new();
         let mut args = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
-            if i == 0 && matches!(func.kind, FunctionKind::Method(_)) {
+            if i == 0
+                && matches!(
+                    func.kind,
+                    FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
+                )
+            {
                 decl_params.push(match chaining {
                     Some(Chaining::Owning) => quote!(self),
                     Some(Chaining::Borrowing) | None => quote!(&self),

@@ -8,6 +8,7 @@
 //! `imports` and `exports` (functions and traits), and `world` (assembling
 //! the module tree, the export macro and the custom section).
 
+mod async_filter;
 mod attrs;
 mod body;
 mod chain;

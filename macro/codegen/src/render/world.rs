@@ -51,6 +51,7 @@ pub fn render_world(
     };
     apply_with(&mut ctx)?;
     super::chain::check_used(&opts.chainable_methods, resolve, world)?;
+    ctx.check_async_filters()?;
     ctx.attrs = SelectedAttrs::new(&ctx)?;
     ctx.merged = super::merge::merge_classes(&ctx);
     let mut root = Module::default();

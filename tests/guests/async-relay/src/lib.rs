@@ -1,6 +1,7 @@
 //! An async guest written against wit-bindgen 0.61's async API: `async fn`
 //! exports in the `Guest` traits (freestanding, resource method, static)
-//! awaiting async imports (freestanding, method, static), plus the runtime's
+//! awaiting async imports (freestanding, method; one static is bound sync
+//! with the `async` option), plus the runtime's
 //! `yield_async`, `error-context` values, and `future`/`stream` ends made
 //! with `wit_future::new` / `wit_stream::new`, read with `.await`,
 //! `collect`. Only the crate name differs between the two builds.
@@ -10,10 +11,19 @@ use weft as rt;
 #[cfg(feature = "peer")]
 use wit_bindgen as rt;
 
+// The `async` option binds one `async func` synchronously.
 #[cfg(not(feature = "peer"))]
-weft::bindgen!({ world: "async-relay", path: "../wit" });
+weft::bindgen!({
+    world: "async-relay",
+    path: "../wit",
+    async: ["-import:test:guests/pacing@0.1.0#[static]clock.starting-at"],
+});
 #[cfg(feature = "peer")]
-wit_bindgen::generate!({ world: "async-relay", path: "../wit" });
+wit_bindgen::generate!({
+    world: "async-relay",
+    path: "../wit",
+    async: ["-import:test:guests/pacing@0.1.0#[static]clock.starting-at"],
+});
 
 use exports::test::guests::relay::{Guest as RelayGuest, GuestSession, Session as SessionHandle};
 use rt::rt::async_support::ErrorContext;
@@ -23,7 +33,7 @@ struct Component;
 
 impl Guest for Component {
     async fn ping() -> u64 {
-        let clock = Clock::starting_at(1).await;
+        let clock = Clock::starting_at(1);
         let (writer, reader) = wit_stream::new::<u8>();
         drop(writer);
         let measured = measure(reader).await;

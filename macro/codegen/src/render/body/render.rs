@@ -228,8 +228,8 @@ impl Body<'_, '_> {
                     out.push(quote!(#ret));
                 }
             }
-            CallInterface { func } => {
-                self.call_interface(func.result.is_some(), func.kind.is_async(), ops, out)
+            CallInterface { func, awaited } => {
+                self.call_interface(func.result.is_some(), *awaited, ops, out)
             }
             ErrorContextLower { transfer } => {
                 let v = &ops[0];

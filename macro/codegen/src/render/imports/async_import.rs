@@ -32,7 +32,12 @@ impl Ctx<'_> {
         let mut decl_params = Vec::new();
         let mut args = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
-            if i == 0 && matches!(func.kind, FunctionKind::AsyncMethod(_)) {
+            if i == 0
+                && matches!(
+                    func.kind,
+                    FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
+                )
+            {
                 decl_params.push(quote!(&self));
                 args.push(quote!(self));
                 continue;
