@@ -127,6 +127,7 @@ pub struct Wasip3TaskVtable {
     pub drop: TaskDrop,
 }
 
+#[cfg(not(miri))]
 unsafe extern "C" {
     /// Installs `task` as the current task and returns the previous one.
     ///
@@ -139,6 +140,18 @@ unsafe extern "C" {
     /// returned pointer, so installing a dangling one is undefined behaviour
     /// in whichever generator reads it next.
     pub fn wasip3_task_set(task: *mut Wasip3Task) -> *mut Wasip3Task;
+}
+
+/// Miri cannot call C, so under `cargo miri test` the slot is this Rust
+/// twin of `src/wasip3_task.c`, with the same contract.
+///
+/// # Safety
+/// As for the C definition: `task` must stay valid while installed.
+#[cfg(miri)]
+pub unsafe fn wasip3_task_set(task: *mut Wasip3Task) -> *mut Wasip3Task {
+    use core::sync::atomic::{AtomicPtr, Ordering};
+    static SLOT: AtomicPtr<Wasip3Task> = AtomicPtr::new(core::ptr::null_mut());
+    SLOT.swap(task, Ordering::Relaxed)
 }
 
 /// Returns the task installed now, or null, leaving it installed.

@@ -1,4 +1,5 @@
-//! Proves that weft's `cabi_realloc` coexists with other definitions.
+//! Proves that weft's `cabi_realloc` and `wasip3_task_set` coexist with
+//! other generators' definitions.
 //!
 //! Builds `tests/mixed-guest` (weft + wit-bindgen in one component) for
 //! `wasm32-wasip2`, twice: as is, where the weak C `cabi_realloc` of
@@ -37,6 +38,45 @@ fn weft_and_wit_bindgen_share_one_cabi_realloc() {
     );
     module.export("greet");
     module.export("shout");
+}
+
+/// The async half of the mixed guest: weft's and wit-bindgen's async
+/// exports each await an import bound by the other generator. Linking and
+/// validation are checked here; running it needs an async host (the
+/// harness's scheduler), so the cross-executor behaviour is covered by
+/// weft's native executor tests instead.
+#[test]
+fn weft_and_wit_bindgen_async_code_shares_one_wasip3_task_set() {
+    if !target_installed() {
+        eprintln!(
+            "\n*** SKIPPED weft_and_wit_bindgen_async_code_shares_one_wasip3_task_set: the \
+             {TARGET} target is not installed (run `rustup target add {TARGET}`) ***\n"
+        );
+        return;
+    }
+    let component = build(&[]);
+    wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&component)
+        .expect("the mixed async component validates");
+    let module = main_module(&component);
+    for name in [
+        "[async-lift]relay",
+        "[callback][async-lift]relay",
+        "[async-lift]serve",
+        "[callback][async-lift]serve",
+    ] {
+        module.export(name);
+    }
+    let defined: Vec<_> = module
+        .names
+        .iter()
+        .filter(|n| n.as_str() == "wasip3_task_set")
+        .collect();
+    assert_eq!(
+        defined.len(),
+        1,
+        "both generators' weak wasip3_task_set collapse to one definition"
+    );
 }
 
 #[test]
@@ -110,6 +150,8 @@ fn build(extra: &[&str]) -> Vec<u8> {
 struct CoreModule {
     imported_funcs: u32,
     exports: Vec<(String, u32)>,
+    /// Names of the functions the module defines (its `name` section).
+    names: Vec<String>,
     /// Per defined function (by function index), the functions it calls.
     calls: Vec<(u32, Vec<u32>)>,
 }
@@ -163,6 +205,22 @@ fn main_module(component: &[u8]) -> CoreModule {
                     let export = export.expect("export");
                     if export.kind == wasmparser::ExternalKind::Func {
                         module.exports.push((export.name.to_string(), export.index));
+                    }
+                }
+            }
+            Payload::CustomSection(reader) => {
+                let Some(module) = current.as_mut() else {
+                    continue;
+                };
+                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                    for name in names {
+                        if let Ok(wasmparser::Name::Function(map)) = name {
+                            for naming in map.into_iter().flatten() {
+                                if naming.index >= module.imported_funcs {
+                                    module.names.push(naming.name.to_string());
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -42,7 +42,9 @@
 #![warn(clippy::allow_attributes_without_reason)]
 
 extern crate alloc;
-#[cfg(any(test, feature = "std"))]
+// Native builds always have `std`: the fake canonical built-ins that let
+// the async executor run natively (`rt::async_support::fake`) need it.
+#[cfg(any(test, feature = "std", not(target_arch = "wasm32")))]
 extern crate std;
 
 pub use weft_macro::bindgen;
@@ -51,3 +53,10 @@ pub use weft_macro::bindgen;
 pub use weft_cabi as cabi;
 
 pub mod rt;
+
+// The async API under the same root names as wit-bindgen 0.61's.
+pub use rt::async_support::{
+    FutureRead, FutureReader, FutureWrite, FutureWriteError, FutureWriter, StreamRead,
+    StreamReader, StreamResult, StreamWrite, StreamWriter, backpressure_dec, backpressure_inc,
+    block_on, spawn_local, yield_async, yield_blocking,
+};

@@ -2,6 +2,7 @@
 //! spans needed to point errors at what the user wrote.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitBool, LitStr, Token, braced, bracketed};
@@ -49,7 +50,8 @@ impl Parse for Config {
         braced!(content in input);
         let mut seen: Vec<String> = Vec::new();
         while !content.is_empty() {
-            let key: Ident = content.parse()?;
+            // `async` is a keyword, so option names are parsed as any ident.
+            let key = content.call(Ident::parse_any)?;
             let name = key.to_string();
             if seen.contains(&name) {
                 return Err(syn::Error::new(
@@ -130,6 +132,7 @@ impl Config {
             "additional_type_attributes" => opts.additional_type_attributes = attr_map(input)?,
             "additional_member_attributes" => opts.additional_member_attributes = attr_map(input)?,
             "chainable_methods" => opts.chainable_methods = string_list(input)?,
+            "async" => opts.async_filters = async_filters(input)?,
             _ => {
                 return Err(syn::Error::new(
                     key.span(),
@@ -191,9 +194,9 @@ impl Config {
     }
 }
 
-/// Every option name, for the unknown-option message (`async` belongs to
-/// the async bindings, which weft does not generate yet).
+/// Every option name, for the unknown-option message.
 const OPTIONS: &[&str] = &[
+    "async",
     "world",
     "path",
     "inline",
@@ -275,6 +278,16 @@ fn string_or_list(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
     }
 }
 
+/// `async: true` (every function), `async: false` (none), or a list of
+/// filters as in wit-bindgen.
+fn async_filters(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
+    if input.peek(LitBool) {
+        let all = input.parse::<LitBool>()?.value;
+        return Ok(vec![if all { "all" } else { "-all" }.to_string()]);
+    }
+    string_list(input)
+}
+
 fn string_list(input: ParseStream<'_>) -> syn::Result<Vec<String>> {
     let content;
     bracketed!(content in input);
@@ -320,6 +333,17 @@ mod tests {
 
     fn parse(src: &str) -> syn::Result<Config> {
         syn::parse_str::<Config>(src)
+    }
+
+    #[test]
+    fn async_option_takes_a_bool_or_filters() {
+        let all = parse("{ async: true }").unwrap();
+        assert_eq!(all.opts.async_filters, ["all"]);
+        let none = parse("{ async: false }").unwrap();
+        assert_eq!(none.opts.async_filters, ["-all"]);
+        let some = parse(r#"{ async: ["import:a:b/c#f", "-export:g"] }"#).unwrap();
+        assert_eq!(some.opts.async_filters, ["import:a:b/c#f", "-export:g"]);
+        assert!(parse("{ async: 3 }").is_err());
     }
 
     #[test]

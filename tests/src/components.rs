@@ -35,7 +35,8 @@ pub fn validate_component(path: &Path) -> Result<Vec<u8>> {
     let features = WasmFeatures::default()
         | WasmFeatures::COMPONENT_MODEL
         | WasmFeatures::CM_FIXED_LENGTH_LISTS
-        | WasmFeatures::CM_MAP;
+        | WasmFeatures::CM_MAP
+        | WasmFeatures::CM_ERROR_CONTEXT;
     Validator::new_with_features(features)
         .validate_all(&bytes)
         .with_context(|| format!("validating {}", path.display()))?;

@@ -73,6 +73,8 @@ impl Generator {
                 "parity-provider",
                 "-p",
                 "parity-runner",
+                "-p",
+                "async-relay",
                 "--no-default-features",
                 "--features",
                 "peer",

@@ -9,6 +9,10 @@
 //! paths, `chainable_methods`), so this test fails if weft's generated API
 //! drifts from wit-bindgen 0.61.1's; `harness_guests.rs` runs them.
 //!
+//! `async-relay` is written against wit-bindgen's async API (`async fn`
+//! exports, awaited async imports, `yield_async`); it is compile- and
+//! shape-tested only until the harness can run async components.
+//!
 //! Cost: one extra release build of the guests with wit-bindgen (about a
 //! minute cold, cached in `target/guests-peer` afterwards).
 
@@ -24,6 +28,7 @@ const TEST_GUESTS: &[&str] = &[
     "ext-runner",
     "parity-provider",
     "parity-runner",
+    "async-relay",
 ];
 
 fn shape(build: &GuestBuild, guest: &str) -> ComponentShape {

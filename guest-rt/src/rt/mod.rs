@@ -2,6 +2,8 @@
 //!
 //! Everything here is reached through the generated `_rt` alias (see the
 //! `runtime_path` option). The pieces are grouped by job:
+//! - [`async_support`]: the executor async exports run on, async import
+//!   calls, and `wasip3_task` interop with other generators;
 //! - [`convert`]: turning Rust values into core wasm scalars and back, with
 //!   the validity checks the canonical ABI demands when lifting;
 //! - [`ctors`]: running static constructors once, before the first export;
@@ -12,6 +14,7 @@
 //! - [`map`]: the type of WIT `map<K, V>` and the trait generated code
 //!   builds maps through.
 
+pub mod async_support;
 pub mod convert;
 pub mod ctors;
 pub mod map;

@@ -118,8 +118,12 @@ impl Analysis {
             | Type::S64
             | Type::F32
             | Type::F64
-            | Type::Char
-            | Type::ErrorContext => TypeInfo::default(),
+            | Type::Char => TypeInfo::default(),
+            // Owned like an `own<R>`: not `Clone`, moved into lowering.
+            Type::ErrorContext => TypeInfo {
+                has_own: true,
+                ..TypeInfo::default()
+            },
         }
     }
 
@@ -194,11 +198,14 @@ impl Analysis {
                     .chain(&r.err)
                     .fold(TypeInfo::default(), |acc, t| acc.merge(of(self, t)))
             }
+            // Stream and future ends are owned handles: moved, not `Clone`.
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => TypeInfo {
+                has_own: true,
+                ..TypeInfo::default()
+            },
             TypeDefKind::Resource
             | TypeDefKind::Flags(_)
             | TypeDefKind::Enum(_)
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
             | TypeDefKind::Unknown => TypeInfo::default(),
         };
         self.infos.insert(id, info);

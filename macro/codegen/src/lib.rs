@@ -3,7 +3,7 @@
 //! The `weft::bindgen!` macro is a thin wrapper around [`generate`]; build
 //! scripts can call it too. The pipeline, one module per phase:
 //! 1. `load`: parse WIT into a `Resolve` and select the world;
-//! 2. `support`: reject what weft cannot bind yet (component-model async);
+//! 2. `support`: reject what weft cannot bind yet (the `implements` form);
 //! 3. `analysis`: facts about types (contents, where they are used);
 //! 4. `abi`: the language-neutral canonical ABI walker;
 //! 5. `render`: the Rust backend, producing `quote!` tokens;
@@ -51,7 +51,7 @@ pub struct Generated {
 ///
 /// # Errors
 /// See [`Error`]: unreadable or invalid WIT, an unknown world, a `with`
-/// entry that matches nothing, or a world using component-model async.
+/// entry that matches nothing, or a world using the `implements` form.
 pub fn generate(root: &Path, source: &WitSource, opts: &Opts) -> Result<Generated, Error> {
     let Loaded {
         mut resolve,

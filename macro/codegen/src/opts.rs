@@ -46,6 +46,10 @@ pub struct Opts {
     pub ownership: Ownership,
     /// WIT function names (or `iface#func`) to leave out.
     pub skip: Vec<String>,
+    /// The `async` option: filters (`all`, `-all`, `import:ns:pkg/i#f`,
+    /// `-export:f`, ...) deciding which functions are bound async, first
+    /// match wins; unmatched functions follow their WIT `async`.
+    pub async_filters: Vec<String>,
     /// Also generate a `Stub` type implementing every export with
     /// `unreachable!()`, and export it.
     pub stubs: bool,

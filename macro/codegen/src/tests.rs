@@ -98,17 +98,23 @@ fn keywords_and_custom_section_are_generated() {
 }
 
 #[test]
-fn async_and_bad_wit_are_reported_not_panicked() {
-    let err = gen_with(
-        "package a:b; world w { export f: async func(); }",
+fn async_is_bound_and_bad_wit_is_reported_not_panicked() {
+    let out = gen_with(
+        "package a:b; world w { export f: async func(s: stream<u8>) -> future<string>; }",
         &Opts::default(),
     )
-    .unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("function `f` in world `w` is `async`"),
-        "{err}"
-    );
+    .unwrap();
+    // The built-ins are imported under the names wit-component decodes.
+    for name in [
+        "[async-lift]f",
+        "[callback][async-lift]f",
+        "[task-return]f",
+        "[stream-new-0]f",
+        "[async-lower][stream-read-0]f",
+        "[future-drop-writable-1]f",
+    ] {
+        assert!(out.contains(&format!("\"{name}\"")), "{name} missing");
+    }
     let err = gen_with(
         "package a:b; world w { export f: func() -> nope; }",
         &Opts::default(),
@@ -291,4 +297,37 @@ fn named_interface_imports_are_rejected_on_the_item() {
         msg.contains("world `w`") && msg.contains("<inline>:"),
         "names the place: {msg}"
     );
+}
+
+#[test]
+fn async_option_filters_choose_the_abi_per_function() {
+    let wit = "package a:b;
+        interface i { f: func(); h: async func(); }
+        world w { import i; export g: async func(); export k: func(); }";
+    let opts = |filters: &[&str]| Opts {
+        async_filters: filters.iter().map(|f| f.to_string()).collect(),
+        ..Opts::default()
+    };
+    let has = |out: &str, name: &str| out.contains(&format!("\"{name}\""));
+    // Default: follow the WIT.
+    let out = gen_with(wit, &Opts::default()).unwrap();
+    assert!(has(&out, "f") && has(&out, "[async-lower]h"));
+    assert!(has(&out, "[async-lift]g") && has(&out, "k"));
+    // First match wins; `import:`/`export:` restrict a filter to one side.
+    let out = gen_with(wit, &opts(&["import:a:b/i#h", "-all"])).unwrap();
+    assert!(
+        has(&out, "[async-lower]h"),
+        "h kept async by the first filter"
+    );
+    assert!(
+        has(&out, "g") && !has(&out, "[async-lift]g"),
+        "g forced sync by -all"
+    );
+    let out = gen_with(wit, &opts(&["-export:g"])).unwrap();
+    assert!(has(&out, "[async-lower]h") && !has(&out, "[async-lift]g"));
+    // Making a plain `func` async would give an invalid component.
+    let err = gen_with(wit, &opts(&["all"])).unwrap_err();
+    assert!(err.to_string().contains("import `f` async"), "{err}");
+    let err = gen_with(wit, &opts(&["export:k"])).unwrap_err();
+    assert!(err.to_string().contains("export `k` async"), "{err}");
 }

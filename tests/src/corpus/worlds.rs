@@ -1,12 +1,9 @@
-//! Enumerates the worlds of the corpus with wit-parser, and decides which are
-//! async (and so belong to the async issue, not this one).
+//! Enumerates the worlds of the corpus with wit-parser.
 
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use wit_parser::{
-    Function, FunctionKind, Handle, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem,
-};
+use wit_parser::Resolve;
 
 /// One world of the corpus.
 #[derive(Debug, Clone)]
@@ -17,8 +14,6 @@ pub struct CorpusWorld {
     pub label: String,
     /// The world's name within its package, as given to `world: ...`.
     pub world: String,
-    /// `Some(reason)` if the world uses async functions or async types.
-    pub async_reason: Option<String>,
     /// The names of the world's exports (`ns:pkg/iface@ver` or a function
     /// name), which a built component must export exactly.
     pub exports: BTreeSet<String>,
@@ -95,7 +90,6 @@ pub fn worlds_of(source: &Path, entry_label: &str) -> Result<Vec<CorpusWorld>> {
             source: source.to_path_buf(),
             label: format!("{entry_label}/{name}"),
             world: name.clone(),
-            async_reason: async_reason(&resolve, id),
             exports: resolve.worlds[id]
                 .exports
                 .keys()
@@ -103,139 +97,4 @@ pub fn worlds_of(source: &Path, entry_label: &str) -> Result<Vec<CorpusWorld>> {
                 .collect(),
         })
         .collect())
-}
-
-/// Why world `id` is async, if it is: the first async function or async type
-/// (future, stream, error-context) reachable from its imports and exports.
-pub fn async_reason(resolve: &Resolve, id: WorldId) -> Option<String> {
-    let world = &resolve.worlds[id];
-    for item in world.imports.values().chain(world.exports.values()) {
-        let found = match item {
-            WorldItem::Function(f) => function_reason(resolve, f),
-            WorldItem::Interface { id, .. } => {
-                let iface = &resolve.interfaces[*id];
-                iface
-                    .functions
-                    .values()
-                    .find_map(|f| function_reason(resolve, f))
-                    .or_else(|| {
-                        iface
-                            .types
-                            .values()
-                            .find_map(|t| typedef_reason(resolve, *t))
-                    })
-            }
-            WorldItem::Type { id, .. } => typedef_reason(resolve, *id),
-        };
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
-}
-
-fn function_reason(resolve: &Resolve, f: &Function) -> Option<String> {
-    match f.kind {
-        FunctionKind::AsyncFreestanding
-        | FunctionKind::AsyncMethod(_)
-        | FunctionKind::AsyncStatic(_) => {
-            return Some(format!("async func `{}`", f.name));
-        }
-        FunctionKind::Freestanding
-        | FunctionKind::Method(_)
-        | FunctionKind::Static(_)
-        | FunctionKind::Constructor(_) => {}
-    }
-    f.params
-        .iter()
-        .map(|p| &p.ty)
-        .chain(f.result.as_ref())
-        .find_map(|t| type_reason(resolve, t))
-        .map(|why| format!("`{}` uses {why}", f.name))
-}
-
-fn type_reason(resolve: &Resolve, ty: &Type) -> Option<String> {
-    match ty {
-        Type::ErrorContext => Some("error-context".to_string()),
-        Type::Id(id) => typedef_reason(resolve, *id),
-        Type::Bool
-        | Type::U8
-        | Type::U16
-        | Type::U32
-        | Type::U64
-        | Type::S8
-        | Type::S16
-        | Type::S32
-        | Type::S64
-        | Type::F32
-        | Type::F64
-        | Type::Char
-        | Type::String => None,
-    }
-}
-
-fn typedef_reason(resolve: &Resolve, id: TypeId) -> Option<String> {
-    let inner = |t: &Type| type_reason(resolve, t);
-    match &resolve.types[id].kind {
-        TypeDefKind::Future(_) => Some("future".to_string()),
-        TypeDefKind::Stream(_) => Some("stream".to_string()),
-        TypeDefKind::Record(r) => r.fields.iter().find_map(|f| inner(&f.ty)),
-        TypeDefKind::Tuple(t) => t.types.iter().find_map(inner),
-        TypeDefKind::Variant(v) => v.cases.iter().filter_map(|c| c.ty.as_ref()).find_map(inner),
-        TypeDefKind::Option(t)
-        | TypeDefKind::List(t)
-        | TypeDefKind::FixedLengthList(t, _)
-        | TypeDefKind::Type(t) => inner(t),
-        TypeDefKind::Result(r) => r.ok.iter().chain(r.err.iter()).find_map(inner),
-        TypeDefKind::Map(k, v) => inner(k).or_else(|| inner(v)),
-        // A handle is async only through its resource's functions, which are
-        // listed (and checked) with the interface that defines the resource.
-        TypeDefKind::Handle(Handle::Own(_) | Handle::Borrow(_)) => None,
-        TypeDefKind::Resource
-        | TypeDefKind::Flags(_)
-        | TypeDefKind::Enum(_)
-        | TypeDefKind::Unknown => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reason(wit: &str) -> Option<String> {
-        let mut resolve = Resolve::new();
-        let pkg = resolve.push_str("test.wit", wit).expect("valid WIT");
-        let world = resolve.select_world(&[pkg], Some("w")).expect("world w");
-        async_reason(&resolve, world)
-    }
-
-    #[test]
-    fn sync_world_is_not_async() {
-        let wit = "package a:b;\ninterface i { resource r { m: func(x: list<option<u8>>) -> r; } f: func(x: r); }\nworld w { import i; export g: func() -> string; }";
-        assert_eq!(reason(wit), None);
-    }
-
-    #[test]
-    fn async_func_and_method_are_found() {
-        let func = reason("package a:b;\nworld w { export f: async func(); }");
-        assert_eq!(func.as_deref(), Some("async func `f`"));
-        let method = reason(
-            "package a:b;\ninterface i { resource r { m: async func(); } }\nworld w { import i; }",
-        );
-        assert!(method.is_some_and(|r| r.contains("[method]r.m")));
-    }
-
-    #[test]
-    fn async_types_nested_in_values_are_found() {
-        let stream = reason(
-            "package a:b;\ninterface i { record x { s: option<stream<u8>> } f: func(v: list<x>); }\nworld w { export i; }",
-        );
-        assert_eq!(stream.as_deref(), Some("`f` uses stream"));
-        let ctx = reason("package a:b;\nworld w { import f: func() -> result<_, error-context>; }");
-        assert_eq!(ctx.as_deref(), Some("`f` uses error-context"));
-        let future = reason(
-            "package a:b;\ninterface i { type t = tuple<u8, future<string>>; }\nworld w { import i; }",
-        );
-        assert_eq!(future.as_deref(), Some("future"));
-    }
 }

@@ -1,12 +1,20 @@
 //! One component, two bindings generators: `greet` is bound by weft,
 //! `shout` by wit-bindgen. Both take strings, so the host calls the single
 //! `cabi_realloc` export that survives linking for both of them.
+//!
+//! The async half crosses over: weft's async export `relay` awaits
+//! `lookup`, an async import bound by wit-bindgen, and wit-bindgen's async
+//! export `serve` awaits `fetch`, an async import bound by weft. Each
+//! import registers its subtask through whichever executor's `wasip3_task`
+//! is current, through the one `wasip3_task_set` that survives linking.
 
 weft::bindgen!({
     inline: "
         package weft-test:weft-side;
         world weft-side {
+            import fetch: async func(x: u32) -> u32;
             export greet: func(name: string, xs: list<u32>) -> string;
+            export relay: async func(x: u32) -> u32;
         }
     ",
 });
@@ -16,7 +24,9 @@ mod other {
         inline: "
             package weft-test:other-side;
             world other-side {
+                import lookup: async func(x: u32) -> u32;
                 export shout: func(text: string) -> string;
+                export serve: async func(x: u32) -> u32;
             }
         ",
     });
@@ -26,6 +36,10 @@ mod other {
     impl Guest for Other {
         fn shout(text: String) -> String {
             text.to_uppercase()
+        }
+
+        async fn serve(x: u32) -> u32 {
+            crate::fetch(x).await + 1
         }
     }
 
@@ -37,6 +51,10 @@ struct Component;
 impl Guest for Component {
     fn greet(name: String, xs: Vec<u32>) -> String {
         format!("Hello, {name}! {}", xs.iter().sum::<u32>())
+    }
+
+    async fn relay(x: u32) -> u32 {
+        other::lookup(x).await * 2
     }
 }
 

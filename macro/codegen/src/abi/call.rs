@@ -25,21 +25,7 @@ impl<E: Emitter> Walker<'_, E> {
     /// arguments are `GetArg`s in WIT parameter order.
     pub fn call_import(&mut self, func: &Function, target: &ImportTarget<'_>) {
         let sig = self.resolve.wasm_signature(AbiVariant::GuestImport, func);
-        if sig.indirect_params {
-            let info = self.sizes.record(func.params.iter().map(|p| &p.ty));
-            let area = self.emitter.scratch_area(info.size, info.align);
-            let offsets = self.sizes.field_offsets(func.params.iter().map(|p| &p.ty));
-            for (nth, (offset, ty)) in offsets.into_iter().enumerate() {
-                self.emit(&Instruction::GetArg { nth });
-                self.write_to_memory(ty, area.clone(), offset);
-            }
-            self.push(area);
-        } else {
-            for (nth, param) in func.params.iter().enumerate() {
-                self.emit(&Instruction::GetArg { nth });
-                self.lower(&param.ty);
-            }
-        }
+        self.lower_params(func, sig.indirect_params);
         let ret_area = match (&func.result, sig.retptr) {
             (Some(ty), true) => {
                 let area = self
@@ -61,7 +47,27 @@ impl<E: Emitter> Walker<'_, E> {
         });
     }
 
-    fn call_wasm(&mut self, target: &ImportTarget<'_>, sig: &WasmSignature) {
+    /// Lowers the `GetArg`s of an import call: flat, or through an
+    /// argument area when `indirect`.
+    pub(super) fn lower_params(&mut self, func: &Function, indirect: bool) {
+        if indirect {
+            let info = self.sizes.record(func.params.iter().map(|p| &p.ty));
+            let area = self.emitter.scratch_area(info.size, info.align);
+            let offsets = self.sizes.field_offsets(func.params.iter().map(|p| &p.ty));
+            for (nth, (offset, ty)) in offsets.into_iter().enumerate() {
+                self.emit(&Instruction::GetArg { nth });
+                self.write_to_memory(ty, area.clone(), offset);
+            }
+            self.push(area);
+        } else {
+            for (nth, param) in func.params.iter().enumerate() {
+                self.emit(&Instruction::GetArg { nth });
+                self.lower(&param.ty);
+            }
+        }
+    }
+
+    pub(super) fn call_wasm(&mut self, target: &ImportTarget<'_>, sig: &WasmSignature) {
         self.emit(&Instruction::CallWasm {
             module: target.module,
             name: target.name,
@@ -74,7 +80,34 @@ impl<E: Emitter> Walker<'_, E> {
     /// arguments, calls the user's implementation, lowers the result.
     pub fn call_export(&mut self, func: &Function) {
         let sig = self.resolve.wasm_signature(AbiVariant::GuestExport, func);
-        if sig.indirect_params {
+        self.lift_params(func, sig.indirect_params);
+        self.emit(&Instruction::CallInterface {
+            func,
+            awaited: false,
+        });
+        match (&func.result, sig.retptr) {
+            (Some(ty), true) => {
+                let area = self
+                    .emitter
+                    .scratch_area(self.sizes.size(ty), self.sizes.align(ty));
+                self.write_to_memory(ty, area.clone(), Default::default());
+                self.push(area);
+                self.emit(&Instruction::Return { amt: 1 });
+            }
+            (Some(ty), false) => {
+                self.lower(ty);
+                self.emit(&Instruction::Return {
+                    amt: sig.results.len(),
+                });
+            }
+            (None, _) => self.emit(&Instruction::Return { amt: 0 }),
+        }
+    }
+
+    /// Lifts an export's core arguments into its WIT parameters: flat, or
+    /// from the argument block the caller passed when `indirect`.
+    pub(super) fn lift_params(&mut self, func: &Function, indirect: bool) {
+        if indirect {
             // The caller allocated the argument block with our
             // `cabi_realloc`; it is ours to free once read.
             self.emit(&Instruction::GetArg { nth: 0 });
@@ -99,24 +132,6 @@ impl<E: Emitter> Walker<'_, E> {
                 }
                 self.lift(&param.ty);
             }
-        }
-        self.emit(&Instruction::CallInterface { func });
-        match (&func.result, sig.retptr) {
-            (Some(ty), true) => {
-                let area = self
-                    .emitter
-                    .scratch_area(self.sizes.size(ty), self.sizes.align(ty));
-                self.write_to_memory(ty, area.clone(), Default::default());
-                self.push(area);
-                self.emit(&Instruction::Return { amt: 1 });
-            }
-            (Some(ty), false) => {
-                self.lower(ty);
-                self.emit(&Instruction::Return {
-                    amt: sig.results.len(),
-                });
-            }
-            (None, _) => self.emit(&Instruction::Return { amt: 0 }),
         }
     }
 

@@ -55,10 +55,10 @@ impl<E: Emitter> Walker<'_, E> {
                 self.lower_cases([result.ok.as_ref(), result.err.as_ref()], &results);
                 self.emit(&Instruction::ResultLower { results: &results });
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => unsupported(ty),
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.emit(&Instruction::AsyncHandleLower)
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => unsupported(ty),
         }
     }
 
@@ -66,6 +66,9 @@ impl<E: Emitter> Walker<'_, E> {
         match prim(ty) {
             Some(prim) => self.emit(&Instruction::LowerPrim { prim }),
             None if *ty == Type::String => self.emit(&Instruction::StringLower {
+                transfer: self.transfer,
+            }),
+            None if *ty == Type::ErrorContext => self.emit(&Instruction::ErrorContextLower {
                 transfer: self.transfer,
             }),
             None => unsupported(ty),
@@ -182,16 +185,17 @@ impl<E: Emitter> Walker<'_, E> {
                 self.lift_cases(ty, [result.ok.as_ref(), result.err.as_ref()]);
                 self.emit(&Instruction::ResultLift);
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => unsupported(ty),
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.emit(&Instruction::AsyncHandleLift { ty: id })
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => unsupported(ty),
         }
     }
 
     fn lift_scalar(&mut self, ty: &Type) {
         match prim(ty) {
             Some(prim) => self.emit(&Instruction::LiftPrim { prim }),
+            None if *ty == Type::ErrorContext => self.emit(&Instruction::ErrorContextLift),
             None if *ty == Type::String => self.emit(&Instruction::StringLift),
             None => unsupported(ty),
         }

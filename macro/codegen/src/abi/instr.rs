@@ -203,10 +203,29 @@ pub enum Instruction<'a> {
         params: &'a [WasmType],
         results: &'a [WasmType],
     },
-    /// Call the user's implementation of an export.
+    /// Call the user's implementation of an export, awaiting it when the
+    /// export is bound `async`.
     CallInterface {
         func: &'a Function,
+        awaited: bool,
     },
+    /// `[value] -> [i32]`: an `error-context`'s handle. The value keeps
+    /// its handle under `Lend`; under `Move` it is given up (never dropped).
+    ErrorContextLower {
+        transfer: Transfer,
+    },
+    /// `[i32] -> [value]`: take ownership of an `error-context` handle.
+    ErrorContextLift,
+    /// `[end] -> [i32]`: give a future's or stream's readable end away.
+    AsyncHandleLower,
+    /// `[i32] -> [end]`: take a readable end of the `future`/`stream` type
+    /// `ty`.
+    AsyncHandleLift {
+        ty: TypeId,
+    },
+    /// `[status] -> []`: wait until the async import call whose status
+    /// word this is has returned (see `abi::async_call`).
+    AwaitSubtask,
     Return {
         amt: usize,
     },
@@ -249,6 +268,8 @@ impl Instruction<'_> {
             Flush { amt } => (*amt, *amt),
             LowerPrim { .. } | LiftPrim { .. } | Load { .. } => (1, 1),
             HandleLower { .. } | HandleLift { .. } | EnumLower | EnumLift { .. } => (1, 1),
+            ErrorContextLower { .. } | ErrorContextLift => (1, 1),
+            AsyncHandleLower | AsyncHandleLift { .. } => (1, 1),
             Store { .. } => (2, 0),
             StringLower { .. } | ListCanonLower { .. } | ListLower { .. } | MapLower { .. } => {
                 (1, 2)
@@ -269,8 +290,9 @@ impl Instruction<'_> {
             CallWasm {
                 params, results, ..
             } => (params.len(), results.len()),
-            CallInterface { func } => (func.params.len(), usize::from(func.result.is_some())),
+            CallInterface { func, .. } => (func.params.len(), usize::from(func.result.is_some())),
             Return { amt } => (*amt, 0),
+            AwaitSubtask => (1, 0),
             GuestDeallocate { .. } | GuestDeallocateVariant { .. } => (1, 0),
             GuestDeallocateString | GuestDeallocateList { .. } | GuestDeallocateMap { .. } => {
                 (2, 0)

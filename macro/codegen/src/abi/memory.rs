@@ -4,7 +4,7 @@
 //! Offsets come from wit-parser's [`SizeAlign`](wit_parser::SizeAlign) as
 //! [`ArchitectureSize`]s, so the same walk serves wasm32 and, later, wasm64.
 
-use super::{Emitter, Instruction, MemKind, Walker, flat::prim};
+use super::{Emitter, Instruction, MemKind, Walker};
 use wit_parser::{ArchitectureSize, Int, Type, TypeDefKind};
 
 impl<E: Emitter> Walker<'_, E> {
@@ -24,9 +24,9 @@ impl<E: Emitter> Walker<'_, E> {
                 return self.store_ptr_len(addr, offset);
             }
             Type::Id(id) => *id,
+            // Primitives and `error-context`: one flat value each.
             other => {
-                let Some(p) = prim(other) else { return };
-                self.emit(&Instruction::LowerPrim { prim: p });
+                self.lower(other);
                 return self.store(scalar_kind(other), addr, offset);
             }
         };
@@ -88,10 +88,11 @@ impl<E: Emitter> Walker<'_, E> {
                 self.write_cases(Int::U8, &cases, addr, offset);
                 self.emit(&Instruction::ResultLower { results: &[] });
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => {}
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.emit(&Instruction::AsyncHandleLower);
+                self.store(MemKind::I32, addr, offset);
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => {}
         }
     }
 
@@ -173,9 +174,8 @@ impl<E: Emitter> Walker<'_, E> {
             }
             Type::Id(id) => *id,
             other => {
-                let Some(p) = prim(other) else { return };
                 self.load(scalar_kind(other), addr, offset);
-                return self.emit(&Instruction::LiftPrim { prim: p });
+                return self.lift(other);
             }
         };
         match &resolve.types[id].kind {
@@ -229,10 +229,11 @@ impl<E: Emitter> Walker<'_, E> {
                 self.read_cases(Int::U8, &cases, addr, offset);
                 self.emit(&Instruction::ResultLift);
             }
-            TypeDefKind::Resource
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
-            | TypeDefKind::Unknown => {}
+            TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
+                self.load(MemKind::I32, addr, offset);
+                self.emit(&Instruction::AsyncHandleLift { ty: id });
+            }
+            TypeDefKind::Resource | TypeDefKind::Unknown => {}
         }
     }
 

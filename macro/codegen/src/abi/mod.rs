@@ -7,9 +7,10 @@
 //! `store`/`load` plus freeing, and `call` orchestrates a whole import,
 //! export or `post-return` (flattening limits, argument and return areas).
 //!
-//! Async lowering will add call shapes to `call` (the `GuestImportAsync`
-//! signature and task-return) without changing the value walkers.
+//! `async_call` adds the async call shapes (`canon lower async`, `canon
+//! lift async` with `task.return`) on top of the same value walkers.
 
+mod async_call;
 pub mod call;
 mod flat;
 mod free;

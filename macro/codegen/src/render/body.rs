@@ -350,6 +350,7 @@ impl Emitter for Body<'_, '_> {
     }
 }
 
+mod async_handles;
 mod lists;
 mod render;
 mod variants;

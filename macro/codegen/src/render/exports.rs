@@ -18,6 +18,8 @@ use wit_parser::{
     WasmExport, WasmExportKind, WorldKey,
 };
 
+mod async_glue;
+
 /// The rendered export side of one interface (or of the world).
 #[derive(Default)]
 pub(crate) struct ExportParts {
@@ -71,11 +73,12 @@ impl Ctx<'_> {
             if self.is_skipped(&func.name) {
                 continue;
             }
-            let sig = self.trait_sig(func, from);
+            let asyncness = self.is_async(key, func, false);
+            let sig = self.trait_sig(func, from, asyncness);
             let docs = self.docs(&func.docs);
             stubs.push(StubMethod {
                 resource: func.kind.resource(),
-                sig: self.trait_sig(func, &Vec::new()),
+                sig: self.trait_sig(func, &Vec::new(), asyncness),
             });
             match func
                 .kind
@@ -85,10 +88,17 @@ impl Ctx<'_> {
                 Some(i) => resource_items[i].push(quote!(#docs #sig;)),
                 None => guest_items.push(quote!(#docs #sig;)),
             }
-            parts.items.extend(self.export_glue(func, from));
-            parts
-                .macro_body
-                .extend(self.export_symbols(func, key, mpath));
+            if asyncness {
+                parts.items.extend(self.async_export_glue(func, key, from));
+                parts
+                    .macro_body
+                    .extend(self.async_export_symbols(func, key, mpath));
+            } else {
+                parts.items.extend(self.export_glue(func, from));
+                parts
+                    .macro_body
+                    .extend(self.export_symbols(func, key, mpath));
+            }
         }
         for (i, r) in resources.iter().enumerate() {
             let guest = format_ident!("Guest{}", self.type_name(*r));
@@ -116,11 +126,16 @@ impl Ctx<'_> {
     }
 
     /// The trait method signature for an exported function.
-    fn trait_sig(&self, func: &Function, from: &ModPath) -> TokenStream {
+    fn trait_sig(&self, func: &Function, from: &ModPath, asyncness: bool) -> TokenStream {
         let lt = quote!('_);
         let mut params = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
-            if i == 0 && matches!(func.kind, FunctionKind::Method(_)) {
+            if i == 0
+                && matches!(
+                    func.kind,
+                    FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
+                )
+            {
                 params.push(quote!(&self));
                 continue;
             }
@@ -153,6 +168,11 @@ impl Ctx<'_> {
         } else {
             quote!()
         };
+        if asyncness {
+            // As in wit-bindgen: the trait is for implementing, not for
+            // generic callers, so the future's missing `Send` bound is fine.
+            return quote!(#[allow(async_fn_in_trait)] async fn #name(#(#params),*) #ret #bound);
+        }
         quote!(fn #name(#(#params),*) #ret #bound)
     }
 

@@ -19,6 +19,8 @@ use wit_parser::{
     Function, FunctionKind, LiftLowerAbi, ManglingAndAbi, TypeId, WasmImport, WorldKey,
 };
 
+mod async_import;
+
 impl Ctx<'_> {
     /// All imported functions of one interface (or the world, with
     /// `key == None`), grouped: freestanding first, then one `impl` block
@@ -35,7 +37,11 @@ impl Ctx<'_> {
             if self.is_skipped(&func.name) {
                 continue;
             }
-            let rendered = self.import_func(func, key, from);
+            let rendered = if self.is_async(key, func, true) {
+                self.async_import_func(func, key, from)
+            } else {
+                self.import_func(func, key, from)
+            };
             match func.kind.resource() {
                 Some(r) => by_resource.entry(r).or_default().extend(rendered),
                 None => free.extend(rendered),
@@ -65,7 +71,12 @@ impl Ctx<'_> {
         let mut decl_params = Vec::new();
         let mut args = Vec::new();
         for (i, param) in func.params.iter().enumerate() {
-            if i == 0 && matches!(func.kind, FunctionKind::Method(_)) {
+            if i == 0
+                && matches!(
+                    func.kind,
+                    FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
+                )
+            {
                 decl_params.push(match chaining {
                     Some(Chaining::Owning) => quote!(self),
                     Some(Chaining::Borrowing) | None => quote!(&self),

@@ -8,6 +8,7 @@
 //! `imports` and `exports` (functions and traits), and `world` (assembling
 //! the module tree, the export macro and the custom section).
 
+mod async_filter;
 mod attrs;
 mod body;
 mod chain;
@@ -17,6 +18,7 @@ mod flags;
 mod imports;
 mod merge;
 mod paths;
+mod payloads;
 mod resources;
 mod tree;
 mod ty;

@@ -46,8 +46,7 @@ impl Ctx<'_> {
             Type::F64 => quote!(f64),
             Type::Char => quote!(char),
             Type::String => self.string_type(flavor, lt),
-            // Rejected by `support::check_world` before rendering.
-            Type::ErrorContext => quote!(()),
+            Type::ErrorContext => quote!(_rt::async_support::ErrorContext),
             Type::Id(id) => self.rust_type_id(*id, flavor, lt, from),
         }
     }
@@ -111,15 +110,20 @@ impl Ctx<'_> {
                     quote!(&#lt #path)
                 }
             }
-            // Named-only kinds and async kinds (rejected earlier) never
-            // appear anonymously.
+            TypeDefKind::Future(payload) => {
+                let payload = self.payload_type(payload.as_ref(), from);
+                quote!(_rt::async_support::FutureReader<#payload>)
+            }
+            TypeDefKind::Stream(payload) => {
+                let payload = self.payload_type(payload.as_ref(), from);
+                quote!(_rt::async_support::StreamReader<#payload>)
+            }
+            // Named-only kinds never appear anonymously.
             TypeDefKind::Record(_)
             | TypeDefKind::Resource
             | TypeDefKind::Flags(_)
             | TypeDefKind::Variant(_)
             | TypeDefKind::Enum(_)
-            | TypeDefKind::Future(_)
-            | TypeDefKind::Stream(_)
             | TypeDefKind::Unknown => quote!(()),
         }
     }
@@ -219,8 +223,8 @@ impl Ctx<'_> {
                 let n = *n as usize;
                 quote!([#t; #n])
             }
-            // Named-only kinds were handled above; handles carry no lists
-            // and async kinds were rejected before rendering.
+            // Named-only kinds were handled above; handles and stream or
+            // future ends carry no lists and are passed by value.
             TypeDefKind::Record(_)
             | TypeDefKind::Variant(_)
             | TypeDefKind::Enum(_)

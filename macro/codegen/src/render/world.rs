@@ -51,6 +51,7 @@ pub fn render_world(
     };
     apply_with(&mut ctx)?;
     super::chain::check_used(&opts.chainable_methods, resolve, world)?;
+    ctx.check_async_filters()?;
     ctx.attrs = SelectedAttrs::new(&ctx)?;
     ctx.merged = super::merge::merge_classes(&ctx);
     let mut root = Module::default();
@@ -97,6 +98,7 @@ pub fn render_world(
     if let Some(whole) = &sections.export_macro {
         macro_bodies.push(ctx.custom_section(whole, "imports and exports"));
     }
+    world_items.extend(ctx.payload_modules());
     world_items.extend(ctx.export_macro(&macro_bodies));
     world_items.extend(ctx.custom_section(&sections.bindings, "encoded world"));
     world_items.extend(ctx.link_helper());

@@ -6,7 +6,7 @@ use super::{
     Body, align_expr, bitcast, is_narrow, lift_prim, lower_prim, mem_type, size_expr, wasm_type,
     zero,
 };
-use crate::abi::{Instruction, MemKind};
+use crate::abi::{Instruction, MemKind, Transfer};
 use crate::names::{camel, ident, snake};
 use crate::render::flags::flags_bits_type;
 use crate::render::resources::core_import;
@@ -228,7 +228,34 @@ impl Body<'_, '_> {
                     out.push(quote!(#ret));
                 }
             }
-            CallInterface { func } => self.call_interface(func.result.is_some(), ops, out),
+            CallInterface { func, awaited } => {
+                self.call_interface(func.result.is_some(), *awaited, ops, out)
+            }
+            ErrorContextLower { transfer } => {
+                let v = &ops[0];
+                out.push(match transfer {
+                    Transfer::Lend => quote!((#v).handle() as i32),
+                    // A sync export's result: the caller's lift reads our
+                    // handle after we return, so it must stay valid.
+                    Transfer::Move => quote!(::core::mem::ManuallyDrop::new(#v).handle() as i32),
+                });
+            }
+            ErrorContextLift => {
+                let v = &ops[0];
+                out.push(quote!(_rt::async_support::ErrorContext::from_handle(#v as u32)));
+            }
+            AsyncHandleLower => {
+                let v = &ops[0];
+                out.push(quote!((#v).take_handle() as i32));
+            }
+            AsyncHandleLift { ty } => {
+                let v = &ops[0];
+                out.push(self.async_handle_lift(*ty, v));
+            }
+            AwaitSubtask => {
+                let status = &ops[0];
+                self.stmt(quote!(_rt::async_support::Subtask::new(#status as u32).await;));
+            }
             Return { amt } => {
                 if *amt == 1 {
                     self.ret = Some(ops[0].clone());

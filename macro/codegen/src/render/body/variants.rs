@@ -130,6 +130,7 @@ impl Body<'_, '_> {
     pub(super) fn call_interface(
         &mut self,
         has_result: bool,
+        is_async: bool,
         ops: &[TokenStream],
         out: &mut Vec<TokenStream>,
     ) {
@@ -149,6 +150,7 @@ impl Body<'_, '_> {
             }
             Role::Import => quote!(unreachable!()),
         };
+        let call = if is_async { quote!(#call.await) } else { call };
         if has_result {
             let r = self.fresh("result");
             self.stmt(quote!(let #r = #call;));

@@ -1,0 +1,485 @@
+#[allow(unused_imports)]
+#[doc(hidden)]
+use ::weft::rt as __weft_rt_snap_concurrent_concurrent;
+#[doc(hidden)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    non_camel_case_types,
+    clippy::all
+)]
+mod __weft_world_snap_concurrent_concurrent {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_concurrent_concurrent as _rt;
+    #[doc(hidden)]
+    #[allow(non_snake_case, unused_unsafe, clippy::all)]
+    pub unsafe fn _export_run_cabi<T_: Guest + 'static>(arg0: i32, arg1: i32) -> u32 {
+        _rt::run_ctors_once();
+        _rt::async_support::start_task(async move {
+            let cancel = _rt::async_support::TaskCancelOnDrop::new();
+            unsafe {
+                let _result1 = T_::run(
+                        _rt::async_support::StreamReader::<
+                            u8,
+                        >::new(arg0 as u32, <u8 as wit_stream::StreamPayload>::VTABLE),
+                        _rt::async_support::FutureReader::<
+                            u32,
+                        >::new(arg1 as u32, <u32 as wit_future::FuturePayload>::VTABLE),
+                    )
+                    .await;
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "[export]$root")]
+                unsafe extern "C" {
+                    #[link_name = "[task-return]run"]
+                    fn __wit_import(_: i32);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn __wit_import(_: i32) {
+                    unreachable!()
+                }
+                __wit_import(_rt::as_i32(_result1));
+            }
+            cancel.forget();
+        })
+    }
+    #[doc(hidden)]
+    #[allow(non_snake_case)]
+    pub unsafe fn __callback_run(event0: u32, event1: u32, event2: u32) -> u32 {
+        unsafe { _rt::async_support::callback(event0, event1, event2) }
+    }
+    pub trait Guest {
+        #[allow(async_fn_in_trait)]
+        async fn run(
+            input: _rt::async_support::StreamReader<u8>,
+            done: _rt::async_support::FutureReader<u32>,
+        ) -> u32;
+    }
+    /// `future<T>` support: [`new`] and the payload types.
+    pub mod wit_future {
+        #[allow(unused_imports)]
+        use super::_rt;
+        /// A type that can be the payload of a `future` in
+        /// this world; implemented for each one used.
+        pub trait FuturePayload: Unpin + Sized + 'static {
+            #[doc(hidden)]
+            const VTABLE: &'static _rt::async_support::FutureVtable<Self>;
+        }
+        /// A new future: the writer to keep, the reader to pass
+        /// on. `default` is written if the writer is dropped
+        /// unwritten.
+        pub fn new<T: FuturePayload>(
+            default: fn() -> T,
+        ) -> (_rt::async_support::FutureWriter<T>, _rt::async_support::FutureReader<T>) {
+            unsafe { _rt::async_support::future_new(default, T::VTABLE) }
+        }
+        #[doc(hidden)]
+        #[allow(unused_unsafe, clippy::all)]
+        pub mod vtable0 {
+            #[allow(unused_imports)]
+            use super::_rt;
+            #[cfg(target_arch = "wasm32")]
+            #[link(wasm_import_module = "[export]$root")]
+            unsafe extern "C" {
+                #[link_name = "[future-new-1]run"]
+                fn new() -> u64;
+                #[link_name = "[async-lower][future-read-1]run"]
+                fn start_read(_: u32, _: *mut u8) -> u32;
+                #[link_name = "[async-lower][future-write-1]run"]
+                fn start_write(_: u32, _: *const u8) -> u32;
+                #[link_name = "[future-cancel-read-1]run"]
+                fn cancel_read(_: u32) -> u32;
+                #[link_name = "[future-cancel-write-1]run"]
+                fn cancel_write(_: u32) -> u32;
+                #[link_name = "[future-drop-readable-1]run"]
+                fn drop_readable(_: u32);
+                #[link_name = "[future-drop-writable-1]run"]
+                fn drop_writable(_: u32);
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn new() -> u64 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn start_read(_: u32, _: *mut u8) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn start_write(_: u32, _: *const u8) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn drop_readable(_: u32) {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn drop_writable(_: u32) {
+                unreachable!()
+            }
+            unsafe fn lift(ptr: *mut u8) -> u32 {
+                unsafe {
+                    let _l1 = *(ptr).add(0).cast::<i32>();
+                    (_l1) as u32
+                }
+            }
+            unsafe fn lower(value: u32, ptr: *mut u8) {
+                unsafe {
+                    *(ptr).add(0).cast::<i32>() = _rt::as_i32(value);
+                }
+            }
+            unsafe fn dealloc_lists(ptr: *mut u8) {
+                unsafe {}
+            }
+            pub static VTABLE: _rt::async_support::FutureVtable<u32> = _rt::async_support::FutureVtable {
+                layout: unsafe {
+                    ::core::alloc::Layout::from_size_align_unchecked(4, 4)
+                },
+                lift,
+                lower,
+                dealloc_lists,
+                new,
+                start_read,
+                start_write,
+                cancel_read,
+                cancel_write,
+                drop_readable,
+                drop_writable,
+            };
+            impl super::FuturePayload for u32 {
+                const VTABLE: &'static _rt::async_support::FutureVtable<Self> = &VTABLE;
+            }
+        }
+    }
+    /// `stream<T>` support: [`new`] and the payload types.
+    pub mod wit_stream {
+        #[allow(unused_imports)]
+        use super::_rt;
+        /// A type that can be the payload of a `stream` in
+        /// this world; implemented for each one used.
+        pub trait StreamPayload: Unpin + Sized + 'static {
+            #[doc(hidden)]
+            const VTABLE: &'static _rt::async_support::StreamVtable<Self>;
+        }
+        /// A new stream: the writer to keep, the reader to pass
+        /// on.
+        pub fn new<T: StreamPayload>() -> (
+            _rt::async_support::StreamWriter<T>,
+            _rt::async_support::StreamReader<T>,
+        ) {
+            unsafe { _rt::async_support::stream_new(T::VTABLE) }
+        }
+        #[doc(hidden)]
+        #[allow(unused_unsafe, clippy::all)]
+        pub mod vtable0 {
+            #[allow(unused_imports)]
+            use super::_rt;
+            #[cfg(target_arch = "wasm32")]
+            #[link(wasm_import_module = "snap:concurrent/io")]
+            unsafe extern "C" {
+                #[link_name = "[stream-new-0]lines"]
+                fn new() -> u64;
+                #[link_name = "[async-lower][stream-read-0]lines"]
+                fn start_read(_: u32, _: *mut u8, _: usize) -> u32;
+                #[link_name = "[async-lower][stream-write-0]lines"]
+                fn start_write(_: u32, _: *const u8, _: usize) -> u32;
+                #[link_name = "[stream-cancel-read-0]lines"]
+                fn cancel_read(_: u32) -> u32;
+                #[link_name = "[stream-cancel-write-0]lines"]
+                fn cancel_write(_: u32) -> u32;
+                #[link_name = "[stream-drop-readable-0]lines"]
+                fn drop_readable(_: u32);
+                #[link_name = "[stream-drop-writable-0]lines"]
+                fn drop_writable(_: u32);
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn new() -> u64 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn start_read(_: u32, _: *mut u8, _: usize) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn start_write(_: u32, _: *const u8, _: usize) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn drop_readable(_: u32) {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn drop_writable(_: u32) {
+                unreachable!()
+            }
+            unsafe fn lift(ptr: *mut u8) -> _rt::String {
+                unsafe {
+                    let _l1 = *(ptr).add(0).cast::<*mut u8>();
+                    let _l2 = *(ptr)
+                        .add(::core::mem::size_of::<*const u8>())
+                        .cast::<usize>();
+                    _rt::string_lift(_l1, _l2)
+                }
+            }
+            unsafe fn lower(value: _rt::String, ptr: *mut u8) {
+                unsafe {
+                    let _vec1 = (value).into_bytes().into_boxed_slice();
+                    let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec1.len();
+                    ::core::mem::forget(_vec1);
+                    *(ptr).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len3;
+                    *(ptr).add(0).cast::<*mut u8>() = _ptr2;
+                }
+            }
+            unsafe fn dealloc_lists(ptr: *mut u8) {
+                unsafe {
+                    let _l1 = *(ptr).add(0).cast::<*mut u8>();
+                    let _l2 = *(ptr)
+                        .add(::core::mem::size_of::<*const u8>())
+                        .cast::<usize>();
+                    _rt::dealloc(_l1, _l2, 1);
+                }
+            }
+            pub static VTABLE: _rt::async_support::StreamVtable<_rt::String> = _rt::async_support::StreamVtable {
+                layout: unsafe {
+                    ::core::alloc::Layout::from_size_align_unchecked(
+                        2 * ::core::mem::size_of::<*const u8>(),
+                        ::core::mem::align_of::<*const u8>(),
+                    )
+                },
+                lift: Some(lift),
+                lower: Some(lower),
+                dealloc_lists: Some(dealloc_lists),
+                new,
+                start_read,
+                start_write,
+                cancel_read,
+                cancel_write,
+                drop_readable,
+                drop_writable,
+            };
+            impl super::StreamPayload for _rt::String {
+                const VTABLE: &'static _rt::async_support::StreamVtable<Self> = &VTABLE;
+            }
+        }
+        #[doc(hidden)]
+        #[allow(unused_unsafe, clippy::all)]
+        pub mod vtable1 {
+            #[allow(unused_imports)]
+            use super::_rt;
+            #[cfg(target_arch = "wasm32")]
+            #[link(wasm_import_module = "[export]$root")]
+            unsafe extern "C" {
+                #[link_name = "[stream-new-0]run"]
+                fn new() -> u64;
+                #[link_name = "[async-lower][stream-read-0]run"]
+                fn start_read(_: u32, _: *mut u8, _: usize) -> u32;
+                #[link_name = "[async-lower][stream-write-0]run"]
+                fn start_write(_: u32, _: *const u8, _: usize) -> u32;
+                #[link_name = "[stream-cancel-read-0]run"]
+                fn cancel_read(_: u32) -> u32;
+                #[link_name = "[stream-cancel-write-0]run"]
+                fn cancel_write(_: u32) -> u32;
+                #[link_name = "[stream-drop-readable-0]run"]
+                fn drop_readable(_: u32);
+                #[link_name = "[stream-drop-writable-0]run"]
+                fn drop_writable(_: u32);
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn new() -> u64 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn start_read(_: u32, _: *mut u8, _: usize) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn start_write(_: u32, _: *const u8, _: usize) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn drop_readable(_: u32) {
+                unreachable!()
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            unsafe extern "C" fn drop_writable(_: u32) {
+                unreachable!()
+            }
+            pub static VTABLE: _rt::async_support::StreamVtable<u8> = _rt::async_support::StreamVtable {
+                layout: unsafe {
+                    ::core::alloc::Layout::from_size_align_unchecked(1, 1)
+                },
+                lift: None,
+                lower: None,
+                dealloc_lists: None,
+                new,
+                start_read,
+                start_write,
+                cancel_read,
+                cancel_write,
+                drop_readable,
+                drop_writable,
+            };
+            impl super::StreamPayload for u8 {
+                const VTABLE: &'static _rt::async_support::StreamVtable<Self> = &VTABLE;
+            }
+        }
+    }
+    /// Exports `$ty` as the implementation of this world's exports:
+    /// `export!(MyType)`, or `export!(MyType with_types_in path::to::bindings)`.
+    macro_rules! __export_concurrent_impl {
+        ($ty:ident) => {
+            self::export!($ty with_types_in self);
+        };
+        ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
+            const _ : () = { #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "[async-lift]run"))] #[allow(dead_code)] unsafe extern "C" fn export_run(arg0
+            : i32, arg1 : i32) -> u32 { unsafe { $($path_to_types_root)*
+            ::__weft_world_snap_concurrent_concurrent::_export_run_cabi:: < $ty > (arg0,
+            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "[callback][async-lift]run"))] #[allow(dead_code)] unsafe extern "C" fn
+            callback_run(event0 : u32, event1 : u32, event2 : u32) -> u32 { unsafe {
+            $($path_to_types_root)*
+            ::__weft_world_snap_concurrent_concurrent::__callback_run(event0, event1,
+            event2) } } };
+        };
+    }
+    #[doc(inline)]
+    pub(crate) use __export_concurrent_impl as export;
+    #[cfg(target_arch = "wasm32")]
+    #[unsafe(
+        link_section = ::core::concat!(
+            "component-type:weft:0.1.0:snap:concurrent:concurrent:encoded world",
+            ":",
+            ::core::module_path!()
+        )
+    )]
+    #[doc(hidden)]
+    #[used]
+    pub static __WEFT_COMPONENT_TYPE: [u8; 250usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x91\x01\x01A\x02\x01A\x06\x01B\x07\x01p}\x01j\x01\0\x01d\x01C\x01\x03urls\0\x01\x04\0\x05fetch\x01\x02\x01f\x01s\x01@\0\0\x03\x04\0\x05lines\x01\x04\x03\0\x12snap:concurrent/io\x05\0\x01f\x01}\x01e\x01y\x01C\x02\x05input\x01\x04done\x02\0y\x04\0\x03run\x01\x03\x04\0\x1Asnap:concurrent/concurrent\x04\0\x0B\x10\x01\0\nconcurrent\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    /// Keeps the component-type section and `cabi_realloc` linked.
+    #[doc(hidden)]
+    #[inline(never)]
+    pub fn __weft_link_custom_section() {
+        _rt::maybe_link_cabi_realloc();
+    }
+}
+#[allow(unused_imports)]
+pub use __weft_world_snap_concurrent_concurrent::*;
+#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+pub mod snap {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_concurrent_concurrent as _rt;
+    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+    pub mod concurrent {
+        #[allow(unused_imports)]
+        use super::super::__weft_rt_snap_concurrent_concurrent as _rt;
+        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+        pub mod io {
+            #[allow(unused_imports)]
+            use super::super::super::__weft_rt_snap_concurrent_concurrent as _rt;
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_concurrent_concurrent::__weft_link_custom_section;
+            #[allow(unused_unsafe, clippy::all)]
+            pub async fn fetch(
+                url: _rt::String,
+            ) -> ::core::result::Result<_rt::Vec<u8>, _rt::async_support::ErrorContext> {
+                unsafe {
+                    let _vec1 = &url;
+                    let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _len3 = _vec1.len();
+                    let mut _area5 = _rt::RetArea::<
+                        { 3 * ::core::mem::size_of::<*const u8>() },
+                    >::new();
+                    let _ptr4 = _area5.0.as_mut_ptr().cast::<u8>();
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "snap:concurrent/io")]
+                    unsafe extern "C" {
+                        #[link_name = "[async-lower]fetch"]
+                        fn __wit_import(_: *mut u8, _: usize, _: *mut u8) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn __wit_import(
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) -> i32 {
+                        unreachable!()
+                    }
+                    let _ret6 = __wit_import(_ptr2, _len3, _ptr4);
+                    _rt::async_support::Subtask::new(_ret6 as u32).await;
+                    let _l7 = i32::from(*(_ptr4).add(0).cast::<u8>());
+                    let _v11 = match _l7 {
+                        0 => {
+                            let _l8 = *(_ptr4)
+                                .add(::core::mem::size_of::<*const u8>())
+                                .cast::<*mut u8>();
+                            let _l9 = *(_ptr4)
+                                .add(2 * ::core::mem::size_of::<*const u8>())
+                                .cast::<usize>();
+                            ::core::result::Result::Ok(_rt::list_lift::<u8>(_l8, _l9))
+                        }
+                        1 => {
+                            let _l10 = *(_ptr4)
+                                .add(::core::mem::size_of::<*const u8>())
+                                .cast::<i32>();
+                            ::core::result::Result::Err(
+                                _rt::async_support::ErrorContext::from_handle(_l10 as u32),
+                            )
+                        }
+                        _ => _rt::invalid_enum_discriminant(),
+                    };
+                    _v11
+                }
+            }
+            #[allow(unused_unsafe, clippy::all)]
+            pub fn lines() -> _rt::async_support::StreamReader<_rt::String> {
+                unsafe {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "snap:concurrent/io")]
+                    unsafe extern "C" {
+                        #[link_name = "lines"]
+                        fn __wit_import() -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn __wit_import() -> i32 {
+                        unreachable!()
+                    }
+                    let _ret1 = __wit_import();
+                    _rt::async_support::StreamReader::<
+                        _rt::String,
+                    >::new(
+                        _ret1 as u32,
+                        <_rt::String as super::super::super::__weft_world_snap_concurrent_concurrent::wit_stream::StreamPayload>::VTABLE,
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,604 @@
+#[allow(unused_imports)]
+#[doc(hidden)]
+use ::weft::rt as __weft_rt_snap_res_res;
+#[doc(hidden)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    non_camel_case_types,
+    clippy::all
+)]
+mod __weft_world_snap_res_res {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_res_res as _rt;
+    /// Exports `$ty` as the implementation of this world's exports:
+    /// `export!(MyType)`, or `export!(MyType with_types_in path::to::bindings)`.
+    macro_rules! __export_res_impl {
+        ($ty:ident) => {
+            self::export!($ty with_types_in self);
+        };
+        ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
+            const _ : () = { #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:res/files#[constructor]file"))] #[allow(dead_code)] unsafe extern "C"
+            fn export_constructor_file(arg0 : * mut u8, arg1 : usize) -> i32 { unsafe {
+            $($path_to_types_root)*
+            ::exports::snap::res::files::_export_constructor_file_cabi:: < < $ty as
+            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
+            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:res/files#[method]file.read"))] #[allow(dead_code)] unsafe extern "C"
+            fn export_method_file_read(arg0 : * mut u8, arg1 : i32) -> * mut u8 { unsafe
+            { $($path_to_types_root)*
+            ::exports::snap::res::files::_export_method_file_read_cabi:: < < $ty as
+            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
+            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "cabi_post_snap:res/files#[method]file.read"))] #[allow(dead_code)] unsafe
+            extern "C" fn post_return_method_file_read(arg0 : * mut u8) { unsafe {
+            $($path_to_types_root)*
+            ::exports::snap::res::files::__post_return_method_file_read:: < < $ty as
+            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0)
+            } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:res/files#[static]file.open"))] #[allow(dead_code)] unsafe extern "C"
+            fn export_static_file_open(arg0 : * mut u8, arg1 : usize) -> * mut u8 {
+            unsafe { $($path_to_types_root)*
+            ::exports::snap::res::files::_export_static_file_open_cabi:: < < $ty as
+            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
+            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "cabi_post_snap:res/files#[static]file.open"))] #[allow(dead_code)] unsafe
+            extern "C" fn post_return_static_file_open(arg0 : * mut u8) { unsafe {
+            $($path_to_types_root)*
+            ::exports::snap::res::files::__post_return_static_file_open:: < < $ty as
+            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0)
+            } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:res/files#copy"))] #[allow(dead_code)] unsafe extern "C" fn
+            export_copy(arg0 : i32, arg1 : i32) { unsafe { $($path_to_types_root)*
+            ::exports::snap::res::files::_export_copy_cabi:: < $ty > (arg0, arg1) } }
+            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:res/files#[dtor]file"))] #[allow(dead_code)] unsafe extern "C" fn
+            dtor_file(rep : * mut u8) { unsafe { $($path_to_types_root)*
+            ::exports::snap::res::files::File::dtor:: << $ty as $($path_to_types_root)*
+            ::exports::snap::res::files::Guest > ::File > (rep) } } };
+        };
+    }
+    #[doc(inline)]
+    pub(crate) use __export_res_impl as export;
+    #[cfg(target_arch = "wasm32")]
+    #[unsafe(
+        link_section = ::core::concat!(
+            "component-type:weft:0.1.0:snap:res:res:encoded world",
+            ":",
+            ::core::module_path!()
+        )
+    )]
+    #[doc(hidden)]
+    #[used]
+    pub static __WEFT_COMPONENT_TYPE: [u8; 465usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEF\x02\x01A\x02\x01A\x04\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x03\0\x0Esnap:res/files\x05\0\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x04\0\x0Esnap:res/files\x05\x01\x04\0\x0Csnap:res/res\x04\0\x0B\t\x01\0\x03res\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    /// Keeps the component-type section and `cabi_realloc` linked.
+    #[doc(hidden)]
+    #[inline(never)]
+    pub fn __weft_link_custom_section() {
+        _rt::maybe_link_cabi_realloc();
+    }
+}
+#[allow(unused_imports)]
+pub use __weft_world_snap_res_res::*;
+#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+pub mod exports {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_res_res as _rt;
+    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+    pub mod snap {
+        #[allow(unused_imports)]
+        use super::super::__weft_rt_snap_res_res as _rt;
+        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+        pub mod res {
+            #[allow(unused_imports)]
+            use super::super::super::__weft_rt_snap_res_res as _rt;
+            #[allow(
+                dead_code,
+                unused_imports,
+                unused_unsafe,
+                unused_parens,
+                clippy::all
+            )]
+            pub mod files {
+                #[allow(unused_imports)]
+                use super::super::super::super::__weft_rt_snap_res_res as _rt;
+                #[derive(Debug)]
+                #[repr(transparent)]
+                pub struct File {
+                    handle: _rt::Resource<File>,
+                }
+                impl File {
+                    #[doc(hidden)]
+                    pub unsafe fn from_handle(handle: u32) -> Self {
+                        Self {
+                            handle: unsafe { _rt::Resource::from_handle(handle) },
+                        }
+                    }
+                    #[doc(hidden)]
+                    pub fn take_handle(&self) -> u32 {
+                        _rt::Resource::take_handle(&self.handle)
+                    }
+                    #[doc(hidden)]
+                    pub fn handle(&self) -> u32 {
+                        _rt::Resource::handle(&self.handle)
+                    }
+                }
+                unsafe impl _rt::WasmResource for File {
+                    #[inline]
+                    unsafe fn drop(handle: u32) {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "[export]snap:res/files")]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-drop]file"]
+                            fn __wit_import(_: i32);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn __wit_import(_: i32) {
+                            unreachable!()
+                        }
+                        unsafe { __wit_import(handle as i32) }
+                    }
+                }
+                impl File {
+                    /// The representation of this resource (`resource.rep`): the address [`Self::new`] registered, the same one a [`FileBorrow`] of it reports.
+                    pub fn rep(&self) -> usize {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "[export]snap:res/files")]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-rep]file"]
+                            fn __wit_import(_: i32) -> *mut u8;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn __wit_import(_: i32) -> *mut u8 {
+                            unreachable!()
+                        }
+                        unsafe { __wit_import(self.handle() as i32) as usize }
+                    }
+                    /// Moves `val` into a new resource owned by this component.
+                    pub fn new<T_: GuestFile>(val: T_) -> Self {
+                        let rep = <T_ as _rt::ExportedResource>::wrap_rep(val);
+                        unsafe {
+                            let ptr = T_::resource_into_raw_(rep);
+                            Self::from_handle(T_::_resource_new(ptr.cast()))
+                        }
+                    }
+                    /// The value behind this handle.
+                    ///
+                    /// # Panics
+                    /// If `T` is not the type the resource was created with, or
+                    /// the value was taken by [`Self::into_inner`].
+                    pub fn get<T_: GuestFile>(&self) -> &T_ {
+                        let value = unsafe {
+                            _rt::ResourceRep::<
+                                T_,
+                            >::value(T_::_resource_rep(self.handle()))
+                        };
+                        value.as_ref().expect("resource value was taken by `into_inner`")
+                    }
+                    /// The value behind this handle, mutably.
+                    ///
+                    /// # Panics
+                    /// As for [`Self::get`].
+                    pub fn get_mut<T_: GuestFile>(&mut self) -> &mut T_ {
+                        let value = unsafe {
+                            _rt::ResourceRep::<
+                                T_,
+                            >::value_mut(T_::_resource_rep(self.handle()))
+                        };
+                        value.as_mut().expect("resource value was taken by `into_inner`")
+                    }
+                    /// Takes the value out; the handle stays valid but empty.
+                    ///
+                    /// # Panics
+                    /// As for [`Self::get`].
+                    pub fn into_inner<T_: GuestFile>(self) -> T_ {
+                        let value = unsafe {
+                            _rt::ResourceRep::<
+                                T_,
+                            >::value_mut(T_::_resource_rep(self.handle()))
+                        };
+                        value.take().expect("resource value was taken by `into_inner`")
+                    }
+                    #[doc(hidden)]
+                    pub unsafe fn dtor<T_: GuestFile>(rep: *mut u8) {
+                        unsafe {
+                            _rt::ResourceRep::<T_>::check(rep);
+                            ::core::mem::drop(T_::resource_from_raw_(rep.cast()));
+                        }
+                    }
+                }
+                /// A borrowed [`File`], valid for the duration of a call.
+                #[derive(Debug, Clone, Copy)]
+                #[repr(transparent)]
+                pub struct FileBorrow<'a> {
+                    rep: *mut u8,
+                    _marker: ::core::marker::PhantomData<&'a File>,
+                }
+                impl<'a> FileBorrow<'a> {
+                    #[doc(hidden)]
+                    pub unsafe fn lift(rep: usize) -> Self {
+                        Self {
+                            rep: rep as *mut u8,
+                            _marker: ::core::marker::PhantomData,
+                        }
+                    }
+                    /// The value behind this borrow.
+                    ///
+                    /// # Panics
+                    /// If `T` is not the type the resource was created with.
+                    pub fn get<T_: GuestFile>(&self) -> &'a T_ {
+                        let value = unsafe { _rt::ResourceRep::<T_>::value(self.rep) };
+                        value.as_ref().expect("resource value was taken by `into_inner`")
+                    }
+                    /// The representation (address of the boxed value).
+                    pub fn rep(&self) -> usize {
+                        self.rep as usize
+                    }
+                }
+                #[used]
+                #[doc(hidden)]
+                static __FORCE_SECTION_REF: fn() = super::super::super::super::__weft_world_snap_res_res::__weft_link_custom_section;
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn _export_constructor_file_cabi<T_: GuestFile>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> i32 {
+                    _rt::run_ctors_once();
+                    unsafe {
+                        let _result1 = File::new(T_::new(_rt::string_lift(arg0, arg1)));
+                        (_result1).take_handle() as i32
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn _export_method_file_read_cabi<T_: GuestFile>(
+                    arg0: *mut u8,
+                    arg1: i32,
+                ) -> *mut u8 {
+                    _rt::run_ctors_once();
+                    unsafe {
+                        let _result1 = T_::read(
+                            (FileBorrow::lift(arg0 as usize)).get::<T_>(),
+                            (arg1) as u32,
+                        );
+                        static mut RET_AREA2: _rt::RetArea<
+                            { 2 * ::core::mem::size_of::<*const u8>() },
+                        > = _rt::RetArea::new();
+                        let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+                        let _vec3 = _result1.into_boxed_slice();
+                        let _ptr4 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len5 = _vec3.len();
+                        ::core::mem::forget(_vec3);
+                        *(_ptr2)
+                            .add(::core::mem::size_of::<*const u8>())
+                            .cast::<usize>() = _len5;
+                        *(_ptr2).add(0).cast::<*mut u8>() = _ptr4;
+                        _ptr2
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn __post_return_method_file_read<T_: GuestFile>(
+                    arg0: *mut u8,
+                ) {
+                    unsafe {
+                        let _l1 = *(arg0).add(0).cast::<*mut u8>();
+                        let _l2 = *(arg0)
+                            .add(::core::mem::size_of::<*const u8>())
+                            .cast::<usize>();
+                        let _base3 = _l1;
+                        let _len4 = _l2;
+                        _rt::dealloc(_base3, _len4 * 1, 1);
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn _export_static_file_open_cabi<T_: GuestFile>(
+                    arg0: *mut u8,
+                    arg1: usize,
+                ) -> *mut u8 {
+                    _rt::run_ctors_once();
+                    unsafe {
+                        let _result1 = T_::open(_rt::string_lift(arg0, arg1));
+                        static mut RET_AREA2: _rt::RetArea<
+                            { 3 * ::core::mem::size_of::<*const u8>() },
+                        > = _rt::RetArea::new();
+                        let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+                        match _result1 {
+                            ::core::result::Result::Ok(_payload1) => {
+                                *(_ptr2).add(0).cast::<u8>() = (0i32) as u8;
+                                *(_ptr2)
+                                    .add(::core::mem::size_of::<*const u8>())
+                                    .cast::<i32>() = (_payload1).take_handle() as i32;
+                            }
+                            ::core::result::Result::Err(_payload1) => {
+                                *(_ptr2).add(0).cast::<u8>() = (1i32) as u8;
+                                let _vec3 = (_payload1).into_bytes().into_boxed_slice();
+                                let _ptr4 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                                let _len5 = _vec3.len();
+                                ::core::mem::forget(_vec3);
+                                *(_ptr2)
+                                    .add(2 * ::core::mem::size_of::<*const u8>())
+                                    .cast::<usize>() = _len5;
+                                *(_ptr2)
+                                    .add(::core::mem::size_of::<*const u8>())
+                                    .cast::<*mut u8>() = _ptr4;
+                            }
+                        }
+                        _ptr2
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn __post_return_static_file_open<T_: GuestFile>(
+                    arg0: *mut u8,
+                ) {
+                    unsafe {
+                        let _l1 = i32::from(*(arg0).add(0).cast::<u8>());
+                        match _l1 {
+                            0 => {}
+                            1 => {
+                                let _l2 = *(arg0)
+                                    .add(::core::mem::size_of::<*const u8>())
+                                    .cast::<*mut u8>();
+                                let _l3 = *(arg0)
+                                    .add(2 * ::core::mem::size_of::<*const u8>())
+                                    .cast::<usize>();
+                                _rt::dealloc(_l2, _l3, 1);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn _export_copy_cabi<T_: Guest>(arg0: i32, arg1: i32) {
+                    _rt::run_ctors_once();
+                    unsafe {
+                        T_::copy(
+                            FileBorrow::lift(arg0 as usize),
+                            File::from_handle(arg1 as u32),
+                        );
+                    }
+                }
+                pub trait GuestFile: _rt::ExportedResource {
+                    #[doc(hidden)]
+                    unsafe fn _resource_new(val: *mut u8) -> u32
+                    where
+                        Self: Sized,
+                    {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "[export]snap:res/files")]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-new]file"]
+                            fn __wit_import(_: *mut u8) -> i32;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn __wit_import(_: *mut u8) -> i32 {
+                            unreachable!()
+                        }
+                        unsafe { __wit_import(val) as u32 }
+                    }
+                    #[doc(hidden)]
+                    fn _resource_rep(handle: u32) -> *mut u8
+                    where
+                        Self: Sized,
+                    {
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "[export]snap:res/files")]
+                        unsafe extern "C" {
+                            #[link_name = "[resource-rep]file"]
+                            fn __wit_import(_: i32) -> *mut u8;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn __wit_import(_: i32) -> *mut u8 {
+                            unreachable!()
+                        }
+                        unsafe { __wit_import(handle as i32) }
+                    }
+                    /// Places `val` at a stable address for the lifetime of the
+                    /// resource and returns it (a `Box` by default). Overriding it
+                    /// (an arena, say) requires overriding `resource_from_raw_` too.
+                    ///
+                    /// # Safety
+                    /// Safe to call, unsafe to implement: the returned pointer must
+                    /// stay valid until `resource_from_raw_` receives it.
+                    #[doc(hidden)]
+                    unsafe fn resource_into_raw_(val: Self::Rep) -> *mut Self::Rep {
+                        _rt::Box::into_raw(_rt::Box::new(val))
+                    }
+                    /// Takes back a pointer from `resource_into_raw_` when the
+                    /// resource is destroyed, returning the representation.
+                    ///
+                    /// # Safety
+                    /// `handle` must come from `resource_into_raw_`, once.
+                    #[doc(hidden)]
+                    unsafe fn resource_from_raw_(handle: *mut Self::Rep) -> Self::Rep {
+                        *unsafe { _rt::Box::from_raw(handle) }
+                    }
+                    fn new(path: _rt::String) -> Self
+                    where
+                        Self: Sized;
+                    fn read(&self, n: u32) -> _rt::Vec<u8>;
+                    fn open(
+                        path: _rt::String,
+                    ) -> ::core::result::Result<File, _rt::String>;
+                }
+                pub trait Guest {
+                    type File: GuestFile;
+                    fn copy(src: FileBorrow<'_>, dst: File);
+                }
+            }
+        }
+    }
+}
+#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+pub mod snap {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_res_res as _rt;
+    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+    pub mod res {
+        #[allow(unused_imports)]
+        use super::super::__weft_rt_snap_res_res as _rt;
+        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+        pub mod files {
+            #[allow(unused_imports)]
+            use super::super::super::__weft_rt_snap_res_res as _rt;
+            #[derive(Debug)]
+            #[repr(transparent)]
+            pub struct File {
+                handle: _rt::Resource<File>,
+            }
+            impl File {
+                #[doc(hidden)]
+                pub unsafe fn from_handle(handle: u32) -> Self {
+                    Self {
+                        handle: unsafe { _rt::Resource::from_handle(handle) },
+                    }
+                }
+                #[doc(hidden)]
+                pub fn take_handle(&self) -> u32 {
+                    _rt::Resource::take_handle(&self.handle)
+                }
+                #[doc(hidden)]
+                pub fn handle(&self) -> u32 {
+                    _rt::Resource::handle(&self.handle)
+                }
+            }
+            unsafe impl _rt::WasmResource for File {
+                #[inline]
+                unsafe fn drop(handle: u32) {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "snap:res/files")]
+                    unsafe extern "C" {
+                        #[link_name = "[resource-drop]file"]
+                        fn __wit_import(_: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn __wit_import(_: i32) {
+                        unreachable!()
+                    }
+                    unsafe { __wit_import(handle as i32) }
+                }
+            }
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_res_res::__weft_link_custom_section;
+            #[allow(unused_unsafe, clippy::all)]
+            pub fn copy(src: &'_ File, dst: File) {
+                unsafe {
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "snap:res/files")]
+                    unsafe extern "C" {
+                        #[link_name = "copy"]
+                        fn __wit_import(_: i32, _: i32);
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn __wit_import(_: i32, _: i32) {
+                        unreachable!()
+                    }
+                    __wit_import((&src).handle() as i32, (&dst).take_handle() as i32);
+                }
+            }
+            impl File {
+                #[allow(unused_unsafe, clippy::all)]
+                pub fn new(path: &'_ str) -> File {
+                    unsafe {
+                        let _vec1 = &path;
+                        let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec1.len();
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "snap:res/files")]
+                        unsafe extern "C" {
+                            #[link_name = "[constructor]file"]
+                            fn __wit_import(_: *mut u8, _: usize) -> i32;
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn __wit_import(_: *mut u8, _: usize) -> i32 {
+                            unreachable!()
+                        }
+                        let _ret4 = __wit_import(_ptr2, _len3);
+                        File::from_handle(_ret4 as u32)
+                    }
+                }
+                #[allow(unused_unsafe, clippy::all)]
+                pub fn read(&self, n: u32) -> _rt::Vec<u8> {
+                    unsafe {
+                        let mut _area2 = _rt::RetArea::<
+                            { 2 * ::core::mem::size_of::<*const u8>() },
+                        >::new();
+                        let _ptr1 = _area2.0.as_mut_ptr().cast::<u8>();
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "snap:res/files")]
+                        unsafe extern "C" {
+                            #[link_name = "[method]file.read"]
+                            fn __wit_import(_: i32, _: i32, _: *mut u8);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn __wit_import(_: i32, _: i32, _: *mut u8) {
+                            unreachable!()
+                        }
+                        __wit_import((self).handle() as i32, _rt::as_i32(&n), _ptr1);
+                        let _l3 = *(_ptr1).add(0).cast::<*mut u8>();
+                        let _l4 = *(_ptr1)
+                            .add(::core::mem::size_of::<*const u8>())
+                            .cast::<usize>();
+                        _rt::list_lift::<u8>(_l3, _l4)
+                    }
+                }
+                #[allow(unused_unsafe, clippy::all)]
+                pub fn open(path: &'_ str) -> ::core::result::Result<File, _rt::String> {
+                    unsafe {
+                        let _vec1 = &path;
+                        let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                        let _len3 = _vec1.len();
+                        let mut _area5 = _rt::RetArea::<
+                            { 3 * ::core::mem::size_of::<*const u8>() },
+                        >::new();
+                        let _ptr4 = _area5.0.as_mut_ptr().cast::<u8>();
+                        #[cfg(target_arch = "wasm32")]
+                        #[link(wasm_import_module = "snap:res/files")]
+                        unsafe extern "C" {
+                            #[link_name = "[static]file.open"]
+                            fn __wit_import(_: *mut u8, _: usize, _: *mut u8);
+                        }
+                        #[cfg(not(target_arch = "wasm32"))]
+                        unsafe extern "C" fn __wit_import(
+                            _: *mut u8,
+                            _: usize,
+                            _: *mut u8,
+                        ) {
+                            unreachable!()
+                        }
+                        __wit_import(_ptr2, _len3, _ptr4);
+                        let _l6 = i32::from(*(_ptr4).add(0).cast::<u8>());
+                        let _v10 = match _l6 {
+                            0 => {
+                                let _l7 = *(_ptr4)
+                                    .add(::core::mem::size_of::<*const u8>())
+                                    .cast::<i32>();
+                                ::core::result::Result::Ok(File::from_handle(_l7 as u32))
+                            }
+                            1 => {
+                                let _l8 = *(_ptr4)
+                                    .add(::core::mem::size_of::<*const u8>())
+                                    .cast::<*mut u8>();
+                                let _l9 = *(_ptr4)
+                                    .add(2 * ::core::mem::size_of::<*const u8>())
+                                    .cast::<usize>();
+                                ::core::result::Result::Err(_rt::string_lift(_l8, _l9))
+                            }
+                            _ => _rt::invalid_enum_discriminant(),
+                        };
+                        _v10
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+#[allow(unused_imports)]
+#[doc(hidden)]
+use ::weft::rt as __weft_rt_snap_sync_sync;
+#[doc(hidden)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    non_camel_case_types,
+    clippy::all
+)]
+mod __weft_world_snap_sync_sync {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_sync_sync as _rt;
+    #[doc(hidden)]
+    #[allow(non_snake_case, unused_unsafe, clippy::all)]
+    pub unsafe fn _export_hello_cabi<T_: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
+        _rt::run_ctors_once();
+        unsafe {
+            let _result1 = T_::hello(_rt::string_lift(arg0, arg1));
+            static mut RET_AREA2: _rt::RetArea<
+                { 2 * ::core::mem::size_of::<*const u8>() },
+            > = _rt::RetArea::new();
+            let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+            let _vec3 = (_result1).into_bytes().into_boxed_slice();
+            let _ptr4 = _vec3.as_ptr().cast::<u8>().cast_mut();
+            let _len5 = _vec3.len();
+            ::core::mem::forget(_vec3);
+            *(_ptr2).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len5;
+            *(_ptr2).add(0).cast::<*mut u8>() = _ptr4;
+            _ptr2
+        }
+    }
+    #[doc(hidden)]
+    #[allow(non_snake_case, unused_unsafe, clippy::all)]
+    pub unsafe fn __post_return_hello<T_: Guest>(arg0: *mut u8) {
+        unsafe {
+            let _l1 = *(arg0).add(0).cast::<*mut u8>();
+            let _l2 = *(arg0).add(::core::mem::size_of::<*const u8>()).cast::<usize>();
+            _rt::dealloc(_l1, _l2, 1);
+        }
+    }
+    pub trait Guest {
+        fn hello(name: _rt::String) -> _rt::String;
+    }
+    /// Exports `$ty` as the implementation of this world's exports:
+    /// `export!(MyType)`, or `export!(MyType with_types_in path::to::bindings)`.
+    macro_rules! __export_sync_impl {
+        ($ty:ident) => {
+            self::export!($ty with_types_in self);
+        };
+        ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
+            const _ : () = { #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:sync/types#measure"))] #[allow(dead_code)] unsafe extern "C" fn
+            export_measure(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 : i32,
+            arg5 : * mut u8, arg6 : usize) -> * mut u8 { unsafe { $($path_to_types_root)*
+            ::exports::snap::sync::types::_export_measure_cabi:: < $ty > (arg0, arg1,
+            arg2, arg3, arg4, arg5, arg6) } } #[cfg_attr(target_arch = "wasm32", unsafe
+            (export_name = "cabi_post_snap:sync/types#measure"))] #[allow(dead_code)]
+            unsafe extern "C" fn post_return_measure(arg0 : * mut u8) { unsafe {
+            $($path_to_types_root)* ::exports::snap::sync::types::__post_return_measure::
+            < $ty > (arg0) } } }; const _ : () = { #[cfg_attr(target_arch = "wasm32",
+            unsafe (export_name = "hello"))] #[allow(dead_code)] unsafe extern "C" fn
+            export_hello(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+            $($path_to_types_root)* ::__weft_world_snap_sync_sync::_export_hello_cabi:: <
+            $ty > (arg0, arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name
+            = "cabi_post_hello"))] #[allow(dead_code)] unsafe extern "C" fn
+            post_return_hello(arg0 : * mut u8) { unsafe { $($path_to_types_root)*
+            ::__weft_world_snap_sync_sync::__post_return_hello:: < $ty > (arg0) } } };
+        };
+    }
+    #[doc(inline)]
+    pub(crate) use __export_sync_impl as export;
+    #[cfg(target_arch = "wasm32")]
+    #[unsafe(
+        link_section = ::core::concat!(
+            "component-type:weft:0.1.0:snap:sync:sync:encoded world",
+            ":",
+            ::core::module_path!()
+        )
+    )]
+    #[doc(hidden)]
+    #[used]
+    pub static __WEFT_COMPONENT_TYPE: [u8; 385usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9E\x02\x01A\x02\x01A\x06\x01B\t\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x05\0\x06\x04\0\x07measure\x01\x07\x03\0\x0Fsnap:sync/types\x05\0\x01@\x01\x04names\0s\x04\0\x05hello\x01\x01\x01B\t\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x05\0\x06\x04\0\x07measure\x01\x07\x04\0\x0Fsnap:sync/types\x05\x02\x04\0\x0Esnap:sync/sync\x04\0\x0B\n\x01\0\x04sync\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    /// Keeps the component-type section and `cabi_realloc` linked.
+    #[doc(hidden)]
+    #[inline(never)]
+    pub fn __weft_link_custom_section() {
+        _rt::maybe_link_cabi_realloc();
+    }
+}
+#[allow(unused_imports)]
+pub use __weft_world_snap_sync_sync::*;
+#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+pub mod exports {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_sync_sync as _rt;
+    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+    pub mod snap {
+        #[allow(unused_imports)]
+        use super::super::__weft_rt_snap_sync_sync as _rt;
+        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+        pub mod sync {
+            #[allow(unused_imports)]
+            use super::super::super::__weft_rt_snap_sync_sync as _rt;
+            #[allow(
+                dead_code,
+                unused_imports,
+                unused_unsafe,
+                unused_parens,
+                clippy::all
+            )]
+            pub mod types {
+                #[allow(unused_imports)]
+                use super::super::super::super::__weft_rt_snap_sync_sync as _rt;
+                #[derive(Clone, Copy)]
+                pub struct Point {
+                    pub x: i32,
+                    pub y: i32,
+                }
+                impl ::core::fmt::Debug for Point {
+                    fn fmt(
+                        &self,
+                        f: &mut ::core::fmt::Formatter<'_>,
+                    ) -> ::core::fmt::Result {
+                        f.debug_struct("Point")
+                            .field("x", &self.x)
+                            .field("y", &self.y)
+                            .finish()
+                    }
+                }
+                #[derive(Clone, Copy)]
+                pub enum Shape {
+                    Dot(Point),
+                    Line((Point, Point)),
+                    None,
+                }
+                impl ::core::fmt::Debug for Shape {
+                    fn fmt(
+                        &self,
+                        f: &mut ::core::fmt::Formatter<'_>,
+                    ) -> ::core::fmt::Result {
+                        match self {
+                            Shape::Dot(e) => {
+                                f.debug_tuple("Shape::Dot").field(e).finish()
+                            }
+                            Shape::Line(e) => {
+                                f.debug_tuple("Shape::Line").field(e).finish()
+                            }
+                            Shape::None => f.debug_tuple("Shape::None").finish(),
+                        }
+                    }
+                }
+                #[used]
+                #[doc(hidden)]
+                static __FORCE_SECTION_REF: fn() = super::super::super::super::__weft_world_snap_sync_sync::__weft_link_custom_section;
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn _export_measure_cabi<T_: Guest>(
+                    arg0: i32,
+                    arg1: i32,
+                    arg2: i32,
+                    arg3: i32,
+                    arg4: i32,
+                    arg5: *mut u8,
+                    arg6: usize,
+                ) -> *mut u8 {
+                    _rt::run_ctors_once();
+                    unsafe {
+                        let _t1 = arg0;
+                        let _t2 = arg1;
+                        let _t3 = arg2;
+                        let _t4 = arg3;
+                        let _t5 = arg4;
+                        let _v6 = match _t1 {
+                            0 => Shape::Dot(Point { x: _t2, y: _t3 }),
+                            1 => {
+                                Shape::Line((
+                                    Point { x: _t2, y: _t3 },
+                                    Point { x: _t4, y: _t5 },
+                                ))
+                            }
+                            2 => Shape::None,
+                            _ => _rt::invalid_enum_discriminant(),
+                        };
+                        let _base9 = arg5;
+                        let _len10 = arg6;
+                        let mut _result11 = _rt::Vec::with_capacity(_len10);
+                        for _i in 0.._len10 {
+                            let _base1 = _base9
+                                .add(_i * (2 * ::core::mem::size_of::<*const u8>()));
+                            let _l7 = *(_base1).add(0).cast::<*mut u8>();
+                            let _l8 = *(_base1)
+                                .add(::core::mem::size_of::<*const u8>())
+                                .cast::<usize>();
+                            _result11.push(_rt::string_lift(_l7, _l8));
+                        }
+                        _rt::dealloc(
+                            _base9,
+                            _len10 * (2 * ::core::mem::size_of::<*const u8>()),
+                            ::core::mem::align_of::<*const u8>(),
+                        );
+                        let _result12 = T_::measure(_v6, _result11);
+                        static mut RET_AREA13: _rt::RetArea<
+                            { 8 + 2 * ::core::mem::size_of::<*const u8>() },
+                        > = _rt::RetArea::new();
+                        let _ptr13 = (&raw mut RET_AREA13).cast::<u8>();
+                        match _result12 {
+                            ::core::result::Result::Ok(_payload1) => {
+                                *(_ptr13).add(0).cast::<u8>() = (0i32) as u8;
+                                *(_ptr13).add(8).cast::<i64>() = _rt::as_i64(_payload1);
+                            }
+                            ::core::result::Result::Err(_payload1) => {
+                                *(_ptr13).add(0).cast::<u8>() = (1i32) as u8;
+                                let _vec14 = (_payload1).into_bytes().into_boxed_slice();
+                                let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                                let _len16 = _vec14.len();
+                                ::core::mem::forget(_vec14);
+                                *(_ptr13)
+                                    .add(8 + ::core::mem::size_of::<*const u8>())
+                                    .cast::<usize>() = _len16;
+                                *(_ptr13).add(8).cast::<*mut u8>() = _ptr15;
+                            }
+                        }
+                        _ptr13
+                    }
+                }
+                #[doc(hidden)]
+                #[allow(non_snake_case, unused_unsafe, clippy::all)]
+                pub unsafe fn __post_return_measure<T_: Guest>(arg0: *mut u8) {
+                    unsafe {
+                        let _l1 = i32::from(*(arg0).add(0).cast::<u8>());
+                        match _l1 {
+                            0 => {}
+                            1 => {
+                                let _l2 = *(arg0).add(8).cast::<*mut u8>();
+                                let _l3 = *(arg0)
+                                    .add(8 + ::core::mem::size_of::<*const u8>())
+                                    .cast::<usize>();
+                                _rt::dealloc(_l2, _l3, 1);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                pub trait Guest {
+                    fn measure(
+                        s: Shape,
+                        names: _rt::Vec<_rt::String>,
+                    ) -> ::core::result::Result<u64, _rt::String>;
+                }
+            }
+        }
+    }
+}
+#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+pub mod snap {
+    #[allow(unused_imports)]
+    use super::__weft_rt_snap_sync_sync as _rt;
+    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+    pub mod sync {
+        #[allow(unused_imports)]
+        use super::super::__weft_rt_snap_sync_sync as _rt;
+        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+        pub mod types {
+            #[allow(unused_imports)]
+            use super::super::super::__weft_rt_snap_sync_sync as _rt;
+            #[derive(Clone, Copy)]
+            pub struct Point {
+                pub x: i32,
+                pub y: i32,
+            }
+            impl ::core::fmt::Debug for Point {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    f.debug_struct("Point")
+                        .field("x", &self.x)
+                        .field("y", &self.y)
+                        .finish()
+                }
+            }
+            #[derive(Clone, Copy)]
+            pub enum Shape {
+                Dot(Point),
+                Line((Point, Point)),
+                None,
+            }
+            impl ::core::fmt::Debug for Shape {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    match self {
+                        Shape::Dot(e) => f.debug_tuple("Shape::Dot").field(e).finish(),
+                        Shape::Line(e) => f.debug_tuple("Shape::Line").field(e).finish(),
+                        Shape::None => f.debug_tuple("Shape::None").finish(),
+                    }
+                }
+            }
+            #[used]
+            #[doc(hidden)]
+            static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_sync_sync::__weft_link_custom_section;
+            #[allow(unused_unsafe, clippy::all)]
+            pub fn measure(
+                s: Shape,
+                names: &'_ [_rt::String],
+            ) -> ::core::result::Result<u64, _rt::String> {
+                unsafe {
+                    let mut _cleanup = _rt::Cleanup::new();
+                    let (_v9, _v10, _v11, _v12, _v13) = match &s {
+                        Shape::Dot(_payload1) => {
+                            let Point { x: _t1, y: _t2 } = _payload1;
+                            (0i32, _rt::as_i32(_t1), _rt::as_i32(_t2), 0i32, 0i32)
+                        }
+                        Shape::Line(_payload1) => {
+                            let (_t3, _t4) = _payload1;
+                            let Point { x: _t5, y: _t6 } = _t3;
+                            let Point { x: _t7, y: _t8 } = _t4;
+                            (
+                                1i32,
+                                _rt::as_i32(_t5),
+                                _rt::as_i32(_t6),
+                                _rt::as_i32(_t7),
+                                _rt::as_i32(_t8),
+                            )
+                        }
+                        Shape::None => (2i32, 0i32, 0i32, 0i32, 0i32),
+                    };
+                    let _vec17 = &names;
+                    let _len18 = _vec17.len();
+                    let _result19 = _cleanup
+                        .list(
+                            _len18,
+                            2 * ::core::mem::size_of::<*const u8>(),
+                            ::core::mem::align_of::<*const u8>(),
+                        );
+                    for (_i, _e1) in _vec17.iter().enumerate() {
+                        let _base1 = _result19
+                            .add(_i * (2 * ::core::mem::size_of::<*const u8>()));
+                        let _vec14 = _e1;
+                        let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                        let _len16 = _vec14.len();
+                        *(_base1)
+                            .add(::core::mem::size_of::<*const u8>())
+                            .cast::<usize>() = _len16;
+                        *(_base1).add(0).cast::<*mut u8>() = _ptr15;
+                    }
+                    let mut _area21 = _rt::RetArea::<
+                        { 8 + 2 * ::core::mem::size_of::<*const u8>() },
+                    >::new();
+                    let _ptr20 = _area21.0.as_mut_ptr().cast::<u8>();
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "snap:sync/types")]
+                    unsafe extern "C" {
+                        #[link_name = "measure"]
+                        fn __wit_import(
+                            _: i32,
+                            _: i32,
+                            _: i32,
+                            _: i32,
+                            _: i32,
+                            _: *mut u8,
+                            _: usize,
+                            _: *mut u8,
+                        );
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn __wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: *mut u8,
+                        _: usize,
+                        _: *mut u8,
+                    ) {
+                        unreachable!()
+                    }
+                    __wit_import(_v9, _v10, _v11, _v12, _v13, _result19, _len18, _ptr20);
+                    let _l22 = i32::from(*(_ptr20).add(0).cast::<u8>());
+                    let _v26 = match _l22 {
+                        0 => {
+                            let _l23 = *(_ptr20).add(8).cast::<i64>();
+                            ::core::result::Result::Ok((_l23) as u64)
+                        }
+                        1 => {
+                            let _l24 = *(_ptr20).add(8).cast::<*mut u8>();
+                            let _l25 = *(_ptr20)
+                                .add(8 + ::core::mem::size_of::<*const u8>())
+                                .cast::<usize>();
+                            ::core::result::Result::Err(_rt::string_lift(_l24, _l25))
+                        }
+                        _ => _rt::invalid_enum_discriminant(),
+                    };
+                    _v26
+                }
+            }
+        }
+    }
+}
