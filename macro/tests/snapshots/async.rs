@@ -240,10 +240,13 @@ mod __weft_world_snap_concurrent_concurrent {
             }
             unsafe fn lower(value: _rt::String, ptr: *mut u8) {
                 unsafe {
-                    let _vec1 = (value).into_bytes().into_boxed_slice();
-                    let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
+                    let _vec1 = (value)
+                        .into_bytes()
+                        .into_boxed_slice()
+                        .into_vec()
+                        .leak();
+                    let _ptr2 = _vec1.as_mut_ptr().cast::<u8>();
                     let _len3 = _vec1.len();
-                    ::core::mem::forget(_vec1);
                     *(ptr).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len3;
                     *(ptr).add(0).cast::<*mut u8>() = _ptr2;
                 }

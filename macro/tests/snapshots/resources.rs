@@ -270,10 +270,9 @@ pub mod exports {
                             { 2 * ::core::mem::size_of::<*const u8>() },
                         > = _rt::RetArea::new();
                         let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
-                        let _vec3 = _result1.into_boxed_slice();
-                        let _ptr4 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _vec3 = _result1.into_boxed_slice().into_vec().leak();
+                        let _ptr4 = _vec3.as_mut_ptr().cast::<u8>();
                         let _len5 = _vec3.len();
-                        ::core::mem::forget(_vec3);
                         *(_ptr2)
                             .add(::core::mem::size_of::<*const u8>())
                             .cast::<usize>() = _len5;
@@ -318,10 +317,13 @@ pub mod exports {
                             }
                             ::core::result::Result::Err(_payload1) => {
                                 *(_ptr2).add(0).cast::<u8>() = (1i32) as u8;
-                                let _vec3 = (_payload1).into_bytes().into_boxed_slice();
-                                let _ptr4 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                                let _vec3 = (_payload1)
+                                    .into_bytes()
+                                    .into_boxed_slice()
+                                    .into_vec()
+                                    .leak();
+                                let _ptr4 = _vec3.as_mut_ptr().cast::<u8>();
                                 let _len5 = _vec3.len();
-                                ::core::mem::forget(_vec3);
                                 *(_ptr2)
                                     .add(2 * ::core::mem::size_of::<*const u8>())
                                     .cast::<usize>() = _len5;

@@ -24,10 +24,9 @@ mod __weft_world_snap_sync_sync {
                 { 2 * ::core::mem::size_of::<*const u8>() },
             > = _rt::RetArea::new();
             let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
-            let _vec3 = (_result1).into_bytes().into_boxed_slice();
-            let _ptr4 = _vec3.as_ptr().cast::<u8>().cast_mut();
+            let _vec3 = (_result1).into_bytes().into_boxed_slice().into_vec().leak();
+            let _ptr4 = _vec3.as_mut_ptr().cast::<u8>();
             let _len5 = _vec3.len();
-            ::core::mem::forget(_vec3);
             *(_ptr2).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len5;
             *(_ptr2).add(0).cast::<*mut u8>() = _ptr4;
             _ptr2
@@ -214,10 +213,13 @@ pub mod exports {
                             }
                             ::core::result::Result::Err(_payload1) => {
                                 *(_ptr13).add(0).cast::<u8>() = (1i32) as u8;
-                                let _vec14 = (_payload1).into_bytes().into_boxed_slice();
-                                let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
+                                let _vec14 = (_payload1)
+                                    .into_bytes()
+                                    .into_boxed_slice()
+                                    .into_vec()
+                                    .leak();
+                                let _ptr15 = _vec14.as_mut_ptr().cast::<u8>();
                                 let _len16 = _vec14.len();
-                                ::core::mem::forget(_vec14);
                                 *(_ptr13)
                                     .add(8 + ::core::mem::size_of::<*const u8>())
                                     .cast::<usize>() = _len16;
