@@ -26,12 +26,15 @@ const TRAP_STATUS: u8 = 134;
 /// The export `weft run` calls without `--invoke`, minus its version.
 const RUN_INTERFACE: &str = "wasi:cli/run";
 
-/// The resource limits of `weft run` and `weft wast`.
+/// The resource limits of `weft run` and `weft wast`, and the scheduler
+/// seed their stores use.
 #[derive(Debug, Default)]
 pub struct Limits {
     pub max_memory: Option<u64>,
     pub fuel: Option<u64>,
     pub timeout: Option<Duration>,
+    /// `--seed`: the store's scheduler seed (`None`: the library default).
+    pub seed: Option<u64>,
 }
 
 impl Limits {
@@ -44,6 +47,11 @@ impl Limits {
         }
     }
 
+    /// The scheduler seed: `--seed`, else the library's default.
+    pub fn seed(&self) -> u64 {
+        self.seed.unwrap_or(weft_harness::DEFAULT_SEED)
+    }
+
     /// An engine that meters fuel when a fuel or time limit needs it.
     fn engine(&self) -> Engine {
         let mut config = Config::new();
@@ -54,6 +62,7 @@ impl Limits {
     /// Puts the limits on `store`; the time limit starts now.
     fn apply<T: 'static>(&self, store: &mut Store<T>) -> Result<(), Failure> {
         store.set_limits(self.store_limits());
+        store.set_seed(self.seed());
         if let Some(fuel) = self.fuel {
             store.set_fuel(Some(fuel)).map_err(|e| setup("--fuel", e))?;
         }

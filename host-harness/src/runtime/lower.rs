@@ -9,9 +9,12 @@
 use std::sync::Arc;
 
 use super::builtins::check_may_leave;
-use super::call::{call_func, host_func};
+use super::call::{Started, call_func, host_func, start_call};
+use super::concurrency::subtask::{Subtask, SubtaskState};
+use super::handles::Slot;
 use super::host::HostFuncBox;
 use super::store::StoreData;
+use super::task::OnResolve;
 use super::typed::{LoweredCall, TypedHost};
 use super::{ComponentInstanceId, FuncData, FuncId, RtOptions};
 use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
@@ -165,9 +168,9 @@ pub(crate) fn lowered_import<T: 'static>(
 }
 
 /// `canon lower ... async`: flat params up to `MAX_FLAT_ASYNC_PARAMS`, a
-/// result pointer, an `i32` status. Without the async scheduler every
-/// callee runs to completion, so the status is always `RETURNED` and the
-/// result is already stored (the spec allows a subtask to finish eagerly).
+/// result pointer, an `i32` status. A callee that resolves at once has its
+/// result stored already (`RETURNED`); one that blocks becomes a subtask
+/// in the caller's table, and the status packs its state and index.
 fn async_lowered_import<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -177,8 +180,6 @@ fn async_lowered_import<T: 'static>(
     ptr64: bool,
     host_name: Option<Arc<str>>,
 ) -> CoreFunc {
-    /// `Subtask.State.RETURNED`.
-    const RETURNED: i32 = 2;
     const MAX_FLAT_ASYNC_PARAMS: usize = 4;
     let ptr = layout::ptr_type(ptr64);
     let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
@@ -201,8 +202,41 @@ fn async_lowered_import<T: 'static>(
         let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
         let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_ASYNC_PARAMS, args, &tys)?;
         let lenders = std::mem::take(&mut cx.lenders);
-        let result = call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?;
-        if let (Some(ptr), Some(val), Some(rty)) = (retptr, result.first(), &ty.result) {
+        let lifted = match ctx.data().rt.func(callee) {
+            FuncData::Lifted(f) => Some(f.clone()),
+            FuncData::Host { .. } => None,
+        };
+        let result = match lifted {
+            Some(f) => {
+                let (task, started) =
+                    start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
+                match started {
+                    Started::Done(v) => v,
+                    Started::Pending => {
+                        let rt = &mut ctx.data_mut().rt;
+                        let state = match rt.scheduler.task(task) {
+                            Some(t) if t.deferred.is_some() => SubtaskState::Starting,
+                            Some(_) | None => SubtaskState::Started,
+                        };
+                        let subtask = Subtask::new(task, state, lenders);
+                        let i = rt.instance(caller).handles.add(Slot::Subtask(subtask))?;
+                        rt.scheduler.task_mut(task)?.on_resolve = OnResolve::Subtask {
+                            caller,
+                            subtask: i,
+                            retptr,
+                            opts: opts.clone(),
+                            ty: ty.result.clone(),
+                        };
+                        rets[0] = CoreVal::I32((state.code() | (i.as_u32() << 4)) as i32);
+                        return Ok(());
+                    }
+                }
+            }
+            None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
+                .into_iter()
+                .next(),
+        };
+        if let (Some(ptr), Some(val), Some(rty)) = (retptr, result.as_ref(), &ty.result) {
             let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
             abi::store_result(&mut cx, val, rty, ptr)
                 .map_err(|e| name_host_result(e, host_name.as_deref()))?;
@@ -212,7 +246,7 @@ fn async_lowered_import<T: 'static>(
             .instance(caller)
             .handles
             .end_lends(&lenders);
-        rets[0] = CoreVal::I32(RETURNED);
+        rets[0] = CoreVal::I32(SubtaskState::Returned.code() as i32);
         Ok(())
     })
 }

@@ -1,24 +1,61 @@
-//! Tasks, threads and the scheduler loop (Concurrency.md).
+//! Tasks and threads (Concurrency.md, "Tasks" and "Threads").
 //!
 //! Every call into a guest creates a [`Task`] (which tracks the borrows it
-//! received) with one implicit [`Thread`]. A thread is a resumable core call:
-//! when a host import suspends it, the scheduler loop regains control and
-//! decides what runs next. With only synchronous calls today, the one
-//! runnable thread is always the one just suspended, so the loop resumes it
-//! at once; async built-ins will add waitables and more threads to pick
-//! from without changing this shape.
+//! received and how its result reaches the caller) with one implicit
+//! [`Thread`]. A thread is a resumable core call. Tasks live in the
+//! [`Scheduler`]'s table while they run or wait; `runtime::concurrency`
+//! holds the event loop that decides which waiting task runs next.
+
+use std::sync::Arc;
 
 use crate::engine::{CoreAsContextMut, CoreCall, CoreFunc, CoreVal, HasCoreLimits};
 use crate::error::{Error, trap};
+use crate::types::Type;
 use crate::values::Val;
 
-use super::ComponentInstanceId;
+use super::concurrency::rng::SchedRng;
+use super::handles::HandleIdx;
+use super::{ComponentInstanceId, LiftedFunc, RtOptions};
+use crate::abi::Path;
 use crate::index::index_type;
 
 index_type! {
-    /// Identifies a live task. Tasks live on a stack, not in a table, so a
-    /// `TaskId` is a serial number: fresh for every call.
+    /// Identifies a live task: a serial number, fresh for every call.
     pub(crate) struct TaskId("task");
+}
+
+/// What a parked callback task waits for before its callback runs again
+/// (the `YIELD` and `WAIT` callback codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wait {
+    Yield,
+    Set(HandleIdx),
+}
+
+/// Where a task's result goes (the spec's `on_resolve`).
+#[derive(Debug, Clone)]
+pub(crate) enum OnResolve {
+    /// Kept in [`Task::returned`] for a caller blocked on the task (a
+    /// synchronous lowering, or the host).
+    Keep,
+    /// Stored through the caller's `canon lower async` options into its
+    /// memory, and reported as a `SUBTASK` event of handle `subtask`.
+    Subtask {
+        caller: ComponentInstanceId,
+        subtask: HandleIdx,
+        retptr: Option<u64>,
+        opts: RtOptions,
+        ty: Option<Type>,
+    },
+}
+
+/// A call that has not started yet: backpressure or another exclusive
+/// task of the callee kept it in STARTING.
+#[derive(Debug, Clone)]
+pub(crate) struct Deferred {
+    pub(crate) func: Arc<LiftedFunc>,
+    pub(crate) args: Vec<Val>,
+    pub(crate) path: Path,
 }
 
 /// The spec's `Task`: one call into a component instance.
@@ -33,29 +70,64 @@ pub(crate) struct Task {
     pub(crate) storage: [u64; 2],
     /// Whether the callee was lifted `async` (so returns via `task.return`).
     pub(crate) is_async: bool,
-    /// The value passed to `task.return`, once called.
+    /// Whether the function type is `async` (so the task may block before
+    /// it returns).
+    pub(crate) func_async: bool,
+    /// Whether the task runs one event at a time with the instance to
+    /// itself (the spec's `needs_exclusive`: callback or sync lifts).
+    pub(crate) exclusive: bool,
+    /// The value passed to `task.return` (or the lifted result), once
+    /// produced and not yet taken by a blocked caller.
     pub(crate) returned: Option<Option<Val>>,
+    /// Whether the task produced its result (the spec's `RESOLVED`).
+    pub(crate) resolved: bool,
+    /// Where the result goes.
+    pub(crate) on_resolve: OnResolve,
+    /// The callback of a task lifted `async` with one.
+    pub(crate) callback: Option<CoreFunc>,
+    /// What the parked callback task waits for.
+    pub(crate) wait: Option<Wait>,
+    /// The call, while it waits to start.
+    pub(crate) deferred: Option<Deferred>,
+    /// Whether the task's implicit thread ended.
+    pub(crate) exited: bool,
 }
 
-/// Live tasks, innermost last: synchronous calls nest strictly.
+/// Live tasks, the stack of running ones, and the seeded PRNG.
 #[derive(Debug, Default)]
 pub(crate) struct Scheduler {
     tasks: Vec<Task>,
     next_id: u32,
+    /// Tasks whose code is on the native stack, innermost last.
+    running: Vec<TaskId>,
+    /// Instances each active call entered (`may_enter` cleared), innermost
+    /// last; a thread that blocks lets go of the ones it entered.
+    pub(crate) entered: Vec<Vec<ComponentInstanceId>>,
+    /// Where each blocked thread's frames begin in `entered`.
+    pub(crate) block_marks: Vec<usize>,
+    pub(crate) rng: SchedRng,
 }
 
 impl Scheduler {
-    pub(crate) fn push_task(&mut self, inst: ComponentInstanceId, is_async: bool) -> TaskId {
+    pub(crate) fn push_task(&mut self, f: &LiftedFunc) -> TaskId {
         let id = TaskId::from_u32(self.next_id);
         // `u32::MAX` is the index type's reserved value: wrap before it.
         self.next_id = (self.next_id + 1) % u32::MAX;
         self.tasks.push(Task {
             id,
-            inst,
+            inst: f.instance,
             num_borrows: 0,
             storage: [0; 2],
-            is_async,
+            is_async: f.opts.is_async,
+            func_async: f.ty.is_async,
+            exclusive: !f.opts.is_async || f.opts.callback.is_some(),
             returned: None,
+            resolved: false,
+            on_resolve: OnResolve::Keep,
+            callback: f.opts.callback,
+            wait: None,
+            deferred: None,
+            exited: false,
         });
         id
     }
@@ -67,12 +139,42 @@ impl Scheduler {
         }
     }
 
-    /// The task whose thread is running (the innermost call).
+    pub(crate) fn task(&self, id: TaskId) -> Option<&Task> {
+        self.tasks.iter().rev().find(|t| t.id == id)
+    }
+
+    pub(crate) fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// Marks task `id`'s code as running (on the native stack).
+    pub(crate) fn enter_thread(&mut self, id: TaskId) {
+        self.running.push(id);
+    }
+
+    pub(crate) fn exit_thread(&mut self) {
+        self.running.pop();
+    }
+
+    /// The task whose thread is running (the innermost one).
     pub(crate) fn current_task_mut(&mut self) -> Result<&mut Task, Error> {
-        match self.tasks.last_mut() {
-            Some(t) => Ok(t),
+        match self.running.last() {
+            Some(id) => self.task_mut(*id),
             None => trap("no task is running"),
         }
+    }
+
+    pub(crate) fn current_task(&self) -> Option<&Task> {
+        self.running.last().and_then(|id| self.task(*id))
+    }
+
+    /// Whether a task of `inst` that needs the instance to itself is
+    /// running (the spec's `exclusive_thread`).
+    pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId) -> bool {
+        self.running
+            .iter()
+            .filter_map(|id| self.task(*id))
+            .any(|t| t.inst == inst && t.exclusive && t.func_async)
     }
 
     /// The spec's `Task.return_` check: every lent borrow was dropped.

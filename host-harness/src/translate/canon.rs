@@ -80,6 +80,21 @@ impl Builder {
                 }
             }
             C::BackpressureDec => Builtin::BackpressureDec,
+            C::WaitableSetNew => Builtin::WaitableSetNew,
+            C::WaitableSetDrop => Builtin::WaitableSetDrop,
+            C::WaitableJoin => Builtin::WaitableJoin,
+            C::SubtaskDrop => Builtin::SubtaskDrop,
+            // Cancellation is not delivered yet, so `cancellable` changes
+            // nothing: a wait or yield is never interrupted.
+            C::WaitableSetWait { memory, .. } => Builtin::WaitableSetWait {
+                poll: false,
+                memory: CoreMemoryIdx::from_u32(memory),
+            },
+            C::WaitableSetPoll { memory, .. } => Builtin::WaitableSetWait {
+                poll: true,
+                memory: CoreMemoryIdx::from_u32(memory),
+            },
+            C::ThreadYield { .. } => Builtin::ThreadYield,
             other => Builtin::Unsupported(unsupported_name(&other)),
         };
         self.push(Init::Builtin(init));

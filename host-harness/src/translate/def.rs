@@ -165,6 +165,19 @@ pub(crate) enum Builtin {
         result: Option<Type>,
         options: CanonOptions,
     },
+    /// `waitable-set.new`, `.drop`, `waitable.join`, `subtask.drop`.
+    WaitableSetNew,
+    WaitableSetDrop,
+    WaitableJoin,
+    SubtaskDrop,
+    /// `waitable-set.wait` (`poll`: `waitable-set.poll`), writing the
+    /// event's payload into `memory`.
+    WaitableSetWait {
+        poll: bool,
+        memory: CoreMemoryIdx,
+    },
+    /// `thread.yield`.
+    ThreadYield,
     /// A built-in of the async/threads proposals: loads, traps when called.
     Unsupported(String),
 }

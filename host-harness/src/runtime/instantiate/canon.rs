@@ -7,6 +7,7 @@ use super::core::CoreFuncDef;
 use super::{Instantiator, link_err};
 use crate::engine::{self, CoreFunc};
 use crate::error::Error;
+use crate::runtime::concurrency::builtins as concurrency;
 use crate::runtime::items::RtType;
 use crate::runtime::{FuncData, LiftedFunc, RtOptions, builtins, lower};
 use crate::translate::def::*;
@@ -79,6 +80,15 @@ impl<T: 'static> Instantiator<'_, T> {
                 let opts = self.options(options)?;
                 builtins::task_return(self.store, self.id, result.clone(), opts)
             }
+            Builtin::WaitableSetNew => concurrency::waitable_set_new(self.store, self.id),
+            Builtin::WaitableSetDrop => concurrency::waitable_set_drop(self.store, self.id),
+            Builtin::WaitableJoin => concurrency::waitable_join(self.store, self.id),
+            Builtin::SubtaskDrop => concurrency::subtask_drop(self.store, self.id),
+            Builtin::WaitableSetWait { poll, memory } => {
+                let memory = self.s.core_memories[*memory];
+                concurrency::waitable_set_wait(self.store, self.id, memory, *poll)
+            }
+            Builtin::ThreadYield => concurrency::thread_yield(self.store, self.id),
             Builtin::Unsupported(name) => return Ok(CoreFuncDef::Unsupported(name.clone())),
         }))
     }
