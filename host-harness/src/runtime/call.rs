@@ -16,7 +16,7 @@ use super::concurrency::{self, Until};
 use super::handles::{HandleIdx, Slot};
 use super::host::HostFuncBox;
 use super::store::{StoreContextMut, StoreData};
-use super::task::{Deferred, OnResolve, TaskId, Thread, Wait};
+use super::task::{Deferred, OnResolve, Ran, Step, TaskId, Thread, Wait};
 use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc};
 use crate::abi::layout::MAX_FLAT_PARAMS;
 use crate::abi::{self, Cx, Path};
@@ -78,11 +78,8 @@ fn call_lifted<T: 'static>(
         Started::Pending => {
             concurrency::block_until(ctx.as_context_mut(), Until::Resolved(task))?;
             let sched = &mut ctx.data_mut().rt.scheduler;
-            let t = sched.task_mut(task)?;
-            let value = t.returned.take();
-            if t.exited {
-                sched.pop_task(task);
-            }
+            let value = sched.task_mut(task)?.returned.take();
+            sched.reap(task);
             match value {
                 Some(v) => Ok(v),
                 None => trap("task resolved without a value"),
@@ -114,7 +111,7 @@ pub(crate) fn start_call<T: 'static>(
     if entering.iter().any(|i| !rt.instance(*i).may_enter) {
         return trap("cannot enter component instance");
     }
-    let task = rt.scheduler.push_task(f);
+    let task = rt.scheduler.push_task(f, path);
     let deferred = Deferred {
         func: f.clone(),
         args,
@@ -128,27 +125,85 @@ pub(crate) fn start_call<T: 'static>(
         .any(|t| t.inst == f.instance && t.deferred.is_some());
     let held_back = f.ty.is_async
         && (rt.instance(f.instance).backpressure > 0
-            || (exclusive && rt.scheduler.exclusive_in(f.instance))
+            || (exclusive && rt.scheduler.exclusive_in(f.instance, None))
             || waiting_to_enter);
     if held_back {
         rt.scheduler.task_mut(task)?.deferred = Some(deferred);
         return Ok((task, Started::Pending));
     }
-    let started = run_start(ctx, task, &deferred, caller)?;
-    Ok((task, started))
+    run_start(ctx.as_context_mut(), task, &deferred, caller)?;
+    let sched = &mut ctx.data_mut().rt.scheduler;
+    let t = sched.task_mut(task)?;
+    let value = match t.on_resolve {
+        OnResolve::Keep if t.resolved => t.returned.take(),
+        OnResolve::Keep | OnResolve::Subtask { .. } => None,
+    };
+    sched.reap(task);
+    Ok((
+        task,
+        match value {
+            Some(v) => Started::Done(v),
+            None => Started::Pending,
+        },
+    ))
 }
 
-/// Runs task `task`'s first core call (and for a callback lift, its first
-/// status): the spec's `canon lift` up to the first block.
+/// Runs task `task`'s core function until it returns or blocks: the spec's
+/// `canon lift` up to the first block.
 pub(crate) fn run_start<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
     call: &Deferred,
     caller: Option<ComponentInstanceId>,
-) -> Result<Started, Error> {
+) -> Result<(), Error> {
     let f = &call.func;
+    let mut started = false;
+    let result = in_task(ctx.as_context_mut(), task, f.instance, caller, |ctx| {
+        let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
+        let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, call.path);
+        cx.borrow_scope = Some(task);
+        let flat_args = abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, &call.args, &tys)?;
+        let results: Vec<CoreVal> = f.core_results.iter().map(engine::default_val).collect();
+        started = true;
+        let ran = Thread::start(
+            ctx.as_context_mut(),
+            &f.core,
+            &flat_args,
+            results,
+            Step::Body,
+        )?;
+        after_step(ctx, task, Step::Body, ran)
+    });
+    let poisoned = match &result {
+        Ok(_) => false,
+        Err(e) => started || e.as_trap().is_some(),
+    };
+    if poisoned {
+        let rt = &mut ctx.data_mut().rt;
+        for i in rt.entering_set(f.instance, caller) {
+            rt.instance(i).may_enter = false;
+        }
+    }
+    if result.is_err() {
+        ctx.data_mut().rt.scheduler.pop_task(task);
+    }
+    result
+}
+
+/// Runs `body` as task `task`'s code in `inst`, entered from `caller`:
+/// clears `may_enter` of the instances it enters (the spec's
+/// `enter_from`) and marks the task running, undoing both after. A failure
+/// leaves the instances entered, so later calls trap ("poisoned"): the
+/// caller decides that.
+pub(crate) fn in_task<T: 'static, R>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    inst: ComponentInstanceId,
+    caller: Option<ComponentInstanceId>,
+    body: impl FnOnce(&mut CoreCtxMut<'_, StoreData<T>>) -> Result<R, Error>,
+) -> Result<R, Error> {
     let rt = &mut ctx.data_mut().rt;
-    let entering = rt.entering_set(f.instance, caller);
+    let entering = rt.entering_set(inst, caller);
     if entering.iter().any(|i| !rt.instance(*i).may_enter) {
         return trap("cannot enter component instance");
     }
@@ -157,42 +212,64 @@ pub(crate) fn run_start<T: 'static>(
     }
     rt.scheduler.entered.push(entering.clone());
     rt.scheduler.enter_thread(task);
-    let mut started = false;
-    let result = run_task(
-        ctx.as_context_mut(),
-        f,
-        &call.args,
-        call.path,
-        task,
-        &mut started,
-    );
+    let result = body(&mut ctx);
     let rt = &mut ctx.data_mut().rt;
     rt.scheduler.exit_thread();
     rt.scheduler.entered.pop();
-    // A trap, or any failure once guest code ran, leaves the instance in an
-    // unknown state: it stays entered, so later calls trap ("poisoned").
-    let poisoned = match &result {
-        Ok(_) => false,
-        Err(e) => started || e.as_trap().is_some(),
-    };
-    if !poisoned {
-        for i in &entering {
-            rt.instance(*i).may_enter = true;
+    for i in &entering {
+        rt.instance(*i).may_enter = true;
+    }
+    result
+}
+
+/// Handles how a step of task `task`'s thread ended: a blocked thread is
+/// kept in the task; a finished one completes the step.
+pub(crate) fn after_step<T: 'static>(
+    ctx: &mut CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    step: Step,
+    ran: Ran,
+) -> Result<(), Error> {
+    match ran {
+        Ran::Blocked(thread) => {
+            ctx.data_mut().rt.scheduler.task_mut(task)?.thread = Some(thread);
+            Ok(())
         }
+        Ran::Done(results) => finish_step(ctx.as_context_mut(), task, step, &results),
     }
-    if result.is_err() {
-        rt.scheduler.pop_task(task);
+}
+
+/// Completes a step whose core function returned `results`: a callback
+/// status, the end of a stackful async task, or a synchronous lift's result
+/// (lifted, resolved, then `post-return`).
+fn finish_step<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    step: Step,
+    results: &[CoreVal],
+) -> Result<(), Error> {
+    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+    let (f, path) = (t.func.clone(), t.path);
+    if f.opts.callback.is_some() {
+        return finish_callback_step(ctx, task, results);
     }
-    let exited = result?;
-    let t = rt.scheduler.task_mut(task)?;
-    let value = if t.resolved { t.returned.take() } else { None };
-    if exited && (value.is_some() || !matches!(t.on_resolve, OnResolve::Keep)) {
-        rt.scheduler.pop_task(task);
+    if f.opts.is_async {
+        // A stackful async export returns its value through `task.return`.
+        return exit_task(ctx, task);
     }
-    Ok(match value {
-        Some(v) => Started::Done(v),
-        None => Started::Pending,
-    })
+    debug_assert_eq!(step, Step::Body, "only callback lifts have callbacks");
+    let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, path);
+    let result = abi::lift_results(&mut cx, results, f.ty.result.as_ref())?;
+    ctx.data_mut().rt.scheduler.check_returned(task)?;
+    resolve(ctx.as_context_mut(), task, result)?;
+    if let Some(post_return) = f.opts.post_return {
+        ctx.data_mut().rt.instance(f.instance).may_leave = false;
+        let r = engine::call_plain(ctx.as_context_mut(), &post_return, results, &mut []);
+        ctx.data_mut().rt.instance(f.instance).may_leave = true;
+        r?;
+    }
+    ctx.data_mut().rt.scheduler.task_mut(task)?.exited = true;
+    Ok(())
 }
 
 /// Routes the result of task `task` as its `on_resolve` says: kept for a
@@ -204,7 +281,7 @@ pub(crate) fn resolve<T: 'static>(
     value: Option<Val>,
 ) -> Result<(), Error> {
     let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
-    if t.resolved && t.returned.is_some() {
+    if t.resolved {
         return trap("`task.return` called twice");
     }
     t.resolved = true;
@@ -219,7 +296,6 @@ pub(crate) fn resolve<T: 'static>(
             opts,
             ty,
         } => {
-            let exited = t.exited;
             if let (Some(ptr), Some(val), Some(rty)) = (retptr, value.as_ref(), ty.as_ref()) {
                 let mut cx = Cx::new(ctx.as_context_mut(), opts, caller, Path::Adapter);
                 abi::store_result(&mut cx, val, rty, ptr)?;
@@ -228,52 +304,9 @@ pub(crate) fn resolve<T: 'static>(
             if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask) {
                 s.progress(SubtaskState::Returned);
             }
-            if exited {
-                rt.scheduler.pop_task(task);
-            }
         }
     }
     Ok(())
-}
-
-/// Runs the task's first core call; returns whether its thread ended.
-fn run_task<T: 'static>(
-    mut ctx: CoreCtxMut<'_, StoreData<T>>,
-    f: &LiftedFunc,
-    args: &[Val],
-    path: Path,
-    task: TaskId,
-    started: &mut bool,
-) -> Result<bool, Error> {
-    let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
-    let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, path);
-    cx.borrow_scope = Some(task);
-    let flat_args = abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
-    let mut flat_results: Vec<CoreVal> = f.core_results.iter().map(engine::default_val).collect();
-    *started = true;
-    Thread::start(ctx.as_context_mut(), &f.core, &flat_args, &mut flat_results)?
-        .run_to_completion(ctx.as_context_mut(), &mut flat_results)?;
-    if f.opts.callback.is_some() {
-        return finish_callback_step(ctx.as_context_mut(), task, &flat_results);
-    }
-    if f.opts.is_async {
-        // A stackful async export returns its value through `task.return`.
-        return exit_task(ctx.as_context_mut(), task).map(|()| true);
-    }
-    let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, path);
-    let result = abi::lift_results(&mut cx, &flat_results, f.ty.result.as_ref())?;
-    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
-    t.returned = Some(result);
-    t.resolved = true;
-    ctx.data_mut().rt.scheduler.check_returned(task)?;
-    if let Some(post_return) = f.opts.post_return {
-        ctx.data_mut().rt.instance(f.instance).may_leave = false;
-        let r = engine::call_plain(ctx.as_context_mut(), &post_return, &flat_results, &mut []);
-        ctx.data_mut().rt.instance(f.instance).may_leave = true;
-        r?;
-    }
-    ctx.data_mut().rt.scheduler.task_mut(task)?.exited = true;
-    Ok(true)
 }
 
 /// The end of an async task's implicit thread: it must have resolved and
@@ -291,12 +324,11 @@ fn exit_task<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, task: TaskId) ->
 /// Interprets the status a callback-lifted task's core function (or its
 /// callback) returned (CanonicalABI.md, `canon lift`): `EXIT` ends the
 /// task, `YIELD` and `WAIT` park it until the event loop calls back.
-/// Returns whether the task's thread ended.
-pub(crate) fn finish_callback_step<T: 'static>(
+fn finish_callback_step<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
     results: &[CoreVal],
-) -> Result<bool, Error> {
+) -> Result<(), Error> {
     const EXIT: u32 = 0;
     const YIELD: u32 = 1;
     const WAIT: u32 = 2;
@@ -305,10 +337,7 @@ pub(crate) fn finish_callback_step<T: 'static>(
         _ => return trap("async callback returned no status"),
     };
     let wait = match packed & 0xf {
-        EXIT => {
-            exit_task(ctx.as_context_mut(), task)?;
-            return Ok(true);
-        }
+        EXIT => return exit_task(ctx.as_context_mut(), task),
         YIELD => Wait::Yield,
         WAIT => {
             let rt = &mut ctx.data_mut().rt;
@@ -320,5 +349,5 @@ pub(crate) fn finish_callback_step<T: 'static>(
         _ => return trap("unsupported callback code"),
     };
     ctx.data_mut().rt.scheduler.task_mut(task)?.wait = Some(wait);
-    Ok(false)
+    Ok(())
 }

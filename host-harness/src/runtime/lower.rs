@@ -10,18 +10,22 @@ use std::sync::Arc;
 
 use super::builtins::check_may_leave;
 use super::call::{Started, call_func, host_func, start_call};
+use super::concurrency::check_may_block;
 use super::concurrency::subtask::{Subtask, SubtaskState};
 use super::handles::Slot;
 use super::host::HostFuncBox;
 use super::store::StoreData;
-use super::task::OnResolve;
+use super::task::{Blocked, OnResolve, SyncReturn};
 use super::typed::{LoweredCall, TypedHost};
 use super::{ComponentInstanceId, FuncData, FuncId, RtOptions};
 use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::abi::{self, Cx, Path};
-use crate::engine::{self, CoreAsContextMut, CoreFunc, CoreStore, CoreVal};
+use crate::engine::{
+    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, HostOutcome, Suspension,
+};
 use crate::error::{CallError, Error, ErrorKind, LinkError};
 use crate::types::{FuncType, Type};
+use crate::values::Val;
 
 /// What a lowering needs to know about a host callee.
 struct HostCallee<T> {
@@ -133,7 +137,7 @@ pub(crate) fn lowered_import<T: 'static>(
         ));
     }
     let ty = Arc::new(ty);
-    Ok(engine::host_func(
+    Ok(engine::host_func_suspendable(
         store,
         &params,
         &results,
@@ -150,21 +154,70 @@ pub(crate) fn lowered_import<T: 'static>(
             let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
             let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
             let lenders = std::mem::take(&mut cx.lenders);
-            let result = call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?;
-            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-            let flat = abi::lower_results(&mut cx, result.first(), ty.result.as_ref(), retptr)
+            let ret = SyncReturn {
+                caller,
+                opts: opts.clone(),
+                result: ty.result.clone(),
+                retptr,
+                lenders,
+            };
+            let lifted = match ctx.data().rt.func(callee) {
+                FuncData::Lifted(f) => Some(f.clone()),
+                FuncData::Host { .. } => None,
+            };
+            let result = match lifted {
+                Some(f) => {
+                    let (task, started) =
+                        start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
+                    match started {
+                        Started::Done(v) => v,
+                        // The callee blocked: so does this thread, until the
+                        // callee resolves (only this thread: others run).
+                        Started::Pending => {
+                            check_may_block(&ctx.data().rt)?;
+                            let blocked = Blocked::Call {
+                                callee: task,
+                                ret: Box::new(ret),
+                            };
+                            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+                        }
+                    }
+                }
+                None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
+                    .into_iter()
+                    .next(),
+            };
+            let flat = finish_sync_call(ctx.as_context_mut(), &ret, result)
                 .map_err(|e| name_host_result(e, host_name.as_deref()))?;
             for (slot, v) in rets.iter_mut().zip(flat) {
                 *slot = v;
             }
-            ctx.data_mut()
-                .rt
-                .instance(caller)
-                .handles
-                .end_lends(&lenders);
-            Ok(())
+            Ok(HostOutcome::Done)
         },
     ))
+}
+
+/// The end of a synchronous `canon lower`: lowers the callee's result into
+/// the caller (flat results, or stored at the return pointer) and ends the
+/// loans of the caller's handles.
+pub(crate) fn finish_sync_call<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ret: &SyncReturn,
+    result: Option<Val>,
+) -> Result<Vec<CoreVal>, Error> {
+    let mut cx = Cx::new(
+        ctx.as_context_mut(),
+        ret.opts.clone(),
+        ret.caller,
+        Path::Adapter,
+    );
+    let flat = abi::lower_results(&mut cx, result.as_ref(), ret.result.as_ref(), ret.retptr)?;
+    ctx.data_mut()
+        .rt
+        .instance(ret.caller)
+        .handles
+        .end_lends(&ret.lenders);
+    Ok(flat)
 }
 
 /// `canon lower ... async`: flat params up to `MAX_FLAT_ASYNC_PARAMS`, a

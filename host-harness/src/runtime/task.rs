@@ -8,7 +8,9 @@
 
 use std::sync::Arc;
 
-use crate::engine::{CoreAsContextMut, CoreCall, CoreFunc, CoreVal, HasCoreLimits};
+use crate::engine::{
+    CoreAsContextMut, CoreCall, CoreFunc, CoreMemory, CoreVal, HasCoreLimits, SuspendedCall,
+};
 use crate::error::{Error, trap};
 use crate::types::Type;
 use crate::values::Val;
@@ -83,14 +85,18 @@ pub(crate) struct Task {
     pub(crate) resolved: bool,
     /// Where the result goes.
     pub(crate) on_resolve: OnResolve,
-    /// The callback of a task lifted `async` with one.
-    pub(crate) callback: Option<CoreFunc>,
     /// What the parked callback task waits for.
     pub(crate) wait: Option<Wait>,
     /// The call, while it waits to start.
     pub(crate) deferred: Option<Deferred>,
     /// Whether the task's implicit thread ended.
     pub(crate) exited: bool,
+    /// The task's thread, while it is blocked.
+    pub(crate) thread: Option<Thread>,
+    /// The lifted function the task runs.
+    pub(crate) func: Arc<LiftedFunc>,
+    /// How values cross into the task (for traps and copies).
+    pub(crate) path: Path,
 }
 
 /// Live tasks, the stack of running ones, and the seeded PRNG.
@@ -109,7 +115,7 @@ pub(crate) struct Scheduler {
 }
 
 impl Scheduler {
-    pub(crate) fn push_task(&mut self, f: &LiftedFunc) -> TaskId {
+    pub(crate) fn push_task(&mut self, f: &Arc<LiftedFunc>, path: Path) -> TaskId {
         let id = TaskId::from_u32(self.next_id);
         // `u32::MAX` is the index type's reserved value: wrap before it.
         self.next_id = (self.next_id + 1) % u32::MAX;
@@ -124,10 +130,12 @@ impl Scheduler {
             returned: None,
             resolved: false,
             on_resolve: OnResolve::Keep,
-            callback: f.opts.callback,
             wait: None,
             deferred: None,
             exited: false,
+            thread: None,
+            func: f.clone(),
+            path,
         });
         id
     }
@@ -168,13 +176,17 @@ impl Scheduler {
         self.running.last().and_then(|id| self.task(*id))
     }
 
-    /// Whether a task of `inst` that needs the instance to itself is
-    /// running (the spec's `exclusive_thread`).
-    pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId) -> bool {
-        self.running
-            .iter()
-            .filter_map(|id| self.task(*id))
-            .any(|t| t.inst == inst && t.exclusive && t.func_async)
+    /// Whether a task of `inst` other than `except` that needs the
+    /// instance to itself is running or blocked mid-call (the spec's
+    /// `exclusive_thread`; a callback task lets go between events).
+    pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId, except: Option<TaskId>) -> bool {
+        self.tasks.iter().any(|t| {
+            t.inst == inst
+                && t.exclusive
+                && t.func_async
+                && Some(t.id) != except
+                && (t.thread.is_some() || self.running.contains(&t.id))
+        })
     }
 
     /// The spec's `Task.return_` check: every lent borrow was dropped.
@@ -185,45 +197,129 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Ends task `id` once its thread (including `post-return`) finished.
+    /// Ends task `id` (a failed call).
     pub(crate) fn pop_task(&mut self, id: TaskId) {
         self.tasks.retain(|t| t.id != id);
     }
+
+    /// Removes task `id` if its thread ended and nobody still has to take
+    /// its result.
+    pub(crate) fn reap(&mut self, id: TaskId) {
+        self.tasks
+            .retain(|t| t.id != id || !t.exited || t.returned.is_some());
+    }
 }
 
-/// A thread of a task: the resumable core call running its code.
+/// The part of a synchronous `canon lower` that runs once the callee
+/// resolved: lowering its result into the caller.
+#[derive(Debug, Clone)]
+pub(crate) struct SyncReturn {
+    pub(crate) caller: ComponentInstanceId,
+    pub(crate) opts: RtOptions,
+    pub(crate) result: Option<Type>,
+    /// Where spilled results go (`None`: flat results).
+    pub(crate) retptr: Option<u64>,
+    /// The caller's handles lent to the callee for the call.
+    pub(crate) lenders: Vec<HandleIdx>,
+}
+
+/// Why a suspended thread waits; the payload a blocking built-in suspends
+/// with, and what the scheduler needs to finish that built-in.
+#[derive(Debug, Clone)]
+pub(crate) enum Blocked {
+    /// `waitable-set.wait` on set `set`; the event goes to `out` in `memory`.
+    Wait {
+        set: HandleIdx,
+        memory: CoreMemory,
+        out: u64,
+    },
+    /// `thread.yield`.
+    Yield,
+    /// A synchronous call into `callee`, which has not resolved yet.
+    Call {
+        callee: TaskId,
+        ret: Box<SyncReturn>,
+    },
+}
+
+/// Which core function a thread is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The lifted core function itself.
+    Body,
+    /// The callback of a callback-lifted task, delivering one event.
+    Callback,
+}
+
+/// A suspended thread of a task: the paused core call, why it paused, and
+/// the buffer its results will land in.
 pub(crate) struct Thread {
-    state: CoreCall,
+    call: SuspendedCall,
+    pub(crate) blocked: Blocked,
+    results: Vec<CoreVal>,
+    pub(crate) step: Step,
+}
+
+impl std::fmt::Debug for Thread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Thread")
+            .field("blocked", &self.blocked)
+            .field("step", &self.step)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How far a thread ran.
+pub(crate) enum Ran {
+    /// Its core function returned these results.
+    Done(Vec<CoreVal>),
+    /// It blocked.
+    Blocked(Thread),
 }
 
 impl Thread {
-    /// Starts the thread by calling `func`; runs until it finishes, traps or
-    /// suspends.
+    /// Starts a thread calling `func`; runs until it finishes, traps or
+    /// blocks.
     pub(crate) fn start(
         ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
         func: &CoreFunc,
         args: &[CoreVal],
-        results: &mut [CoreVal],
-    ) -> Result<Self, Error> {
-        Ok(Self {
-            state: CoreCall::start(ctx, func, args, results)?,
-        })
+        mut results: Vec<CoreVal>,
+        step: Step,
+    ) -> Result<Ran, Error> {
+        let state = CoreCall::start(ctx, func, args, &mut results)?;
+        Self::classify(state, results, step)
     }
 
-    /// Drives the thread to completion: the scheduler loop.
-    pub(crate) fn run_to_completion(
-        mut self,
-        mut ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
-        results: &mut [CoreVal],
-    ) -> Result<(), Error> {
-        loop {
-            match self.state {
-                CoreCall::Done => return Ok(()),
-                // The suspended thread is the only runnable one.
-                CoreCall::Suspended(call) => {
-                    self.state = call.resume(&mut ctx, results)?;
-                }
-            }
+    /// Continues the thread, the built-in it blocked in returning
+    /// `import_results`.
+    pub(crate) fn resume(
+        self,
+        ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
+        import_results: &[CoreVal],
+    ) -> Result<Ran, Error> {
+        let Self {
+            call,
+            mut results,
+            step,
+            ..
+        } = self;
+        let state = call.resume(ctx, import_results, &mut results)?;
+        Self::classify(state, results, step)
+    }
+
+    fn classify(state: CoreCall, results: Vec<CoreVal>, step: Step) -> Result<Ran, Error> {
+        match state {
+            CoreCall::Done => Ok(Ran::Done(results)),
+            CoreCall::Suspended(mut call) => match call.take_payload::<Blocked>() {
+                Some(blocked) => Ok(Ran::Blocked(Self {
+                    call,
+                    blocked,
+                    results,
+                    step,
+                })),
+                None => trap("a thread suspended without saying why"),
+            },
         }
     }
 }
@@ -232,8 +328,6 @@ impl Thread {
 mod tests {
     use super::*;
     use crate::engine::{self, CoreEngine, HostOutcome, Suspension};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU32, Ordering};
 
     /// `run` calls the import twice and adds one to the sum of its results.
     const MODULE: &str = r#"(module
@@ -242,25 +336,17 @@ mod tests {
         (i32.add (i32.add (call $next) (call $next)) (i32.const 1))))"#;
 
     #[test]
-    fn a_suspended_thread_resumes_with_the_continuations_results() {
+    fn a_suspended_thread_resumes_with_the_results_it_is_given() {
         let buf = wast::parser::ParseBuffer::new(MODULE).unwrap();
         let mut wat: wast::Wat = wast::parser::parse(&buf).unwrap();
         let core = CoreEngine::new();
         let module = core.compile(&wat.encode().unwrap()).unwrap();
         let mut store = core.new_store(engine::CoreLimits::new(u64::MAX, u64::MAX, usize::MAX));
-        let resumed = Arc::new(AtomicU32::new(0));
-        let counter = resumed.clone();
         let next = engine::host_func_suspendable(
             &mut store,
             &[],
             &[engine::CoreValType::I32],
-            move |_, _, _| {
-                let counter = counter.clone();
-                Ok(HostOutcome::Suspend(Suspension::new(move || {
-                    let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                    Ok(vec![CoreVal::I32(10 * n as i32)])
-                })))
-            },
+            move |_, _, _| Ok(HostOutcome::Suspend(Suspension::new(Blocked::Yield))),
         );
         let instance =
             engine::instantiate(&mut store, &module, &[engine::CoreExtern::Func(next)]).unwrap();
@@ -268,18 +354,25 @@ mod tests {
             .into_iter()
             .find_map(|(n, e)| (n == "run").then(|| engine::extern_func(&e)).flatten())
             .unwrap();
-        let mut results = [CoreVal::I32(0)];
-        let thread = Thread::start(&mut store, &run, &[], &mut results).unwrap();
-        assert!(
-            matches!(thread.state, CoreCall::Suspended(_)),
-            "suspends at the import"
-        );
-        thread.run_to_completion(&mut store, &mut results).unwrap();
-        assert_eq!(
-            resumed.load(Ordering::SeqCst),
-            2,
-            "resumed once per suspension"
-        );
+        let mut ran =
+            Thread::start(&mut store, &run, &[], vec![CoreVal::I32(0)], Step::Body).unwrap();
+        let mut resumed = 0;
+        let results = loop {
+            match ran {
+                Ran::Done(results) => break results,
+                Ran::Blocked(thread) => {
+                    assert!(
+                        matches!(thread.blocked, Blocked::Yield),
+                        "the payload arrives"
+                    );
+                    resumed += 1;
+                    ran = thread
+                        .resume(&mut store, &[CoreVal::I32(10 * resumed)])
+                        .unwrap();
+                }
+            }
+        };
+        assert_eq!(resumed, 2, "blocked once per import call");
         assert!(matches!(results[0], CoreVal::I32(31)), "10 + 20 + 1");
     }
 }

@@ -3,16 +3,19 @@
 //! is a core function that checks `may_leave` and calls into the waitable
 //! table or the event loop.
 
+use super::check_may_block;
 use super::waitable::{Event, WaitableSet};
-use super::{Until, block_until, check_may_block, yield_once};
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
-    self, CoreAsContextMut, CoreFunc, CoreMemory, CoreStore, CoreVal, CoreValType,
+    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreMemory, CoreStore, CoreVal, CoreValType,
+    HostOutcome, Suspension,
 };
-use crate::error::trap;
+use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
 use crate::runtime::handles::{HandleIdx, Slot};
+use crate::runtime::lower::finish_sync_call;
 use crate::runtime::store::StoreData;
+use crate::runtime::task::Blocked;
 use crate::runtime::{ComponentInstanceId, RtOptions};
 use crate::translate::def::StringEncoding;
 use crate::types::Type;
@@ -116,63 +119,107 @@ pub(crate) fn waitable_set_wait<T: 'static>(
     } else {
         CoreValType::I32
     };
-    engine::host_func(
+    engine::host_func_suspendable(
         store,
         &[CoreValType::I32, ptr],
         &[CoreValType::I32],
         move |mut c, args, rets| {
             let mut ctx = c.as_context_mut();
             check_may_leave(&mut ctx, inst)?;
-            let s = HandleIdx::from_guest(arg_u32(args, 0))?;
+            let set = HandleIdx::from_guest(arg_u32(args, 0))?;
             let out = args.get(1).map_or(0, abi::core_ptr);
             let rt = &mut ctx.data_mut().rt;
-            rt.instance(inst).handles.waitable_set_mut(s)?;
-            if !poll {
+            rt.instance(inst).handles.waitable_set_mut(set)?;
+            if !poll && !rt.instance(inst).handles.set_has_pending(set) {
                 check_may_block(rt)?;
-                rt.instance(inst).handles.waitable_set_mut(s)?.num_waiting += 1;
-                let r = block_until(ctx.as_context_mut(), Until::SetEvent(inst, s));
-                if let Ok(set) = ctx.data_mut().rt.instance(inst).handles.waitable_set_mut(s) {
-                    set.num_waiting = set.num_waiting.saturating_sub(1);
-                }
-                r?;
+                rt.instance(inst).handles.waitable_set_mut(set)?.num_waiting += 1;
+                let blocked = Blocked::Wait { set, memory, out };
+                return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
             }
-            let rt = &mut ctx.data_mut().rt;
-            let event = rt.instances[inst]
-                .handles
-                .take_set_event(s, &mut rt.scheduler.rng)?
-                .unwrap_or(Event::NONE);
-            let opts = RtOptions {
-                encoding: StringEncoding::Utf8,
-                memory: Some(memory),
-                realloc: None,
-                post_return: None,
-                is_async: false,
-                callback: None,
-            };
-            let mut cx = Cx::new(ctx.as_context_mut(), opts, inst, Path::Adapter);
-            abi::store_result(&mut cx, &Val::U32(event.p1), &Type::U32, out)?;
-            abi::store_result(&mut cx, &Val::U32(event.p2), &Type::U32, out + 4)?;
-            rets[0] = CoreVal::I32(event.code.code() as i32);
-            Ok(())
+            let results = deliver_event(ctx.as_context_mut(), inst, set, memory, out)?;
+            rets.clone_from_slice(&results);
+            Ok(HostOutcome::Done)
         },
     )
 }
 
-/// `thread.yield`: lets one other ready task run, if there is one. A task
-/// that may not block yields to nobody. Returns 0: cancellation is not
-/// delivered yet.
+/// Takes the next event of set `set` (`NONE` if there is none), stores its
+/// payloads at `out` in `memory`, and returns the code as the built-in's
+/// result.
+fn deliver_event<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    inst: ComponentInstanceId,
+    set: HandleIdx,
+    memory: CoreMemory,
+    out: u64,
+) -> Result<Vec<CoreVal>, Error> {
+    let rt = &mut ctx.data_mut().rt;
+    let event = rt.instances[inst]
+        .handles
+        .take_set_event(set, &mut rt.scheduler.rng)?
+        .unwrap_or(Event::NONE);
+    let opts = RtOptions {
+        encoding: StringEncoding::Utf8,
+        memory: Some(memory),
+        realloc: None,
+        post_return: None,
+        is_async: false,
+        callback: None,
+    };
+    let mut cx = Cx::new(ctx.as_context_mut(), opts, inst, Path::Adapter);
+    abi::store_result(&mut cx, &Val::U32(event.p1), &Type::U32, out)?;
+    abi::store_result(&mut cx, &Val::U32(event.p2), &Type::U32, out + 4)?;
+    Ok(vec![CoreVal::I32(event.code.code() as i32)])
+}
+
+/// Finishes the built-in a thread blocked in, now that its wait is over:
+/// the results the built-in returns to the resumed core call.
+pub(crate) fn finish_blocked<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    inst: ComponentInstanceId,
+    blocked: &Blocked,
+) -> Result<Vec<CoreVal>, Error> {
+    match blocked {
+        Blocked::Wait { set, memory, out } => {
+            if let Ok(s) = ctx
+                .data_mut()
+                .rt
+                .instance(inst)
+                .handles
+                .waitable_set_mut(*set)
+            {
+                s.num_waiting = s.num_waiting.saturating_sub(1);
+            }
+            deliver_event(ctx, inst, *set, *memory, *out)
+        }
+        Blocked::Yield => Ok(vec![CoreVal::I32(0)]),
+        Blocked::Call { callee, ret } => {
+            let sched = &mut ctx.data_mut().rt.scheduler;
+            let value = sched.task_mut(*callee)?.returned.take();
+            sched.reap(*callee);
+            match value {
+                Some(value) => finish_sync_call(ctx, ret, value),
+                None => trap("task resolved without a value"),
+            }
+        }
+    }
+}
+
+/// `thread.yield`: lets other ready threads run first. A task that may
+/// not block yields to nobody. Returns 0: cancellation is not delivered
+/// yet.
 pub(crate) fn thread_yield<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     inst: ComponentInstanceId,
 ) -> CoreFunc {
-    engine::host_func(store, &[], &[CoreValType::I32], move |mut c, _, rets| {
+    engine::host_func_suspendable(store, &[], &[CoreValType::I32], move |mut c, _, rets| {
         let mut ctx = c.as_context_mut();
         check_may_leave(&mut ctx, inst)?;
         if check_may_block(&ctx.data().rt).is_ok() {
-            yield_once(ctx.as_context_mut())?;
+            return Ok(HostOutcome::Suspend(Suspension::new(Blocked::Yield)));
         }
         rets[0] = CoreVal::I32(0);
-        Ok(())
+        Ok(HostOutcome::Done)
     })
 }
 

@@ -1,46 +1,47 @@
-//! The scheduler loop of Concurrency.md: which waiting task runs next.
+//! The scheduler loop of Concurrency.md: which waiting thread runs next.
 //!
-//! Tasks are started by calls (`runtime::call`); a task lifted `async` with
-//! a callback parks between events (`YIELD`, `WAIT`) without holding a
-//! stack, and a call may wait in STARTING for backpressure. When a thread
-//! blocks (a synchronous call into an unresolved async callee, or
-//! `waitable-set.wait`), [`block_until`] runs the ready parked tasks, picked
-//! by the Store's PRNG ([`rng`]), until the blocked thread's condition
-//! holds; if nothing is ready, that is the spec's deadlock.
+//! Tasks are started by calls (`runtime::call`). A thread that blocks (in
+//! `waitable-set.wait`, `thread.yield`, or a synchronous call into a callee
+//! that has not resolved) suspends: its core call is kept, paused, in its
+//! task ([`Thread`]), together with what it waits for ([`Blocked`]). A
+//! callback-lifted task parks between events (`YIELD`, `WAIT`) without a
+//! stack, and a call may wait in STARTING for backpressure. The loop
+//! ([`block_until`], run by the host's call) picks among the ready ones
+//! with the Store's PRNG ([`rng`]) until the host's call resolves; if
+//! nothing is ready, that is the spec's deadlock.
 //!
-//! Today a blocked thread waits on the native stack: cross-instance calls
-//! still nest host calls (`runtime::call`), so a thread blocked below
-//! another cannot resume before it. Once calls between instances are fused
-//! adapters (one core call per thread), the adapter's async intrinsics
-//! suspend the whole chain instead and this loop resumes it by value.
+//! Calls between instances still nest host calls (`runtime::call`), but
+//! each call's task runs on its own resumable core call, so a blocked
+//! callee and its blocked caller suspend independently and resume in any
+//! order. The adapter's async intrinsics (issue 7) plug in at
+//! [`crate::runtime::call::start_call`] (start a call, get `Done` or
+//! `Pending`), [`Blocked`] (suspend the calling thread) and
+//! [`crate::runtime::call::resolve`] (deliver a result).
 
 pub(crate) mod builtins;
 pub(crate) mod rng;
 pub(crate) mod subtask;
 pub(crate) mod waitable;
 
-use super::call::{Started, finish_callback_step, run_start};
+use super::call::{after_step, in_task, run_start};
 use super::store::StoreData;
-use super::task::{TaskId, Thread, Wait};
+use super::task::{Blocked, Step, TaskId, Thread, Wait};
 use super::{ComponentInstanceId, Runtime};
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
 use crate::error::{CallError, Error, trap};
 use waitable::Event;
 
-/// What a blocked thread waits for.
+/// What a blocked host call waits for.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Until {
     /// Task `0` produced its result.
     Resolved(TaskId),
-    /// Waitable set `1` of instance `0` has a pending event.
-    SetEvent(ComponentInstanceId, super::handles::HandleIdx),
 }
 
 impl Until {
     fn holds(self, rt: &mut Runtime) -> bool {
         match self {
             Self::Resolved(t) => rt.scheduler.task(t).is_none_or(|t| t.resolved),
-            Self::SetEvent(inst, s) => rt.instance(inst).handles.set_has_pending(s),
         }
     }
 }
@@ -52,6 +53,8 @@ enum Ready {
     Callback(TaskId),
     /// Start a call that waited in STARTING.
     Start(TaskId),
+    /// Resume a suspended thread whose wait is over.
+    Resume(TaskId),
 }
 
 /// Whether the event loop (entering from the host) could enter `inst` now.
@@ -61,23 +64,42 @@ fn instance_enterable(rt: &Runtime, inst: ComponentInstanceId) -> bool {
         .all(|i| rt.instances[*i].may_enter)
 }
 
+/// Whether blocked thread `thread` of a task in `inst` may continue.
+fn wait_is_over(rt: &mut Runtime, inst: ComponentInstanceId, thread: &Thread) -> bool {
+    match &thread.blocked {
+        Blocked::Wait { set, .. } => rt.instance(inst).handles.set_has_pending(*set),
+        Blocked::Yield => true,
+        Blocked::Call { callee, .. } => Until::Resolved(*callee).holds(rt),
+    }
+}
+
 /// The tasks that could run now, in table order (deterministic).
 fn ready(rt: &mut Runtime) -> Vec<Ready> {
     let mut out = Vec::new();
-    let snapshot: Vec<(TaskId, ComponentInstanceId, Option<Wait>, bool, bool)> = rt
-        .scheduler
-        .tasks()
-        .iter()
-        .map(|t| (t.id, t.inst, t.wait, t.deferred.is_some(), t.exclusive))
-        .collect();
-    for (id, inst, wait, deferred, exclusive) in snapshot {
-        if !instance_enterable(rt, inst) || rt.scheduler.exclusive_in(inst) {
+    let ids: Vec<TaskId> = rt.scheduler.tasks().iter().map(|t| t.id).collect();
+    for id in ids {
+        let Some(t) = rt.scheduler.task(id) else {
+            continue;
+        };
+        let (inst, wait, deferred, blocked) =
+            (t.inst, t.wait, t.deferred.is_some(), t.thread.is_some());
+        if !instance_enterable(rt, inst) || rt.scheduler.exclusive_in(inst, Some(id)) {
             continue;
         }
         if deferred {
-            let bp = rt.instances[inst].backpressure > 0;
-            if !bp && (!exclusive || !rt.scheduler.exclusive_in(inst)) {
+            if rt.instances[inst].backpressure == 0 {
                 out.push(Ready::Start(id));
+            }
+            continue;
+        }
+        if blocked {
+            let mut t = rt.scheduler.task_mut(id).ok().and_then(|t| t.thread.take());
+            let over = t.as_ref().is_some_and(|th| wait_is_over(rt, inst, th));
+            if let Ok(task) = rt.scheduler.task_mut(id) {
+                task.thread = t.take();
+            }
+            if over {
+                out.push(Ready::Resume(id));
             }
             continue;
         }
@@ -104,8 +126,8 @@ pub(crate) fn check_may_block(rt: &Runtime) -> Result<(), Error> {
     }
 }
 
-/// Blocks the running thread until `until` holds, running other ready
-/// tasks meanwhile; traps on deadlock.
+/// Blocks the host's call until `until` holds, running ready threads
+/// meanwhile; traps on deadlock.
 pub(crate) fn block_until<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     until: Until,
@@ -120,22 +142,6 @@ pub(crate) fn block_until<T: 'static>(
     r
 }
 
-/// Runs at most one ready task other than the running thread (the spec's
-/// `thread.yield`): returns whether one ran.
-pub(crate) fn yield_once<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>) -> Result<bool, Error> {
-    if ready(&mut ctx.data_mut().rt).is_empty() {
-        return Ok(false);
-    }
-    let released = release_entered(&mut ctx.data_mut().rt);
-    let candidates = ready(&mut ctx.data_mut().rt);
-    let r = match pick(&mut ctx.data_mut().rt, &candidates) {
-        Some(next) => run_ready(ctx.as_context_mut(), next).map(|()| true),
-        None => Ok(false),
-    };
-    reacquire(&mut ctx.data_mut().rt, released);
-    r
-}
-
 fn pick(rt: &mut Runtime, candidates: &[Ready]) -> Option<Ready> {
     if candidates.is_empty() {
         return None;
@@ -143,9 +149,8 @@ fn pick(rt: &mut Runtime, candidates: &[Ready]) -> Option<Ready> {
     Some(candidates[rt.scheduler.rng.pick(candidates.len())])
 }
 
-/// How many times in a row the loop may run only tasks that yielded
-/// (`YIELD`) before it gives up: such tasks wait for something else, and
-/// if nothing else can run, they would spin forever.
+/// How many times in a row the loop may run only threads that yielded
+/// before it gives up: they wait for something nothing can do.
 const MAX_IDLE_YIELDS: u32 = 100_000;
 
 fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) -> Result<(), Error> {
@@ -158,21 +163,23 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
         let Some(next) = pick(&mut ctx.data_mut().rt, &candidates) else {
             return trap("deadlock detected: event loop cannot make further progress");
         };
+        let rt = &ctx.data().rt;
         let only_yielders = candidates.iter().all(|c| match c {
-            Ready::Callback(t) => ctx
-                .data()
-                .rt
+            Ready::Callback(t) => rt
                 .scheduler
                 .task(*t)
                 .is_some_and(|t| t.wait == Some(Wait::Yield)),
+            Ready::Resume(t) => rt
+                .scheduler
+                .task(*t)
+                .and_then(|t| t.thread.as_ref())
+                .is_some_and(|th| matches!(th.blocked, Blocked::Yield)),
             Ready::Start(_) => false,
         });
         idle = if only_yielders { idle + 1 } else { 0 };
         if idle > MAX_IDLE_YIELDS {
             return Err(CallError::Unsupported(
-                "every ready task keeps yielding while the blocked thread waits; resuming a \
-                 thread blocked below another needs stack switching (adapters)"
-                    .into(),
+                "livelock: every ready thread keeps yielding and nothing else can run".into(),
             )
             .into());
         }
@@ -180,9 +187,9 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
     }
 }
 
-/// Lets go of the instances the blocking thread's calls entered, as the
-/// spec's calls leave their instances when the callee blocks; returns them
-/// to take back once the thread continues.
+/// Lets go of the instances the blocking call entered, as the spec's calls
+/// leave their instances when the callee blocks; returns them to take back
+/// once the call continues.
 fn release_entered(rt: &mut Runtime) -> Vec<ComponentInstanceId> {
     let mark = rt.scheduler.block_marks.last().copied().unwrap_or(0);
     let released: Vec<ComponentInstanceId> = rt
@@ -215,12 +222,27 @@ fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> 
             let Some(deferred) = ctx.data_mut().rt.scheduler.task_mut(task)?.deferred.take() else {
                 return Ok(());
             };
-            match run_start(ctx.as_context_mut(), task, &deferred, None)? {
-                Started::Done(value) => super::call::resolve(ctx.as_context_mut(), task, value),
-                Started::Pending => Ok(()),
+            // The caller learns that its subtask started.
+            if let super::task::OnResolve::Subtask {
+                caller, subtask, ..
+            } = ctx
+                .data_mut()
+                .rt
+                .scheduler
+                .task_mut(task)?
+                .on_resolve
+                .clone()
+                && let Ok(super::handles::Slot::Subtask(s)) =
+                    ctx.data_mut().rt.instance(caller).handles.get_mut(subtask)
+            {
+                s.progress(subtask::SubtaskState::Started);
             }
+            run_start(ctx.as_context_mut(), task, &deferred, None)?;
+            ctx.data_mut().rt.scheduler.reap(task);
+            Ok(())
         }
         Ready::Callback(task) => run_callback(ctx.as_context_mut(), task),
+        Ready::Resume(task) => resume_thread(ctx.as_context_mut(), task),
     }
 }
 
@@ -232,14 +254,13 @@ fn run_callback<T: 'static>(
 ) -> Result<(), Error> {
     let rt = &mut ctx.data_mut().rt;
     let t = rt.scheduler.task_mut(task)?;
-    let (inst, wait, callback) = (t.inst, t.wait.take(), t.callback);
+    let (inst, wait, callback) = (t.inst, t.wait.take(), t.func.opts.callback);
     let Some(callback) = callback else {
         return trap("task has no callback");
     };
     let event = match wait {
         None | Some(Wait::Yield) => Event::NONE,
         Some(Wait::Set(s)) => {
-            let rt = &mut *rt;
             let table = &mut rt.instances[inst].handles;
             if let Ok(set) = table.waitable_set_mut(s) {
                 set.num_waiting = set.num_waiting.saturating_sub(1);
@@ -249,33 +270,60 @@ fn run_callback<T: 'static>(
                 .unwrap_or(Event::NONE)
         }
     };
-    let entering = rt.entering_set(inst, None);
-    for i in &entering {
-        rt.instance(*i).may_enter = false;
-    }
-    rt.scheduler.entered.push(entering.clone());
-    rt.scheduler.enter_thread(task);
     let args = [
         CoreVal::I32(event.code.code() as i32),
         CoreVal::I32(event.p1 as i32),
         CoreVal::I32(event.p2 as i32),
     ];
-    let mut out = [CoreVal::I32(0)];
-    let r = Thread::start(ctx.as_context_mut(), &callback, &args, &mut out)
-        .and_then(|t| t.run_to_completion(ctx.as_context_mut(), &mut out));
+    let r = in_task(ctx.as_context_mut(), task, inst, None, |ctx| {
+        let ran = Thread::start(
+            ctx.as_context_mut(),
+            &callback,
+            &args,
+            vec![CoreVal::I32(0)],
+            Step::Callback,
+        )?;
+        after_step(ctx, task, Step::Callback, ran)
+    });
+    finish_run(ctx, task, inst, r)
+}
+
+/// Resumes task `task`'s suspended thread: finishes the built-in it blocked
+/// in, then continues its core call.
+fn resume_thread<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+) -> Result<(), Error> {
+    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+    let inst = t.inst;
+    let Some(thread) = t.thread.take() else {
+        return Ok(());
+    };
+    let r = in_task(ctx.as_context_mut(), task, inst, None, |ctx| {
+        let import_results = builtins::finish_blocked(ctx.as_context_mut(), inst, &thread.blocked)?;
+        let step = thread.step;
+        let ran = thread.resume(ctx.as_context_mut(), &import_results)?;
+        after_step(ctx, task, step, ran)
+    });
+    finish_run(ctx, task, inst, r)
+}
+
+/// After a step run by the loop: a trap poisons the instance; a task whose
+/// thread ended is removed once nobody needs its result.
+fn finish_run<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    inst: ComponentInstanceId,
+    r: Result<(), Error>,
+) -> Result<(), Error> {
     let rt = &mut ctx.data_mut().rt;
-    rt.scheduler.exit_thread();
-    rt.scheduler.entered.pop();
-    r?;
-    for i in &entering {
-        rt.instance(*i).may_enter = true;
-    }
-    let done = finish_callback_step(ctx.as_context_mut(), task, &out)?;
-    if done {
-        let value = ctx.data_mut().rt.scheduler.task_mut(task)?.returned.take();
-        if let Some(value) = value {
-            super::call::resolve(ctx.as_context_mut(), task, value)?;
+    if r.is_err() {
+        for i in rt.entering_set(inst, None) {
+            rt.instance(i).may_enter = false;
         }
+        rt.scheduler.pop_task(task);
+        return r;
     }
+    rt.scheduler.reap(task);
     Ok(())
 }
