@@ -103,7 +103,6 @@ pub mod wast;
 pub use config::{Config, Engine};
 pub use error::{CallError, Error, ErrorKind, LinkError, LoadError, Trap};
 pub use limits::StoreLimits;
-pub use runtime::concurrency::rng::DEFAULT_SEED;
 pub use runtime::func::Func;
 pub use runtime::instance::Instance;
 pub use runtime::linker::{Linker, LinkerInstance};

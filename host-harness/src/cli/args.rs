@@ -49,7 +49,7 @@ fn seed_arg() -> Arg {
         .value_name("N")
         .value_parser(clap::value_parser!(u64))
         .help(
-            "Seed of the async scheduler: every choice the component model leaves open (which ready task runs next, which pending event a wait delivers) is drawn from it, so a run repeats exactly [default: 24301]",
+            "Seed of the async scheduler: every choice the component model leaves open (which ready task runs next, which pending event a wait delivers) is drawn from it, so a run repeats exactly [default: none, a FIFO schedule]",
         )
 }
 

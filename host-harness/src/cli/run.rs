@@ -33,7 +33,7 @@ pub struct Limits {
     pub max_memory: Option<u64>,
     pub fuel: Option<u64>,
     pub timeout: Option<Duration>,
-    /// `--seed`: the store's scheduler seed (`None`: the library default).
+    /// `--seed`: the store's scheduler seed (`None`: the FIFO schedule).
     pub seed: Option<u64>,
 }
 
@@ -47,11 +47,6 @@ impl Limits {
         }
     }
 
-    /// The scheduler seed: `--seed`, else the library's default.
-    pub fn seed(&self) -> u64 {
-        self.seed.unwrap_or(weft_harness::DEFAULT_SEED)
-    }
-
     /// An engine that meters fuel when a fuel or time limit needs it.
     fn engine(&self) -> Engine {
         let mut config = Config::new();
@@ -62,7 +57,9 @@ impl Limits {
     /// Puts the limits on `store`; the time limit starts now.
     fn apply<T: 'static>(&self, store: &mut Store<T>) -> Result<(), Failure> {
         store.set_limits(self.store_limits());
-        store.set_seed(self.seed());
+        if let Some(seed) = self.seed {
+            store.set_seed(seed);
+        }
         if let Some(fuel) = self.fuel {
             store.set_fuel(Some(fuel)).map_err(|e| setup("--fuel", e))?;
         }

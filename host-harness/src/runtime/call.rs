@@ -129,6 +129,7 @@ pub(crate) fn start_call<T: 'static>(
             || waiting_to_enter);
     if held_back {
         rt.scheduler.task_mut(task)?.deferred = Some(deferred);
+        rt.scheduler.stamp(task);
         return Ok((task, Started::Pending));
     }
     run_start(ctx.as_context_mut(), task, &deferred, caller)?;
@@ -232,7 +233,9 @@ pub(crate) fn after_step<T: 'static>(
 ) -> Result<(), Error> {
     match ran {
         Ran::Blocked(thread) => {
-            ctx.data_mut().rt.scheduler.task_mut(task)?.thread = Some(thread);
+            let sched = &mut ctx.data_mut().rt.scheduler;
+            sched.task_mut(task)?.thread = Some(thread);
+            sched.stamp(task);
             Ok(())
         }
         Ran::Done(results) => finish_step(ctx.as_context_mut(), task, step, &results),
@@ -348,6 +351,8 @@ fn finish_callback_step<T: 'static>(
         }
         _ => return trap("unsupported callback code"),
     };
-    ctx.data_mut().rt.scheduler.task_mut(task)?.wait = Some(wait);
+    let sched = &mut ctx.data_mut().rt.scheduler;
+    sched.task_mut(task)?.wait = Some(wait);
+    sched.stamp(task);
     Ok(())
 }

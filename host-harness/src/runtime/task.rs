@@ -93,6 +93,9 @@ pub(crate) struct Task {
     pub(crate) exited: bool,
     /// The task's thread, while it is blocked.
     pub(crate) thread: Option<Thread>,
+    /// When the task last started waiting (parked, blocked or deferred),
+    /// on the scheduler's clock: the FIFO order of the ready queue.
+    pub(crate) since: u64,
     /// The lifted function the task runs.
     pub(crate) func: Arc<LiftedFunc>,
     /// How values cross into the task (for traps and copies).
@@ -112,6 +115,8 @@ pub(crate) struct Scheduler {
     /// Where each blocked thread's frames begin in `entered`.
     pub(crate) block_marks: Vec<usize>,
     pub(crate) rng: SchedRng,
+    /// Counts waits, to order the ready queue.
+    clock: u64,
 }
 
 impl Scheduler {
@@ -134,6 +139,7 @@ impl Scheduler {
             deferred: None,
             exited: false,
             thread: None,
+            since: 0,
             func: f.clone(),
             path,
         });
@@ -195,6 +201,15 @@ impl Scheduler {
             return trap("borrow handles still remain at the end of the call");
         }
         Ok(())
+    }
+
+    /// Notes that task `id` starts waiting now (see [`Task::since`]).
+    pub(crate) fn stamp(&mut self, id: TaskId) {
+        self.clock += 1;
+        let now = self.clock;
+        if let Ok(t) = self.task_mut(id) {
+            t.since = now;
+        }
     }
 
     /// Ends task `id` (a failed call).

@@ -112,6 +112,12 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
             out.push(Ready::Callback(id));
         }
     }
+    // Oldest wait first: the queue order a FIFO schedule follows.
+    out.sort_by_key(|r| match r {
+        Ready::Callback(t) | Ready::Start(t) | Ready::Resume(t) => {
+            rt.scheduler.task(*t).map_or(0, |t| t.since)
+        }
+    });
     out
 }
 

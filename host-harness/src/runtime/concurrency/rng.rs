@@ -1,17 +1,18 @@
-//! The Store's seeded PRNG: the one source of every scheduling choice.
+//! The Store's schedule: the one source of every scheduling choice.
 //!
 //! Concurrency.md leaves several choices open (which ready thread runs next,
 //! which pending event a `waitable-set.wait` delivers). A runtime that
 //! takes them from hash-map order or the clock cannot replay a run; weft
-//! draws each of them from this generator, seeded per Store, so the same
+//! takes each of them here. The default schedule is FIFO: the oldest ready
+//! thread runs first and events come in join order, the order the spec's
+//! tests are written against. A seed (`Store::set_seed`, `--seed N`) makes
+//! every choice a draw from a PCG with that seed instead, so other valid
+//! interleavings can be explored and any of them replayed: the same
 //! component, inputs and seed give the same execution, event for event.
-//! Each draw is also appended to a small schedule trace, so tests (and
-//! later `--trace`) can compare two runs.
+//! Each choice is recorded, so tests (and later `--trace`) can compare
+//! two runs.
 
-/// The seed a Store uses unless the embedder picks one (`--seed` default).
-pub const DEFAULT_SEED: u64 = 0x5eed;
-
-/// What one draw chose, recorded for replay checks.
+/// What one choice picked, recorded for replay checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Choice {
     /// How many candidates there were.
@@ -20,29 +21,52 @@ pub(crate) struct Choice {
     pub(crate) picked: u32,
 }
 
-/// The seeded generator and the record of what it chose.
+/// How choices are made.
+#[derive(Debug, Clone)]
+enum Strategy {
+    /// Always the first candidate (candidates come oldest first).
+    Fifo,
+    /// Uniformly at random, from a PCG seeded with `seed`.
+    Random { seed: u64, pcg: oorandom::Rand64 },
+}
+
+/// The schedule's strategy and the record of what it chose.
 #[derive(Debug, Clone)]
 pub(crate) struct SchedRng {
-    seed: u64,
-    pcg: oorandom::Rand64,
+    strategy: Strategy,
     choices: Vec<Choice>,
 }
 
-/// At most this many choices are kept in the trace: enough to compare
+/// At most this many choices are kept in the record: enough to compare
 /// schedules in tests without growing without bound in long runs.
 const MAX_RECORDED: usize = 1 << 16;
 
 impl SchedRng {
+    /// A random schedule drawn from `seed`.
     pub(crate) fn new(seed: u64) -> Self {
         Self {
-            seed,
-            pcg: oorandom::Rand64::new(u128::from(seed)),
+            strategy: Strategy::Random {
+                seed,
+                pcg: oorandom::Rand64::new(u128::from(seed)),
+            },
             choices: Vec::new(),
         }
     }
 
-    pub(crate) fn seed(&self) -> u64 {
-        self.seed
+    /// The default FIFO schedule.
+    pub(crate) fn fifo() -> Self {
+        Self {
+            strategy: Strategy::Fifo,
+            choices: Vec::new(),
+        }
+    }
+
+    /// The seed, for a random schedule.
+    pub(crate) fn seed(&self) -> Option<u64> {
+        match &self.strategy {
+            Strategy::Fifo => None,
+            Strategy::Random { seed, .. } => Some(*seed),
+        }
     }
 
     /// Picks an index below `n` (`n` > 0). A single candidate is not a
@@ -52,7 +76,10 @@ impl SchedRng {
         if n <= 1 {
             return 0;
         }
-        let picked = self.pcg.rand_range(0..n as u64) as usize;
+        let picked = match &mut self.strategy {
+            Strategy::Fifo => 0,
+            Strategy::Random { pcg, .. } => pcg.rand_range(0..n as u64) as usize,
+        };
         if self.choices.len() < MAX_RECORDED {
             self.choices.push(Choice {
                 among: n as u32,
@@ -77,7 +104,7 @@ impl SchedRng {
 
 impl Default for SchedRng {
     fn default() -> Self {
-        Self::new(DEFAULT_SEED)
+        Self::fifo()
     }
 }
 
@@ -103,6 +130,14 @@ mod tests {
     fn different_seeds_can_choose_differently() {
         let distinct: std::collections::BTreeSet<Vec<usize>> = (0..8).map(schedule).collect();
         assert!(distinct.len() > 1, "8 seeds gave one schedule");
+    }
+
+    #[test]
+    fn the_default_schedule_is_fifo() {
+        let mut rng = SchedRng::default();
+        assert_eq!(rng.seed(), None);
+        assert!((2..40).all(|n| rng.pick(n) == 0));
+        assert_eq!(SchedRng::new(9).seed(), Some(9));
     }
 
     #[test]
