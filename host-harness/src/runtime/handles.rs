@@ -10,6 +10,7 @@ use crate::error::{Error, trap};
 use crate::index::{EntityRef, PrimaryMap, index_type};
 use crate::types::ResourceType;
 
+use super::concurrency::stream::CopyEnd;
 use super::concurrency::subtask::Subtask;
 use super::concurrency::waitable::WaitableSet;
 use super::task::TaskId;
@@ -70,6 +71,8 @@ pub(crate) enum Slot {
     Resource(ResourceHandle),
     WaitableSet(WaitableSet),
     Subtask(Subtask),
+    /// An end of a stream or future.
+    CopyEnd(CopyEnd),
 }
 
 #[derive(Debug)]
@@ -154,7 +157,7 @@ impl HandleTable {
     ) -> Result<&mut ResourceHandle, Error> {
         let found = match self.get(i)? {
             Slot::Resource(h) => h.ty,
-            Slot::WaitableSet(_) | Slot::Subtask(_) => {
+            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) => {
                 return trap(format!(
                     "handle index {} used with the wrong type, expected a resource",
                     i.as_u32()
@@ -166,7 +169,7 @@ impl HandleTable {
         }
         match self.get_mut(i)? {
             Slot::Resource(h) => Ok(h),
-            Slot::WaitableSet(_) | Slot::Subtask(_) => unknown(i.as_u32()),
+            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) => unknown(i.as_u32()),
         }
     }
 }

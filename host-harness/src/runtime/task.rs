@@ -16,9 +16,11 @@ use crate::types::Type;
 use crate::values::Val;
 
 use super::concurrency::rng::SchedRng;
+use super::concurrency::stream::{Channel, ChannelId, EndKind};
 use super::handles::HandleIdx;
 use super::{ComponentInstanceId, LiftedFunc, RtOptions};
 use crate::abi::Path;
+use crate::index::PrimaryMap;
 use crate::index::index_type;
 
 index_type! {
@@ -117,6 +119,8 @@ pub(crate) struct Scheduler {
     pub(crate) rng: SchedRng,
     /// Counts waits, to order the ready queue.
     clock: u64,
+    /// Every stream and future (their shared state).
+    pub(crate) channels: PrimaryMap<ChannelId, Channel>,
 }
 
 impl Scheduler {
@@ -250,6 +254,8 @@ pub(crate) enum Blocked {
     },
     /// `thread.yield`.
     Yield,
+    /// A synchronous read, write or cancel of a stream or future end.
+    Copy { end: HandleIdx, kind: EndKind },
     /// A synchronous call into `callee`, which has not resolved yet.
     Call {
         callee: TaskId,

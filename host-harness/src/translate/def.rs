@@ -178,8 +178,26 @@ pub(crate) enum Builtin {
     },
     /// `thread.yield`.
     ThreadYield,
+    /// A `stream.*` or `future.*` built-in; `ty` is the `stream<T>` or
+    /// `future<T>` type it names.
+    Channel {
+        ty: Type,
+        op: ChannelOp,
+    },
     /// A built-in of the async/threads proposals: loads, traps when called.
     Unsupported(String),
+}
+
+/// What a `stream.*` / `future.*` built-in does.
+#[derive(Debug, Clone)]
+pub(crate) enum ChannelOp {
+    New,
+    Read(CanonOptions),
+    Write(CanonOptions),
+    CancelRead { is_async: bool },
+    CancelWrite { is_async: bool },
+    DropReadable,
+    DropWritable,
 }
 
 /// Resources reachable through an instance's exports: the path of export

@@ -4,6 +4,7 @@
 //! table or the event loop.
 
 use super::check_may_block;
+use super::stream::{self, Copied, EndKind};
 use super::waitable::{Event, WaitableSet};
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
@@ -94,7 +95,7 @@ pub(crate) fn subtask_drop<T: 'static>(
         let table = &mut ctx.data_mut().rt.instance(inst).handles;
         match table.get(i)? {
             Slot::Subtask(s) => s.check_drop()?,
-            Slot::Resource(_) | Slot::WaitableSet(_) => {
+            Slot::Resource(_) | Slot::WaitableSet(_) | Slot::CopyEnd(_) => {
                 return trap(format!("handle index {} is not a subtask", i.as_u32()));
             }
         }
@@ -193,6 +194,18 @@ pub(crate) fn finish_blocked<T: 'static>(
             deliver_event(ctx, inst, *set, *memory, *out)
         }
         Blocked::Yield => Ok(vec![CoreVal::I32(0)]),
+        Blocked::Copy { end, kind } => {
+            let rt = &mut ctx.data_mut().rt;
+            rt.instance(inst)
+                .handles
+                .waitable_mut(*end)?
+                .has_sync_waiter = false;
+            let me = stream::EndRef { inst, idx: *end };
+            match stream::take_if_pending(rt, me, *kind)? {
+                Copied::Done(payload) => Ok(vec![CoreVal::I32(payload as i32)]),
+                Copied::Blocked => trap("a stream copy resumed without its event"),
+            }
+        }
         Blocked::Call { callee, ret } => {
             let sched = &mut ctx.data_mut().rt.scheduler;
             let value = sched.task_mut(*callee)?.returned.take();
@@ -220,6 +233,138 @@ pub(crate) fn thread_yield<T: 'static>(
         }
         rets[0] = CoreVal::I32(0);
         Ok(HostOutcome::Done)
+    })
+}
+
+/// The status a read, write or cancel returns when it must wait.
+const BLOCKED: u32 = 0xffff_ffff;
+
+/// Finishes a copy or cancel: its payload, or, if it has to wait, `BLOCKED`
+/// (async) or a suspension of the calling thread (sync).
+fn copy_outcome(
+    rt: &mut crate::runtime::Runtime,
+    inst: ComponentInstanceId,
+    end: HandleIdx,
+    kind: EndKind,
+    is_async: bool,
+    copied: Copied,
+    rets: &mut [CoreVal],
+) -> Result<HostOutcome, Error> {
+    match copied {
+        Copied::Done(payload) => rets[0] = CoreVal::I32(payload as i32),
+        Copied::Blocked if is_async => rets[0] = CoreVal::I32(BLOCKED as i32),
+        Copied::Blocked => {
+            check_may_block(rt)?;
+            rt.instance(inst).handles.waitable_mut(end)?.has_sync_waiter = true;
+            let blocked = Blocked::Copy { end, kind };
+            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+        }
+    }
+    Ok(HostOutcome::Done)
+}
+
+/// `stream.new` / `future.new`: returns both ends packed into an `i64`.
+pub(crate) fn channel_new<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    future: bool,
+    elem: Option<Type>,
+) -> CoreFunc {
+    engine::host_func(store, &[], &[CoreValType::I64], move |mut c, _, rets| {
+        let mut ctx = c.as_context_mut();
+        check_may_leave(&mut ctx, inst)?;
+        let packed = stream::new_channel(&mut ctx.data_mut().rt, inst, future, elem.clone())?;
+        rets[0] = CoreVal::I64(packed as i64);
+        Ok(())
+    })
+}
+
+/// `stream.read`/`stream.write` (a pointer and a length) and
+/// `future.read`/`future.write` (a pointer).
+pub(crate) fn channel_copy<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    kind: EndKind,
+    opts: RtOptions,
+) -> CoreFunc {
+    let ptr64 = opts
+        .memory
+        .is_some_and(|m| engine::memory_is_64(&*store, &m));
+    let ptr = if ptr64 {
+        CoreValType::I64
+    } else {
+        CoreValType::I32
+    };
+    let mut params = vec![CoreValType::I32, ptr];
+    if !kind.future {
+        params.push(CoreValType::I32);
+    }
+    engine::host_func_suspendable(
+        store,
+        &params,
+        &[CoreValType::I32],
+        move |mut c, args, rets| {
+            let mut ctx = c.as_context_mut();
+            check_may_leave(&mut ctx, inst)?;
+            let end = HandleIdx::from_guest(arg_u32(args, 0))?;
+            let ptr = args.get(1).map_or(0, abi::core_ptr);
+            let len = if kind.future { 1 } else { arg_u32(args, 2) };
+            let is_async = opts.is_async;
+            let copied = stream::copy(
+                ctx.as_context_mut(),
+                inst,
+                end,
+                kind,
+                opts.clone(),
+                ptr,
+                len,
+            )?;
+            copy_outcome(
+                &mut ctx.data_mut().rt,
+                inst,
+                end,
+                kind,
+                is_async,
+                copied,
+                rets,
+            )
+        },
+    )
+}
+
+/// `{stream,future}.cancel-{read,write}`.
+pub(crate) fn channel_cancel<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    kind: EndKind,
+    is_async: bool,
+) -> CoreFunc {
+    engine::host_func_suspendable(
+        store,
+        &[CoreValType::I32],
+        &[CoreValType::I32],
+        move |mut c, args, rets| {
+            let mut ctx = c.as_context_mut();
+            check_may_leave(&mut ctx, inst)?;
+            let end = HandleIdx::from_guest(arg_u32(args, 0))?;
+            let rt = &mut ctx.data_mut().rt;
+            let copied = stream::cancel(rt, inst, end, kind, is_async)?;
+            copy_outcome(rt, inst, end, kind, is_async, copied, rets)
+        },
+    )
+}
+
+/// `{stream,future}.drop-{readable,writable}`.
+pub(crate) fn channel_drop<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    kind: EndKind,
+) -> CoreFunc {
+    engine::host_func(store, &[CoreValType::I32], &[], move |mut c, args, _| {
+        let mut ctx = c.as_context_mut();
+        check_may_leave(&mut ctx, inst)?;
+        let end = HandleIdx::from_guest(arg_u32(args, 0))?;
+        stream::drop_end(&mut ctx.data_mut().rt, inst, end, kind)
     })
 }
 

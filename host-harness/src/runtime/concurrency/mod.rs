@@ -20,6 +20,7 @@
 
 pub(crate) mod builtins;
 pub(crate) mod rng;
+pub(crate) mod stream;
 pub(crate) mod subtask;
 pub(crate) mod waitable;
 
@@ -69,6 +70,11 @@ fn wait_is_over(rt: &mut Runtime, inst: ComponentInstanceId, thread: &Thread) ->
     match &thread.blocked {
         Blocked::Wait { set, .. } => rt.instance(inst).handles.set_has_pending(*set),
         Blocked::Yield => true,
+        Blocked::Copy { end, .. } => rt
+            .instance(inst)
+            .handles
+            .waitable_mut(*end)
+            .is_ok_and(|w| w.pending),
         Blocked::Call { callee, .. } => Until::Resolved(*callee).holds(rt),
     }
 }

@@ -13,10 +13,7 @@ use crate::runtime::handles::{HandleIdx, HandleTable, Slot};
 
 /// The spec's `EventCode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(
-    dead_code,
-    reason = "stream, future and cancellation events are not produced yet"
-)]
+#[expect(dead_code, reason = "cancellation is not delivered yet")]
 pub(crate) enum EventCode {
     None,
     Subtask,
@@ -83,6 +80,7 @@ impl HandleTable {
     pub(crate) fn waitable_mut(&mut self, i: HandleIdx) -> Result<&mut Waitable, Error> {
         match self.get_mut(i)? {
             Slot::Subtask(s) => Ok(&mut s.waitable),
+            Slot::CopyEnd(e) => Ok(&mut e.waitable),
             Slot::Resource(_) | Slot::WaitableSet(_) => {
                 trap(format!("handle index {} is not a waitable", i.as_u32()))
             }
@@ -93,7 +91,7 @@ impl HandleTable {
     pub(crate) fn waitable_set_mut(&mut self, i: HandleIdx) -> Result<&mut WaitableSet, Error> {
         match self.get_mut(i)? {
             Slot::WaitableSet(s) => Ok(s),
-            Slot::Resource(_) | Slot::Subtask(_) => {
+            Slot::Resource(_) | Slot::Subtask(_) | Slot::CopyEnd(_) => {
                 trap(format!("handle index {} is not a waitable set", i.as_u32()))
             }
         }
@@ -154,6 +152,7 @@ impl HandleTable {
     pub(crate) fn take_event(&mut self, w: HandleIdx) -> Result<Event, Error> {
         let (event, ended) = match self.get_mut(w)? {
             Slot::Subtask(s) => s.take_event(w),
+            Slot::CopyEnd(e) => (e.take_event(w), Vec::new()),
             Slot::Resource(_) | Slot::WaitableSet(_) => {
                 return trap(format!("handle index {} is not a waitable", w.as_u32()));
             }

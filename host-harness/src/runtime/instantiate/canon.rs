@@ -8,10 +8,11 @@ use super::{Instantiator, link_err};
 use crate::engine::{self, CoreFunc};
 use crate::error::Error;
 use crate::runtime::concurrency::builtins as concurrency;
+use crate::runtime::concurrency::stream::EndKind;
 use crate::runtime::items::RtType;
 use crate::runtime::{FuncData, LiftedFunc, RtOptions, builtins, lower};
 use crate::translate::def::*;
-use crate::types::FuncType;
+use crate::types::{FuncType, Type};
 
 impl<T: 'static> Instantiator<'_, T> {
     pub(super) fn lift(
@@ -89,8 +90,38 @@ impl<T: 'static> Instantiator<'_, T> {
                 concurrency::waitable_set_wait(self.store, self.id, memory, *poll)
             }
             Builtin::ThreadYield => concurrency::thread_yield(self.store, self.id),
+            Builtin::Channel { ty, op } => self.channel(ty, op)?,
             Builtin::Unsupported(name) => return Ok(CoreFuncDef::Unsupported(name.clone())),
         }))
+    }
+
+    /// The core function of a `stream.*` / `future.*` built-in.
+    fn channel(&mut self, ty: &Type, op: &ChannelOp) -> Result<CoreFunc, Error> {
+        let (future, elem) = match ty {
+            Type::Stream(t) => (false, t.as_deref().cloned()),
+            Type::Future(t) => (true, t.as_deref().cloned()),
+            _ => return Err(link_err("stream or future built-in on another type")),
+        };
+        let kind = |readable| EndKind { future, readable };
+        Ok(match op {
+            ChannelOp::New => concurrency::channel_new(self.store, self.id, future, elem),
+            ChannelOp::Read(o) => {
+                let opts = self.options(o)?;
+                concurrency::channel_copy(self.store, self.id, kind(true), opts)
+            }
+            ChannelOp::Write(o) => {
+                let opts = self.options(o)?;
+                concurrency::channel_copy(self.store, self.id, kind(false), opts)
+            }
+            ChannelOp::CancelRead { is_async } => {
+                concurrency::channel_cancel(self.store, self.id, kind(true), *is_async)
+            }
+            ChannelOp::CancelWrite { is_async } => {
+                concurrency::channel_cancel(self.store, self.id, kind(false), *is_async)
+            }
+            ChannelOp::DropReadable => concurrency::channel_drop(self.store, self.id, kind(true)),
+            ChannelOp::DropWritable => concurrency::channel_drop(self.store, self.id, kind(false)),
+        })
     }
 
     fn options(&self, o: &CanonOptions) -> Result<RtOptions, Error> {
