@@ -167,6 +167,11 @@ pub(crate) fn lowered_import<T: 'static>(
             };
             let result = match lifted {
                 Some(f) => {
+                    // An `async` callee may block, which a synchronous
+                    // caller must not: trap before entering it.
+                    if ty.is_async {
+                        check_may_block(&ctx.data().rt)?;
+                    }
                     let (task, started) =
                         start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
                     match started {

@@ -127,14 +127,13 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
     out
 }
 
-/// The spec's `may_block` rule for the running task: a task of a
-/// non-`async` function type may not block before it returned.
+/// The spec's `may_block` rule for guest code about to block: a task of a
+/// non-`async` function type may not block before it returned, and code
+/// outside any task (a core start function) may not block at all.
 pub(crate) fn check_may_block(rt: &Runtime) -> Result<(), Error> {
     match rt.scheduler.current_task() {
-        Some(t) if !t.func_async && !t.resolved => {
-            trap("cannot block a synchronous task before returning")
-        }
-        Some(_) | None => Ok(()),
+        Some(t) if t.func_async || t.resolved => Ok(()),
+        Some(_) | None => trap("cannot block a synchronous task before returning"),
     }
 }
 
@@ -147,7 +146,10 @@ pub(crate) fn block_until<T: 'static>(
     if until.holds(&mut ctx.data_mut().rt) {
         return Ok(());
     }
-    check_may_block(&ctx.data().rt)?;
+    // The host may always wait; guest code only as `may_block` allows.
+    if ctx.data().rt.scheduler.current_task().is_some() {
+        check_may_block(&ctx.data().rt)?;
+    }
     let released = release_entered(&mut ctx.data_mut().rt);
     let r = run_until(ctx.as_context_mut(), until);
     reacquire(&mut ctx.data_mut().rt, released);

@@ -278,7 +278,7 @@ pub(crate) fn copy<T: 'static>(
             );
         }
         (CopyState::Copying | CopyState::CancellingCopy, _, _) => {
-            return trap(format!("the {} end is busy with another copy", kind.noun()));
+            return trap("cannot have concurrent operations active on a future/stream");
         }
     }
     if e.waitable.set.is_some() && !opts.is_async {
@@ -464,7 +464,8 @@ pub(crate) fn drop_end(
 ) -> Result<(), Error> {
     let e = rt.instance(inst).handles.copy_end_mut(idx, kind)?;
     if e.copying() {
-        return trap(format!("cannot drop busy {}", kind.noun()));
+        let verb = if kind.readable { "remove" } else { "drop" };
+        return trap(format!("cannot {verb} busy {}", kind.noun()));
     }
     if kind.future && !kind.readable && e.state != CopyState::Done {
         return trap("cannot drop future write end without first writing a value");
@@ -498,9 +499,6 @@ pub(crate) fn lift_end(
     };
     let noun = kind.noun();
     let e = rt.instance(inst).handles.copy_end_mut(idx, kind)?;
-    if e.waitable.set.is_some() {
-        return trap(format!("cannot lift {noun} while it's in a waitable set"));
-    }
     match e.state {
         CopyState::Idle => {}
         CopyState::Done if future => {
@@ -512,6 +510,9 @@ pub(crate) fn lift_end(
         CopyState::Copying | CopyState::CancellingCopy => {
             return trap(format!("cannot lift busy {noun}"));
         }
+    }
+    if e.waitable.set.is_some() {
+        return trap(format!("cannot lift {noun} while it's in a waitable set"));
     }
     let channel = e.channel;
     rt.instance(inst).handles.remove(idx)?;
