@@ -187,15 +187,16 @@ impl Scheduler {
     }
 
     /// Whether a task of `inst` other than `except` that needs the
-    /// instance to itself is running or blocked mid-call (the spec's
-    /// `exclusive_thread`; a callback task lets go between events).
+    /// instance to itself is running, or blocked mid-call before it
+    /// returned (the spec's `exclusive_thread`; a callback task lets go
+    /// between events, and, as the suite expects, once it returned).
     pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId, except: Option<TaskId>) -> bool {
         self.tasks.iter().any(|t| {
             t.inst == inst
                 && t.exclusive
                 && t.func_async
                 && Some(t.id) != except
-                && (t.thread.is_some() || self.running.contains(&t.id))
+                && (self.running.contains(&t.id) || (t.thread.is_some() && !t.resolved))
         })
     }
 

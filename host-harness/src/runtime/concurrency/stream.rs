@@ -402,23 +402,27 @@ fn transfer<T: 'static>(
         return trap("stream copy without a buffer");
     };
     if let Some(t) = elem {
-        for k in 0..n {
-            let mut cx = Cx::new(
-                ctx.as_context_mut(),
-                s.opts.clone(),
-                src.inst,
-                Path::Adapter,
-            );
-            let size = u64::from(layout::elem_size(t, cx.ptr64()));
-            let v = abi::load(&mut cx, s.ptr + size * u64::from(s.progress + k), t)?;
-            let mut cx = Cx::new(
-                ctx.as_context_mut(),
-                d.opts.clone(),
-                dst.inst,
-                Path::Adapter,
-            );
-            let size = u64::from(layout::elem_size(t, cx.ptr64()));
-            abi::store(&mut cx, &v, t, d.ptr + size * u64::from(d.progress + k))?;
+        // All loads before any store: the two buffers may overlap in one
+        // memory, and the copy must read what was there (memmove).
+        let mut cx = Cx::new(
+            ctx.as_context_mut(),
+            s.opts.clone(),
+            src.inst,
+            Path::Adapter,
+        );
+        let size = u64::from(layout::elem_size(t, cx.ptr64()));
+        let vals = (0..n)
+            .map(|k| abi::load(&mut cx, s.ptr + size * u64::from(s.progress + k), t))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let mut cx = Cx::new(
+            ctx.as_context_mut(),
+            d.opts.clone(),
+            dst.inst,
+            Path::Adapter,
+        );
+        let size = u64::from(layout::elem_size(t, cx.ptr64()));
+        for (k, v) in (0..n).zip(&vals) {
+            abi::store(&mut cx, v, t, d.ptr + size * u64::from(d.progress + k))?;
         }
     }
     let rt = &mut ctx.data_mut().rt;
