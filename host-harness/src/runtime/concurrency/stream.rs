@@ -122,6 +122,9 @@ pub(crate) struct CopyEnd {
     buffer: Option<Buffer>,
     /// The result the pending event reports.
     result: Option<CopyResult>,
+    /// The pending `Completed` event only reports a partial copy out of
+    /// (or into) a buffer that stays offered.
+    partial: bool,
 }
 
 impl CopyEnd {
@@ -134,6 +137,7 @@ impl CopyEnd {
             waitable: Waitable::default(),
             buffer: None,
             result: None,
+            partial: false,
         }
     }
 
@@ -145,6 +149,7 @@ impl CopyEnd {
     }
 
     fn set_event(&mut self, result: CopyResult) {
+        self.partial = false;
         self.result = Some(result);
         self.waitable.pending = true;
     }
@@ -339,8 +344,11 @@ pub(crate) fn copy<T: 'static>(
                 let n = len.min(other_remain);
                 transfer(ctx.as_context_mut(), &elem, writer, reader, n)?;
                 // The other end's buffer stays offered until its event is
-                // delivered (the spec's `reclaim_buffer`).
-                end_mut(&mut ctx.data_mut().rt, other)?.set_event(CopyResult::Completed);
+                // delivered (the spec's `reclaim_buffer`); a cancel before
+                // then reports the partial progress as cancelled.
+                let o = end_mut(&mut ctx.data_mut().rt, other)?;
+                o.set_event(CopyResult::Completed);
+                o.partial = n < other_remain;
             }
             end_mut(&mut ctx.data_mut().rt, me)?.set_event(CopyResult::Completed);
         } else if !kind.readable && len == 0 {
@@ -452,7 +460,8 @@ pub(crate) fn cancel(
     }
     e.state = CopyState::CancellingCopy;
     let channel = e.channel;
-    if !e.waitable.pending && rt.scheduler.channels[channel].pending == Some(me) {
+    let partial = e.waitable.pending && e.partial;
+    if (!e.waitable.pending || partial) && rt.scheduler.channels[channel].pending == Some(me) {
         rt.scheduler.channels[channel].pending = None;
         end_mut(rt, me)?.set_event(CopyResult::Cancelled);
     }
