@@ -312,6 +312,41 @@ pub(crate) fn resolve<T: 'static>(
     Ok(())
 }
 
+/// The spec's `Task.cancel`: task `task` (told of its cancellation)
+/// resolves without a value; an async caller's subtask reports it as
+/// cancelled before it started or returned.
+pub(crate) fn resolve_cancelled<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+) -> Result<(), Error> {
+    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+    if t.resolved {
+        return trap("`task.cancel` called after the task resolved");
+    }
+    t.resolved = true;
+    match t.on_resolve.clone() {
+        OnResolve::Keep => t.returned = Some(None),
+        OnResolve::Subtask {
+            caller, subtask, ..
+        } => {
+            let rt = &mut ctx.data_mut().rt;
+            if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask) {
+                let state = match s.state {
+                    SubtaskState::Starting => SubtaskState::CancelledBeforeStarted,
+                    SubtaskState::Started
+                    | SubtaskState::Returned
+                    | SubtaskState::CancelledBeforeStarted
+                    | SubtaskState::CancelledBeforeReturned => {
+                        SubtaskState::CancelledBeforeReturned
+                    }
+                };
+                s.progress(state);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The end of an async task's implicit thread: it must have resolved and
 /// dropped every borrow it received.
 fn exit_task<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, task: TaskId) -> Result<(), Error> {

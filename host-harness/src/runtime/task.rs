@@ -36,6 +36,27 @@ pub(crate) enum Wait {
     Set(HandleIdx),
 }
 
+/// How far a cancellation request of a task got (the spec's
+/// `PENDING_CANCEL` and `CANCEL_DELIVERED` task states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cancel {
+    NotRequested,
+    /// Requested; delivered at the task's next cancellable wait.
+    Pending,
+    /// The task was told (`TASK_CANCELLED`); it may now `task.cancel`.
+    Delivered,
+}
+
+impl Blocked {
+    /// Whether a cancellation may interrupt this wait.
+    pub(crate) fn cancellable(&self) -> bool {
+        match self {
+            Self::Wait { cancellable, .. } | Self::Yield { cancellable } => *cancellable,
+            Self::Copy { .. } | Self::Call { .. } | Self::Cancel { .. } => false,
+        }
+    }
+}
+
 /// Where a task's result goes (the spec's `on_resolve`).
 #[derive(Debug, Clone)]
 pub(crate) enum OnResolve {
@@ -95,6 +116,8 @@ pub(crate) struct Task {
     pub(crate) exited: bool,
     /// The task's thread, while it is blocked.
     pub(crate) thread: Option<Thread>,
+    /// Cancellation of the task.
+    pub(crate) cancel: Cancel,
     /// When the task last started waiting (parked, blocked or deferred),
     /// on the scheduler's clock: the FIFO order of the ready queue.
     pub(crate) since: u64,
@@ -143,6 +166,7 @@ impl Scheduler {
             deferred: None,
             exited: false,
             thread: None,
+            cancel: Cancel::NotRequested,
             since: 0,
             func: f.clone(),
             path,
@@ -252,9 +276,12 @@ pub(crate) enum Blocked {
         set: HandleIdx,
         memory: CoreMemory,
         out: u64,
+        cancellable: bool,
     },
     /// `thread.yield`.
-    Yield,
+    Yield { cancellable: bool },
+    /// A synchronous `subtask.cancel`, until the subtask resolves.
+    Cancel { subtask: HandleIdx },
     /// A synchronous read, write or cancel of a stream or future end.
     Copy { end: HandleIdx, kind: EndKind },
     /// A synchronous call into `callee`, which has not resolved yet.
@@ -368,7 +395,11 @@ mod tests {
             &mut store,
             &[],
             &[engine::CoreValType::I32],
-            move |_, _, _| Ok(HostOutcome::Suspend(Suspension::new(Blocked::Yield))),
+            move |_, _, _| {
+                Ok(HostOutcome::Suspend(Suspension::new(Blocked::Yield {
+                    cancellable: false,
+                })))
+            },
         );
         let instance =
             engine::instantiate(&mut store, &module, &[engine::CoreExtern::Func(next)]).unwrap();
@@ -384,7 +415,7 @@ mod tests {
                 Ran::Done(results) => break results,
                 Ran::Blocked(thread) => {
                     assert!(
-                        matches!(thread.blocked, Blocked::Yield),
+                        matches!(thread.blocked, Blocked::Yield { .. }),
                         "the payload arrives"
                     );
                     resumed += 1;

@@ -84,17 +84,25 @@ impl Builder {
             C::WaitableSetDrop => Builtin::WaitableSetDrop,
             C::WaitableJoin => Builtin::WaitableJoin,
             C::SubtaskDrop => Builtin::SubtaskDrop,
-            // Cancellation is not delivered yet, so `cancellable` changes
-            // nothing: a wait or yield is never interrupted.
-            C::WaitableSetWait { memory, .. } => Builtin::WaitableSetWait {
+            C::WaitableSetWait {
+                cancellable,
+                memory,
+            } => Builtin::WaitableSetWait {
                 poll: false,
+                cancellable,
                 memory: CoreMemoryIdx::from_u32(memory),
             },
-            C::WaitableSetPoll { memory, .. } => Builtin::WaitableSetWait {
+            C::WaitableSetPoll {
+                cancellable,
+                memory,
+            } => Builtin::WaitableSetWait {
                 poll: true,
+                cancellable,
                 memory: CoreMemoryIdx::from_u32(memory),
             },
-            C::ThreadYield { .. } => Builtin::ThreadYield,
+            C::ThreadYield { cancellable } => Builtin::ThreadYield { cancellable },
+            C::SubtaskCancel { async_ } => Builtin::SubtaskCancel { is_async: async_ },
+            C::TaskCancel => Builtin::TaskCancel,
             C::StreamNew { ty } | C::FutureNew { ty } => self.channel(ty, ChannelOp::New),
             C::StreamRead { ty, options: o } | C::FutureRead { ty, options: o } => {
                 self.channel(ty, ChannelOp::Read(options(&o)))

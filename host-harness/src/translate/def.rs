@@ -174,10 +174,19 @@ pub(crate) enum Builtin {
     /// event's payload into `memory`.
     WaitableSetWait {
         poll: bool,
+        cancellable: bool,
         memory: CoreMemoryIdx,
     },
     /// `thread.yield`.
-    ThreadYield,
+    ThreadYield {
+        cancellable: bool,
+    },
+    /// `subtask.cancel` (`is_async`: returns `BLOCKED` instead of waiting).
+    SubtaskCancel {
+        is_async: bool,
+    },
+    /// `task.cancel`.
+    TaskCancel,
     /// A `stream.*` or `future.*` built-in; `ty` is the `stream<T>` or
     /// `future<T>` type it names.
     Channel {

@@ -1,11 +1,13 @@
 //! The scheduler's canonical built-ins (CanonicalABI.md, `canon
-//! waitable-set.*`, `waitable.join`, `subtask.drop`, `thread.yield`): each
-//! is a core function that checks `may_leave` and calls into the waitable
-//! table or the event loop.
+//! waitable-set.*`, `waitable.join`, `subtask.drop`, `subtask.cancel`,
+//! `task.cancel`, `thread.yield`, `stream.*`, `future.*`): each is a core
+//! function that checks `may_leave` and calls into the waitable table, the
+//! streams or the event loop; one that must wait suspends its thread with a
+//! [`Blocked`] that [`finish_blocked`] completes.
 
 use super::check_may_block;
 use super::stream::{self, Copied, EndKind};
-use super::waitable::{Event, WaitableSet};
+use super::waitable::{Event, EventCode, WaitableSet};
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreMemory, CoreStore, CoreVal, CoreValType,
@@ -13,10 +15,11 @@ use crate::engine::{
 };
 use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
+use crate::runtime::call::resolve_cancelled;
 use crate::runtime::handles::{HandleIdx, Slot};
 use crate::runtime::lower::finish_sync_call;
 use crate::runtime::store::StoreData;
-use crate::runtime::task::Blocked;
+use crate::runtime::task::{Blocked, Cancel};
 use crate::runtime::{ComponentInstanceId, RtOptions};
 use crate::translate::def::StringEncoding;
 use crate::types::Type;
@@ -113,6 +116,7 @@ pub(crate) fn waitable_set_wait<T: 'static>(
     inst: ComponentInstanceId,
     memory: CoreMemory,
     poll: bool,
+    cancellable: bool,
 ) -> CoreFunc {
     let ptr64 = engine::memory_is_64(&*store, &memory);
     let ptr = if ptr64 {
@@ -131,13 +135,19 @@ pub(crate) fn waitable_set_wait<T: 'static>(
             let out = args.get(1).map_or(0, abi::core_ptr);
             let rt = &mut ctx.data_mut().rt;
             rt.instance(inst).handles.waitable_set_mut(set)?;
-            if !poll && !rt.instance(inst).handles.set_has_pending(set) {
+            let cancelled = cancellable && take_pending_cancel(rt);
+            if !cancelled && !poll && !rt.instance(inst).handles.set_has_pending(set) {
                 check_may_block(rt)?;
                 rt.instance(inst).handles.waitable_set_mut(set)?.num_waiting += 1;
-                let blocked = Blocked::Wait { set, memory, out };
+                let blocked = Blocked::Wait {
+                    set,
+                    memory,
+                    out,
+                    cancellable,
+                };
                 return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
             }
-            let results = deliver_event(ctx.as_context_mut(), inst, set, memory, out)?;
+            let results = deliver_event(ctx.as_context_mut(), inst, set, memory, out, cancelled)?;
             rets.clone_from_slice(&results);
             Ok(HostOutcome::Done)
         },
@@ -153,12 +163,21 @@ fn deliver_event<T: 'static>(
     set: HandleIdx,
     memory: CoreMemory,
     out: u64,
+    cancelled: bool,
 ) -> Result<Vec<CoreVal>, Error> {
     let rt = &mut ctx.data_mut().rt;
-    let event = rt.instances[inst]
-        .handles
-        .take_set_event(set, &mut rt.scheduler.rng)?
-        .unwrap_or(Event::NONE);
+    let event = if cancelled {
+        Event {
+            code: EventCode::TaskCancelled,
+            p1: 0,
+            p2: 0,
+        }
+    } else {
+        rt.instances[inst]
+            .handles
+            .take_set_event(set, &mut rt.scheduler.rng)?
+            .unwrap_or(Event::NONE)
+    };
     let opts = RtOptions {
         encoding: StringEncoding::Utf8,
         memory: Some(memory),
@@ -173,15 +192,19 @@ fn deliver_event<T: 'static>(
     Ok(vec![CoreVal::I32(event.code.code() as i32)])
 }
 
-/// Finishes the built-in a thread blocked in, now that its wait is over:
-/// the results the built-in returns to the resumed core call.
+/// Finishes the built-in a thread blocked in, now that its wait is over
+/// (`cancelled`: a cancellation of its task interrupts it): the results the
+/// built-in returns to the resumed core call.
 pub(crate) fn finish_blocked<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     inst: ComponentInstanceId,
     blocked: &Blocked,
+    cancelled: bool,
 ) -> Result<Vec<CoreVal>, Error> {
     match blocked {
-        Blocked::Wait { set, memory, out } => {
+        Blocked::Wait {
+            set, memory, out, ..
+        } => {
             if let Ok(s) = ctx
                 .data_mut()
                 .rt
@@ -191,9 +214,15 @@ pub(crate) fn finish_blocked<T: 'static>(
             {
                 s.num_waiting = s.num_waiting.saturating_sub(1);
             }
-            deliver_event(ctx, inst, *set, *memory, *out)
+            deliver_event(ctx, inst, *set, *memory, *out, cancelled)
         }
-        Blocked::Yield => Ok(vec![CoreVal::I32(0)]),
+        Blocked::Yield { .. } => Ok(vec![CoreVal::I32(i32::from(cancelled))]),
+        Blocked::Cancel { subtask } => {
+            let table = &mut ctx.data_mut().rt.instance(inst).handles;
+            table.waitable_mut(*subtask)?.has_sync_waiter = false;
+            let event = table.take_event(*subtask)?;
+            Ok(vec![CoreVal::I32(event.p2 as i32)])
+        }
         Blocked::Copy { end, kind } => {
             let rt = &mut ctx.data_mut().rt;
             rt.instance(inst)
@@ -218,18 +247,112 @@ pub(crate) fn finish_blocked<T: 'static>(
     }
 }
 
+/// Takes a cancellation of the running task that waits to be delivered
+/// (for a cancellable wait, yield or poll, which then reports it).
+fn take_pending_cancel(rt: &mut crate::runtime::Runtime) -> bool {
+    match rt.scheduler.current_task_mut() {
+        Ok(t) if t.cancel == Cancel::Pending => {
+            t.cancel = Cancel::Delivered;
+            true
+        }
+        Ok(_) | Err(_) => false,
+    }
+}
+
+/// `subtask.cancel`: requests cancellation of the subtask's callee and
+/// returns the subtask's state once it resolved (`BLOCKED` if `is_async`
+/// and it has not yet).
+pub(crate) fn subtask_cancel<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    is_async: bool,
+) -> CoreFunc {
+    engine::host_func_suspendable(
+        store,
+        &[CoreValType::I32],
+        &[CoreValType::I32],
+        move |mut c, args, rets| {
+            let mut ctx = c.as_context_mut();
+            check_may_leave(&mut ctx, inst)?;
+            let i = HandleIdx::from_guest(arg_u32(args, 0))?;
+            let table = &mut ctx.data_mut().rt.instance(inst).handles;
+            let Slot::Subtask(s) = table.get_mut(i)? else {
+                return trap(format!("handle index {} is not a subtask", i.as_u32()));
+            };
+            if s.resolve_delivered() {
+                return trap("cannot cancel a subtask after its resolution was delivered");
+            }
+            if s.cancellation_requested {
+                return trap("cannot cancel a subtask twice");
+            }
+            if s.waitable.set.is_some() && !is_async {
+                return trap("waitable cannot be used synchronously while added to a waitable set");
+            }
+            if !s.state.resolved() {
+                s.cancellation_requested = true;
+                let task = s.task;
+                super::request_cancellation(ctx.as_context_mut(), task, inst)?;
+            }
+            let table = &mut ctx.data_mut().rt.instance(inst).handles;
+            if table.waitable_mut(i)?.pending {
+                rets[0] = CoreVal::I32(table.take_event(i)?.p2 as i32);
+                return Ok(HostOutcome::Done);
+            }
+            if is_async {
+                rets[0] = CoreVal::I32(BLOCKED as i32);
+                return Ok(HostOutcome::Done);
+            }
+            check_may_block(&ctx.data().rt)?;
+            let table = &mut ctx.data_mut().rt.instance(inst).handles;
+            table.waitable_mut(i)?.has_sync_waiter = true;
+            let blocked = Blocked::Cancel { subtask: i };
+            Ok(HostOutcome::Suspend(Suspension::new(blocked)))
+        },
+    )
+}
+
+/// `task.cancel`: the running task, told of its cancellation, resolves
+/// without a value.
+pub(crate) fn task_cancel<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+) -> CoreFunc {
+    engine::host_func(store, &[], &[], move |mut c, _, _| {
+        let mut ctx = c.as_context_mut();
+        check_may_leave(&mut ctx, inst)?;
+        let t = ctx.data_mut().rt.scheduler.current_task_mut()?;
+        if !t.is_async {
+            return trap("`task.cancel` called by a task not lifted `async`");
+        }
+        if t.cancel != Cancel::Delivered {
+            return trap("`task.cancel` called before cancellation was delivered");
+        }
+        if t.num_borrows > 0 {
+            return trap("borrow handles still remain at the end of the call");
+        }
+        let id = t.id;
+        resolve_cancelled(ctx.as_context_mut(), id)
+    })
+}
+
 /// `thread.yield`: lets other ready threads run first. A task that may
-/// not block yields to nobody. Returns 0: cancellation is not delivered
-/// yet.
+/// not block yields to nobody. Returns 1 if a cancellation of the task was
+/// delivered (`cancellable` only), else 0.
 pub(crate) fn thread_yield<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     inst: ComponentInstanceId,
+    cancellable: bool,
 ) -> CoreFunc {
     engine::host_func_suspendable(store, &[], &[CoreValType::I32], move |mut c, _, rets| {
         let mut ctx = c.as_context_mut();
         check_may_leave(&mut ctx, inst)?;
+        if cancellable && take_pending_cancel(&mut ctx.data_mut().rt) {
+            rets[0] = CoreVal::I32(1);
+            return Ok(HostOutcome::Done);
+        }
         if check_may_block(&ctx.data().rt).is_ok() {
-            return Ok(HostOutcome::Suspend(Suspension::new(Blocked::Yield)));
+            let blocked = Blocked::Yield { cancellable };
+            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
         }
         rets[0] = CoreVal::I32(0);
         Ok(HostOutcome::Done)

@@ -26,7 +26,7 @@ pub(crate) mod waitable;
 
 use super::call::{after_step, in_task, run_start};
 use super::store::StoreData;
-use super::task::{Blocked, Step, TaskId, Thread, Wait};
+use super::task::{Blocked, Cancel, Step, TaskId, Thread, Wait};
 use super::{ComponentInstanceId, Runtime};
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
 use crate::error::{CallError, Error, trap};
@@ -65,11 +65,25 @@ fn instance_enterable(rt: &Runtime, inst: ComponentInstanceId) -> bool {
         .all(|i| rt.instances[*i].may_enter)
 }
 
-/// Whether blocked thread `thread` of a task in `inst` may continue.
-fn wait_is_over(rt: &mut Runtime, inst: ComponentInstanceId, thread: &Thread) -> bool {
+/// Whether blocked thread `thread` of a task in `inst` may continue
+/// (`cancel`: a cancellation waits to be delivered to the task).
+fn wait_is_over(
+    rt: &mut Runtime,
+    inst: ComponentInstanceId,
+    thread: &Thread,
+    cancel: bool,
+) -> bool {
+    if cancel && thread.blocked.cancellable() {
+        return true;
+    }
     match &thread.blocked {
         Blocked::Wait { set, .. } => rt.instance(inst).handles.set_has_pending(*set),
-        Blocked::Yield => true,
+        Blocked::Yield { .. } => true,
+        Blocked::Cancel { subtask } => rt
+            .instance(inst)
+            .handles
+            .waitable_mut(*subtask)
+            .is_ok_and(|w| w.pending),
         Blocked::Copy { end, .. } => rt
             .instance(inst)
             .handles
@@ -89,6 +103,7 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
         };
         let (inst, wait, deferred, blocked) =
             (t.inst, t.wait, t.deferred.is_some(), t.thread.is_some());
+        let cancel = t.cancel == Cancel::Pending;
         if !instance_enterable(rt, inst) || rt.scheduler.exclusive_in(inst, Some(id)) {
             continue;
         }
@@ -100,7 +115,9 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
         }
         if blocked {
             let mut t = rt.scheduler.task_mut(id).ok().and_then(|t| t.thread.take());
-            let over = t.as_ref().is_some_and(|th| wait_is_over(rt, inst, th));
+            let over = t
+                .as_ref()
+                .is_some_and(|th| wait_is_over(rt, inst, th, cancel));
             if let Ok(task) = rt.scheduler.task_mut(id) {
                 task.thread = t.take();
             }
@@ -111,6 +128,7 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
         }
         let runnable = match wait {
             None => false,
+            Some(_) if cancel => true,
             Some(Wait::Yield) => true,
             Some(Wait::Set(s)) => rt.instance(inst).handles.set_has_pending(s),
         };
@@ -187,7 +205,7 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
                 .scheduler
                 .task(*t)
                 .and_then(|t| t.thread.as_ref())
-                .is_some_and(|th| matches!(th.blocked, Blocked::Yield)),
+                .is_some_and(|th| matches!(th.blocked, Blocked::Yield { .. })),
             Ready::Start(_) => false,
         });
         idle = if only_yielders { idle + 1 } else { 0 };
@@ -255,41 +273,51 @@ fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> 
             ctx.data_mut().rt.scheduler.reap(task);
             Ok(())
         }
-        Ready::Callback(task) => run_callback(ctx.as_context_mut(), task),
-        Ready::Resume(task) => resume_thread(ctx.as_context_mut(), task),
+        Ready::Callback(task) => run_callback(ctx.as_context_mut(), task, None),
+        Ready::Resume(task) => resume_thread(ctx.as_context_mut(), task, None),
     }
 }
 
-/// Delivers the next event to parked callback task `task` and runs its
-/// callback once.
+/// Delivers the next event (or a pending cancellation) to parked callback
+/// task `task` and runs its callback once, entered from `caller`.
 fn run_callback<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
+    caller: Option<ComponentInstanceId>,
 ) -> Result<(), Error> {
     let rt = &mut ctx.data_mut().rt;
     let t = rt.scheduler.task_mut(task)?;
     let (inst, wait, callback) = (t.inst, t.wait.take(), t.func.opts.callback);
+    let cancelled = t.cancel == Cancel::Pending;
+    if cancelled {
+        t.cancel = Cancel::Delivered;
+    }
     let Some(callback) = callback else {
         return trap("task has no callback");
     };
+    if let Some(Wait::Set(s)) = wait
+        && let Ok(set) = rt.instances[inst].handles.waitable_set_mut(s)
+    {
+        set.num_waiting = set.num_waiting.saturating_sub(1);
+    }
     let event = match wait {
+        _ if cancelled => Event {
+            code: waitable::EventCode::TaskCancelled,
+            p1: 0,
+            p2: 0,
+        },
         None | Some(Wait::Yield) => Event::NONE,
-        Some(Wait::Set(s)) => {
-            let table = &mut rt.instances[inst].handles;
-            if let Ok(set) = table.waitable_set_mut(s) {
-                set.num_waiting = set.num_waiting.saturating_sub(1);
-            }
-            table
-                .take_set_event(s, &mut rt.scheduler.rng)?
-                .unwrap_or(Event::NONE)
-        }
+        Some(Wait::Set(s)) => rt.instances[inst]
+            .handles
+            .take_set_event(s, &mut rt.scheduler.rng)?
+            .unwrap_or(Event::NONE),
     };
     let args = [
         CoreVal::I32(event.code.code() as i32),
         CoreVal::I32(event.p1 as i32),
         CoreVal::I32(event.p2 as i32),
     ];
-    let r = in_task(ctx.as_context_mut(), task, inst, None, |ctx| {
+    let r = in_task(ctx.as_context_mut(), task, inst, caller, |ctx| {
         let ran = Thread::start(
             ctx.as_context_mut(),
             &callback,
@@ -302,19 +330,26 @@ fn run_callback<T: 'static>(
     finish_run(ctx, task, inst, r)
 }
 
-/// Resumes task `task`'s suspended thread: finishes the built-in it blocked
-/// in, then continues its core call.
+/// Resumes task `task`'s suspended thread, entered from `caller`:
+/// finishes the built-in it blocked in (delivering a pending cancellation
+/// if the wait allows), then continues its core call.
 fn resume_thread<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
+    caller: Option<ComponentInstanceId>,
 ) -> Result<(), Error> {
     let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
     let inst = t.inst;
     let Some(thread) = t.thread.take() else {
         return Ok(());
     };
-    let r = in_task(ctx.as_context_mut(), task, inst, None, |ctx| {
-        let import_results = builtins::finish_blocked(ctx.as_context_mut(), inst, &thread.blocked)?;
+    let cancelled = t.cancel == Cancel::Pending && thread.blocked.cancellable();
+    if cancelled {
+        t.cancel = Cancel::Delivered;
+    }
+    let r = in_task(ctx.as_context_mut(), task, inst, caller, |ctx| {
+        let import_results =
+            builtins::finish_blocked(ctx.as_context_mut(), inst, &thread.blocked, cancelled)?;
         let step = thread.step;
         let ran = thread.resume(ctx.as_context_mut(), &import_results)?;
         after_step(ctx, task, step, ran)
@@ -340,4 +375,44 @@ fn finish_run<T: 'static>(
     }
     rt.scheduler.reap(task);
     Ok(())
+}
+
+/// The spec's `Task.request_cancellation`, from `caller`'s `subtask.cancel`:
+/// a call still waiting to start resolves as cancelled at once; a task
+/// parked or blocked where cancellation may interrupt it is told now (its
+/// callback or thread runs here); otherwise the request is delivered at
+/// its next cancellable wait.
+pub(crate) fn request_cancellation<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    caller: ComponentInstanceId,
+) -> Result<(), Error> {
+    let rt = &mut ctx.data_mut().rt;
+    let Ok(t) = rt.scheduler.task_mut(task) else {
+        return Ok(());
+    };
+    t.cancel = Cancel::Pending;
+    let inst = t.inst;
+    if t.deferred.take().is_some() {
+        t.cancel = Cancel::Delivered;
+        super::call::resolve_cancelled(ctx.as_context_mut(), task)?;
+        ctx.data_mut().rt.scheduler.pop_task(task);
+        return Ok(());
+    }
+    let parked = t.wait.is_some();
+    let blocked = t.thread.as_ref().is_some_and(|th| th.blocked.cancellable());
+    let enterable = rt
+        .entering_set(inst, Some(caller))
+        .iter()
+        .all(|i| rt.instances[*i].may_enter);
+    if !enterable || rt.scheduler.exclusive_in(inst, Some(task)) {
+        return Ok(());
+    }
+    if parked {
+        run_callback(ctx.as_context_mut(), task, Some(caller))
+    } else if blocked {
+        resume_thread(ctx.as_context_mut(), task, Some(caller))
+    } else {
+        Ok(())
+    }
 }

@@ -10,7 +10,6 @@ use crate::runtime::task::TaskId;
 
 /// The spec's `Subtask.State`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(dead_code, reason = "the cancelled states come with `subtask.cancel`")]
 pub(crate) enum SubtaskState {
     Starting,
     Started,
@@ -45,11 +44,12 @@ pub(crate) struct Subtask {
     pub(crate) state: SubtaskState,
     pub(crate) waitable: Waitable,
     /// The callee's task.
-    #[expect(dead_code, reason = "`subtask.cancel` will request cancellation of it")]
     pub(crate) task: TaskId,
     /// Handles of the caller lent to the callee as borrows; `None` once the
     /// resolution was delivered (the spec's `lenders = None`).
     pub(crate) lenders: Option<Vec<HandleIdx>>,
+    /// `subtask.cancel` was called.
+    pub(crate) cancellation_requested: bool,
 }
 
 impl Subtask {
@@ -59,6 +59,7 @@ impl Subtask {
             waitable: Waitable::default(),
             task,
             lenders: Some(lenders),
+            cancellation_requested: false,
         }
     }
 

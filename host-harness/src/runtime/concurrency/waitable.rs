@@ -13,7 +13,6 @@ use crate::runtime::handles::{HandleIdx, HandleTable, Slot};
 
 /// The spec's `EventCode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(dead_code, reason = "cancellation is not delivered yet")]
 pub(crate) enum EventCode {
     None,
     Subtask,

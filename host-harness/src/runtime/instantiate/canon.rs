@@ -85,11 +85,21 @@ impl<T: 'static> Instantiator<'_, T> {
             Builtin::WaitableSetDrop => concurrency::waitable_set_drop(self.store, self.id),
             Builtin::WaitableJoin => concurrency::waitable_join(self.store, self.id),
             Builtin::SubtaskDrop => concurrency::subtask_drop(self.store, self.id),
-            Builtin::WaitableSetWait { poll, memory } => {
+            Builtin::WaitableSetWait {
+                poll,
+                cancellable,
+                memory,
+            } => {
                 let memory = self.s.core_memories[*memory];
-                concurrency::waitable_set_wait(self.store, self.id, memory, *poll)
+                concurrency::waitable_set_wait(self.store, self.id, memory, *poll, *cancellable)
             }
-            Builtin::ThreadYield => concurrency::thread_yield(self.store, self.id),
+            Builtin::ThreadYield { cancellable } => {
+                concurrency::thread_yield(self.store, self.id, *cancellable)
+            }
+            Builtin::SubtaskCancel { is_async } => {
+                concurrency::subtask_cancel(self.store, self.id, *is_async)
+            }
+            Builtin::TaskCancel => concurrency::task_cancel(self.store, self.id),
             Builtin::Channel { ty, op } => self.channel(ty, op)?,
             Builtin::Unsupported(name) => return Ok(CoreFuncDef::Unsupported(name.clone())),
         }))
