@@ -274,6 +274,9 @@ pub(crate) fn subtask_cancel<T: 'static>(
         move |mut c, args, rets| {
             let mut ctx = c.as_context_mut();
             check_may_leave(&mut ctx, inst)?;
+            if !is_async {
+                check_may_block(&ctx.data().rt)?;
+            }
             let i = HandleIdx::from_guest(arg_u32(args, 0))?;
             let table = &mut ctx.data_mut().rt.instance(inst).handles;
             let Slot::Subtask(s) = table.get_mut(i)? else {
@@ -429,6 +432,11 @@ pub(crate) fn channel_copy<T: 'static>(
         move |mut c, args, rets| {
             let mut ctx = c.as_context_mut();
             check_may_leave(&mut ctx, inst)?;
+            // A synchronous copy may block, so only a task that may block
+            // can make one, whatever the handle.
+            if !opts.is_async {
+                check_may_block(&ctx.data().rt)?;
+            }
             let end = HandleIdx::from_guest(arg_u32(args, 0))?;
             let ptr = args.get(1).map_or(0, abi::core_ptr);
             let len = if kind.future { 1 } else { arg_u32(args, 2) };
@@ -469,6 +477,9 @@ pub(crate) fn channel_cancel<T: 'static>(
         move |mut c, args, rets| {
             let mut ctx = c.as_context_mut();
             check_may_leave(&mut ctx, inst)?;
+            if !is_async {
+                check_may_block(&ctx.data().rt)?;
+            }
             let end = HandleIdx::from_guest(arg_u32(args, 0))?;
             let rt = &mut ctx.data_mut().rt;
             let copied = stream::cancel(rt, inst, end, kind, is_async)?;
