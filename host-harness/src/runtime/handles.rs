@@ -73,6 +73,8 @@ pub(crate) enum Slot {
     Subtask(Subtask),
     /// An end of a stream or future.
     CopyEnd(CopyEnd),
+    /// An `error-context`: its debug message.
+    ErrorContext(String),
 }
 
 #[derive(Debug)]
@@ -157,7 +159,7 @@ impl HandleTable {
     ) -> Result<&mut ResourceHandle, Error> {
         let found = match self.get(i)? {
             Slot::Resource(h) => h.ty,
-            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) => {
+            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) | Slot::ErrorContext(_) => {
                 return trap(format!(
                     "handle index {} used with the wrong type, expected a resource",
                     i.as_u32()
@@ -169,7 +171,9 @@ impl HandleTable {
         }
         match self.get_mut(i)? {
             Slot::Resource(h) => Ok(h),
-            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) => unknown(i.as_u32()),
+            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) | Slot::ErrorContext(_) => {
+                unknown(i.as_u32())
+            }
         }
     }
 }

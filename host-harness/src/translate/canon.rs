@@ -103,6 +103,11 @@ impl Builder {
             C::ThreadYield { cancellable } => Builtin::ThreadYield { cancellable },
             C::SubtaskCancel { async_ } => Builtin::SubtaskCancel { is_async: async_ },
             C::TaskCancel => Builtin::TaskCancel,
+            C::ErrorContextNew { options: o } => Builtin::ErrorContextNew(options(&o)),
+            C::ErrorContextDebugMessage { options: o } => {
+                Builtin::ErrorContextDebugMessage(options(&o))
+            }
+            C::ErrorContextDrop => Builtin::ErrorContextDrop,
             C::StreamNew { ty } | C::FutureNew { ty } => self.channel(ty, ChannelOp::New),
             C::StreamRead { ty, options: o } | C::FutureRead { ty, options: o } => {
                 self.channel(ty, ChannelOp::Read(options(&o)))

@@ -187,6 +187,12 @@ pub(crate) enum Builtin {
     },
     /// `task.cancel`.
     TaskCancel,
+    /// `error-context.new` (reading the message with these options).
+    ErrorContextNew(CanonOptions),
+    /// `error-context.debug-message` (writing it with these options).
+    ErrorContextDebugMessage(CanonOptions),
+    /// `error-context.drop`.
+    ErrorContextDrop,
     /// A `stream.*` or `future.*` built-in; `ty` is the `stream<T>` or
     /// `future<T>` type it names.
     Channel {

@@ -98,7 +98,7 @@ pub(crate) fn subtask_drop<T: 'static>(
         let table = &mut ctx.data_mut().rt.instance(inst).handles;
         match table.get(i)? {
             Slot::Subtask(s) => s.check_drop()?,
-            Slot::Resource(_) | Slot::WaitableSet(_) | Slot::CopyEnd(_) => {
+            Slot::Resource(_) | Slot::WaitableSet(_) | Slot::CopyEnd(_) | Slot::ErrorContext(_) => {
                 return trap(format!("handle index {} is not a subtask", i.as_u32()));
             }
         }
@@ -500,6 +500,99 @@ pub(crate) fn channel_drop<T: 'static>(
         let end = HandleIdx::from_guest(arg_u32(args, 0))?;
         stream::drop_end(&mut ctx.data_mut().rt, inst, end, kind)
     })
+}
+
+/// `error-context.new`: a handle to a new error context whose debug
+/// message is the string at the arguments (pointer and length).
+pub(crate) fn error_context_new<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    opts: RtOptions,
+) -> CoreFunc {
+    let ptr = layout_ptr(store, &opts);
+    engine::host_func(
+        store,
+        &[ptr, ptr],
+        &[CoreValType::I32],
+        move |mut c, args, rets| {
+            let mut ctx = c.as_context_mut();
+            check_may_leave(&mut ctx, inst)?;
+            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), inst, Path::Adapter);
+            let vals = abi::lift_flat_values(
+                &mut cx,
+                crate::abi::layout::MAX_FLAT_PARAMS,
+                args,
+                &[&Type::String],
+            )?;
+            let message = match vals.into_iter().next() {
+                Some(Val::String(s)) => s,
+                _ => return trap("error-context.new: the message is not a string"),
+            };
+            let table = &mut ctx.data_mut().rt.instance(inst).handles;
+            let i = table.add(Slot::ErrorContext(message))?;
+            rets[0] = CoreVal::I32(i.as_u32() as i32);
+            Ok(())
+        },
+    )
+}
+
+/// `error-context.debug-message`: stores the message of error context `i`
+/// as a string (pointer and length) at the second argument.
+pub(crate) fn error_context_debug_message<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    opts: RtOptions,
+) -> CoreFunc {
+    let ptr = layout_ptr(store, &opts);
+    engine::host_func(
+        store,
+        &[CoreValType::I32, ptr],
+        &[],
+        move |mut c, args, _| {
+            let mut ctx = c.as_context_mut();
+            check_may_leave(&mut ctx, inst)?;
+            let i = HandleIdx::from_guest(arg_u32(args, 0))?;
+            let out = args.get(1).map_or(0, abi::core_ptr);
+            let message = error_context(&mut ctx.data_mut().rt, inst, i)?.clone();
+            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), inst, Path::Adapter);
+            abi::store_result(&mut cx, &Val::String(message), &Type::String, out)
+        },
+    )
+}
+
+/// `error-context.drop`.
+pub(crate) fn error_context_drop<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+) -> CoreFunc {
+    engine::host_func(store, &[CoreValType::I32], &[], move |mut c, args, _| {
+        let mut ctx = c.as_context_mut();
+        check_may_leave(&mut ctx, inst)?;
+        let i = HandleIdx::from_guest(arg_u32(args, 0))?;
+        error_context(&mut ctx.data_mut().rt, inst, i)?;
+        ctx.data_mut().rt.instance(inst).handles.remove(i)?;
+        Ok(())
+    })
+}
+
+/// The message of error context `i` of `inst`.
+fn error_context(
+    rt: &mut crate::runtime::Runtime,
+    inst: ComponentInstanceId,
+    i: HandleIdx,
+) -> Result<&mut String, Error> {
+    match rt.instance(inst).handles.get_mut(i)? {
+        Slot::ErrorContext(m) => Ok(m),
+        Slot::Resource(_) | Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) => trap(
+            format!("handle index {} is not an error-context", i.as_u32()),
+        ),
+    }
+}
+
+/// The pointer type of `opts`' memory.
+fn layout_ptr<T: 'static>(store: &CoreStore<StoreData<T>>, opts: &RtOptions) -> CoreValType {
+    let ptr64 = opts.memory.is_some_and(|m| engine::memory_is_64(store, &m));
+    crate::abi::layout::ptr_type(ptr64)
 }
 
 #[cfg(test)]

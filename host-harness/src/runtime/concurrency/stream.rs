@@ -185,18 +185,20 @@ impl HandleTable {
     ) -> Result<&mut CopyEnd, Error> {
         match self.get_mut(i)? {
             Slot::CopyEnd(e) if e.kind == kind => Ok(e),
-            Slot::CopyEnd(_) | Slot::Resource(_) | Slot::WaitableSet(_) | Slot::Subtask(_) => {
-                trap(format!(
-                    "handle index {} is not a {} {} end",
-                    i.as_u32(),
-                    if kind.readable {
-                        "readable"
-                    } else {
-                        "writable"
-                    },
-                    kind.noun()
-                ))
-            }
+            Slot::CopyEnd(_)
+            | Slot::Resource(_)
+            | Slot::WaitableSet(_)
+            | Slot::Subtask(_)
+            | Slot::ErrorContext(_) => trap(format!(
+                "handle index {} is not a {} {} end",
+                i.as_u32(),
+                if kind.readable {
+                    "readable"
+                } else {
+                    "writable"
+                },
+                kind.noun()
+            )),
         }
     }
 }
@@ -243,7 +245,7 @@ fn other_pending(rt: &mut Runtime, channel: ChannelId, me: EndRef) -> Option<End
 fn end_mut(rt: &mut Runtime, at: EndRef) -> Result<&mut CopyEnd, Error> {
     match rt.instance(at.inst).handles.get_mut(at.idx)? {
         Slot::CopyEnd(e) => Ok(e),
-        Slot::Resource(_) | Slot::WaitableSet(_) | Slot::Subtask(_) => {
+        Slot::Resource(_) | Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::ErrorContext(_) => {
             trap("stream or future end disappeared")
         }
     }

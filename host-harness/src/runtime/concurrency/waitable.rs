@@ -80,7 +80,7 @@ impl HandleTable {
         match self.get_mut(i)? {
             Slot::Subtask(s) => Ok(&mut s.waitable),
             Slot::CopyEnd(e) => Ok(&mut e.waitable),
-            Slot::Resource(_) | Slot::WaitableSet(_) => {
+            Slot::Resource(_) | Slot::WaitableSet(_) | Slot::ErrorContext(_) => {
                 trap(format!("handle index {} is not a waitable", i.as_u32()))
             }
         }
@@ -90,7 +90,7 @@ impl HandleTable {
     pub(crate) fn waitable_set_mut(&mut self, i: HandleIdx) -> Result<&mut WaitableSet, Error> {
         match self.get_mut(i)? {
             Slot::WaitableSet(s) => Ok(s),
-            Slot::Resource(_) | Slot::Subtask(_) | Slot::CopyEnd(_) => {
+            Slot::Resource(_) | Slot::Subtask(_) | Slot::CopyEnd(_) | Slot::ErrorContext(_) => {
                 trap(format!("handle index {} is not a waitable set", i.as_u32()))
             }
         }
@@ -152,7 +152,7 @@ impl HandleTable {
         let (event, ended) = match self.get_mut(w)? {
             Slot::Subtask(s) => s.take_event(w),
             Slot::CopyEnd(e) => (e.take_event(w), Vec::new()),
-            Slot::Resource(_) | Slot::WaitableSet(_) => {
+            Slot::Resource(_) | Slot::WaitableSet(_) | Slot::ErrorContext(_) => {
                 return trap(format!("handle index {} is not a waitable", w.as_u32()));
             }
         };

@@ -100,6 +100,15 @@ impl<T: 'static> Instantiator<'_, T> {
                 concurrency::subtask_cancel(self.store, self.id, *is_async)
             }
             Builtin::TaskCancel => concurrency::task_cancel(self.store, self.id),
+            Builtin::ErrorContextNew(o) => {
+                let opts = self.options(o)?;
+                concurrency::error_context_new(self.store, self.id, opts)
+            }
+            Builtin::ErrorContextDebugMessage(o) => {
+                let opts = self.options(o)?;
+                concurrency::error_context_debug_message(self.store, self.id, opts)
+            }
+            Builtin::ErrorContextDrop => concurrency::error_context_drop(self.store, self.id),
             Builtin::Channel { ty, op } => self.channel(ty, op)?,
             Builtin::Unsupported(name) => return Ok(CoreFuncDef::Unsupported(name.clone())),
         }))
