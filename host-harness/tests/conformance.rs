@@ -137,6 +137,7 @@ const ASYNC_PASSING: &[&str] = &[
     "async/empty-wait.wast",
     "async/futures-must-write.wast",
     "async/partial-stream-copies.wast",
+    "async/passing-resources.wast",
     "async/same-component-stream-future.wast",
     "async/sync-barges-in.wast",
     "async/sync-streams.wast",

@@ -336,7 +336,7 @@ pub(crate) fn copy<T: 'static>(
             .as_ref()
             .map_or(0, Buffer::remain);
         if kind.future {
-            transfer(ctx.as_context_mut(), &elem, writer, reader, 1)?;
+            transfer(ctx.as_context_mut(), writer, reader, 1)?;
             let rt = &mut ctx.data_mut().rt;
             end_mut(rt, other)?.set_event(CopyResult::Completed);
             rt.scheduler.channels[channel].pending = None;
@@ -344,7 +344,7 @@ pub(crate) fn copy<T: 'static>(
         } else if other_remain > 0 {
             if len > 0 {
                 let n = len.min(other_remain);
-                transfer(ctx.as_context_mut(), &elem, writer, reader, n)?;
+                transfer(ctx.as_context_mut(), writer, reader, n)?;
                 // The other end's buffer stays offered until its event is
                 // delivered (the spec's `reclaim_buffer`); a cancel before
                 // then reports the partial progress as cancelled.
@@ -397,21 +397,28 @@ fn is_number(t: &Type) -> bool {
     )
 }
 
-/// Moves `n` elements from `src`'s buffer to `dst`'s.
+/// Moves `n` elements from `src`'s buffer to `dst`'s. Each end reads or
+/// writes at its own view of the payload type (resource types are named
+/// differently in the two components).
 fn transfer<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
-    elem: &Option<Type>,
     src: EndRef,
     dst: EndRef,
     n: u32,
 ) -> Result<(), Error> {
     let rt = &mut ctx.data_mut().rt;
-    let s = end_mut(rt, src)?.buffer.clone();
-    let d = end_mut(rt, dst)?.buffer.clone();
+    let (s, src_elem) = {
+        let e = end_mut(rt, src)?;
+        (e.buffer.clone(), e.elem.clone())
+    };
+    let (d, dst_elem) = {
+        let e = end_mut(rt, dst)?;
+        (e.buffer.clone(), e.elem.clone())
+    };
     let (Some(s), Some(d)) = (s, d) else {
         return trap("stream copy without a buffer");
     };
-    if let Some(t) = elem {
+    if let (Some(t), Some(dt)) = (&src_elem, &dst_elem) {
         // All loads before any store: the two buffers may overlap in one
         // memory, and the copy must read what was there (memmove).
         let mut cx = Cx::new(
@@ -430,9 +437,9 @@ fn transfer<T: 'static>(
             dst.inst,
             Path::Adapter,
         );
-        let size = u64::from(layout::elem_size(t, cx.ptr64()));
+        let size = u64::from(layout::elem_size(dt, cx.ptr64()));
         for (k, v) in (0..n).zip(&vals) {
-            abi::store(&mut cx, v, t, d.ptr + size * u64::from(d.progress + k))?;
+            abi::store(&mut cx, v, dt, d.ptr + size * u64::from(d.progress + k))?;
         }
     }
     let rt = &mut ctx.data_mut().rt;
