@@ -267,6 +267,54 @@ pub(crate) fn subtask_cancel<T: 'static>(
     inst: ComponentInstanceId,
     is_async: bool,
 ) -> CoreFunc {
+    cancel_builtin(store, inst, is_async, move |mut ctx, i, rets| {
+        let table = &mut ctx.data_mut().rt.instance(inst).handles;
+        let Slot::Subtask(s) = table.get_mut(i)? else {
+            return trap(format!("handle index {} is not a subtask", i.as_u32()));
+        };
+        if s.resolve_delivered() {
+            return trap("cannot cancel a subtask after its resolution was delivered");
+        }
+        if s.cancellation_requested {
+            return trap("cannot cancel a subtask twice");
+        }
+        if s.waitable.set.is_some() && !is_async {
+            return trap("waitable cannot be used synchronously while added to a waitable set");
+        }
+        if !s.state.resolved() {
+            s.cancellation_requested = true;
+            let task = s.task;
+            super::request_cancellation(ctx.as_context_mut(), task, inst)?;
+        }
+        let table = &mut ctx.data_mut().rt.instance(inst).handles;
+        if table.waitable_mut(i)?.pending {
+            rets[0] = CoreVal::I32(table.take_event(i)?.p2 as i32);
+            return Ok(HostOutcome::Done);
+        }
+        if is_async {
+            rets[0] = CoreVal::I32(BLOCKED as i32);
+            return Ok(HostOutcome::Done);
+        }
+        check_may_block(&ctx.data().rt)?;
+        let table = &mut ctx.data_mut().rt.instance(inst).handles;
+        table.waitable_mut(i)?.has_sync_waiter = true;
+        let blocked = Blocked::Cancel { subtask: i };
+        Ok(HostOutcome::Suspend(Suspension::new(blocked)))
+    })
+}
+
+/// The core function of a cancel built-in: one handle in, a status out.
+/// It checks `may_leave` and, for the synchronous form (which may block),
+/// `may_block` before looking at the handle, then runs `body`.
+fn cancel_builtin<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+    is_async: bool,
+    body: impl Fn(CoreCtxMut<'_, StoreData<T>>, HandleIdx, &mut [CoreVal]) -> Result<HostOutcome, Error>
+    + Send
+    + Sync
+    + 'static,
+) -> CoreFunc {
     engine::host_func_suspendable(
         store,
         &[CoreValType::I32],
@@ -278,38 +326,7 @@ pub(crate) fn subtask_cancel<T: 'static>(
                 check_may_block(&ctx.data().rt)?;
             }
             let i = HandleIdx::from_guest(arg_u32(args, 0))?;
-            let table = &mut ctx.data_mut().rt.instance(inst).handles;
-            let Slot::Subtask(s) = table.get_mut(i)? else {
-                return trap(format!("handle index {} is not a subtask", i.as_u32()));
-            };
-            if s.resolve_delivered() {
-                return trap("cannot cancel a subtask after its resolution was delivered");
-            }
-            if s.cancellation_requested {
-                return trap("cannot cancel a subtask twice");
-            }
-            if s.waitable.set.is_some() && !is_async {
-                return trap("waitable cannot be used synchronously while added to a waitable set");
-            }
-            if !s.state.resolved() {
-                s.cancellation_requested = true;
-                let task = s.task;
-                super::request_cancellation(ctx.as_context_mut(), task, inst)?;
-            }
-            let table = &mut ctx.data_mut().rt.instance(inst).handles;
-            if table.waitable_mut(i)?.pending {
-                rets[0] = CoreVal::I32(table.take_event(i)?.p2 as i32);
-                return Ok(HostOutcome::Done);
-            }
-            if is_async {
-                rets[0] = CoreVal::I32(BLOCKED as i32);
-                return Ok(HostOutcome::Done);
-            }
-            check_may_block(&ctx.data().rt)?;
-            let table = &mut ctx.data_mut().rt.instance(inst).handles;
-            table.waitable_mut(i)?.has_sync_waiter = true;
-            let blocked = Blocked::Cancel { subtask: i };
-            Ok(HostOutcome::Suspend(Suspension::new(blocked)))
+            body(ctx, i, rets)
         },
     )
 }
@@ -470,22 +487,11 @@ pub(crate) fn channel_cancel<T: 'static>(
     kind: EndKind,
     is_async: bool,
 ) -> CoreFunc {
-    engine::host_func_suspendable(
-        store,
-        &[CoreValType::I32],
-        &[CoreValType::I32],
-        move |mut c, args, rets| {
-            let mut ctx = c.as_context_mut();
-            check_may_leave(&mut ctx, inst)?;
-            if !is_async {
-                check_may_block(&ctx.data().rt)?;
-            }
-            let end = HandleIdx::from_guest(arg_u32(args, 0))?;
-            let rt = &mut ctx.data_mut().rt;
-            let copied = stream::cancel(rt, inst, end, kind, is_async)?;
-            copy_outcome(rt, inst, end, kind, is_async, copied, rets)
-        },
-    )
+    cancel_builtin(store, inst, is_async, move |mut ctx, end, rets| {
+        let rt = &mut ctx.data_mut().rt;
+        let copied = stream::cancel(rt, inst, end, kind, is_async)?;
+        copy_outcome(rt, inst, end, kind, is_async, copied, rets)
+    })
 }
 
 /// `{stream,future}.drop-{readable,writable}`.
