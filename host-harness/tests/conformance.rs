@@ -143,6 +143,7 @@ const ASYNC_PASSING: &[&str] = &[
     "async/sync-streams.wast",
     "async/trap-if-done.wast",
     "async/trap-if-transfer-in-waitable-set.wast",
+    "async/trap-on-reenter.wast",
     "async/validate-no-async-abi-for-sync-type.wast",
     "async/validate-no-stream-char.wast",
     "async/wait-during-callback.wast",

@@ -111,6 +111,14 @@ pub(crate) fn start_call<T: 'static>(
     if entering.iter().any(|i| !rt.instance(*i).may_enter) {
         return trap("cannot enter component instance");
     }
+    // As the suite expects for now, a component may not call into its own
+    // descendants (the reverse direction finds its ancestor entered).
+    if let Some(c) = caller
+        && c != f.instance
+        && rt.self_and_ancestors(f.instance).contains(&c)
+    {
+        return trap("cannot enter component instance");
+    }
     let task = rt.scheduler.push_task(f, path);
     let deferred = Deferred {
         func: f.clone(),
