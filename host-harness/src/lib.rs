@@ -112,4 +112,4 @@ pub use runtime::store::{AsContextMut, Store, StoreContextMut};
 pub use runtime::typed::{ComponentParams, ComponentResult, ComponentValue, TypedFunc};
 pub use translate::Component;
 pub use types::{FuncType, ResourceType, Type};
-pub use values::{Resource, ResourceAny, Val};
+pub use values::{ReadableEnd, Resource, ResourceAny, Val};

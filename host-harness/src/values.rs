@@ -57,7 +57,18 @@ pub enum Val {
     Flags(Vec<String>),
     /// An `own` or `borrow` handle.
     Resource(ResourceAny),
+    /// The readable end of a `stream<T>`, passed on.
+    Stream(ReadableEnd),
+    /// The readable end of a `future<T>`, passed on.
+    Future(ReadableEnd),
 }
+
+/// The readable end of a stream or future moving between instances: which
+/// stream or future of the store it reads from. The end leaves the
+/// sender's handle table when lifted and joins the receiver's when
+/// lowered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReadableEnd(pub(crate) crate::runtime::concurrency::stream::ChannelId);
 
 /// A resource handle held by the host: which resource type, the guest- or
 /// host-chosen representation, and whether the host owns it or borrows it

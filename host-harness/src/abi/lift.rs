@@ -8,8 +8,10 @@ use super::shape::{flags_from_words, make_variant, unsupported};
 use super::{Cx, resources, strings};
 use crate::engine::{CoreVal, CoreValType};
 use crate::error::{Error, trap};
+use crate::runtime::concurrency::stream;
+use crate::runtime::handles::HandleIdx;
 use crate::types::Type;
-use crate::values::Val;
+use crate::values::{ReadableEnd, Val};
 
 /// Flat core values consumed left to right.
 pub(crate) struct FlatIter<'v> {
@@ -156,7 +158,17 @@ pub(crate) fn lift_flat<T>(
         }
         Type::Own(r) => Val::Resource(resources::lift_own(cx, it.i32()? as u32, *r)?),
         Type::Borrow(r) => Val::Resource(resources::lift_borrow(cx, it.i32()? as u32, *r)?),
-        Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..) => {
+        Type::Future(_) => {
+            let i = HandleIdx::from_guest(it.i32()? as u32)?;
+            let inst = cx.inst;
+            Val::Future(ReadableEnd(stream::lift_end(cx.rt(), inst, i, true)?))
+        }
+        Type::Stream(_) => {
+            let i = HandleIdx::from_guest(it.i32()? as u32)?;
+            let inst = cx.inst;
+            Val::Stream(ReadableEnd(stream::lift_end(cx.rt(), inst, i, false)?))
+        }
+        Type::ErrorContext | Type::Map(..) => {
             return unsupported(ty);
         }
     })

@@ -5,8 +5,10 @@ use super::scalar::{char_from, f32_canon, f64_canon};
 use super::shape::{flags_from_words, make_variant, unsupported};
 use super::{Cx, Path, resources, strings};
 use crate::error::{Error, trap};
+use crate::runtime::concurrency::stream;
+use crate::runtime::handles::HandleIdx;
 use crate::types::Type;
-use crate::values::Val;
+use crate::values::{ReadableEnd, Val};
 
 pub(super) fn load_list<T>(
     cx: &mut Cx<'_, T>,
@@ -140,7 +142,18 @@ pub(crate) fn load<T>(cx: &mut Cx<'_, T>, ptr: u64, ty: &Type) -> Result<Val, Er
             u32::from_le_bytes(cx.load(ptr)?),
             *r,
         )?),
-        Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..) => {
+        Type::Future(_) | Type::Stream(_) => {
+            let i = HandleIdx::from_guest(u32::from_le_bytes(cx.load(ptr)?))?;
+            let inst = cx.inst;
+            let future = matches!(ty, Type::Future(_));
+            let end = ReadableEnd(stream::lift_end(cx.rt(), inst, i, future)?);
+            if future {
+                Val::Future(end)
+            } else {
+                Val::Stream(end)
+            }
+        }
+        Type::ErrorContext | Type::Map(..) => {
             return unsupported(ty);
         }
     })

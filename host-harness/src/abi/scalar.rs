@@ -5,6 +5,7 @@
 use super::{Cx, resources, shape};
 use crate::engine::CoreVal;
 use crate::error::Error;
+use crate::runtime::concurrency::stream;
 use crate::types::Type;
 use crate::values::Val;
 
@@ -60,6 +61,13 @@ pub(crate) fn lower_scalar<T>(cx: &mut Cx<'_, T>, val: &Val, ty: &Type) -> Resul
         }
         (Type::Borrow(r), Val::Resource(any)) => {
             CoreVal::I32(resources::lower_borrow(cx, *any, *r)? as i32)
+        }
+        (Type::Future(t), Val::Future(end)) | (Type::Stream(t), Val::Stream(end)) => {
+            let inst = cx.inst;
+            let future = matches!(ty, Type::Future(_));
+            let elem = t.as_deref().cloned();
+            let i = stream::lower_end(cx.rt(), inst, end.0, future, elem)?;
+            CoreVal::I32(i.as_u32() as i32)
         }
         (Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..), _) => {
             return shape::unsupported(ty);

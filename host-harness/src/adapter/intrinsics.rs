@@ -20,7 +20,7 @@ use crate::error::{CallError, trap};
 use crate::runtime::builtins::check_may_leave;
 use crate::runtime::store::StoreData;
 use crate::runtime::task::TaskId;
-use crate::runtime::{ComponentInstanceId, RtOptions};
+use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions};
 
 /// The import module name of every intrinsic.
 pub(crate) const MODULE: &str = "weft";
@@ -192,6 +192,8 @@ impl Side {
 pub(crate) struct Ends {
     pub(crate) caller: ComponentInstanceId,
     pub(crate) callee: ComponentInstanceId,
+    /// The lifted function called, for the Task the call runs as.
+    pub(crate) callee_func: Arc<LiftedFunc>,
     pub(crate) caller_opts: RtOptions,
     pub(crate) callee_opts: RtOptions,
     /// The spec's `entering_set` of this call, fixed by the two instances.
@@ -254,7 +256,13 @@ pub(crate) fn host_func<T: 'static>(
                     rt.instance(*i).may_enter = false;
                 }
                 rt.adapter_calls += 1;
-                let task = rt.scheduler.push_task(ends.callee, false);
+                let caller_task = rt.scheduler.current_task().map(|t| t.id);
+                let task = rt.scheduler.push_task(&ends.callee_func, Path::Adapter);
+                rt.scheduler.task_mut(task)?.adapter_caller = caller_task;
+                // As `call::in_task` does: a thread that blocks further in
+                // lets go of what this call entered.
+                rt.scheduler.entered.push(ends.entering.to_vec());
+                rt.scheduler.enter_thread(task);
                 rets[0] = CoreVal::I32(task.as_u32() as i32);
                 Ok(())
             }
@@ -270,6 +278,8 @@ pub(crate) fn host_func<T: 'static>(
                 rt.scheduler.check_returned(task)?;
                 rt.instance(ends.callee).may_leave = true;
                 let lent = std::mem::take(&mut rt.scheduler.task_mut(task)?.lent);
+                rt.scheduler.exit_thread();
+                rt.scheduler.entered.pop();
                 rt.scheduler.pop_task(task);
                 rt.instance(ends.caller).handles.end_lends(&lent);
                 for i in ends.entering.iter() {

@@ -145,12 +145,23 @@ pub(crate) fn lowered<T: 'static>(
     caller: ComponentInstanceId,
     ty: &FuncType,
     opts: &RtOptions,
-    callee: &LiftedFunc,
+    callee: &Arc<LiftedFunc>,
 ) -> Result<Option<CoreFunc>, Error> {
     let Some(cache) = store.data().rt.adapters.clone() else {
         return Ok(None);
     };
-    if callee.instance == caller {
+    // Calls into the caller's own instance, and (as the suite expects for
+    // now) into its descendants, trap on the host path when they are made;
+    // a function of `async` type may block, which the scheduler decides.
+    if ty.is_async
+        || callee.ty.is_async
+        || callee.instance == caller
+        || store
+            .data()
+            .rt
+            .self_and_ancestors(callee.instance)
+            .contains(&caller)
+    {
         return Ok(None);
     }
     let is_64 = |o: &RtOptions| o.memory.is_some_and(|m| engine::memory_is_64(&*store, &m));
@@ -165,6 +176,7 @@ pub(crate) fn lowered<T: 'static>(
     let ends = Ends {
         caller,
         callee: callee.instance,
+        callee_func: Arc::clone(callee),
         caller_opts: opts.clone(),
         callee_opts: callee.opts.clone(),
         handles: sig.handles.clone().into(),

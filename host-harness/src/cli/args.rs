@@ -20,6 +20,7 @@ pub fn command() -> Command {
             Command::new("wast")
                 .about("Run component-model .wast scripts")
                 .arg(max_memory_arg())
+                .arg(seed_arg())
                 .arg(
                     Arg::new("paths")
                         .value_name("FILE|DIR")
@@ -38,6 +39,17 @@ fn max_memory_arg() -> Arg {
         .value_parser(parse_size)
         .help(
             "Most linear memory all memories of the store may hold together, in bytes with an optional K, M or G suffix [default: 4G]; past it memory.grow returns -1",
+        )
+}
+
+/// `--seed`, shared by `run` and `wast`.
+fn seed_arg() -> Arg {
+    Arg::new("seed")
+        .long("seed")
+        .value_name("N")
+        .value_parser(clap::value_parser!(u64))
+        .help(
+            "Seed of the async scheduler: every choice the component model leaves open (which ready task runs next, which pending event a wait delivers) is drawn from it, so a run repeats exactly [default: none, a FIFO schedule]",
         )
 }
 
@@ -72,6 +84,7 @@ fn run_command() -> Command {
             "Set an environment variable for the guest",
         ))
         .arg(max_memory_arg())
+        .arg(seed_arg())
         .arg(
             Arg::new("fuel")
                 .long("fuel")
@@ -148,6 +161,7 @@ pub fn limits(m: &ArgMatches) -> Limits {
         max_memory: m.get_one::<u64>("max-memory").copied(),
         fuel: m.try_get_one::<u64>("fuel").ok().flatten().copied(),
         timeout: m.try_get_one::<Duration>("timeout").ok().flatten().copied(),
+        seed: m.get_one::<u64>("seed").copied(),
     }
 }
 

@@ -26,12 +26,15 @@ const TRAP_STATUS: u8 = 134;
 /// The export `weft run` calls without `--invoke`, minus its version.
 const RUN_INTERFACE: &str = "wasi:cli/run";
 
-/// The resource limits of `weft run` and `weft wast`.
+/// The resource limits of `weft run` and `weft wast`, and the scheduler
+/// seed their stores use.
 #[derive(Debug, Default)]
 pub struct Limits {
     pub max_memory: Option<u64>,
     pub fuel: Option<u64>,
     pub timeout: Option<Duration>,
+    /// `--seed`: the store's scheduler seed (`None`: the FIFO schedule).
+    pub seed: Option<u64>,
 }
 
 impl Limits {
@@ -54,6 +57,9 @@ impl Limits {
     /// Puts the limits on `store`; the time limit starts now.
     fn apply<T: 'static>(&self, store: &mut Store<T>) -> Result<(), Failure> {
         store.set_limits(self.store_limits());
+        if let Some(seed) = self.seed {
+            store.set_seed(seed);
+        }
         if let Some(fuel) = self.fuel {
             store.set_fuel(Some(fuel)).map_err(|e| setup("--fuel", e))?;
         }

@@ -10,7 +10,7 @@ use super::run::{Failure, Limits};
 /// # Errors
 /// When a path cannot be read at all.
 pub fn run(paths: &[PathBuf], limits: &Limits) -> Result<u8, Failure> {
-    let report = weft_harness::wast::run_paths_with(paths, &limits.store_limits())
+    let report = weft_harness::wast::run_paths_seeded(paths, &limits.store_limits(), limits.seed)
         .map_err(|e| Failure::Setup(e.to_string()))?;
     for failure in &report.failures {
         println!("{failure}");

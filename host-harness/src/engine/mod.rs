@@ -11,11 +11,7 @@ mod limits;
 mod resume;
 
 pub(crate) use limits::{Bytes, CoreLimits, GrowthDenied, HasCoreLimits};
-pub(crate) use resume::{CoreCall, HostOutcome};
-// Suspending imports arrive with the async built-ins; today only the
-// scheduler's tests create suspensions.
-#[cfg(test)]
-pub(crate) use resume::Suspension;
+pub(crate) use resume::{CoreCall, HostOutcome, SuspendedCall, Suspension};
 
 use crate::error::{Error, LinkError, LoadError, Trap};
 

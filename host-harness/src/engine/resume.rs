@@ -1,10 +1,13 @@
 //! Resumable core calls: the mechanism under a component-model Thread.
 //!
 //! A host import may return a [`Suspension`] instead of results. The core
-//! engine then hands back the paused call as an owned value; the scheduler
-//! (`runtime::task`) decides when to resume it. Dropping a [`CoreCall`]
-//! cancels the paused call and releases its stack.
+//! engine then hands back the paused call as an owned value, with the
+//! suspension's payload (what the thread waits for, in the runtime's own
+//! terms); the scheduler (`runtime::concurrency`) decides when to resume it
+//! and with which import results. Dropping a [`CoreCall`] cancels the
+//! paused call and releases its stack.
 
+use std::any::Any;
 use std::fmt;
 use std::sync::Mutex;
 
@@ -12,35 +15,24 @@ use super::limits::HasCoreLimits;
 use super::{CoreAsContextMut, CoreFunc, CoreVal, from_core_error, fuel};
 use crate::error::Error;
 
-/// The work a suspended host import finishes when the thread is resumed:
-/// it produces the import's core results.
-type Continuation = Box<dyn FnOnce() -> Result<Vec<CoreVal>, Error> + Send + Sync>;
+/// What the suspending import says about why it suspended.
+type Payload = Box<dyn Any + Send + Sync>;
 
 /// Returned (as an error) by a host import to suspend the calling thread.
 pub(crate) struct Suspension {
-    continuation: Mutex<Option<Continuation>>,
+    payload: Mutex<Option<Payload>>,
 }
 
 impl Suspension {
-    /// A suspension that, once the scheduler resumes the thread, runs
-    /// `continuation` to obtain the import's results.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "only the scheduler's tests suspend yet; see `engine::Suspension`"
-        )
-    )]
-    pub(crate) fn new(
-        continuation: impl FnOnce() -> Result<Vec<CoreVal>, Error> + Send + Sync + 'static,
-    ) -> Self {
+    /// A suspension carrying `payload` to whoever drives the thread.
+    pub(crate) fn new(payload: impl Any + Send + Sync) -> Self {
         Self {
-            continuation: Mutex::new(Some(Box::new(continuation))),
+            payload: Mutex::new(Some(Box::new(payload))),
         }
     }
 
-    fn take(&self) -> Option<Continuation> {
-        self.continuation.lock().ok().and_then(|mut c| c.take())
+    fn take(&self) -> Option<Payload> {
+        self.payload.lock().ok().and_then(|mut c| c.take())
     }
 }
 
@@ -51,7 +43,7 @@ impl fmt::Debug for Suspension {
 }
 impl fmt::Display for Suspension {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("thread suspended")
+        f.write_str("thread suspended outside the scheduler")
     }
 }
 impl wasmi::errors::HostError for Suspension {}
@@ -60,14 +52,8 @@ impl wasmi::errors::HostError for Suspension {}
 pub(crate) enum HostOutcome {
     /// It wrote its results.
     Done,
-    /// It suspends the calling thread; results come from the continuation.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "only the scheduler's tests suspend yet; see `engine::Suspension`"
-        )
-    )]
+    /// It suspends the calling thread; the scheduler supplies the results
+    /// when it resumes the thread.
     Suspend(Suspension),
 }
 
@@ -79,10 +65,10 @@ pub(crate) enum CoreCall {
     Suspended(SuspendedCall),
 }
 
-/// A paused core call together with the work that will resume it.
+/// A paused core call together with why it paused.
 pub(crate) struct SuspendedCall {
     call: wasmi::ResumableCallHostTrap,
-    continuation: Continuation,
+    payload: Payload,
 }
 
 impl CoreCall {
@@ -103,14 +89,14 @@ impl CoreCall {
         match call {
             fuel::Stopped::Finished => Ok(Self::Done),
             fuel::Stopped::HostTrap(paused) => {
-                let continuation = paused
+                let payload = paused
                     .host_error()
                     .downcast_ref::<Suspension>()
                     .and_then(Suspension::take);
-                match continuation {
-                    Some(continuation) => Ok(Self::Suspended(SuspendedCall {
+                match payload {
+                    Some(payload) => Ok(Self::Suspended(SuspendedCall {
                         call: paused,
-                        continuation,
+                        payload,
                     })),
                     // Any other host error ends the call: dropping `paused`
                     // unwinds the core stack.
@@ -122,16 +108,29 @@ impl CoreCall {
 }
 
 impl SuspendedCall {
-    /// Finishes the suspended import and continues the core call.
+    /// Takes the payload the suspending import gave, if it is a `P`.
+    pub(crate) fn take_payload<P: Any>(&mut self) -> Option<P> {
+        let payload = std::mem::replace(&mut self.payload, Box::new(()));
+        match payload.downcast::<P>() {
+            Ok(p) => Some(*p),
+            Err(other) => {
+                self.payload = other;
+                None
+            }
+        }
+    }
+
+    /// Continues the core call, the suspended import returning
+    /// `import_results`.
     pub(crate) fn resume<C: CoreAsContextMut<Data: HasCoreLimits>>(
         self,
         mut ctx: C,
+        import_results: &[CoreVal],
         results: &mut [CoreVal],
     ) -> Result<CoreCall, Error> {
-        let import_results = (self.continuation)()?;
         let call = self
             .call
-            .resume(&mut ctx, &import_results, results)
+            .resume(&mut ctx, import_results, results)
             .map_err(from_core_error)?;
         CoreCall::classify(fuel::drive(&mut ctx, call, results)?)
     }

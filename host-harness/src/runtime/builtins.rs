@@ -1,5 +1,7 @@
 //! Core functions for `canon` built-ins: `resource.new`, `resource.drop`,
-//! `resource.rep`, and a trapping stand-in for the async built-ins.
+//! `resource.rep`, `context.*`, `backpressure.*`, `task.return`, and a
+//! trapping stand-in for the async built-ins the scheduler
+//! (`runtime::concurrency`) does not implement yet.
 
 use super::handles::{HandleIdx, ResourceHandle, Slot};
 use super::host::HostDtorBox;
@@ -234,14 +236,17 @@ pub(crate) fn task_return<T: 'static>(
         if !task.is_async || task.inst != inst {
             return trap("`task.return` called outside an async export of this instance");
         }
-        if task.returned.is_some() {
+        if task.resolved {
             return trap("`task.return` called twice");
         }
+        let id = task.id;
         let tys: Vec<&Type> = result.iter().collect();
         let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), inst, Path::Adapter);
         let vals = abi::lift_flat_values(&mut cx, layout::MAX_FLAT_PARAMS, args, &tys)?;
-        ctx.data_mut().rt.scheduler.current_task_mut()?.returned = Some(vals.into_iter().next());
-        Ok(())
+        if ctx.data_mut().rt.scheduler.task_mut(id)?.num_borrows > 0 {
+            return trap("borrow handles still remain at the end of the call");
+        }
+        super::call::resolve(ctx.as_context_mut(), id, vals.into_iter().next())
     })
 }
 

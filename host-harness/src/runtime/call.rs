@@ -11,14 +11,17 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use super::concurrency::subtask::SubtaskState;
+use super::concurrency::{self, Until};
+use super::handles::{HandleIdx, Slot};
 use super::host::HostFuncBox;
 use super::store::{StoreContextMut, StoreData};
-use super::task::Thread;
+use super::task::{Deferred, OnResolve, Ran, Step, TaskId, Thread, Wait};
 use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc};
 use crate::abi::layout::MAX_FLAT_PARAMS;
 use crate::abi::{self, Cx, Path};
-use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreVal};
-use crate::error::{CallError, Error, trap};
+use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreVal};
+use crate::error::{Error, trap};
 use crate::types::Type;
 use crate::values::Val;
 
@@ -62,125 +65,338 @@ pub(super) fn host_func<T: 'static>(
 
 fn call_lifted<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
-    f: &LiftedFunc,
+    f: &Arc<LiftedFunc>,
     args: &[Val],
     caller: Option<ComponentInstanceId>,
     path: Path,
 ) -> Result<Option<Val>, Error> {
+    let (task, started) = start_call(ctx.as_context_mut(), f, args.to_vec(), caller, path)?;
+    match started {
+        Started::Done(value) => Ok(value),
+        // The callee blocked: a synchronous caller (or the host) waits for
+        // its result, running other tasks meanwhile.
+        Started::Pending => {
+            concurrency::block_until(ctx.as_context_mut(), Until::Resolved(task))?;
+            let sched = &mut ctx.data_mut().rt.scheduler;
+            let value = sched.task_mut(task)?.returned.take();
+            sched.reap(task);
+            match value {
+                Some(v) => Ok(v),
+                None => trap("task resolved without a value"),
+            }
+        }
+    }
+}
+
+/// How the first run of a call ended.
+pub(crate) enum Started {
+    /// It resolved: here is the result.
+    Done(Option<Val>),
+    /// It is waiting to start, or it blocked before resolving.
+    Pending,
+}
+
+/// Starts a call of `f` from `caller`: creates its task and runs it until
+/// it resolves or blocks. A call that backpressure (or another exclusive
+/// task of the callee) holds back waits in STARTING.
+pub(crate) fn start_call<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    f: &Arc<LiftedFunc>,
+    args: Vec<Val>,
+    caller: Option<ComponentInstanceId>,
+    path: Path,
+) -> Result<(TaskId, Started), Error> {
     let rt = &mut ctx.data_mut().rt;
     let entering = rt.entering_set(f.instance, caller);
+    if entering.iter().any(|i| !rt.instance(*i).may_enter) {
+        return trap("cannot enter component instance");
+    }
+    // As the suite expects for now, a component may not call into its own
+    // descendants (the reverse direction finds its ancestor entered).
+    if let Some(c) = caller
+        && c != f.instance
+        && rt.self_and_ancestors(f.instance).contains(&c)
+    {
+        return trap("cannot enter component instance");
+    }
+    let task = rt.scheduler.push_task(f, path);
+    let deferred = Deferred {
+        func: f.clone(),
+        args,
+        path,
+    };
+    let exclusive = rt.scheduler.task(task).is_some_and(|t| t.exclusive);
+    let waiting_to_enter = rt
+        .scheduler
+        .tasks()
+        .iter()
+        .any(|t| t.inst == f.instance && t.deferred.is_some());
+    let held_back = f.ty.is_async
+        && (rt.instance(f.instance).backpressure > 0
+            || (exclusive && rt.scheduler.exclusive_in(f.instance, None))
+            || waiting_to_enter);
+    if held_back {
+        rt.scheduler.task_mut(task)?.deferred = Some(deferred);
+        rt.scheduler.stamp(task);
+        return Ok((task, Started::Pending));
+    }
+    run_start(ctx.as_context_mut(), task, &deferred, caller)?;
+    let sched = &mut ctx.data_mut().rt.scheduler;
+    let t = sched.task_mut(task)?;
+    let value = match t.on_resolve {
+        OnResolve::Keep if t.resolved => t.returned.take(),
+        OnResolve::Keep | OnResolve::Subtask { .. } => None,
+    };
+    sched.reap(task);
+    Ok((
+        task,
+        match value {
+            Some(v) => Started::Done(v),
+            None => Started::Pending,
+        },
+    ))
+}
+
+/// Runs task `task`'s core function until it returns or blocks: the spec's
+/// `canon lift` up to the first block.
+pub(crate) fn run_start<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    call: &Deferred,
+    caller: Option<ComponentInstanceId>,
+) -> Result<(), Error> {
+    let f = &call.func;
+    let mut started = false;
+    let result = in_task(ctx.as_context_mut(), task, f.instance, caller, |ctx| {
+        let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
+        let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, call.path);
+        cx.borrow_scope = Some(task);
+        let flat_args = abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, &call.args, &tys)?;
+        let results: Vec<CoreVal> = f.core_results.iter().map(engine::default_val).collect();
+        started = true;
+        let ran = Thread::start(
+            ctx.as_context_mut(),
+            &f.core,
+            &flat_args,
+            results,
+            Step::Body,
+        )?;
+        after_step(ctx, task, Step::Body, ran)
+    });
+    let poisoned = match &result {
+        Ok(_) => false,
+        Err(e) => started || e.as_trap().is_some(),
+    };
+    if poisoned {
+        let rt = &mut ctx.data_mut().rt;
+        for i in rt.entering_set(f.instance, caller) {
+            rt.instance(i).may_enter = false;
+        }
+    }
+    if result.is_err() {
+        ctx.data_mut().rt.scheduler.pop_task(task);
+    }
+    result
+}
+
+/// Runs `body` as task `task`'s code in `inst`, entered from `caller`:
+/// clears `may_enter` of the instances it enters (the spec's
+/// `enter_from`) and marks the task running, undoing both after. A failure
+/// leaves the instances entered, so later calls trap ("poisoned"): the
+/// caller decides that.
+pub(crate) fn in_task<T: 'static, R>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    inst: ComponentInstanceId,
+    caller: Option<ComponentInstanceId>,
+    body: impl FnOnce(&mut CoreCtxMut<'_, StoreData<T>>) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let rt = &mut ctx.data_mut().rt;
+    let entering = rt.entering_set(inst, caller);
     if entering.iter().any(|i| !rt.instance(*i).may_enter) {
         return trap("cannot enter component instance");
     }
     for i in &entering {
         rt.instance(*i).may_enter = false;
     }
-    let task = rt.scheduler.push_task(f.instance, f.opts.is_async);
-    let mut started = false;
-    let result = run_task(ctx.as_context_mut(), f, args, path, task, &mut started);
+    let depth = rt.scheduler.depth();
+    rt.scheduler.entered.push(entering.clone());
+    rt.scheduler.enter_thread(task);
+    let result = body(&mut ctx);
     let rt = &mut ctx.data_mut().rt;
-    rt.scheduler.pop_task(task);
-    // A trap, or any failure once guest code ran, leaves the instance in an
-    // unknown state: it stays entered, so later calls trap ("poisoned").
-    let poisoned = match &result {
-        Ok(_) => false,
-        Err(e) => started || e.as_trap().is_some(),
-    };
-    if !poisoned {
-        for i in &entering {
-            rt.instance(*i).may_enter = true;
-        }
+    // Also unwinds what fused adapters inside `body` pushed, if it trapped.
+    rt.scheduler.unwind_to(depth);
+    for i in &entering {
+        rt.instance(*i).may_enter = true;
     }
     result
 }
 
-fn run_task<T: 'static>(
-    mut ctx: CoreCtxMut<'_, StoreData<T>>,
-    f: &LiftedFunc,
-    args: &[Val],
-    path: Path,
-    task: super::task::TaskId,
-    started: &mut bool,
-) -> Result<Option<Val>, Error> {
-    let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
-    let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, path);
-    cx.borrow_scope = Some(task);
-    let flat_args = abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
-    let mut flat_results: Vec<CoreVal> = f.core_results.iter().map(engine::default_val).collect();
-    *started = true;
-    Thread::start(ctx.as_context_mut(), &f.core, &flat_args, &mut flat_results)?
-        .run_to_completion(ctx.as_context_mut(), &mut flat_results)?;
-    if let Some(callback) = f.opts.callback {
-        drive_callback(ctx.as_context_mut(), callback, &flat_results)?;
-    }
-    let result = if f.opts.is_async {
-        // A stackful async export returns its value through `task.return`;
-        // without the scheduler it must have done so before finishing.
-        match ctx.data_mut().rt.scheduler.task_mut(task)?.returned.take() {
-            Some(v) => v,
-            None => return trap("async export finished without calling `task.return`"),
+/// Handles how a step of task `task`'s thread ended: a blocked thread is
+/// kept in the task; a finished one completes the step.
+pub(crate) fn after_step<T: 'static>(
+    ctx: &mut CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    step: Step,
+    ran: Ran,
+) -> Result<(), Error> {
+    match ran {
+        Ran::Blocked(thread) => {
+            let sched = &mut ctx.data_mut().rt.scheduler;
+            sched.task_mut(task)?.thread = Some(thread);
+            sched.stamp(task);
+            Ok(())
         }
-    } else {
-        let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, path);
-        abi::lift_results(&mut cx, &flat_results, f.ty.result.as_ref())?
-    };
+        Ran::Done(results) => finish_step(ctx.as_context_mut(), task, step, &results),
+    }
+}
+
+/// Completes a step whose core function returned `results`: a callback
+/// status, the end of a stackful async task, or a synchronous lift's result
+/// (lifted, resolved, then `post-return`).
+fn finish_step<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    step: Step,
+    results: &[CoreVal],
+) -> Result<(), Error> {
+    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+    let (f, path) = (t.func.clone(), t.path);
+    if f.opts.callback.is_some() {
+        return finish_callback_step(ctx, task, results);
+    }
+    if f.opts.is_async {
+        // A stackful async export returns its value through `task.return`.
+        return exit_task(ctx, task);
+    }
+    debug_assert_eq!(step, Step::Body, "only callback lifts have callbacks");
+    let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, path);
+    let result = abi::lift_results(&mut cx, results, f.ty.result.as_ref())?;
     ctx.data_mut().rt.scheduler.check_returned(task)?;
+    resolve(ctx.as_context_mut(), task, result)?;
     if let Some(post_return) = f.opts.post_return {
         ctx.data_mut().rt.instance(f.instance).may_leave = false;
-        let r = engine::call_plain(ctx.as_context_mut(), &post_return, &flat_results, &mut []);
+        let r = engine::call_plain(ctx.as_context_mut(), &post_return, results, &mut []);
         ctx.data_mut().rt.instance(f.instance).may_leave = true;
         r?;
     }
-    Ok(result)
+    ctx.data_mut().rt.scheduler.task_mut(task)?.exited = true;
+    Ok(())
 }
 
-/// Runs the callback loop of an async export lifted with `callback`
-/// (CanonicalABI.md, `canon lift`): `EXIT` ends it, `YIELD` calls back at
-/// once with no event since no other thread can be waiting today, and
-/// `WAIT` needs waitable sets, which the async scheduler brings. A guest
-/// that keeps yielding is waiting for another task, which cannot exist
-/// yet, so after `MAX_YIELDS` the call fails instead of spinning forever.
-fn drive_callback<T: 'static>(
+/// Routes the result of task `task` as its `on_resolve` says: kept for a
+/// blocked caller, or stored into an async caller's memory and reported
+/// as a `RETURNED` subtask event.
+pub(crate) fn resolve<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
-    callback: CoreFunc,
-    first: &[CoreVal],
+    task: TaskId,
+    value: Option<Val>,
+) -> Result<(), Error> {
+    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+    if t.resolved {
+        return trap("`task.return` called twice");
+    }
+    t.resolved = true;
+    match t.on_resolve.clone() {
+        OnResolve::Keep => {
+            t.returned = Some(value);
+        }
+        OnResolve::Subtask {
+            caller,
+            subtask,
+            retptr,
+            opts,
+            ty,
+        } => {
+            if let (Some(ptr), Some(val), Some(rty)) = (retptr, value.as_ref(), ty.as_ref()) {
+                let mut cx = Cx::new(ctx.as_context_mut(), opts, caller, Path::Adapter);
+                abi::store_result(&mut cx, val, rty, ptr)?;
+            }
+            let rt = &mut ctx.data_mut().rt;
+            if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask) {
+                s.progress(SubtaskState::Returned);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The spec's `Task.cancel`: task `task` (told of its cancellation)
+/// resolves without a value; an async caller's subtask reports it as
+/// cancelled before it started or returned.
+pub(crate) fn resolve_cancelled<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+) -> Result<(), Error> {
+    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+    if t.resolved {
+        return trap("`task.cancel` called after the task resolved");
+    }
+    t.resolved = true;
+    match t.on_resolve.clone() {
+        OnResolve::Keep => t.returned = Some(None),
+        OnResolve::Subtask {
+            caller, subtask, ..
+        } => {
+            let rt = &mut ctx.data_mut().rt;
+            if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask) {
+                let state = match s.state {
+                    SubtaskState::Starting => SubtaskState::CancelledBeforeStarted,
+                    SubtaskState::Started
+                    | SubtaskState::Returned
+                    | SubtaskState::CancelledBeforeStarted
+                    | SubtaskState::CancelledBeforeReturned => {
+                        SubtaskState::CancelledBeforeReturned
+                    }
+                };
+                s.progress(state);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The end of an async task's implicit thread: it must have resolved and
+/// dropped every borrow it received.
+fn exit_task<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, task: TaskId) -> Result<(), Error> {
+    let sched = &mut ctx.data_mut().rt.scheduler;
+    if !sched.task_mut(task)?.resolved {
+        return trap("async export finished without calling `task.return`");
+    }
+    sched.check_returned(task)?;
+    sched.task_mut(task)?.exited = true;
+    Ok(())
+}
+
+/// Interprets the status a callback-lifted task's core function (or its
+/// callback) returned (CanonicalABI.md, `canon lift`): `EXIT` ends the
+/// task, `YIELD` and `WAIT` park it until the event loop calls back.
+fn finish_callback_step<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    results: &[CoreVal],
 ) -> Result<(), Error> {
     const EXIT: u32 = 0;
     const YIELD: u32 = 1;
     const WAIT: u32 = 2;
-    /// `EventCode.NONE`.
-    const EVENT_NONE: i32 = 0;
-    const MAX_YIELDS: u32 = 10_000;
-    let mut yields = 0;
-    let mut packed = match first.first() {
+    let packed = match results.first() {
         Some(CoreVal::I32(p)) => *p as u32,
-        _ => return trap("async callback export returned no status"),
+        _ => return trap("async callback returned no status"),
     };
-    loop {
-        match packed & 0xf {
-            EXIT => return Ok(()),
-            YIELD if yields < MAX_YIELDS => yields += 1,
-            YIELD => {
-                return Err(CallError::Unsupported(
-                    "yielding to other tasks needs the async scheduler".into(),
-                )
-                .into());
-            }
-            WAIT => {
-                return Err(CallError::Unsupported(
-                    "waiting on a waitable set needs the async scheduler".into(),
-                )
-                .into());
-            }
-            _ => return trap("unsupported callback code"),
+    let wait = match packed & 0xf {
+        EXIT => return exit_task(ctx.as_context_mut(), task),
+        YIELD => Wait::Yield,
+        WAIT => {
+            let rt = &mut ctx.data_mut().rt;
+            let inst = rt.scheduler.task_mut(task)?.inst;
+            let set = HandleIdx::from_guest(packed >> 4)?;
+            rt.instance(inst).handles.waitable_set_mut(set)?.num_waiting += 1;
+            Wait::Set(set)
         }
-        let args = [CoreVal::I32(EVENT_NONE), CoreVal::I32(0), CoreVal::I32(0)];
-        let mut out = [CoreVal::I32(0)];
-        Thread::start(ctx.as_context_mut(), &callback, &args, &mut out)?
-            .run_to_completion(ctx.as_context_mut(), &mut out)?;
-        packed = match out[0] {
-            CoreVal::I32(p) => p as u32,
-            _ => return trap("async callback returned no status"),
-        };
-    }
+        _ => return trap("unsupported callback code"),
+    };
+    let sched = &mut ctx.data_mut().rt.scheduler;
+    sched.task_mut(task)?.wait = Some(wait);
+    sched.stamp(task);
+    Ok(())
 }

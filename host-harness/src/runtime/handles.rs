@@ -2,14 +2,17 @@
 //!
 //! Index 0 is reserved so that 0 can mean "no handle"; freed slots are
 //! reused most-recently-freed first, exactly as the reference `Table` does,
-//! because the suite observes handle numbers. Slots are typed: today only
-//! resource handles exist; waitables and waitable sets join them with the
-//! async scheduler.
+//! because the suite observes handle numbers. Slots are typed: resource
+//! handles, and the scheduler's waitables (`concurrency::waitable`) and
+//! waitable sets.
 
 use crate::error::{Error, trap};
 use crate::index::{EntityRef, PrimaryMap, index_type};
 use crate::types::ResourceType;
 
+use super::concurrency::stream::CopyEnd;
+use super::concurrency::subtask::Subtask;
+use super::concurrency::waitable::WaitableSet;
 use super::task::TaskId;
 
 index_type! {
@@ -66,6 +69,12 @@ impl ResourceHandle {
 #[derive(Debug, Clone)]
 pub(crate) enum Slot {
     Resource(ResourceHandle),
+    WaitableSet(WaitableSet),
+    Subtask(Subtask),
+    /// An end of a stream or future.
+    CopyEnd(CopyEnd),
+    /// An `error-context`: its debug message.
+    ErrorContext(String),
 }
 
 #[derive(Debug)]
@@ -150,12 +159,21 @@ impl HandleTable {
     ) -> Result<&mut ResourceHandle, Error> {
         let found = match self.get(i)? {
             Slot::Resource(h) => h.ty,
+            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) | Slot::ErrorContext(_) => {
+                return trap(format!(
+                    "handle index {} used with the wrong type, expected a resource",
+                    i.as_u32()
+                ));
+            }
         };
         if found != ty {
             return trap(wrong_type(i, ty, found));
         }
         match self.get_mut(i)? {
             Slot::Resource(h) => Ok(h),
+            Slot::WaitableSet(_) | Slot::Subtask(_) | Slot::CopyEnd(_) | Slot::ErrorContext(_) => {
+                unknown(i.as_u32())
+            }
         }
     }
 }

@@ -9,17 +9,24 @@
 use std::sync::Arc;
 
 use super::builtins::check_may_leave;
-use super::call::{call_func, host_func};
+use super::call::{Started, call_func, host_func, start_call};
+use super::concurrency::check_may_block;
+use super::concurrency::subtask::{Subtask, SubtaskState};
+use super::handles::Slot;
 use super::host::HostFuncBox;
 use super::store::StoreData;
+use super::task::{Blocked, OnResolve, SyncReturn};
 use super::typed::{LoweredCall, TypedHost};
 use super::{ComponentInstanceId, FuncData, FuncId, RtOptions};
 use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::abi::{self, Cx, Path};
 use crate::adapter;
-use crate::engine::{self, CoreAsContextMut, CoreFunc, CoreStore, CoreVal};
+use crate::engine::{
+    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, HostOutcome, Suspension,
+};
 use crate::error::{CallError, Error, ErrorKind, LinkError};
 use crate::types::{FuncType, Type};
+use crate::values::Val;
 
 /// What a lowering needs to know about a host callee.
 struct HostCallee<T> {
@@ -136,7 +143,7 @@ pub(crate) fn lowered_import<T: 'static>(
         ));
     }
     let ty = Arc::new(ty);
-    Ok(engine::host_func(
+    Ok(engine::host_func_suspendable(
         store,
         &params,
         &results,
@@ -153,27 +160,81 @@ pub(crate) fn lowered_import<T: 'static>(
             let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
             let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
             let lenders = std::mem::take(&mut cx.lenders);
-            let result = call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?;
-            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-            let flat = abi::lower_results(&mut cx, result.first(), ty.result.as_ref(), retptr)
+            let ret = SyncReturn {
+                caller,
+                opts: opts.clone(),
+                result: ty.result.clone(),
+                retptr,
+                lenders,
+            };
+            let lifted = match ctx.data().rt.func(callee) {
+                FuncData::Lifted(f) => Some(f.clone()),
+                FuncData::Host { .. } => None,
+            };
+            let result = match lifted {
+                Some(f) => {
+                    // An `async` callee may block, which a synchronous
+                    // caller must not: trap before entering it.
+                    if ty.is_async {
+                        check_may_block(&ctx.data().rt)?;
+                    }
+                    let (task, started) =
+                        start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
+                    match started {
+                        Started::Done(v) => v,
+                        // The callee blocked: so does this thread, until the
+                        // callee resolves (only this thread: others run).
+                        Started::Pending => {
+                            check_may_block(&ctx.data().rt)?;
+                            let blocked = Blocked::Call {
+                                callee: task,
+                                ret: Box::new(ret),
+                            };
+                            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+                        }
+                    }
+                }
+                None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
+                    .into_iter()
+                    .next(),
+            };
+            let flat = finish_sync_call(ctx.as_context_mut(), &ret, result)
                 .map_err(|e| name_host_result(e, host_name.as_deref()))?;
             for (slot, v) in rets.iter_mut().zip(flat) {
                 *slot = v;
             }
-            ctx.data_mut()
-                .rt
-                .instance(caller)
-                .handles
-                .end_lends(&lenders);
-            Ok(())
+            Ok(HostOutcome::Done)
         },
     ))
 }
 
+/// The end of a synchronous `canon lower`: lowers the callee's result into
+/// the caller (flat results, or stored at the return pointer) and ends the
+/// loans of the caller's handles.
+pub(crate) fn finish_sync_call<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ret: &SyncReturn,
+    result: Option<Val>,
+) -> Result<Vec<CoreVal>, Error> {
+    let mut cx = Cx::new(
+        ctx.as_context_mut(),
+        ret.opts.clone(),
+        ret.caller,
+        Path::Adapter,
+    );
+    let flat = abi::lower_results(&mut cx, result.as_ref(), ret.result.as_ref(), ret.retptr)?;
+    ctx.data_mut()
+        .rt
+        .instance(ret.caller)
+        .handles
+        .end_lends(&ret.lenders);
+    Ok(flat)
+}
+
 /// `canon lower ... async`: flat params up to `MAX_FLAT_ASYNC_PARAMS`, a
-/// result pointer, an `i32` status. Without the async scheduler every
-/// callee runs to completion, so the status is always `RETURNED` and the
-/// result is already stored (the spec allows a subtask to finish eagerly).
+/// result pointer, an `i32` status. A callee that resolves at once has its
+/// result stored already (`RETURNED`); one that blocks becomes a subtask
+/// in the caller's table, and the status packs its state and index.
 fn async_lowered_import<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -183,8 +244,6 @@ fn async_lowered_import<T: 'static>(
     ptr64: bool,
     host_name: Option<Arc<str>>,
 ) -> CoreFunc {
-    /// `Subtask.State.RETURNED`.
-    const RETURNED: i32 = 2;
     const MAX_FLAT_ASYNC_PARAMS: usize = 4;
     let ptr = layout::ptr_type(ptr64);
     let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
@@ -207,8 +266,41 @@ fn async_lowered_import<T: 'static>(
         let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
         let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_ASYNC_PARAMS, args, &tys)?;
         let lenders = std::mem::take(&mut cx.lenders);
-        let result = call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?;
-        if let (Some(ptr), Some(val), Some(rty)) = (retptr, result.first(), &ty.result) {
+        let lifted = match ctx.data().rt.func(callee) {
+            FuncData::Lifted(f) => Some(f.clone()),
+            FuncData::Host { .. } => None,
+        };
+        let result = match lifted {
+            Some(f) => {
+                let (task, started) =
+                    start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
+                match started {
+                    Started::Done(v) => v,
+                    Started::Pending => {
+                        let rt = &mut ctx.data_mut().rt;
+                        let state = match rt.scheduler.task(task) {
+                            Some(t) if t.deferred.is_some() => SubtaskState::Starting,
+                            Some(_) | None => SubtaskState::Started,
+                        };
+                        let subtask = Subtask::new(task, state, lenders);
+                        let i = rt.instance(caller).handles.add(Slot::Subtask(subtask))?;
+                        rt.scheduler.task_mut(task)?.on_resolve = OnResolve::Subtask {
+                            caller,
+                            subtask: i,
+                            retptr,
+                            opts: opts.clone(),
+                            ty: ty.result.clone(),
+                        };
+                        rets[0] = CoreVal::I32((state.code() | (i.as_u32() << 4)) as i32);
+                        return Ok(());
+                    }
+                }
+            }
+            None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
+                .into_iter()
+                .next(),
+        };
+        if let (Some(ptr), Some(val), Some(rty)) = (retptr, result.as_ref(), &ty.result) {
             let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
             abi::store_result(&mut cx, val, rty, ptr)
                 .map_err(|e| name_host_result(e, host_name.as_deref()))?;
@@ -218,7 +310,7 @@ fn async_lowered_import<T: 'static>(
             .instance(caller)
             .handles
             .end_lends(&lenders);
-        rets[0] = CoreVal::I32(RETURNED);
+        rets[0] = CoreVal::I32(SubtaskState::Returned.code() as i32);
         Ok(())
     })
 }

@@ -4,11 +4,12 @@
 //! (with its `HandleTable` and flags), every component function (lifted
 //! guest functions and host closures) and every guest resource type.
 //! Neighbours: `instantiate` builds instances from a `ComponentDef`,
-//! `call` and `lower` move values across the boundary with `crate::abi`, `task` is
-//! the scheduler, `linker` resolves imports.
+//! `call` and `lower` move values across the boundary with `crate::abi`, `task` and
+//! `concurrency` are the scheduler, `linker` resolves imports.
 
 pub(crate) mod builtins;
 pub(crate) mod call;
+pub(crate) mod concurrency;
 pub(crate) mod func;
 pub(crate) mod handles;
 mod host;

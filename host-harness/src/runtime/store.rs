@@ -53,6 +53,22 @@ impl<T: 'static> Store<T> {
         }
     }
 
+    /// Seeds the store's scheduler: every choice the component model leaves
+    /// open (which ready task runs next, which pending event a wait
+    /// delivers) is then drawn from a PRNG with this seed, so a run with the
+    /// same component, inputs and seed repeats exactly. Without a seed the
+    /// schedule is FIFO (oldest ready task first).
+    pub fn set_seed(&mut self, seed: u64) {
+        self.inner.data_mut().rt.scheduler.rng =
+            crate::runtime::concurrency::rng::SchedRng::new(seed);
+    }
+
+    /// The seed of the store's scheduler, if it has one (see
+    /// [`Self::set_seed`]).
+    pub fn seed(&self) -> Option<u64> {
+        self.inner.data().rt.scheduler.rng.seed()
+    }
+
     /// Replaces the store's resource limits. Memory, tables and instances
     /// already in use stay counted against the new limits.
     pub fn set_limits(&mut self, limits: StoreLimits) {

@@ -1,25 +1,86 @@
-//! Tasks, threads and the scheduler loop (Concurrency.md).
+//! Tasks and threads (Concurrency.md, "Tasks" and "Threads").
 //!
 //! Every call into a guest creates a [`Task`] (which tracks the borrows it
-//! received) with one implicit [`Thread`]. A thread is a resumable core call:
-//! when a host import suspends it, the scheduler loop regains control and
-//! decides what runs next. With only synchronous calls today, the one
-//! runnable thread is always the one just suspended, so the loop resumes it
-//! at once; async built-ins will add waitables and more threads to pick
-//! from without changing this shape.
+//! received and how its result reaches the caller) with one implicit
+//! [`Thread`]. A thread is a resumable core call. Tasks live in the
+//! [`Scheduler`]'s table while they run or wait; `runtime::concurrency`
+//! holds the event loop that decides which waiting task runs next.
 
-use crate::engine::{CoreAsContextMut, CoreCall, CoreFunc, CoreVal, HasCoreLimits};
+use std::sync::Arc;
+
+use crate::engine::{
+    CoreAsContextMut, CoreCall, CoreFunc, CoreMemory, CoreVal, HasCoreLimits, SuspendedCall,
+};
 use crate::error::{Error, trap};
+use crate::types::Type;
 use crate::values::Val;
 
-use super::ComponentInstanceId;
+use super::concurrency::rng::SchedRng;
+use super::concurrency::stream::{Channel, ChannelId, EndKind};
 use super::handles::HandleIdx;
+use super::{ComponentInstanceId, LiftedFunc, RtOptions};
+use crate::abi::Path;
+use crate::index::PrimaryMap;
 use crate::index::index_type;
 
 index_type! {
-    /// Identifies a live task. Tasks live on a stack, not in a table, so a
-    /// `TaskId` is a serial number: fresh for every call.
+    /// Identifies a live task: a serial number, fresh for every call.
     pub(crate) struct TaskId("task");
+}
+
+/// What a parked callback task waits for before its callback runs again
+/// (the `YIELD` and `WAIT` callback codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wait {
+    Yield,
+    Set(HandleIdx),
+}
+
+/// How far a cancellation request of a task got (the spec's
+/// `PENDING_CANCEL` and `CANCEL_DELIVERED` task states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cancel {
+    NotRequested,
+    /// Requested; delivered at the task's next cancellable wait.
+    Pending,
+    /// The task was told (`TASK_CANCELLED`); it may now `task.cancel`.
+    Delivered,
+}
+
+impl Blocked {
+    /// Whether a cancellation may interrupt this wait.
+    pub(crate) fn cancellable(&self) -> bool {
+        match self {
+            Self::Wait { cancellable, .. } | Self::Yield { cancellable } => *cancellable,
+            Self::Copy { .. } | Self::Call { .. } | Self::Cancel { .. } => false,
+        }
+    }
+}
+
+/// Where a task's result goes (the spec's `on_resolve`).
+#[derive(Debug, Clone)]
+pub(crate) enum OnResolve {
+    /// Kept in [`Task::returned`] for a caller blocked on the task (a
+    /// synchronous lowering, or the host).
+    Keep,
+    /// Stored through the caller's `canon lower async` options into its
+    /// memory, and reported as a `SUBTASK` event of handle `subtask`.
+    Subtask {
+        caller: ComponentInstanceId,
+        subtask: HandleIdx,
+        retptr: Option<u64>,
+        opts: RtOptions,
+        ty: Option<Type>,
+    },
+}
+
+/// A call that has not started yet: backpressure or another exclusive
+/// task of the callee kept it in STARTING.
+#[derive(Debug, Clone)]
+pub(crate) struct Deferred {
+    pub(crate) func: Arc<LiftedFunc>,
+    pub(crate) args: Vec<Val>,
+    pub(crate) path: Path,
 }
 
 /// The spec's `Task`: one call into a component instance.
@@ -34,33 +95,88 @@ pub(crate) struct Task {
     pub(crate) storage: [u64; 2],
     /// Whether the callee was lifted `async` (so returns via `task.return`).
     pub(crate) is_async: bool,
-    /// The value passed to `task.return`, once called.
+    /// Whether the function type is `async` (so the task may block before
+    /// it returns).
+    pub(crate) func_async: bool,
+    /// Whether the task runs one event at a time with the instance to
+    /// itself (the spec's `needs_exclusive`: callback or sync lifts).
+    pub(crate) exclusive: bool,
+    /// The value passed to `task.return` (or the lifted result), once
+    /// produced and not yet taken by a blocked caller.
     pub(crate) returned: Option<Option<Val>>,
     /// The caller's owned handles a fused adapter lent to this call as
     /// borrows; their lends end when the adapter exits.
     pub(crate) lent: Vec<HandleIdx>,
+    /// For a task a fused adapter started: the task it was called from.
+    pub(crate) adapter_caller: Option<TaskId>,
+    /// Whether the task produced its result (the spec's `RESOLVED`).
+    pub(crate) resolved: bool,
+    /// Where the result goes.
+    pub(crate) on_resolve: OnResolve,
+    /// What the parked callback task waits for.
+    pub(crate) wait: Option<Wait>,
+    /// The call, while it waits to start.
+    pub(crate) deferred: Option<Deferred>,
+    /// Whether the task's implicit thread ended.
+    pub(crate) exited: bool,
+    /// The task's thread, while it is blocked.
+    pub(crate) thread: Option<Thread>,
+    /// Cancellation of the task.
+    pub(crate) cancel: Cancel,
+    /// When the task last started waiting (parked, blocked or deferred),
+    /// on the scheduler's clock: the FIFO order of the ready queue.
+    pub(crate) since: u64,
+    /// The lifted function the task runs.
+    pub(crate) func: Arc<LiftedFunc>,
+    /// How values cross into the task (for traps and copies).
+    pub(crate) path: Path,
 }
 
-/// Live tasks, innermost last: synchronous calls nest strictly.
+/// Live tasks, the stack of running ones, and the seeded PRNG.
 #[derive(Debug, Default)]
 pub(crate) struct Scheduler {
     tasks: Vec<Task>,
     next_id: u32,
+    /// Tasks whose code is on the native stack, innermost last.
+    running: Vec<TaskId>,
+    /// Instances each active call entered (`may_enter` cleared), innermost
+    /// last; a thread that blocks lets go of the ones it entered.
+    pub(crate) entered: Vec<Vec<ComponentInstanceId>>,
+    /// Where each blocked thread's frames begin in `entered`.
+    pub(crate) block_marks: Vec<usize>,
+    pub(crate) rng: SchedRng,
+    /// Counts waits, to order the ready queue.
+    clock: u64,
+    /// Every stream and future (their shared state).
+    pub(crate) channels: PrimaryMap<ChannelId, Channel>,
 }
 
 impl Scheduler {
-    pub(crate) fn push_task(&mut self, inst: ComponentInstanceId, is_async: bool) -> TaskId {
+    pub(crate) fn push_task(&mut self, f: &Arc<LiftedFunc>, path: Path) -> TaskId {
         let id = TaskId::from_u32(self.next_id);
         // `u32::MAX` is the index type's reserved value: wrap before it.
         self.next_id = (self.next_id + 1) % u32::MAX;
         self.tasks.push(Task {
             id,
-            inst,
+            inst: f.instance,
             num_borrows: 0,
             storage: [0; 2],
-            is_async,
+            is_async: f.opts.is_async,
+            func_async: f.ty.is_async,
+            exclusive: !f.opts.is_async || f.opts.callback.is_some(),
             returned: None,
             lent: Vec::new(),
+            adapter_caller: None,
+            resolved: false,
+            on_resolve: OnResolve::Keep,
+            wait: None,
+            deferred: None,
+            exited: false,
+            thread: None,
+            cancel: Cancel::NotRequested,
+            since: 0,
+            func: f.clone(),
+            path,
         });
         id
     }
@@ -72,12 +188,59 @@ impl Scheduler {
         }
     }
 
-    /// The task whose thread is running (the innermost call).
+    pub(crate) fn task(&self, id: TaskId) -> Option<&Task> {
+        self.tasks.iter().rev().find(|t| t.id == id)
+    }
+
+    pub(crate) fn tasks(&self) -> &[Task] {
+        &self.tasks
+    }
+
+    /// Marks task `id`'s code as running (on the native stack).
+    pub(crate) fn enter_thread(&mut self, id: TaskId) {
+        self.running.push(id);
+    }
+
+    pub(crate) fn exit_thread(&mut self) {
+        self.running.pop();
+    }
+
+    /// How deep the running and entered stacks are, to unwind to.
+    pub(crate) fn depth(&self) -> (usize, usize) {
+        (self.running.len(), self.entered.len())
+    }
+
+    /// Unwinds the running and entered stacks to `depth`: what fused
+    /// adapters pushed inside a call that trapped past their exit.
+    pub(crate) fn unwind_to(&mut self, (running, entered): (usize, usize)) {
+        self.running.truncate(running);
+        self.entered.truncate(entered);
+    }
+
+    /// The task whose thread is running (the innermost one).
     pub(crate) fn current_task_mut(&mut self) -> Result<&mut Task, Error> {
-        match self.tasks.last_mut() {
-            Some(t) => Ok(t),
+        match self.running.last() {
+            Some(id) => self.task_mut(*id),
             None => trap("no task is running"),
         }
+    }
+
+    pub(crate) fn current_task(&self) -> Option<&Task> {
+        self.running.last().and_then(|id| self.task(*id))
+    }
+
+    /// Whether a task of `inst` other than `except` that needs the
+    /// instance to itself is running, or blocked mid-call before it
+    /// returned (the spec's `exclusive_thread`; a callback task lets go
+    /// between events, and, as the suite expects, once it returned).
+    pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId, except: Option<TaskId>) -> bool {
+        self.tasks.iter().any(|t| {
+            t.inst == inst
+                && t.exclusive
+                && t.func_async
+                && Some(t.id) != except
+                && (self.running.contains(&t.id) || (t.thread.is_some() && !t.resolved))
+        })
     }
 
     /// The spec's `Task.return_` check: every lent borrow was dropped.
@@ -88,49 +251,156 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Ends task `id` once its thread (including `post-return`) finished.
-    /// Tasks above it are dropped too: they were pushed by fused adapters
-    /// inside this call whose callee trapped, unwinding past their exit.
-    pub(crate) fn pop_task(&mut self, id: TaskId) {
-        if let Some(pos) = self.tasks.iter().rposition(|t| t.id == id) {
-            self.tasks.truncate(pos);
+    /// Notes that task `id` starts waiting now (see [`Task::since`]).
+    pub(crate) fn stamp(&mut self, id: TaskId) {
+        self.clock += 1;
+        let now = self.clock;
+        if let Ok(t) = self.task_mut(id) {
+            t.since = now;
         }
+    }
+
+    /// Ends task `id` (a failed call, or a fused adapter's call that
+    /// returned), with the tasks fused adapters started inside it that
+    /// never exited: their callee trapped and unwound past the exit.
+    pub(crate) fn pop_task(&mut self, id: TaskId) {
+        let mut dead = vec![id];
+        let mut i = 0;
+        while let Some(&d) = dead.get(i) {
+            dead.extend(
+                self.tasks
+                    .iter()
+                    .filter(|t| t.adapter_caller == Some(d))
+                    .map(|t| t.id),
+            );
+            i += 1;
+        }
+        self.tasks.retain(|t| !dead.contains(&t.id));
+    }
+
+    /// Removes task `id` if its thread ended and nobody still has to take
+    /// its result.
+    pub(crate) fn reap(&mut self, id: TaskId) {
+        self.tasks
+            .retain(|t| t.id != id || !t.exited || t.returned.is_some());
     }
 }
 
-/// A thread of a task: the resumable core call running its code.
+/// The part of a synchronous `canon lower` that runs once the callee
+/// resolved: lowering its result into the caller.
+#[derive(Debug, Clone)]
+pub(crate) struct SyncReturn {
+    pub(crate) caller: ComponentInstanceId,
+    pub(crate) opts: RtOptions,
+    pub(crate) result: Option<Type>,
+    /// Where spilled results go (`None`: flat results).
+    pub(crate) retptr: Option<u64>,
+    /// The caller's handles lent to the callee for the call.
+    pub(crate) lenders: Vec<HandleIdx>,
+}
+
+/// Why a suspended thread waits; the payload a blocking built-in suspends
+/// with, and what the scheduler needs to finish that built-in.
+#[derive(Debug, Clone)]
+pub(crate) enum Blocked {
+    /// `waitable-set.wait` on set `set`; the event goes to `out` in `memory`.
+    Wait {
+        set: HandleIdx,
+        memory: CoreMemory,
+        out: u64,
+        cancellable: bool,
+    },
+    /// `thread.yield`.
+    Yield { cancellable: bool },
+    /// A synchronous `subtask.cancel`, until the subtask resolves.
+    Cancel { subtask: HandleIdx },
+    /// A synchronous read, write or cancel of a stream or future end.
+    Copy { end: HandleIdx, kind: EndKind },
+    /// A synchronous call into `callee`, which has not resolved yet.
+    Call {
+        callee: TaskId,
+        ret: Box<SyncReturn>,
+    },
+}
+
+/// Which core function a thread is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// The lifted core function itself.
+    Body,
+    /// The callback of a callback-lifted task, delivering one event.
+    Callback,
+}
+
+/// A suspended thread of a task: the paused core call, why it paused, and
+/// the buffer its results will land in.
 pub(crate) struct Thread {
-    state: CoreCall,
+    call: SuspendedCall,
+    pub(crate) blocked: Blocked,
+    results: Vec<CoreVal>,
+    pub(crate) step: Step,
+}
+
+impl std::fmt::Debug for Thread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Thread")
+            .field("blocked", &self.blocked)
+            .field("step", &self.step)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How far a thread ran.
+pub(crate) enum Ran {
+    /// Its core function returned these results.
+    Done(Vec<CoreVal>),
+    /// It blocked.
+    Blocked(Thread),
 }
 
 impl Thread {
-    /// Starts the thread by calling `func`; runs until it finishes, traps or
-    /// suspends.
+    /// Starts a thread calling `func`; runs until it finishes, traps or
+    /// blocks.
     pub(crate) fn start(
         ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
         func: &CoreFunc,
         args: &[CoreVal],
-        results: &mut [CoreVal],
-    ) -> Result<Self, Error> {
-        Ok(Self {
-            state: CoreCall::start(ctx, func, args, results)?,
-        })
+        mut results: Vec<CoreVal>,
+        step: Step,
+    ) -> Result<Ran, Error> {
+        let state = CoreCall::start(ctx, func, args, &mut results)?;
+        Self::classify(state, results, step)
     }
 
-    /// Drives the thread to completion: the scheduler loop.
-    pub(crate) fn run_to_completion(
-        mut self,
-        mut ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
-        results: &mut [CoreVal],
-    ) -> Result<(), Error> {
-        loop {
-            match self.state {
-                CoreCall::Done => return Ok(()),
-                // The suspended thread is the only runnable one.
-                CoreCall::Suspended(call) => {
-                    self.state = call.resume(&mut ctx, results)?;
-                }
-            }
+    /// Continues the thread, the built-in it blocked in returning
+    /// `import_results`.
+    pub(crate) fn resume(
+        self,
+        ctx: impl CoreAsContextMut<Data: HasCoreLimits>,
+        import_results: &[CoreVal],
+    ) -> Result<Ran, Error> {
+        let Self {
+            call,
+            mut results,
+            step,
+            ..
+        } = self;
+        let state = call.resume(ctx, import_results, &mut results)?;
+        Self::classify(state, results, step)
+    }
+
+    fn classify(state: CoreCall, results: Vec<CoreVal>, step: Step) -> Result<Ran, Error> {
+        match state {
+            CoreCall::Done => Ok(Ran::Done(results)),
+            CoreCall::Suspended(mut call) => match call.take_payload::<Blocked>() {
+                Some(blocked) => Ok(Ran::Blocked(Self {
+                    call,
+                    blocked,
+                    results,
+                    step,
+                })),
+                None => trap("a thread suspended without saying why"),
+            },
         }
     }
 }
@@ -139,8 +409,6 @@ impl Thread {
 mod tests {
     use super::*;
     use crate::engine::{self, CoreEngine, HostOutcome, Suspension};
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU32, Ordering};
 
     /// `run` calls the import twice and adds one to the sum of its results.
     const MODULE: &str = r#"(module
@@ -149,23 +417,19 @@ mod tests {
         (i32.add (i32.add (call $next) (call $next)) (i32.const 1))))"#;
 
     #[test]
-    fn a_suspended_thread_resumes_with_the_continuations_results() {
+    fn a_suspended_thread_resumes_with_the_results_it_is_given() {
         let buf = wast::parser::ParseBuffer::new(MODULE).unwrap();
         let mut wat: wast::Wat = wast::parser::parse(&buf).unwrap();
         let core = CoreEngine::new();
         let module = core.compile(&wat.encode().unwrap()).unwrap();
         let mut store = core.new_store(engine::CoreLimits::new(u64::MAX, u64::MAX, usize::MAX));
-        let resumed = Arc::new(AtomicU32::new(0));
-        let counter = resumed.clone();
         let next = engine::host_func_suspendable(
             &mut store,
             &[],
             &[engine::CoreValType::I32],
             move |_, _, _| {
-                let counter = counter.clone();
-                Ok(HostOutcome::Suspend(Suspension::new(move || {
-                    let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                    Ok(vec![CoreVal::I32(10 * n as i32)])
+                Ok(HostOutcome::Suspend(Suspension::new(Blocked::Yield {
+                    cancellable: false,
                 })))
             },
         );
@@ -175,18 +439,25 @@ mod tests {
             .into_iter()
             .find_map(|(n, e)| (n == "run").then(|| engine::extern_func(&e)).flatten())
             .unwrap();
-        let mut results = [CoreVal::I32(0)];
-        let thread = Thread::start(&mut store, &run, &[], &mut results).unwrap();
-        assert!(
-            matches!(thread.state, CoreCall::Suspended(_)),
-            "suspends at the import"
-        );
-        thread.run_to_completion(&mut store, &mut results).unwrap();
-        assert_eq!(
-            resumed.load(Ordering::SeqCst),
-            2,
-            "resumed once per suspension"
-        );
+        let mut ran =
+            Thread::start(&mut store, &run, &[], vec![CoreVal::I32(0)], Step::Body).unwrap();
+        let mut resumed = 0;
+        let results = loop {
+            match ran {
+                Ran::Done(results) => break results,
+                Ran::Blocked(thread) => {
+                    assert!(
+                        matches!(thread.blocked, Blocked::Yield { .. }),
+                        "the payload arrives"
+                    );
+                    resumed += 1;
+                    ran = thread
+                        .resume(&mut store, &[CoreVal::I32(10 * resumed)])
+                        .unwrap();
+                }
+            }
+        };
+        assert_eq!(resumed, 2, "blocked once per import call");
         assert!(matches!(results[0], CoreVal::I32(31)), "10 + 20 + 1");
     }
 }

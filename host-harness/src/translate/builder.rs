@@ -35,6 +35,8 @@ pub(super) struct Builder {
     fixups: Vec<(usize, Fixup)>,
     /// `task.return` inits and their result types, resolved at the end.
     pub(super) task_returns: Vec<(usize, Option<wasmparser::ComponentValType>)>,
+    /// `stream.*`/`future.*` built-ins by position, with their type index.
+    pub(super) channel_types: Vec<(usize, u32)>,
     func_count: u32,
 }
 
@@ -315,6 +317,11 @@ impl Builder {
         for (at, raw) in std::mem::take(&mut self.task_returns) {
             if let Init::Builtin(Builtin::TaskReturn { result, .. }) = &mut self.inits[at] {
                 *result = raw.map(|t| convert::reader_val_type(types, t));
+            }
+        }
+        for (at, raw) in std::mem::take(&mut self.channel_types) {
+            if let Init::Builtin(Builtin::Channel { ty, .. }) = &mut self.inits[at] {
+                *ty = convert::reader_val_type(types, wasmparser::ComponentValType::Type(raw));
             }
         }
         ComponentDef {

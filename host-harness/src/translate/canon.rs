@@ -80,9 +80,68 @@ impl Builder {
                 }
             }
             C::BackpressureDec => Builtin::BackpressureDec,
+            C::WaitableSetNew => Builtin::WaitableSetNew,
+            C::WaitableSetDrop => Builtin::WaitableSetDrop,
+            C::WaitableJoin => Builtin::WaitableJoin,
+            C::SubtaskDrop => Builtin::SubtaskDrop,
+            C::WaitableSetWait {
+                cancellable,
+                memory,
+            } => Builtin::WaitableSetWait {
+                poll: false,
+                cancellable,
+                memory: CoreMemoryIdx::from_u32(memory),
+            },
+            C::WaitableSetPoll {
+                cancellable,
+                memory,
+            } => Builtin::WaitableSetWait {
+                poll: true,
+                cancellable,
+                memory: CoreMemoryIdx::from_u32(memory),
+            },
+            C::ThreadYield { cancellable } => Builtin::ThreadYield { cancellable },
+            C::SubtaskCancel { async_ } => Builtin::SubtaskCancel { is_async: async_ },
+            C::TaskCancel => Builtin::TaskCancel,
+            C::ErrorContextNew { options: o } => Builtin::ErrorContextNew(options(&o)),
+            C::ErrorContextDebugMessage { options: o } => {
+                Builtin::ErrorContextDebugMessage(options(&o))
+            }
+            C::ErrorContextDrop => Builtin::ErrorContextDrop,
+            C::StreamNew { ty } | C::FutureNew { ty } => self.channel(ty, ChannelOp::New),
+            C::StreamRead { ty, options: o } | C::FutureRead { ty, options: o } => {
+                self.channel(ty, ChannelOp::Read(options(&o)))
+            }
+            C::StreamWrite { ty, options: o } | C::FutureWrite { ty, options: o } => {
+                self.channel(ty, ChannelOp::Write(options(&o)))
+            }
+            C::StreamCancelRead { ty, async_ } | C::FutureCancelRead { ty, async_ } => {
+                self.channel(ty, ChannelOp::CancelRead { is_async: async_ })
+            }
+            C::StreamCancelWrite { ty, async_ } | C::FutureCancelWrite { ty, async_ } => {
+                self.channel(ty, ChannelOp::CancelWrite { is_async: async_ })
+            }
+            C::StreamDropReadable { ty } | C::FutureDropReadable { ty } => {
+                self.channel(ty, ChannelOp::DropReadable)
+            }
+            C::StreamDropWritable { ty } | C::FutureDropWritable { ty } => {
+                self.channel(ty, ChannelOp::DropWritable)
+            }
             other => Builtin::Unsupported(unsupported_name(&other)),
         };
         self.push(Init::Builtin(init));
+    }
+}
+
+impl Builder {
+    /// A stream/future built-in on type index `ty`, resolved when the
+    /// component's types are known.
+    fn channel(&mut self, ty: u32, op: ChannelOp) -> Builtin {
+        self.channel_types.push((self.inits.len(), ty));
+        Builtin::Channel {
+            ty: crate::types::Type::Bool,
+            op,
+        }
     }
 }
 

@@ -165,8 +165,54 @@ pub(crate) enum Builtin {
         result: Option<Type>,
         options: CanonOptions,
     },
+    /// `waitable-set.new`, `.drop`, `waitable.join`, `subtask.drop`.
+    WaitableSetNew,
+    WaitableSetDrop,
+    WaitableJoin,
+    SubtaskDrop,
+    /// `waitable-set.wait` (`poll`: `waitable-set.poll`), writing the
+    /// event's payload into `memory`.
+    WaitableSetWait {
+        poll: bool,
+        cancellable: bool,
+        memory: CoreMemoryIdx,
+    },
+    /// `thread.yield`.
+    ThreadYield {
+        cancellable: bool,
+    },
+    /// `subtask.cancel` (`is_async`: returns `BLOCKED` instead of waiting).
+    SubtaskCancel {
+        is_async: bool,
+    },
+    /// `task.cancel`.
+    TaskCancel,
+    /// `error-context.new` (reading the message with these options).
+    ErrorContextNew(CanonOptions),
+    /// `error-context.debug-message` (writing it with these options).
+    ErrorContextDebugMessage(CanonOptions),
+    /// `error-context.drop`.
+    ErrorContextDrop,
+    /// A `stream.*` or `future.*` built-in; `ty` is the `stream<T>` or
+    /// `future<T>` type it names.
+    Channel {
+        ty: Type,
+        op: ChannelOp,
+    },
     /// A built-in of the async/threads proposals: loads, traps when called.
     Unsupported(String),
+}
+
+/// What a `stream.*` / `future.*` built-in does.
+#[derive(Debug, Clone)]
+pub(crate) enum ChannelOp {
+    New,
+    Read(CanonOptions),
+    Write(CanonOptions),
+    CancelRead { is_async: bool },
+    CancelWrite { is_async: bool },
+    DropReadable,
+    DropWritable,
 }
 
 /// Resources reachable through an instance's exports: the path of export

@@ -67,6 +67,20 @@ pub fn run_paths(paths: &[PathBuf]) -> Result<Summary, Error> {
 ///
 /// Only if a path cannot be read; script problems are [`Failure`]s.
 pub fn run_paths_with(paths: &[PathBuf], limits: &StoreLimits) -> Result<Summary, Error> {
+    run_paths_seeded(paths, limits, None)
+}
+
+/// Like [`run_paths_with`], with each script's store seeded with `seed`
+/// (see [`Store::set_seed`]; `None`: the default FIFO schedule).
+///
+/// # Errors
+///
+/// Only if a path cannot be read; script problems are [`Failure`]s.
+pub fn run_paths_seeded(
+    paths: &[PathBuf],
+    limits: &StoreLimits,
+    seed: Option<u64>,
+) -> Result<Summary, Error> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
@@ -75,7 +89,7 @@ pub fn run_paths_with(paths: &[PathBuf], limits: &StoreLimits) -> Result<Summary
     for f in files {
         let text =
             std::fs::read_to_string(&f).map_err(|e| Error::msg(format!("{}: {e}", f.display())))?;
-        summary.merge(run_script_with(&f, &text, limits));
+        summary.merge(run_script_seeded(&f, &text, limits, seed));
     }
     Ok(summary)
 }
@@ -116,6 +130,16 @@ pub fn run_script(path: &Path, text: &str) -> Summary {
 
 /// Like [`run_script`], with `limits` on the script's store.
 pub fn run_script_with(path: &Path, text: &str, limits: &StoreLimits) -> Summary {
+    run_script_seeded(path, text, limits, None)
+}
+
+/// Like [`run_script_with`], with the script's store seeded with `seed`.
+pub fn run_script_seeded(
+    path: &Path,
+    text: &str,
+    limits: &StoreLimits,
+    seed: Option<u64>,
+) -> Summary {
     let mut summary = Summary::default();
     let fail = |line: usize, message: String| Failure {
         file: path.to_path_buf(),
@@ -141,7 +165,7 @@ pub fn run_script_with(path: &Path, text: &str, limits: &StoreLimits) -> Summary
         }
     };
     let lines = LineIndex::new(text);
-    let mut runner = Runner::new(limits);
+    let mut runner = Runner::new(limits, seed);
     for directive in script.directives {
         let offset = directive.span().offset();
         let outcome =
@@ -204,10 +228,13 @@ fn quote_id<'a>(q: &QuoteWat<'a>) -> Option<&'a str> {
 }
 
 impl Runner {
-    fn new(limits: &StoreLimits) -> Self {
+    fn new(limits: &StoreLimits, seed: Option<u64>) -> Self {
         let engine = Engine::default();
         let mut store = Store::new(&engine, ());
         store.set_limits(limits.clone());
+        if let Some(seed) = seed {
+            store.set_seed(seed);
+        }
         Self {
             store,
             linker: Linker::new(&engine),

@@ -7,10 +7,12 @@ use super::core::CoreFuncDef;
 use super::{Instantiator, link_err};
 use crate::engine::{self, CoreFunc};
 use crate::error::Error;
+use crate::runtime::concurrency::builtins as concurrency;
+use crate::runtime::concurrency::stream::EndKind;
 use crate::runtime::items::RtType;
 use crate::runtime::{FuncData, LiftedFunc, RtOptions, builtins, lower};
 use crate::translate::def::*;
-use crate::types::FuncType;
+use crate::types::{FuncType, Type};
 
 impl<T: 'static> Instantiator<'_, T> {
     pub(super) fn lift(
@@ -79,8 +81,66 @@ impl<T: 'static> Instantiator<'_, T> {
                 let opts = self.options(options)?;
                 builtins::task_return(self.store, self.id, result.clone(), opts)
             }
+            Builtin::WaitableSetNew => concurrency::waitable_set_new(self.store, self.id),
+            Builtin::WaitableSetDrop => concurrency::waitable_set_drop(self.store, self.id),
+            Builtin::WaitableJoin => concurrency::waitable_join(self.store, self.id),
+            Builtin::SubtaskDrop => concurrency::subtask_drop(self.store, self.id),
+            Builtin::WaitableSetWait {
+                poll,
+                cancellable,
+                memory,
+            } => {
+                let memory = self.s.core_memories[*memory];
+                concurrency::waitable_set_wait(self.store, self.id, memory, *poll, *cancellable)
+            }
+            Builtin::ThreadYield { cancellable } => {
+                concurrency::thread_yield(self.store, self.id, *cancellable)
+            }
+            Builtin::SubtaskCancel { is_async } => {
+                concurrency::subtask_cancel(self.store, self.id, *is_async)
+            }
+            Builtin::TaskCancel => concurrency::task_cancel(self.store, self.id),
+            Builtin::ErrorContextNew(o) => {
+                let opts = self.options(o)?;
+                concurrency::error_context_new(self.store, self.id, opts)
+            }
+            Builtin::ErrorContextDebugMessage(o) => {
+                let opts = self.options(o)?;
+                concurrency::error_context_debug_message(self.store, self.id, opts)
+            }
+            Builtin::ErrorContextDrop => concurrency::error_context_drop(self.store, self.id),
+            Builtin::Channel { ty, op } => self.channel(ty, op)?,
             Builtin::Unsupported(name) => return Ok(CoreFuncDef::Unsupported(name.clone())),
         }))
+    }
+
+    /// The core function of a `stream.*` / `future.*` built-in.
+    fn channel(&mut self, ty: &Type, op: &ChannelOp) -> Result<CoreFunc, Error> {
+        let (future, elem) = match ty {
+            Type::Stream(t) => (false, t.as_deref().cloned()),
+            Type::Future(t) => (true, t.as_deref().cloned()),
+            _ => return Err(link_err("stream or future built-in on another type")),
+        };
+        let kind = |readable| EndKind { future, readable };
+        Ok(match op {
+            ChannelOp::New => concurrency::channel_new(self.store, self.id, future, elem),
+            ChannelOp::Read(o) => {
+                let opts = self.options(o)?;
+                concurrency::channel_copy(self.store, self.id, kind(true), opts)
+            }
+            ChannelOp::Write(o) => {
+                let opts = self.options(o)?;
+                concurrency::channel_copy(self.store, self.id, kind(false), opts)
+            }
+            ChannelOp::CancelRead { is_async } => {
+                concurrency::channel_cancel(self.store, self.id, kind(true), *is_async)
+            }
+            ChannelOp::CancelWrite { is_async } => {
+                concurrency::channel_cancel(self.store, self.id, kind(false), *is_async)
+            }
+            ChannelOp::DropReadable => concurrency::channel_drop(self.store, self.id, kind(true)),
+            ChannelOp::DropWritable => concurrency::channel_drop(self.store, self.id, kind(false)),
+        })
     }
 
     fn options(&self, o: &CanonOptions) -> Result<RtOptions, Error> {

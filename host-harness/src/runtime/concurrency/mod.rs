@@ -1,0 +1,418 @@
+//! The scheduler loop of Concurrency.md: which waiting thread runs next.
+//!
+//! Tasks are started by calls (`runtime::call`). A thread that blocks (in
+//! `waitable-set.wait`, `thread.yield`, or a synchronous call into a callee
+//! that has not resolved) suspends: its core call is kept, paused, in its
+//! task ([`Thread`]), together with what it waits for ([`Blocked`]). A
+//! callback-lifted task parks between events (`YIELD`, `WAIT`) without a
+//! stack, and a call may wait in STARTING for backpressure. The loop
+//! ([`block_until`], run by the host's call) picks among the ready ones
+//! with the Store's PRNG ([`rng`]) until the host's call resolves; if
+//! nothing is ready, that is the spec's deadlock.
+//!
+//! Calls between instances still nest host calls (`runtime::call`), but
+//! each call's task runs on its own resumable core call, so a blocked
+//! callee and its blocked caller suspend independently and resume in any
+//! order. The adapter's async intrinsics (issue 7) plug in at
+//! [`crate::runtime::call::start_call`] (start a call, get `Done` or
+//! `Pending`), [`Blocked`] (suspend the calling thread) and
+//! [`crate::runtime::call::resolve`] (deliver a result).
+
+pub(crate) mod builtins;
+pub(crate) mod rng;
+pub(crate) mod stream;
+pub(crate) mod subtask;
+pub(crate) mod waitable;
+
+use super::call::{after_step, in_task, run_start};
+use super::store::StoreData;
+use super::task::{Blocked, Cancel, Step, TaskId, Thread, Wait};
+use super::{ComponentInstanceId, Runtime};
+use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
+use crate::error::{CallError, Error, trap};
+use waitable::Event;
+
+/// What a blocked host call waits for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Until {
+    /// Task `0` produced its result.
+    Resolved(TaskId),
+}
+
+impl Until {
+    fn holds(self, rt: &mut Runtime) -> bool {
+        match self {
+            Self::Resolved(t) => rt.scheduler.task(t).is_none_or(|t| t.resolved),
+        }
+    }
+}
+
+/// Something the loop can run now.
+#[derive(Debug, Clone, Copy)]
+enum Ready {
+    /// Run the callback of a parked task.
+    Callback(TaskId),
+    /// Start a call that waited in STARTING.
+    Start(TaskId),
+    /// Resume a suspended thread whose wait is over.
+    Resume(TaskId),
+}
+
+/// Whether the event loop (entering from the host) could enter `inst` now.
+fn instance_enterable(rt: &Runtime, inst: ComponentInstanceId) -> bool {
+    rt.self_and_ancestors(inst)
+        .iter()
+        .all(|i| rt.instances[*i].may_enter)
+}
+
+/// Whether blocked thread `thread` of a task in `inst` may continue
+/// (`cancel`: a cancellation waits to be delivered to the task).
+fn wait_is_over(
+    rt: &mut Runtime,
+    inst: ComponentInstanceId,
+    thread: &Thread,
+    cancel: bool,
+) -> bool {
+    if cancel && thread.blocked.cancellable() {
+        return true;
+    }
+    match &thread.blocked {
+        Blocked::Wait { set, .. } => rt.instance(inst).handles.set_has_pending(*set),
+        Blocked::Yield { .. } => true,
+        Blocked::Cancel { subtask } => rt
+            .instance(inst)
+            .handles
+            .waitable_mut(*subtask)
+            .is_ok_and(|w| w.pending),
+        Blocked::Copy { end, .. } => rt
+            .instance(inst)
+            .handles
+            .waitable_mut(*end)
+            .is_ok_and(|w| w.pending),
+        Blocked::Call { callee, .. } => Until::Resolved(*callee).holds(rt),
+    }
+}
+
+/// The tasks that could run now, in table order (deterministic).
+fn ready(rt: &mut Runtime) -> Vec<Ready> {
+    let mut out = Vec::new();
+    let ids: Vec<TaskId> = rt.scheduler.tasks().iter().map(|t| t.id).collect();
+    for id in ids {
+        let Some(t) = rt.scheduler.task(id) else {
+            continue;
+        };
+        let (inst, wait, deferred, blocked) =
+            (t.inst, t.wait, t.deferred.is_some(), t.thread.is_some());
+        let cancel = t.cancel == Cancel::Pending;
+        if !instance_enterable(rt, inst) || rt.scheduler.exclusive_in(inst, Some(id)) {
+            continue;
+        }
+        if deferred {
+            if rt.instances[inst].backpressure == 0 {
+                out.push(Ready::Start(id));
+            }
+            continue;
+        }
+        if blocked {
+            let mut t = rt.scheduler.task_mut(id).ok().and_then(|t| t.thread.take());
+            let over = t
+                .as_ref()
+                .is_some_and(|th| wait_is_over(rt, inst, th, cancel));
+            if let Ok(task) = rt.scheduler.task_mut(id) {
+                task.thread = t.take();
+            }
+            if over {
+                out.push(Ready::Resume(id));
+            }
+            continue;
+        }
+        let runnable = match wait {
+            None => false,
+            Some(_) if cancel => true,
+            Some(Wait::Yield) => true,
+            Some(Wait::Set(s)) => rt.instance(inst).handles.set_has_pending(s),
+        };
+        if runnable {
+            out.push(Ready::Callback(id));
+        }
+    }
+    // Oldest wait first: the queue order a FIFO schedule follows.
+    out.sort_by_key(|r| match r {
+        Ready::Callback(t) | Ready::Start(t) | Ready::Resume(t) => {
+            rt.scheduler.task(*t).map_or(0, |t| t.since)
+        }
+    });
+    out
+}
+
+/// The spec's `may_block` rule for guest code about to block: a task of a
+/// non-`async` function type may not block before it returned, and code
+/// outside any task (a core start function) may not block at all.
+pub(crate) fn check_may_block(rt: &Runtime) -> Result<(), Error> {
+    match rt.scheduler.current_task() {
+        Some(t) if t.func_async || t.resolved => Ok(()),
+        Some(_) | None => trap("cannot block a synchronous task before returning"),
+    }
+}
+
+/// Blocks the host's call until `until` holds, running ready threads
+/// meanwhile; traps on deadlock.
+pub(crate) fn block_until<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    until: Until,
+) -> Result<(), Error> {
+    if until.holds(&mut ctx.data_mut().rt) {
+        return Ok(());
+    }
+    // The host may always wait; guest code only as `may_block` allows.
+    if ctx.data().rt.scheduler.current_task().is_some() {
+        check_may_block(&ctx.data().rt)?;
+    }
+    let released = release_entered(&mut ctx.data_mut().rt);
+    let r = run_until(ctx.as_context_mut(), until);
+    reacquire(&mut ctx.data_mut().rt, released);
+    r
+}
+
+fn pick(rt: &mut Runtime, candidates: &[Ready]) -> Option<Ready> {
+    if candidates.is_empty() {
+        return None;
+    }
+    Some(candidates[rt.scheduler.rng.pick(candidates.len())])
+}
+
+/// How many times in a row the loop may run only threads that yielded
+/// before it gives up: they wait for something nothing can do.
+const MAX_IDLE_YIELDS: u32 = 100_000;
+
+fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) -> Result<(), Error> {
+    let mut idle = 0;
+    loop {
+        if until.holds(&mut ctx.data_mut().rt) {
+            return Ok(());
+        }
+        let candidates = ready(&mut ctx.data_mut().rt);
+        let Some(next) = pick(&mut ctx.data_mut().rt, &candidates) else {
+            return trap("deadlock detected: event loop cannot make further progress");
+        };
+        let rt = &ctx.data().rt;
+        let only_yielders = candidates.iter().all(|c| match c {
+            Ready::Callback(t) => rt
+                .scheduler
+                .task(*t)
+                .is_some_and(|t| t.wait == Some(Wait::Yield)),
+            Ready::Resume(t) => rt
+                .scheduler
+                .task(*t)
+                .and_then(|t| t.thread.as_ref())
+                .is_some_and(|th| matches!(th.blocked, Blocked::Yield { .. })),
+            Ready::Start(_) => false,
+        });
+        idle = if only_yielders { idle + 1 } else { 0 };
+        if idle > MAX_IDLE_YIELDS {
+            return Err(CallError::Unsupported(
+                "livelock: every ready thread keeps yielding and nothing else can run".into(),
+            )
+            .into());
+        }
+        run_ready(ctx.as_context_mut(), next)?;
+    }
+}
+
+/// Lets go of the instances the blocking call entered, as the spec's calls
+/// leave their instances when the callee blocks; returns them to take back
+/// once the call continues.
+fn release_entered(rt: &mut Runtime) -> Vec<ComponentInstanceId> {
+    let mark = rt.scheduler.block_marks.last().copied().unwrap_or(0);
+    let released: Vec<ComponentInstanceId> = rt
+        .scheduler
+        .entered
+        .get(mark..)
+        .unwrap_or_default()
+        .iter()
+        .flatten()
+        .copied()
+        .collect();
+    for i in &released {
+        rt.instance(*i).may_enter = true;
+    }
+    let depth = rt.scheduler.entered.len();
+    rt.scheduler.block_marks.push(depth);
+    released
+}
+
+fn reacquire(rt: &mut Runtime, released: Vec<ComponentInstanceId>) {
+    rt.scheduler.block_marks.pop();
+    for i in released {
+        rt.instance(i).may_enter = false;
+    }
+}
+
+fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> Result<(), Error> {
+    match next {
+        Ready::Start(task) => {
+            let Some(deferred) = ctx.data_mut().rt.scheduler.task_mut(task)?.deferred.take() else {
+                return Ok(());
+            };
+            // The caller learns that its subtask started.
+            if let super::task::OnResolve::Subtask {
+                caller, subtask, ..
+            } = ctx
+                .data_mut()
+                .rt
+                .scheduler
+                .task_mut(task)?
+                .on_resolve
+                .clone()
+                && let Ok(super::handles::Slot::Subtask(s)) =
+                    ctx.data_mut().rt.instance(caller).handles.get_mut(subtask)
+            {
+                s.progress(subtask::SubtaskState::Started);
+            }
+            run_start(ctx.as_context_mut(), task, &deferred, None)?;
+            ctx.data_mut().rt.scheduler.reap(task);
+            Ok(())
+        }
+        Ready::Callback(task) => run_callback(ctx.as_context_mut(), task, None),
+        Ready::Resume(task) => resume_thread(ctx.as_context_mut(), task, None),
+    }
+}
+
+/// Delivers the next event (or a pending cancellation) to parked callback
+/// task `task` and runs its callback once, entered from `caller`.
+fn run_callback<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    caller: Option<ComponentInstanceId>,
+) -> Result<(), Error> {
+    let rt = &mut ctx.data_mut().rt;
+    let t = rt.scheduler.task_mut(task)?;
+    let (inst, wait, callback) = (t.inst, t.wait.take(), t.func.opts.callback);
+    let cancelled = t.cancel == Cancel::Pending;
+    if cancelled {
+        t.cancel = Cancel::Delivered;
+    }
+    let Some(callback) = callback else {
+        return trap("task has no callback");
+    };
+    if let Some(Wait::Set(s)) = wait
+        && let Ok(set) = rt.instances[inst].handles.waitable_set_mut(s)
+    {
+        set.num_waiting = set.num_waiting.saturating_sub(1);
+    }
+    let event = match wait {
+        _ if cancelled => Event {
+            code: waitable::EventCode::TaskCancelled,
+            p1: 0,
+            p2: 0,
+        },
+        None | Some(Wait::Yield) => Event::NONE,
+        Some(Wait::Set(s)) => rt.instances[inst]
+            .handles
+            .take_set_event(s, &mut rt.scheduler.rng)?
+            .unwrap_or(Event::NONE),
+    };
+    let args = [
+        CoreVal::I32(event.code.code() as i32),
+        CoreVal::I32(event.p1 as i32),
+        CoreVal::I32(event.p2 as i32),
+    ];
+    let r = in_task(ctx.as_context_mut(), task, inst, caller, |ctx| {
+        let ran = Thread::start(
+            ctx.as_context_mut(),
+            &callback,
+            &args,
+            vec![CoreVal::I32(0)],
+            Step::Callback,
+        )?;
+        after_step(ctx, task, Step::Callback, ran)
+    });
+    finish_run(ctx, task, inst, r)
+}
+
+/// Resumes task `task`'s suspended thread, entered from `caller`:
+/// finishes the built-in it blocked in (delivering a pending cancellation
+/// if the wait allows), then continues its core call.
+fn resume_thread<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    caller: Option<ComponentInstanceId>,
+) -> Result<(), Error> {
+    let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+    let inst = t.inst;
+    let Some(thread) = t.thread.take() else {
+        return Ok(());
+    };
+    let cancelled = t.cancel == Cancel::Pending && thread.blocked.cancellable();
+    if cancelled {
+        t.cancel = Cancel::Delivered;
+    }
+    let r = in_task(ctx.as_context_mut(), task, inst, caller, |ctx| {
+        let import_results =
+            builtins::finish_blocked(ctx.as_context_mut(), inst, &thread.blocked, cancelled)?;
+        let step = thread.step;
+        let ran = thread.resume(ctx.as_context_mut(), &import_results)?;
+        after_step(ctx, task, step, ran)
+    });
+    finish_run(ctx, task, inst, r)
+}
+
+/// After a step run by the loop: a trap poisons the instance; a task whose
+/// thread ended is removed once nobody needs its result.
+fn finish_run<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    inst: ComponentInstanceId,
+    r: Result<(), Error>,
+) -> Result<(), Error> {
+    let rt = &mut ctx.data_mut().rt;
+    if r.is_err() {
+        for i in rt.entering_set(inst, None) {
+            rt.instance(i).may_enter = false;
+        }
+        rt.scheduler.pop_task(task);
+        return r;
+    }
+    rt.scheduler.reap(task);
+    Ok(())
+}
+
+/// The spec's `Task.request_cancellation`, from `caller`'s `subtask.cancel`:
+/// a call still waiting to start resolves as cancelled at once; a task
+/// parked or blocked where cancellation may interrupt it is told now (its
+/// callback or thread runs here); otherwise the request is delivered at
+/// its next cancellable wait.
+pub(crate) fn request_cancellation<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    caller: ComponentInstanceId,
+) -> Result<(), Error> {
+    let rt = &mut ctx.data_mut().rt;
+    let Ok(t) = rt.scheduler.task_mut(task) else {
+        return Ok(());
+    };
+    t.cancel = Cancel::Pending;
+    let inst = t.inst;
+    if t.deferred.take().is_some() {
+        t.cancel = Cancel::Delivered;
+        super::call::resolve_cancelled(ctx.as_context_mut(), task)?;
+        ctx.data_mut().rt.scheduler.pop_task(task);
+        return Ok(());
+    }
+    let parked = t.wait.is_some();
+    let blocked = t.thread.as_ref().is_some_and(|th| th.blocked.cancellable());
+    let enterable = rt
+        .entering_set(inst, Some(caller))
+        .iter()
+        .all(|i| rt.instances[*i].may_enter);
+    if !enterable || rt.scheduler.exclusive_in(inst, Some(task)) {
+        return Ok(());
+    }
+    if parked {
+        run_callback(ctx.as_context_mut(), task, Some(caller))
+    } else if blocked {
+        resume_thread(ctx.as_context_mut(), task, Some(caller))
+    } else {
+        Ok(())
+    }
+}
