@@ -346,7 +346,9 @@ impl Emitter for Body<'_, '_> {
     }
 
     fn is_list_canonical(&self, elem: &Type) -> bool {
-        is_list_canonical(elem)
+        is_list_canonical(self.ctx.resolve, elem, &|id| {
+            self.ctx.renders_definition(id)
+        })
     }
 }
 
