@@ -147,8 +147,10 @@ impl Drop for Cleanup {
 /// `weft-cabi` is always linked (and therefore exported) by the component.
 ///
 /// The C object is an archive member, which the linker only pulls in for an
-/// undefined symbol; taking the address of `cabi_realloc` is that reference.
-#[inline(never)]
+/// undefined symbol. A `#[used]` static holding the address of
+/// `cabi_realloc` is that reference: it reaches the linker (which then
+/// drops the unreferenced static) while this function compiles to nothing,
+/// so the calls that generated code makes to it cost no bytes.
 pub fn maybe_link_cabi_realloc() {
     #[cfg(target_arch = "wasm32")]
     {
@@ -160,8 +162,9 @@ pub fn maybe_link_cabi_realloc() {
                 new_len: usize,
             ) -> *mut u8;
         }
-        let f: unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8 = cabi_realloc;
-        core::hint::black_box(f);
+        #[used]
+        static LINK_CABI_REALLOC: unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8 =
+            cabi_realloc;
     }
 }
 
@@ -185,18 +188,20 @@ pub unsafe extern "C" fn weft_cabi_realloc(
     align: usize,
     new_len: usize,
 ) -> *mut u8 {
-    let layout;
+    if new_len == 0 {
+        // Only ever asked for with `old_len == 0` (the canonical ABI never
+        // shrinks a block): an empty allocation, which is never accessed.
+        return align as *mut u8;
+    }
+    let Ok(layout) = Layout::from_size_align(new_len, align) else {
+        abort()
+    };
     let ptr = if old_len == 0 {
-        if new_len == 0 {
-            return align as *mut u8;
-        }
-        layout = Layout::from_size_align(new_len, align).unwrap_or_else(|_| abort());
         // SAFETY: `new_len` is non-zero.
         unsafe { alloc(layout) }
     } else {
-        layout = Layout::from_size_align(new_len, align).unwrap_or_else(|_| abort());
         // SAFETY: the host passes back a block this function allocated with
-        // `old_len` bytes and `align`.
+        // `old_len` bytes and `align`, and `new_len` is non-zero.
         unsafe {
             alloc::alloc::realloc(
                 old_ptr,
@@ -205,8 +210,11 @@ pub unsafe extern "C" fn weft_cabi_realloc(
             )
         }
     };
+    // Out of memory while the host lowers a value: nothing in this
+    // component can recover, so trap (as wit-bindgen's release builds do)
+    // rather than link the allocation-error hook's formatting here.
     if ptr.is_null() {
-        handle_alloc_error(layout);
+        abort()
     }
     ptr
 }
