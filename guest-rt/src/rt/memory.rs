@@ -114,31 +114,92 @@ fn capacity_overflow() -> ! {
 
 /// Temporary buffers allocated while lowering import arguments, freed when
 /// the import call has returned.
-#[derive(Default)]
+///
+/// The buffers form a linked list through a small header in front of each
+/// one (the previous head and the block's size), so remembering a buffer
+/// costs two stores instead of a growing `Vec` and its reallocation code in
+/// every component that lowers a list.
 pub struct Cleanup {
-    blocks: Vec<(*mut u8, usize, usize)>,
+    head: *mut u8,
 }
+
+/// Bytes in front of each [`Cleanup`] buffer: the previous head and the
+/// block size, rounded up to the block alignment.
+const HEADER: usize = {
+    let words = 2 * core::mem::size_of::<usize>();
+    if words > BLOCK_ALIGN {
+        words
+    } else {
+        BLOCK_ALIGN
+    }
+};
+
+/// The alignment of every [`Cleanup`] block: the largest any canonical ABI
+/// value needs. `HEADER` is a multiple of it, so the buffer after the header
+/// is aligned for any element.
+const BLOCK_ALIGN: usize = 8;
 
 impl Cleanup {
     /// An empty set of buffers.
     pub const fn new() -> Self {
-        Cleanup { blocks: Vec::new() }
+        Cleanup {
+            head: core::ptr::null_mut(),
+        }
     }
 
-    /// Allocates a buffer for `len` elements and remembers to free it.
+    /// Allocates a buffer for `len` elements of `size` bytes (aligned to
+    /// `align`, at most 8) and remembers to free it.
     pub fn list(&mut self, len: usize, size: usize, align: usize) -> *mut u8 {
-        let ptr = alloc_list(len, size, align);
-        self.blocks.push((ptr, len * size, align));
-        ptr
+        let Some(bytes) = len.checked_mul(size) else {
+            capacity_overflow()
+        };
+        if bytes == 0 {
+            return align as *mut u8;
+        }
+        let total = bytes
+            .checked_add(HEADER)
+            .unwrap_or_else(|| capacity_overflow());
+        let layout = match Layout::from_size_align(total, BLOCK_ALIGN) {
+            Ok(layout) => layout,
+            Err(_) => capacity_overflow(),
+        };
+        // SAFETY: `layout` has a non-zero size (`HEADER` > 0).
+        let block = unsafe { alloc(layout) };
+        if block.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `block` is a fresh allocation of `HEADER + bytes` bytes
+        // aligned to 8, so both header words are in bounds and aligned, and
+        // the buffer after the header holds `bytes` bytes aligned to 8.
+        unsafe {
+            block.cast::<*mut u8>().write(self.head);
+            block.cast::<usize>().add(1).write(total);
+            self.head = block;
+            block.add(HEADER)
+        }
+    }
+}
+
+impl Default for Cleanup {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        for (ptr, size, align) in self.blocks.drain(..) {
-            // SAFETY: each block was allocated by `alloc_list` with exactly
-            // this size and alignment and is freed once.
-            unsafe { dealloc(ptr, size, align) }
+        let mut block = self.head;
+        while !block.is_null() {
+            // SAFETY: every block in the list was allocated by `list` with
+            // its header written; each is read and freed exactly once, with
+            // the size recorded there and the alignment it was allocated
+            // with.
+            unsafe {
+                let next = block.cast::<*mut u8>().read();
+                let total = block.cast::<usize>().add(1).read();
+                free(block, Layout::from_size_align_unchecked(total, BLOCK_ALIGN));
+                block = next;
+            }
         }
     }
 }
@@ -233,6 +294,18 @@ mod tests {
         let mut c = Cleanup::new();
         let p = c.list(3, 8, 8);
         assert_eq!(p as usize % 8, 0);
+        let q = c.list(5, 1, 1);
+        assert_eq!(q as usize % 8, 0);
+        // SAFETY: `p` and `q` are live buffers of 24 and 5 bytes, owned by
+        // `c` until it is dropped; writing all of them checks they are
+        // distinct, in-bounds blocks (Miri and sanitizers would flag it).
+        unsafe {
+            p.write_bytes(0xaa, 24);
+            q.write_bytes(0x55, 5);
+            assert_eq!(*p.add(23), 0xaa);
+            assert_eq!(*q, 0x55);
+        }
+        assert_eq!(c.list(0, 4, 4) as usize, 4);
         assert_eq!(alloc_list(0, 4, 4) as usize, 4);
         drop(c);
     }

@@ -67,7 +67,7 @@ impl<T: 'static> ResourceRep<T> {
         // SAFETY: forwarded caller guarantee.
         match unsafe { &Self::checked(rep).value } {
             Some(value) => value,
-            None => taken(),
+            None => misused(),
         }
     }
 
@@ -83,7 +83,7 @@ impl<T: 'static> ResourceRep<T> {
         // SAFETY: forwarded caller guarantee.
         match unsafe { &mut Self::checked(rep).value } {
             Some(value) => value,
-            None => taken(),
+            None => misused(),
         }
     }
 
@@ -98,7 +98,7 @@ impl<T: 'static> ResourceRep<T> {
         // SAFETY: forwarded caller guarantee.
         match unsafe { Self::checked(rep).value.take() } {
             Some(value) => value,
-            None => taken(),
+            None => misused(),
         }
     }
 
@@ -121,28 +121,20 @@ impl<T: 'static> ResourceRep<T> {
         // (`repr(C)`), so reading it is valid whatever `U` is.
         let ty = unsafe { *rep.cast::<TypeId>() };
         if ty != TypeId::of::<T>() {
-            wrong_type();
+            misused();
         }
         // SAFETY: the type check makes the cast exact.
         unsafe { &mut *rep.cast::<Self>() }
     }
 }
 
-/// The panics of the accessors, kept out of line and shared by every `T`
-/// (the accessors are generic and inlined into each export).
+/// The panic of the accessors, kept out of line and shared by every `T`
+/// (the accessors are generic and inlined into each export). One message
+/// for both misuses keeps the text and the call sites to one.
 #[cold]
 #[inline(never)]
-fn wrong_type() -> ! {
-    // No type name in the message: formatting it would cost every
-    // component the formatting code for this one unreachable-in-practice
-    // panic.
-    panic!("resource accessed as a type other than the one it was created with")
-}
-
-#[cold]
-#[inline(never)]
-fn taken() -> ! {
-    panic!("resource value was taken by `into_inner`")
+fn misused() -> ! {
+    panic!("resource value missing: accessed as another type, or taken by `into_inner`")
 }
 
 #[cfg(test)]
