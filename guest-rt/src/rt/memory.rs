@@ -5,6 +5,9 @@
 //!   export itself is a weak C definition in `weft-cabi`, so that several
 //!   generators or weft versions in one component do not clash; it forwards
 //!   to `weft_cabi_realloc` here, whose symbol names this weft version.
+//! - [`list_lift_each`], [`list_lower_each`], [`list_lower_lend`] and
+//!   [`list_free_each`] hold the element loops of lists, so generated code
+//!   only supplies the per-element conversion (a non-capturing closure).
 //! - [`Cleanup`] owns temporary buffers that lowering import arguments
 //!   needed; they are freed when the call returns.
 //! - [`RetArea`] is aligned scratch space for results that do not fit in
@@ -100,6 +103,89 @@ pub unsafe fn list_lift<T>(ptr: *mut u8, len: usize) -> Vec<T> {
     // SAFETY: the caller guarantees a live allocation of exactly
     // `len * size_of::<T>()` bytes aligned for `T`, now owned by us.
     unsafe { Vec::from_raw_parts(ptr.cast::<T>(), len, len) }
+}
+
+/// Lifts a list whose elements need converting: `lift` reads the element
+/// at each address, then the host's buffer is freed. One copy per element
+/// type, shared by every function that lifts such a list.
+///
+/// # Safety
+/// `ptr`/`len` must describe `len` elements of `size` bytes allocated by
+/// `cabi_realloc` with `align`, and `lift` must be sound to call on each.
+pub unsafe fn list_lift_each<T>(
+    ptr: *mut u8,
+    len: usize,
+    size: usize,
+    align: usize,
+    lift: fn(*mut u8) -> T,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        // SAFETY: element `i` is within the caller's `len * size` bytes.
+        out.push(lift(unsafe { ptr.add(i * size) }));
+    }
+    // SAFETY: the caller's block, no longer read.
+    unsafe { dealloc(ptr, len * size, align) };
+    out
+}
+
+/// Lowers a list the host takes ownership of (an export's result): a fresh
+/// buffer of `len * size` bytes, `lower` writing each element at its
+/// address. One copy per element type. Returns the buffer and the length.
+pub fn list_lower_each<T>(
+    items: Vec<T>,
+    size: usize,
+    align: usize,
+    lower: fn(*mut u8, T),
+) -> (*mut u8, usize) {
+    let len = items.len();
+    let ptr = alloc_list(len, size, align);
+    for (i, item) in items.into_iter().enumerate() {
+        // SAFETY: element `i` is within the `len * size` bytes just
+        // allocated.
+        lower(unsafe { ptr.add(i * size) }, item);
+    }
+    (ptr, len)
+}
+
+/// Lowers a list lent to an import: a buffer that `cleanup` frees after
+/// the call, `lower` writing each element at its address (and placing any
+/// buffers the element needs in `cleanup` too). One copy per element type.
+pub fn list_lower_lend<T>(
+    items: &[T],
+    size: usize,
+    align: usize,
+    cleanup: &mut Cleanup,
+    lower: fn(*mut u8, &T, &mut Cleanup),
+) -> (*mut u8, usize) {
+    let len = items.len();
+    let ptr = cleanup.list(len, size, align);
+    for (i, item) in items.iter().enumerate() {
+        // SAFETY: element `i` is within the `len * size` bytes just
+        // allocated.
+        lower(unsafe { ptr.add(i * size) }, item, cleanup);
+    }
+    (ptr, len)
+}
+
+/// Frees a list after `free_elem` has freed what each element owns (the post-
+/// return of an export that returned it). Not generic: one copy in all.
+///
+/// # Safety
+/// As for [`list_lift_each`], with `free_elem` sound to call on each element.
+pub unsafe fn list_free_each(
+    ptr: *mut u8,
+    len: usize,
+    size: usize,
+    align: usize,
+    free_elem: fn(*mut u8),
+) {
+    for i in 0..len {
+        // SAFETY: element `i` is within the caller's `len * size` bytes.
+        free_elem(unsafe { ptr.add(i * size) });
+    }
+    // SAFETY: the caller's block, no longer read.
+    unsafe { dealloc(ptr, len * size, align) };
 }
 
 #[cold]
