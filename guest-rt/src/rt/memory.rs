@@ -129,6 +129,15 @@ pub unsafe fn list_lift_each<T>(
     out
 }
 
+/// Hands the buffer of a string's bytes or a canonical list to the host
+/// (an export's result), which frees it through the post-return function:
+/// its pointer and length, the allocation trimmed to the length so that the
+/// free's layout matches. One copy per element type.
+pub fn vec_lower<T>(items: Vec<T>) -> (*mut u8, usize) {
+    let items = core::mem::ManuallyDrop::new(items.into_boxed_slice());
+    (items.as_ptr().cast::<u8>().cast_mut(), items.len())
+}
+
 /// Lowers a list the host takes ownership of (an export's result): a fresh
 /// buffer of `len * size` bytes, `lower` writing each element at its
 /// address. One copy per element type. Returns the buffer and the length.

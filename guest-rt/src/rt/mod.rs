@@ -27,7 +27,7 @@ pub use ctors::run_ctors_once;
 pub use map::{Map, WitMap};
 pub use memory::{
     Cleanup, RetArea, alloc_list, dealloc, list_free_each, list_lift, list_lift_each,
-    list_lower_each, list_lower_lend, maybe_link_cabi_realloc, string_lift,
+    list_lower_each, list_lower_lend, maybe_link_cabi_realloc, string_lift, vec_lower,
 };
 pub use rep::{ExportedResource, ResourceRep};
 pub use resource::{HandleArena, Resource, WasmResource};

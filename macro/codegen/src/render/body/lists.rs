@@ -44,19 +44,17 @@ impl Body<'_, '_> {
         owned_vec: TokenStream,
         out: &mut Vec<TokenStream>,
     ) {
-        let (vec, ptr, len) = (self.fresh("vec"), self.fresh("ptr"), self.fresh("len"));
+        let (ptr, len) = (self.fresh("ptr"), self.fresh("len"));
         match transfer {
-            Transfer::Lend => self.stmt(quote! {
-                let #vec = #op;
-                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
-                let #len = #vec.len();
-            }),
-            Transfer::Move => self.stmt(quote! {
-                let #vec = #owned_vec.into_boxed_slice();
-                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
-                let #len = #vec.len();
-                ::core::mem::forget(#vec);
-            }),
+            Transfer::Lend => {
+                let vec = self.fresh("vec");
+                self.stmt(quote! {
+                    let #vec = #op;
+                    let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                    let #len = #vec.len();
+                });
+            }
+            Transfer::Move => self.stmt(quote!(let (#ptr, #len) = _rt::vec_lower(#owned_vec);)),
         }
         out.push(quote!(#ptr));
         out.push(quote!(#len));
