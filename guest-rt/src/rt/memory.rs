@@ -5,6 +5,9 @@
 //!   export itself is a weak C definition in `weft-cabi`, so that several
 //!   generators or weft versions in one component do not clash; it forwards
 //!   to `weft_cabi_realloc` here, whose symbol names this weft version.
+//! - [`list_lift_each`], [`list_lower_each`], [`list_lower_lend`] and
+//!   [`list_free_each`] hold the element loops of lists, so generated code
+//!   only supplies the per-element conversion (a non-capturing closure).
 //! - [`Cleanup`] owns temporary buffers that lowering import arguments
 //!   needed; they are freed when the call returns.
 //! - [`RetArea`] is aligned scratch space for results that do not fit in
@@ -102,6 +105,100 @@ pub unsafe fn list_lift<T>(ptr: *mut u8, len: usize) -> Vec<T> {
     unsafe { Vec::from_raw_parts(ptr.cast::<T>(), len, len) }
 }
 
+/// Lifts a list whose elements need converting: `lift` reads the element
+/// at each address, then the host's buffer is freed. One copy per element
+/// type, shared by every function that lifts such a list.
+///
+/// # Safety
+/// `ptr`/`len` must describe `len` elements of `size` bytes allocated by
+/// `cabi_realloc` with `align`, and `lift` must be sound to call on each.
+pub unsafe fn list_lift_each<T>(
+    ptr: *mut u8,
+    len: usize,
+    size: usize,
+    align: usize,
+    lift: fn(*mut u8) -> T,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(len);
+    for i in 0..len {
+        // SAFETY: element `i` is within the caller's `len * size` bytes.
+        out.push(lift(unsafe { ptr.add(i * size) }));
+    }
+    // SAFETY: the caller's block, no longer read.
+    unsafe { dealloc(ptr, len * size, align) };
+    out
+}
+
+/// Hands the buffer of a string's bytes or a canonical list to the host
+/// (an export's result), which frees it through the post-return function:
+/// its pointer and length, the allocation trimmed to the length so that the
+/// free's layout matches. One copy per element type.
+pub fn vec_lower<T>(items: Vec<T>) -> (*mut u8, usize) {
+    // Leaked before the pointer is taken, so no later move of the owner
+    // can invalidate it (Miri's aliasing model checks this).
+    let items: &mut [T] = items.into_boxed_slice().into_vec().leak();
+    (items.as_mut_ptr().cast::<u8>(), items.len())
+}
+
+/// Lowers a list the host takes ownership of (an export's result): a fresh
+/// buffer of `len * size` bytes, `lower` writing each element at its
+/// address. One copy per element type. Returns the buffer and the length.
+pub fn list_lower_each<T>(
+    items: Vec<T>,
+    size: usize,
+    align: usize,
+    lower: fn(*mut u8, T),
+) -> (*mut u8, usize) {
+    let len = items.len();
+    let ptr = alloc_list(len, size, align);
+    for (i, item) in items.into_iter().enumerate() {
+        // SAFETY: element `i` is within the `len * size` bytes just
+        // allocated.
+        lower(unsafe { ptr.add(i * size) }, item);
+    }
+    (ptr, len)
+}
+
+/// Lowers a list lent to an import: a buffer that `cleanup` frees after
+/// the call, `lower` writing each element at its address (and placing any
+/// buffers the element needs in `cleanup` too). One copy per element type.
+pub fn list_lower_lend<T>(
+    items: &[T],
+    size: usize,
+    align: usize,
+    cleanup: &mut Cleanup,
+    lower: fn(*mut u8, &T, &mut Cleanup),
+) -> (*mut u8, usize) {
+    let len = items.len();
+    let ptr = cleanup.list(len, size, align);
+    for (i, item) in items.iter().enumerate() {
+        // SAFETY: element `i` is within the `len * size` bytes just
+        // allocated.
+        lower(unsafe { ptr.add(i * size) }, item, cleanup);
+    }
+    (ptr, len)
+}
+
+/// Frees a list after `free_elem` has freed what each element owns (the post-
+/// return of an export that returned it). Not generic: one copy in all.
+///
+/// # Safety
+/// As for [`list_lift_each`], with `free_elem` sound to call on each element.
+pub unsafe fn list_free_each(
+    ptr: *mut u8,
+    len: usize,
+    size: usize,
+    align: usize,
+    free_elem: fn(*mut u8),
+) {
+    for i in 0..len {
+        // SAFETY: element `i` is within the caller's `len * size` bytes.
+        free_elem(unsafe { ptr.add(i * size) });
+    }
+    // SAFETY: the caller's block, no longer read.
+    unsafe { dealloc(ptr, len * size, align) };
+}
+
 #[cold]
 fn invalid_utf8() -> String {
     panic!("host passed a string that is not UTF-8")
@@ -114,31 +211,92 @@ fn capacity_overflow() -> ! {
 
 /// Temporary buffers allocated while lowering import arguments, freed when
 /// the import call has returned.
-#[derive(Default)]
+///
+/// The buffers form a linked list through a small header in front of each
+/// one (the previous head and the block's size), so remembering a buffer
+/// costs two stores instead of a growing `Vec` and its reallocation code in
+/// every component that lowers a list.
 pub struct Cleanup {
-    blocks: Vec<(*mut u8, usize, usize)>,
+    head: *mut u8,
 }
+
+/// Bytes in front of each [`Cleanup`] buffer: the previous head and the
+/// block size, rounded up to the block alignment.
+const HEADER: usize = {
+    let words = 2 * core::mem::size_of::<usize>();
+    if words > BLOCK_ALIGN {
+        words
+    } else {
+        BLOCK_ALIGN
+    }
+};
+
+/// The alignment of every [`Cleanup`] block: the largest any canonical ABI
+/// value needs. `HEADER` is a multiple of it, so the buffer after the header
+/// is aligned for any element.
+const BLOCK_ALIGN: usize = 8;
 
 impl Cleanup {
     /// An empty set of buffers.
     pub const fn new() -> Self {
-        Cleanup { blocks: Vec::new() }
+        Cleanup {
+            head: core::ptr::null_mut(),
+        }
     }
 
-    /// Allocates a buffer for `len` elements and remembers to free it.
+    /// Allocates a buffer for `len` elements of `size` bytes (aligned to
+    /// `align`, at most 8) and remembers to free it.
     pub fn list(&mut self, len: usize, size: usize, align: usize) -> *mut u8 {
-        let ptr = alloc_list(len, size, align);
-        self.blocks.push((ptr, len * size, align));
-        ptr
+        let Some(bytes) = len.checked_mul(size) else {
+            capacity_overflow()
+        };
+        if bytes == 0 {
+            return align as *mut u8;
+        }
+        let total = bytes
+            .checked_add(HEADER)
+            .unwrap_or_else(|| capacity_overflow());
+        let layout = match Layout::from_size_align(total, BLOCK_ALIGN) {
+            Ok(layout) => layout,
+            Err(_) => capacity_overflow(),
+        };
+        // SAFETY: `layout` has a non-zero size (`HEADER` > 0).
+        let block = unsafe { alloc(layout) };
+        if block.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `block` is a fresh allocation of `HEADER + bytes` bytes
+        // aligned to 8, so both header words are in bounds and aligned, and
+        // the buffer after the header holds `bytes` bytes aligned to 8.
+        unsafe {
+            block.cast::<*mut u8>().write(self.head);
+            block.cast::<usize>().add(1).write(total);
+            self.head = block;
+            block.add(HEADER)
+        }
+    }
+}
+
+impl Default for Cleanup {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        for (ptr, size, align) in self.blocks.drain(..) {
-            // SAFETY: each block was allocated by `alloc_list` with exactly
-            // this size and alignment and is freed once.
-            unsafe { dealloc(ptr, size, align) }
+        let mut block = self.head;
+        while !block.is_null() {
+            // SAFETY: every block in the list was allocated by `list` with
+            // its header written; each is read and freed exactly once, with
+            // the size recorded there and the alignment it was allocated
+            // with.
+            unsafe {
+                let next = block.cast::<*mut u8>().read();
+                let total = block.cast::<usize>().add(1).read();
+                free(block, Layout::from_size_align_unchecked(total, BLOCK_ALIGN));
+                block = next;
+            }
         }
     }
 }
@@ -147,8 +305,10 @@ impl Drop for Cleanup {
 /// `weft-cabi` is always linked (and therefore exported) by the component.
 ///
 /// The C object is an archive member, which the linker only pulls in for an
-/// undefined symbol; taking the address of `cabi_realloc` is that reference.
-#[inline(never)]
+/// undefined symbol. A `#[used]` static holding the address of
+/// `cabi_realloc` is that reference: it reaches the linker (which then
+/// drops the unreferenced static) while this function compiles to nothing,
+/// so the calls that generated code makes to it cost no bytes.
 pub fn maybe_link_cabi_realloc() {
     #[cfg(target_arch = "wasm32")]
     {
@@ -160,8 +320,9 @@ pub fn maybe_link_cabi_realloc() {
                 new_len: usize,
             ) -> *mut u8;
         }
-        let f: unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8 = cabi_realloc;
-        core::hint::black_box(f);
+        #[used]
+        static LINK_CABI_REALLOC: unsafe extern "C" fn(*mut u8, usize, usize, usize) -> *mut u8 =
+            cabi_realloc;
     }
 }
 
@@ -185,18 +346,20 @@ pub unsafe extern "C" fn weft_cabi_realloc(
     align: usize,
     new_len: usize,
 ) -> *mut u8 {
-    let layout;
+    if new_len == 0 {
+        // Only ever asked for with `old_len == 0` (the canonical ABI never
+        // shrinks a block): an empty allocation, which is never accessed.
+        return align as *mut u8;
+    }
+    let Ok(layout) = Layout::from_size_align(new_len, align) else {
+        abort()
+    };
     let ptr = if old_len == 0 {
-        if new_len == 0 {
-            return align as *mut u8;
-        }
-        layout = Layout::from_size_align(new_len, align).unwrap_or_else(|_| abort());
         // SAFETY: `new_len` is non-zero.
         unsafe { alloc(layout) }
     } else {
-        layout = Layout::from_size_align(new_len, align).unwrap_or_else(|_| abort());
         // SAFETY: the host passes back a block this function allocated with
-        // `old_len` bytes and `align`.
+        // `old_len` bytes and `align`, and `new_len` is non-zero.
         unsafe {
             alloc::alloc::realloc(
                 old_ptr,
@@ -205,8 +368,11 @@ pub unsafe extern "C" fn weft_cabi_realloc(
             )
         }
     };
+    // Out of memory while the host lowers a value: nothing in this
+    // component can recover, so trap (as wit-bindgen's release builds do)
+    // rather than link the allocation-error hook's formatting here.
     if ptr.is_null() {
-        handle_alloc_error(layout);
+        abort()
     }
     ptr
 }
@@ -225,6 +391,18 @@ mod tests {
         let mut c = Cleanup::new();
         let p = c.list(3, 8, 8);
         assert_eq!(p as usize % 8, 0);
+        let q = c.list(5, 1, 1);
+        assert_eq!(q as usize % 8, 0);
+        // SAFETY: `p` and `q` are live buffers of 24 and 5 bytes, owned by
+        // `c` until it is dropped; writing all of them checks they are
+        // distinct, in-bounds blocks (Miri and sanitizers would flag it).
+        unsafe {
+            p.write_bytes(0xaa, 24);
+            q.write_bytes(0x55, 5);
+            assert_eq!(*p.add(23), 0xaa);
+            assert_eq!(*q, 0x55);
+        }
+        assert_eq!(c.list(0, 4, 4) as usize, 4);
         assert_eq!(alloc_list(0, 4, 4) as usize, 4);
         drop(c);
     }

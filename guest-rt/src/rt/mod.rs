@@ -7,8 +7,9 @@
 //! - [`convert`]: turning Rust values into core wasm scalars and back, with
 //!   the validity checks the canonical ABI demands when lifting;
 //! - [`ctors`]: running static constructors once, before the first export;
-//! - [`memory`]: allocation, `cabi_realloc`, and the temporary buffers an
-//!   import call frees afterwards;
+//! - [`memory`]: allocation, `cabi_realloc`, the temporary buffers an
+//!   import call frees afterwards, and the loops that lift, lower and free
+//!   lists element by element (shared by every list of one element type);
 //! - [`resource`]: owned handle types for imported and exported resources;
 //! - [`rep`]: the boxed, type-checked value behind an exported resource;
 //! - [`map`]: the type of WIT `map<K, V>` and the trait generated code
@@ -28,7 +29,8 @@ pub use convert::{
 pub use ctors::run_ctors_once;
 pub use map::{Map, WitMap};
 pub use memory::{
-    Cleanup, RetArea, alloc_list, dealloc, list_lift, maybe_link_cabi_realloc, string_lift,
+    Cleanup, RetArea, alloc_list, dealloc, list_free_each, list_lift, list_lift_each,
+    list_lower_each, list_lower_lend, maybe_link_cabi_realloc, string_lift, vec_lower,
 };
 pub use rep::{ExportedResource, ResourceRep};
 pub use resource::{HandleArena, Resource, WasmResource};

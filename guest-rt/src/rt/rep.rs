@@ -55,30 +55,51 @@ impl<T: 'static> ResourceRep<T> {
         Box::into_raw(Box::new(Self::new(value))).cast()
     }
 
-    /// The value behind `rep` (`None` once taken by `into_inner`).
+    /// The value behind `rep`.
     ///
     /// # Panics
-    /// If `rep` holds a value of another type.
+    /// If `rep` holds a value of another type, or its value was taken.
     ///
     /// # Safety
     /// `rep` must come from [`ResourceRep::into_rep`] (for any type), must
     /// not have been dropped, and no `&mut` to its value may be live.
-    pub unsafe fn value<'a>(rep: *mut u8) -> &'a Option<T> {
+    pub unsafe fn value<'a>(rep: *mut u8) -> &'a T {
         // SAFETY: forwarded caller guarantee.
-        unsafe { &Self::checked(rep).value }
+        match unsafe { &Self::checked(rep).value } {
+            Some(value) => value,
+            None => misused(),
+        }
     }
 
     /// The value behind `rep`, mutably.
     ///
     /// # Panics
-    /// If `rep` holds a value of another type.
+    /// As for [`ResourceRep::value`].
     ///
     /// # Safety
     /// As for [`ResourceRep::value`], and no other reference to the value
     /// may be live.
-    pub unsafe fn value_mut<'a>(rep: *mut u8) -> &'a mut Option<T> {
+    pub unsafe fn value_mut<'a>(rep: *mut u8) -> &'a mut T {
         // SAFETY: forwarded caller guarantee.
-        unsafe { &mut Self::checked(rep).value }
+        match unsafe { &mut Self::checked(rep).value } {
+            Some(value) => value,
+            None => misused(),
+        }
+    }
+
+    /// Moves the value out, leaving the representation empty.
+    ///
+    /// # Panics
+    /// As for [`ResourceRep::value`].
+    ///
+    /// # Safety
+    /// As for [`ResourceRep::value_mut`].
+    pub unsafe fn take(rep: *mut u8) -> T {
+        // SAFETY: forwarded caller guarantee.
+        match unsafe { Self::checked(rep).value.take() } {
+            Some(value) => value,
+            None => misused(),
+        }
     }
 
     /// Checks that `rep` holds a `T` (before a destructor takes it).
@@ -99,14 +120,21 @@ impl<T: 'static> ResourceRep<T> {
         // SAFETY: every `ResourceRep<U>` starts with its `TypeId`
         // (`repr(C)`), so reading it is valid whatever `U` is.
         let ty = unsafe { *rep.cast::<TypeId>() };
-        assert!(
-            ty == TypeId::of::<T>(),
-            "resource accessed as `{}`, which is not the type it was created with",
-            core::any::type_name::<T>()
-        );
+        if ty != TypeId::of::<T>() {
+            misused();
+        }
         // SAFETY: the type check makes the cast exact.
         unsafe { &mut *rep.cast::<Self>() }
     }
+}
+
+/// The panic of the accessors, kept out of line and shared by every `T`
+/// (the accessors are generic and inlined into each export). One message
+/// for both misuses keeps the text and the call sites to one.
+#[cold]
+#[inline(never)]
+fn misused() -> ! {
+    panic!("resource value missing: accessed as another type, or taken by `into_inner`")
 }
 
 #[cfg(test)]
@@ -121,13 +149,15 @@ mod tests {
         // at the end of the test; the `u32` read below is the type mismatch
         // under test, which `value` detects and turns into a panic.
         unsafe {
-            assert_eq!(ResourceRep::<String>::value(rep).as_deref(), Some("x"));
-            ResourceRep::<String>::value_mut(rep).take();
-            assert!(ResourceRep::<String>::value(rep).is_none());
+            assert_eq!(ResourceRep::<String>::value(rep), "x");
+            ResourceRep::<String>::value_mut(rep).push('y');
+            assert_eq!(ResourceRep::<String>::take(rep), "xy");
         }
+        // SAFETY: as above; an empty value is detected before any access.
+        let taken = std::panic::catch_unwind(|| unsafe { ResourceRep::<String>::value(rep).len() });
+        assert!(taken.is_err());
         // SAFETY: as above; the wrong type is checked before any access.
-        let wrong =
-            std::panic::catch_unwind(|| unsafe { ResourceRep::<u32>::value(rep).is_some() });
+        let wrong = std::panic::catch_unwind(|| unsafe { *ResourceRep::<u32>::value(rep) });
         assert!(wrong.is_err());
         // SAFETY: `rep` came from `into_rep`, which boxed it; it is live,
         // holds a `String`, and is not used again.

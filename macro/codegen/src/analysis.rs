@@ -291,9 +291,43 @@ pub fn unalias(resolve: &Resolve, ty: &Type) -> Type {
 }
 
 /// Whether `list<elem>` has the same layout in Rust (`[T]`) and the
-/// canonical ABI with every bit pattern valid, so it can be passed as-is.
-pub fn is_list_canonical(elem: &Type) -> bool {
-    match elem {
+/// canonical ABI with every bit pattern valid, so it can be passed as-is:
+/// numbers, and the [plain records](is_plain_record) for which
+/// `repr_c_here` holds (their Rust definition is the `#[repr(C)]` one this
+/// run renders, not a type `with` maps to a path we know nothing about).
+pub fn is_list_canonical(
+    resolve: &Resolve,
+    elem: &Type,
+    repr_c_here: &dyn Fn(TypeId) -> bool,
+) -> bool {
+    match unalias(resolve, elem) {
+        Type::Id(id) => is_plain_record(resolve, id, repr_c_here),
+        other => is_canonical_number(&other),
+    }
+}
+
+/// Whether named type `id` is a record whose fields are all numbers or
+/// plain records (after aliases), each record also passing `accept`.
+/// Such a record is rendered `#[repr(C)]`,
+/// which lays fields out exactly as the canonical ABI does (each at its
+/// alignment, the size rounded up to the largest), and every bit pattern
+/// of it is valid, so a list of them crosses the boundary as one buffer.
+pub fn is_plain_record(resolve: &Resolve, id: TypeId, accept: &dyn Fn(TypeId) -> bool) -> bool {
+    let def = dealias(resolve, id);
+    let TypeDefKind::Record(record) = &resolve.types[def].kind else {
+        return false;
+    };
+    accept(def)
+        && !record.fields.is_empty()
+        && record.fields.iter().all(|f| match unalias(resolve, &f.ty) {
+            Type::Id(field) => is_plain_record(resolve, field, accept),
+            other => is_canonical_number(&other),
+        })
+}
+
+/// Numbers: same layout in both worlds, every bit pattern valid.
+pub fn is_canonical_number(ty: &Type) -> bool {
+    match ty {
         Type::U8
         | Type::S8
         | Type::U16

@@ -331,3 +331,28 @@ fn async_option_filters_choose_the_abi_per_function() {
     let err = gen_with(wit, &opts(&["export:k"])).unwrap_err();
     assert!(err.to_string().contains("export `k` async"), "{err}");
 }
+
+#[test]
+fn lists_of_plain_records_cross_as_one_buffer() {
+    let wit = "package a:b;
+        interface i {
+            record p { x: s32, y: f64 }
+            record q { p: p, n: u8 }
+            record s { name: string }
+            record f { ok: bool }
+            pass-p: func(x: list<p>) -> list<q>;
+            pass-s: func(x: list<s>, y: list<f>);
+        }
+        world w { import i; export i; }";
+    let out = gen_with(wit, &Opts::default()).unwrap();
+    // Records of numbers (nested too) are laid out as the canonical ABI
+    // does, and lists of them are lifted without an element loop.
+    assert_eq!(out.matches("# [repr (C)] pub struct P").count(), 2, "{out}");
+    assert_eq!(out.matches("# [repr (C)] pub struct Q").count(), 2);
+    assert!(out.contains("list_lift :: < P > (arg0 , arg1)"), "{out}");
+    assert!(out.contains("list_lift :: < Q > ("));
+    // A string or a bool field keeps the element-wise path.
+    assert!(!out.contains("# [repr (C)] pub struct S"));
+    assert!(!out.contains("# [repr (C)] pub struct F"));
+    assert!(!out.contains("list_lift :: < S >") && !out.contains("list_lift :: < F >"));
+}

@@ -240,15 +240,9 @@ mod __weft_world_snap_concurrent_concurrent {
             }
             unsafe fn lower(value: _rt::String, ptr: *mut u8) {
                 unsafe {
-                    let _vec1 = (value)
-                        .into_bytes()
-                        .into_boxed_slice()
-                        .into_vec()
-                        .leak();
-                    let _ptr2 = _vec1.as_mut_ptr().cast::<u8>();
-                    let _len3 = _vec1.len();
-                    *(ptr).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len3;
-                    *(ptr).add(0).cast::<*mut u8>() = _ptr2;
+                    let (_ptr1, _len2) = _rt::vec_lower((value).into_bytes());
+                    *(ptr).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len2;
+                    *(ptr).add(0).cast::<*mut u8>() = _ptr1;
                 }
             }
             unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -383,7 +377,6 @@ mod __weft_world_snap_concurrent_concurrent {
         )
     )]
     #[doc(hidden)]
-    #[used]
     pub static __WEFT_COMPONENT_TYPE: [u8; 250usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x91\x01\x01A\x02\x01A\x06\x01B\x07\x01p}\x01j\x01\0\x01d\x01C\x01\x03urls\0\x01\x04\0\x05fetch\x01\x02\x01f\x01s\x01@\0\0\x03\x04\0\x05lines\x01\x04\x03\0\x12snap:concurrent/io\x05\0\x01f\x01}\x01e\x01y\x01C\x02\x05input\x01\x04done\x02\0y\x04\0\x03run\x01\x03\x04\0\x1Asnap:concurrent/concurrent\x04\0\x0B\x10\x01\0\nconcurrent\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
@@ -414,9 +407,9 @@ pub mod snap {
                 url: _rt::String,
             ) -> ::core::result::Result<_rt::Vec<u8>, _rt::async_support::ErrorContext> {
                 unsafe {
-                    let _vec1 = &url;
-                    let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                    let _len3 = _vec1.len();
+                    let _vec3 = &url;
+                    let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                    let _len2 = _vec3.len();
                     let mut _area5 = _rt::RetArea::<
                         { 3 * ::core::mem::size_of::<*const u8>() },
                     >::new();
@@ -435,7 +428,7 @@ pub mod snap {
                     ) -> i32 {
                         unreachable!()
                     }
-                    let _ret6 = __wit_import(_ptr2, _len3, _ptr4);
+                    let _ret6 = __wit_import(_ptr1, _len2, _ptr4);
                     _rt::async_support::Subtask::new(_ret6 as u32).await;
                     let _l7 = i32::from(*(_ptr4).add(0).cast::<u8>());
                     let _v11 = match _l7 {

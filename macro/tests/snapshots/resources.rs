@@ -73,7 +73,6 @@ mod __weft_world_snap_res_res {
         )
     )]
     #[doc(hidden)]
-    #[used]
     pub static __WEFT_COMPONENT_TYPE: [u8; 465usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEF\x02\x01A\x02\x01A\x04\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x03\0\x0Esnap:res/files\x05\0\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x04\0\x0Esnap:res/files\x05\x01\x04\0\x0Csnap:res/res\x04\0\x0B\t\x01\0\x03res\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
@@ -172,36 +171,33 @@ pub mod exports {
                     /// If `T` is not the type the resource was created with, or
                     /// the value was taken by [`Self::into_inner`].
                     pub fn get<T_: GuestFile>(&self) -> &T_ {
-                        let value = unsafe {
+                        unsafe {
                             _rt::ResourceRep::<
                                 T_,
                             >::value(T_::_resource_rep(self.handle()))
-                        };
-                        value.as_ref().expect("resource value was taken by `into_inner`")
+                        }
                     }
                     /// The value behind this handle, mutably.
                     ///
                     /// # Panics
                     /// As for [`Self::get`].
                     pub fn get_mut<T_: GuestFile>(&mut self) -> &mut T_ {
-                        let value = unsafe {
+                        unsafe {
                             _rt::ResourceRep::<
                                 T_,
                             >::value_mut(T_::_resource_rep(self.handle()))
-                        };
-                        value.as_mut().expect("resource value was taken by `into_inner`")
+                        }
                     }
                     /// Takes the value out; the handle stays valid but empty.
                     ///
                     /// # Panics
                     /// As for [`Self::get`].
                     pub fn into_inner<T_: GuestFile>(self) -> T_ {
-                        let value = unsafe {
+                        unsafe {
                             _rt::ResourceRep::<
                                 T_,
-                            >::value_mut(T_::_resource_rep(self.handle()))
-                        };
-                        value.take().expect("resource value was taken by `into_inner`")
+                            >::take(T_::_resource_rep(self.handle()))
+                        }
                     }
                     #[doc(hidden)]
                     pub unsafe fn dtor<T_: GuestFile>(rep: *mut u8) {
@@ -231,8 +227,7 @@ pub mod exports {
                     /// # Panics
                     /// If `T` is not the type the resource was created with.
                     pub fn get<T_: GuestFile>(&self) -> &'a T_ {
-                        let value = unsafe { _rt::ResourceRep::<T_>::value(self.rep) };
-                        value.as_ref().expect("resource value was taken by `into_inner`")
+                        unsafe { _rt::ResourceRep::<T_>::value(self.rep) }
                     }
                     /// The representation (address of the boxed value).
                     pub fn rep(&self) -> usize {
@@ -270,13 +265,11 @@ pub mod exports {
                             { 2 * ::core::mem::size_of::<*const u8>() },
                         > = _rt::RetArea::new();
                         let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
-                        let _vec3 = _result1.into_boxed_slice().into_vec().leak();
-                        let _ptr4 = _vec3.as_mut_ptr().cast::<u8>();
-                        let _len5 = _vec3.len();
+                        let (_ptr3, _len4) = _rt::vec_lower(_result1);
                         *(_ptr2)
                             .add(::core::mem::size_of::<*const u8>())
-                            .cast::<usize>() = _len5;
-                        *(_ptr2).add(0).cast::<*mut u8>() = _ptr4;
+                            .cast::<usize>() = _len4;
+                        *(_ptr2).add(0).cast::<*mut u8>() = _ptr3;
                         _ptr2
                     }
                 }
@@ -317,19 +310,15 @@ pub mod exports {
                             }
                             ::core::result::Result::Err(_payload1) => {
                                 *(_ptr2).add(0).cast::<u8>() = (1i32) as u8;
-                                let _vec3 = (_payload1)
-                                    .into_bytes()
-                                    .into_boxed_slice()
-                                    .into_vec()
-                                    .leak();
-                                let _ptr4 = _vec3.as_mut_ptr().cast::<u8>();
-                                let _len5 = _vec3.len();
+                                let (_ptr3, _len4) = _rt::vec_lower(
+                                    (_payload1).into_bytes(),
+                                );
                                 *(_ptr2)
                                     .add(2 * ::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>() = _len5;
+                                    .cast::<usize>() = _len4;
                                 *(_ptr2)
                                     .add(::core::mem::size_of::<*const u8>())
-                                    .cast::<*mut u8>() = _ptr4;
+                                    .cast::<*mut u8>() = _ptr3;
                             }
                         }
                         _ptr2
@@ -511,9 +500,9 @@ pub mod snap {
                 #[allow(unused_unsafe, clippy::all)]
                 pub fn new(path: &'_ str) -> File {
                     unsafe {
-                        let _vec1 = &path;
-                        let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec1.len();
+                        let _vec3 = &path;
+                        let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec3.len();
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "snap:res/files")]
                         unsafe extern "C" {
@@ -524,7 +513,7 @@ pub mod snap {
                         unsafe extern "C" fn __wit_import(_: *mut u8, _: usize) -> i32 {
                             unreachable!()
                         }
-                        let _ret4 = __wit_import(_ptr2, _len3);
+                        let _ret4 = __wit_import(_ptr1, _len2);
                         File::from_handle(_ret4 as u32)
                     }
                 }
@@ -556,9 +545,9 @@ pub mod snap {
                 #[allow(unused_unsafe, clippy::all)]
                 pub fn open(path: &'_ str) -> ::core::result::Result<File, _rt::String> {
                     unsafe {
-                        let _vec1 = &path;
-                        let _ptr2 = _vec1.as_ptr().cast::<u8>().cast_mut();
-                        let _len3 = _vec1.len();
+                        let _vec3 = &path;
+                        let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
+                        let _len2 = _vec3.len();
                         let mut _area5 = _rt::RetArea::<
                             { 3 * ::core::mem::size_of::<*const u8>() },
                         >::new();
@@ -577,7 +566,7 @@ pub mod snap {
                         ) {
                             unreachable!()
                         }
-                        __wit_import(_ptr2, _len3, _ptr4);
+                        __wit_import(_ptr1, _len2, _ptr4);
                         let _l6 = i32::from(*(_ptr4).add(0).cast::<u8>());
                         let _v10 = match _l6 {
                             0 => {

@@ -24,11 +24,9 @@ mod __weft_world_snap_sync_sync {
                 { 2 * ::core::mem::size_of::<*const u8>() },
             > = _rt::RetArea::new();
             let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
-            let _vec3 = (_result1).into_bytes().into_boxed_slice().into_vec().leak();
-            let _ptr4 = _vec3.as_mut_ptr().cast::<u8>();
-            let _len5 = _vec3.len();
-            *(_ptr2).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len5;
-            *(_ptr2).add(0).cast::<*mut u8>() = _ptr4;
+            let (_ptr3, _len4) = _rt::vec_lower((_result1).into_bytes());
+            *(_ptr2).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len4;
+            *(_ptr2).add(0).cast::<*mut u8>() = _ptr3;
             _ptr2
         }
     }
@@ -81,7 +79,6 @@ mod __weft_world_snap_sync_sync {
         )
     )]
     #[doc(hidden)]
-    #[used]
     pub static __WEFT_COMPONENT_TYPE: [u8; 385usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9E\x02\x01A\x02\x01A\x06\x01B\t\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x05\0\x06\x04\0\x07measure\x01\x07\x03\0\x0Fsnap:sync/types\x05\0\x01@\x01\x04names\0s\x04\0\x05hello\x01\x01\x01B\t\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x05\0\x06\x04\0\x07measure\x01\x07\x04\0\x0Fsnap:sync/types\x05\x02\x04\0\x0Esnap:sync/sync\x04\0\x0B\n\x01\0\x04sync\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
@@ -115,6 +112,7 @@ pub mod exports {
                 #[allow(unused_imports)]
                 use super::super::super::super::__weft_rt_snap_sync_sync as _rt;
                 #[derive(Clone, Copy)]
+                #[repr(C)]
                 pub struct Point {
                     pub x: i32,
                     pub y: i32,
@@ -184,22 +182,18 @@ pub mod exports {
                             2 => Shape::None,
                             _ => _rt::invalid_enum_discriminant(),
                         };
-                        let _base9 = arg5;
-                        let _len10 = arg6;
-                        let mut _result11 = _rt::Vec::with_capacity(_len10);
-                        for _i in 0.._len10 {
-                            let _base1 = _base9
-                                .add(_i * (2 * ::core::mem::size_of::<*const u8>()));
-                            let _l7 = *(_base1).add(0).cast::<*mut u8>();
-                            let _l8 = *(_base1)
-                                .add(::core::mem::size_of::<*const u8>())
-                                .cast::<usize>();
-                            _result11.push(_rt::string_lift(_l7, _l8));
-                        }
-                        _rt::dealloc(
-                            _base9,
-                            _len10 * (2 * ::core::mem::size_of::<*const u8>()),
+                        let _result11 = _rt::list_lift_each(
+                            arg5,
+                            arg6,
+                            2 * ::core::mem::size_of::<*const u8>(),
                             ::core::mem::align_of::<*const u8>(),
+                            |_base1| {
+                                let _l7 = *(_base1).add(0).cast::<*mut u8>();
+                                let _l8 = *(_base1)
+                                    .add(::core::mem::size_of::<*const u8>())
+                                    .cast::<usize>();
+                                _rt::string_lift(_l7, _l8)
+                            },
                         );
                         let _result12 = T_::measure(_v6, _result11);
                         static mut RET_AREA13: _rt::RetArea<
@@ -213,17 +207,13 @@ pub mod exports {
                             }
                             ::core::result::Result::Err(_payload1) => {
                                 *(_ptr13).add(0).cast::<u8>() = (1i32) as u8;
-                                let _vec14 = (_payload1)
-                                    .into_bytes()
-                                    .into_boxed_slice()
-                                    .into_vec()
-                                    .leak();
-                                let _ptr15 = _vec14.as_mut_ptr().cast::<u8>();
-                                let _len16 = _vec14.len();
+                                let (_ptr14, _len15) = _rt::vec_lower(
+                                    (_payload1).into_bytes(),
+                                );
                                 *(_ptr13)
                                     .add(8 + ::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>() = _len16;
-                                *(_ptr13).add(8).cast::<*mut u8>() = _ptr15;
+                                    .cast::<usize>() = _len15;
+                                *(_ptr13).add(8).cast::<*mut u8>() = _ptr14;
                             }
                         }
                         _ptr13
@@ -270,6 +260,7 @@ pub mod snap {
             #[allow(unused_imports)]
             use super::super::super::__weft_rt_snap_sync_sync as _rt;
             #[derive(Clone, Copy)]
+            #[repr(C)]
             pub struct Point {
                 pub x: i32,
                 pub y: i32,
@@ -312,7 +303,7 @@ pub mod snap {
                 names: &'_ [_rt::String],
             ) -> ::core::result::Result<u64, _rt::String> {
                 unsafe {
-                    let mut _cleanup = _rt::Cleanup::new();
+                    let _cleanup = &mut _rt::Cleanup::new();
                     let (_v9, _v10, _v11, _v12, _v13) = match &s {
                         Shape::Dot(_payload1) => {
                             let Point { x: _t1, y: _t2 } = _payload1;
@@ -332,25 +323,21 @@ pub mod snap {
                         }
                         Shape::None => (2i32, 0i32, 0i32, 0i32, 0i32),
                     };
-                    let _vec17 = &names;
-                    let _len18 = _vec17.len();
-                    let _result19 = _cleanup
-                        .list(
-                            _len18,
-                            2 * ::core::mem::size_of::<*const u8>(),
-                            ::core::mem::align_of::<*const u8>(),
-                        );
-                    for (_i, _e1) in _vec17.iter().enumerate() {
-                        let _base1 = _result19
-                            .add(_i * (2 * ::core::mem::size_of::<*const u8>()));
-                        let _vec14 = _e1;
-                        let _ptr15 = _vec14.as_ptr().cast::<u8>().cast_mut();
-                        let _len16 = _vec14.len();
-                        *(_base1)
-                            .add(::core::mem::size_of::<*const u8>())
-                            .cast::<usize>() = _len16;
-                        *(_base1).add(0).cast::<*mut u8>() = _ptr15;
-                    }
+                    let (_result19, _len18) = _rt::list_lower_lend(
+                        &names,
+                        2 * ::core::mem::size_of::<*const u8>(),
+                        ::core::mem::align_of::<*const u8>(),
+                        _cleanup,
+                        |_base1, _e1, _cleanup| {
+                            let _vec16 = _e1;
+                            let _ptr14 = _vec16.as_ptr().cast::<u8>().cast_mut();
+                            let _len15 = _vec16.len();
+                            *(_base1)
+                                .add(::core::mem::size_of::<*const u8>())
+                                .cast::<usize>() = _len15;
+                            *(_base1).add(0).cast::<*mut u8>() = _ptr14;
+                        },
+                    );
                     let mut _area21 = _rt::RetArea::<
                         { 8 + 2 * ::core::mem::size_of::<*const u8>() },
                     >::new();

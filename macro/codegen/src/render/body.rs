@@ -49,6 +49,7 @@ pub(crate) enum Role {
 struct Block {
     stmts: Vec<TokenStream>,
     payload_used: bool,
+    captures: bool,
 }
 
 struct Finished {
@@ -56,6 +57,9 @@ struct Finished {
     results: Vec<TokenStream>,
     depth: usize,
     payload_used: bool,
+    /// Whether the block uses a local of the enclosing function (a handle
+    /// arena), so it cannot become a non-capturing closure.
+    captures: bool,
 }
 
 /// Renders one function body.
@@ -94,7 +98,9 @@ impl<'c, 'a> Body<'c, 'a> {
         let body = self.blocks.pop().map(|b| b.stmts).unwrap_or_default();
         let cleanup = self
             .needs_cleanup
-            .then(|| quote!(let mut _cleanup = _rt::Cleanup::new();));
+            // A reference (the temporary lives to the end of the body), so
+            // list helpers and their element closures all pass it on as is.
+            .then(|| quote!(let _cleanup = &mut _rt::Cleanup::new();));
         let arenas = self.arenas.iter().map(|(ty, name)| {
             let path = self.ctx.resource_path(*ty, &self.from, "");
             quote!(let #name = _rt::HandleArena::<#path>::new();)
@@ -319,6 +325,7 @@ impl Emitter for Body<'_, '_> {
             results: std::mem::take(operands),
             depth,
             payload_used: block.payload_used,
+            captures: block.captures,
         });
     }
 
@@ -346,7 +353,9 @@ impl Emitter for Body<'_, '_> {
     }
 
     fn is_list_canonical(&self, elem: &Type) -> bool {
-        is_list_canonical(elem)
+        is_list_canonical(self.ctx.resolve, elem, &|id| {
+            self.ctx.renders_definition(id)
+        })
     }
 }
 

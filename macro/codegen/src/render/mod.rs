@@ -183,6 +183,22 @@ impl Ctx<'_> {
         out
     }
 
+    /// Whether the Rust definition of named type `def` (no alias) is one
+    /// this run renders (or, merged, aliases to one it renders), rather
+    /// than a type that `with` maps to a path.
+    pub fn renders_definition(&self, def: TypeId) -> bool {
+        let rep = self.merged.get(&def).copied().unwrap_or(def);
+        [def, rep].iter().all(|id| {
+            let remapped_iface = match self.resolve.types[*id].owner {
+                wit_parser::TypeOwner::Interface(i) => {
+                    self.ifaces.get(&i).is_some_and(|s| s.remapped.is_some())
+                }
+                wit_parser::TypeOwner::World(_) | wit_parser::TypeOwner::None => false,
+            };
+            !remapped_iface && !self.remapped_types.contains_key(id)
+        })
+    }
+
     /// `#[doc = ...]` attributes for WIT docs.
     pub fn docs(&self, docs: &wit_parser::Docs) -> TokenStream {
         let Some(text) = &docs.contents else {

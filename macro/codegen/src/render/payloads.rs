@@ -149,7 +149,11 @@ impl Ctx<'_> {
             None => (quote!(0), quote!(1)),
         };
         let conversions = self.payload_conversions(p.ty.as_ref(), vpath, &t);
-        let canonical = p.ty.as_ref().is_none_or(is_list_canonical);
+        // Only number payloads are copied as raw buffers here: plain records
+        // would also qualify, but their vtable is not specialised for it.
+        let canonical =
+            p.ty.as_ref()
+                .is_none_or(|ty| is_list_canonical(self.resolve, ty, &|_| false));
         let fields = match (p.kind, canonical) {
             (Kind::Future, _) => quote!(lift, lower, dealloc_lists,),
             (Kind::Stream, false) => {

@@ -122,8 +122,7 @@ impl Ctx<'_> {
                 pub fn get<T_: #guest>(&self) -> &T_ {
                     // SAFETY: the rep of a live handle of this exported
                     // resource is a `ResourceRep` made by `new`.
-                    let value = unsafe { _rt::ResourceRep::<T_>::value(T_::_resource_rep(self.handle())) };
-                    value.as_ref().expect("resource value was taken by `into_inner`")
+                    unsafe { _rt::ResourceRep::<T_>::value(T_::_resource_rep(self.handle())) }
                 }
 
                 /// The value behind this handle, mutably.
@@ -133,8 +132,7 @@ impl Ctx<'_> {
                 pub fn get_mut<T_: #guest>(&mut self) -> &mut T_ {
                     // SAFETY: as in `get`; `&mut self` makes the access unique
                     // among users of this handle.
-                    let value = unsafe { _rt::ResourceRep::<T_>::value_mut(T_::_resource_rep(self.handle())) };
-                    value.as_mut().expect("resource value was taken by `into_inner`")
+                    unsafe { _rt::ResourceRep::<T_>::value_mut(T_::_resource_rep(self.handle())) }
                 }
 
                 /// Takes the value out; the handle stays valid but empty.
@@ -143,8 +141,7 @@ impl Ctx<'_> {
                 /// As for [`Self::get`].
                 pub fn into_inner<T_: #guest>(self) -> T_ {
                     // SAFETY: as in `get_mut`.
-                    let value = unsafe { _rt::ResourceRep::<T_>::value_mut(T_::_resource_rep(self.handle())) };
-                    value.take().expect("resource value was taken by `into_inner`")
+                    unsafe { _rt::ResourceRep::<T_>::take(T_::_resource_rep(self.handle())) }
                 }
 
                 #[doc(hidden)]
@@ -180,8 +177,7 @@ impl Ctx<'_> {
                 pub fn get<T_: #guest>(&self) -> &'a T_ {
                     // SAFETY: a borrow lifted from the canonical ABI carries
                     // the rep `new` created, alive for the call.
-                    let value = unsafe { _rt::ResourceRep::<T_>::value(self.rep) };
-                    value.as_ref().expect("resource value was taken by `into_inner`")
+                    unsafe { _rt::ResourceRep::<T_>::value(self.rep) }
                 }
 
                 /// The representation (address of the boxed value).

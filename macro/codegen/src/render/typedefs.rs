@@ -103,9 +103,14 @@ impl Ctx<'_> {
                 let fields = self.record_fields(id, record, flavor, &lt, from);
                 let debug = self.record_debug(&name, &generics, record);
                 let error = self.error_impls(id, &name, &generics);
+                // The canonical ABI's layout, so lists of it are passed as
+                // one buffer (see `is_list_canonical`).
+                let repr = crate::analysis::is_plain_record(self.resolve, id, &|_| true)
+                    .then(|| quote!(#[repr(C)]));
                 quote! {
                     #docs
                     #derives
+                    #repr
                     #attrs
                     pub struct #name #generics { #fields }
                     #debug

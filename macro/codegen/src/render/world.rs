@@ -272,10 +272,13 @@ impl Ctx<'_> {
             // The module path keeps the name unique when two crates (or
             // modules) bind the same world: the linker concatenates
             // same-named sections, which would make them undecodable.
+            // No `#[used]`: rustc emits a `link_section` static as a custom
+            // section *and* as an ordinary data symbol, and `#[used]` would
+            // keep that second copy of the bytes in the data segment. A
+            // non-generic static is always codegened, so the section stays.
             #[cfg(target_arch = "wasm32")]
             #[unsafe(link_section = ::core::concat!(#section, ":", ::core::module_path!()))]
             #[doc(hidden)]
-            #[used]
             pub static __WEFT_COMPONENT_TYPE: [u8; #len] = *#lit;
         }
     }

@@ -44,22 +44,17 @@ impl Body<'_, '_> {
         owned_vec: TokenStream,
         out: &mut Vec<TokenStream>,
     ) {
-        let (vec, ptr, len) = (self.fresh("vec"), self.fresh("ptr"), self.fresh("len"));
+        let (ptr, len) = (self.fresh("ptr"), self.fresh("len"));
         match transfer {
-            Transfer::Lend => self.stmt(quote! {
-                let #vec = #op;
-                let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
-                let #len = #vec.len();
-            }),
-            // Shrunk to its length (the host frees `len` elements) and
-            // leaked before the pointer is taken: a pointer taken first
-            // would be invalidated when the `Box` moves into `forget`
-            // (Miri's aliasing model flags that).
-            Transfer::Move => self.stmt(quote! {
-                let #vec = #owned_vec.into_boxed_slice().into_vec().leak();
-                let #ptr = #vec.as_mut_ptr().cast::<u8>();
-                let #len = #vec.len();
-            }),
+            Transfer::Lend => {
+                let vec = self.fresh("vec");
+                self.stmt(quote! {
+                    let #vec = #op;
+                    let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
+                    let #len = #vec.len();
+                });
+            }
+            Transfer::Move => self.stmt(quote!(let (#ptr, #len) = _rt::vec_lower(#owned_vec);)),
         }
         out.push(quote!(#ptr));
         out.push(quote!(#len));
@@ -79,6 +74,34 @@ impl Body<'_, '_> {
         };
         let (vec, len, result) = (self.fresh("vec"), self.fresh("len"), self.fresh("result"));
         let (size_arg, size, align) = (size_expr(size), size_factor(size), align_expr(align));
+        if !map && !block.captures {
+            // The allocation and the loop are shared by every list of the
+            // same element type; only the element's lowering is here.
+            let d = block.depth;
+            let (base, e) = (local("base", d), local("e", d));
+            let stmts = &block.stmts;
+            let lower = match transfer {
+                Transfer::Lend => {
+                    self.needs_cleanup = true;
+                    quote! {
+                        let (#result, #len) = _rt::list_lower_lend(
+                            #op, #size_arg, #align, _cleanup,
+                            |#base, #e, _cleanup| { #(#stmts)* },
+                        );
+                    }
+                }
+                Transfer::Move => quote! {
+                    let (#result, #len) = _rt::list_lower_each(
+                        #op, #size_arg, #align,
+                        |#base, #e| { #(#stmts)* },
+                    );
+                },
+            };
+            self.stmt(lower);
+            out.push(quote!(#result));
+            out.push(quote!(#len));
+            return;
+        }
         let alloc = match transfer {
             Transfer::Lend => {
                 self.needs_cleanup = true;
@@ -135,10 +158,24 @@ impl Body<'_, '_> {
             return;
         };
         let (base_all, len, result) = (self.fresh("base"), self.fresh("len"), self.fresh("result"));
-        let (size, align) = (size_factor(size), align_expr(align));
         let base = local("base", block.depth);
         let stmts = &block.stmts;
         let (p, l) = (&ops[0], &ops[1]);
+        if map.is_none() && !block.captures {
+            // The loop, the `Vec` and the free are shared by every list of
+            // the same element type; only the element's lifting is here.
+            let (size, align) = (size_expr(size), align_expr(align));
+            let e = &block.results[0];
+            self.stmt(quote! {
+                let #result = _rt::list_lift_each(#p, #l, #size, #align, |#base| {
+                    #(#stmts)*
+                    #e
+                });
+            });
+            out.push(quote!(#result));
+            return;
+        }
+        let (size, align) = (size_factor(size), align_expr(align));
         let (init, push) = if let Some(map) = map {
             let (k, v) = (&block.results[0], &block.results[1]);
             (
@@ -176,10 +213,18 @@ impl Body<'_, '_> {
             return;
         };
         let (base_all, len) = (self.fresh("base"), self.fresh("len"));
-        let (size, align) = (size_factor(size), align_expr(align));
         let (p, l) = (&ops[0], &ops[1]);
         let base = local("base", block.depth);
         let stmts = &block.stmts;
+        if !stmts.is_empty() && !block.captures {
+            // One loop for every list whose elements own memory.
+            let (size, align) = (size_expr(size), align_expr(align));
+            self.stmt(quote! {
+                _rt::list_free_each(#p, #l, #size, #align, |#base| { #(#stmts)* });
+            });
+            return;
+        }
+        let (size, align) = (size_factor(size), align_expr(align));
         let each = (!stmts.is_empty()).then(|| {
             quote! {
                 for _i in 0..#len {

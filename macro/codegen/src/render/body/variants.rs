@@ -43,6 +43,10 @@ impl Body<'_, '_> {
             }
             Handle::Borrow(r) => {
                 let def = self.ctx.resource_def(*r);
+                // The arena is a local of the whole function.
+                for block in &mut self.blocks {
+                    block.captures = true;
+                }
                 let arena = match self.arenas.iter().find(|(t, _)| *t == def) {
                     Some((_, name)) => name.clone(),
                     None => {
