@@ -46,6 +46,7 @@ fn weft_and_wit_bindgen_share_one_cabi_realloc() {
 /// harness's scheduler), so the cross-executor behaviour is covered by
 /// weft's native executor tests instead.
 #[test]
+#[cfg_attr(miri, ignore = "runs cargo, which Miri cannot start")]
 fn weft_and_wit_bindgen_async_code_shares_one_wasip3_task_set() {
     if !target_installed() {
         eprintln!(
