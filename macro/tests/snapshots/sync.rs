@@ -324,7 +324,7 @@ pub mod snap {
                         Shape::None => (2i32, 0i32, 0i32, 0i32, 0i32),
                     };
                     let (_result19, _len18) = _rt::list_lower_lend(
-                        &names,
+                        &(&names)[..],
                         2 * ::core::mem::size_of::<*const u8>(),
                         ::core::mem::align_of::<*const u8>(),
                         _cleanup,

@@ -84,8 +84,10 @@ impl Body<'_, '_> {
                 Transfer::Lend => {
                     self.needs_cleanup = true;
                     quote! {
+                        // `&(..)[..]`: the lent list may be a slice, a
+                        // borrowed `Vec` or (a task's result) an owned one.
                         let (#result, #len) = _rt::list_lower_lend(
-                            #op, #size_arg, #align, _cleanup,
+                            &(#op)[..], #size_arg, #align, _cleanup,
                             |#base, #e, _cleanup| { #(#stmts)* },
                         );
                     }
