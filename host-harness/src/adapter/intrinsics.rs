@@ -249,20 +249,14 @@ pub(crate) fn host_func<T: 'static>(
             Intrinsic::Enter => {
                 check_may_leave(&mut ctx, ends.caller)?;
                 let rt = &mut ctx.data_mut().rt;
-                if ends.entering.iter().any(|i| !rt.instance(*i).may_enter) {
-                    return trap("cannot enter component instance");
-                }
-                for i in ends.entering.iter() {
-                    rt.instance(*i).may_enter = false;
-                }
-                rt.adapter_calls += 1;
                 let caller_task = rt.scheduler.current_task().map(|t| t.id);
                 let task = rt.scheduler.push_task(&ends.callee_func, Path::Adapter);
                 rt.scheduler.task_mut(task)?.adapter_caller = caller_task;
-                // As `call::in_task` does: a thread that blocks further in
-                // lets go of what this call entered.
-                rt.scheduler.entered.push(ends.entering.to_vec());
-                rt.scheduler.enter_thread(task);
+                if let Err(e) = rt.enter(task, &ends.entering) {
+                    rt.scheduler.pop_task(task);
+                    return Err(e);
+                }
+                rt.adapter_calls += 1;
                 rets[0] = CoreVal::I32(task.as_u32() as i32);
                 Ok(())
             }

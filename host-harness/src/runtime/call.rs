@@ -213,15 +213,8 @@ pub(crate) fn in_task<T: 'static, R>(
 ) -> Result<R, Error> {
     let rt = &mut ctx.data_mut().rt;
     let entering = rt.entering_set(inst, caller);
-    if entering.iter().any(|i| !rt.instance(*i).may_enter) {
-        return trap("cannot enter component instance");
-    }
-    for i in &entering {
-        rt.instance(*i).may_enter = false;
-    }
     let depth = rt.scheduler.depth();
-    rt.scheduler.entered.push(entering.clone());
-    rt.scheduler.enter_thread(task);
+    rt.enter(task, &entering)?;
     let result = body(&mut ctx);
     let rt = &mut ctx.data_mut().rt;
     // Also unwinds what fused adapters inside `body` pushed, if it trapped.

@@ -242,6 +242,27 @@ impl Runtime {
         out
     }
 
+    /// The spec's `enter_from` for task `task`'s thread: traps if an
+    /// instance of `entering` may not be entered, else clears their
+    /// `may_enter`, records them as entered by the thread (a thread that
+    /// blocks lets go of them) and marks the thread running. Host-path
+    /// calls (`call::in_task`) and fused adapters both enter through here.
+    pub(crate) fn enter(
+        &mut self,
+        task: task::TaskId,
+        entering: &[ComponentInstanceId],
+    ) -> Result<(), Error> {
+        if entering.iter().any(|i| !self.instances[*i].may_enter) {
+            return trap("cannot enter component instance");
+        }
+        for i in entering {
+            self.instances[*i].may_enter = false;
+        }
+        self.scheduler.entered.push(entering.to_vec());
+        self.scheduler.enter_thread(task);
+        Ok(())
+    }
+
     /// The spec's `entering_set`: instances a call from `caller` into
     /// `callee` enters.
     pub(crate) fn entering_set(
