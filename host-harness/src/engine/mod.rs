@@ -32,6 +32,7 @@ pub(crate) type CoreMemory = wasmi::Memory;
 pub(crate) type CoreVal = wasmi::Val;
 pub(crate) type CoreValType = wasmi::ValType;
 pub(crate) type CoreFuncType = wasmi::FuncType;
+pub(crate) type CoreTable = wasmi::Table;
 pub(crate) use wasmi::{AsContext as CoreAsContext, AsContextMut as CoreAsContextMut};
 
 /// The configured core engine, shared by every store of one [`crate::Engine`].
@@ -158,6 +159,17 @@ pub(crate) fn instance_exports(
 /// The sort of a core extern.
 pub(crate) fn extern_memory(e: &CoreExtern) -> Option<CoreMemory> {
     e.into_memory()
+}
+
+/// The function at index `i` of funcref table `table`, if there is one
+/// (in bounds and not null).
+pub(crate) fn table_func(ctx: impl CoreAsContext, table: &CoreTable, i: u32) -> Option<CoreFunc> {
+    let r = table.get(ctx, u64::from(i))?;
+    r.as_func()?.val().map(|f| **f)
+}
+
+pub(crate) fn extern_table(e: &CoreExtern) -> Option<CoreTable> {
+    e.into_table()
 }
 
 pub(crate) fn extern_func(e: &CoreExtern) -> Option<CoreFunc> {

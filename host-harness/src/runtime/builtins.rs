@@ -160,8 +160,8 @@ pub(crate) fn context_get<T: 'static>(
     };
     engine::host_func(store, &[], &[ty], move |mut c, _, rets| {
         let mut ctx = c.as_context_mut();
-        let task = ctx.data_mut().rt.scheduler.current_task_mut()?;
-        let v = task.storage.get(slot as usize).copied().unwrap_or(0);
+        let storage = ctx.data_mut().rt.scheduler.current_storage_mut()?;
+        let v = storage.get(slot as usize).copied().unwrap_or(0);
         rets[0] = if wide {
             CoreVal::I64(v as i64)
         } else {
@@ -189,8 +189,8 @@ pub(crate) fn context_set<T: 'static>(
             Some(CoreVal::I32(v)) => u64::from(*v as u32),
             _ => 0,
         };
-        let task = ctx.data_mut().rt.scheduler.current_task_mut()?;
-        if let Some(s) = task.storage.get_mut(slot as usize) {
+        let storage = ctx.data_mut().rt.scheduler.current_storage_mut()?;
+        if let Some(s) = storage.get_mut(slot as usize) {
             *s = v;
         }
         Ok(())

@@ -141,6 +141,9 @@ pub(crate) fn start_call<T: 'static>(
         return Ok((task, Started::Pending));
     }
     run_start(ctx.as_context_mut(), task, &deferred, caller)?;
+    if !f.ty.is_async {
+        concurrency::thread::run_sync_call(ctx.as_context_mut(), task, f.instance, caller)?;
+    }
     let sched = &mut ctx.data_mut().rt.scheduler;
     let t = sched.task_mut(task)?;
     let value = match t.on_resolve {
@@ -226,21 +229,22 @@ pub(crate) fn in_task<T: 'static, R>(
 }
 
 /// Handles how a step of task `task`'s thread ended: a blocked thread is
-/// kept in the task; a finished one completes the step.
+/// kept in the task (and the thread it switches to runs); a finished one
+/// completes the step.
 pub(crate) fn after_step<T: 'static>(
     ctx: &mut CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
     step: Step,
     ran: Ran,
 ) -> Result<(), Error> {
-    match ran {
-        Ran::Blocked(thread) => {
-            let sched = &mut ctx.data_mut().rt.scheduler;
-            sched.task_mut(task)?.thread = Some(thread);
-            sched.stamp(task);
-            Ok(())
+    match (ran, step) {
+        (Ran::Blocked(thread), _) => concurrency::thread::park(ctx, task, thread),
+        (Ran::Done(_), Step::Spawned(i)) => {
+            concurrency::thread::exit_spawned(&mut ctx.data_mut().rt, task, i)
         }
-        Ran::Done(results) => finish_step(ctx.as_context_mut(), task, step, &results),
+        (Ran::Done(results), Step::Body | Step::Callback) => {
+            finish_step(ctx.as_context_mut(), task, step, &results)
+        }
     }
 }
 
@@ -350,11 +354,17 @@ pub(crate) fn resolve_cancelled<T: 'static>(
 }
 
 /// The end of an async task's implicit thread: it must have resolved and
-/// dropped every borrow it received.
+/// dropped every borrow it received, unless threads it spawned live on
+/// (the last of them to end then checks).
 fn exit_task<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, task: TaskId) -> Result<(), Error> {
     let sched = &mut ctx.data_mut().rt.scheduler;
-    if !sched.task_mut(task)?.resolved {
+    let t = sched.task_mut(task)?;
+    if !t.resolved && t.spawned.is_empty() {
         return trap("async export finished without calling `task.return`");
+    }
+    if !t.resolved {
+        t.exited = true;
+        return Ok(());
     }
     sched.check_returned(task)?;
     sched.task_mut(task)?.exited = true;

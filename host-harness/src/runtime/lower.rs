@@ -118,7 +118,11 @@ pub(crate) fn lowered_import<T: 'static>(
         name: host_name,
         typed,
     } = host_callee(store, callee, &ty)?;
+    // A callee in an instance with cooperative threads may switch threads
+    // or block before it returns (`concurrency::thread`), which needs the
+    // scheduler's host path.
     if let FuncData::Lifted(lifted) = store.data().rt.func(callee).clone()
+        && !store.data().rt.instances[lifted.instance].uses_threads
         && let Some(adapter) = adapter::lowered(store, caller, &ty, &opts, &lifted)?
     {
         return Ok(adapter);
@@ -176,7 +180,7 @@ pub(crate) fn lowered_import<T: 'static>(
                     // An `async` callee may block, which a synchronous
                     // caller must not: trap before entering it.
                     if ty.is_async {
-                        check_may_block(&ctx.data().rt)?;
+                        check_may_block(&mut ctx.data_mut().rt)?;
                     }
                     let (task, started) =
                         start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
@@ -185,7 +189,7 @@ pub(crate) fn lowered_import<T: 'static>(
                         // The callee blocked: so does this thread, until the
                         // callee resolves (only this thread: others run).
                         Started::Pending => {
-                            check_may_block(&ctx.data().rt)?;
+                            check_may_block(&mut ctx.data_mut().rt)?;
                             let blocked = Blocked::Call {
                                 callee: task,
                                 ret: Box::new(ret),

@@ -53,6 +53,10 @@ pub(crate) struct ComponentInstance {
     pub(crate) may_leave: bool,
     pub(crate) may_enter: bool,
     pub(crate) backpressure: i32,
+    /// Whether the instance defines a cooperative thread built-in
+    /// (`concurrency::thread`): its threads may switch, and its
+    /// synchronous tasks block while other threads are ready.
+    pub(crate) uses_threads: bool,
     /// Static resource types of this instance's component, resolved to the
     /// run-time types they denote in this instantiation.
     pub(crate) resources: HashMap<ResourceRef, ResourceType>,
@@ -159,6 +163,7 @@ impl Runtime {
             may_leave: true,
             may_enter: true,
             backpressure: 0,
+            uses_threads: false,
             resources: HashMap::new(),
         }))
     }

@@ -28,6 +28,47 @@ index_type! {
     pub(crate) struct TaskId("task");
 }
 
+index_type! {
+    /// A thread's index in its instance's thread table, as the guest sees
+    /// it (`thread.index`, `thread.new-indirect`).
+    pub(crate) struct ThreadIdx("thread");
+}
+
+/// Which of a task's threads: the implicit one every call creates, or one
+/// `thread.new-indirect` spawned (by its thread-table index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ThreadKey {
+    Implicit,
+    Spawned(ThreadIdx),
+}
+
+/// Where a spawned thread is.
+#[derive(Debug)]
+pub(crate) enum SpawnedState {
+    /// Not started yet: it will call `func` with `arg`. `woken`: a
+    /// `thread.resume-later` made it ready to run.
+    Fresh {
+        func: CoreFunc,
+        arg: CoreVal,
+        woken: bool,
+    },
+    /// Paused in its core call (why: [`Thread::blocked`]).
+    Paused(Thread),
+    /// On the native stack now.
+    Running,
+}
+
+/// A thread `thread.new-indirect` added to a task.
+#[derive(Debug)]
+pub(crate) struct Spawned {
+    pub(crate) index: ThreadIdx,
+    pub(crate) state: SpawnedState,
+    /// Its `context.{get,set}` storage.
+    pub(crate) storage: [u64; 2],
+    /// When it last started waiting (see [`Task::since`]).
+    pub(crate) since: u64,
+}
+
 /// What a parked callback task waits for before its callback runs again
 /// (the `YIELD` and `WAIT` callback codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +92,9 @@ impl Blocked {
     /// Whether a cancellation may interrupt this wait.
     pub(crate) fn cancellable(&self) -> bool {
         match self {
-            Self::Wait { cancellable, .. } | Self::Yield { cancellable } => *cancellable,
+            Self::Wait { cancellable, .. }
+            | Self::Yield { cancellable }
+            | Self::Suspend { cancellable, .. } => *cancellable,
             Self::Copy { .. } | Self::Call { .. } | Self::Cancel { .. } => false,
         }
     }
@@ -93,6 +136,16 @@ pub(crate) struct Task {
     pub(crate) num_borrows: u32,
     /// The implicit thread's `context.{get,set}` storage.
     pub(crate) storage: [u64; 2],
+    /// The implicit thread's thread-table index, given out the first time
+    /// something asks for it (`thread.index`): the suite observes only
+    /// that indices are distinct, and a lazy index needs no bookkeeping
+    /// for the many calls that never use threads.
+    pub(crate) implicit_index: Option<ThreadIdx>,
+    /// The threads `thread.new-indirect` added to the task that have not
+    /// returned yet.
+    pub(crate) spawned: Vec<Spawned>,
+    /// Which of the task's threads runs when the task is running.
+    pub(crate) current: ThreadKey,
     /// Whether the callee was lifted `async` (so returns via `task.return`).
     pub(crate) is_async: bool,
     /// Whether the function type is `async` (so the task may block before
@@ -149,6 +202,12 @@ pub(crate) struct Scheduler {
     clock: u64,
     /// Every stream and future (their shared state).
     pub(crate) channels: PrimaryMap<ChannelId, Channel>,
+    /// The thread a `thread.*-then-{resume,promote}` asked to switch to,
+    /// run as soon as the asking thread has been parked.
+    pub(crate) switch_to: Option<(TaskId, ThreadKey)>,
+    /// Whether switches are being followed further out on the native
+    /// stack (so a thread switched to does not nest another loop).
+    pub(crate) following: bool,
 }
 
 impl Scheduler {
@@ -161,6 +220,9 @@ impl Scheduler {
             inst: f.instance,
             num_borrows: 0,
             storage: [0; 2],
+            implicit_index: None,
+            spawned: Vec::new(),
+            current: ThreadKey::Implicit,
             is_async: f.opts.is_async,
             func_async: f.ty.is_async,
             exclusive: !f.opts.is_async || f.opts.callback.is_some(),
@@ -194,6 +256,24 @@ impl Scheduler {
 
     pub(crate) fn tasks(&self) -> &[Task] {
         &self.tasks
+    }
+
+    /// The `context.{get,set}` storage of the running thread.
+    pub(crate) fn current_storage_mut(&mut self) -> Result<&mut [u64; 2], Error> {
+        let task = self.current_task_mut()?;
+        match task.current {
+            ThreadKey::Implicit => Ok(&mut task.storage),
+            ThreadKey::Spawned(i) => match task.spawned.iter_mut().find(|s| s.index == i) {
+                Some(s) => Ok(&mut s.storage),
+                None => trap("the running thread is no longer live"),
+            },
+        }
+    }
+
+    /// The clock's next tick (see [`Task::since`]).
+    pub(crate) fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
     }
 
     /// Marks task `id`'s code as running (on the native stack).
@@ -239,7 +319,8 @@ impl Scheduler {
                 && t.exclusive
                 && t.func_async
                 && Some(t.id) != except
-                && (self.running.contains(&t.id) || (t.thread.is_some() && !t.resolved))
+                && ((self.running.contains(&t.id) && t.current == ThreadKey::Implicit)
+                    || (t.thread.is_some() && !t.resolved))
         })
     }
 
@@ -253,8 +334,7 @@ impl Scheduler {
 
     /// Notes that task `id` starts waiting now (see [`Task::since`]).
     pub(crate) fn stamp(&mut self, id: TaskId) {
-        self.clock += 1;
-        let now = self.clock;
+        let now = self.tick();
         if let Ok(t) = self.task_mut(id) {
             t.since = now;
         }
@@ -278,11 +358,11 @@ impl Scheduler {
         self.tasks.retain(|t| !dead.contains(&t.id));
     }
 
-    /// Removes task `id` if its thread ended and nobody still has to take
+    /// Removes task `id` if its threads ended and nobody still has to take
     /// its result.
     pub(crate) fn reap(&mut self, id: TaskId) {
         self.tasks
-            .retain(|t| t.id != id || !t.exited || t.returned.is_some());
+            .retain(|t| t.id != id || !t.exited || t.returned.is_some() || !t.spawned.is_empty());
     }
 }
 
@@ -310,8 +390,12 @@ pub(crate) enum Blocked {
         out: u64,
         cancellable: bool,
     },
-    /// `thread.yield`.
+    /// `thread.yield` (or a `thread.yield-then-*` that switched away).
     Yield { cancellable: bool },
+    /// `thread.suspend` (or a `thread.suspend-then-*` that switched away):
+    /// suspended until another thread resumes it; `woken`: a
+    /// `thread.resume-later` made it ready to run.
+    Suspend { cancellable: bool, woken: bool },
     /// A synchronous `subtask.cancel`, until the subtask resolves.
     Cancel { subtask: HandleIdx },
     /// A synchronous read, write or cancel of a stream or future end.
@@ -330,6 +414,8 @@ pub(crate) enum Step {
     Body,
     /// The callback of a callback-lifted task, delivering one event.
     Callback,
+    /// The start function of the spawned thread with this index.
+    Spawned(ThreadIdx),
 }
 
 /// A suspended thread of a task: the paused core call, why it paused, and

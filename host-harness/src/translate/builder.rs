@@ -37,6 +37,9 @@ pub(super) struct Builder {
     pub(super) task_returns: Vec<(usize, Option<wasmparser::ComponentValType>)>,
     /// `stream.*`/`future.*` built-ins by position, with their type index.
     pub(super) channel_types: Vec<(usize, u32)>,
+    /// `thread.new-indirect` built-ins by position, with the core type
+    /// index of their start function.
+    pub(super) thread_start_types: Vec<(usize, u32)>,
     func_count: u32,
 }
 
@@ -322,6 +325,11 @@ impl Builder {
         for (at, raw) in std::mem::take(&mut self.channel_types) {
             if let Init::Builtin(Builtin::Channel { ty, .. }) = &mut self.inits[at] {
                 *ty = convert::reader_val_type(types, wasmparser::ComponentValType::Type(raw));
+            }
+        }
+        for (at, raw) in std::mem::take(&mut self.thread_start_types) {
+            if let Init::Builtin(Builtin::ThreadNewIndirect { wide, .. }) = &mut self.inits[at] {
+                *wide = convert::core_func_takes_i64(types, raw);
             }
         }
         ComponentDef {

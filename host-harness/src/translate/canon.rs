@@ -101,6 +101,32 @@ impl Builder {
                 memory: CoreMemoryIdx::from_u32(memory),
             },
             C::ThreadYield { cancellable } => Builtin::ThreadYield { cancellable },
+            C::ThreadIndex => Builtin::ThreadIndex,
+            C::ThreadNewIndirect {
+                func_ty_index,
+                table_index,
+            } => {
+                self.thread_start_types
+                    .push((self.inits.len(), func_ty_index));
+                Builtin::ThreadNewIndirect {
+                    table: CoreTableIdx::from_u32(table_index),
+                    wide: false,
+                }
+            }
+            C::ThreadResumeLater => Builtin::ThreadResumeLater,
+            C::ThreadSuspend { cancellable } => switch(ThreadSwitch::Suspend, cancellable),
+            C::ThreadSuspendThenResume { cancellable } => {
+                switch(ThreadSwitch::SuspendThenResume, cancellable)
+            }
+            C::ThreadYieldThenResume { cancellable } => {
+                switch(ThreadSwitch::YieldThenResume, cancellable)
+            }
+            C::ThreadSuspendThenPromote { cancellable } => {
+                switch(ThreadSwitch::SuspendThenPromote, cancellable)
+            }
+            C::ThreadYieldThenPromote { cancellable } => {
+                switch(ThreadSwitch::YieldThenPromote, cancellable)
+            }
             C::SubtaskCancel { async_ } => Builtin::SubtaskCancel { is_async: async_ },
             C::TaskCancel => Builtin::TaskCancel,
             C::ErrorContextNew { options: o } => Builtin::ErrorContextNew(options(&o)),
@@ -131,6 +157,10 @@ impl Builder {
         };
         self.push(Init::Builtin(init));
     }
+}
+
+fn switch(op: ThreadSwitch, cancellable: bool) -> Builtin {
+    Builtin::ThreadSwitch { op, cancellable }
 }
 
 impl Builder {

@@ -209,3 +209,18 @@ fn instance_resources(
         path.pop();
     }
 }
+
+/// Whether core type `index` of the component is a function type whose
+/// parameters are one `i64` (`thread.new-indirect`'s wide start function).
+pub(crate) fn core_func_takes_i64(types: TypesRef<'_>, index: u32) -> bool {
+    use wasmparser::component_types::ComponentCoreTypeId;
+    match types.core_type_at_in_component(index) {
+        ComponentCoreTypeId::Sub(id) => match &types[id].composite_type.inner {
+            wasmparser::CompositeInnerType::Func(f) => f.params() == [wasmparser::ValType::I64],
+            wasmparser::CompositeInnerType::Array(_)
+            | wasmparser::CompositeInnerType::Struct(_)
+            | wasmparser::CompositeInnerType::Cont(_) => false,
+        },
+        ComponentCoreTypeId::Module(_) => false,
+    }
+}

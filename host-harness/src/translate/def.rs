@@ -181,6 +181,22 @@ pub(crate) enum Builtin {
     ThreadYield {
         cancellable: bool,
     },
+    /// `thread.index`.
+    ThreadIndex,
+    /// `thread.new-indirect` of the start functions in `table`; `wide`:
+    /// its core function type takes an `i64` (the validator allows only
+    /// `(func (param i32))` and `(func (param i64))`).
+    ThreadNewIndirect {
+        table: CoreTableIdx,
+        wide: bool,
+    },
+    /// `thread.resume-later`.
+    ThreadResumeLater,
+    /// `thread.suspend` and the `thread.*-then-{resume,promote}` switches.
+    ThreadSwitch {
+        op: ThreadSwitch,
+        cancellable: bool,
+    },
     /// `subtask.cancel` (`is_async`: returns `BLOCKED` instead of waiting).
     SubtaskCancel {
         is_async: bool,
@@ -201,6 +217,16 @@ pub(crate) enum Builtin {
     },
     /// A built-in of the async/threads proposals: loads, traps when called.
     Unsupported(String),
+}
+
+/// Which thread-switching built-in a [`Builtin::ThreadSwitch`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ThreadSwitch {
+    Suspend,
+    SuspendThenResume,
+    YieldThenResume,
+    SuspendThenPromote,
+    YieldThenPromote,
 }
 
 /// What a `stream.*` / `future.*` built-in does.

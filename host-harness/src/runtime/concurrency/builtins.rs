@@ -25,7 +25,7 @@ use crate::translate::def::StringEncoding;
 use crate::types::Type;
 use crate::values::Val;
 
-fn arg_u32(args: &[CoreVal], i: usize) -> u32 {
+pub(super) fn arg_u32(args: &[CoreVal], i: usize) -> u32 {
     match args.get(i) {
         Some(CoreVal::I32(v)) => *v as u32,
         _ => 0,
@@ -216,7 +216,9 @@ pub(crate) fn finish_blocked<T: 'static>(
             }
             deliver_event(ctx, inst, *set, *memory, *out, cancelled)
         }
-        Blocked::Yield { .. } => Ok(vec![CoreVal::I32(i32::from(cancelled))]),
+        Blocked::Yield { .. } | Blocked::Suspend { .. } => {
+            Ok(vec![CoreVal::I32(i32::from(cancelled))])
+        }
         Blocked::Cancel { subtask } => {
             let table = &mut ctx.data_mut().rt.instance(inst).handles;
             table.waitable_mut(*subtask)?.has_sync_waiter = false;
@@ -249,7 +251,7 @@ pub(crate) fn finish_blocked<T: 'static>(
 
 /// Takes a cancellation of the running task that waits to be delivered
 /// (for a cancellable wait, yield or poll, which then reports it).
-fn take_pending_cancel(rt: &mut crate::runtime::Runtime) -> bool {
+pub(super) fn take_pending_cancel(rt: &mut crate::runtime::Runtime) -> bool {
     match rt.scheduler.current_task_mut() {
         Ok(t) if t.cancel == Cancel::Pending => {
             t.cancel = Cancel::Delivered;
@@ -295,7 +297,7 @@ pub(crate) fn subtask_cancel<T: 'static>(
             rets[0] = CoreVal::I32(BLOCKED as i32);
             return Ok(HostOutcome::Done);
         }
-        check_may_block(&ctx.data().rt)?;
+        check_may_block(&mut ctx.data_mut().rt)?;
         let table = &mut ctx.data_mut().rt.instance(inst).handles;
         table.waitable_mut(i)?.has_sync_waiter = true;
         let blocked = Blocked::Cancel { subtask: i };
@@ -323,7 +325,7 @@ fn cancel_builtin<T: 'static>(
             let mut ctx = c.as_context_mut();
             check_may_leave(&mut ctx, inst)?;
             if !is_async {
-                check_may_block(&ctx.data().rt)?;
+                check_may_block(&mut ctx.data_mut().rt)?;
             }
             let i = HandleIdx::from_guest(arg_u32(args, 0))?;
             body(ctx, i, rets)
@@ -370,7 +372,7 @@ pub(crate) fn thread_yield<T: 'static>(
             rets[0] = CoreVal::I32(1);
             return Ok(HostOutcome::Done);
         }
-        if check_may_block(&ctx.data().rt).is_ok() {
+        if check_may_block(&mut ctx.data_mut().rt).is_ok() {
             let blocked = Blocked::Yield { cancellable };
             return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
         }
@@ -452,7 +454,7 @@ pub(crate) fn channel_copy<T: 'static>(
             // A synchronous copy may block, so only a task that may block
             // can make one, whatever the handle.
             if !opts.is_async {
-                check_may_block(&ctx.data().rt)?;
+                check_may_block(&mut ctx.data_mut().rt)?;
             }
             let end = HandleIdx::from_guest(arg_u32(args, 0))?;
             let ptr = args.get(1).map_or(0, abi::core_ptr);

@@ -22,11 +22,12 @@ pub(crate) mod builtins;
 pub(crate) mod rng;
 pub(crate) mod stream;
 pub(crate) mod subtask;
+pub(crate) mod thread;
 pub(crate) mod waitable;
 
 use super::call::{after_step, in_task, run_start};
 use super::store::StoreData;
-use super::task::{Blocked, Cancel, Step, TaskId, Thread, Wait};
+use super::task::{Blocked, Cancel, Step, TaskId, Thread, ThreadIdx, ThreadKey, Wait};
 use super::{ComponentInstanceId, Runtime};
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
 use crate::error::{CallError, Error, trap};
@@ -56,6 +57,8 @@ enum Ready {
     Start(TaskId),
     /// Resume a suspended thread whose wait is over.
     Resume(TaskId),
+    /// Start or resume a ready spawned thread of a task.
+    Spawned(TaskId, ThreadIdx),
 }
 
 /// Whether the event loop (entering from the host) could enter `inst` now.
@@ -67,7 +70,7 @@ fn instance_enterable(rt: &Runtime, inst: ComponentInstanceId) -> bool {
 
 /// Whether blocked thread `thread` of a task in `inst` may continue
 /// (`cancel`: a cancellation waits to be delivered to the task).
-fn wait_is_over(
+pub(super) fn wait_is_over(
     rt: &mut Runtime,
     inst: ComponentInstanceId,
     thread: &Thread,
@@ -79,6 +82,7 @@ fn wait_is_over(
     match &thread.blocked {
         Blocked::Wait { set, .. } => rt.instance(inst).handles.set_has_pending(*set),
         Blocked::Yield { .. } => true,
+        Blocked::Suspend { woken, .. } => *woken,
         Blocked::Cancel { subtask } => rt
             .instance(inst)
             .handles
@@ -95,7 +99,7 @@ fn wait_is_over(
 
 /// The tasks that could run now, in table order (deterministic).
 fn ready(rt: &mut Runtime) -> Vec<Ready> {
-    let mut out = Vec::new();
+    let mut out: Vec<(u64, Ready)> = Vec::new();
     let ids: Vec<TaskId> = rt.scheduler.tasks().iter().map(|t| t.id).collect();
     for id in ids {
         let Some(t) = rt.scheduler.task(id) else {
@@ -103,13 +107,20 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
         };
         let (inst, wait, deferred, blocked) =
             (t.inst, t.wait, t.deferred.is_some(), t.thread.is_some());
-        let cancel = t.cancel == Cancel::Pending;
-        if !instance_enterable(rt, inst) || rt.scheduler.exclusive_in(inst, Some(id)) {
+        let (cancel, since) = (t.cancel == Cancel::Pending, t.since);
+        if !instance_enterable(rt, inst) {
+            continue;
+        }
+        // Spawned threads need no exclusive use of their instance.
+        for (i, since) in thread::ready_spawned(rt, id) {
+            out.push((since, Ready::Spawned(id, i)));
+        }
+        if rt.scheduler.exclusive_in(inst, Some(id)) {
             continue;
         }
         if deferred {
             if rt.instances[inst].backpressure == 0 {
-                out.push(Ready::Start(id));
+                out.push((since, Ready::Start(id)));
             }
             continue;
         }
@@ -122,7 +133,7 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
                 task.thread = t.take();
             }
             if over {
-                out.push(Ready::Resume(id));
+                out.push((since, Ready::Resume(id)));
             }
             continue;
         }
@@ -133,26 +144,28 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
             Some(Wait::Set(s)) => rt.instance(inst).handles.set_has_pending(s),
         };
         if runnable {
-            out.push(Ready::Callback(id));
+            out.push((since, Ready::Callback(id)));
         }
     }
     // Oldest wait first: the queue order a FIFO schedule follows.
-    out.sort_by_key(|r| match r {
-        Ready::Callback(t) | Ready::Start(t) | Ready::Resume(t) => {
-            rt.scheduler.task(*t).map_or(0, |t| t.since)
-        }
-    });
-    out
+    out.sort_by_key(|(since, _)| *since);
+    out.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The spec's `may_block` rule for guest code about to block: a task of a
-/// non-`async` function type may not block before it returned, and code
+/// non-`async` function type may not block before it returned unless
+/// other threads are ready to run ([`thread::others_ready`]), and code
 /// outside any task (a core start function) may not block at all.
-pub(crate) fn check_may_block(rt: &Runtime) -> Result<(), Error> {
-    match rt.scheduler.current_task() {
-        Some(t) if t.func_async || t.resolved => Ok(()),
-        Some(_) | None => trap("cannot block a synchronous task before returning"),
+pub(crate) fn check_may_block(rt: &mut Runtime) -> Result<(), Error> {
+    let inst = match rt.scheduler.current_task() {
+        Some(t) if t.func_async || t.resolved => return Ok(()),
+        Some(t) => t.inst,
+        None => return trap("cannot block a synchronous task before returning"),
+    };
+    if thread::others_ready(rt, inst) {
+        return Ok(());
     }
+    trap("cannot block a synchronous task before returning")
 }
 
 /// Blocks the host's call until `until` holds, running ready threads
@@ -166,7 +179,7 @@ pub(crate) fn block_until<T: 'static>(
     }
     // The host may always wait; guest code only as `may_block` allows.
     if ctx.data().rt.scheduler.current_task().is_some() {
-        check_may_block(&ctx.data().rt)?;
+        check_may_block(&mut ctx.data_mut().rt)?;
     }
     let released = release_entered(&mut ctx.data_mut().rt);
     let r = run_until(ctx.as_context_mut(), until);
@@ -196,6 +209,7 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
             return trap("deadlock detected: event loop cannot make further progress");
         };
         let rt = &ctx.data().rt;
+        let yielded = |th: &Thread| matches!(th.blocked, Blocked::Yield { .. });
         let only_yielders = candidates.iter().all(|c| match c {
             Ready::Callback(t) => rt
                 .scheduler
@@ -205,7 +219,13 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
                 .scheduler
                 .task(*t)
                 .and_then(|t| t.thread.as_ref())
-                .is_some_and(|th| matches!(th.blocked, Blocked::Yield { .. })),
+                .is_some_and(yielded),
+            Ready::Spawned(t, i) => rt.scheduler.task(*t).is_some_and(|t| {
+                t.spawned.iter().any(|s| {
+                    s.index == *i
+                        && matches!(&s.state, super::task::SpawnedState::Paused(th) if yielded(th))
+                })
+            }),
             Ready::Start(_) => false,
         });
         idle = if only_yielders { idle + 1 } else { 0 };
@@ -275,6 +295,9 @@ fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> 
         }
         Ready::Callback(task) => run_callback(ctx.as_context_mut(), task, None),
         Ready::Resume(task) => resume_thread(ctx.as_context_mut(), task, None),
+        Ready::Spawned(task, i) => {
+            thread::run_thread(ctx.as_context_mut(), task, ThreadKey::Spawned(i), None)
+        }
     }
 }
 
@@ -333,7 +356,7 @@ fn run_callback<T: 'static>(
 /// Resumes task `task`'s suspended thread, entered from `caller`:
 /// finishes the built-in it blocked in (delivering a pending cancellation
 /// if the wait allows), then continues its core call.
-fn resume_thread<T: 'static>(
+pub(super) fn resume_thread<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
     caller: Option<ComponentInstanceId>,
@@ -348,18 +371,24 @@ fn resume_thread<T: 'static>(
         t.cancel = Cancel::Delivered;
     }
     let r = in_task(ctx.as_context_mut(), task, inst, caller, |ctx| {
+        let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
+        let before = std::mem::replace(&mut t.current, ThreadKey::Implicit);
         let import_results =
             builtins::finish_blocked(ctx.as_context_mut(), inst, &thread.blocked, cancelled)?;
         let step = thread.step;
         let ran = thread.resume(ctx.as_context_mut(), &import_results)?;
-        after_step(ctx, task, step, ran)
+        let r = after_step(ctx, task, step, ran);
+        if let Ok(t) = ctx.data_mut().rt.scheduler.task_mut(task) {
+            t.current = before;
+        }
+        r
     });
     finish_run(ctx, task, inst, r)
 }
 
 /// After a step run by the loop: a trap poisons the instance; a task whose
 /// thread ended is removed once nobody needs its result.
-fn finish_run<T: 'static>(
+pub(super) fn finish_run<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
     inst: ComponentInstanceId,

@@ -9,6 +9,7 @@ use crate::engine::{self, CoreFunc};
 use crate::error::Error;
 use crate::runtime::concurrency::builtins as concurrency;
 use crate::runtime::concurrency::stream::EndKind;
+use crate::runtime::concurrency::thread::{self, Leave, Target};
 use crate::runtime::items::RtType;
 use crate::runtime::{FuncData, LiftedFunc, RtOptions, builtins, lower};
 use crate::translate::def::*;
@@ -96,6 +97,34 @@ impl<T: 'static> Instantiator<'_, T> {
             Builtin::ThreadYield { cancellable } => {
                 concurrency::thread_yield(self.store, self.id, *cancellable)
             }
+            Builtin::ThreadIndex => {
+                self.uses_threads();
+                thread::thread_index(self.store, self.id)
+            }
+            Builtin::ThreadNewIndirect { table, wide } => {
+                self.uses_threads();
+                let Some(table) = engine::extern_table(&self.s.core_tables[*table]) else {
+                    return Err(link_err(
+                        "thread.new-indirect on a core item that is not a table",
+                    ));
+                };
+                thread::thread_new_indirect(self.store, self.id, table, *wide)
+            }
+            Builtin::ThreadResumeLater => {
+                self.uses_threads();
+                thread::thread_resume_later(self.store, self.id)
+            }
+            Builtin::ThreadSwitch { op, cancellable } => {
+                self.uses_threads();
+                let (leave, target) = match op {
+                    ThreadSwitch::Suspend => (Leave::Suspend, Target::None),
+                    ThreadSwitch::SuspendThenResume => (Leave::Suspend, Target::Resume),
+                    ThreadSwitch::YieldThenResume => (Leave::Yield, Target::Resume),
+                    ThreadSwitch::SuspendThenPromote => (Leave::Suspend, Target::Promote),
+                    ThreadSwitch::YieldThenPromote => (Leave::Yield, Target::Promote),
+                };
+                thread::thread_switch(self.store, self.id, leave, target, *cancellable)
+            }
             Builtin::SubtaskCancel { is_async } => {
                 concurrency::subtask_cancel(self.store, self.id, *is_async)
             }
@@ -141,6 +170,11 @@ impl<T: 'static> Instantiator<'_, T> {
             ChannelOp::DropReadable => concurrency::channel_drop(self.store, self.id, kind(true)),
             ChannelOp::DropWritable => concurrency::channel_drop(self.store, self.id, kind(false)),
         })
+    }
+
+    /// Notes that the instance defines a cooperative thread built-in.
+    fn uses_threads(&mut self) {
+        self.store.data_mut().rt.instance(self.id).uses_threads = true;
     }
 
     fn options(&self, o: &CanonOptions) -> Result<RtOptions, Error> {
