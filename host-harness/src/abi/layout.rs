@@ -11,7 +11,8 @@ pub(crate) const MAX_FLAT_PARAMS: usize = 16;
 pub(crate) const MAX_FLAT_RESULTS: usize = 1;
 
 pub(crate) fn align_to(ptr: u64, alignment: u32) -> u64 {
-    ptr.div_ceil(u64::from(alignment)) * u64::from(alignment)
+    ptr.div_ceil(u64::from(alignment))
+        .saturating_mul(u64::from(alignment))
 }
 
 /// Bytes used by a discriminant for `n` cases.
@@ -139,6 +140,15 @@ pub(crate) fn alignment(ty: &Type, ptr64: bool) -> u32 {
 }
 
 pub(crate) fn elem_size(ty: &Type, ptr64: bool) -> u32 {
+    // Validation keeps every component-defined type far below `u32::MAX`
+    // (`translate::sizes`); the clamp only guards other callers.
+    u32::try_from(elem_size_u64(ty, ptr64)).unwrap_or(u32::MAX)
+}
+
+/// [`elem_size`] without overflow: saturates at `u64::MAX`, so even a
+/// fixed-length list of fixed-length lists with huge lengths has a size
+/// to compare against the validation bound.
+pub(crate) fn elem_size_u64(ty: &Type, ptr64: bool) -> u64 {
     match ty {
         Type::Bool | Type::S8 | Type::U8 => 1,
         Type::S16 | Type::U16 => 2,
@@ -146,15 +156,15 @@ pub(crate) fn elem_size(ty: &Type, ptr64: bool) -> u32 {
         Type::S64 | Type::U64 | Type::F64 => 8,
         Type::ErrorContext | Type::Own(_) | Type::Borrow(_) => 4,
         Type::Future(_) | Type::Stream(_) => 4,
-        Type::String | Type::List(_) | Type::Map(..) => 2 * ptr_size(ptr64),
-        Type::FixedList(t, n) => elem_size(t, ptr64) * n,
-        Type::Flags(names) => flags_size(names.len()),
+        Type::String | Type::List(_) | Type::Map(..) => 2 * u64::from(ptr_size(ptr64)),
+        Type::FixedList(t, n) => elem_size_u64(t, ptr64).saturating_mul(u64::from(*n)),
+        Type::Flags(names) => u64::from(flags_size(names.len())),
         Type::Record(_) | Type::Tuple(_) => {
             let mut s = 0u64;
             for f in fields(ty).unwrap_or_default() {
-                s = align_to(s, alignment(f, ptr64)) + u64::from(elem_size(f, ptr64));
+                s = align_to(s, alignment(f, ptr64)).saturating_add(elem_size_u64(f, ptr64));
             }
-            align_to(s, alignment(ty, ptr64)) as u32
+            align_to(s, alignment(ty, ptr64))
         }
         Type::Variant(_) | Type::Enum(_) | Type::Option(_) | Type::Result { .. } => {
             let cs = cases(ty).unwrap_or_default();
@@ -163,10 +173,10 @@ pub(crate) fn elem_size(ty: &Type, ptr64: bool) -> u32 {
             let payload = cs
                 .iter()
                 .flatten()
-                .map(|t| elem_size(t, ptr64))
+                .map(|t| elem_size_u64(t, ptr64))
                 .max()
                 .unwrap_or(0);
-            align_to(s + u64::from(payload), alignment(ty, ptr64)) as u32
+            align_to(s.saturating_add(payload), alignment(ty, ptr64))
         }
     }
 }

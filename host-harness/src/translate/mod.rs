@@ -12,6 +12,7 @@ mod builder;
 mod canon;
 mod convert;
 pub(crate) mod def;
+mod sizes;
 
 use std::sync::Arc;
 
@@ -115,6 +116,7 @@ fn translate(engine: &Engine, bytes: &[u8]) -> Result<ComponentDef, Error> {
                     return Err(LoadError::Invalid("unexpected end".into()).into());
                 };
                 if let Frame::Component(b) = frame {
+                    sizes::check_value_type_sizes(types.as_ref())?;
                     let def = b.finish(types.as_ref());
                     match stack.last_mut() {
                         Some(Frame::Component(parent)) => parent.component(Arc::new(def)),
