@@ -67,12 +67,12 @@
 //! # What runs today
 //!
 //! Everything synchronous in the component model, on the spec's execution
-//! model (every call is a Task on a Thread driven by a scheduler loop).
-//! Async components load; async exports that finish eagerly (`task.return`
-//! before returning, callbacks that `EXIT` or `YIELD`) run, and async
-//! lowers report `RETURNED` at once. Waitables, streams, futures and the
-//! other async built-ins trap with "not supported yet" until the scheduler
-//! issue lands.
+//! model (every call is a Task on a Thread driven by a scheduler loop), and
+//! component-model async on that scheduler (`runtime::concurrency`): async
+//! lifts and lowers, waitables, streams and futures, error contexts,
+//! cancellation and the cooperative `thread.*` built-ins, with every
+//! scheduling choice drawn from a seeded PRNG. The spec's whole `.wast`
+//! suite passes except core exception handling, which wasmi lacks.
 //!
 //! # Layout
 //!
@@ -112,4 +112,4 @@ pub use runtime::store::{AsContextMut, Store, StoreContextMut};
 pub use runtime::typed::{ComponentParams, ComponentResult, ComponentValue, TypedFunc};
 pub use translate::Component;
 pub use types::{FuncType, ResourceType, Type};
-pub use values::{ReadableEnd, Resource, ResourceAny, Val};
+pub use values::{ErrorContext, ReadableEnd, Resource, ResourceAny, Val};

@@ -61,6 +61,29 @@ pub enum Val {
     Stream(ReadableEnd),
     /// The readable end of a `future<T>`, passed on.
     Future(ReadableEnd),
+    /// An `error-context`.
+    ErrorContext(ErrorContext),
+}
+
+/// An `error-context` value: its debug message. Passing one on copies it
+/// (the sender keeps its handle, CanonicalABI.md `lift_error_context`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ErrorContext {
+    debug_message: std::sync::Arc<str>,
+}
+
+impl ErrorContext {
+    /// An error context with this debug message, to pass to a guest.
+    pub fn new(debug_message: &str) -> Self {
+        Self {
+            debug_message: debug_message.into(),
+        }
+    }
+
+    /// The debug message (`error-context.debug-message`).
+    pub fn debug_message(&self) -> &str {
+        &self.debug_message
+    }
 }
 
 /// The readable end of a stream or future moving between instances: which

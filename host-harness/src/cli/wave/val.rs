@@ -82,7 +82,9 @@ impl WasmValue for WaveVal {
             Val::Option(_) => WasmTypeKind::Option,
             Val::Result(_) => WasmTypeKind::Result,
             Val::Flags(_) => WasmTypeKind::Flags,
-            Val::Resource(_) | Val::Stream(_) | Val::Future(_) => WasmTypeKind::Unsupported,
+            Val::Resource(_) | Val::Stream(_) | Val::Future(_) | Val::ErrorContext(_) => {
+                WasmTypeKind::Unsupported
+            }
         }
     }
 

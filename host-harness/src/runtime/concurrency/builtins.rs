@@ -584,7 +584,7 @@ pub(crate) fn error_context_drop<T: 'static>(
 }
 
 /// The message of error context `i` of `inst`.
-fn error_context(
+pub(crate) fn error_context(
     rt: &mut crate::runtime::Runtime,
     inst: ComponentInstanceId,
     i: HandleIdx,
