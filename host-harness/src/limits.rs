@@ -32,17 +32,24 @@ pub struct StoreLimits {
     pub(crate) max_table_elements: u64,
     pub(crate) max_instances: usize,
     pub(crate) max_handles: u32,
+    pub(crate) max_tasks: usize,
+    pub(crate) max_threads: usize,
+    pub(crate) max_subtasks: usize,
 }
 
 impl Default for StoreLimits {
-    /// 4 GiB of linear memory, 10 million table elements, 10,000 instances
-    /// and the spec's 2^28 - 1 handles per instance.
+    /// 4 GiB of linear memory, 10 million table elements, 10,000 instances,
+    /// the spec's 2^28 - 1 handles per instance, and 100,000 each of live
+    /// tasks, spawned threads and subtasks.
     fn default() -> Self {
         Self {
             max_memory: 4 << 30,
             max_table_elements: 10_000_000,
             max_instances: 10_000,
             max_handles: MAX_HANDLES,
+            max_tasks: 100_000,
+            max_threads: 100_000,
+            max_subtasks: 100_000,
         }
     }
 }
@@ -75,6 +82,29 @@ impl StoreLimits {
     /// at most the spec's 2^28 - 1 (larger values are clamped to it).
     pub fn max_handles(mut self, handles: u32) -> Self {
         self.max_handles = handles.min(MAX_HANDLES);
+        self
+    }
+
+    /// The most tasks (calls into guests that have not ended, each with its
+    /// implicit thread) the store may hold at once; a call past it traps
+    /// before it starts.
+    pub fn max_tasks(mut self, tasks: usize) -> Self {
+        self.max_tasks = tasks;
+        self
+    }
+
+    /// The most threads `thread.new-indirect` created and that have not
+    /// ended the store may hold at once; creating one more traps.
+    pub fn max_threads(mut self, threads: usize) -> Self {
+        self.max_threads = threads;
+        self
+    }
+
+    /// The most subtasks (handles of `canon lower async` calls that did
+    /// not finish at once, until `subtask.drop`) the store may hold at
+    /// once; one more traps where its handle would be added.
+    pub fn max_subtasks(mut self, subtasks: usize) -> Self {
+        self.max_subtasks = subtasks;
         self
     }
 

@@ -453,3 +453,125 @@ fn the_handle_limit_is_at_most_the_spec_maximum() {
     let limits = StoreLimits::default().max_handles(u32::MAX);
     assert_eq!(limits, StoreLimits::default(), "clamped to 2^28 - 1");
 }
+
+/// `spawn(n)` creates `n` threads that are never resumed, so they (and
+/// the task that created them) stay live after the call returns; `add`
+/// spawns nothing.
+const SPAWNER: &str = r#"(component
+  (core module $Table (table (export "t") 1 funcref))
+  (core instance $table (instantiate $Table))
+  (alias core export $table "t" (core table $t))
+  (core type $start (func (param i32)))
+  (core func $new (canon thread.new-indirect $start (core table $t)))
+  (core module $M
+    (import "" "new" (func $new (param i32 i32) (result i32)))
+    (import "" "t" (table 1 funcref))
+    (func $never (param i32) unreachable)
+    (elem (table 0) (i32.const 0) func $never)
+    (func (export "spawn") (param $n i32)
+      (loop $again
+        (if (local.get $n)
+          (then
+            (drop (call $new (i32.const 0) (i32.const 0)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (br $again)))))
+    (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "new" (func $new)) (export "t" (table $t))))))
+  (func (export "spawn") (param "n" u32) (canon lift (core func $m "spawn")))
+  (func (export "add") (param "a" u32) (param "b" u32) (result u32)
+    (canon lift (core func $m "add"))))"#;
+
+fn spawn(store: &mut Store<()>, inst: &weft_harness::Instance, n: u32) -> Result<(), Error> {
+    let f = export(store, inst, "spawn");
+    f.call(&mut *store, &[Val::U32(n)], &mut [])
+}
+
+#[test]
+fn spawned_threads_stop_at_the_thread_limit() {
+    let engine = Engine::default();
+    let c = component(&engine, SPAWNER);
+    let mut store = Store::new(&engine, ());
+    store.set_limits(StoreLimits::default().max_threads(3));
+    let a = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    spawn(&mut store, &a, 2).unwrap();
+    // The two threads live on: one more fits, two do not.
+    let err = spawn(&mut store, &a, 2).unwrap_err();
+    assert_eq!(
+        trap_message(&err),
+        "too many live threads: the store's limit is 3 (StoreLimits::max_threads)"
+    );
+    let b = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let add = export(&mut store, &b, "add");
+    assert_eq!(
+        call1(&mut store, add, &[Val::U32(2), Val::U32(3)]).unwrap(),
+        Val::U32(5)
+    );
+}
+
+#[test]
+fn calls_stop_at_the_task_limit() {
+    let engine = Engine::default();
+    let c = component(&engine, SPAWNER);
+    let mut store = Store::new(&engine, ());
+    store.set_limits(StoreLimits::default().max_tasks(3));
+    let a = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    // Each call's task stays live with the thread it spawned.
+    for _ in 0..3 {
+        spawn(&mut store, &a, 1).unwrap();
+    }
+    let add = export(&mut store, &a, "add");
+    let err = call1(&mut store, add, &[Val::U32(2), Val::U32(3)]).unwrap_err();
+    assert_eq!(
+        trap_message(&err),
+        "too many live tasks: the store's limit is 3 (StoreLimits::max_tasks)"
+    );
+}
+
+/// `start(n)` makes `n` async calls of `$Callee.hang`, which parks forever,
+/// and keeps their subtask handles.
+const SUBTASKS: &str = r#"(component
+  (component $Callee
+    (core module $M
+      (import "" "set.new" (func $set.new (result i32)))
+      (func (export "hang") (result i32)
+        (i32.or (i32.const 2 (; WAIT ;)) (i32.shl (call $set.new) (i32.const 4))))
+      (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+    (canon waitable-set.new (core func $set.new))
+    (core instance $m (instantiate $M (with "" (instance (export "set.new" (func $set.new))))))
+    (func (export "hang") async (canon lift (core func $m "hang") async (callback (core func $m "cb")))))
+  (component $Caller
+    (import "hang" (func $hang async))
+    (canon lower (func $hang) async (core func $hang'))
+    (core module $M
+      (import "" "hang" (func $hang (result i32)))
+      (func (export "start") (param $n i32)
+        (loop $again
+          (if (local.get $n)
+            (then
+              (drop (call $hang))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $again))))))
+    (core instance $m (instantiate $M (with "" (instance (export "hang" (func $hang'))))))
+    (func (export "start") (param "n" u32) (canon lift (core func $m "start"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "hang" (func $callee "hang"))))
+  (export "start" (func $caller "start")))"#;
+
+#[test]
+fn async_calls_stop_at_the_subtask_limit() {
+    let engine = Engine::default();
+    let c = component(&engine, SUBTASKS);
+    let mut store = Store::new(&engine, ());
+    store.set_limits(StoreLimits::default().max_subtasks(4));
+    let a = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let start = export(&mut store, &a, "start");
+    start.call(&mut store, &[Val::U32(4)], &mut []).unwrap();
+    let b = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let start = export(&mut store, &b, "start");
+    let err = start.call(&mut store, &[Val::U32(1)], &mut []).unwrap_err();
+    assert_eq!(
+        trap_message(&err),
+        "too many live subtasks: the store's limit is 4 (StoreLimits::max_subtasks)"
+    );
+}

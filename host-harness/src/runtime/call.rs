@@ -119,6 +119,7 @@ pub(crate) fn start_call<T: 'static>(
     {
         return trap("cannot enter component instance");
     }
+    concurrency::limits::check_new_task(rt)?;
     let task = rt.scheduler.push_task(f, path);
     let deferred = Deferred {
         func: f.clone(),

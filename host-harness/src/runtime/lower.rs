@@ -12,7 +12,6 @@ use super::builtins::check_may_leave;
 use super::call::{Started, call_func, host_func, start_call};
 use super::concurrency::check_may_block;
 use super::concurrency::subtask::{Subtask, SubtaskState};
-use super::handles::Slot;
 use super::host::HostFuncBox;
 use super::store::StoreData;
 use super::task::{Blocked, OnResolve, SyncReturn};
@@ -287,7 +286,7 @@ fn async_lowered_import<T: 'static>(
                             Some(_) | None => SubtaskState::Started,
                         };
                         let subtask = Subtask::new(task, state, lenders);
-                        let i = rt.instance(caller).handles.add(Slot::Subtask(subtask))?;
+                        let i = super::concurrency::limits::add_subtask(rt, caller, subtask)?;
                         rt.scheduler.task_mut(task)?.on_resolve = OnResolve::Subtask {
                             caller,
                             subtask: i,

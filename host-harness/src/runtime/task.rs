@@ -208,6 +208,8 @@ pub(crate) struct Scheduler {
     /// Whether switches are being followed further out on the native
     /// stack (so a thread switched to does not nest another loop).
     pub(crate) following: bool,
+    /// Subtask handles in any instance not yet dropped (`concurrency::limits`).
+    pub(crate) live_subtasks: usize,
 }
 
 impl Scheduler {

@@ -104,6 +104,7 @@ pub(crate) fn subtask_drop<T: 'static>(
         }
         table.join(i, None)?;
         table.remove(i)?;
+        super::limits::drop_subtask(&mut ctx.data_mut().rt);
         Ok(())
     })
 }

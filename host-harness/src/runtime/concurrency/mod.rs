@@ -19,6 +19,7 @@
 //! [`crate::runtime::call::resolve`] (deliver a result).
 
 pub(crate) mod builtins;
+pub(crate) mod limits;
 pub(crate) mod rng;
 pub(crate) mod stream;
 pub(crate) mod subtask;

@@ -223,6 +223,7 @@ pub(crate) fn thread_new_indirect<T: 'static>(
             }
             let arg = args.get(1).cloned().unwrap_or(CoreVal::I32(0));
             let rt = &mut ctx.data_mut().rt;
+            super::limits::check_new_thread(rt)?;
             let index = free_index(rt, inst)?;
             let task = rt.scheduler.current_task_mut()?;
             task.spawned.push(Spawned {
