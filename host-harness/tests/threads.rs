@@ -3,7 +3,8 @@
 //! what `thread.index` returns on each thread, which thread the promoting
 //! switches run, the traps for resuming a thread that is not suspended and
 //! for bad start functions, and an async task whose result comes from a
-//! spawned thread after its implicit thread ended.
+//! spawned thread after its implicit thread ended, or a cancellation that
+//! only a spawned thread can take.
 
 // Shared with the other API tests; not every component in it is used here.
 #[allow(dead_code)]
@@ -233,4 +234,72 @@ fn a_spawned_thread_may_return_for_its_task() {
     assert_eq!(call("late-return", &[Val::U32(42)]), Ok(Some(Val::U32(42))));
     let err = call("late-return", &[Val::U32(0)]).unwrap_err();
     assert!(err.contains("without calling `task.return`"), "{err}");
+}
+
+/// `$Callee.run` (async, callback-lifted) switches to a spawned worker
+/// that suspends where a cancellation may interrupt it, and acknowledges
+/// one with `task.cancel`; `$Caller.go` starts `run` asynchronously and
+/// cancels it without waiting, returning what `subtask.cancel` reports.
+const CANCEL_WORKER: &str = r#"(component
+  (component $Callee
+    (core module $Table (table (export "t") 1 funcref))
+    (core instance $table (instantiate $Table))
+    (alias core export $table "t" (core table $t))
+    (core type $start (func (param i32)))
+    (core func $new (canon thread.new-indirect $start (core table $t)))
+    (core func $ytr (canon thread.yield-then-resume))
+    (core func $suspend (canon thread.suspend cancellable))
+    (core func $cancel (canon task.cancel))
+    (core module $M
+      (import "" "new" (func $new (param i32 i32) (result i32)))
+      (import "" "ytr" (func $ytr (param i32) (result i32)))
+      (import "" "suspend" (func $suspend (result i32)))
+      (import "" "cancel" (func $cancel))
+      (import "" "t" (table 1 funcref))
+      (func $worker (param i32)
+        (if (i32.eqz (call $suspend)) (then unreachable))
+        (call $cancel))
+      (elem (table 0) (i32.const 0) func $worker)
+      (func (export "run") (result i32)
+        (drop (call $ytr (call $new (i32.const 0) (i32.const 0))))
+        (i32.const 0 (; EXIT ;)))
+      (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "new" (func $new)) (export "ytr" (func $ytr))
+      (export "suspend" (func $suspend)) (export "cancel" (func $cancel))
+      (export "t" (table $t))))))
+    (func (export "run") async
+      (canon lift (core func $m "run") async (callback (core func $m "cb")))))
+  (component $Caller
+    (import "run" (func $run async))
+    (canon lower (func $run) async (core func $run'))
+    (canon subtask.cancel async (core func $cancel))
+    (core module $M
+      (import "" "run" (func $run (result i32)))
+      (import "" "cancel" (func $cancel (param i32) (result i32)))
+      (func (export "go") (result i32)
+        (local $packed i32)
+        (local.set $packed (call $run))
+        (if (i32.ne (i32.and (local.get $packed) (i32.const 0xf)) (i32.const 1 (; STARTED ;)))
+          (then unreachable))
+        (call $cancel (i32.shr_u (local.get $packed) (i32.const 4)))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "run" (func $run')) (export "cancel" (func $cancel))))))
+    (func (export "go") (result u32) (canon lift (core func $m "go"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "run" (func $callee "run"))))
+  (export "go" (func $caller "go")))"#;
+
+#[test]
+fn a_cancellation_reaches_a_spawned_thread_that_may_take_it() {
+    let engine = Engine::default();
+    let c = component(&engine, CANCEL_WORKER);
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let go = inst.get_func(&mut store, "go").unwrap();
+    let mut out = vec![Val::Bool(false)];
+    go.call(&mut store, &[], &mut out).unwrap();
+    // The worker took the cancellation at once: CANCELLED_BEFORE_RETURNED,
+    // not BLOCKED.
+    assert_eq!(out[0], Val::U32(4));
 }

@@ -188,7 +188,8 @@ pub(crate) fn block_until<T: 'static>(
     r
 }
 
-fn pick(rt: &mut Runtime, candidates: &[Ready]) -> Option<Ready> {
+/// One of `candidates`, as the Store's PRNG chooses (`None` if empty).
+pub(super) fn pick<C: Copy>(rt: &mut Runtime, candidates: &[C]) -> Option<C> {
     if candidates.is_empty() {
         return None;
     }
@@ -430,7 +431,20 @@ pub(crate) fn request_cancellation<T: 'static>(
         return Ok(());
     }
     let parked = t.wait.is_some();
-    let blocked = t.thread.as_ref().is_some_and(|th| th.blocked.cancellable());
+    // The threads a cancellation may interrupt: the implicit one, and
+    // spawned ones, blocked where it may (the spec's `Thread.cancellable`).
+    let mut candidates: Vec<ThreadKey> = Vec::new();
+    if t.thread.as_ref().is_some_and(|th| th.blocked.cancellable()) {
+        candidates.push(ThreadKey::Implicit);
+    }
+    candidates.extend(t.spawned.iter().filter_map(|s| match &s.state {
+        super::task::SpawnedState::Paused(th) if th.blocked.cancellable() => {
+            Some(ThreadKey::Spawned(s.index))
+        }
+        super::task::SpawnedState::Paused(_)
+        | super::task::SpawnedState::Fresh { .. }
+        | super::task::SpawnedState::Running => None,
+    }));
     let enterable = rt
         .entering_set(inst, Some(caller))
         .iter()
@@ -439,10 +453,10 @@ pub(crate) fn request_cancellation<T: 'static>(
         return Ok(());
     }
     if parked {
-        run_callback(ctx.as_context_mut(), task, Some(caller))
-    } else if blocked {
-        resume_thread(ctx.as_context_mut(), task, Some(caller))
-    } else {
-        Ok(())
+        return run_callback(ctx.as_context_mut(), task, Some(caller));
     }
+    let Some(key) = pick(rt, &candidates) else {
+        return Ok(());
+    };
+    thread::run_thread(ctx.as_context_mut(), task, key, Some(caller))
 }

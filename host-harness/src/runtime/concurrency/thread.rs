@@ -29,7 +29,7 @@ use crate::runtime::builtins::check_may_leave;
 use crate::runtime::call::{after_step, in_task};
 use crate::runtime::store::StoreData;
 use crate::runtime::task::{
-    Blocked, Spawned, SpawnedState, Step, Task, TaskId, Thread, ThreadIdx, ThreadKey,
+    Blocked, Cancel, Spawned, SpawnedState, Step, Task, TaskId, Thread, ThreadIdx, ThreadKey,
 };
 use crate::runtime::{ComponentInstanceId, Runtime};
 
@@ -454,11 +454,18 @@ fn resume_spawned<T: 'static>(
     caller: Option<ComponentInstanceId>,
 ) -> Result<(), Error> {
     let rt = &mut ctx.data_mut().rt;
-    let inst = rt.scheduler.task_mut(task)?.inst;
+    let t = rt.scheduler.task_mut(task)?;
+    let (inst, cancel_pending) = (t.inst, t.cancel == Cancel::Pending);
     let Some(s) = spawned_mut(rt, task, i) else {
         return Ok(());
     };
     let state = std::mem::replace(&mut s.state, SpawnedState::Running);
+    // A pending cancellation interrupts a wait that allows it.
+    let cancelled =
+        cancel_pending && matches!(&state, SpawnedState::Paused(th) if th.blocked.cancellable());
+    if cancelled {
+        rt.scheduler.task_mut(task)?.cancel = Cancel::Delivered;
+    }
     let r = in_task(ctx.as_context_mut(), task, inst, caller, |ctx| {
         let t = ctx.data_mut().rt.scheduler.task_mut(task)?;
         let before = std::mem::replace(&mut t.current, ThreadKey::Spawned(i));
@@ -471,7 +478,7 @@ fn resume_spawned<T: 'static>(
                 Step::Spawned(i),
             ),
             SpawnedState::Paused(thread) => {
-                finish_blocked(ctx.as_context_mut(), inst, &thread.blocked, false)
+                finish_blocked(ctx.as_context_mut(), inst, &thread.blocked, cancelled)
                     .and_then(|results| thread.resume(ctx.as_context_mut(), &results))
             }
             SpawnedState::Running => trap("a running thread cannot be resumed"),
@@ -535,8 +542,23 @@ pub(super) fn ready_spawned(rt: &mut Runtime, task: TaskId) -> Vec<(ThreadIdx, u
         .unwrap_or_default();
     spawned
         .into_iter()
-        .filter(|(i, _)| state_of(rt, task, ThreadKey::Spawned(*i)) == ThreadState::Ready)
+        .filter(|(i, _)| {
+            state_of(rt, task, ThreadKey::Spawned(*i)) == ThreadState::Ready
+                || cancel_interrupts(rt, task, *i)
+        })
         .collect()
+}
+
+/// Whether a pending cancellation of task `task` may interrupt the wait of
+/// its spawned thread `i` (which makes the thread ready to run).
+fn cancel_interrupts(rt: &Runtime, task: TaskId, i: ThreadIdx) -> bool {
+    rt.scheduler.task(task).is_some_and(|t| {
+        t.cancel == Cancel::Pending
+            && t.spawned.iter().any(|s| {
+                s.index == i
+                    && matches!(&s.state, SpawnedState::Paused(th) if th.blocked.cancellable())
+            })
+    })
 }
 
 /// The top-level instance `inst` is nested in.
@@ -594,14 +616,13 @@ pub(crate) fn run_sync_call<T: 'static>(
             return Ok(());
         }
         let candidates = ready_threads(rt, |t| t.inst == inst);
-        if candidates.is_empty() {
+        let Some((t, key)) = super::pick(rt, &candidates) else {
             rt.scheduler.pop_task(task);
             for i in rt.entering_set(inst, caller) {
                 rt.instance(i).may_enter = false;
             }
             return trap("deadlock detected: event loop cannot make further progress");
-        }
-        let (t, key) = candidates[rt.scheduler.rng.pick(candidates.len())];
+        };
         run_thread(ctx.as_context_mut(), t, key, caller)?;
     }
 }
