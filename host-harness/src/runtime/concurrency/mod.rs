@@ -8,7 +8,10 @@
 //! stack, and a call may wait in STARTING for backpressure. The loop
 //! ([`block_until`], run by the host's call) picks among the ready ones
 //! with the Store's PRNG ([`rng`]) until the host's call resolves; if
-//! nothing is ready, that is the spec's deadlock.
+//! nothing is ready, that is the spec's deadlock. Threads that
+//! `thread.new-indirect` spawned, switching between threads, and the loop
+//! a call of a non-`async` function runs in its own instance while it
+//! blocks are in [`thread`].
 //!
 //! Calls between instances still nest host calls (`runtime::call`), but
 //! each call's task runs on its own resumable core call, so a blocked
