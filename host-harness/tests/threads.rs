@@ -4,7 +4,8 @@
 //! switches run, the traps for resuming a thread that is not suspended and
 //! for bad start functions, and an async task whose result comes from a
 //! spawned thread after its implicit thread ended, or a cancellation that
-//! only a spawned thread can take.
+//! only a spawned thread can take; and that the seed picks which ready
+//! thread a blocked synchronous call runs.
 
 // Shared with the other API tests; not every component in it is used here.
 #[allow(dead_code)]
@@ -302,4 +303,71 @@ fn a_cancellation_reaches_a_spawned_thread_that_may_take_it() {
     // The worker took the cancellation at once: CANCELLED_BEFORE_RETURNED,
     // not BLOCKED.
     assert_eq!(out[0], Val::U32(4));
+}
+
+/// `race` makes two threads ready (start functions append 1 and 2 to a
+/// decimal `$order`; whichever runs second wakes the caller) and suspends
+/// its own, synchronous task: the call then runs its instance's ready
+/// threads, in an order the schedule picks, and returns `$order`.
+const RACE: &str = r#"(component
+  (core module $Table (table (export "t") 2 funcref))
+  (core instance $table (instantiate $Table))
+  (alias core export $table "t" (core table $t))
+  (core type $start (func (param i32)))
+  (core func $new (canon thread.new-indirect $start (core table $t)))
+  (core func $index (canon thread.index))
+  (core func $later (canon thread.resume-later))
+  (core func $suspend (canon thread.suspend))
+  (core module $M
+    (import "" "new" (func $new (param i32 i32) (result i32)))
+    (import "" "index" (func $index (result i32)))
+    (import "" "later" (func $later (param i32)))
+    (import "" "suspend" (func $suspend (result i32)))
+    (import "" "t" (table 2 funcref))
+    (global $order (mut i32) (i32.const 0))
+    (func $append (param $digit i32) (param $caller i32)
+      (global.set $order
+        (i32.add (i32.mul (global.get $order) (i32.const 10)) (local.get $digit)))
+      (if (i32.gt_u (global.get $order) (i32.const 9))
+        (then (call $later (local.get $caller)))))
+    (func $one (param i32) (call $append (i32.const 1) (local.get 0)))
+    (func $two (param i32) (call $append (i32.const 2) (local.get 0)))
+    (elem (table 0) (i32.const 0) func $one $two)
+    (func (export "race") (result i32)
+      (global.set $order (i32.const 0))
+      (call $later (call $new (i32.const 0) (call $index)))
+      (call $later (call $new (i32.const 1) (call $index)))
+      (drop (call $suspend))
+      (global.get $order)))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "new" (func $new)) (export "index" (func $index))
+    (export "later" (func $later)) (export "suspend" (func $suspend))
+    (export "t" (table $t))))))
+  (func (export "race") (result u32) (canon lift (core func $m "race"))))"#;
+
+fn race(seed: Option<u64>) -> u32 {
+    let engine = Engine::default();
+    let c = component(&engine, RACE);
+    let mut store = Store::new(&engine, ());
+    if let Some(seed) = seed {
+        store.set_seed(seed);
+    }
+    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let f = inst.get_func(&mut store, "race").unwrap();
+    let mut out = vec![Val::Bool(false)];
+    f.call(&mut store, &[], &mut out).unwrap();
+    match out[0] {
+        Val::U32(v) => v,
+        ref other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_seed_picks_which_ready_thread_a_blocked_sync_call_runs() {
+    assert_eq!(race(None), 12, "FIFO: the thread made ready first");
+    let orders: std::collections::BTreeSet<u32> = (0..32).map(|s| race(Some(s))).collect();
+    assert_eq!(orders, [12, 21].into(), "both orders, and only those");
+    for seed in 0..8 {
+        assert_eq!(race(Some(seed)), race(Some(seed)), "seed {seed} replays");
+    }
 }
