@@ -505,8 +505,10 @@ pub(crate) fn exit_spawned(rt: &mut Runtime, task: TaskId, i: ThreadIdx) -> Resu
 
 /// Whether ready thread `key` of task `t` may run while a call of a
 /// non-`async` function waits in its instance: not the implicit thread of
-/// a task that needs the instance to itself (the suite's
-/// `during-sync-call-no-exclusive-resume`).
+/// a task that needs the instance to itself. This follows the suite
+/// (`during-sync-call-no-exclusive-resume`): the current `definitions.py`
+/// only skips `inst.exclusive_thread`, which is `None` while a callback
+/// task waits between events, so it would resume such a task.
 fn may_run_during_sync_call(t: &Task, key: ThreadKey) -> bool {
     match key {
         ThreadKey::Spawned(_) => true,
@@ -571,7 +573,9 @@ fn root(rt: &Runtime, mut inst: ComponentInstanceId) -> ComponentInstanceId {
 
 /// Whether a task of a non-`async` function in `inst` may block before it
 /// returned: Concurrency.md ("Blocking") lets it when other threads are
-/// ready to run, which may unblock it. As the suite expects, only threads
+/// ready to run, which may unblock it (the current `definitions.py` has no
+/// such check at all: it only traps at the end of `canon_lift` when no
+/// thread of the instance is ready). As the suite expects, only threads
 /// under the same top-level instance count (a thread left ready by an
 /// earlier, unrelated instance does not), and a task that cannot find one
 /// traps with "cannot block a synchronous task before returning"; one that
