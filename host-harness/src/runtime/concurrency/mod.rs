@@ -452,10 +452,14 @@ pub(crate) fn request_cancellation<T: 'static>(
         .entering_set(inst, Some(caller))
         .iter()
         .all(|i| rt.instances[*i].may_enter);
-    if !enterable || rt.scheduler.exclusive_in(inst, Some(task)) {
+    if !enterable {
         return Ok(());
     }
-    if parked {
+    // While another task has the instance to itself, only threads that
+    // need no exclusivity (spawned ones) may take the cancellation now.
+    if rt.scheduler.exclusive_in(inst, Some(task)) {
+        candidates.retain(|k| *k != ThreadKey::Implicit);
+    } else if parked {
         return run_callback(ctx.as_context_mut(), task, Some(caller));
     }
     let Some(key) = pick(rt, &candidates) else {
