@@ -114,6 +114,13 @@ impl<'c, 'a> Body<'c, 'a> {
         }
     }
 
+    /// The rendered statements, ending in `value` (a shared helper's
+    /// body, whose value is not a function result of the walker).
+    pub fn finish_with(mut self, value: TokenStream) -> TokenStream {
+        self.ret = Some(value);
+        self.finish()
+    }
+
     fn fresh(&mut self, prefix: &str) -> proc_macro2::Ident {
         self.tmp += 1;
         local(prefix, self.tmp)
@@ -356,6 +363,21 @@ impl Emitter for Body<'_, '_> {
         is_list_canonical(self.ctx.resolve, elem, &|id| {
             self.ctx.renders_definition(id)
         })
+    }
+
+    fn shared_load(
+        &mut self,
+        id: TypeId,
+        addr: &TokenStream,
+        offset: ArchitectureSize,
+    ) -> Option<TokenStream> {
+        let helper = self.ctx.shared_load_path(id, &self.from)?;
+        let off = size_expr(offset);
+        // Bound right away, as every load is: the memory may be freed
+        // before the value is used.
+        let l = self.fresh("l");
+        self.stmt(quote!(let #l = #helper((#addr).add(#off));));
+        Some(quote!(#l))
     }
 }
 

@@ -48,6 +48,7 @@ pub fn render_world(
         with_aliases: Vec::new(),
         merged: HashMap::new(),
         types_only,
+        shared_loads: Default::default(),
     };
     apply_with(&mut ctx)?;
     super::chain::check_used(&opts.chainable_methods, resolve, world)?;
@@ -102,6 +103,9 @@ pub fn render_world(
     world_items.extend(ctx.export_macro(&macro_bodies));
     world_items.extend(ctx.custom_section(&sections.bindings, "encoded world"));
     world_items.extend(ctx.link_helper());
+    for (path, helper) in ctx.render_shared_loads() {
+        root.at(&path).push(helper);
+    }
     let rt_alias = ident(&ctx.names.runtime_alias);
     let modules = root.render_children(&mut Vec::new(), &rt_alias);
     let runtime = &ctx.paths.runtime;
