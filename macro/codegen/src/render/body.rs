@@ -9,6 +9,7 @@
 //! depth, so a list element at depth 2 is `e2` at `base2`.
 
 use super::Ctx;
+use super::moved::Moved;
 use super::paths::ModPath;
 use super::ty::{Flavor, local};
 use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
@@ -47,13 +48,13 @@ pub(crate) enum Role {
 
 #[derive(Default)]
 struct Block {
-    stmts: Vec<TokenStream>,
+    stmts: TokenStream,
     payload_used: bool,
     captures: bool,
 }
 
 struct Finished {
-    stmts: Vec<TokenStream>,
+    stmts: TokenStream,
     results: Vec<TokenStream>,
     depth: usize,
     payload_used: bool,
@@ -105,11 +106,12 @@ impl<'c, 'a> Body<'c, 'a> {
             let path = self.ctx.resource_path(*ty, &self.from, "");
             quote!(let #name = _rt::HandleArena::<#path>::new();)
         });
-        let ret = self.ret.take();
+        let body = Moved::new(body);
+        let ret = self.ret.take().map(Moved::new);
         quote! {
             #cleanup
             #(#arenas)*
-            #(#body)*
+            #body
             #ret
         }
     }
@@ -128,7 +130,7 @@ impl<'c, 'a> Body<'c, 'a> {
 
     fn stmt(&mut self, s: TokenStream) {
         if let Some(b) = self.blocks.last_mut() {
-            b.stmts.push(s);
+            b.stmts.extend(std::iter::once(s));
         }
     }
 

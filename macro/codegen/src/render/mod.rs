@@ -5,7 +5,7 @@
 //! file: `paths` (module paths), `ty` (Rust types of WIT types), `typedefs`
 //! and `flags` (type definitions), `resources` (handle types), `body` (the
 //! [`Emitter`](crate::abi::Emitter) that renders ABI instructions),
-//! `shared` (load helpers shared by every function that loads a variant),
+//! `moved` (streams moved, not copied, into `quote!`), `shared` (load helpers shared by every function that loads a variant),
 //! `imports` and `exports` (functions and traits), and `world` (assembling
 //! the module tree, the export macro and the custom section).
 
@@ -18,6 +18,7 @@ mod exports;
 mod flags;
 mod imports;
 mod merge;
+mod moved;
 mod paths;
 mod payloads;
 mod resources;

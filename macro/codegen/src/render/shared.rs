@@ -11,6 +11,7 @@
 
 use super::Ctx;
 use super::body::{Body, Role};
+use super::moved::Moved;
 use super::paths::{ModPath, item_path};
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker};
@@ -90,7 +91,7 @@ impl Ctx<'_> {
             let mut body = Body::new(self, &path, Role::Import, Vec::new());
             let value = Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move)
                 .shared_load_body(def, quote!(base));
-            let body = body.finish_with(value);
+            let body = Moved::new(body.finish_with(value));
             let name = ident(&self.shared_load_name(def));
             let ty = ident(&self.definition_for(def, Flavor::Owned).0);
             out.push((

@@ -8,6 +8,7 @@
 
 use super::attrs::SelectedAttrs;
 use super::exports::{ExportParts, StubMethod};
+use super::moved::Moved;
 use super::paths::{ModPath, iface_path, item_path};
 use super::tree::Module;
 use super::{CallNames, Ctx, IfaceSite, OptionPaths};
@@ -118,6 +119,7 @@ pub fn render_world(
             use #path as #alias;
         }
     });
+    let (world_items, modules) = (Moved::new(world_items), Moved::new(modules));
     Ok(quote! {
         #[allow(unused_imports)]
         #[doc(hidden)]
