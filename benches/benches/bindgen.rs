@@ -1,9 +1,9 @@
 //! Bindings generation time: weft's generator against wit-bindgen's Rust
 //! generator (crates.io 0.61.1), on the same worlds in the same run.
 //!
-//! Inputs: the WASI 0.2 `http-proxy` world, and `variants.wit`, the largest
-//! synchronous file of the corpus (the larger `streams.wit`/`futures.wit` are
-//! async, which weft does not generate yet). WIT is parsed once, outside the
+//! Inputs: the WASI 0.2 `http-proxy` world, the WASI 0.3 `cli-command` world
+//! (async functions, streams and futures), and `variants.wit`, the largest
+//! synchronous file of the corpus. WIT is parsed once, outside the
 //! measurement; each iteration generates from a fresh clone of the parsed
 //! `Resolve`, because wit-bindgen mutates it. wit-bindgen produces source
 //! text, which its proc-macro then tokenizes, so it is measured both as text
@@ -37,6 +37,11 @@ fn inputs() -> Vec<Input> {
             label: "wasi-0.2 http-proxy",
             path: wit.join("wasi-0.2"),
             world: "http-proxy",
+        },
+        Input {
+            label: "wasi-0.3 cli-command",
+            path: wit.join("wasi-0.3"),
+            world: "cli-command",
         },
         Input {
             label: "corpus variants.wit",

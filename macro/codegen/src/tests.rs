@@ -356,3 +356,35 @@ fn lists_of_plain_records_cross_as_one_buffer() {
     assert!(!out.contains("# [repr (C)] pub struct F"));
     assert!(!out.contains("list_lift :: < S >") && !out.contains("list_lift :: < F >"));
 }
+
+#[test]
+fn variants_loaded_from_memory_share_one_helper() {
+    let wit = "package a:b;
+        interface api {
+            resource res;
+            variant err { a(string), b(u32), c }
+            variant holder { r(res), none }
+            f: func() -> result<string, err>;
+            g: func() -> result<u64, err>;
+            k: func() -> result<holder, string>;
+        }
+        world w { import api; }";
+    let out = gen_with(wit, &Opts::default()).unwrap();
+    assert_eq!(
+        out.matches("fn __weft_load_err").count(),
+        1,
+        "one helper for `err`"
+    );
+    assert_eq!(
+        out.matches("= __weft_load_err (").count(),
+        2,
+        "`f` and `g` call it"
+    );
+    assert_eq!(
+        out.matches("string_lift").count(),
+        3,
+        "the strings of `f` and `k`, and `err`'s case `a` in the helper only"
+    );
+    // A handle may need the calling function's arena: lifted in place.
+    assert!(!out.contains("__weft_load_holder"), "{out}");
+}

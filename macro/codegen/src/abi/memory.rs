@@ -159,13 +159,31 @@ impl<E: Emitter> Walker<'_, E> {
         self.sizes.payload_offset(tag, cases.iter().copied())
     }
 
-    /// Loads a value from `addr + offset` onto the stack.
+    /// Loads a value from `addr + offset` onto the stack (through the
+    /// emitter's shared helper when it has one for the type).
     pub(crate) fn read_from_memory(
         &mut self,
         ty: &Type,
         addr: E::Operand,
         offset: ArchitectureSize,
     ) {
+        if let Type::Id(id) = ty
+            && let Some(value) = self.emitter.shared_load(*id, &addr, offset)
+        {
+            return self.push(value);
+        }
+        self.read_in_place(ty, addr, offset);
+    }
+
+    /// The body of the shared helper that loads named type `id` from
+    /// `addr`: the type walked in place, its value returned.
+    pub fn shared_load_body(&mut self, id: wit_parser::TypeId, addr: E::Operand) -> E::Operand {
+        self.read_in_place(&Type::Id(id), addr, ArchitectureSize::default());
+        self.pop_n(1).remove(0)
+    }
+
+    /// [`Self::read_from_memory`] without the shared helper at the top.
+    fn read_in_place(&mut self, ty: &Type, addr: E::Operand, offset: ArchitectureSize) {
         let resolve = self.resolve;
         let id = match ty {
             Type::String => {

@@ -48,6 +48,19 @@ pub trait Emitter {
 
     /// Whether `list<elem>` can be passed as a plain slice of Rust values.
     fn is_list_canonical(&self, elem: &Type) -> bool;
+
+    /// Loading named type `id` from `addr + offset` as one call to a
+    /// helper shared by every place that loads it, instead of walking it
+    /// here; `None` walks it in place.
+    fn shared_load(
+        &mut self,
+        id: wit_parser::TypeId,
+        addr: &Self::Operand,
+        offset: ArchitectureSize,
+    ) -> Option<Self::Operand> {
+        let _ = (id, addr, offset);
+        None
+    }
 }
 
 /// Walks WIT types and functions, emitting checked instructions.

@@ -9,6 +9,7 @@
 //! depth, so a list element at depth 2 is `e2` at `base2`.
 
 use super::Ctx;
+use super::moved::Moved;
 use super::paths::ModPath;
 use super::ty::{Flavor, local};
 use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
@@ -47,13 +48,13 @@ pub(crate) enum Role {
 
 #[derive(Default)]
 struct Block {
-    stmts: Vec<TokenStream>,
+    stmts: TokenStream,
     payload_used: bool,
     captures: bool,
 }
 
 struct Finished {
-    stmts: Vec<TokenStream>,
+    stmts: TokenStream,
     results: Vec<TokenStream>,
     depth: usize,
     payload_used: bool,
@@ -105,13 +106,21 @@ impl<'c, 'a> Body<'c, 'a> {
             let path = self.ctx.resource_path(*ty, &self.from, "");
             quote!(let #name = _rt::HandleArena::<#path>::new();)
         });
-        let ret = self.ret.take();
+        let body = Moved::new(body);
+        let ret = self.ret.take().map(Moved::new);
         quote! {
             #cleanup
             #(#arenas)*
-            #(#body)*
+            #body
             #ret
         }
+    }
+
+    /// The rendered statements, ending in `value` (a shared helper's
+    /// body, whose value is not a function result of the walker).
+    pub fn finish_with(mut self, value: TokenStream) -> TokenStream {
+        self.ret = Some(value);
+        self.finish()
     }
 
     fn fresh(&mut self, prefix: &str) -> proc_macro2::Ident {
@@ -121,7 +130,7 @@ impl<'c, 'a> Body<'c, 'a> {
 
     fn stmt(&mut self, s: TokenStream) {
         if let Some(b) = self.blocks.last_mut() {
-            b.stmts.push(s);
+            b.stmts.extend(std::iter::once(s));
         }
     }
 
@@ -356,6 +365,21 @@ impl Emitter for Body<'_, '_> {
         is_list_canonical(self.ctx.resolve, elem, &|id| {
             self.ctx.renders_definition(id)
         })
+    }
+
+    fn shared_load(
+        &mut self,
+        id: TypeId,
+        addr: &TokenStream,
+        offset: ArchitectureSize,
+    ) -> Option<TokenStream> {
+        let helper = self.ctx.shared_load_path(id, &self.from)?;
+        let off = size_expr(offset);
+        // Bound right away, as every load is: the memory may be freed
+        // before the value is used.
+        let l = self.fresh("l");
+        self.stmt(quote!(let #l = #helper((#addr).add(#off));));
+        Some(quote!(#l))
     }
 }
 

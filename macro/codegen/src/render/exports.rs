@@ -5,6 +5,7 @@
 
 use super::Ctx;
 use super::body::{Body, Callee, Role, wasm_type};
+use super::moved::Moved;
 use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker, needs_post_return};
@@ -237,7 +238,7 @@ impl Ctx<'_> {
         let params = args.iter().map(|a| quote!(#a));
         let mut body = Body::new(self, from, Role::Export(callee), params.collect());
         Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).call_export(func);
-        let body = body.finish();
+        let body = Moved::new(body.finish());
         let ctors =
             (!self.opts.disable_run_ctors_once_workaround).then(|| quote!(_rt::run_ctors_once();));
         let mut out = quote! {
@@ -252,7 +253,7 @@ impl Ctx<'_> {
             let post = format_ident!("__post_return_{}", helper);
             let mut body = Body::new(self, from, Role::Import, vec![quote!(arg0)]);
             Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).post_return(func);
-            let body = body.finish();
+            let body = Moved::new(body.finish());
             out.extend(quote! {
                 #[doc(hidden)]
                 #[allow(non_snake_case, unused_unsafe, clippy::all)]

@@ -8,6 +8,7 @@
 use super::Ctx;
 use super::body::{Body, Role};
 use super::chain::{Chaining, chaining};
+use super::moved::Moved;
 use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{ImportTarget, Transfer, Walker};
@@ -49,6 +50,7 @@ impl Ctx<'_> {
         }
         for (r, methods) in by_resource {
             let name = self.resource_path(r, from, "");
+            let methods = Moved::new(methods);
             free.extend(quote!(impl #name { #methods }));
         }
         free
@@ -106,7 +108,7 @@ impl Ctx<'_> {
                 name: &name,
             },
         );
-        let body = body.finish();
+        let body = Moved::new(body.finish());
         let fname = ident(&self.func_name(func));
         let docs = self.docs(&func.docs);
         quote! {

@@ -5,6 +5,7 @@
 //! file: `paths` (module paths), `ty` (Rust types of WIT types), `typedefs`
 //! and `flags` (type definitions), `resources` (handle types), `body` (the
 //! [`Emitter`](crate::abi::Emitter) that renders ABI instructions),
+//! `moved` (streams moved, not copied, into `quote!`), `shared` (load helpers shared by every function that loads a variant),
 //! `imports` and `exports` (functions and traits), and `world` (assembling
 //! the module tree, the export macro and the custom section).
 
@@ -17,9 +18,11 @@ mod exports;
 mod flags;
 mod imports;
 mod merge;
+mod moved;
 mod paths;
 mod payloads;
 mod resources;
+mod shared;
 mod tree;
 mod ty;
 mod typedefs;
@@ -71,6 +74,8 @@ pub(crate) struct Ctx<'a> {
     pub merged: HashMap<TypeId, TypeId>,
     /// Interfaces added by `generate_unused_types`: types only.
     pub types_only: &'a std::collections::HashSet<InterfaceId>,
+    /// The shared load helpers the rendered code calls.
+    pub shared_loads: std::cell::RefCell<shared::SharedLoads>,
 }
 
 /// The names of the hidden items one `bindgen!` call puts in the caller's

@@ -1,6 +1,7 @@
 //! The generated module tree: items collected per module path, rendered
 //! as nested `pub mod`s that each import the runtime alias.
 
+use super::moved::Moved;
 use super::paths::{ModPath, to_root};
 use crate::names::ident;
 use proc_macro2::TokenStream;
@@ -34,30 +35,31 @@ impl Module {
         self.docs = docs;
     }
 
-    /// Renders the children of this (root) module.
+    /// Renders the children of this (root) module, consuming it.
     /// `rt_alias` is the name of the runtime alias at the root.
-    pub fn render_children(
-        &self,
-        path: &mut ModPath,
-        rt_alias: &proc_macro2::Ident,
-    ) -> TokenStream {
-        self.children
-            .iter()
-            .map(|(name, child)| {
-                path.push(name.clone());
-                let rendered = child.render(path, rt_alias);
-                path.pop();
-                rendered
-            })
-            .collect()
+    pub fn render_children(self, path: &mut ModPath, rt_alias: &proc_macro2::Ident) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (name, child) in self.children {
+            path.push(name);
+            out.extend(child.render(path, rt_alias));
+            path.pop();
+        }
+        out
     }
 
-    fn render(&self, path: &mut ModPath, rt_alias: &proc_macro2::Ident) -> TokenStream {
+    fn render(self, path: &mut ModPath, rt_alias: &proc_macro2::Ident) -> TokenStream {
         let name = ident(path.last().map(String::as_str).unwrap_or("root"));
-        let docs = &self.docs;
-        let items = &self.items;
         let root = to_root(path);
-        let children = self.render_children(path, rt_alias);
+        let docs = Moved::new(self.docs);
+        let items = Moved::new(self.items);
+        let children = Moved::new(Module::render_children(
+            Module {
+                children: self.children,
+                ..Module::default()
+            },
+            path,
+            rt_alias,
+        ));
         quote! {
             #docs
             #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]

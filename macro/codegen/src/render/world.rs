@@ -8,6 +8,7 @@
 
 use super::attrs::SelectedAttrs;
 use super::exports::{ExportParts, StubMethod};
+use super::moved::Moved;
 use super::paths::{ModPath, iface_path, item_path};
 use super::tree::Module;
 use super::{CallNames, Ctx, IfaceSite, OptionPaths};
@@ -48,6 +49,7 @@ pub fn render_world(
         with_aliases: Vec::new(),
         merged: HashMap::new(),
         types_only,
+        shared_loads: Default::default(),
     };
     apply_with(&mut ctx)?;
     super::chain::check_used(&opts.chainable_methods, resolve, world)?;
@@ -102,6 +104,9 @@ pub fn render_world(
     world_items.extend(ctx.export_macro(&macro_bodies));
     world_items.extend(ctx.custom_section(&sections.bindings, "encoded world"));
     world_items.extend(ctx.link_helper());
+    for (path, helper) in ctx.render_shared_loads() {
+        root.at(&path).push(helper);
+    }
     let rt_alias = ident(&ctx.names.runtime_alias);
     let modules = root.render_children(&mut Vec::new(), &rt_alias);
     let runtime = &ctx.paths.runtime;
@@ -114,6 +119,7 @@ pub fn render_world(
             use #path as #alias;
         }
     });
+    let (world_items, modules) = (Moved::new(world_items), Moved::new(modules));
     Ok(quote! {
         #[allow(unused_imports)]
         #[doc(hidden)]

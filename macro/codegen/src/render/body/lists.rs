@@ -3,6 +3,7 @@
 
 use super::{Body, align_expr, size_expr, size_factor};
 use crate::abi::Transfer;
+use crate::render::moved::Moved;
 use crate::render::ty::local;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -79,7 +80,7 @@ impl Body<'_, '_> {
             // same element type; only the element's lowering is here.
             let d = block.depth;
             let (base, e) = (local("base", d), local("e", d));
-            let stmts = &block.stmts;
+            let stmts = Moved::new(block.stmts);
             let lower = match transfer {
                 Transfer::Lend => {
                     self.needs_cleanup = true;
@@ -88,14 +89,14 @@ impl Body<'_, '_> {
                         // borrowed `Vec` or (a task's result) an owned one.
                         let (#result, #len) = _rt::list_lower_lend(
                             &(#op)[..], #size_arg, #align, _cleanup,
-                            |#base, #e, _cleanup| { #(#stmts)* },
+                            |#base, #e, _cleanup| { #stmts },
                         );
                     }
                 }
                 Transfer::Move => quote! {
                     let (#result, #len) = _rt::list_lower_each(
                         #op, #size_arg, #align,
-                        |#base, #e| { #(#stmts)* },
+                        |#base, #e| { #stmts },
                     );
                 },
             };
@@ -134,14 +135,14 @@ impl Body<'_, '_> {
             let iter = Self::transfer_iter(transfer);
             (quote!(#e), quote!(#vec.len()), quote!(#vec.#iter()))
         };
-        let stmts = &block.stmts;
+        let stmts = Moved::new(block.stmts);
         self.stmt(quote! {
             let #vec = #op;
             let #len = #measure;
             let #result = #alloc;
             for (_i, #pat) in #entries.enumerate() {
                 let #base = #result.add(_i * #size);
-                #(#stmts)*
+                #stmts
             }
         });
         out.push(quote!(#result));
@@ -161,7 +162,7 @@ impl Body<'_, '_> {
         };
         let (base_all, len, result) = (self.fresh("base"), self.fresh("len"), self.fresh("result"));
         let base = local("base", block.depth);
-        let stmts = &block.stmts;
+        let stmts = Moved::new(block.stmts);
         let (p, l) = (&ops[0], &ops[1]);
         if map.is_none() && !block.captures {
             // The loop, the `Vec` and the free are shared by every list of
@@ -170,7 +171,7 @@ impl Body<'_, '_> {
             let e = &block.results[0];
             self.stmt(quote! {
                 let #result = _rt::list_lift_each(#p, #l, #size, #align, |#base| {
-                    #(#stmts)*
+                    #stmts
                     #e
                 });
             });
@@ -197,7 +198,7 @@ impl Body<'_, '_> {
             let mut #result = #init;
             for _i in 0..#len {
                 let #base = #base_all.add(_i * #size);
-                #(#stmts)*
+                #stmts
                 #push
             }
             _rt::dealloc(#base_all, #len * #size, #align);
@@ -217,21 +218,22 @@ impl Body<'_, '_> {
         let (base_all, len) = (self.fresh("base"), self.fresh("len"));
         let (p, l) = (&ops[0], &ops[1]);
         let base = local("base", block.depth);
-        let stmts = &block.stmts;
-        if !stmts.is_empty() && !block.captures {
+        let empty = block.stmts.is_empty();
+        let stmts = Moved::new(block.stmts);
+        if !empty && !block.captures {
             // One loop for every list whose elements own memory.
             let (size, align) = (size_expr(size), align_expr(align));
             self.stmt(quote! {
-                _rt::list_free_each(#p, #l, #size, #align, |#base| { #(#stmts)* });
+                _rt::list_free_each(#p, #l, #size, #align, |#base| { #stmts });
             });
             return;
         }
         let (size, align) = (size_factor(size), align_expr(align));
-        let each = (!stmts.is_empty()).then(|| {
+        let each = (!empty).then(|| {
             quote! {
                 for _i in 0..#len {
                     let #base = #base_all.add(_i * #size);
-                    #(#stmts)*
+                    #stmts
                 }
             }
         });

@@ -9,6 +9,7 @@ use super::{
 use crate::abi::{Instruction, MemKind, Transfer};
 use crate::names::{camel, ident, snake};
 use crate::render::flags::flags_bits_type;
+use crate::render::moved::Moved;
 use crate::render::resources::core_import;
 use crate::render::ty::{Flavor, local};
 use proc_macro2::{Literal, TokenStream};
@@ -279,10 +280,10 @@ impl Body<'_, '_> {
             }
             GuestDeallocateVariant { blocks } => {
                 let blocks = self.take_blocks(*blocks);
-                let arms = blocks.iter().enumerate().map(|(i, b)| {
+                let arms = blocks.into_iter().enumerate().map(|(i, b)| {
                     let i = Literal::i32_unsuffixed(i as i32);
-                    let stmts = &b.stmts;
-                    quote!(#i => { #(#stmts)* })
+                    let stmts = Moved::new(b.stmts);
+                    quote!(#i => { #stmts })
                 });
                 let tag = &ops[0];
                 self.stmt(quote!(match #tag { #(#arms)* _ => {} }));

@@ -3,6 +3,7 @@
 
 use super::render::tuple_or_single;
 use super::{Body, Callee, Finished, Role};
+use crate::render::moved::Moved;
 use crate::render::ty::local;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -70,16 +71,16 @@ impl Body<'_, '_> {
         out: &mut Vec<TokenStream>,
     ) {
         let blocks = self.take_blocks(pats.len());
-        let arms = pats.iter().zip(&blocks).map(|((pat, has_payload), b)| {
+        let arms = pats.iter().zip(blocks).map(|((pat, has_payload), b)| {
             let payload = local("payload", b.depth);
             let pat = match (*has_payload, b.payload_used) {
                 (true, true) => quote!(#pat(#payload)),
                 (true, false) => quote!(#pat(_)),
                 (false, _) => pat.clone(),
             };
-            let stmts = &b.stmts;
             let results = tuple_or_single(&b.results);
-            quote!(#pat => { #(#stmts)* #results })
+            let stmts = Moved::new(b.stmts);
+            quote!(#pat => { #stmts #results })
         });
         let arms: Vec<_> = arms.collect();
         let names: Vec<_> = (0..nresults)
@@ -109,17 +110,17 @@ impl Body<'_, '_> {
         let blocks: Vec<Finished> = self.take_blocks(ctors.len());
         let arms = ctors
             .iter()
-            .zip(&blocks)
+            .zip(blocks)
             .enumerate()
             .map(|(i, ((ctor, unit_payload), b))| {
                 let i = Literal::i32_unsuffixed(i as i32);
-                let stmts = &b.stmts;
                 let value = match (b.results.first(), unit_payload) {
                     (Some(v), _) => quote!(#ctor(#v)),
                     (None, true) => quote!(#ctor(())),
                     (None, false) => ctor.clone(),
                 };
-                quote!(#i => { #(#stmts)* #value })
+                let stmts = Moved::new(b.stmts);
+                quote!(#i => { #stmts #value })
             });
         let v = self.fresh("v");
         self.stmt(quote! {
