@@ -20,7 +20,7 @@ use anyhow::{Context, Result, anyhow};
 use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
 use weft_harness::{Component, Engine, Instance, Linker, Store, Val};
 use weft_tests::Generator;
-use weft_tests::guests::{GuestBuild, build_guest_workspace};
+use weft_tests::guests::{GuestBuild, build_guest_workspace, build_mixed_guest};
 
 const RELAY: &str = "test:guests/relay@0.1.0";
 const CONTROL: &str = "test:guests/pacer-control@0.1.0";
@@ -142,8 +142,18 @@ fn add_instance(
     build: &GuestBuild,
     guest: &str,
 ) -> Result<Instance> {
-    let path = build.component(guest)?;
-    let bytes = std::fs::read(&path).with_context(|| path.display().to_string())?;
+    add_file(store, linker, &build.component(guest)?, guest)
+}
+
+/// Instantiates the component at `path` and offers its exports to those
+/// instantiated after it.
+fn add_file(
+    store: &mut Store<WasiCtx>,
+    linker: &mut Linker<WasiCtx>,
+    path: &std::path::Path,
+    guest: &str,
+) -> Result<Instance> {
+    let bytes = std::fs::read(path).with_context(|| path.display().to_string())?;
     let component =
         Component::new(store.engine(), &bytes).map_err(|e| anyhow!("loading {guest}: {e}"))?;
     let instance = linker
@@ -299,6 +309,58 @@ fn the_scenarios_hold_on_seeded_schedules() {
             let both = chain.driver("relay-twice", &[first.clone(), second.clone()]);
             assert_eq!(both, Val::Tuple(vec![first, second]), "{what}");
             assert_eq!(chain.control("peak", &[]), Val::U32(1), "{what}");
+        }
+    }
+}
+
+/// One component in which weft's async export `relay` awaits `lookup`, an
+/// import bound by wit-bindgen, and wit-bindgen's async export `serve`
+/// awaits `fetch`, an import bound by weft (`cabi/tests/mixed-guest`). Both
+/// imports are async exports of `lookup-service` that yield first, so each
+/// export's task waits on a subtask that the other generator's code
+/// registered through the one `wasip3_task_set` of the component.
+#[test]
+fn weft_and_wit_bindgen_async_code_in_one_component_run_together() {
+    let mixed = build_mixed_guest().unwrap_or_else(|e| panic!("{e:#}"));
+    for service in [Generator::Weft, Generator::WitBindgen] {
+        for seed in [None, Some(3), Some(11)] {
+            let what = format!("lookup-service by {service:?}, seed {seed:?}");
+            let engine = Engine::default();
+            let mut store = Store::new(&engine, WasiCtxBuilder::new().build());
+            if let Some(seed) = seed {
+                store.set_seed(seed);
+            }
+            let mut linker = Linker::<WasiCtx>::new(&engine);
+            weft_harness::wasi::add_to_linker(&mut linker).expect("WASI links");
+            add_instance(&mut store, &mut linker, build(service), "lookup-service")
+                .unwrap_or_else(|e| panic!("{what}: {e:#}"));
+            let instance = add_file(&mut store, &mut linker, &mixed, "mixed-guest")
+                .unwrap_or_else(|e| panic!("{what}: {e:#}"));
+            let mut call = |name: &str, params: &[Val]| {
+                let func = instance
+                    .get_func(&mut store, name)
+                    .unwrap_or_else(|| panic!("no export {name}"));
+                let mut results = vec![Val::Bool(false)];
+                func.call(&mut store, params, &mut results)
+                    .unwrap_or_else(|e| panic!("{what}: {name}: {e}"));
+                results.pop().expect("one result")
+            };
+            for x in [0, 1, 2, 5, 1000] {
+                // relay: lookup(x) * 2; serve: fetch(x) + 1.
+                assert_eq!(
+                    call("relay", &[Val::U32(x)]),
+                    Val::U32((x + 100) * 2),
+                    "{what}"
+                );
+                assert_eq!(call("serve", &[Val::U32(x)]), Val::U32(x + 11), "{what}");
+            }
+            // The synchronous exports of each generator still answer too.
+            let greeting = call(
+                "greet",
+                &[string("weft"), Val::List(vec![Val::U32(2), Val::U32(3)])],
+            );
+            assert_eq!(greeting, string("Hello, weft! 5"), "{what}");
+            assert_eq!(call("shout", &[string("both")]), string("BOTH"), "{what}");
         }
     }
 }

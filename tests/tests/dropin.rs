@@ -32,6 +32,7 @@ const TEST_GUESTS: &[&str] = &[
     "async-relay",
     "pacer",
     "relay-driver",
+    "lookup-service",
 ];
 
 fn shape(build: &GuestBuild, guest: &str) -> ComponentShape {
