@@ -81,16 +81,9 @@ impl Chain {
         Chain::link_seeded(pairing, None)
     }
 
-    /// Links the chain; with a seed, the scheduler draws every choice the
-    /// component model leaves open from it.
+    /// Links the chain on the schedule `seed` picks.
     fn link_seeded(pairing: Pairing, seed: Option<u64>) -> Chain {
-        let engine = Engine::default();
-        let mut store = Store::new(&engine, WasiCtxBuilder::new().build());
-        if let Some(seed) = seed {
-            store.set_seed(seed);
-        }
-        let mut linker = Linker::<WasiCtx>::new(&engine);
-        weft_harness::wasi::add_to_linker(&mut linker).expect("WASI links");
+        let (mut store, mut linker) = empty_store(seed);
         let mut add = |guest: &str, generator: Generator| {
             add_instance(&mut store, &mut linker, build(generator), guest)
                 .unwrap_or_else(|e| panic!("{pairing:?}: {e:#}"))
@@ -134,6 +127,20 @@ impl Chain {
         self.call(&pacer, &format!("{CONTROL}#{func}"), params)
             .unwrap_or_else(|e| panic!("{e:#}"))
     }
+}
+
+/// A store with nothing instantiated yet and a linker holding WASI; with a
+/// seed, the scheduler draws every choice the component model leaves open
+/// from it.
+fn empty_store(seed: Option<u64>) -> (Store<WasiCtx>, Linker<WasiCtx>) {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, WasiCtxBuilder::new().build());
+    if let Some(seed) = seed {
+        store.set_seed(seed);
+    }
+    let mut linker = Linker::<WasiCtx>::new(&engine);
+    weft_harness::wasi::add_to_linker(&mut linker).expect("WASI links");
+    (store, linker)
 }
 
 fn add_instance(
@@ -325,13 +332,7 @@ fn weft_and_wit_bindgen_async_code_in_one_component_run_together() {
     for service in [Generator::Weft, Generator::WitBindgen] {
         for seed in [None, Some(3), Some(11)] {
             let what = format!("lookup-service by {service:?}, seed {seed:?}");
-            let engine = Engine::default();
-            let mut store = Store::new(&engine, WasiCtxBuilder::new().build());
-            if let Some(seed) = seed {
-                store.set_seed(seed);
-            }
-            let mut linker = Linker::<WasiCtx>::new(&engine);
-            weft_harness::wasi::add_to_linker(&mut linker).expect("WASI links");
+            let (mut store, mut linker) = empty_store(seed);
             add_instance(&mut store, &mut linker, build(service), "lookup-service")
                 .unwrap_or_else(|e| panic!("{what}: {e:#}"));
             let instance = add_file(&mut store, &mut linker, &mixed, "mixed-guest")
