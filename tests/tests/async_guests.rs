@@ -365,3 +365,23 @@ fn weft_and_wit_bindgen_async_code_in_one_component_run_together() {
         }
     }
 }
+
+/// A synchronous export that drops a `FutureWriter` unwritten: there is no
+/// task to finish the default write in, and the end may not be dropped
+/// unwritten, so weft parks the write and finishes it at a later chance
+/// (wit-bindgen #1610). The reader, in another component, gets the default;
+/// repeated calls each finish the previous parked write.
+#[test]
+fn a_future_writer_dropped_in_a_sync_export_delivers_its_default() {
+    let pairing = PAIRINGS[0];
+    let mut chain = Chain::link(pairing);
+    for round in 0..20 {
+        let later = chain.control("unwritten", &[]);
+        assert!(matches!(later, Val::Future(_)), "{later:?}");
+        let text = chain.relay("prefix", &[string("got "), later]);
+        assert_eq!(text, string("got unwritten"), "round {round}");
+    }
+    // A reader dropped unread (here: passed to nothing, then the store ends)
+    // is fine too: the call itself must not trap.
+    chain.control("unwritten", &[]);
+}

@@ -244,3 +244,55 @@ fn a_future_delivers_its_value_or_the_default() {
     assert_eq!(default, 7, "an unwritten writer sends its default");
     assert_eq!(fake::live_waitables(), 0);
 }
+
+#[test]
+fn a_writer_dropped_outside_any_task_parks_its_default_until_it_is_read() {
+    let _host = host();
+    // SAFETY: `FUTURE_U32` is a consistent future vtable.
+    let (tx, rx) = unsafe { future_new(|| 7, &FUTURE_U32) };
+    // No task is current (a synchronous export): the write cannot wait, and
+    // the end may not be dropped unwritten, so the write is parked.
+    drop(tx);
+    assert_eq!(detached::parked(), 1);
+    assert_eq!(
+        fake::live_sets(),
+        1,
+        "the parked end waits in a set of its own"
+    );
+    assert_eq!(fake::live_waitables(), 2, "the writable end is still open");
+    // The reader takes the default from the blocked write...
+    assert_eq!(block_on(rx.into_future()), 7);
+    // ...and the next chance (here: a new future) finishes the write.
+    // SAFETY: as above.
+    let (tx, rx) = unsafe { future_new(|| 8, &FUTURE_U32) };
+    assert_eq!(detached::parked(), 0);
+    assert_eq!(fake::live_sets(), 0, "the empty set was dropped");
+    assert_eq!(
+        fake::live_waitables(),
+        2,
+        "only the new future's ends are left"
+    );
+    drop((tx, rx));
+    detached::sweep();
+    assert_eq!(fake::live_waitables(), 0);
+}
+
+#[test]
+fn a_parked_write_whose_reader_goes_away_frees_its_value() {
+    let _host = host();
+    FREED.with(|f| f.set(0));
+    // SAFETY: `FUTURE_U32` is a consistent future vtable.
+    let (tx, rx) = unsafe { future_new(|| 1, &FUTURE_U32) };
+    drop(tx);
+    // SAFETY: as above.
+    let (tx2, rx2) = unsafe { future_new(|| 2, &FUTURE_U32) };
+    drop(tx2);
+    assert_eq!(detached::parked(), 2);
+    // Readers dropped unread: each parked write ends `DROPPED`; a weft
+    // callback (here `block_on`'s first) sweeps them both.
+    drop(rx);
+    drop(rx2);
+    block_on(async {});
+    assert_eq!(detached::parked(), 0);
+    assert_eq!((fake::live_sets(), fake::live_waitables()), (0, 0));
+}

@@ -8,6 +8,8 @@
 //!   version 1 or 2, weft's or another generator's;
 //! - [`subtask`]: an async import call and its cancel-on-drop;
 //! - [`future`], [`stream`] (with `copy`): `future<T>` and `stream<T>` ends;
+//! - `detached`: default future writes whose writer was dropped outside any
+//!   weft task, finished later;
 //! - `spawn`: [`spawn_local`] and the futures one task runs;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
 //! - [`ErrorContext`]: owned `error-context` handles;
@@ -19,6 +21,7 @@
 
 pub mod builtins;
 mod copy;
+mod detached;
 mod error_context;
 mod executor;
 #[cfg(not(target_arch = "wasm32"))]

@@ -98,6 +98,14 @@ impl ControlGuest for Component {
     fn running() -> u32 {
         RUNNING.load(Ordering::Relaxed)
     }
+
+    fn unwritten() -> rt::FutureReader<String> {
+        let (writer, reader) = wit_future::new::<String>(|| "unwritten".to_string());
+        // No task to finish the default write in: the runtime must keep it
+        // going after this export returns (wit-bindgen #1610).
+        drop(writer);
+        reader
+    }
 }
 
 impl PacingGuest for Component {
