@@ -13,12 +13,16 @@
 //! - `spawn`: [`spawn_local`] and the futures one task runs;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
 //! - [`ErrorContext`]: owned `error-context` handles;
+//! - `adapters` (feature `futures`): stream ends as `futures` `Stream` and
+//!   `Sink`;
 //! - [`builtins`]: the canonical built-ins, faked natively by `fake`.
 //!
 //! Nothing here assumes that the current task was created by weft: the only
 //! things shared with other generators are `wasip3_task_set`, the
 //! `wasip3_task` structure and the canonical built-ins.
 
+#[cfg(feature = "futures")]
+mod adapters;
 pub mod builtins;
 mod copy;
 mod detached;
@@ -35,6 +39,8 @@ mod task;
 pub mod waitable;
 mod wake;
 
+#[cfg(feature = "futures")]
+pub use adapters::{ReaderDropped, ReaderStream, WriterSink};
 pub use error_context::ErrorContext;
 pub use executor::{block_on, callback, start_task};
 pub use future::{
