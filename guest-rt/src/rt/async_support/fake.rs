@@ -79,6 +79,16 @@ pub fn complete(waitable: u32, code: u32, result: u32) {
     with(|m| m.waitable(waitable, "complete").pending = Some((code, result)));
 }
 
+/// Takes the event the host decided on for `waitable`, if any (a test
+/// playing another generator's executor, which delivers events itself).
+pub fn take_event(waitable: u32) -> Option<(u32, u32)> {
+    with(|m| {
+        m.waitables
+            .get_mut(&waitable)
+            .and_then(|w| w.pending.take())
+    })
+}
+
 /// The set `waitable` is a member of, if any.
 pub fn set_of(waitable: u32) -> Option<u32> {
     with(|m| m.waitables.get(&waitable).and_then(|w| w.set))

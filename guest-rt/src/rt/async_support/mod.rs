@@ -10,7 +10,8 @@
 //! - [`future`], [`stream`] (with `copy`): `future<T>` and `stream<T>` ends;
 //! - `detached`: default future writes whose writer was dropped outside any
 //!   weft task, finished later;
-//! - `spawn`: [`spawn_local`] and the futures one task runs;
+//! - `spawn`: [`spawn_local`] and the futures one task runs; `hosted`: those
+//!   spawned under another generator's task, driven through its callbacks;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
 //! - [`ErrorContext`]: owned `error-context` handles;
 //! - `adapters` (feature `futures`): stream ends as `futures` `Stream` and
@@ -31,6 +32,7 @@ mod executor;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fake;
 pub mod future;
+mod hosted;
 mod lock;
 mod spawn;
 pub mod stream;
