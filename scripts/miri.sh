@@ -25,5 +25,5 @@ if ! cargo +nightly miri --version >/dev/null 2>&1; then
         exit 2
     fi
 fi
-echo "== cargo +nightly miri test -p weft -p weft-cabi"
-cargo +nightly miri test -p weft -p weft-cabi --target-dir target/miri "$@"
+echo "== cargo +nightly miri test -p weft -p weft-cabi --features weft/futures"
+cargo +nightly miri test -p weft -p weft-cabi --features weft/futures --target-dir target/miri "$@"

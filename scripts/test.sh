@@ -10,5 +10,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# guest-rt's optional `futures` adapters (no workspace crate enables them).
+cargo clippy -p weft --all-targets --features futures --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+cargo test -p weft --features futures --locked --lib

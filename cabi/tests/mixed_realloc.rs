@@ -42,9 +42,8 @@ fn weft_and_wit_bindgen_share_one_cabi_realloc() {
 
 /// The async half of the mixed guest: weft's and wit-bindgen's async
 /// exports each await an import bound by the other generator. Linking and
-/// validation are checked here; running it needs an async host (the
-/// harness's scheduler), so the cross-executor behaviour is covered by
-/// weft's native executor tests instead.
+/// validation are checked here; `weft-tests`'s `async_guests` runs it on
+/// the harness, its imports served by another component.
 #[test]
 #[cfg_attr(miri, ignore = "runs cargo, which Miri cannot start")]
 fn weft_and_wit_bindgen_async_code_shares_one_wasip3_task_set() {

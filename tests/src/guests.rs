@@ -75,6 +75,12 @@ impl Generator {
                 "parity-runner",
                 "-p",
                 "async-relay",
+                "-p",
+                "pacer",
+                "-p",
+                "relay-driver",
+                "-p",
+                "lookup-service",
                 "--no-default-features",
                 "--features",
                 "peer",
@@ -159,4 +165,30 @@ pub fn build_guest_workspace(generator: Generator) -> Result<GuestBuild> {
     Ok(GuestBuild {
         out_dir: target_dir.join(GUEST_TARGET).join("release"),
     })
+}
+
+/// Builds `cabi/tests/mixed-guest`, the one component that links weft and
+/// wit-bindgen 0.61.1 together (debug profile, into `target/guests-cabi`,
+/// the cache `weft-cabi`'s own test of it uses), and returns its path.
+///
+/// # Errors
+/// A missing toolchain (with the setup hint) or the failing build's stderr.
+pub fn build_mixed_guest() -> Result<PathBuf> {
+    check_guest_toolchain()?;
+    let manifest_dir = repo_root().join("cabi").join("tests").join("mixed-guest");
+    let target_dir = test_target_root().join("guests-cabi");
+    let mut cmd = wasm_build_command(&manifest_dir, &target_dir, &[]);
+    let output = run_captured(&mut cmd)?;
+    if !output.status.success() {
+        bail!(
+            "building {} failed ({}):\n{}",
+            manifest_dir.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(target_dir
+        .join(GUEST_TARGET)
+        .join("debug")
+        .join("weft_cabi_mixed_guest.wasm"))
 }

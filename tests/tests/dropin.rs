@@ -9,9 +9,10 @@
 //! paths, `chainable_methods`), so this test fails if weft's generated API
 //! drifts from wit-bindgen 0.61.1's; `harness_guests.rs` runs them.
 //!
-//! `async-relay` is written against wit-bindgen's async API (`async fn`
-//! exports, awaited async imports, `yield_async`); it is compile- and
-//! shape-tested only until the harness can run async components.
+//! `async-relay`, `pacer` and `relay-driver` are written against
+//! wit-bindgen's async API (`async fn` exports, awaited async imports,
+//! `yield_async`, `spawn_local`, streams and futures, backpressure);
+//! `async_guests.rs` runs them with every pairing of the two generators.
 //!
 //! Cost: one extra release build of the guests with wit-bindgen (about a
 //! minute cold, cached in `target/guests-peer` afterwards).
@@ -29,6 +30,9 @@ const TEST_GUESTS: &[&str] = &[
     "parity-provider",
     "parity-runner",
     "async-relay",
+    "pacer",
+    "relay-driver",
+    "lookup-service",
 ];
 
 fn shape(build: &GuestBuild, guest: &str) -> ComponentShape {

@@ -328,6 +328,19 @@ fn async_option_filters_choose_the_abi_per_function() {
     // Making a plain `func` async would give an invalid component.
     let err = gen_with(wit, &opts(&["all"])).unwrap_err();
     assert!(err.to_string().contains("import `f` async"), "{err}");
+    // A filter that decides nothing is reported (a typo, a wrong side, or
+    // shadowed by an earlier filter); `all` and `-all` never are.
+    for filter in ["a:b/i#nope", "export:a:b/i#h", "import:g"] {
+        let err = gen_with(wit, &opts(&[filter])).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!("unused async option: `{filter}`")),
+            "{msg}"
+        );
+    }
+    let err = gen_with(wit, &opts(&["-all", "-export:g"])).unwrap_err();
+    assert!(err.to_string().contains("`-export:g`"), "{err}");
+    gen_with(wit, &opts(&["-all"])).expect("an unused-looking `-all` is fine");
     let err = gen_with(wit, &opts(&["export:k"])).unwrap_err();
     assert!(err.to_string().contains("export `k` async"), "{err}");
 }

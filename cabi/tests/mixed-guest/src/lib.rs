@@ -4,7 +4,8 @@
 //!
 //! The async half crosses over: weft's async export `relay` awaits
 //! `lookup`, an async import bound by wit-bindgen, and wit-bindgen's async
-//! export `serve` awaits `fetch`, an async import bound by weft. Each
+//! export `serve` awaits `fetch`, an async import bound by weft, in a future
+//! it spawns with weft's `spawn_local` under wit-bindgen's task. Each
 //! import registers its subtask through whichever executor's `wasip3_task`
 //! is current, through the one `wasip3_task_set` that survives linking.
 
@@ -39,11 +40,49 @@ mod other {
         }
 
         async fn serve(x: u32) -> u32 {
-            crate::fetch(x).await + 1
+            // weft's `spawn_local` under wit-bindgen's task (their #1305):
+            // the spawned future awaits weft's import and hands the answer
+            // over through a one-shot cell that wakes this task.
+            let answer = crate::OneShot::default();
+            let sender = answer.clone();
+            weft::spawn_local(async move { sender.send(crate::fetch(x).await) });
+            answer.await + 1
         }
     }
 
     export!(Other);
+}
+
+/// A value handed from one future to another, waking the receiver.
+#[derive(Clone, Default)]
+struct OneShot(std::rc::Rc<std::cell::RefCell<(Option<u32>, Option<std::task::Waker>)>>);
+
+impl OneShot {
+    fn send(&self, value: u32) {
+        let mut slot = self.0.borrow_mut();
+        slot.0 = Some(value);
+        if let Some(waker) = slot.1.take() {
+            waker.wake();
+        }
+    }
+}
+
+impl std::future::Future for OneShot {
+    type Output = u32;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<u32> {
+        let mut slot = self.0.borrow_mut();
+        match slot.0.take() {
+            Some(value) => std::task::Poll::Ready(value),
+            None => {
+                slot.1 = Some(cx.waker().clone());
+                std::task::Poll::Pending
+            }
+        }
+    }
 }
 
 struct Component;

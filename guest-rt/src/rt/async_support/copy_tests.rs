@@ -244,3 +244,131 @@ fn a_future_delivers_its_value_or_the_default() {
     assert_eq!(default, 7, "an unwritten writer sends its default");
     assert_eq!(fake::live_waitables(), 0);
 }
+
+#[test]
+fn a_writer_dropped_outside_any_task_parks_its_default_until_it_is_read() {
+    let _host = host();
+    // SAFETY: `FUTURE_U32` is a consistent future vtable.
+    let (tx, rx) = unsafe { future_new(|| 7, &FUTURE_U32) };
+    // No task is current (a synchronous export): the write cannot wait, and
+    // the end may not be dropped unwritten, so the write is parked.
+    drop(tx);
+    assert_eq!(detached::parked(), 1);
+    assert_eq!(
+        fake::live_sets(),
+        1,
+        "the parked end waits in a set of its own"
+    );
+    assert_eq!(fake::live_waitables(), 2, "the writable end is still open");
+    // The reader takes the default from the blocked write...
+    assert_eq!(block_on(rx.into_future()), 7);
+    // ...and the next chance (here: a new future) finishes the write.
+    // SAFETY: as above.
+    let (tx, rx) = unsafe { future_new(|| 8, &FUTURE_U32) };
+    assert_eq!(detached::parked(), 0);
+    assert_eq!(fake::live_sets(), 0, "the empty set was dropped");
+    assert_eq!(
+        fake::live_waitables(),
+        2,
+        "only the new future's ends are left"
+    );
+    drop((tx, rx));
+    detached::sweep();
+    assert_eq!(fake::live_waitables(), 0);
+}
+
+#[test]
+fn a_parked_write_whose_reader_goes_away_frees_its_value() {
+    let _host = host();
+    FREED.with(|f| f.set(0));
+    // SAFETY: `FUTURE_U32` is a consistent future vtable.
+    let (tx, rx) = unsafe { future_new(|| 1, &FUTURE_U32) };
+    drop(tx);
+    // SAFETY: as above.
+    let (tx2, rx2) = unsafe { future_new(|| 2, &FUTURE_U32) };
+    drop(tx2);
+    assert_eq!(detached::parked(), 2);
+    // Readers dropped unread: each parked write ends `DROPPED`; a weft
+    // callback (here `block_on`'s first) sweeps them both.
+    drop(rx);
+    drop(rx2);
+    block_on(async {});
+    assert_eq!(detached::parked(), 0);
+    assert_eq!((fake::live_sets(), fake::live_waitables()), (0, 0));
+}
+
+#[cfg(feature = "futures")]
+mod adapters {
+    use super::*;
+    use alloc::string::ToString;
+    use futures_core::Stream;
+    use futures_sink::Sink;
+
+    /// `StreamExt::next` without the combinator crate.
+    async fn next<S: Stream + Unpin>(s: &mut S) -> Option<S::Item> {
+        core::future::poll_fn(|cx| Pin::new(&mut *s).poll_next(cx)).await
+    }
+
+    /// `SinkExt::send`: ready, send, flush.
+    async fn send<S: Sink<u32> + Unpin>(s: &mut S, item: u32) -> Result<(), S::Error> {
+        core::future::poll_fn(|cx| Pin::new(&mut *s).poll_ready(cx)).await?;
+        Pin::new(&mut *s).start_send(item)?;
+        core::future::poll_fn(|cx| Pin::new(&mut *s).poll_flush(cx)).await
+    }
+
+    #[test]
+    fn a_sink_feeds_a_stream_across_a_component_stream() {
+        let _host = host();
+        let got = block_on(async {
+            // SAFETY: `U32S` is a consistent stream vtable.
+            let (tx, rx) = unsafe { stream_new(&U32S) };
+            let mut sink = tx.into_sink();
+            spawn_local(async move {
+                for i in 1..=5 {
+                    send(&mut sink, i * 10).await.expect("the reader reads");
+                }
+                core::future::poll_fn(|cx| Pin::new(&mut sink).poll_close(cx))
+                    .await
+                    .expect("closes");
+            });
+            let mut values = rx.into_stream();
+            let mut got = Vec::new();
+            while let Some(v) = next(&mut values).await {
+                got.push(v);
+            }
+            got
+        });
+        assert_eq!(got, [10, 20, 30, 40, 50]);
+        assert_eq!(fake::live_waitables(), 0, "both ends were dropped");
+    }
+
+    #[test]
+    fn a_sink_whose_reader_is_gone_gives_the_values_back() {
+        let _host = host();
+        // SAFETY: `U32S` is a consistent stream vtable.
+        let (tx, rx) = unsafe { stream_new(&U32S) };
+        drop(rx);
+        let mut sink = tx.into_sink();
+        let err = block_on(send(&mut sink, 7)).expect_err("nobody reads");
+        assert_eq!(err, ReaderDropped(vec![7]));
+        assert!(err.to_string().contains("1 values unwritten"), "{err}");
+    }
+
+    #[test]
+    fn dropping_a_stream_adapter_mid_read_cancels_the_read() {
+        let _host = host();
+        // SAFETY: `U32S` is a consistent stream vtable.
+        let (tx, rx) = unsafe { stream_new(&U32S) };
+        block_on(async {
+            let mut values = rx.into_stream();
+            let pending = core::future::poll_fn(|cx| {
+                Poll::Ready(Pin::new(&mut values).poll_next(cx).is_pending())
+            })
+            .await;
+            assert!(pending, "nothing written yet");
+        });
+        assert_eq!(fake::with(|m| m.cancelled_copies), 1);
+        drop(tx);
+        assert_eq!(fake::live_waitables(), 0);
+    }
+}

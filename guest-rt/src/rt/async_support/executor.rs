@@ -52,6 +52,7 @@ impl<'a> TaskState<'a> {
             | EventCode::FutureRead
             | EventCode::FutureWrite => {}
         }
+        super::detached::sweep();
         let shared = Arc::clone(&self.shared);
         shared.installed(|| {
             self.shared.sleep.mark_woken();

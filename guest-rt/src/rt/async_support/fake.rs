@@ -79,6 +79,16 @@ pub fn complete(waitable: u32, code: u32, result: u32) {
     with(|m| m.waitable(waitable, "complete").pending = Some((code, result)));
 }
 
+/// Takes the event the host decided on for `waitable`, if any (a test
+/// playing another generator's executor, which delivers events itself).
+pub fn take_event(waitable: u32) -> Option<(u32, u32)> {
+    with(|m| {
+        m.waitables
+            .get_mut(&waitable)
+            .and_then(|w| w.pending.take())
+    })
+}
+
 /// The set `waitable` is a member of, if any.
 pub fn set_of(waitable: u32) -> Option<u32> {
     with(|m| m.waitables.get(&waitable).and_then(|w| w.set))
@@ -121,12 +131,19 @@ impl Model {
         Some((code, *handle, result))
     }
 
-    fn remove_unjoined(&mut self, handle: u32, builtin: &str) {
+    /// A waitable that a synchronous built-in may use: one in no set (the
+    /// real built-ins trap on a member of a set).
+    fn unjoined(&mut self, handle: u32, builtin: &str) -> &mut Waitable {
         let w = self.waitable(handle, builtin);
         assert!(
             w.set.is_none(),
             "fake {builtin}: {handle} is still in a set"
         );
+        w
+    }
+
+    fn remove_unjoined(&mut self, handle: u32, builtin: &str) {
+        self.unjoined(handle, builtin);
         self.waitables.remove(&handle);
     }
 }
@@ -218,7 +235,7 @@ pub(crate) unsafe fn backpressure_dec() {
 
 pub(crate) unsafe fn subtask_cancel(subtask: u32) -> u32 {
     with(|m| {
-        m.waitable(subtask, "subtask.cancel");
+        m.unjoined(subtask, "subtask.cancel");
         m.cancelled_subtasks.push(subtask);
         m.cancel_status
     })
@@ -317,7 +334,7 @@ pub unsafe fn copy_write(end: u32, ptr: *const u8, len: usize, size: usize) -> u
 /// Synchronous `cancel-read` / `cancel-write`: the result of the copy.
 pub fn copy_cancel(end: u32, builtin: &str) -> u32 {
     with(|m| {
-        let w = m.waitable(end, builtin);
+        let w = m.unjoined(end, builtin);
         if let Some((_, result)) = w.pending.take() {
             // The copy finished before the cancel: report that result.
             return result;

@@ -13,6 +13,7 @@
 //! instead of blocking or panicking.
 
 use super::copy::{CopyResult, CopyWait, RawBuffer};
+use super::detached::ParkedWrite;
 use core::alloc::Layout;
 use core::cell::Cell;
 use core::fmt;
@@ -56,6 +57,7 @@ pub unsafe fn future_new<T>(
     default: fn() -> T,
     vtable: &'static FutureVtable<T>,
 ) -> (FutureWriter<T>, FutureReader<T>) {
+    super::detached::sweep();
     // SAFETY: forwarded caller guarantee.
     let both = unsafe { (vtable.new)() };
     let writer = FutureWriter {
@@ -282,11 +284,29 @@ impl<T> Drop for FutureWriter<T> {
             return;
         }
         // No weft task to wait in (a sync export, another generator's
-        // task): withdraw the write rather than block.
-        // SAFETY: a write is in progress on `handle`.
-        let result = CopyResult::decode(unsafe { (vtable.cancel_write)(handle) });
-        finish_default_write(vtable, handle, &buf, result);
+        // task): park the write; a later sweep finishes it.
+        super::detached::park(ParkedWrite {
+            end: handle,
+            buf,
+            vtable: core::ptr::from_ref(vtable).cast(),
+            finish: finish_parked::<T>,
+        });
     }
+}
+
+/// [`finish_default_write`] for a parked write, its vtable erased.
+///
+/// # Safety
+/// `vtable` must point at a `FutureVtable<T>`.
+unsafe fn finish_parked<T: 'static>(
+    vtable: *const (),
+    handle: u32,
+    buf: &RawBuffer,
+    result: CopyResult,
+) {
+    // SAFETY: the caller's guarantee; vtables are `'static`.
+    let vtable = unsafe { &*vtable.cast::<FutureVtable<T>>() };
+    finish_default_write(vtable, handle, buf, result);
 }
 
 /// Frees (if delivered) or drops (if not) the default value in `buf`, then

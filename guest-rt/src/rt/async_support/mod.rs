@@ -8,22 +8,31 @@
 //!   version 1 or 2, weft's or another generator's;
 //! - [`subtask`]: an async import call and its cancel-on-drop;
 //! - [`future`], [`stream`] (with `copy`): `future<T>` and `stream<T>` ends;
-//! - `spawn`: [`spawn_local`] and the futures one task runs;
+//! - `detached`: default future writes whose writer was dropped outside any
+//!   weft task, finished later;
+//! - `spawn`: [`spawn_local`] and the futures one task runs; `hosted`: those
+//!   spawned under another generator's task, driven through its callbacks;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
 //! - [`ErrorContext`]: owned `error-context` handles;
+//! - `adapters` (feature `futures`): stream ends as `futures` `Stream` and
+//!   `Sink`;
 //! - [`builtins`]: the canonical built-ins, faked natively by `fake`.
 //!
 //! Nothing here assumes that the current task was created by weft: the only
 //! things shared with other generators are `wasip3_task_set`, the
 //! `wasip3_task` structure and the canonical built-ins.
 
+#[cfg(feature = "futures")]
+mod adapters;
 pub mod builtins;
 mod copy;
+mod detached;
 mod error_context;
 mod executor;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fake;
 pub mod future;
+mod hosted;
 mod lock;
 mod spawn;
 pub mod stream;
@@ -32,6 +41,8 @@ mod task;
 pub mod waitable;
 mod wake;
 
+#[cfg(feature = "futures")]
+pub use adapters::{ReaderDropped, ReaderStream, WriterSink};
 pub use error_context::ErrorContext;
 pub use executor::{block_on, callback, start_task};
 pub use future::{

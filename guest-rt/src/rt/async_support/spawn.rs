@@ -48,17 +48,16 @@ impl<'a> Tasks<'a> {
 }
 
 /// Runs `future` on the current task, concurrently with the rest of it; the
-/// task does not exit before `future` finishes.
+/// task does not exit before `future` finishes. The task may be another
+/// generator's: then the future is driven through a waitable registered
+/// with that task (see `hosted`).
 ///
 /// # Panics
-/// If no weft task is being polled (outside an async export and outside
+/// If no task is being polled (outside any async export and outside
 /// [`block_on`](super::block_on)); use `block_on` to start one.
 pub fn spawn_local(future: impl Future<Output = ()> + 'static) {
-    let Some(shared) = Shared::current() else {
-        panic!(
-            "weft::spawn_local called outside a weft async task; \
-             call it from an async export or inside weft's block_on"
-        )
-    };
-    shared.spawned.with(|s| s.push(Box::pin(future)));
+    match Shared::current() {
+        Some(shared) => shared.spawned.with(|s| s.push(Box::pin(future))),
+        None => super::hosted::spawn(Box::pin(future)),
+    }
 }

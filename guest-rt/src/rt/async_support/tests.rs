@@ -410,7 +410,7 @@ fn backpressure_and_yield_blocking_reach_their_built_ins() {
 }
 
 #[test]
-#[should_panic(expected = "outside a weft async task")]
+#[should_panic(expected = "outside any async task")]
 fn spawn_local_outside_a_task_says_so() {
     let _host = host();
     spawn_local(async {});
@@ -448,4 +448,91 @@ fn error_context_keeps_its_message_and_releases_its_handle_on_drop() {
     core::mem::forget(err);
     drop(again);
     assert!(fake::with(|m| m.error_contexts.is_empty()));
+}
+
+/// Plays the foreign executor's event loop: while one of its registered
+/// waitables has an event, withdraws that registration and runs its
+/// callback; returns how many callbacks ran.
+fn run_foreign(state: &Foreign) -> usize {
+    let mut ran = 0;
+    loop {
+        let next = state
+            .registered
+            .borrow()
+            .iter()
+            .enumerate()
+            .find_map(|(i, &(w, cb, ptr))| fake::take_event(w).map(|(_, r)| (i, cb, ptr, r)));
+        let Some((i, callback, ptr, result)) = next else {
+            return ran;
+        };
+        state.registered.borrow_mut().remove(i);
+        // SAFETY: the registration is live; this is how executors call back.
+        unsafe { callback(ptr, result) };
+        ran += 1;
+    }
+}
+
+#[test]
+fn spawn_local_under_another_generators_task_runs_through_its_callbacks() {
+    let _host = host();
+    let state = Foreign::default();
+    let mut task = foreign_v1(&state);
+    install(&mut task);
+    let steps = Rc::new(Cell::new(0));
+    let seen = steps.clone();
+    spawn_local(async move {
+        seen.set(1);
+        yield_async().await;
+        seen.set(2);
+    });
+    assert_eq!(steps.get(), 0, "not polled inside spawn_local");
+    assert_eq!(
+        state.registered.borrow().len(),
+        1,
+        "a wakeup read is registered with the foreign task"
+    );
+    assert_eq!(
+        run_foreign(&state),
+        2,
+        "one callback before the yield, one after"
+    );
+    assert_eq!(steps.get(), 2);
+    assert_eq!(hosted::hosted(), 0);
+    assert_eq!(fake::live_waitables(), 0, "the wakeup stream was dropped");
+    install(core::ptr::null_mut());
+}
+
+#[test]
+fn a_hosted_future_waits_on_a_waitable_of_the_foreign_task() {
+    let _host = host();
+    let state = Foreign::default();
+    let mut task = foreign_v1(&state);
+    install(&mut task);
+    let w = fake::new_waitable();
+    let got = Rc::new(Cell::new(0));
+    let out = got.clone();
+    spawn_local(async move {
+        out.set(WaitableEvent::new(WaitableIndex(w)).await);
+    });
+    assert_eq!(run_foreign(&state), 1, "the first poll");
+    let waiting: Vec<u32> = state.registered.borrow().iter().map(|r| r.0).collect();
+    assert_eq!(
+        waiting.len(),
+        2,
+        "the import's waitable and the wakeup read"
+    );
+    assert!(waiting.contains(&w), "{waiting:?}");
+    assert_eq!(got.get(), 0);
+    // The host resolves the import; the foreign task delivers it, which
+    // wakes the hosted future through the wakeup stream.
+    fake::complete(w, EventCode::Subtask as u32, 9);
+    assert_eq!(run_foreign(&state), 2);
+    assert_eq!(got.get(), 9);
+    assert_eq!(hosted::hosted(), 0);
+    assert_eq!(
+        fake::live_waitables(),
+        1,
+        "only the test's own waitable is left"
+    );
+    install(core::ptr::null_mut());
 }

@@ -101,6 +101,25 @@ impl Drop for TaskRef {
     }
 }
 
+/// Registers `waitable` with `callback` through the task installed now,
+/// through the head fields every version has; `false` if none is.
+pub(crate) fn register_with_current(
+    waitable: WaitableIndex,
+    callback: weft_cabi::WaitableCallback,
+    callback_ptr: *mut c_void,
+) -> bool {
+    // SAFETY: single-threaded instance, see `weft_cabi::current_task`.
+    let task = unsafe { weft_cabi::current_task() };
+    if task.is_null() {
+        return false;
+    }
+    // SAFETY: the installed structure is valid while installed, and its
+    // version-1 head is present in every version; the callback's state
+    // lives as long as the caller promises.
+    unsafe { ((*task).waitable_register)((*task).ptr, waitable.0, callback, callback_ptr) };
+    true
+}
+
 /// Where a registration's callback leaves the event.
 #[derive(Default)]
 struct Slot {

@@ -94,8 +94,10 @@ impl WakeupStream {
     /// Withdraws an outstanding read (the task is running again anyway).
     pub(crate) fn disarm(&mut self) {
         if let (Some((readable, _)), true) = (self.ends, self.reading) {
-            builtins::stream_cancel_read_unit(readable);
+            // Out of the set first: a synchronous cancel of a waitable that
+            // is in a set traps (CanonicalABI.md, "stream.cancel-read").
             builtins::waitable_join(readable, None);
+            builtins::stream_cancel_read_unit(readable);
             self.reading = false;
         }
     }

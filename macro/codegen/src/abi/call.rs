@@ -7,7 +7,7 @@
 //! decision by passing parameters through an argument area and results
 //! through a return area.
 
-use super::free::needs_dealloc;
+use super::free::{Owned, owns};
 use super::{Emitter, Instruction, Walker, flat_types};
 use wit_parser::Function;
 use wit_parser::abi::{AbiVariant, WasmSignature};
@@ -141,15 +141,28 @@ impl<E: Emitter> Walker<'_, E> {
     pub fn post_return(&mut self, func: &Function) {
         let Some(ty) = &func.result else { return };
         self.emit(&Instruction::GetArg { nth: 0 });
-        let area = self.pop_n(1).remove(0);
-        self.deallocate(ty, area, Default::default());
+        if result_is_one_handle(self.resolve, ty) {
+            // Returned flat: the argument is the handle itself.
+            self.emit(&Instruction::ErrorContextDrop);
+        } else {
+            let area = self.pop_n(1).remove(0);
+            self.release_result(ty, area, Default::default());
+        }
         self.emit(&Instruction::Return { amt: 0 });
     }
 }
 
-/// Whether an export of `func` needs a `cabi_post_*` function.
+/// Whether an export of `func` needs a `cabi_post_*` function: its result
+/// holds memory to free or `error-context` handles to release.
 pub fn needs_post_return(resolve: &wit_parser::Resolve, func: &Function) -> bool {
     func.result
         .as_ref()
-        .is_some_and(|ty| needs_dealloc(resolve, ty))
+        .is_some_and(|ty| owns(resolve, ty, Owned::MemoryAndErrorContexts))
+}
+
+/// Whether a result of type `ty` that needs a post-return is returned flat,
+/// as one `i32`: then it is an `error-context` handle (anything else a
+/// post-return cares about spills to a return area).
+fn result_is_one_handle(resolve: &wit_parser::Resolve, ty: &wit_parser::Type) -> bool {
+    flat_types(resolve, ty).is_some_and(|flat| flat.len() <= wit_parser::Resolve::MAX_FLAT_RESULTS)
 }

@@ -216,6 +216,9 @@ pub enum Instruction<'a> {
     },
     /// `[i32] -> [value]`: take ownership of an `error-context` handle.
     ErrorContextLift,
+    /// `[i32] -> []`: release an `error-context` handle this component gave
+    /// a copy of to its caller (a sync export's result, in post-return).
+    ErrorContextDrop,
     /// `[end] -> [i32]`: give a future's or stream's readable end away.
     AsyncHandleLower,
     /// `[i32] -> [end]`: take a readable end of the `future`/`stream` type
@@ -269,6 +272,7 @@ impl Instruction<'_> {
             LowerPrim { .. } | LiftPrim { .. } | Load { .. } => (1, 1),
             HandleLower { .. } | HandleLift { .. } | EnumLower | EnumLift { .. } => (1, 1),
             ErrorContextLower { .. } | ErrorContextLift => (1, 1),
+            ErrorContextDrop => (1, 0),
             AsyncHandleLower | AsyncHandleLift { .. } => (1, 1),
             Store { .. } => (2, 0),
             StringLower { .. } | ListCanonLower { .. } | ListLower { .. } | MapLower { .. } => {

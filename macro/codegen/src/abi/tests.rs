@@ -203,3 +203,29 @@ fn arity_is_checked_on_every_emit() {
         },
     );
 }
+
+#[test]
+fn error_contexts_returned_by_a_sync_export_are_released_in_post_return() {
+    // Flat: post-return's argument is the handle itself.
+    let (resolve, f) = func("f: func() -> error-context;", "f");
+    assert!(needs_post_return(&resolve, &f));
+    let log = walk(&resolve, &f, "post");
+    assert_eq!(log, ["GetArg", "ErrorContextDrop", "Return"], "{log:?}");
+    // In a return area, behind a discriminant, next to a string.
+    let (resolve, f) = func("f: func() -> result<string, error-context>;", "f");
+    let log = walk(&resolve, &f, "post");
+    assert_eq!(count(&log, "ErrorContextDrop"), 1, "{log:?}");
+    assert_eq!(count(&log, "GuestDeallocateString"), 1, "{log:?}");
+    // A list of them: each element's handle, then the list's memory.
+    let (resolve, f) = func("f: func() -> list<error-context>;", "f");
+    let log = walk(&resolve, &f, "post");
+    assert_eq!(
+        count(&log, "ErrorContextDrop"),
+        1,
+        "one per element, in a block: {log:?}"
+    );
+    assert!(log.contains(&"GuestDeallocateList".to_string()), "{log:?}");
+    // Nothing to release: no post-return.
+    let (resolve, f) = func("f: func() -> option<u32>;", "f");
+    assert!(!needs_post_return(&resolve, &f));
+}

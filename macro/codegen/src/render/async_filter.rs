@@ -5,7 +5,8 @@
 //! `ns:pkg/iface#f` for an interface's, `iface#[method]r.m` for a method),
 //! optionally restricted with `import:` or `export:`, and negated with a
 //! leading `-`. The first filter that matches decides; a function no filter
-//! matches is async exactly when its WIT declares it `async func`.
+//! matches is async exactly when its WIT declares it `async func`. A
+//! filter that decides no function is an error, as in wit-bindgen.
 //!
 //! Unlike wit-bindgen 0.61, a filter that would make a plain `func` async
 //! is an error here: the component model only lowers and lifts `async func`
@@ -25,11 +26,25 @@ impl Ctx<'_> {
         func: &Function,
         is_import: bool,
     ) -> bool {
+        match self.deciding_filter(key, func, is_import) {
+            Some((enabled, _)) => enabled,
+            None => func.kind.is_async(),
+        }
+    }
+
+    /// The first filter that matches `func` on this side: what it asks for
+    /// and its position in the option.
+    fn deciding_filter(
+        &self,
+        key: Option<&WorldKey>,
+        func: &Function,
+        is_import: bool,
+    ) -> Option<(bool, usize)> {
         let name = match key {
             Some(key) => format!("{}#{}", self.resolve.name_world_key(key), func.name),
             None => func.name.clone(),
         };
-        for filter in &self.opts.async_filters {
+        for (i, filter) in self.opts.async_filters.iter().enumerate() {
             let (enabled, rest) = match filter.strip_prefix('-') {
                 Some(rest) => (false, rest),
                 None => (true, filter.as_str()),
@@ -48,16 +63,19 @@ impl Ctx<'_> {
                 rest
             };
             if target == "all" || target == name {
-                return enabled;
+                return Some((enabled, i));
             }
         }
-        func.kind.is_async()
+        None
     }
 }
 
 impl Ctx<'_> {
-    /// Fails if the `async` option makes a plain `func` async.
+    /// Fails if the `async` option makes a plain `func` async, or if one of
+    /// its filters (other than `all` / `-all`) decides no function: like
+    /// wit-bindgen, a filter naming nothing is almost always a typo.
     pub(crate) fn check_async_filters(&self) -> Result<(), Error> {
+        let mut used = vec![false; self.opts.async_filters.len()];
         let w = &self.resolve.worlds[self.world];
         for (is_import, items) in [(true, &w.imports), (false, &w.exports)] {
             for (key, item) in items {
@@ -70,7 +88,11 @@ impl Ctx<'_> {
                     WorldItem::Type { .. } => continue,
                 };
                 for func in funcs {
-                    if !func.kind.is_async() && self.is_async(key, func, is_import) {
+                    let Some((enabled, i)) = self.deciding_filter(key, func, is_import) else {
+                        continue;
+                    };
+                    used[i] = true;
+                    if enabled && !func.kind.is_async() {
                         let side = if is_import { "import" } else { "export" };
                         return Err(Error::Unsupported(format!(
                             "the `async` option makes {side} `{}` async, but it is a plain \
@@ -82,6 +104,19 @@ impl Ctx<'_> {
                 }
             }
         }
-        Ok(())
+        let unused = self
+            .opts
+            .async_filters
+            .iter()
+            .zip(used)
+            .find(|(f, used)| !used && f.trim_start_matches('-') != "all");
+        match unused {
+            Some((filter, _)) => Err(Error::Unsupported(format!(
+                "unused async option: `{filter}` matches no function of the world (the \
+                 names are `ns:pkg/iface@version#func`, `#[method]res.func` for methods, \
+                 or a world function's bare name, optionally after `import:` or `export:`)"
+            ))),
+            None => Ok(()),
+        }
     }
 }

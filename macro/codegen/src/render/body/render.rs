@@ -245,6 +245,14 @@ impl Body<'_, '_> {
                 let v = &ops[0];
                 out.push(quote!(_rt::async_support::ErrorContext::from_handle(#v as u32)));
             }
+            ErrorContextDrop => {
+                // From a return area an `i32`; flat, post-return's pointer
+                // argument: either way the handle's bits.
+                let v = &ops[0];
+                self.stmt(quote!(
+                    drop(_rt::async_support::ErrorContext::from_handle(#v as usize as u32));
+                ));
+            }
             AsyncHandleLower => {
                 let v = &ops[0];
                 out.push(quote!((#v).take_handle() as i32));
