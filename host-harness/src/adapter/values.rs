@@ -118,15 +118,11 @@ impl Emitter {
                 self.variant(ty, from, src, dst)
             }
             Type::Flags(names) => self.flags(names.len(), from, src, dst),
-            Type::Own(_) | Type::Borrow(_) => {
+            Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => {
                 self.handle(from, src, dst);
                 Ok(())
             }
-            Type::ErrorContext
-            | Type::FixedList(..)
-            | Type::Future(_)
-            | Type::Stream(_)
-            | Type::Map(..) => unsupported(ty),
+            Type::ErrorContext | Type::FixedList(..) | Type::Map(..) => unsupported(ty),
         }
     }
 

@@ -1,0 +1,200 @@
+//! Fused adapters for calls whose callee the scheduler runs (an `async`
+//! function type, an async lift): the adapter moves the arguments in core
+//! wasm and hands the start, the block and the return to the scheduler.
+//! Every case runs once with adapters and once on the host-mediated path,
+//! which must agree; the adapter count shows which path ran.
+
+#[expect(dead_code, reason = "this test uses only the `component` loader")]
+mod components;
+
+use components::component;
+use weft_harness::{Engine, Linker, Store, Val};
+
+/// `$Callee.echo(a, b, c, s)` is lifted async without a callback: it yields
+/// once (so its caller sees it block), checks `a + b + c == 6`, and returns
+/// `s` through `task.return`. Five flat parameters: a synchronous caller
+/// passes them flat, an `async` one through its memory. `$Caller` calls it
+/// both ways: `run-sync` blocks until the result is there; `run-async`
+/// gets a started subtask, waits for it on a waitable set and drops it.
+/// Both return the echoed string, from their own memory.
+const ECHO: &str = r#"(component
+  (component $Callee
+    $MEM
+    (core instance $mem (instantiate $Mem))
+    (core func $yield (canon thread.yield))
+    (core func $ret (canon task.return (result string) (memory (core memory $mem "mem"))))
+    (core module $M
+      (import "" "yield" (func $yield (result i32)))
+      (import "" "ret" (func $ret (param i32 i32)))
+      (func (export "echo") (param i32 i32 i32 i32 i32)
+        (drop (call $yield))
+        (if (i32.ne (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)) (i32.const 6))
+          (then unreachable))
+        (call $ret (local.get 3) (local.get 4))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "yield" (func $yield))
+      (export "ret" (func $ret))))))
+    (func (export "echo") async
+      (param "a" u32) (param "b" u32) (param "c" u32) (param "s" string) (result string)
+      (canon lift (core func $m "echo") async
+        (memory (core memory $mem "mem")) (realloc (func $mem "realloc")))))
+
+  (component $Caller
+    (import "echo" (func $echo async
+      (param "a" u32) (param "b" u32) (param "c" u32) (param "s" string) (result string)))
+    $MEM
+    (core instance $mem (instantiate $Mem))
+    (core module $Data (import "" "mem" (memory 1)) (data (i32.const 16) "hello"))
+    (core instance (instantiate $Data (with "" (instance (export "mem" (memory $mem "mem"))))))
+    (core func $echo-sync (canon lower (func $echo)
+      (memory (core memory $mem "mem")) (realloc (func $mem "realloc"))))
+    (core func $echo-async (canon lower (func $echo) async
+      (memory (core memory $mem "mem")) (realloc (func $mem "realloc"))))
+    (core func $ws-new (canon waitable-set.new))
+    (core func $join (canon waitable.join))
+    (core func $wait (canon waitable-set.wait (memory (core memory $mem "mem"))))
+    (core func $drop (canon subtask.drop))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "echo-sync" (func $echo-sync (param i32 i32 i32 i32 i32 i32)))
+      (import "" "echo-async" (func $echo-async (param i32 i32) (result i32)))
+      (import "" "ws-new" (func $ws-new (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "wait" (func $wait (param i32 i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "run-sync") (param $a i32) (result i32)
+        (call $echo-sync (local.get $a) (i32.const 2) (i32.const 3)
+          (i32.const 16) (i32.const 5) (i32.const 64))
+        (i32.const 64))
+      (func (export "run-async") (param $a i32) (result i32)
+        (local $status i32) (local $ws i32) (local $sub i32)
+        ;; The parameters as the tuple (u32, u32, u32, string) at 128.
+        (i32.store (i32.const 128) (local.get $a))
+        (i32.store (i32.const 132) (i32.const 2))
+        (i32.store (i32.const 136) (i32.const 3))
+        (i32.store (i32.const 140) (i32.const 16))
+        (i32.store (i32.const 144) (i32.const 5))
+        (local.set $status (call $echo-async (i32.const 128) (i32.const 64)))
+        ;; The callee yielded: STARTED (1), with the subtask's handle.
+        (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 1))
+          (then unreachable))
+        (local.set $sub (i32.shr_u (local.get $status) (i32.const 4)))
+        (local.set $ws (call $ws-new))
+        (call $join (local.get $sub) (local.get $ws))
+        ;; SUBTASK (1) of our handle, RETURNED (2).
+        (if (i32.ne (call $wait (local.get $ws) (i32.const 256)) (i32.const 1))
+          (then unreachable))
+        (if (i32.ne (i32.load (i32.const 256)) (local.get $sub))
+          (then unreachable))
+        (if (i32.ne (i32.load (i32.const 260)) (i32.const 2))
+          (then unreachable))
+        (call $drop (local.get $sub))
+        (i32.const 64)))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem"))
+      (export "echo-sync" (func $echo-sync))
+      (export "echo-async" (func $echo-async))
+      (export "ws-new" (func $ws-new))
+      (export "join" (func $join))
+      (export "wait" (func $wait))
+      (export "drop" (func $drop))))))
+    (func (export "run-sync") async (param "a" u32) (result string)
+      (canon lift (core func $m "run-sync") (memory (core memory $mem "mem"))))
+    (func (export "run-async") async (param "a" u32) (result string)
+      (canon lift (core func $m "run-async") (memory (core memory $mem "mem")))))
+
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "echo" (func $callee "echo"))))
+  (export "run-sync" (func $caller "run-sync"))
+  (export "run-async" (func $caller "run-async"))
+)"#;
+
+/// A memory with a bump allocator, as each side's `$Mem`.
+const MEM: &str = r#"(core module $Mem
+      (memory (export "mem") 1)
+      (global $next (mut i32) (i32.const 1024))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $p i32)
+        (local.set $p (i32.and
+          (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
+          (i32.sub (i32.const 0) (local.get 2))))
+        (global.set $next (i32.add (local.get $p) (local.get 3)))
+        (local.get $p)))"#;
+
+/// Calls `name(a)` on a fresh instance with adapters on or off; returns
+/// the outcome and how many calls went through adapters.
+fn run(name: &str, a: u32, adapters: bool) -> (Result<Option<Val>, String>, u64) {
+    let engine = Engine::new().fused_adapters(adapters);
+    let c = component(&engine, &ECHO.replace("$MEM", MEM));
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let f = instance.get_func(&mut store, name).unwrap();
+    let mut out = vec![Val::Bool(false)];
+    let outcome = f
+        .call(&mut store, &[Val::U32(a)], &mut out)
+        .map(|()| out.pop())
+        .map_err(|e| e.to_string());
+    (outcome, store.adapter_calls())
+}
+
+/// Runs `name(a)` both ways: they must agree, and only the fused run
+/// uses an adapter (once: one call from the caller to the callee).
+fn both(name: &str, a: u32) -> Result<Option<Val>, String> {
+    let (fused, fused_calls) = run(name, a, true);
+    let (host, host_calls) = run(name, a, false);
+    assert_eq!(fused, host, "adapter and host paths disagree on `{name}`");
+    assert_eq!(fused_calls, 1, "`{name}` went through one adapter");
+    assert_eq!(host_calls, 0, "the host path uses no adapter");
+    fused
+}
+
+#[test]
+fn a_sync_caller_blocks_on_an_async_callee_through_an_adapter() {
+    let hello = Ok(Some(Val::String("hello".into())));
+    assert_eq!(both("run-sync", 1), hello);
+}
+
+#[test]
+fn an_async_caller_gets_a_subtask_through_an_adapter() {
+    let hello = Ok(Some(Val::String("hello".into())));
+    assert_eq!(both("run-async", 1), hello);
+}
+
+#[test]
+fn a_callee_trap_after_an_adapted_start_is_the_same_trap_on_both_paths() {
+    // `a + b + c` is not 6: the callee traps after it resumed.
+    for name in ["run-sync", "run-async"] {
+        let outcome = both(name, 7);
+        let message = outcome.expect_err("the callee traps");
+        assert!(message.contains("unreachable"), "{name}: {message}");
+    }
+}
+
+/// The async part of the spec suite gives the same outcome, directive by
+/// directive, with adapters and on the host path, and its calls into
+/// async callees go through adapters.
+#[test]
+fn the_async_suite_agrees_with_adapters_and_on_the_host_path() {
+    let shared = std::env::var_os("WEFT_SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+        });
+    let dir = shared.join("conformance/component-model/async");
+    let fused = weft_harness::wast::run_paths_with_adapters(std::slice::from_ref(&dir), true)
+        .expect("the suite is readable");
+    let host = weft_harness::wast::run_paths_with_adapters(&[dir], false).expect("readable");
+    let messages = |s: &weft_harness::wast::Summary| -> Vec<String> {
+        s.failures.iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(messages(&fused), messages(&host));
+    assert_eq!(fused.passed, host.passed);
+    assert_eq!(host.adapter_calls, 0);
+    // Before calls into async callees were fused, the suite made 514
+    // adapted calls (all synchronous ones).
+    assert!(
+        fused.adapter_calls > 600,
+        "{} adapted calls",
+        fused.adapter_calls
+    );
+}
