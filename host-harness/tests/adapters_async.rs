@@ -4,11 +4,11 @@
 //! Every case runs once with adapters and once on the host-mediated path,
 //! which must agree; the adapter count shows which path ran.
 
-#[expect(dead_code, reason = "this test uses only the `component` loader")]
+#[expect(dead_code, reason = "this test uses only the adapter runner")]
 mod components;
 
-use components::component;
-use weft_harness::{Engine, Linker, Store, Val};
+use components::{BUMP_REALLOC, call_with_adapters};
+use weft_harness::Val;
 
 /// `$Callee.echo(a, b, c, s)` is lifted async without a callback: it yields
 /// once (so its caller sees it block), checks `a + b + c == 6`, and returns
@@ -109,39 +109,13 @@ const ECHO: &str = r#"(component
   (export "run-async" (func $caller "run-async"))
 )"#;
 
-/// A memory with a bump allocator, as each side's `$Mem`.
-const MEM: &str = r#"(core module $Mem
-      (memory (export "mem") 1)
-      (global $next (mut i32) (i32.const 1024))
-      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-        (local $p i32)
-        (local.set $p (i32.and
-          (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
-          (i32.sub (i32.const 0) (local.get 2))))
-        (global.set $next (i32.add (local.get $p) (local.get 3)))
-        (local.get $p)))"#;
-
-/// Calls `name(a)` on a fresh instance with adapters on or off; returns
-/// the outcome and how many calls went through adapters.
-fn run(name: &str, a: u32, adapters: bool) -> (Result<Option<Val>, String>, u64) {
-    let engine = Engine::new().fused_adapters(adapters);
-    let c = component(&engine, &ECHO.replace("$MEM", MEM));
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
-    let f = instance.get_func(&mut store, name).unwrap();
-    let mut out = vec![Val::Bool(false)];
-    let outcome = f
-        .call(&mut store, &[Val::U32(a)], &mut out)
-        .map(|()| out.pop())
-        .map_err(|e| e.to_string());
-    (outcome, store.adapter_calls())
-}
-
 /// Runs `name(a)` both ways: they must agree, and only the fused run
 /// uses an adapter (once: one call from the caller to the callee).
 fn both(name: &str, a: u32) -> Result<Option<Val>, String> {
-    let (fused, fused_calls) = run(name, a, true);
-    let (host, host_calls) = run(name, a, false);
+    let mem = format!("(core module $Mem (memory (export \"mem\") 1) {BUMP_REALLOC})");
+    let text = ECHO.replace("$MEM", &mem);
+    let (fused, fused_calls) = call_with_adapters(&text, name, &[Val::U32(a)], true);
+    let (host, host_calls) = call_with_adapters(&text, name, &[Val::U32(a)], false);
     assert_eq!(fused, host, "adapter and host paths disagree on `{name}`");
     assert_eq!(fused_calls, 1, "`{name}` went through one adapter");
     assert_eq!(host_calls, 0, "the host path uses no adapter");

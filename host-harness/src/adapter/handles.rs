@@ -63,6 +63,7 @@ fn pair(lower: &Type, lift: &Type, out: &mut Vec<HandleMove>) -> bool {
             true
         }
         (Type::List(a), Type::List(b)) | (Type::Option(a), Type::Option(b)) => pair(a, b, out),
+        (Type::Map(k, v), Type::Map(l, w)) => pair(k, l, out) && pair(v, w, out),
         (Type::Record(a), Type::Record(b)) => {
             a.len() == b.len()
                 && a.iter()

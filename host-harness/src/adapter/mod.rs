@@ -338,11 +338,12 @@ mod tests {
 
     #[test]
     fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
-        let fixed = func(&[Type::FixedList(Arc::new(Type::U8), 4)], None);
+        let futures = Type::FixedList(Arc::new(Type::Future(None)), 4);
+        let fixed = func(&[futures], None);
         let why = AdapterSignature::new(&fixed, &fixed, side(false), side(false));
         assert_eq!(
             why.unwrap_err(),
-            "fixed-length lists, maps and error-context values are not compiled yet"
+            "error-context values and handles in fixed-length lists are not compiled yet"
         );
         let string = func(&[Type::String], None);
         let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
@@ -404,6 +405,18 @@ mod tests {
             func(&[Type::List(Arc::new(Type::U32))], Some(Type::U64)),
             func(std::slice::from_ref(&people), Some(people.clone())),
             func(&vec![Type::Char; 17], Some(person.clone())),
+            func(
+                &[
+                    Type::FixedList(Arc::new(Type::U16), 3),
+                    Type::FixedList(Arc::new(Type::U64), 40),
+                    Type::FixedList(Arc::new(person.clone()), 20),
+                ],
+                Some(Type::FixedList(Arc::new(Type::Char), 2)),
+            ),
+            func(
+                &[Type::Map(Arc::new(Type::String), Arc::new(person.clone()))],
+                Some(Type::Map(Arc::new(Type::U32), Arc::new(Type::F64))),
+            ),
             func(
                 &[
                     Type::Option(Arc::new(person)),

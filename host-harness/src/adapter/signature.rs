@@ -91,7 +91,9 @@ impl AdapterSignature {
             .chain(lift.result.as_ref().filter(|_| result_moved))
             .collect();
         if moved.iter().any(|t| !is_fusable(t)) {
-            return Err("fixed-length lists, maps and error-context values are not compiled yet");
+            return Err(
+                "error-context values and handles in fixed-length lists are not compiled yet",
+            );
         }
         let params = lift.params.iter().map(|(_, t)| t);
         let flat_params = layout::flatten_all(params, false).len();
@@ -144,8 +146,8 @@ impl AdapterSignature {
 
 /// Whether the compiler translates values of `ty`: scalars, strings,
 /// lists, records, tuples, variants (and enums, options, results), flags,
-/// resource handles and future or stream ends made of such; not yet
-/// fixed-length lists or maps.
+/// resource handles and future or stream ends, maps and fixed-length
+/// lists (without handles) made of such; not `error-context`.
 pub(crate) fn is_fusable(ty: &Type) -> bool {
     match ty {
         Type::String | Type::Enum(_) | Type::Flags(_) => true,
@@ -157,7 +159,11 @@ pub(crate) fn is_fusable(ty: &Type) -> bool {
             .into_iter()
             .all(|t| t.as_deref().is_none_or(is_fusable)),
         // The runtime does not pass `error-context` values on either path.
-        Type::ErrorContext | Type::FixedList(..) | Type::Map(..) => false,
+        Type::ErrorContext => false,
+        // Handles in a fixed-length list would each need their own entry
+        // in the signature's handle table; not done yet.
+        Type::FixedList(elem, _) => is_fusable(elem) && !has_handle(elem),
+        Type::Map(k, v) => is_fusable(k) && is_fusable(v),
         // Their ends move between tables; the elements stay in the channel.
         Type::Future(_)
         | Type::Stream(_)
@@ -175,6 +181,39 @@ pub(crate) fn is_fusable(ty: &Type) -> bool {
         | Type::F32
         | Type::F64
         | Type::Char => true,
+    }
+}
+
+/// Whether `ty` holds a resource handle or a future or stream end.
+fn has_handle(ty: &Type) -> bool {
+    match ty {
+        Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => true,
+        Type::List(t) | Type::Option(t) | Type::FixedList(t, _) => has_handle(t),
+        Type::Map(k, v) => has_handle(k) || has_handle(v),
+        Type::Record(fields) => fields.iter().any(|(_, t)| has_handle(t)),
+        Type::Tuple(ts) => ts.iter().any(has_handle),
+        Type::Variant(cases) => cases
+            .iter()
+            .any(|(_, t)| t.as_ref().is_some_and(has_handle)),
+        Type::Result { ok, err } => [ok, err]
+            .into_iter()
+            .any(|t| t.as_deref().is_some_and(has_handle)),
+        Type::Bool
+        | Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64
+        | Type::F32
+        | Type::F64
+        | Type::Char
+        | Type::String
+        | Type::ErrorContext
+        | Type::Enum(_)
+        | Type::Flags(_) => false,
     }
 }
 
@@ -213,7 +252,8 @@ fn has_variant(ty: &Type) -> bool {
 /// Whether `ty` has parts in linear memory (strings or lists).
 fn uses_memory(ty: &Type) -> bool {
     match ty {
-        Type::String | Type::List(_) => true,
+        Type::String | Type::List(_) | Type::Map(..) => true,
+        Type::FixedList(t, _) => uses_memory(t),
         Type::Record(fields) => fields.iter().any(|(_, t)| uses_memory(t)),
         Type::Tuple(ts) => ts.iter().any(uses_memory),
         Type::Option(t) => uses_memory(t),
@@ -236,14 +276,12 @@ fn uses_memory(ty: &Type) -> bool {
         | Type::F64
         | Type::Char
         | Type::ErrorContext
-        | Type::FixedList(..)
         | Type::Enum(_)
         | Type::Flags(_)
         | Type::Own(_)
         | Type::Borrow(_)
         | Type::Future(_)
-        | Type::Stream(_)
-        | Type::Map(..) => false,
+        | Type::Stream(_) => false,
     }
 }
 
@@ -264,6 +302,7 @@ pub(crate) fn is_byte_copyable(ty: &Type) -> bool {
         | Type::U64 => true,
         Type::Record(fields) => fields.iter().all(|(_, t)| is_byte_copyable(t)),
         Type::Tuple(ts) => ts.iter().all(is_byte_copyable),
+        Type::FixedList(t, _) => is_byte_copyable(t),
         Type::Bool
         | Type::F32
         | Type::F64
@@ -271,7 +310,6 @@ pub(crate) fn is_byte_copyable(ty: &Type) -> bool {
         | Type::String
         | Type::ErrorContext
         | Type::List(_)
-        | Type::FixedList(..)
         | Type::Variant(_)
         | Type::Enum(_)
         | Type::Option(_)
