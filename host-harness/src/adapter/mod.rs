@@ -11,7 +11,10 @@
 //! that module with its own imports (the callee's core function and
 //! post-return, and [`intrinsics`] bound to the two instances). A guest
 //! calling the import therefore stays in wasm all the way into the callee:
-//! A -> adapter -> B is one core call stack.
+//! A -> adapter -> B is one core call stack. When the callee may block or
+//! returns through `task.return` (an `async` type or lift), the adapter
+//! still moves the arguments, but the scheduler runs the callee on its own
+//! thread, through the async [`intrinsics`].
 //!
 //! Signatures the compiler does not handle yet keep the host-mediated path
 //! of `runtime::lower` (lift into `Val`s, lower again), which also serves
