@@ -116,7 +116,7 @@ script() {
 # mean_seconds COMMAND...: hyperfine's mean wall time of COMMAND.
 mean_seconds() {
   local json="$out/hyperfine.json"
-  hyperfine --style none --warmup 1 --runs "$runs" --export-json "$json" "$*" >/dev/null
+  hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$json" "$*" >/dev/null 2>&1
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$json"
 }
 
@@ -133,7 +133,7 @@ per_call() {
 }
 
 printf '%-34s %14s %14s %14s\n' "call (per call, µs)" "weft adapter" "weft host" "wasmtime"
-for spec in "noop 200000" "echo 20000" "count 2000"; do
+for spec in "noop 2000000" "echo 200000" "count 2000"; do
   set -- $spec
   name="$1" n="$2"
   fused=$(per_call "env" "$weft wast" "$name" "$n")
