@@ -172,3 +172,69 @@ fn the_async_suite_agrees_with_adapters_and_on_the_host_path() {
         fused.adapter_calls
     );
 }
+
+/// `$Caller.pass` makes a `future<u8>` and passes its readable end to
+/// `$Callee.take`, which drops it and returns 7 (the writable end stays:
+/// it may not be dropped before a value is written); `reuse` then also
+/// drops the readable end it no longer has, which traps.
+const FUTURES: &str = r#"(component
+  (component $Callee
+    (type $FT (future u8))
+    (core func $drop (canon future.drop-readable $FT))
+    (core module $M
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "take") (param i32) (result i32)
+        (call $drop (local.get 0))
+        (i32.const 7)))
+    (core instance $m (instantiate $M (with "" (instance (export "drop" (func $drop))))))
+    (func (export "take") (param "f" (future u8)) (result u32) (canon lift (core func $m "take"))))
+  (component $Caller
+    (import "take" (func $take (param "f" (future u8)) (result u32)))
+    (type $FT (future u8))
+    (core func $new (canon future.new $FT))
+    (core func $drop-r (canon future.drop-readable $FT))
+    (core func $take' (canon lower (func $take)))
+    (core module $M
+      (import "" "new" (func $new (result i64)))
+      (import "" "drop-r" (func $drop-r (param i32)))
+      (import "" "take" (func $take (param i32) (result i32)))
+      (func $pass (param $reuse i32) (result i32)
+        (local $ends i64) (local $got i32)
+        (local.set $ends (call $new))
+        (local.set $got (call $take (i32.wrap_i64 (local.get $ends))))
+        (if (local.get $reuse) (then (call $drop-r (i32.wrap_i64 (local.get $ends)))))
+        (local.get $got))
+      (func (export "pass") (result i32) (call $pass (i32.const 0)))
+      (func (export "reuse") (result i32) (call $pass (i32.const 1))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "new" (func $new))
+      (export "drop-r" (func $drop-r))
+      (export "take" (func $take'))))))
+    (func (export "pass") (result u32) (canon lift (core func $m "pass")))
+    (func (export "reuse") (result u32) (canon lift (core func $m "reuse"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "take" (func $callee "take"))))
+  (export "pass" (func $caller "pass"))
+  (export "reuse" (func $caller "reuse"))
+)"#;
+
+#[test]
+fn a_future_end_moves_to_the_callee_through_an_adapter() {
+    for (name, adapters) in [
+        ("pass", true),
+        ("pass", false),
+        ("reuse", true),
+        ("reuse", false),
+    ] {
+        let (outcome, calls) = call_with_adapters(FUTURES, name, &[], adapters);
+        assert_eq!(calls, u64::from(adapters), "{name}: adapted calls");
+        match name {
+            "pass" => assert_eq!(outcome, Ok(Some(Val::U32(7))), "adapters {adapters}"),
+            _ => {
+                // The caller's end left its table with the call.
+                let message = outcome.expect_err("the moved end is gone");
+                assert!(message.contains("unknown handle index"), "{message}");
+            }
+        }
+    }
+}
