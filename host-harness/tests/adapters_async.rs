@@ -238,3 +238,66 @@ fn a_future_end_moves_to_the_callee_through_an_adapter() {
         }
     }
 }
+
+/// `$Caller.run(a, disc, v)` lowers `$Callee.f(a, 20, 300, o)` `async`:
+/// five flat parameters, so it passes them in its memory, with the raw
+/// discriminant `disc` and payload `v` of the `option<u32>` `o`. The
+/// callee (lifted async, no callback) returns `a + 20 + 300 + 10 * v`, or
+/// `+ 1000` for `none`, at once: the status is RETURNED and the caller
+/// reads the result from its memory.
+const OPTION_IN_MEMORY: &str = r#"(component
+  (component $Callee
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "ret" (func $ret (param i32)))
+      (func (export "f") (param i32 i32 i32 i32 i32)
+        (call $ret (i32.add
+          (i32.add (local.get 0) (i32.add (local.get 1) (local.get 2)))
+          (select (i32.mul (local.get 4) (i32.const 10)) (i32.const 1000) (local.get 3))))))
+    (core instance $m (instantiate $M (with "" (instance (export "ret" (func $ret))))))
+    (func (export "f") async
+      (param "a" u32) (param "b" u32) (param "c" u32) (param "o" (option u32)) (result u32)
+      (canon lift (core func $m "f") async)))
+  (component $Caller
+    (import "f" (func $f async
+      (param "a" u32) (param "b" u32) (param "c" u32) (param "o" (option u32)) (result u32)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core func $f' (canon lower (func $f) async (memory $mem "mem")))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "f" (func $f (param i32 i32) (result i32)))
+      (func (export "run") (param $a i32) (param $disc i32) (param $v i32) (result i32)
+        (i32.store (i32.const 0) (local.get $a))
+        (i32.store (i32.const 4) (i32.const 20))
+        (i32.store (i32.const 8) (i32.const 300))
+        (i32.store8 (i32.const 12) (local.get $disc))
+        (i32.store (i32.const 16) (local.get $v))
+        (if (i32.ne (call $f (i32.const 0) (i32.const 64)) (i32.const 2 (; RETURNED ;)))
+          (then unreachable))
+        (i32.load (i32.const 64))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem"))
+      (export "f" (func $f'))))))
+    (func (export "run") async (param "a" u32) (param "disc" u32) (param "v" u32) (result u32)
+      (canon lift (core func $m "run"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "f" (func $callee "f"))))
+  (export "run" (func $caller "run"))
+)"#;
+
+#[test]
+fn an_async_caller_passes_a_variant_in_memory_to_a_callee_that_takes_it_flat() {
+    let both = |disc: u32| {
+        let args = [Val::U32(1), Val::U32(disc), Val::U32(7)];
+        let (fused, calls) = call_with_adapters(OPTION_IN_MEMORY, "run", &args, true);
+        let (host, _) = call_with_adapters(OPTION_IN_MEMORY, "run", &args, false);
+        assert_eq!(fused, host, "disc {disc}: the paths disagree");
+        assert_eq!(calls, 1, "disc {disc}: one adapted call");
+        fused
+    };
+    assert_eq!(both(1), Ok(Some(Val::U32(1 + 20 + 300 + 70))));
+    assert_eq!(both(0), Ok(Some(Val::U32(1 + 20 + 300 + 1000))));
+    let trap = both(2).expect_err("no third case");
+    assert!(trap.contains("invalid variant discriminant"), "{trap}");
+}
