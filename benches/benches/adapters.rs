@@ -15,8 +15,12 @@
 //!
 //! Each iteration is one host call of the caller, which makes [`calls`]
 //! guest-to-guest calls; criterion reports them as elements, so the time
-//! per guest-to-guest call is the inverse of the throughput. Run with
-//! `cargo bench -p weft-benches --bench adapters`.
+//! per guest-to-guest call is the inverse of the throughput. The `startup`
+//! group times loading and instantiating the composition with every
+//! adapter compiled, with every adapter cached, and with adapters off.
+//! Run with `cargo bench -p weft-benches --bench adapters`. The same calls
+//! through `.wast` scripts, against the wasmtime CLI, are timed by
+//! `benches/adapters-wast.sh`.
 
 use std::time::Duration;
 
@@ -174,9 +178,7 @@ const FUNCS: [(&str, u32); 5] = [
 /// A store with the composition instantiated and initialised.
 fn setup(adapters: bool) -> (Store<()>, weft_harness::Instance) {
     let engine = Engine::new().fused_adapters(adapters);
-    let buf = wast::parser::ParseBuffer::new(COMPOSITION).expect("lexes");
-    let mut wat: wast::Wat = wast::parser::parse(&buf).expect("parses");
-    let component = Component::new(&engine, &wat.encode().expect("encodes")).expect("loads");
+    let component = component(&engine);
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine)
         .instantiate(&mut store, &component)
@@ -218,5 +220,48 @@ fn guest_to_guest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, guest_to_guest);
+fn component(engine: &Engine) -> Component {
+    let buf = wast::parser::ParseBuffer::new(COMPOSITION).expect("lexes");
+    let mut wat: wast::Wat = wast::parser::parse(&buf).expect("parses");
+    Component::new(engine, &wat.encode().expect("encodes")).expect("loads")
+}
+
+/// Start-up: loading and instantiating the composition on a fresh engine
+/// (every adapter compiled: what building them at load time would move),
+/// instantiating it again on the same engine (every adapter from the
+/// engine's cache), and instantiating it with adapters off.
+fn startup(c: &mut Criterion) {
+    let mut group = c.benchmark_group("startup");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    let instantiate = |engine: &Engine, component: &Component| {
+        let mut store = Store::new(engine, ());
+        let instance = Linker::new(engine)
+            .instantiate(&mut store, component)
+            .expect("instantiates");
+        std::hint::black_box((store, instance));
+    };
+    group.bench_function("load_and_instantiate/fresh_engine", |b| {
+        b.iter(|| {
+            let engine = Engine::new();
+            instantiate(&engine, &component(&engine));
+        })
+    });
+    let engine = Engine::new();
+    let cached = component(&engine);
+    instantiate(&engine, &cached);
+    group.bench_function("instantiate/adapters_cached", |b| {
+        b.iter(|| instantiate(&engine, &cached))
+    });
+    let host_engine = Engine::new().fused_adapters(false);
+    let host = component(&host_engine);
+    group.bench_function("instantiate/host_path", |b| {
+        b.iter(|| instantiate(&host_engine, &host))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, guest_to_guest, startup);
 criterion_main!(benches);

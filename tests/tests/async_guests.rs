@@ -220,6 +220,32 @@ fn async_exports_await_async_imports_across_components() {
     }
 }
 
+/// An `error-context` made by one guest crosses the host twice: out of
+/// `fail` as the error of a result, and back into `describe-failure`,
+/// which reads the message the guest gave it.
+#[test]
+fn error_contexts_cross_components_with_their_messages() {
+    for &pairing in PAIRINGS {
+        let mut chain = Chain::link(pairing);
+        let failed = chain.relay("fail", &[string("disk on fire")]);
+        let Val::Result(Err(Some(e))) = &failed else {
+            panic!("{pairing:?}: `fail` gave {failed:?}");
+        };
+        let Val::ErrorContext(ctx) = e.as_ref() else {
+            panic!("{pairing:?}: the error is {e:?}");
+        };
+        assert_eq!(ctx.debug_message(), "disk on fire", "{pairing:?}");
+        let described = chain.relay("describe-failure", &[(**e).clone()]);
+        assert_eq!(described, string("disk on fire"), "{pairing:?}");
+        let made_here = Val::ErrorContext(weft_harness::ErrorContext::new("from the host"));
+        assert_eq!(
+            chain.relay("describe-failure", &[made_here]),
+            string("from the host"),
+            "{pairing:?}"
+        );
+    }
+}
+
 #[test]
 fn async_resource_methods_and_statics_run() {
     for &pairing in PAIRINGS {

@@ -9,6 +9,9 @@ use crate::types::Type;
 
 pub(crate) const MAX_FLAT_PARAMS: usize = 16;
 pub(crate) const MAX_FLAT_RESULTS: usize = 1;
+/// How many flat parameters an `async` lowering passes as core values;
+/// more go through memory.
+pub(crate) const MAX_FLAT_ASYNC_PARAMS: usize = 4;
 
 pub(crate) fn align_to(ptr: u64, alignment: u32) -> u64 {
     ptr.div_ceil(u64::from(alignment))

@@ -8,8 +8,12 @@
 //! across (flat, or as a spilled tuple past 16 flat values), call the
 //! callee's core function, move the result back (flat, or from the
 //! callee's return area into the caller's), let the callee's `post-return`
-//! run once the result has been read, and leave. `values` and `strings`
-//! emit the per-type moves.
+//! run once the result has been read, and leave. When the scheduler runs
+//! the callee (an `async` type or lift), the adapter asks it to start the
+//! call, moves the arguments (from an `async` caller: at most 4 flat, else
+//! from its memory), and hands the running, blocking and result to it; a
+//! call it holds back takes the host path. `values` and `strings` emit the
+//! per-type moves.
 
 use std::collections::HashMap;
 
@@ -21,7 +25,7 @@ use wasm_encoder::{
 use super::intrinsics::{self, AdapterTrap, AllocFor, Intrinsic, Side};
 use super::signature::AdapterSignature;
 use super::values::{Dst, Src};
-use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use crate::abi::layout::{self, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::engine::CoreValType;
 use crate::error::Error;
 use crate::types::Type;
@@ -39,6 +43,9 @@ pub(crate) enum Import {
     CalleeFunc,
     /// The callee's `post-return`.
     CalleePostReturn,
+    /// The host-mediated lowering of the same call, for calls the
+    /// scheduler holds back.
+    HostPath,
 }
 
 impl Import {
@@ -50,6 +57,7 @@ impl Import {
             Self::Memory(Side::Callee) => ("callee", "memory"),
             Self::CalleeFunc => ("callee", "func"),
             Self::CalleePostReturn => ("callee", "post-return"),
+            Self::HostPath => ("caller", "host-path"),
         }
     }
 }
@@ -89,10 +97,11 @@ pub(crate) struct Emitter {
     /// The next entry of `sig.handles` a handle translation uses.
     pub(crate) next_handle: u32,
     pub(crate) sig: AdapterSignature,
+    shape: CoreShape,
 }
 
 impl Emitter {
-    fn new(sig: AdapterSignature) -> Self {
+    fn new(sig: AdapterSignature, shape: CoreShape) -> Self {
         Self {
             types: TypeSection::new(),
             imports: ImportSection::new(),
@@ -105,6 +114,7 @@ impl Emitter {
             code: Vec::new(),
             next_handle: 0,
             sig,
+            shape,
         }
     }
 
@@ -129,9 +139,8 @@ impl Emitter {
         if let Some(i) = self.intrinsics.get(&which) {
             return *i;
         }
-        let (p, r) = which.signature();
-        let p: Vec<ValType> = p.iter().copied().map(val_type).collect();
-        let r: Vec<ValType> = r.iter().copied().map(val_type).collect();
+        let (p, r) = which.signature(&self.shape);
+        let (p, r) = (val_types(&p), val_types(&r));
         let ty = self.ty(&p, &r);
         let i = self.import_func(Import::Intrinsic(which), ty);
         self.intrinsics.insert(which, i);
@@ -273,11 +282,82 @@ pub(crate) enum SizeOf {
     },
 }
 
-fn flat(tys: &[&Type]) -> Vec<ValType> {
-    layout::flatten_all(tys.iter().copied(), false)
-        .into_iter()
-        .map(val_type)
-        .collect()
+/// The core signatures of an adapter: the callee's lifted function and
+/// the caller's lowered one (32-bit memories only, so pointers are i32).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CoreShape {
+    pub(crate) callee_params: Vec<CoreValType>,
+    pub(crate) callee_results: Vec<CoreValType>,
+    pub(crate) caller_params: Vec<CoreValType>,
+    pub(crate) caller_results: Vec<CoreValType>,
+    /// More than 16 flat parameters: the callee takes a pointer to them.
+    pub(crate) spill_params: bool,
+    /// More than one flat result: the callee returns a pointer to it.
+    pub(crate) spill_result: bool,
+    /// The caller passes its parameters through a pointer (past 16 flat
+    /// values, or past 4 for an `async` lowering).
+    pub(crate) caller_spills: bool,
+    /// The caller's result pointer: its parameter index.
+    pub(crate) retptr: Option<u32>,
+}
+
+impl CoreShape {
+    pub(crate) fn of(sig: &AdapterSignature) -> Self {
+        const PTR: CoreValType = CoreValType::I32;
+        let flat_params = layout::flatten_all(sig.ty.params.iter().map(|(_, t)| t), false);
+        let flat_results = layout::flatten_all(sig.ty.result.iter(), false);
+        let spill_params = flat_params.len() > MAX_FLAT_PARAMS;
+        let spill_result = flat_results.len() > MAX_FLAT_RESULTS;
+        let callee_params = if spill_params {
+            vec![PTR]
+        } else {
+            flat_params.clone()
+        };
+        let callee_results = if spill_result {
+            vec![PTR]
+        } else {
+            flat_results.clone()
+        };
+        // An `async` lowering passes up to 4 flat parameters (else a pointer
+        // to them), always takes a result pointer, and returns a status.
+        let async_lower = sig.caller.is_async;
+        let caller_spills = if async_lower {
+            flat_params.len() > MAX_FLAT_ASYNC_PARAMS
+        } else {
+            spill_params
+        };
+        let mut caller_params = if caller_spills {
+            vec![PTR]
+        } else {
+            flat_params
+        };
+        let result_in_memory = spill_result || (async_lower && sig.ty.result.is_some());
+        let caller_results = if async_lower {
+            vec![CoreValType::I32]
+        } else if spill_result {
+            vec![]
+        } else {
+            flat_results
+        };
+        if result_in_memory {
+            caller_params.push(PTR);
+        }
+        let retptr = result_in_memory.then(|| caller_params.len() as u32 - 1);
+        Self {
+            callee_params,
+            callee_results,
+            caller_params,
+            caller_results,
+            spill_params,
+            spill_result,
+            caller_spills,
+            retptr,
+        }
+    }
+}
+
+fn val_types(ts: &[CoreValType]) -> Vec<ValType> {
+    ts.iter().copied().map(val_type).collect()
 }
 
 /// Compiles the adapter for `sig`.
@@ -287,72 +367,47 @@ fn flat(tys: &[&Type]) -> Vec<ValType> {
 /// [`CallError::Unsupported`](crate::CallError) for a type the compiler
 /// does not translate (which `AdapterSignature::new` already refuses).
 pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
+    let shape = CoreShape::of(sig);
     let param_tys: Vec<&Type> = sig.ty.params.iter().map(|(_, t)| t).collect();
-    let result_ty = sig.ty.result.as_ref();
-    let flat_params = flat(&param_tys);
-    let flat_results = flat(&result_ty.into_iter().collect::<Vec<_>>());
-    let spill_params = flat_params.len() > MAX_FLAT_PARAMS;
-    let spill_result = flat_results.len() > MAX_FLAT_RESULTS;
-
-    // Both sides' core signatures (32-bit memories only, so pointers are i32).
-    let callee_params = if spill_params {
-        vec![ValType::I32]
-    } else {
-        flat_params.clone()
-    };
-    let callee_results = if spill_result {
-        vec![ValType::I32]
-    } else {
-        flat_results.clone()
-    };
-    let mut caller_params = callee_params.clone();
-    let caller_results = if spill_result {
-        caller_params.push(ValType::I32);
-        vec![]
-    } else {
-        flat_results.clone()
-    };
-    let retptr = spill_result.then(|| caller_params.len() as u32 - 1);
-
-    let mut e = Emitter::new(sig.clone());
+    let callee_params = val_types(&shape.callee_params);
+    let callee_results = val_types(&shape.callee_results);
+    let caller_params = val_types(&shape.caller_params);
+    let caller_results = val_types(&shape.caller_results);
+    let mut e = Emitter::new(sig.clone(), shape.clone());
     e.params = caller_params.len() as u32;
-    let enter = e.intrinsic(Intrinsic::Enter);
     let task = e.local(ValType::I32);
-    e.ins().call(enter).local_set(task);
-
-    if spill_params {
-        let tuple = Type::Tuple(param_tys.iter().map(|t| (*t).clone()).collect());
-        let (align, size) = (
-            layout::alignment(&tuple, false),
-            layout::elem_size(&tuple, false),
-        );
-        e.check_range(
-            Side::Caller,
-            0,
-            align,
-            SizeOf::Fixed(size),
-            AdapterTrap::OutOfBounds,
-        );
-        let area = e.local(ValType::I32);
-        e.ins().i32_const(size as i32);
-        e.realloc(Side::Callee, align, AllocFor::Spill);
-        e.ins().local_set(area);
-        let src = Src::Mem { addr: 0, offset: 0 };
-        let dst = Dst::Mem {
-            addr: area,
-            offset: 0,
-        };
-        e.translate(&tuple, Side::Caller, src, dst)?;
-        e.ins().local_get(area);
-    } else {
-        let mut next = 0;
-        for t in &param_tys {
-            let n = layout::flat_count(t) as u32;
-            let locals: Vec<u32> = (next..next + n).collect();
-            next += n;
-            e.translate(t, Side::Caller, Src::Flat(&locals), Dst::Flat)?;
+    if sig.scheduled {
+        // The scheduler may hold the call back: the host path defers it.
+        let start = e.intrinsic(Intrinsic::AsyncStart);
+        let host_ty = e.ty(&caller_params, &caller_results);
+        let host_path = e.import_func(Import::HostPath, host_ty);
+        e.ins()
+            .call(start)
+            .local_tee(task)
+            .i32_const(-1)
+            .i32_eq()
+            .if_(wasm_encoder::BlockType::Empty);
+        for i in 0..caller_params.len() as u32 {
+            e.ins().local_get(i);
         }
+        e.ins().call(host_path).return_().end().local_get(task);
+        e.move_params(&param_tys, &shape)?;
+        // The scheduler runs the callee; its result comes back through
+        // `task.return` and is lowered into the caller there.
+        let run = e.intrinsic(if sig.caller.is_async {
+            Intrinsic::AsyncReturn
+        } else {
+            Intrinsic::AsyncBlock
+        });
+        if let Some(retptr) = shape.retptr {
+            e.ins().local_get(retptr);
+        }
+        e.ins().call(run);
+        return Ok(e.finish(&caller_params, &caller_results));
     }
+    let enter = e.intrinsic(Intrinsic::Enter);
+    e.ins().call(enter).local_set(task);
+    e.move_params(&param_tys, &shape)?;
     let core_ty = e.ty(&callee_params, &callee_results);
     let callee = e.import_func(Import::CalleeFunc, core_ty);
     e.ins().call(callee);
@@ -363,42 +418,15 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
         e.ins().local_set(*l);
     }
     let mut out = Vec::new();
-    if let Some(t) = result_ty {
-        if let (true, Some(retptr)) = (spill_result, retptr) {
-            let (align, size) = (layout::alignment(t, false), layout::elem_size(t, false));
-            let area = raw[0];
-            e.check_range(
-                Side::Callee,
-                area,
-                align,
-                SizeOf::Fixed(size),
-                AdapterTrap::OutOfBounds,
-            );
-            e.check_range(
-                Side::Caller,
-                retptr,
-                align,
-                SizeOf::Fixed(size),
-                AdapterTrap::OutOfBounds,
-            );
-            let src = Src::Mem {
-                addr: area,
-                offset: 0,
-            };
-            e.translate(
-                t,
-                Side::Callee,
-                src,
-                Dst::Mem {
-                    addr: retptr,
-                    offset: 0,
-                },
-            )?;
-        } else {
-            e.translate(t, Side::Callee, Src::Flat(&raw), Dst::Flat)?;
-            out = caller_results.iter().map(|t| e.local(*t)).collect();
-            for l in out.iter().rev() {
-                e.ins().local_set(*l);
+    if let Some(t) = sig.ty.result.as_ref() {
+        match shape.retptr {
+            Some(retptr) => e.move_result_to(t, &raw, retptr, shape.spill_result)?,
+            None => {
+                e.translate(t, Side::Callee, Src::Flat(&raw), Dst::Flat)?;
+                out = caller_results.iter().map(|t| e.local(*t)).collect();
+                for l in out.iter().rev() {
+                    e.ins().local_set(*l);
+                }
             }
         }
     }
@@ -418,4 +446,97 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
         e.ins().local_get(*l);
     }
     Ok(e.finish(&caller_params, &caller_results))
+}
+
+impl Emitter {
+    /// Checks that the spilled tuple of `param_tys` at the caller's pointer
+    /// (its parameter 0) is aligned and in bounds; returns the tuple type.
+    fn caller_tuple(&mut self, param_tys: &[&Type]) -> (Type, u32, u32) {
+        let tuple = Type::Tuple(param_tys.iter().map(|t| (*t).clone()).collect());
+        let (align, size) = (
+            layout::alignment(&tuple, false),
+            layout::elem_size(&tuple, false),
+        );
+        self.check_range(
+            Side::Caller,
+            0,
+            align,
+            SizeOf::Fixed(size),
+            AdapterTrap::OutOfBounds,
+        );
+        (tuple, align, size)
+    }
+
+    /// Pushes the callee's core parameters, moved from the caller's: flat
+    /// to flat, from the caller's memory to flat values (an `async`
+    /// lowering past 4), or (past 16 flat values) from the caller's memory
+    /// into an area the callee allocates.
+    fn move_params(&mut self, param_tys: &[&Type], shape: &CoreShape) -> Result<(), Error> {
+        let src = Src::Mem { addr: 0, offset: 0 };
+        if shape.spill_params {
+            let (tuple, align, size) = self.caller_tuple(param_tys);
+            let area = self.local(ValType::I32);
+            self.ins().i32_const(size as i32);
+            self.realloc(Side::Callee, align, AllocFor::Spill);
+            self.ins().local_set(area);
+            let dst = Dst::Mem {
+                addr: area,
+                offset: 0,
+            };
+            self.translate(&tuple, Side::Caller, src, dst)?;
+            self.ins().local_get(area);
+        } else if shape.caller_spills {
+            let (tuple, ..) = self.caller_tuple(param_tys);
+            self.translate(&tuple, Side::Caller, src, Dst::Flat)?;
+        } else {
+            let mut next = 0;
+            for t in param_tys {
+                let n = layout::flat_count(t) as u32;
+                let locals: Vec<u32> = (next..next + n).collect();
+                next += n;
+                self.translate(t, Side::Caller, Src::Flat(&locals), Dst::Flat)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the callee's result (flat in `raw`, or in its return area
+    /// when `spilled`) to the caller's result pointer, parameter `retptr`.
+    fn move_result_to(
+        &mut self,
+        t: &Type,
+        raw: &[u32],
+        retptr: u32,
+        spilled: bool,
+    ) -> Result<(), Error> {
+        let (align, size) = (layout::alignment(t, false), layout::elem_size(t, false));
+        let src = if spilled {
+            let area = raw[0];
+            self.check_range(
+                Side::Callee,
+                area,
+                align,
+                SizeOf::Fixed(size),
+                AdapterTrap::OutOfBounds,
+            );
+            Src::Mem {
+                addr: area,
+                offset: 0,
+            }
+        } else {
+            Src::Flat(raw)
+        };
+        self.check_range(
+            Side::Caller,
+            retptr,
+            align,
+            SizeOf::Fixed(size),
+            AdapterTrap::OutOfBounds,
+        );
+        let dst = Dst::Mem {
+            addr: retptr,
+            offset: 0,
+        };
+        self.translate(t, Side::Callee, src, dst)
+    }
 }

@@ -1,9 +1,11 @@
-//! Handles inside an adapter (CanonicalABI.md, "Handle types"): an `own`
+//! Handles inside an adapter (CanonicalABI.md, "Handle types" and the
+//! `future`/`stream` lifts): an `own`
 //! moves out of the source instance's table into the destination's; a
 //! `borrow` is lent for the call (the owner's `num_lends` counts it, the
 //! callee's Task counts the borrowed handle) and the lend ends when the
 //! adapter exits, after the callee's Task checked that every borrow it got
-//! was dropped.
+//! was dropped. A `future` or `stream` end moves like an `own` (the
+//! scheduler's `lift_end` checks it may leave, `lower_end` adds it).
 //!
 //! Both steps touch handle tables, which live in the host, so each handle
 //! is one call of the `handle` intrinsic with the handle and its index in
@@ -17,13 +19,20 @@ use super::intrinsics::{Intrinsic, Side};
 use super::values::{Dst, Src};
 use crate::types::{FuncType, ResourceRef, Type};
 
-/// One handle position of a signature: the resource type as each side's
-/// component names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) struct HandleMove {
-    pub(crate) own: bool,
-    pub(crate) caller: ResourceRef,
-    pub(crate) callee: ResourceRef,
+/// One handle position of a signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum HandleMove {
+    /// An `own` or `borrow`, with the resource type as each side's
+    /// component names it.
+    Resource {
+        own: bool,
+        caller: ResourceRef,
+        callee: ResourceRef,
+    },
+    /// The readable end of a `future` (or a `stream`) of `elem`: it leaves
+    /// the source's table and a new end of the same channel joins the
+    /// destination's (the elements themselves stay in the channel).
+    End { future: bool, elem: Option<Type> },
 }
 
 /// Whether `lower` (the caller's view) and `lift` (the callee's) are the
@@ -37,14 +46,24 @@ fn pair(lower: &Type, lift: &Type, out: &mut Vec<HandleMove>) -> bool {
     };
     match (lower, lift) {
         (Type::Own(caller), Type::Own(callee)) | (Type::Borrow(caller), Type::Borrow(callee)) => {
-            out.push(HandleMove {
+            out.push(HandleMove::Resource {
                 own: matches!(lower, Type::Own(_)),
                 caller: *caller,
                 callee: *callee,
             });
             true
         }
+        // The element types must agree exactly: their values are not moved
+        // here, so a resource inside them would keep the other side's name.
+        (Type::Future(a), Type::Future(b)) | (Type::Stream(a), Type::Stream(b)) if a == b => {
+            out.push(HandleMove::End {
+                future: matches!(lower, Type::Future(_)),
+                elem: a.as_deref().cloned(),
+            });
+            true
+        }
         (Type::List(a), Type::List(b)) | (Type::Option(a), Type::Option(b)) => pair(a, b, out),
+        (Type::Map(k, v), Type::Map(l, w)) => pair(k, l, out) && pair(v, w, out),
         (Type::Record(a), Type::Record(b)) => {
             a.len() == b.len()
                 && a.iter()

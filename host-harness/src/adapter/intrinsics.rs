@@ -6,21 +6,32 @@
 //! async half) the scheduler's decisions. Each such step is one
 //! [`Intrinsic`]; the compiler imports the ones a signature needs from the
 //! `weft` namespace, and `mod.rs` creates them per instantiation, bound to
-//! the caller and callee instances. The async entries are the seam the
-//! scheduler issue fills in; today they trap.
+//! the caller and callee instances. The async entries hand a call whose
+//! callee may block to the scheduler: the adapter moves the arguments, the
+//! scheduler runs the callee's thread, blocks a synchronous caller, and
+//! routes the result that comes back through `task.return`.
 
 use std::sync::Arc;
 
+use super::compile::CoreShape;
 use super::handles::HandleMove;
 use crate::abi::{self, Alloc, Cx, Path};
 use crate::engine::{
-    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType,
+    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType, HostOutcome,
+    Suspension,
 };
-use crate::error::{CallError, trap};
+use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
+use crate::runtime::call::{self, Started};
+use crate::runtime::concurrency::check_may_block;
+use crate::runtime::concurrency::stream;
+use crate::runtime::handles::HandleIdx;
+use crate::runtime::lower;
 use crate::runtime::store::StoreData;
 use crate::runtime::task::TaskId;
-use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions};
+use crate::runtime::task::{Blocked, SyncReturn};
+use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, Runtime};
+use crate::types::{ResourceRef, Type};
 
 /// The import module name of every intrinsic.
 pub(crate) const MODULE: &str = "weft";
@@ -56,24 +67,23 @@ pub(crate) enum Intrinsic {
     /// from this side's table to the other's; `index` is the handle's
     /// position in the signature's `HandleMove` table.
     Handle(Side),
-    /// An async-lowered call starts its subtask (scheduler issue).
-    #[expect(
-        dead_code,
-        reason = "the async scheduler issue routes async calls here"
-    )]
+    /// `() -> i32`, for a callee the scheduler runs (an `async` type, or an
+    /// async lift): the caller may leave (and, if synchronous, block), the
+    /// callee may be entered; unless backpressure or another exclusive
+    /// task holds the call back (then `-1`: the adapter takes the host
+    /// path, which defers the start), pushes and enters the callee's Task
+    /// and returns its id for the arguments to be moved into.
     AsyncStart,
-    /// An async-lifted callee returned through `task.return` (scheduler issue).
-    #[expect(
-        dead_code,
-        reason = "the async scheduler issue routes async calls here"
-    )]
-    AsyncReturn,
-    /// A sync-lowered caller blocks on an async callee (scheduler issue).
-    #[expect(
-        dead_code,
-        reason = "the async scheduler issue routes async calls here"
-    )]
+    /// `(task, callee params.., [retptr]) -> caller results`: a synchronous
+    /// caller runs the started task's thread; if the callee blocks, so
+    /// does the caller's thread (a suspension the scheduler resumes with
+    /// the lowered result once the callee resolved through `task.return`).
     AsyncBlock,
+    /// `(task, callee params.., [retptr]) -> i32`: an `async` caller runs
+    /// the started task's thread until it resolves (the result is stored at
+    /// `retptr`, status `RETURNED`) or blocks (it becomes a subtask of the
+    /// caller; status `STARTED` and its handle).
+    AsyncReturn,
 }
 
 impl Intrinsic {
@@ -98,18 +108,22 @@ impl Intrinsic {
         }
     }
 
-    /// The core signature `(params, results)`.
-    pub(crate) fn signature(self) -> (&'static [CoreValType], &'static [CoreValType]) {
+    /// The core signature `(params, results)` in an adapter of `shape`.
+    pub(crate) fn signature(self, shape: &CoreShape) -> (Vec<CoreValType>, Vec<CoreValType>) {
         const I: CoreValType = CoreValType::I32;
-        const I32: &[CoreValType] = &[I];
         match self {
-            Self::Enter => (&[], I32),
-            Self::Return | Self::Exit | Self::Trap => (I32, &[]),
-            Self::Realloc(_) => (&[I, I, I, I, I], I32),
-            Self::Utf8Check(_) => (&[I, I], &[]),
-            Self::Transcode(_) => (&[I, I], &[I, I]),
-            Self::Handle(_) => (&[I, I], I32),
-            Self::AsyncStart | Self::AsyncReturn | Self::AsyncBlock => (&[], &[]),
+            Self::Enter | Self::AsyncStart => (vec![], vec![I]),
+            Self::Return | Self::Exit | Self::Trap => (vec![I], vec![]),
+            Self::Realloc(_) => (vec![I; 5], vec![I]),
+            Self::Utf8Check(_) => (vec![I, I], vec![]),
+            Self::Transcode(_) => (vec![I, I], vec![I, I]),
+            Self::Handle(_) => (vec![I, I], vec![I]),
+            Self::AsyncBlock | Self::AsyncReturn => {
+                let mut params = vec![I];
+                params.extend(&shape.callee_params);
+                params.extend(shape.retptr.map(|_| I));
+                (params, shape.caller_results.clone())
+            }
         }
     }
 }
@@ -200,6 +214,10 @@ pub(crate) struct Ends {
     pub(crate) entering: Arc<[ComponentInstanceId]>,
     /// The signature's handle positions.
     pub(crate) handles: Arc<[HandleMove]>,
+    /// The result type as the caller's component names it.
+    pub(crate) lower_result: Option<Type>,
+    /// The adapter's core signatures.
+    pub(crate) shape: Arc<CoreShape>,
 }
 
 impl Ends {
@@ -241,112 +259,254 @@ pub(crate) fn host_func<T: 'static>(
     which: Intrinsic,
     ends: &Ends,
 ) -> CoreFunc {
-    let (params, results) = which.signature();
+    let (params, results) = which.signature(&ends.shape);
     let ends = ends.clone();
-    engine::host_func(store, params, results, move |mut c, args, rets| {
-        let mut ctx = c.as_context_mut();
+    engine::host_func_suspendable(store, &params, &results, move |mut c, args, rets| {
+        let ctx = c.as_context_mut();
         match which {
-            Intrinsic::Enter => {
-                check_may_leave(&mut ctx, ends.caller)?;
-                let rt = &mut ctx.data_mut().rt;
-                let caller_task = rt.scheduler.current_task().map(|t| t.id);
-                let task = rt.scheduler.push_task(&ends.callee_func, Path::Adapter);
-                rt.scheduler.task_mut(task)?.adapter_caller = caller_task;
-                if let Err(e) = rt.enter(task, &ends.entering) {
-                    rt.scheduler.pop_task(task);
-                    return Err(e);
-                }
-                rt.adapter_calls += 1;
-                rets[0] = CoreVal::I32(task.as_u32() as i32);
-                Ok(())
+            Intrinsic::AsyncStart => async_start(ctx, &ends, rets).map(|()| HostOutcome::Done),
+            Intrinsic::AsyncBlock | Intrinsic::AsyncReturn => {
+                async_run(ctx, &ends, which, args, rets)
             }
-            Intrinsic::Return => {
-                let rt = &mut ctx.data_mut().rt;
-                rt.scheduler.check_returned(task_arg(args))?;
-                rt.instance(ends.callee).may_leave = false;
-                Ok(())
-            }
-            Intrinsic::Exit => {
-                let rt = &mut ctx.data_mut().rt;
-                let task = task_arg(args);
-                rt.scheduler.check_returned(task)?;
-                rt.instance(ends.callee).may_leave = true;
-                let lent = std::mem::take(&mut rt.scheduler.task_mut(task)?.lent);
-                rt.scheduler.exit_thread();
-                rt.scheduler.entered.pop();
-                rt.scheduler.pop_task(task);
-                rt.instance(ends.caller).handles.end_lends(&lent);
-                for i in ends.entering.iter() {
-                    rt.instance(*i).may_enter = true;
-                }
-                Ok(())
-            }
-            Intrinsic::Trap => {
-                let code = match args.first() {
-                    Some(CoreVal::I32(c)) => *c,
-                    _ => -1,
-                };
-                trap(AdapterTrap::message(code))
-            }
-            Intrinsic::Realloc(side) => {
-                let mut cx = ends.cx(ctx, side);
-                let what = AllocFor::alloc(args.get(4).map_or(-1, |v| v.i32().unwrap_or(-1)));
-                let align = arg(args, 2) as u32;
-                rets[0] = ret(cx.realloc(arg(args, 0), arg(args, 1), align, arg(args, 3), what)?);
-                Ok(())
-            }
-            Intrinsic::Utf8Check(side) => {
-                let cx = ends.cx(ctx, side);
-                abi::utf8_str(&cx, arg(args, 0), arg(args, 1)).map(drop)
-            }
-            Intrinsic::Transcode(from) => {
-                let mut cx = ends.cx(ctx.as_context_mut(), from);
-                let s = abi::load_string(&mut cx, arg(args, 0), arg(args, 1))?;
-                let mut cx = ends.cx(ctx, from.other());
-                let (ptr, len) = abi::store_string(&mut cx, &s)?;
-                rets[0] = ret(ptr);
-                rets[1] = ret(len);
-                Ok(())
-            }
-            Intrinsic::Handle(from) => {
-                let Some(m) = ends.handles.get(arg(args, 1) as usize).copied() else {
-                    return trap("adapter handle index out of range");
-                };
-                let (from_ref, to_ref) = match from {
-                    Side::Caller => (m.caller, m.callee),
-                    Side::Callee => (m.callee, m.caller),
-                };
-                let h = arg(args, 0) as u32;
-                let mut cx = ends.cx(ctx.as_context_mut(), from);
-                let any = if m.own {
-                    abi::lift_own(&mut cx, h, from_ref)?
-                } else {
-                    abi::lift_borrow(&mut cx, h, from_ref)?
-                };
-                let lenders = std::mem::take(&mut cx.lenders);
-                // The callee's Task is the innermost one while the adapter runs.
-                let task = ctx.data_mut().rt.scheduler.current_task_mut()?;
-                task.lent.extend(lenders);
-                let task = task.id;
-                let mut cx = ends.cx(ctx, from.other());
-                cx.borrow_scope = Some(task);
-                let out = if m.own {
-                    abi::lower_own(&mut cx, any, to_ref)?
-                } else {
-                    abi::lower_borrow(&mut cx, any, to_ref)?
-                };
-                rets[0] = ret(u64::from(out));
-                Ok(())
-            }
-            Intrinsic::AsyncStart | Intrinsic::AsyncReturn | Intrinsic::AsyncBlock => {
-                Err(CallError::Unsupported(format!(
-                    "adapter intrinsic `{}` needs the async scheduler (not supported yet)",
-                    which.name()
-                ))
-                .into())
+            Intrinsic::Enter
+            | Intrinsic::Return
+            | Intrinsic::Exit
+            | Intrinsic::Trap
+            | Intrinsic::Realloc(_)
+            | Intrinsic::Utf8Check(_)
+            | Intrinsic::Transcode(_)
+            | Intrinsic::Handle(_) => {
+                sync_step(ctx, &ends, which, args, rets).map(|()| HostOutcome::Done)
             }
         }
     })
+}
+
+/// The intrinsics of every adapted call.
+fn sync_step<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ends: &Ends,
+    which: Intrinsic,
+    args: &[CoreVal],
+    rets: &mut [CoreVal],
+) -> Result<(), Error> {
+    match which {
+        Intrinsic::Enter => {
+            check_may_leave(&mut ctx, ends.caller)?;
+            let task = push_entered(&mut ctx.data_mut().rt, ends)?;
+            rets[0] = CoreVal::I32(task.as_u32() as i32);
+            Ok(())
+        }
+        Intrinsic::Return => {
+            let rt = &mut ctx.data_mut().rt;
+            rt.scheduler.check_returned(task_arg(args))?;
+            rt.instance(ends.callee).may_leave = false;
+            Ok(())
+        }
+        Intrinsic::Exit => {
+            let rt = &mut ctx.data_mut().rt;
+            let task = task_arg(args);
+            rt.scheduler.check_returned(task)?;
+            rt.instance(ends.callee).may_leave = true;
+            let lent = std::mem::take(&mut rt.scheduler.task_mut(task)?.lent);
+            rt.scheduler.exit_thread();
+            rt.scheduler.entered.pop();
+            rt.scheduler.pop_task(task);
+            rt.instance(ends.caller).handles.end_lends(&lent);
+            for i in ends.entering.iter() {
+                rt.instance(*i).may_enter = true;
+            }
+            Ok(())
+        }
+        Intrinsic::Trap => {
+            let code = match args.first() {
+                Some(CoreVal::I32(c)) => *c,
+                _ => -1,
+            };
+            trap(AdapterTrap::message(code))
+        }
+        Intrinsic::Realloc(side) => {
+            let mut cx = ends.cx(ctx, side);
+            let what = AllocFor::alloc(args.get(4).map_or(-1, |v| v.i32().unwrap_or(-1)));
+            let align = arg(args, 2) as u32;
+            rets[0] = ret(cx.realloc(arg(args, 0), arg(args, 1), align, arg(args, 3), what)?);
+            Ok(())
+        }
+        Intrinsic::Utf8Check(side) => {
+            let cx = ends.cx(ctx, side);
+            abi::utf8_str(&cx, arg(args, 0), arg(args, 1)).map(drop)
+        }
+        Intrinsic::Transcode(from) => {
+            let mut cx = ends.cx(ctx.as_context_mut(), from);
+            let s = abi::load_string(&mut cx, arg(args, 0), arg(args, 1))?;
+            let mut cx = ends.cx(ctx, from.other());
+            let (ptr, len) = abi::store_string(&mut cx, &s)?;
+            rets[0] = ret(ptr);
+            rets[1] = ret(len);
+            Ok(())
+        }
+        Intrinsic::Handle(from) => {
+            let Some(m) = ends.handles.get(arg(args, 1) as usize) else {
+                return trap("adapter handle index out of range");
+            };
+            let h = arg(args, 0) as u32;
+            let out = match m {
+                HandleMove::Resource {
+                    own,
+                    caller,
+                    callee,
+                } => {
+                    let refs = match from {
+                        Side::Caller => (*caller, *callee),
+                        Side::Callee => (*callee, *caller),
+                    };
+                    move_resource(ctx, ends, from, *own, h, refs)?
+                }
+                HandleMove::End { future, elem } => {
+                    let (src, dst) = match from {
+                        Side::Caller => (ends.caller, ends.callee),
+                        Side::Callee => (ends.callee, ends.caller),
+                    };
+                    let rt = &mut ctx.data_mut().rt;
+                    let channel = stream::lift_end(rt, src, HandleIdx::from_guest(h)?, *future)?;
+                    stream::lower_end(rt, dst, channel, *future, elem.clone())?.as_u32()
+                }
+            };
+            rets[0] = ret(u64::from(out));
+            Ok(())
+        }
+        Intrinsic::AsyncStart | Intrinsic::AsyncBlock | Intrinsic::AsyncReturn => {
+            trap("adapter routed a scheduler intrinsic to the synchronous ones")
+        }
+    }
+}
+
+/// [`Intrinsic::AsyncStart`].
+fn async_start<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ends: &Ends,
+    rets: &mut [CoreVal],
+) -> Result<(), Error> {
+    check_may_leave(&mut ctx, ends.caller)?;
+    let f = &ends.callee_func;
+    let rt = &mut ctx.data_mut().rt;
+    // A synchronous caller must be allowed to block before it enters a
+    // callee that may block.
+    if !ends.caller_opts.is_async && f.ty.is_async {
+        check_may_block(rt)?;
+    }
+    if ends.entering.iter().any(|i| !rt.instance(*i).may_enter) {
+        return trap("cannot enter component instance");
+    }
+    if call::held_back(rt, f) {
+        rets[0] = CoreVal::I32(-1);
+        return Ok(());
+    }
+    let task = push_entered(rt, ends)?;
+    rets[0] = CoreVal::I32(task.as_u32() as i32);
+    Ok(())
+}
+
+/// Pushes the callee's Task and enters the call's instances (the spec's
+/// `enter_from`); counts the adapted call. The task ends with its caller's
+/// if the adapter traps before it exits (or, for a scheduled callee,
+/// before its thread starts).
+fn push_entered(rt: &mut Runtime, ends: &Ends) -> Result<TaskId, Error> {
+    crate::runtime::concurrency::limits::check_new_task(rt)?;
+    let caller_task = rt.scheduler.current_task().map(|t| t.id);
+    let task = rt.scheduler.push_task(&ends.callee_func, Path::Adapter);
+    rt.scheduler.task_mut(task)?.adapter_caller = caller_task;
+    if let Err(e) = rt.enter(task, &ends.entering) {
+        rt.scheduler.pop_task(task);
+        return Err(e);
+    }
+    rt.adapter_calls += 1;
+    Ok(task)
+}
+
+/// [`Intrinsic::AsyncBlock`] and [`Intrinsic::AsyncReturn`].
+fn async_run<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ends: &Ends,
+    which: Intrinsic,
+    args: &[CoreVal],
+    rets: &mut [CoreVal],
+) -> Result<HostOutcome, Error> {
+    let task = task_arg(args);
+    let n = ends.shape.callee_params.len();
+    let Some(flat) = args.get(1..=n) else {
+        return trap("adapter passed too few arguments to its callee");
+    };
+    let retptr = ends.shape.retptr.map(|_| arg(args, n + 1));
+    let rt = &mut ctx.data_mut().rt;
+    // The handles lent to the callee now belong to the call's return.
+    let t = rt.scheduler.task_mut(task)?;
+    let lenders = std::mem::take(&mut t.lent);
+    let ret = SyncReturn {
+        caller: ends.caller,
+        opts: ends.caller_opts.clone(),
+        result: ends.lower_result.clone(),
+        retptr,
+        lenders,
+    };
+    let started = call::start_entered(ctx.as_context_mut(), task, flat, ends.caller)?;
+    // From here on the scheduler owns the task.
+    if let Ok(t) = ctx.data_mut().rt.scheduler.task_mut(task) {
+        t.adapter_caller = None;
+    }
+    match (which, started) {
+        (Intrinsic::AsyncReturn, Started::Done(value)) => {
+            rets[0] = lower::returned_at_once(ctx, &ret, value)?;
+        }
+        (Intrinsic::AsyncReturn, Started::Pending) => {
+            rets[0] = lower::pending_subtask(&mut ctx.data_mut().rt, task, ret)?;
+        }
+        (_, Started::Done(value)) => {
+            let flat = lower::finish_sync_call(ctx, &ret, value)?;
+            for (slot, v) in rets.iter_mut().zip(flat) {
+                *slot = v;
+            }
+        }
+        (_, Started::Pending) => {
+            check_may_block(&mut ctx.data_mut().rt)?;
+            let blocked = Blocked::Call {
+                callee: task,
+                ret: Box::new(ret),
+            };
+            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+        }
+    }
+    Ok(HostOutcome::Done)
+}
+
+/// Moves an `own` (or lends a `borrow`) `h` from side `from`'s table to
+/// the other's, `refs` naming the resource type on each (source first).
+fn move_resource<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ends: &Ends,
+    from: Side,
+    own: bool,
+    h: u32,
+    (from_ref, to_ref): (ResourceRef, ResourceRef),
+) -> Result<u32, Error> {
+    let mut cx = ends.cx(ctx.as_context_mut(), from);
+    let any = if own {
+        abi::lift_own(&mut cx, h, from_ref)?
+    } else {
+        abi::lift_borrow(&mut cx, h, from_ref)?
+    };
+    let lenders = std::mem::take(&mut cx.lenders);
+    // The callee's Task is the innermost one while the adapter runs.
+    let task = ctx.data_mut().rt.scheduler.current_task_mut()?;
+    task.lent.extend(lenders);
+    let task = task.id;
+    let mut cx = ends.cx(ctx, from.other());
+    cx.borrow_scope = Some(task);
+    if own {
+        abi::lower_own(&mut cx, any, to_ref)
+    } else {
+        abi::lower_borrow(&mut cx, any, to_ref)
+    }
 }
 
 #[cfg(test)]

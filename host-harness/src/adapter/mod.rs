@@ -11,7 +11,10 @@
 //! that module with its own imports (the callee's core function and
 //! post-return, and [`intrinsics`] bound to the two instances). A guest
 //! calling the import therefore stays in wasm all the way into the callee:
-//! A -> adapter -> B is one core call stack.
+//! A -> adapter -> B is one core call stack. When the callee may block or
+//! returns through `task.return` (an `async` type or lift), the adapter
+//! still moves the arguments, but the scheduler runs the callee on its own
+//! thread, through the async [`intrinsics`].
 //!
 //! Signatures the compiler does not handle yet keep the host-mediated path
 //! of `runtime::lower` (lift into `Val`s, lower again), which also serves
@@ -136,26 +139,41 @@ fn dump(dir: &std::path::Path, sig: &AdapterSignature, bytes: &[u8]) -> Result<(
 }
 
 /// The core function of `canon lower` (type `ty`, options `opts`, in
-/// instance `caller`) of `callee`, as a fused adapter, or `None` when this
-/// call keeps the host-mediated path: adapters are off for the engine,
-/// the callee runs in the caller's own instance, or the signature is one
-/// the compiler does not handle yet.
+/// instance `caller`) of `callee`: a fused adapter, or the host-mediated
+/// lowering `host_path` makes when adapters are off for the engine, the
+/// callee runs in the caller's own instance, or the signature is one the
+/// compiler does not handle yet. (An adapter whose callee the scheduler
+/// runs also imports `host_path`, for calls it holds back.)
 pub(crate) fn lowered<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
     ty: &FuncType,
     opts: &RtOptions,
     callee: &Arc<LiftedFunc>,
-) -> Result<Option<CoreFunc>, Error> {
+    host_path: impl FnOnce(&mut CoreStore<StoreData<T>>) -> CoreFunc,
+) -> Result<CoreFunc, Error> {
+    match fused(store, caller, ty, opts, callee)? {
+        Some((adapter, sig)) => {
+            instantiate(store, caller, ty, opts, callee, &adapter, &sig, host_path)
+        }
+        None => Ok(host_path(store)),
+    }
+}
+
+/// The compiled adapter and signature of a call, if it gets one.
+fn fused<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    ty: &FuncType,
+    opts: &RtOptions,
+    callee: &Arc<LiftedFunc>,
+) -> Result<Option<(Arc<Adapter>, AdapterSignature)>, Error> {
     let Some(cache) = store.data().rt.adapters.clone() else {
         return Ok(None);
     };
     // Calls into the caller's own instance, and (as the suite expects for
-    // now) into its descendants, trap on the host path when they are made;
-    // a function of `async` type may block, which the scheduler decides.
-    if ty.is_async
-        || callee.ty.is_async
-        || callee.instance == caller
+    // now) into its descendants, trap on the host path when they are made.
+    if callee.instance == caller
         || store
             .data()
             .rt
@@ -171,7 +189,26 @@ pub(crate) fn lowered<T: 'static>(
         return Ok(None);
     };
     let engine = CoreEngine::of_store(&*store);
-    let adapter = cache.get(&engine, &sig)?;
+    Ok(Some((cache.get(&engine, &sig)?, sig)))
+}
+
+/// Instantiates `adapter` for one lowering: binds its imports to the two
+/// instances and returns its function.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one lowering's parts, each used once"
+)]
+fn instantiate<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    ty: &FuncType,
+    opts: &RtOptions,
+    callee: &Arc<LiftedFunc>,
+    adapter: &Adapter,
+    sig: &AdapterSignature,
+    host_path: impl FnOnce(&mut CoreStore<StoreData<T>>) -> CoreFunc,
+) -> Result<CoreFunc, Error> {
+    let mut host_path = Some(host_path);
     let rt = &store.data().rt;
     let ends = Ends {
         caller,
@@ -181,6 +218,8 @@ pub(crate) fn lowered<T: 'static>(
         callee_opts: callee.opts.clone(),
         handles: sig.handles.clone().into(),
         entering: rt.entering_set(callee.instance, Some(caller)).into(),
+        lower_result: ty.result.clone(),
+        shape: Arc::new(compile::CoreShape::of(sig)),
     };
     let mut imports = Vec::with_capacity(adapter.imports.len());
     for import in &adapter.imports {
@@ -202,6 +241,10 @@ pub(crate) fn lowered<T: 'static>(
                 Some(f) => f,
                 None => return Err(Error::msg("adapter imports a missing post-return")),
             },
+            Import::HostPath => match host_path.take() {
+                Some(make) => make(&mut *store),
+                None => return Err(Error::msg("adapter imports the host path twice")),
+            },
         };
         imports.push(CoreExtern::Func(func));
     }
@@ -213,7 +256,6 @@ pub(crate) fn lowered<T: 'static>(
                 .then(|| engine::extern_func(&e))
                 .flatten()
         })
-        .map(Some)
         .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
 }
 
@@ -299,20 +341,54 @@ mod tests {
 
     #[test]
     fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
-        let fixed = func(&[Type::FixedList(Arc::new(Type::U8), 4)], None);
+        let futures = Type::FixedList(Arc::new(Type::Future(None)), 4);
+        let fixed = func(&[futures], None);
         let why = AdapterSignature::new(&fixed, &fixed, side(false), side(false));
         assert_eq!(
             why.unwrap_err(),
-            "fixed-length lists, maps and async values are not compiled yet"
+            "error-context values and handles in fixed-length lists are not compiled yet"
         );
         let string = func(&[Type::String], None);
         let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
         assert_eq!(why.unwrap_err(), "memory64 adapters are not compiled yet");
-        let mut asynchronous = side(false);
-        asynchronous.is_async = true;
-        let ty = func(&[Type::U32], None);
-        let why = AdapterSignature::new(&ty, &ty, side(false), asynchronous);
-        assert_eq!(why.unwrap_err(), "async calls need the scheduler");
+    }
+
+    #[test]
+    fn calls_into_async_callees_are_scheduled_and_compile() {
+        // Past 4 flat parameters, with variants and flags the async caller
+        // passes in memory and the callee takes flat.
+        let v = Type::Option(Arc::new(Type::Result {
+            ok: Some(Arc::new(Type::F32)),
+            err: Some(Arc::new(Type::U64)),
+        }));
+        let flags = Type::Flags((0..12).map(|i| format!("f{i}")).collect());
+        let params = [Type::U32, Type::String, v, flags, Type::U8];
+        let mut ty = func(&params, Some(Type::String));
+        ty.is_async = true;
+        for caller_async in [false, true] {
+            let mut caller = with_memory(false);
+            caller.is_async = caller_async;
+            let mut callee = with_memory(false);
+            callee.is_async = true;
+            let sig = AdapterSignature::new(&ty, &ty, caller, callee).unwrap();
+            assert!(sig.scheduled);
+            let compiled = compile::compile(&sig).unwrap();
+            validate(&compiled.bytes).unwrap();
+            let imports: Vec<_> = compiled.imports.iter().map(|i| i.names().1).collect();
+            let run = if caller_async {
+                "async-return"
+            } else {
+                "async-block"
+            };
+            for name in ["async-start", "host-path", run] {
+                assert!(imports.contains(&name), "{name} in {imports:?}");
+            }
+            assert!(!imports.contains(&"func"), "the scheduler calls the callee");
+        }
+        // A sync call of a sync callee is one core call.
+        let sync = func(&[Type::U32], Some(Type::U32));
+        let sig = AdapterSignature::new(&sync, &sync, side(false), side(false)).unwrap();
+        assert!(!sig.scheduled);
     }
 
     #[test]
@@ -325,6 +401,18 @@ mod tests {
             func(&[Type::List(Arc::new(Type::U32))], Some(Type::U64)),
             func(std::slice::from_ref(&people), Some(people.clone())),
             func(&vec![Type::Char; 17], Some(person.clone())),
+            func(
+                &[
+                    Type::FixedList(Arc::new(Type::U16), 3),
+                    Type::FixedList(Arc::new(Type::U64), 40),
+                    Type::FixedList(Arc::new(person.clone()), 20),
+                ],
+                Some(Type::FixedList(Arc::new(Type::Char), 2)),
+            ),
+            func(
+                &[Type::Map(Arc::new(Type::String), Arc::new(person.clone()))],
+                Some(Type::Map(Arc::new(Type::U32), Arc::new(Type::F64))),
+            ),
             func(
                 &[
                     Type::Option(Arc::new(person)),

@@ -9,7 +9,7 @@
 //! realloc) are imports, supplied per instantiation.
 
 use super::handles::{HandleMove, pair_func};
-use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use crate::abi::layout::{self, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::runtime::RtOptions;
 use crate::translate::def::StringEncoding;
 use crate::types::{FuncType, Type};
@@ -53,6 +53,8 @@ pub(crate) struct AdapterSignature {
     pub(crate) handles: Vec<HandleMove>,
     pub(crate) caller: SideOptions,
     pub(crate) callee: SideOptions,
+    /// The scheduler runs the callee (see [`AdapterSignature::new`]).
+    pub(crate) scheduled: bool,
 }
 
 impl AdapterSignature {
@@ -68,35 +70,67 @@ impl AdapterSignature {
         let Some(handles) = pair_func(lower, lift) else {
             return Err("the lowered and lifted function types differ");
         };
-        if caller.is_async || callee.is_async || caller.callback || callee.callback {
-            return Err("async calls need the scheduler");
-        }
-        let all: Vec<&Type> = lift
+        // A callee of `async` type may block before it returns, and an
+        // async-lifted one returns through `task.return`: the scheduler
+        // runs such a callee on its own thread, the adapter only moves the
+        // arguments (the result comes back through the host). A sync
+        // callee of a sync type never blocks before it returns (it traps
+        // instead): a sync call of it is one core call.
+        // (The `async` options are valid only on `async` types; both are
+        // tested, as the two sides' views come from different places.)
+        let scheduled = lift.is_async
+            || lower.is_async
+            || caller.is_async
+            || callee.is_async
+            || callee.callback;
+        let result_moved = !scheduled && lift.result.is_some();
+        let moved: Vec<&Type> = lift
             .params
             .iter()
             .map(|(_, t)| t)
-            .chain(&lift.result)
+            .chain(lift.result.as_ref().filter(|_| result_moved))
             .collect();
-        if all.iter().any(|t| !is_fusable(t)) {
-            return Err("fixed-length lists, maps and async values are not compiled yet");
+        if moved.iter().any(|t| !is_fusable(t)) {
+            return Err(
+                "error-context values and handles in fixed-length lists are not compiled yet",
+            );
         }
         let params = lift.params.iter().map(|(_, t)| t);
-        let spills = layout::flatten_all(params, false).len() > MAX_FLAT_PARAMS
-            || layout::flatten_all(lift.result.iter(), false).len() > MAX_FLAT_RESULTS;
-        let in_memory = spills || all.iter().any(|t| uses_memory(t));
-        if in_memory {
-            if caller.memory64.is_none() || callee.memory64.is_none() {
-                return Err("a side without memory");
-            }
-            if caller.ptr64() || callee.ptr64() {
-                return Err("memory64 adapters are not compiled yet");
-            }
+        let flat_params = layout::flatten_all(params, false).len();
+        let flat_results = layout::flatten_all(lift.result.iter(), false).len();
+        let spills =
+            flat_params > MAX_FLAT_PARAMS || (result_moved && flat_results > MAX_FLAT_RESULTS);
+        // An async lowering passes more than 4 flat parameters, and any
+        // result, through the caller's memory.
+        let caller_spills =
+            caller.is_async && (flat_params > MAX_FLAT_ASYNC_PARAMS || result_moved);
+        // A result moved from flat values into the caller's memory (only an
+        // async caller of a sync callee, which validation rules out): the
+        // compiler does not move variant-like values or flags that way.
+        let flat_to_memory = caller.is_async && result_moved && flat_results <= MAX_FLAT_RESULTS;
+        if flat_to_memory && moved.iter().any(|t| has_variant(t)) {
+            return Err("a variant or flags moved from flat values into memory");
+        }
+        let both_in_memory = spills || moved.iter().any(|t| uses_memory(t));
+        let sides = [
+            (caller, both_in_memory || caller_spills),
+            (callee, both_in_memory),
+        ];
+        if sides
+            .iter()
+            .any(|(s, needs)| *needs && s.memory64.is_none())
+        {
+            return Err("a side without memory");
+        }
+        if sides.iter().any(|(s, needs)| *needs && s.ptr64()) {
+            return Err("memory64 adapters are not compiled yet");
         }
         Ok(Self {
             ty: lift.clone(),
             handles,
             caller,
             callee,
+            scheduled,
         })
     }
 
@@ -107,9 +141,9 @@ impl AdapterSignature {
 }
 
 /// Whether the compiler translates values of `ty`: scalars, strings,
-/// lists, records, tuples, variants (and enums, options, results), flags
-/// and handles made of such; not yet fixed-length lists, maps or the async
-/// types.
+/// lists, records, tuples, variants (and enums, options, results), flags,
+/// resource handles and future or stream ends, maps and fixed-length
+/// lists (without handles) made of such; not `error-context`.
 pub(crate) fn is_fusable(ty: &Type) -> bool {
     match ty {
         Type::String | Type::Enum(_) | Type::Flags(_) => true,
@@ -120,12 +154,16 @@ pub(crate) fn is_fusable(ty: &Type) -> bool {
         Type::Result { ok, err } => [ok, err]
             .into_iter()
             .all(|t| t.as_deref().is_none_or(is_fusable)),
-        Type::ErrorContext
-        | Type::FixedList(..)
-        | Type::Future(_)
+        // The runtime does not pass `error-context` values on either path.
+        Type::ErrorContext => false,
+        // Handles in a fixed-length list would each need their own entry
+        // in the signature's handle table; not done yet.
+        Type::FixedList(elem, _) => is_fusable(elem) && !has_handle(elem),
+        Type::Map(k, v) => is_fusable(k) && is_fusable(v),
+        // Their ends move between tables; the elements stay in the channel.
+        Type::Future(_)
         | Type::Stream(_)
-        | Type::Map(..) => false,
-        Type::Own(_)
+        | Type::Own(_)
         | Type::Borrow(_)
         | Type::Bool
         | Type::S8
@@ -142,10 +180,76 @@ pub(crate) fn is_fusable(ty: &Type) -> bool {
     }
 }
 
+/// Whether `ty` holds a resource handle or a future or stream end.
+fn has_handle(ty: &Type) -> bool {
+    match ty {
+        Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => true,
+        Type::List(t) | Type::Option(t) | Type::FixedList(t, _) => has_handle(t),
+        Type::Map(k, v) => has_handle(k) || has_handle(v),
+        Type::Record(fields) => fields.iter().any(|(_, t)| has_handle(t)),
+        Type::Tuple(ts) => ts.iter().any(has_handle),
+        Type::Variant(cases) => cases
+            .iter()
+            .any(|(_, t)| t.as_ref().is_some_and(has_handle)),
+        Type::Result { ok, err } => [ok, err]
+            .into_iter()
+            .any(|t| t.as_deref().is_some_and(has_handle)),
+        Type::Bool
+        | Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64
+        | Type::F32
+        | Type::F64
+        | Type::Char
+        | Type::String
+        | Type::ErrorContext
+        | Type::Enum(_)
+        | Type::Flags(_) => false,
+    }
+}
+
+/// Whether `ty` holds a variant-like value or flags (outside lists, whose
+/// elements always move memory to memory).
+fn has_variant(ty: &Type) -> bool {
+    match ty {
+        Type::Variant(_) | Type::Enum(_) | Type::Option(_) | Type::Result { .. } => true,
+        Type::Flags(_) => true,
+        Type::Record(fields) => fields.iter().any(|(_, t)| has_variant(t)),
+        Type::Tuple(ts) => ts.iter().any(has_variant),
+        Type::FixedList(t, _) => has_variant(t),
+        Type::Bool
+        | Type::S8
+        | Type::U8
+        | Type::S16
+        | Type::U16
+        | Type::S32
+        | Type::U32
+        | Type::S64
+        | Type::U64
+        | Type::F32
+        | Type::F64
+        | Type::Char
+        | Type::String
+        | Type::List(_)
+        | Type::ErrorContext
+        | Type::Own(_)
+        | Type::Borrow(_)
+        | Type::Future(_)
+        | Type::Stream(_)
+        | Type::Map(..) => false,
+    }
+}
+
 /// Whether `ty` has parts in linear memory (strings or lists).
 fn uses_memory(ty: &Type) -> bool {
     match ty {
-        Type::String | Type::List(_) => true,
+        Type::String | Type::List(_) | Type::Map(..) => true,
+        Type::FixedList(t, _) => uses_memory(t),
         Type::Record(fields) => fields.iter().any(|(_, t)| uses_memory(t)),
         Type::Tuple(ts) => ts.iter().any(uses_memory),
         Type::Option(t) => uses_memory(t),
@@ -168,14 +272,12 @@ fn uses_memory(ty: &Type) -> bool {
         | Type::F64
         | Type::Char
         | Type::ErrorContext
-        | Type::FixedList(..)
         | Type::Enum(_)
         | Type::Flags(_)
         | Type::Own(_)
         | Type::Borrow(_)
         | Type::Future(_)
-        | Type::Stream(_)
-        | Type::Map(..) => false,
+        | Type::Stream(_) => false,
     }
 }
 
@@ -196,6 +298,7 @@ pub(crate) fn is_byte_copyable(ty: &Type) -> bool {
         | Type::U64 => true,
         Type::Record(fields) => fields.iter().all(|(_, t)| is_byte_copyable(t)),
         Type::Tuple(ts) => ts.iter().all(is_byte_copyable),
+        Type::FixedList(t, _) => is_byte_copyable(t),
         Type::Bool
         | Type::F32
         | Type::F64
@@ -203,7 +306,6 @@ pub(crate) fn is_byte_copyable(ty: &Type) -> bool {
         | Type::String
         | Type::ErrorContext
         | Type::List(_)
-        | Type::FixedList(..)
         | Type::Variant(_)
         | Type::Enum(_)
         | Type::Option(_)

@@ -6,8 +6,10 @@
 //!
 //! Scalars are converted in place (masking, sign extension, `bool`, NaN
 //! canonicalisation, `char` validation); records and tuples field by
-//! field; strings by `strings`; lists with one `memory.copy` when their
-//! elements are byte-copyable and with a generated loop otherwise.
+//! field; strings by `strings`; lists (and maps, lists of key-value
+//! tuples) with one `memory.copy` when their elements are byte-copyable
+//! and with a generated loop otherwise; fixed-length lists like tuples, or
+//! as a copy or a loop when long.
 //! Variants and flags are in `variants`, handles in `handles`.
 
 use wasm_encoder::{Ieee32, Ieee64, MemArg, ValType};
@@ -26,6 +28,14 @@ pub(crate) enum Src<'l> {
     Flat(&'l [u32]),
     /// `offset` bytes past the address in local `addr`, in the side's memory.
     Mem { addr: u32, offset: u32 },
+}
+
+/// How many elements a loop moves.
+#[derive(Debug, Clone, Copy)]
+enum Count {
+    /// The count in an i32 local.
+    Local(u32),
+    Const(u32),
 }
 
 /// Where a value goes, on the other side.
@@ -105,28 +115,30 @@ impl Emitter {
                 }
                 Ok(())
             }
-            Type::String | Type::List(_) => {
+            Type::String | Type::List(_) | Type::Map(..) => {
                 let (ptr, len) = self.pair(from, src);
                 let (new_ptr, new_len) = match ty {
                     Type::List(elem) => (self.list(elem, from, ptr, len)?, len),
+                    // A map is a list of (key, value) tuples.
+                    Type::Map(k, v) => {
+                        let entry = Type::Tuple([(**k).clone(), (**v).clone()].into());
+                        (self.list(&entry, from, ptr, len)?, len)
+                    }
                     _ => self.string(from, ptr, len),
                 };
                 self.put_pair(from.other(), dst, new_ptr, new_len);
                 Ok(())
             }
+            Type::FixedList(elem, n) => self.fixed_list(elem, *n, from, src, dst),
             Type::Variant(_) | Type::Enum(_) | Type::Option(_) | Type::Result { .. } => {
                 self.variant(ty, from, src, dst)
             }
             Type::Flags(names) => self.flags(names.len(), from, src, dst),
-            Type::Own(_) | Type::Borrow(_) => {
+            Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => {
                 self.handle(from, src, dst);
                 Ok(())
             }
-            Type::ErrorContext
-            | Type::FixedList(..)
-            | Type::Future(_)
-            | Type::Stream(_)
-            | Type::Map(..) => unsupported(ty),
+            Type::ErrorContext => unsupported(ty),
         }
     }
 
@@ -192,7 +204,21 @@ impl Emitter {
                 .memory_copy(dst_mem, src_mem);
             return Ok(new_ptr);
         }
-        // One element per iteration: `src` and `dst` walk both lists.
+        self.each_elem(elem, from, ptr, new_ptr, Count::Local(len))?;
+        Ok(new_ptr)
+    }
+
+    /// Moves `count` `elem`s, one per iteration, from the address in local
+    /// `src_start` on side `from` to the one in `dst_start` on the other.
+    fn each_elem(
+        &mut self,
+        elem: &Type,
+        from: Side,
+        src_start: u32,
+        dst_start: u32,
+        count: Count,
+    ) -> Result<(), Error> {
+        let size = layout::elem_size(elem, false);
         let (i, src, dst) = (
             self.local(ValType::I32),
             self.local(ValType::I32),
@@ -201,16 +227,18 @@ impl Emitter {
         self.ins()
             .i32_const(0)
             .local_set(i)
-            .local_get(ptr)
+            .local_get(src_start)
             .local_set(src)
-            .local_get(new_ptr)
+            .local_get(dst_start)
             .local_set(dst)
             .block(wasm_encoder::BlockType::Empty)
             .loop_(wasm_encoder::BlockType::Empty)
-            .local_get(i)
-            .local_get(len)
-            .i32_ge_u()
-            .br_if(1);
+            .local_get(i);
+        match count {
+            Count::Local(len) => self.ins().local_get(len),
+            Count::Const(n) => self.ins().i32_const(n as i32),
+        };
+        self.ins().i32_ge_u().br_if(1);
         self.translate(
             elem,
             from,
@@ -240,7 +268,62 @@ impl Emitter {
             .br(0)
             .end()
             .end();
-        Ok(new_ptr)
+        Ok(())
+    }
+
+    /// Moves a fixed-length list of `n` `elem`s: like a tuple of them, but
+    /// in memory past 16 elements with a loop (or one `memory.copy` when
+    /// the elements are byte-copyable).
+    fn fixed_list(
+        &mut self,
+        elem: &Type,
+        n: u32,
+        from: Side,
+        src: Src<'_>,
+        dst: Dst,
+    ) -> Result<(), Error> {
+        const UNROLLED: u32 = 16;
+        let (
+            Src::Mem {
+                addr: sa,
+                offset: so,
+            },
+            Dst::Mem {
+                addr: da,
+                offset: doff,
+            },
+        ) = (src, dst)
+        else {
+            let tuple = Type::Tuple(vec![elem.clone(); n as usize].into());
+            return self.translate(&tuple, from, src, dst);
+        };
+        let copyable = is_byte_copyable(elem);
+        if n <= UNROLLED && !copyable {
+            let tuple = Type::Tuple(vec![elem.clone(); n as usize].into());
+            return self.translate(&tuple, from, src, dst);
+        }
+        // Both start addresses, offsets included, in locals.
+        let (s, d) = (self.local(ValType::I32), self.local(ValType::I32));
+        self.ins()
+            .local_get(sa)
+            .i32_const(so as i32)
+            .i32_add()
+            .local_set(s)
+            .local_get(da)
+            .i32_const(doff as i32)
+            .i32_add()
+            .local_set(d);
+        if copyable {
+            let bytes = layout::elem_size(elem, false) * n;
+            let (dst_mem, src_mem) = (self.memory(from.other()), self.memory(from));
+            self.ins()
+                .local_get(d)
+                .local_get(s)
+                .i32_const(bytes as i32)
+                .memory_copy(dst_mem, src_mem);
+            return Ok(());
+        }
+        self.each_elem(elem, from, s, d, Count::Const(n))
     }
 
     fn scalar(&mut self, ty: &Type, from: Side, src: Src<'_>, dst: Dst) -> Result<(), Error> {

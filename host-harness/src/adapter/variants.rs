@@ -89,6 +89,58 @@ fn mixed<T>(ty: &Type) -> Result<T, Error> {
 }
 
 impl Emitter {
+    /// Fresh locals of the `joined` payload types, set to zero.
+    fn zeroed(&mut self, joined: &[ValType]) -> Vec<u32> {
+        let outs: Vec<u32> = joined.iter().map(|t| self.local(*t)).collect();
+        for (out, t) in outs.iter().zip(joined) {
+            let mut ins = self.ins();
+            zero(&mut ins, *t);
+            ins.local_set(*out);
+        }
+        outs
+    }
+
+    /// Pops a case's flat values (of types `own`, pushed by its
+    /// translation) and widens each into the joined payload local `outs`.
+    fn widen_into(&mut self, own: &[ValType], joined: &[ValType], outs: &[u32]) {
+        let lowered: Vec<u32> = own.iter().map(|t| self.local(*t)).collect();
+        for l in lowered.iter().rev() {
+            self.ins().local_set(*l);
+        }
+        for (k, t) in own.iter().enumerate() {
+            let mut ins = self.ins();
+            ins.local_get(lowered[k]);
+            widen(&mut ins, *t, joined[k]);
+            ins.local_set(outs[k]);
+        }
+    }
+
+    /// Loads the discriminant of a value with `n` cases at `offset` past
+    /// the address in local `addr` on side `from`, and checks it.
+    fn load_discriminant(&mut self, from: Side, addr: u32, offset: u32, n: usize) -> u32 {
+        let disc = self.local(ValType::I32);
+        let mem = self.memory(from);
+        let mut ins = self.ins();
+        ins.local_get(addr);
+        match layout::discriminant_size(n) {
+            1 => ins.i32_load8_u(mem_arg(offset, mem)),
+            2 => ins.i32_load16_u(mem_arg(offset, mem)),
+            _ => ins.i32_load(mem_arg(offset, mem)),
+        };
+        ins.local_set(disc);
+        self.check_discriminant(disc, n);
+        disc
+    }
+
+    /// Opens a block run when the discriminant in `disc` is case `c`.
+    fn if_case(&mut self, disc: u32, c: usize) {
+        self.ins()
+            .local_get(disc)
+            .i32_const(c as i32)
+            .i32_eq()
+            .if_(BlockType::Empty);
+    }
+
     /// Traps unless the discriminant in `disc` names one of `n` cases.
     fn check_discriminant(&mut self, disc: u32, n: usize) {
         self.ins().local_get(disc).i32_const(n as i32).i32_ge_u();
@@ -109,20 +161,11 @@ impl Emitter {
                 let joined = flat_types(ty);
                 let disc = ls[0];
                 self.check_discriminant(disc, cases.len());
-                let outs: Vec<u32> = joined[1..].iter().map(|t| self.local(*t)).collect();
-                for (out, t) in outs.iter().zip(&joined[1..]) {
-                    let mut ins = self.ins();
-                    zero(&mut ins, *t);
-                    ins.local_set(*out);
-                }
+                let outs = self.zeroed(&joined[1..]);
                 for (c, case) in cases.iter().enumerate() {
                     let Some(case) = case else { continue };
                     let own = flat_types(case);
-                    self.ins()
-                        .local_get(disc)
-                        .i32_const(c as i32)
-                        .i32_eq()
-                        .if_(BlockType::Empty);
+                    self.if_case(disc, c);
                     let narrowed: Vec<u32> = own.iter().map(|t| self.local(*t)).collect();
                     for (k, t) in own.iter().enumerate() {
                         let mut ins = self.ins();
@@ -131,16 +174,7 @@ impl Emitter {
                         ins.local_set(narrowed[k]);
                     }
                     self.translate(case, from, Src::Flat(&narrowed), Dst::Flat)?;
-                    let lowered: Vec<u32> = own.iter().map(|t| self.local(*t)).collect();
-                    for l in lowered.iter().rev() {
-                        self.ins().local_set(*l);
-                    }
-                    for (k, t) in own.iter().enumerate() {
-                        let mut ins = self.ins();
-                        ins.local_get(lowered[k]);
-                        widen(&mut ins, *t, joined[1 + k]);
-                        ins.local_set(outs[k]);
-                    }
+                    self.widen_into(&own, &joined[1..], &outs);
                     self.ins().end();
                 }
                 self.ins().local_get(disc);
@@ -159,18 +193,9 @@ impl Emitter {
                     offset: dst_off,
                 },
             ) => {
-                let (src_mem, dst_mem) = (self.memory(from), self.memory(from.other()));
-                let disc = self.local(ValType::I32);
+                let disc = self.load_discriminant(from, src_addr, src_off, cases.len());
                 let size = layout::discriminant_size(cases.len());
-                let mut ins = self.ins();
-                ins.local_get(src_addr);
-                match size {
-                    1 => ins.i32_load8_u(mem_arg(src_off, src_mem)),
-                    2 => ins.i32_load16_u(mem_arg(src_off, src_mem)),
-                    _ => ins.i32_load(mem_arg(src_off, src_mem)),
-                };
-                ins.local_set(disc);
-                self.check_discriminant(disc, cases.len());
+                let dst_mem = self.memory(from.other());
                 let mut ins = self.ins();
                 ins.local_get(dst_addr).local_get(disc);
                 match size {
@@ -181,11 +206,7 @@ impl Emitter {
                 let payload = layout::payload_offset(ty, false);
                 for (c, case) in cases.iter().enumerate() {
                     let Some(case) = case else { continue };
-                    self.ins()
-                        .local_get(disc)
-                        .i32_const(c as i32)
-                        .i32_eq()
-                        .if_(BlockType::Empty);
+                    self.if_case(disc, c);
                     let src = Src::Mem {
                         addr: src_addr,
                         offset: src_off + payload,
@@ -199,7 +220,31 @@ impl Emitter {
                 }
                 Ok(())
             }
-            (Src::Flat(_), Dst::Mem { .. }) | (Src::Mem { .. }, Dst::Flat) => mixed(ty),
+            // An `async` caller's parameters in its memory, flat to the callee.
+            (Src::Mem { addr, offset }, Dst::Flat) => {
+                let joined = flat_types(ty);
+                let disc = self.load_discriminant(from, addr, offset, cases.len());
+                let outs = self.zeroed(&joined[1..]);
+                let payload = layout::payload_offset(ty, false);
+                for (c, case) in cases.iter().enumerate() {
+                    let Some(case) = case else { continue };
+                    self.if_case(disc, c);
+                    let src = Src::Mem {
+                        addr,
+                        offset: offset + payload,
+                    };
+                    self.translate(case, from, src, Dst::Flat)?;
+                    let own = flat_types(case);
+                    self.widen_into(&own, &joined[1..], &outs);
+                    self.ins().end();
+                }
+                self.ins().local_get(disc);
+                for out in &outs {
+                    self.ins().local_get(*out);
+                }
+                Ok(())
+            }
+            (Src::Flat(_), Dst::Mem { .. }) => mixed(ty),
         }
     }
 
@@ -266,9 +311,23 @@ impl Emitter {
                 }
                 Ok(())
             }
-            (Src::Flat(_), Dst::Mem { .. }) | (Src::Mem { .. }, Dst::Flat) => {
-                mixed(&Type::Flags(Vec::new().into()))
+            // An `async` caller's parameters in its memory, flat to the callee.
+            (Src::Mem { addr, offset }, Dst::Flat) => {
+                let mem = self.memory(from);
+                let words = n.div_ceil(32);
+                for i in 0..words {
+                    let mut ins = self.ins();
+                    ins.local_get(addr);
+                    match n {
+                        1..=8 => ins.i32_load8_u(mem_arg(offset, mem)),
+                        9..=16 => ins.i32_load16_u(mem_arg(offset, mem)),
+                        _ => ins.i32_load(mem_arg(offset + 4 * i as u32, mem)),
+                    };
+                    ins.i32_const(mask(i)).i32_and();
+                }
+                Ok(())
             }
+            (Src::Flat(_), Dst::Mem { .. }) => mixed(&Type::Flags(Vec::new().into())),
         }
     }
 }

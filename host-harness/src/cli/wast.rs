@@ -1,5 +1,6 @@
 //! `weft wast`: runs component-model `.wast` scripts through the harness's
-//! script runner and prints each failure, then `N passed, M failed`.
+//! script runner and prints each failure, how many calls between instances
+//! ran through fused adapters (if any), then `N passed, M failed`.
 
 use std::path::PathBuf;
 
@@ -14,6 +15,9 @@ pub fn run(paths: &[PathBuf], limits: &Limits) -> Result<u8, Failure> {
         .map_err(|e| Failure::Setup(e.to_string()))?;
     for failure in &report.failures {
         println!("{failure}");
+    }
+    if report.adapter_calls > 0 {
+        println!("adapted calls: {}", report.adapter_calls);
     }
     println!("{} passed, {} failed", report.passed, report.failures.len());
     Ok(u8::from(!report.failures.is_empty()))

@@ -120,31 +120,47 @@ pub(crate) fn start_call<T: 'static>(
         return trap("cannot enter component instance");
     }
     concurrency::limits::check_new_task(rt)?;
-    let task = rt.scheduler.push_task(f, path);
     let deferred = Deferred {
         func: f.clone(),
         args,
         path,
     };
-    let exclusive = rt.scheduler.task(task).is_some_and(|t| t.exclusive);
+    if held_back(rt, f) {
+        let task = rt.scheduler.push_task(f, path);
+        rt.scheduler.task_mut(task)?.deferred = Some(deferred);
+        rt.scheduler.stamp(task);
+        return Ok((task, Started::Pending));
+    }
+    let task = rt.scheduler.push_task(f, path);
+    run_start(ctx.as_context_mut(), task, &deferred, caller)?;
+    if !f.ty.is_async {
+        concurrency::thread::run_sync_call(ctx.as_context_mut(), task, f.instance, caller)?;
+    }
+    Ok((task, how_started(ctx, task)?))
+}
+
+/// Whether a new call of `f` has to wait in STARTING: backpressure, or
+/// another exclusive task of the callee, holds it back (only calls of an
+/// `async` type wait; others run at once).
+pub(crate) fn held_back(rt: &super::Runtime, f: &LiftedFunc) -> bool {
+    let exclusive = !f.opts.is_async || f.opts.callback.is_some();
     let waiting_to_enter = rt
         .scheduler
         .tasks()
         .iter()
         .any(|t| t.inst == f.instance && t.deferred.is_some());
-    let held_back = f.ty.is_async
-        && (rt.instance(f.instance).backpressure > 0
+    f.ty.is_async
+        && (rt.instances[f.instance].backpressure > 0
             || (exclusive && rt.scheduler.exclusive_in(f.instance, None))
-            || waiting_to_enter);
-    if held_back {
-        rt.scheduler.task_mut(task)?.deferred = Some(deferred);
-        rt.scheduler.stamp(task);
-        return Ok((task, Started::Pending));
-    }
-    run_start(ctx.as_context_mut(), task, &deferred, caller)?;
-    if !f.ty.is_async {
-        concurrency::thread::run_sync_call(ctx.as_context_mut(), task, f.instance, caller)?;
-    }
+            || waiting_to_enter)
+}
+
+/// How the first run of task `task` ended, taking its result if it
+/// resolved for a caller that keeps it.
+fn how_started<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+) -> Result<Started, Error> {
     let sched = &mut ctx.data_mut().rt.scheduler;
     let t = sched.task_mut(task)?;
     let value = match t.on_resolve {
@@ -152,13 +168,37 @@ pub(crate) fn start_call<T: 'static>(
         OnResolve::Keep | OnResolve::Subtask { .. } => None,
     };
     sched.reap(task);
-    Ok((
-        task,
-        match value {
-            Some(v) => Started::Done(v),
-            None => Started::Pending,
-        },
-    ))
+    Ok(match value {
+        Some(v) => Started::Done(v),
+        None => Started::Pending,
+    })
+}
+
+/// Runs task `task`, which a fused adapter pushed and entered (the
+/// innermost running task) and whose arguments it already moved into
+/// `flat_args`, until it returns or blocks: the rest of `start_call`.
+pub(crate) fn start_entered<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    flat_args: &[CoreVal],
+    caller: ComponentInstanceId,
+) -> Result<Started, Error> {
+    let rt = &mut ctx.data_mut().rt;
+    if rt.scheduler.current_task().map(|t| t.id) != Some(task) {
+        return trap("adapter started a task that is not running");
+    }
+    let f = rt.scheduler.task_mut(task)?.func.clone();
+    let (running, entered) = rt.scheduler.depth();
+    let result = run_body(&mut ctx, task, &f, flat_args);
+    let rt = &mut ctx.data_mut().rt;
+    rt.scheduler
+        .unwind_to((running - 1, entered.saturating_sub(1)));
+    for i in rt.entering_set(f.instance, Some(caller)) {
+        rt.instance(i).may_enter = true;
+    }
+    after_start(ctx.as_context_mut(), task, &f, Some(caller), &result, true);
+    result?;
+    how_started(ctx, task)
 }
 
 /// Runs task `task`'s core function until it returns or blocks: the spec's
@@ -176,18 +216,42 @@ pub(crate) fn run_start<T: 'static>(
         let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, call.path);
         cx.borrow_scope = Some(task);
         let flat_args = abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, &call.args, &tys)?;
-        let results: Vec<CoreVal> = f.core_results.iter().map(engine::default_val).collect();
         started = true;
-        let ran = Thread::start(
-            ctx.as_context_mut(),
-            &f.core,
-            &flat_args,
-            results,
-            Step::Body,
-        )?;
-        after_step(ctx, task, Step::Body, ran)
+        run_body(ctx, task, f, &flat_args)
     });
-    let poisoned = match &result {
+    after_start(ctx, task, f, caller, &result, started);
+    result
+}
+
+/// Calls `f`'s core function with `flat_args` as task `task`'s thread.
+fn run_body<T: 'static>(
+    ctx: &mut CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    f: &LiftedFunc,
+    flat_args: &[CoreVal],
+) -> Result<(), Error> {
+    let results: Vec<CoreVal> = f.core_results.iter().map(engine::default_val).collect();
+    let ran = Thread::start(
+        ctx.as_context_mut(),
+        &f.core,
+        flat_args,
+        results,
+        Step::Body,
+    )?;
+    after_step(ctx, task, Step::Body, ran)
+}
+
+/// After a start that failed: a trap, or any failure once the core code
+/// `started`, poisons the instances the call entered, and the task ends.
+fn after_start<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+    f: &LiftedFunc,
+    caller: Option<ComponentInstanceId>,
+    result: &Result<(), Error>,
+    started: bool,
+) {
+    let poisoned = match result {
         Ok(_) => false,
         Err(e) => started || e.as_trap().is_some(),
     };
@@ -200,7 +264,6 @@ pub(crate) fn run_start<T: 'static>(
     if result.is_err() {
         ctx.data_mut().rt.scheduler.pop_task(task);
     }
-    result
 }
 
 /// Runs `body` as task `task`'s code in `inst`, entered from `caller`:

@@ -17,7 +17,7 @@ use super::store::StoreData;
 use super::task::{Blocked, OnResolve, SyncReturn};
 use super::typed::{LoweredCall, TypedHost};
 use super::{ComponentInstanceId, FuncData, FuncId, RtOptions};
-use crate::abi::layout::{self, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use crate::abi::layout::{self, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::abi::{self, Cx, Path};
 use crate::adapter;
 use crate::engine::{
@@ -110,105 +110,114 @@ pub(crate) fn lowered_import<T: 'static>(
     ty: FuncType,
     opts: RtOptions,
 ) -> Result<CoreFunc, Error> {
-    let ptr64 = opts
-        .memory
-        .is_some_and(|m| engine::memory_is_64(&*store, &m));
     let HostCallee {
         name: host_name,
         typed,
     } = host_callee(store, callee, &ty)?;
-    // A callee in an instance with cooperative threads may switch threads
-    // or block before it returns (`concurrency::thread`), which needs the
-    // scheduler's host path.
-    if let FuncData::Lifted(lifted) = store.data().rt.func(callee).clone()
-        && !store.data().rt.instances[lifted.instance].uses_threads
-        && let Some(adapter) = adapter::lowered(store, caller, &ty, &opts, &lifted)?
-    {
-        return Ok(adapter);
+    let lifted = match store.data().rt.func(callee) {
+        FuncData::Lifted(f) => Some(f.clone()),
+        FuncData::Host { .. } => None,
+    };
+    let (fty, fopts) = (ty.clone(), opts.clone());
+    let host_path = move |store: &mut CoreStore<StoreData<T>>| {
+        host_lowered(store, caller, callee, fty, fopts, host_name, typed)
+    };
+    match lifted {
+        // A callee in an instance with cooperative threads may switch
+        // threads or block before it returns (`concurrency::thread`), which
+        // needs the scheduler's host path.
+        Some(lifted) if !store.data().rt.instances[lifted.instance].uses_threads => {
+            adapter::lowered(store, caller, &ty, &opts, &lifted, host_path)
+        }
+        Some(_) | None => Ok(host_path(store)),
     }
+}
+
+/// The host-mediated `canon lower` of `callee`: lifts the arguments into
+/// `Val`s, calls, lowers the result.
+fn host_lowered<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    callee: FuncId,
+    ty: FuncType,
+    opts: RtOptions,
+    host_name: Option<Arc<str>>,
+    typed: Option<Arc<dyn TypedHost<T>>>,
+) -> CoreFunc {
+    let ptr64 = opts
+        .memory
+        .is_some_and(|m| engine::memory_is_64(&*store, &m));
     if opts.is_async {
-        return Ok(async_lowered_import(
-            store, caller, callee, ty, opts, ptr64, host_name,
-        ));
+        return async_lowered_import(store, caller, callee, ty, opts, ptr64, host_name);
     }
     let (params, results, spilled) = lowered_signature(&ty, ptr64);
     if let Some(typed) = typed {
         let call = LoweredCall::new(caller, opts, ty, ptr64, spilled);
-        return Ok(engine::host_func(
-            store,
-            &params,
-            &results,
-            move |mut c, args, rets| {
-                let mut ctx = c.as_context_mut();
-                check_may_leave(&mut ctx, caller)?;
-                typed.call_lowered(ctx, &call, args, rets)
-            },
-        ));
-    }
-    let ty = Arc::new(ty);
-    Ok(engine::host_func_suspendable(
-        store,
-        &params,
-        &results,
-        move |mut c, args, rets| {
+        return engine::host_func(store, &params, &results, move |mut c, args, rets| {
             let mut ctx = c.as_context_mut();
             check_may_leave(&mut ctx, caller)?;
-            let (args, retptr) = if spilled {
-                let (last, rest) = args.split_last().expect("spilled signature has a retptr");
-                (rest, Some(abi::core_ptr(last)))
-            } else {
-                (args, None)
-            };
-            let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
-            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-            let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
-            let lenders = std::mem::take(&mut cx.lenders);
-            let ret = SyncReturn {
-                caller,
-                opts: opts.clone(),
-                result: ty.result.clone(),
-                retptr,
-                lenders,
-            };
-            let lifted = match ctx.data().rt.func(callee) {
-                FuncData::Lifted(f) => Some(f.clone()),
-                FuncData::Host { .. } => None,
-            };
-            let result = match lifted {
-                Some(f) => {
-                    // An `async` callee may block, which a synchronous
-                    // caller must not: trap before entering it.
-                    if ty.is_async {
+            typed.call_lowered(ctx, &call, args, rets)
+        });
+    }
+    let ty = Arc::new(ty);
+    engine::host_func_suspendable(store, &params, &results, move |mut c, args, rets| {
+        let mut ctx = c.as_context_mut();
+        check_may_leave(&mut ctx, caller)?;
+        let (args, retptr) = if spilled {
+            let (last, rest) = args.split_last().expect("spilled signature has a retptr");
+            (rest, Some(abi::core_ptr(last)))
+        } else {
+            (args, None)
+        };
+        let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
+        let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
+        let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
+        let lenders = std::mem::take(&mut cx.lenders);
+        let ret = SyncReturn {
+            caller,
+            opts: opts.clone(),
+            result: ty.result.clone(),
+            retptr,
+            lenders,
+        };
+        let lifted = match ctx.data().rt.func(callee) {
+            FuncData::Lifted(f) => Some(f.clone()),
+            FuncData::Host { .. } => None,
+        };
+        let result = match lifted {
+            Some(f) => {
+                // An `async` callee may block, which a synchronous
+                // caller must not: trap before entering it.
+                if ty.is_async {
+                    check_may_block(&mut ctx.data_mut().rt)?;
+                }
+                let (task, started) =
+                    start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
+                match started {
+                    Started::Done(v) => v,
+                    // The callee blocked: so does this thread, until the
+                    // callee resolves (only this thread: others run).
+                    Started::Pending => {
                         check_may_block(&mut ctx.data_mut().rt)?;
-                    }
-                    let (task, started) =
-                        start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
-                    match started {
-                        Started::Done(v) => v,
-                        // The callee blocked: so does this thread, until the
-                        // callee resolves (only this thread: others run).
-                        Started::Pending => {
-                            check_may_block(&mut ctx.data_mut().rt)?;
-                            let blocked = Blocked::Call {
-                                callee: task,
-                                ret: Box::new(ret),
-                            };
-                            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
-                        }
+                        let blocked = Blocked::Call {
+                            callee: task,
+                            ret: Box::new(ret),
+                        };
+                        return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
                     }
                 }
-                None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
-                    .into_iter()
-                    .next(),
-            };
-            let flat = finish_sync_call(ctx.as_context_mut(), &ret, result)
-                .map_err(|e| name_host_result(e, host_name.as_deref()))?;
-            for (slot, v) in rets.iter_mut().zip(flat) {
-                *slot = v;
             }
-            Ok(HostOutcome::Done)
-        },
-    ))
+            None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
+                .into_iter()
+                .next(),
+        };
+        let flat = finish_sync_call(ctx.as_context_mut(), &ret, result)
+            .map_err(|e| name_host_result(e, host_name.as_deref()))?;
+        for (slot, v) in rets.iter_mut().zip(flat) {
+            *slot = v;
+        }
+        Ok(HostOutcome::Done)
+    })
 }
 
 /// The end of a synchronous `canon lower`: lowers the callee's result into
@@ -247,7 +256,6 @@ fn async_lowered_import<T: 'static>(
     ptr64: bool,
     host_name: Option<Arc<str>>,
 ) -> CoreFunc {
-    const MAX_FLAT_ASYNC_PARAMS: usize = 4;
     let ptr = layout::ptr_type(ptr64);
     let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
     if params.len() > MAX_FLAT_ASYNC_PARAMS {
@@ -280,21 +288,14 @@ fn async_lowered_import<T: 'static>(
                 match started {
                     Started::Done(v) => v,
                     Started::Pending => {
-                        let rt = &mut ctx.data_mut().rt;
-                        let state = match rt.scheduler.task(task) {
-                            Some(t) if t.deferred.is_some() => SubtaskState::Starting,
-                            Some(_) | None => SubtaskState::Started,
-                        };
-                        let subtask = Subtask::new(task, state, lenders);
-                        let i = super::concurrency::limits::add_subtask(rt, caller, subtask)?;
-                        rt.scheduler.task_mut(task)?.on_resolve = OnResolve::Subtask {
+                        let ret = AsyncReturn {
                             caller,
-                            subtask: i,
-                            retptr,
                             opts: opts.clone(),
-                            ty: ty.result.clone(),
+                            result: ty.result.clone(),
+                            retptr,
+                            lenders,
                         };
-                        rets[0] = CoreVal::I32((state.code() | (i.as_u32() << 4)) as i32);
+                        rets[0] = pending_subtask(&mut ctx.data_mut().rt, task, ret)?;
                         return Ok(());
                     }
                 }
@@ -303,17 +304,69 @@ fn async_lowered_import<T: 'static>(
                 .into_iter()
                 .next(),
         };
-        if let (Some(ptr), Some(val), Some(rty)) = (retptr, result.as_ref(), &ty.result) {
-            let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-            abi::store_result(&mut cx, val, rty, ptr)
-                .map_err(|e| name_host_result(e, host_name.as_deref()))?;
-        }
-        ctx.data_mut()
-            .rt
-            .instance(caller)
-            .handles
-            .end_lends(&lenders);
-        rets[0] = CoreVal::I32(SubtaskState::Returned.code() as i32);
+        let ret = AsyncReturn {
+            caller,
+            opts: opts.clone(),
+            result: ty.result.clone(),
+            retptr,
+            lenders,
+        };
+        rets[0] = returned_at_once(ctx.as_context_mut(), &ret, result)
+            .map_err(|e| name_host_result(e, host_name.as_deref()))?;
         Ok(())
     })
+}
+
+/// Where an `async` lowering's result goes: what a sync one's
+/// [`SyncReturn`] says, for a result stored at `retptr`.
+pub(crate) type AsyncReturn = SyncReturn;
+
+/// The status of an `async` lowering whose callee resolved with `result`
+/// during the call: the result is stored at the caller's result pointer,
+/// the lends end, and the subtask is `RETURNED` without a handle.
+pub(crate) fn returned_at_once<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ret: &AsyncReturn,
+    result: Option<Val>,
+) -> Result<CoreVal, Error> {
+    if let (Some(ptr), Some(val), Some(rty)) = (ret.retptr, result.as_ref(), &ret.result) {
+        let mut cx = Cx::new(
+            ctx.as_context_mut(),
+            ret.opts.clone(),
+            ret.caller,
+            Path::Adapter,
+        );
+        abi::store_result(&mut cx, val, rty, ptr)?;
+    }
+    ctx.data_mut()
+        .rt
+        .instance(ret.caller)
+        .handles
+        .end_lends(&ret.lenders);
+    Ok(CoreVal::I32(SubtaskState::Returned.code() as i32))
+}
+
+/// The status of an `async` lowering whose callee `task` did not resolve
+/// during the call: it becomes a subtask in the caller's table, which the
+/// result reaches when it resolves.
+pub(crate) fn pending_subtask(
+    rt: &mut super::Runtime,
+    task: super::task::TaskId,
+    ret: AsyncReturn,
+) -> Result<CoreVal, Error> {
+    let state = match rt.scheduler.task(task) {
+        Some(t) if t.deferred.is_some() => SubtaskState::Starting,
+        Some(_) | None => SubtaskState::Started,
+    };
+    let caller = ret.caller;
+    let subtask = Subtask::new(task, state, ret.lenders);
+    let i = super::concurrency::limits::add_subtask(rt, caller, subtask)?;
+    rt.scheduler.task_mut(task)?.on_resolve = OnResolve::Subtask {
+        caller,
+        subtask: i,
+        retptr: ret.retptr,
+        opts: ret.opts,
+        ty: ret.result,
+    };
+    Ok(CoreVal::I32((state.code() | (i.as_u32() << 4)) as i32))
 }

@@ -18,6 +18,10 @@ use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
 use crate::{Component, Engine, Error, Instance, Linker, Store, StoreLimits, Val};
 
+/// The environment variable that turns fused adapters off (`0`): calls
+/// between instances then run on the host path, to compare the two.
+const FUSED_ADAPTERS: &str = "WEFT_FUSED_ADAPTERS";
+
 /// One failed directive.
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -42,12 +46,15 @@ pub struct Summary {
     pub passed: usize,
     /// Every directive that failed, in order.
     pub failures: Vec<Failure>,
+    /// How many calls between two instances ran through fused adapters.
+    pub adapter_calls: u64,
 }
 
 impl Summary {
     fn merge(&mut self, other: Summary) {
         self.passed += other.passed;
         self.failures.extend(other.failures);
+        self.adapter_calls += other.adapter_calls;
     }
 }
 
@@ -81,6 +88,26 @@ pub fn run_paths_seeded(
     limits: &StoreLimits,
     seed: Option<u64>,
 ) -> Result<Summary, Error> {
+    run_paths_in(paths, limits, seed, adapters_from_env())
+}
+
+/// Runs every `.wast` file in `paths` with fused adapters on or off (see
+/// [`Engine::fused_adapters`]), whatever `WEFT_FUSED_ADAPTERS` says: to
+/// compare the adapters with the host-mediated path.
+///
+/// # Errors
+///
+/// Only if a path cannot be read; script problems are [`Failure`]s.
+pub fn run_paths_with_adapters(paths: &[PathBuf], adapters: bool) -> Result<Summary, Error> {
+    run_paths_in(paths, &StoreLimits::default(), None, adapters)
+}
+
+fn run_paths_in(
+    paths: &[PathBuf],
+    limits: &StoreLimits,
+    seed: Option<u64>,
+    adapters: bool,
+) -> Result<Summary, Error> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
@@ -89,9 +116,14 @@ pub fn run_paths_seeded(
     for f in files {
         let text =
             std::fs::read_to_string(&f).map_err(|e| Error::msg(format!("{}: {e}", f.display())))?;
-        summary.merge(run_script_seeded(&f, &text, limits, seed));
+        summary.merge(run_script_in(&f, &text, limits, seed, adapters));
     }
     Ok(summary)
+}
+
+/// Whether adapters are on: unless `WEFT_FUSED_ADAPTERS=0`.
+fn adapters_from_env() -> bool {
+    std::env::var_os(FUSED_ADAPTERS).is_none_or(|v| v != "0")
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
@@ -140,6 +172,16 @@ pub fn run_script_seeded(
     limits: &StoreLimits,
     seed: Option<u64>,
 ) -> Summary {
+    run_script_in(path, text, limits, seed, adapters_from_env())
+}
+
+fn run_script_in(
+    path: &Path,
+    text: &str,
+    limits: &StoreLimits,
+    seed: Option<u64>,
+    adapters: bool,
+) -> Summary {
     let mut summary = Summary::default();
     let fail = |line: usize, message: String| Failure {
         file: path.to_path_buf(),
@@ -165,7 +207,7 @@ pub fn run_script_seeded(
         }
     };
     let lines = LineIndex::new(text);
-    let mut runner = Runner::new(limits, seed);
+    let mut runner = Runner::new(limits, seed, adapters);
     for directive in script.directives {
         let offset = directive.span().offset();
         let outcome =
@@ -176,6 +218,7 @@ pub fn run_script_seeded(
             Err(message) => summary.failures.push(fail(lines.line(offset), message)),
         }
     }
+    summary.adapter_calls = runner.store.adapter_calls();
     summary
 }
 
@@ -228,8 +271,8 @@ fn quote_id<'a>(q: &QuoteWat<'a>) -> Option<&'a str> {
 }
 
 impl Runner {
-    fn new(limits: &StoreLimits, seed: Option<u64>) -> Self {
-        let engine = Engine::default();
+    fn new(limits: &StoreLimits, seed: Option<u64>, adapters: bool) -> Self {
+        let engine = Engine::default().fused_adapters(adapters);
         let mut store = Store::new(&engine, ());
         store.set_limits(limits.clone());
         if let Some(seed) = seed {

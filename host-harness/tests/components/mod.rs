@@ -1,12 +1,51 @@
 //! Components shared by the embedding-API and CLI tests.
 
-use weft_harness::{Component, Engine};
+use weft_harness::{Component, Engine, Linker, Store, Val};
 
 /// Encodes and loads a component written in the text format.
 pub fn component(engine: &Engine, text: &str) -> Component {
     let buf = wast::parser::ParseBuffer::new(text).expect("lexes");
     let mut wat: wast::Wat = wast::parser::parse(&buf).expect("parses");
     Component::new(engine, &wat.encode().expect("encodes")).expect("loads")
+}
+
+/// A bump allocator exported as `realloc` (from address 1024), to paste
+/// into a core module that has a memory.
+// Only the adapter tests use it.
+#[allow(dead_code)]
+pub const BUMP_REALLOC: &str = r#"(global $next (mut i32) (i32.const 1024))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $p i32)
+        (local.set $p (i32.and
+          (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
+          (i32.sub (i32.const 0) (local.get 2))))
+        (global.set $next (i32.add (local.get $p) (local.get 3)))
+        (local.get $p))"#;
+
+/// Instantiates `text` on an engine with fused adapters on or off and
+/// calls its export `name` with `args`: the outcome (an error as its
+/// message) and how many calls between instances went through adapters.
+// Only the adapter tests use it.
+#[allow(dead_code)]
+pub fn call_with_adapters(
+    text: &str,
+    name: &str,
+    args: &[Val],
+    adapters: bool,
+) -> (Result<Option<Val>, String>, u64) {
+    let engine = Engine::new().fused_adapters(adapters);
+    let c = component(&engine, text);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &c)
+        .expect("instantiates");
+    let f = instance.get_func(&mut store, name).expect("exported");
+    let mut out = vec![Val::Bool(false); f.results(&mut store).len()];
+    let outcome = f
+        .call(&mut store, args, &mut out)
+        .map(|()| out.pop())
+        .map_err(|e| e.to_string());
+    (outcome, store.adapter_calls())
 }
 
 /// Imports `double: func(x: u32) -> u32` from `test:host/math@0.2.4` and
