@@ -5,14 +5,16 @@
 //! a semver-compatible version (see `semver`).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
+use super::concurrency::host_call::{AsyncHost, HostFuture};
 use super::host::{HostDtor, HostDtorBox, HostFuncBox};
 use super::instance::Instance;
 use super::instantiate::instantiate;
 use super::items::{ComponentClosure, Exports, Item, RtType};
 use super::store::{Store, StoreContextMut};
-use super::typed::{ComponentParams, ComponentResult, TypedHostFunc};
+use super::typed::{ComponentParams, ComponentResult, TypedHostFunc, signature_check};
 use super::{FuncData, StoreId, semver};
 use crate::config::Engine;
 use crate::error::{CallError, Error, LinkError};
@@ -250,6 +252,77 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     {
         let f = HostFuncBox::Typed(Arc::new(TypedHostFunc::new(f)));
         self.ns.insert(name, Def::Func(f))
+    }
+
+    /// Defines the async host function `name`: for each call, `f` receives
+    /// the store and the lifted arguments and returns the future that
+    /// produces the results (zero or one). While the future is pending only
+    /// the calling guest thread waits: an async-lowered caller gets a
+    /// STARTED subtask, a sync-lowered one blocks while the store's other
+    /// threads run (a synchronous task, which may not block, waits for the
+    /// future alone). The scheduler polls the future again when its
+    /// [`Waker`](std::task::Waker) fires; a future that is pending while
+    /// nothing holds its waker and no guest thread can run is a deadlock,
+    /// reported as a trap.
+    ///
+    /// ```no_run
+    /// # use weft_harness::{HostFuture, Val};
+    /// # fn f(linker: &mut weft_harness::Linker<()>) -> Result<(), weft_harness::Error> {
+    /// linker.root().func_new_async("slow-double", |_cx, args| {
+    ///     let n = match args.first() {
+    ///         Some(Val::U32(n)) => *n,
+    ///         _ => 0,
+    ///     };
+    ///     let fut: HostFuture = Box::pin(async move { Ok(vec![Val::U32(n * 2)]) });
+    ///     Ok(fut)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LinkError::Duplicate`] if `name` is already defined here.
+    pub fn func_new_async<F>(&mut self, name: &str, f: F) -> Result<(), Error>
+    where
+        F: Fn(StoreContextMut<'_, T>, Vec<Val>) -> Result<HostFuture, Error>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let f = AsyncHost {
+            call: Arc::new(f),
+            typecheck: None,
+        };
+        self.ns
+            .insert(name, Def::Func(HostFuncBox::Async(Arc::new(f))))
+    }
+
+    /// Defines the typed async host function `name`: like
+    /// [`Self::func_wrap`], with `f` returning a future of the result (see
+    /// [`Self::func_new_async`] for how calls wait for it).
+    ///
+    /// # Errors
+    ///
+    /// [`LinkError::Duplicate`] if `name` is already defined here; a
+    /// component importing it at another type fails to instantiate with
+    /// [`LinkError::ImportMismatch`].
+    pub fn func_wrap_async<P, R, F, Fut>(&mut self, name: &str, f: F) -> Result<(), Error>
+    where
+        P: ComponentParams + 'static,
+        R: ComponentResult + 'static,
+        F: Fn(StoreContextMut<'_, T>, P) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, Error>> + Send + 'static,
+    {
+        let call = move |cx: StoreContextMut<'_, T>, args: Vec<Val>| -> Result<HostFuture, Error> {
+            let fut = f(cx, P::from_vals(args)?);
+            Ok(Box::pin(async move { Ok(fut.await?.into_vals()) }))
+        };
+        let f = AsyncHost {
+            call: Arc::new(call),
+            typecheck: Some(signature_check::<P, R>),
+        };
+        self.ns
+            .insert(name, Def::Func(HostFuncBox::Async(Arc::new(f))))
     }
 
     /// Defines the host resource type `name` as `ty` (usually

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::builtins::check_may_leave;
 use super::call::{Started, call_func, host_func, start_call};
 use super::concurrency::check_may_block;
+use super::concurrency::host_call::{self, HostStarted};
 use super::concurrency::subtask::{Subtask, SubtaskState};
 use super::handles::Slot;
 use super::host::HostFuncBox;
@@ -49,17 +50,24 @@ fn host_callee<T: 'static>(
             typed: None,
         });
     };
+    let mismatch = |host: String| LinkError::ImportMismatch {
+        name: name.to_string(),
+        reason: format!(
+            "the component imports `{}` but the host function is `{host}`",
+            ty.describe()
+        ),
+    };
     let typed = match host_func::<T>(func)? {
         HostFuncBox::Dynamic(_) => None,
         HostFuncBox::Typed(f) => {
-            f.typecheck(ty).map_err(|host| LinkError::ImportMismatch {
-                name: name.to_string(),
-                reason: format!(
-                    "the component imports `{}` but the host function is `{host}`",
-                    ty.describe()
-                ),
-            })?;
+            f.typecheck(ty).map_err(mismatch)?;
             Some(f.clone())
+        }
+        HostFuncBox::Async(f) => {
+            if let Some(check) = f.typecheck {
+                check(ty).map_err(mismatch)?;
+            }
+            None
         }
     };
     Ok(HostCallee {
@@ -194,6 +202,20 @@ pub(crate) fn lowered_import<T: 'static>(
                         }
                     }
                 }
+                None if host_call::is_async_host::<T>(&ctx.data().rt, callee)? => {
+                    match host_call::start_lowered(ctx.as_context_mut(), callee, &ty, vals, false)?
+                    {
+                        HostStarted::Done(v) => v,
+                        // Only this thread waits for the host's future.
+                        HostStarted::Pending(call) => {
+                            let blocked = Blocked::Call {
+                                callee: call,
+                                ret: Box::new(ret),
+                            };
+                            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+                        }
+                    }
+                }
                 None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
                     .into_iter()
                     .next(),
@@ -270,35 +292,48 @@ fn async_lowered_import<T: 'static>(
             FuncData::Lifted(f) => Some(f.clone()),
             FuncData::Host { .. } => None,
         };
-        let result = match lifted {
+        let started = match lifted {
             Some(f) => {
-                let (task, started) =
-                    start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
-                match started {
-                    Started::Done(v) => v,
-                    Started::Pending => {
-                        let rt = &mut ctx.data_mut().rt;
-                        let state = match rt.scheduler.task(task) {
-                            Some(t) if t.deferred.is_some() => SubtaskState::Starting,
-                            Some(_) | None => SubtaskState::Started,
-                        };
-                        let subtask = Subtask::new(task, state, lenders);
-                        let i = rt.instance(caller).handles.add(Slot::Subtask(subtask))?;
-                        rt.scheduler.task_mut(task)?.on_resolve = OnResolve::Subtask {
-                            caller,
-                            subtask: i,
-                            retptr,
-                            opts: opts.clone(),
-                            ty: ty.result.clone(),
-                        };
-                        rets[0] = CoreVal::I32((state.code() | (i.as_u32() << 4)) as i32);
-                        return Ok(());
-                    }
+                match start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)? {
+                    (_, Started::Done(v)) => Ok(v),
+                    (task, Started::Pending) => Err(task),
                 }
             }
-            None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
-                .into_iter()
-                .next(),
+            None if host_call::is_async_host::<T>(&ctx.data().rt, callee)? => {
+                match host_call::start_lowered(ctx.as_context_mut(), callee, &ty, vals, true)? {
+                    HostStarted::Done(v) => Ok(v),
+                    HostStarted::Pending(call) => Err(call),
+                }
+            }
+            None => Ok(
+                call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
+                    .into_iter()
+                    .next(),
+            ),
+        };
+        let result = match started {
+            Ok(v) => v,
+            // The callee (a task or a host call) has not resolved: it
+            // becomes a subtask of the caller.
+            Err(task) => {
+                let rt = &mut ctx.data_mut().rt;
+                let state = match rt.scheduler.task(task) {
+                    Some(t) if t.deferred.is_some() => SubtaskState::Starting,
+                    Some(_) | None => SubtaskState::Started,
+                };
+                let subtask = Subtask::new(task, state, lenders);
+                let i = rt.instance(caller).handles.add(Slot::Subtask(subtask))?;
+                let on_resolve = OnResolve::Subtask {
+                    caller,
+                    subtask: i,
+                    retptr,
+                    opts: opts.clone(),
+                    ty: ty.result.clone(),
+                };
+                rt.scheduler.set_on_resolve(task, on_resolve)?;
+                rets[0] = CoreVal::I32((state.code() | (i.as_u32() << 4)) as i32);
+                return Ok(());
+            }
         };
         if let (Some(ptr), Some(val), Some(rty)) = (retptr, result.as_ref(), &ty.result) {
             let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);

@@ -19,6 +19,7 @@
 //! [`crate::runtime::call::resolve`] (deliver a result).
 
 pub(crate) mod builtins;
+pub(crate) mod host_call;
 pub(crate) mod rng;
 pub(crate) mod stream;
 pub(crate) mod subtask;
@@ -42,7 +43,10 @@ pub(crate) enum Until {
 impl Until {
     fn holds(self, rt: &mut Runtime) -> bool {
         match self {
-            Self::Resolved(t) => rt.scheduler.task(t).is_none_or(|t| t.resolved),
+            Self::Resolved(t) => {
+                rt.scheduler.task(t).is_none_or(|t| t.resolved)
+                    && !rt.scheduler.host_calls.is_pending(t)
+            }
         }
     }
 }
@@ -191,8 +195,14 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
         if until.holds(&mut ctx.data_mut().rt) {
             return Ok(());
         }
+        if host_call::poll_woken(ctx.as_context_mut())? {
+            continue;
+        }
         let candidates = ready(&mut ctx.data_mut().rt);
         let Some(next) = pick(&mut ctx.data_mut().rt, &candidates) else {
+            if host_call::wait_for_wake(&ctx.data().rt)? {
+                continue;
+            }
             return trap("deadlock detected: event loop cannot make further progress");
         };
         let rt = &ctx.data().rt;
@@ -208,6 +218,8 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
                 .is_some_and(|th| matches!(th.blocked, Blocked::Yield { .. })),
             Ready::Start(_) => false,
         });
+        // A yielding thread may be waiting for a host call to complete.
+        let only_yielders = only_yielders && !rt.scheduler.host_calls.may_progress();
         idle = if only_yielders { idle + 1 } else { 0 };
         if idle > MAX_IDLE_YIELDS {
             return Err(CallError::Unsupported(
