@@ -20,6 +20,7 @@
 
 pub(crate) mod builtins;
 pub(crate) mod host_call;
+pub(crate) mod host_stream;
 pub(crate) mod rng;
 pub(crate) mod stream;
 pub(crate) mod subtask;
@@ -38,6 +39,10 @@ use waitable::Event;
 pub(crate) enum Until {
     /// Task `0` produced its result.
     Resolved(TaskId),
+    /// The guest end of host-held channel `0` offers a copy the host can
+    /// take part in (a write if `1`, the host reading; else a read), or
+    /// was dropped.
+    Offered(stream::ChannelId, bool),
 }
 
 impl Until {
@@ -47,6 +52,7 @@ impl Until {
                 rt.scheduler.task(t).is_none_or(|t| t.resolved)
                     && !rt.scheduler.host_calls.is_pending(t)
             }
+            Self::Offered(channel, host_reads) => host_stream::can_copy(rt, channel, host_reads),
         }
     }
 }
