@@ -22,9 +22,11 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
 use super::check_may_block;
+use super::subtask::SubtaskState;
 use crate::engine::{CoreAsContextMut, CoreCtxMut};
 use crate::error::{CallError, Error, trap};
 use crate::runtime::call::{deliver_returned, host_func, wait_for};
+use crate::runtime::handles::Slot;
 use crate::runtime::host::HostFuncBox;
 use crate::runtime::store::{StoreContextMut, StoreData};
 use crate::runtime::task::{OnResolve, Scheduler, TaskId};
@@ -187,6 +189,28 @@ impl Scheduler {
         self.task_mut(id)?.on_resolve = on;
         Ok(())
     }
+}
+
+/// `subtask.cancel` of host call `id`: drops its future, so the call
+/// resolves as cancelled (an async caller's subtask reports
+/// CANCELLED_BEFORE_RETURNED). `false` if `id` is no pending host call.
+pub(crate) fn cancel(rt: &mut Runtime, id: TaskId) -> bool {
+    let calls = &mut rt.scheduler.host_calls;
+    let Some(i) = calls.pending.iter().position(|c| c.id == id) else {
+        return false;
+    };
+    let call = calls.pending.remove(i);
+    match call.on_resolve {
+        OnResolve::Keep => calls.returned.push((id, None)),
+        OnResolve::Subtask {
+            caller, subtask, ..
+        } => {
+            if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask) {
+                s.progress(SubtaskState::CancelledBeforeReturned);
+            }
+        }
+    }
+    true
 }
 
 /// How the start of a host call ended.

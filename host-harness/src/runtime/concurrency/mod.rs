@@ -399,13 +399,17 @@ fn finish_run<T: 'static>(
 /// a call still waiting to start resolves as cancelled at once; a task
 /// parked or blocked where cancellation may interrupt it is told now (its
 /// callback or thread runs here); otherwise the request is delivered at
-/// its next cancellable wait.
+/// its next cancellable wait. A pending host call is dropped and resolves
+/// as cancelled at once.
 pub(crate) fn request_cancellation<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
     caller: ComponentInstanceId,
 ) -> Result<(), Error> {
     let rt = &mut ctx.data_mut().rt;
+    if host_call::cancel(rt, task) {
+        return Ok(());
+    }
     let Ok(t) = rt.scheduler.task_mut(task) else {
         return Ok(());
     };
