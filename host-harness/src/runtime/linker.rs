@@ -18,6 +18,7 @@ use super::typed::{ComponentParams, ComponentResult, TypedHostFunc, signature_ch
 use super::{FuncData, StoreId, semver};
 use crate::config::Engine;
 use crate::error::{CallError, Error, LinkError};
+use crate::translate::def::ImportShape;
 use crate::translate::{BoundDefault, Component};
 use crate::types::ResourceType;
 use crate::values::Val;
@@ -152,7 +153,7 @@ impl<T: 'static> Linker<T> {
                 }
                 .into());
             };
-            let item = to_item(store, def, import.name, import.func_ty.cloned())?;
+            let item = to_item(store, def, import.name, import.shape)?;
             args.insert(import.name.to_string(), item);
         }
         let closure = ComponentClosure {
@@ -168,15 +169,21 @@ impl<T: 'static> Linker<T> {
 }
 
 /// Turns a linker definition imported as `name` into a run-time item,
-/// allocating host functions in the store.
+/// allocating host functions in the store; checks it against what the
+/// import requires (`shape`), as far as it is known.
 fn to_item<T: 'static>(
     store: &mut Store<T>,
     def: &Def<T>,
     name: &str,
-    ty: Option<crate::FuncType>,
+    shape: Option<&ImportShape>,
 ) -> Result<Item, Error> {
+    check_kind(def, name, shape)?;
     Ok(match def {
         Def::Func(f) => {
+            let ty = match shape {
+                Some(ImportShape::Func(ty)) => Some(ty.clone()),
+                Some(_) | None => None,
+            };
             let data = FuncData::Host {
                 func: Arc::new(f.clone()),
                 ty,
@@ -184,13 +191,35 @@ fn to_item<T: 'static>(
             };
             Item::Func(store.inner.data_mut().rt.add_func(data))
         }
-        Def::Instance(ns) => Item::Instance(Arc::new(Exports {
-            items: ns
-                .defs
+        Def::Instance(ns) => {
+            let wanted = match shape {
+                Some(ImportShape::Instance(wanted)) => wanted.as_slice(),
+                Some(_) | None => &[],
+            };
+            if let Some((missing, s)) = wanted
                 .iter()
-                .map(|(n, d)| Ok((n.clone(), to_item(store, d, &format!("{name}#{n}"), None)?)))
-                .collect::<Result<_, Error>>()?,
-        })),
+                .find(|(n, s)| s.required() && !ns.defs.iter().any(|(d, _)| d == n))
+            {
+                return Err(LinkError::MissingImport {
+                    name: format!("{name}#{missing}"),
+                    ty: s.kind().into(),
+                }
+                .into());
+            }
+            let member = |n: &str| wanted.iter().find(|(w, _)| w == n).map(|(_, s)| s);
+            Item::Instance(Arc::new(Exports {
+                items: ns
+                    .defs
+                    .iter()
+                    .map(|(n, d)| {
+                        Ok((
+                            n.clone(),
+                            to_item(store, d, &format!("{name}#{n}"), member(n))?,
+                        ))
+                    })
+                    .collect::<Result<_, Error>>()?,
+            }))
+        }
         Def::Resource(rt, dtor) => {
             if let Some(d) = dtor {
                 let boxed: Arc<dyn std::any::Any + Send + Sync> = Arc::new(HostDtorBox(d.clone()));
@@ -201,6 +230,30 @@ fn to_item<T: 'static>(
         Def::Item(item, owner) if *owner == store.inner.data().rt.store_id => item.clone(),
         Def::Item(..) => return Err(CallError::WrongStore.into()),
     })
+}
+
+/// Refuses a host definition of another kind than the import requires
+/// (a function where a resource is imported, ...).
+fn check_kind<T>(def: &Def<T>, name: &str, shape: Option<&ImportShape>) -> Result<(), Error> {
+    let found = match def {
+        Def::Func(_) => "func",
+        Def::Instance(_) => "instance",
+        Def::Resource(..) => "resource",
+        // Another instance's export: its type is checked where it is used.
+        Def::Item(..) => return Ok(()),
+    };
+    let expected = match shape {
+        None | Some(ImportShape::Other) => return Ok(()),
+        Some(s) => s.kind(),
+    };
+    if expected == found {
+        return Ok(());
+    }
+    Err(LinkError::ImportMismatch {
+        name: name.to_string(),
+        reason: format!("expected {expected} found {found}"),
+    }
+    .into())
 }
 
 impl<'a, T: 'static> LinkerInstance<'a, T> {

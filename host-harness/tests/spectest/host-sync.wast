@@ -1,5 +1,5 @@
 ;; The spectest host's synchronous functions: at the root, in the `host`
-;; instance and in its nested instance, called from a guest.
+;; instance and in its nested instance, called from a guest or re-exported.
 (component
   (import "host-return-two" (func $two (result u32)))
   (import "host" (instance $host
@@ -39,10 +39,13 @@
     (export "hi" (func $hi'))))))
   (func (export "nine") (result u32) (canon lift (core func $m "nine")))
   (func (export "hi") (result string)
-    (canon lift (core func $m "hi") (memory $mem "mem"))))
+    (canon lift (core func $m "hi") (memory $mem "mem")))
+  ;; A host function of an instance, re-exported: its type is the import's.
+  (export "hi-again" (func $hi)))
 
 (assert_return (invoke "nine") (u32.const 9))
 (assert_return (invoke "hi") (str.const "hi"))
+(assert_return (invoke "hi-again") (str.const "hi"))
 
 ;; The host's types are checked against the import.
 (assert_unlinkable
@@ -50,3 +53,9 @@
     (import "host-return-two" (func $f (param "x" u32) (result u32)))
     (core func (canon lower (func $f))))
   "host-return-two")
+
+;; A resource the import names again by `eq` need not be defined.
+(component
+  (import "host" (instance
+    (export "resource1" (type $r (sub resource)))
+    (export "not-defined-by-the-host" (type (eq $r))))))
