@@ -34,7 +34,7 @@ fn the_host_resource_counts_its_drops() {
 
 #[test]
 fn the_async_host_functions_return_later_never_or_at_once() {
-    passes("host-async.wast", 6);
+    passes("host-async.wast", 7);
 }
 
 /// Instantiates `text` against the spectest host; the error, if any.

@@ -1,7 +1,8 @@
 ;; The spectest host's async functions, async-lowered: `return-two-slowly`
 ;; and `echo-slowly` report STARTED and return later, `host-echo-u32`
-;; returns at once, `never-return` only ends by cancellation, and a
-;; synchronous wait for it is a deadlock.
+;; returns at once (for stackful and callback-lifted callers alike),
+;; `never-return` only ends by cancellation, and a synchronous wait for it
+;; is a deadlock.
 (component
   (import "host-echo-u32" (func $echo async (param "v" u32) (result u32)))
   (import "host" (instance $host
@@ -67,7 +68,24 @@
       (local.set $r (call $cancel (local.get $i)))
       (call $subtask.drop (local.get $i))
       (call $ret (local.get $r)))
-    (func (export "block-never") (call $never-sync) (call $ret (i32.const 0))))
+    (func (export "block-never") (call $never-sync) (call $ret (i32.const 0)))
+    ;; The same wait for `return-two-slowly` as a callback-lifted task:
+    ;; park with WAIT on a set holding the subtask; the callback gets its
+    ;; RETURNED event.
+    (func (export "two-via-callback") (result i32)
+      (local $st i32) (local $ws i32)
+      (local.set $st (call $two (i32.const 0)))
+      (if (i32.ne (i32.and (local.get $st) (i32.const 0xf)) (i32.const 1 (; STARTED ;)))
+        (then unreachable))
+      (local.set $ws (call $ws.new))
+      (call $join (i32.shr_u (local.get $st) (i32.const 4)) (local.get $ws))
+      (i32.or (i32.const 2 (; WAIT ;)) (i32.shl (local.get $ws) (i32.const 4))))
+    (func (export "two-cb") (param $event i32) (param $i i32) (param $state i32) (result i32)
+      (if (i32.ne (local.get $event) (i32.const 1 (; SUBTASK ;))) (then unreachable))
+      (if (i32.ne (local.get $state) (i32.const 2 (; RETURNED ;))) (then unreachable))
+      (call $subtask.drop (local.get $i))
+      (call $ret (i32.add (i32.load (i32.const 0)) (i32.const 40)))
+      (i32.const 0 (; EXIT ;))))
   (core instance $m (instantiate $M (with "" (instance
     (export "mem" (memory $mem "mem"))
     (export "echo" (func $echo'))
@@ -89,6 +107,8 @@
     (canon lift (core func $m "echo-now") async))
   (func (export "cancel-never") async (result u32)
     (canon lift (core func $m "cancel-never") async))
+  (func (export "two-via-callback") async (result u32)
+    (canon lift (core func $m "two-via-callback") async (callback (func $m "two-cb"))))
   (func (export "block-never") async (result u32)
     (canon lift (core func $m "block-never") async)))
 
@@ -96,4 +116,5 @@
 (assert_return (invoke "echo-slowly" (u32.const 77)) (u32.const 77))
 (assert_return (invoke "echo-now" (u32.const 5)) (u32.const 5))
 (assert_return (invoke "cancel-never") (u32.const 4))
+(assert_return (invoke "two-via-callback") (u32.const 42))
 (assert_trap (invoke "block-never") "deadlock")
