@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod cli_support;
-// Shared with the embedding-API tests; only the async race is used here.
+// Shared with the embedding-API tests; only the async race and the
+// streams component are used here.
 #[allow(dead_code)]
 mod components;
 
@@ -340,6 +341,42 @@ fn invoke_reports_a_trap() {
     let stderr = text(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("unreachable"), "{stderr}");
+}
+
+#[test]
+fn invoke_prints_the_items_of_a_stream_and_the_value_of_a_future() {
+    let dir = scratch("invoke-async");
+    let streams = wat(&dir, "streams.wasm", components::STREAMS);
+    let streams = streams.to_str().unwrap();
+    for (call, want) in [
+        ("squares(5)", "0\n1\n4\n9\n16\n"),
+        ("squares(0)", ""),
+        ("later(9)", "10\n"),
+    ] {
+        let out = weft(&["run", "--invoke", call, streams], b"");
+        assert_eq!(
+            (out.status.code(), text(&out.stdout)),
+            (Some(0), want.into()),
+            "{call}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn invoke_of_a_stream_nobody_writes_reports_a_deadlock() {
+    let dir = scratch("invoke-silent");
+    let streams = wat(&dir, "streams.wasm", components::STREAMS);
+    let out = weft(
+        &["run", "--invoke", "silent()", streams.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(134));
+    assert!(
+        text(&out.stderr).contains("deadlock"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

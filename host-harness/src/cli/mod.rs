@@ -4,6 +4,7 @@
 //! non-zero exit status; nothing below this module prints errors itself.
 
 mod args;
+mod invoke_result;
 mod run;
 mod units;
 mod wast;

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use wasm_wave::untyped::UntypedFuncCall;
-use wasm_wave::wasm::DisplayFuncResults;
 use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
 use weft_harness::{
     Component, Config, Engine, Error, Func, Instance, Linker, Store, StoreLimits, Val,
@@ -254,9 +253,10 @@ fn invoke(
     if let Err(e) = func.call(&mut *store, &params, &mut results) {
         return guest_outcome(&options.component, e);
     }
-    let results: Vec<WaveVal> = results.into_iter().map(WaveVal).collect();
-    println!("{}", DisplayFuncResults(&results));
-    Ok(0)
+    match super::invoke_result::print(store, results) {
+        Ok(()) => Ok(0),
+        Err(e) => guest_outcome(&options.component, e),
+    }
 }
 
 /// Finds the function `name` for `--invoke`: a top-level export, or else

@@ -12,7 +12,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use super::concurrency::subtask::SubtaskState;
-use super::concurrency::{self, Until};
+use super::concurrency::{self, Until, host_call};
 use super::handles::{HandleIdx, Slot};
 use super::host::HostFuncBox;
 use super::store::{StoreContextMut, StoreData};
@@ -52,6 +52,7 @@ pub(crate) fn call_func<T: 'static>(
                 Ok(results)
             }
             HostFuncBox::Typed(f) => f.call_vals(StoreContextMut::new(ctx), args),
+            HostFuncBox::Async(_) => host_call::call_blocking(ctx, id, ty.as_ref(), args.to_vec()),
         },
     }
 }
@@ -75,16 +76,24 @@ fn call_lifted<T: 'static>(
         Started::Done(value) => Ok(value),
         // The callee blocked: a synchronous caller (or the host) waits for
         // its result, running other tasks meanwhile.
-        Started::Pending => {
-            concurrency::block_until(ctx.as_context_mut(), Until::Resolved(task))?;
-            let sched = &mut ctx.data_mut().rt.scheduler;
-            let value = sched.task_mut(task)?.returned.take();
-            sched.reap(task);
-            match value {
-                Some(v) => Ok(v),
-                None => trap("task resolved without a value"),
-            }
-        }
+        Started::Pending => wait_for(ctx, task),
+    }
+}
+
+/// Runs the event loop until call `task` (a task, or a host call) resolved,
+/// and takes its result: how the host, or a caller nesting host calls,
+/// waits for a call that blocked.
+pub(crate) fn wait_for<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    task: TaskId,
+) -> Result<Option<Val>, Error> {
+    concurrency::block_until(ctx.as_context_mut(), Until::Resolved(task))?;
+    let sched = &mut ctx.data_mut().rt.scheduler;
+    let value = sched.take_returned(task)?;
+    sched.reap(task);
+    match value {
+        Some(v) => Ok(v),
+        None => trap("the call resolved without a value (it trapped, or was cancelled)"),
     }
 }
 
@@ -358,10 +367,23 @@ pub(crate) fn resolve<T: 'static>(
         return trap("`task.return` called twice");
     }
     t.resolved = true;
-    match t.on_resolve.clone() {
-        OnResolve::Keep => {
-            t.returned = Some(value);
-        }
+    let on_resolve = t.on_resolve.clone();
+    if let Some(kept) = deliver_returned(ctx.as_context_mut(), on_resolve, value)? {
+        ctx.data_mut().rt.scheduler.task_mut(task)?.returned = Some(kept);
+    }
+    Ok(())
+}
+
+/// Routes a call's result as `on_resolve` says: stored into an async
+/// caller's memory and reported as a `RETURNED` subtask event (`None`), or
+/// handed back to keep for a blocked caller (`Some`).
+pub(crate) fn deliver_returned<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    on_resolve: OnResolve,
+    value: Option<Val>,
+) -> Result<Option<Option<Val>>, Error> {
+    match on_resolve {
+        OnResolve::Keep => Ok(Some(value)),
         OnResolve::Subtask {
             caller,
             subtask,
@@ -377,9 +399,9 @@ pub(crate) fn resolve<T: 'static>(
             if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask) {
                 s.progress(SubtaskState::Returned);
             }
+            Ok(None)
         }
     }
-    Ok(())
 }
 
 /// The spec's `Task.cancel`: task `task` (told of its cancellation)

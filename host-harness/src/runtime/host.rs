@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::concurrency::host_call::AsyncHost;
 use super::store::StoreContextMut;
 use super::typed::TypedHost;
 use crate::error::Error;
@@ -20,10 +21,12 @@ pub(crate) type HostDtor<T> =
     dyn Fn(StoreContextMut<'_, T>, u32) -> Result<(), Error> + Send + Sync;
 
 /// A host function as the non-generic runtime holds it (behind `Any`):
-/// a closure over [`Val`]s (`func_new`) or a typed one (`func_wrap`).
+/// a closure over [`Val`]s (`func_new`), a typed one (`func_wrap`), or one
+/// making a future per call (`func_new_async`, `func_wrap_async`).
 pub(crate) enum HostFuncBox<T: 'static> {
     Dynamic(Arc<HostFunc<T>>),
     Typed(Arc<dyn TypedHost<T>>),
+    Async(Arc<AsyncHost<T>>),
 }
 
 impl<T> Clone for HostFuncBox<T> {
@@ -31,6 +34,7 @@ impl<T> Clone for HostFuncBox<T> {
         match self {
             Self::Dynamic(f) => Self::Dynamic(f.clone()),
             Self::Typed(f) => Self::Typed(f.clone()),
+            Self::Async(f) => Self::Async(f.clone()),
         }
     }
 }

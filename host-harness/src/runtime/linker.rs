@@ -5,17 +5,20 @@
 //! a semver-compatible version (see `semver`).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
+use super::concurrency::host_call::{AsyncHost, HostFuture};
 use super::host::{HostDtor, HostDtorBox, HostFuncBox};
 use super::instance::Instance;
 use super::instantiate::instantiate;
 use super::items::{ComponentClosure, Exports, Item, RtType};
 use super::store::{Store, StoreContextMut};
-use super::typed::{ComponentParams, ComponentResult, TypedHostFunc};
+use super::typed::{ComponentParams, ComponentResult, TypedHostFunc, signature_check};
 use super::{FuncData, StoreId, semver};
 use crate::config::Engine;
 use crate::error::{CallError, Error, LinkError};
+use crate::translate::def::ImportShape;
 use crate::translate::{BoundDefault, Component};
 use crate::types::ResourceType;
 use crate::values::Val;
@@ -150,7 +153,7 @@ impl<T: 'static> Linker<T> {
                 }
                 .into());
             };
-            let item = to_item(store, def, import.name, import.func_ty.cloned())?;
+            let item = to_item(store, def, import.name, import.shape)?;
             args.insert(import.name.to_string(), item);
         }
         let closure = ComponentClosure {
@@ -166,15 +169,21 @@ impl<T: 'static> Linker<T> {
 }
 
 /// Turns a linker definition imported as `name` into a run-time item,
-/// allocating host functions in the store.
+/// allocating host functions in the store; checks it against what the
+/// import requires (`shape`), as far as it is known.
 fn to_item<T: 'static>(
     store: &mut Store<T>,
     def: &Def<T>,
     name: &str,
-    ty: Option<crate::FuncType>,
+    shape: Option<&ImportShape>,
 ) -> Result<Item, Error> {
+    check_kind(def, name, shape)?;
     Ok(match def {
         Def::Func(f) => {
+            let ty = match shape {
+                Some(ImportShape::Func(ty)) => Some(ty.clone()),
+                Some(_) | None => None,
+            };
             let data = FuncData::Host {
                 func: Arc::new(f.clone()),
                 ty,
@@ -182,13 +191,35 @@ fn to_item<T: 'static>(
             };
             Item::Func(store.inner.data_mut().rt.add_func(data))
         }
-        Def::Instance(ns) => Item::Instance(Arc::new(Exports {
-            items: ns
-                .defs
+        Def::Instance(ns) => {
+            let wanted = match shape {
+                Some(ImportShape::Instance(wanted)) => wanted.as_slice(),
+                Some(_) | None => &[],
+            };
+            if let Some((missing, s)) = wanted
                 .iter()
-                .map(|(n, d)| Ok((n.clone(), to_item(store, d, &format!("{name}#{n}"), None)?)))
-                .collect::<Result<_, Error>>()?,
-        })),
+                .find(|(n, s)| s.required() && !ns.defs.iter().any(|(d, _)| d == n))
+            {
+                return Err(LinkError::MissingImport {
+                    name: format!("{name}#{missing}"),
+                    ty: s.kind().into(),
+                }
+                .into());
+            }
+            let member = |n: &str| wanted.iter().find(|(w, _)| w == n).map(|(_, s)| s);
+            Item::Instance(Arc::new(Exports {
+                items: ns
+                    .defs
+                    .iter()
+                    .map(|(n, d)| {
+                        Ok((
+                            n.clone(),
+                            to_item(store, d, &format!("{name}#{n}"), member(n))?,
+                        ))
+                    })
+                    .collect::<Result<_, Error>>()?,
+            }))
+        }
         Def::Resource(rt, dtor) => {
             if let Some(d) = dtor {
                 let boxed: Arc<dyn std::any::Any + Send + Sync> = Arc::new(HostDtorBox(d.clone()));
@@ -199,6 +230,30 @@ fn to_item<T: 'static>(
         Def::Item(item, owner) if *owner == store.inner.data().rt.store_id => item.clone(),
         Def::Item(..) => return Err(CallError::WrongStore.into()),
     })
+}
+
+/// Refuses a host definition of another kind than the import requires
+/// (a function where a resource is imported, ...).
+fn check_kind<T>(def: &Def<T>, name: &str, shape: Option<&ImportShape>) -> Result<(), Error> {
+    let found = match def {
+        Def::Func(_) => "func",
+        Def::Instance(_) => "instance",
+        Def::Resource(..) => "resource",
+        // Another instance's export: its type is checked where it is used.
+        Def::Item(..) => return Ok(()),
+    };
+    let expected = match shape {
+        None | Some(ImportShape::Other) => return Ok(()),
+        Some(s) => s.kind(),
+    };
+    if expected == found {
+        return Ok(());
+    }
+    Err(LinkError::ImportMismatch {
+        name: name.to_string(),
+        reason: format!("expected {expected} found {found}"),
+    }
+    .into())
 }
 
 impl<'a, T: 'static> LinkerInstance<'a, T> {
@@ -250,6 +305,77 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     {
         let f = HostFuncBox::Typed(Arc::new(TypedHostFunc::new(f)));
         self.ns.insert(name, Def::Func(f))
+    }
+
+    /// Defines the async host function `name`: for each call, `f` receives
+    /// the store and the lifted arguments and returns the future that
+    /// produces the results (zero or one). While the future is pending only
+    /// the calling guest thread waits: an async-lowered caller gets a
+    /// STARTED subtask, a sync-lowered one blocks while the store's other
+    /// threads run (a synchronous task, which may not block, waits for the
+    /// future alone). The scheduler polls the future again when its
+    /// [`Waker`](std::task::Waker) fires; a future that is pending while
+    /// nothing holds its waker and no guest thread can run is a deadlock,
+    /// reported as a trap.
+    ///
+    /// ```no_run
+    /// # use weft_harness::{HostFuture, Val};
+    /// # fn f(linker: &mut weft_harness::Linker<()>) -> Result<(), weft_harness::Error> {
+    /// linker.root().func_new_async("slow-double", |_cx, args| {
+    ///     let n = match args.first() {
+    ///         Some(Val::U32(n)) => *n,
+    ///         _ => 0,
+    ///     };
+    ///     let fut: HostFuture = Box::pin(async move { Ok(vec![Val::U32(n * 2)]) });
+    ///     Ok(fut)
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LinkError::Duplicate`] if `name` is already defined here.
+    pub fn func_new_async<F>(&mut self, name: &str, f: F) -> Result<(), Error>
+    where
+        F: Fn(StoreContextMut<'_, T>, Vec<Val>) -> Result<HostFuture, Error>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let f = AsyncHost {
+            call: Arc::new(f),
+            typecheck: None,
+        };
+        self.ns
+            .insert(name, Def::Func(HostFuncBox::Async(Arc::new(f))))
+    }
+
+    /// Defines the typed async host function `name`: like
+    /// [`Self::func_wrap`], with `f` returning a future of the result (see
+    /// [`Self::func_new_async`] for how calls wait for it).
+    ///
+    /// # Errors
+    ///
+    /// [`LinkError::Duplicate`] if `name` is already defined here; a
+    /// component importing it at another type fails to instantiate with
+    /// [`LinkError::ImportMismatch`].
+    pub fn func_wrap_async<P, R, F, Fut>(&mut self, name: &str, f: F) -> Result<(), Error>
+    where
+        P: ComponentParams + 'static,
+        R: ComponentResult + 'static,
+        F: Fn(StoreContextMut<'_, T>, P) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, Error>> + Send + 'static,
+    {
+        let call = move |cx: StoreContextMut<'_, T>, args: Vec<Val>| -> Result<HostFuture, Error> {
+            let fut = f(cx, P::from_vals(args)?);
+            Ok(Box::pin(async move { Ok(fut.await?.into_vals()) }))
+        };
+        let f = AsyncHost {
+            call: Arc::new(call),
+            typecheck: Some(signature_check::<P, R>),
+        };
+        self.ns
+            .insert(name, Def::Func(HostFuncBox::Async(Arc::new(f))))
     }
 
     /// Defines the host resource type `name` as `ty` (usually

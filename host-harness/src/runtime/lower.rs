@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::builtins::check_may_leave;
 use super::call::{Started, call_func, host_func, start_call};
 use super::concurrency::check_may_block;
+use super::concurrency::host_call::{self, HostStarted};
 use super::concurrency::subtask::{Subtask, SubtaskState};
 use super::host::HostFuncBox;
 use super::store::StoreData;
@@ -48,17 +49,24 @@ fn host_callee<T: 'static>(
             typed: None,
         });
     };
+    let mismatch = |host: String| LinkError::ImportMismatch {
+        name: name.to_string(),
+        reason: format!(
+            "the component imports `{}` but the host function is `{host}`",
+            ty.describe()
+        ),
+    };
     let typed = match host_func::<T>(func)? {
         HostFuncBox::Dynamic(_) => None,
         HostFuncBox::Typed(f) => {
-            f.typecheck(ty).map_err(|host| LinkError::ImportMismatch {
-                name: name.to_string(),
-                reason: format!(
-                    "the component imports `{}` but the host function is `{host}`",
-                    ty.describe()
-                ),
-            })?;
+            f.typecheck(ty).map_err(mismatch)?;
             Some(f.clone())
+        }
+        HostFuncBox::Async(f) => {
+            if let Some(check) = f.typecheck {
+                check(ty).map_err(mismatch)?;
+            }
+            None
         }
     };
     Ok(HostCallee {
@@ -207,6 +215,19 @@ fn host_lowered<T: 'static>(
                     }
                 }
             }
+            None if host_call::is_async_host::<T>(&ctx.data().rt, callee)? => {
+                match host_call::start_lowered(ctx.as_context_mut(), callee, &ty, vals, false)? {
+                    HostStarted::Done(v) => v,
+                    // Only this thread waits for the host's future.
+                    HostStarted::Pending(call) => {
+                        let blocked = Blocked::Call {
+                            callee: call,
+                            ret: Box::new(ret),
+                        };
+                        return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+                    }
+                }
+            }
             None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
                 .into_iter()
                 .next(),
@@ -281,28 +302,24 @@ fn async_lowered_import<T: 'static>(
             FuncData::Lifted(f) => Some(f.clone()),
             FuncData::Host { .. } => None,
         };
-        let result = match lifted {
+        let started = match lifted {
             Some(f) => {
-                let (task, started) =
-                    start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)?;
-                match started {
-                    Started::Done(v) => v,
-                    Started::Pending => {
-                        let ret = AsyncReturn {
-                            caller,
-                            opts: opts.clone(),
-                            result: ty.result.clone(),
-                            retptr,
-                            lenders,
-                        };
-                        rets[0] = pending_subtask(&mut ctx.data_mut().rt, task, ret)?;
-                        return Ok(());
-                    }
+                match start_call(ctx.as_context_mut(), &f, vals, Some(caller), Path::Adapter)? {
+                    (_, Started::Done(v)) => Ok(v),
+                    (task, Started::Pending) => Err(task),
                 }
             }
-            None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
-                .into_iter()
-                .next(),
+            None if host_call::is_async_host::<T>(&ctx.data().rt, callee)? => {
+                match host_call::start_lowered(ctx.as_context_mut(), callee, &ty, vals, true)? {
+                    HostStarted::Done(v) => Ok(v),
+                    HostStarted::Pending(call) => Err(call),
+                }
+            }
+            None => Ok(
+                call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
+                    .into_iter()
+                    .next(),
+            ),
         };
         let ret = AsyncReturn {
             caller,
@@ -310,6 +327,15 @@ fn async_lowered_import<T: 'static>(
             result: ty.result.clone(),
             retptr,
             lenders,
+        };
+        let result = match started {
+            Ok(v) => v,
+            // The callee (a task or a host call) has not resolved: it
+            // becomes a subtask of the caller.
+            Err(task) => {
+                rets[0] = pending_subtask(&mut ctx.data_mut().rt, task, ret)?;
+                return Ok(());
+            }
         };
         rets[0] = returned_at_once(ctx.as_context_mut(), &ret, result)
             .map_err(|e| name_host_result(e, host_name.as_deref()))?;
@@ -361,12 +387,13 @@ pub(crate) fn pending_subtask(
     let caller = ret.caller;
     let subtask = Subtask::new(task, state, ret.lenders);
     let i = super::concurrency::limits::add_subtask(rt, caller, subtask)?;
-    rt.scheduler.task_mut(task)?.on_resolve = OnResolve::Subtask {
+    let on_resolve = OnResolve::Subtask {
         caller,
         subtask: i,
         retptr: ret.retptr,
         opts: ret.opts,
         ty: ret.result,
     };
+    rt.scheduler.set_on_resolve(task, on_resolve)?;
     Ok(CoreVal::I32((state.code() | (i.as_u32() << 4)) as i32))
 }

@@ -18,6 +18,7 @@ mod instantiate;
 pub(crate) mod items;
 pub(crate) mod linker;
 pub(crate) mod lower;
+pub(crate) mod pending;
 pub(crate) mod resource_table;
 mod semver;
 pub(crate) mod store;

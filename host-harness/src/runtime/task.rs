@@ -15,6 +15,7 @@ use crate::error::{Error, trap};
 use crate::types::Type;
 use crate::values::Val;
 
+use super::concurrency::host_call::HostCalls;
 use super::concurrency::rng::SchedRng;
 use super::concurrency::stream::{Channel, ChannelId, EndKind};
 use super::handles::HandleIdx;
@@ -210,13 +211,21 @@ pub(crate) struct Scheduler {
     pub(crate) following: bool,
     /// Subtask handles in any instance not yet dropped (`concurrency::limits`).
     pub(crate) live_subtasks: usize,
+    /// Pending calls of async host functions.
+    pub(crate) host_calls: HostCalls,
 }
 
 impl Scheduler {
-    pub(crate) fn push_task(&mut self, f: &Arc<LiftedFunc>, path: Path) -> TaskId {
+    /// A task id no live task has (also names host calls).
+    pub(crate) fn fresh_id(&mut self) -> TaskId {
         let id = TaskId::from_u32(self.next_id);
         // `u32::MAX` is the index type's reserved value: wrap before it.
         self.next_id = (self.next_id + 1) % u32::MAX;
+        id
+    }
+
+    pub(crate) fn push_task(&mut self, f: &Arc<LiftedFunc>, path: Path) -> TaskId {
+        let id = self.fresh_id();
         self.tasks.push(Task {
             id,
             inst: f.instance,

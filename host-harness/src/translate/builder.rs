@@ -192,6 +192,7 @@ impl Builder {
             func_ty: (sort == Sort::Func).then(placeholder),
             describe: String::new(),
             fixed_by_bound: None,
+            shape: None,
         };
         if sort == Sort::Func {
             let idx = FuncIdx::from_u32(self.func_count);
@@ -304,17 +305,22 @@ impl Builder {
                 _ => {}
             }
         }
+        // Resources named by earlier imports: a later import naming one
+        // again (a `use`) refers to it rather than introducing it.
+        let mut known_resources = std::collections::HashSet::new();
         for init in &mut self.inits {
             if let Init::Import {
                 name,
                 describe,
                 fixed_by_bound,
+                shape,
                 ..
             } = init
                 && let Some(item) = types.component_item_for_import(name)
             {
                 *describe = convert::describe_entity(types, &item.ty);
                 *fixed_by_bound = convert::bound_default(types, &item.ty);
+                *shape = Some(convert::import_shape(types, &item.ty, &mut known_resources));
             }
         }
         for (at, raw) in std::mem::take(&mut self.task_returns) {

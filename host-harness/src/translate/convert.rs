@@ -10,7 +10,7 @@ use wasmparser::component_types::{
 };
 use wasmparser::types::TypesRef;
 
-use super::def::{BoundDefault, ExportedResources, StaticTypes};
+use super::def::{BoundDefault, ExportedResources, ImportShape, StaticTypes};
 use crate::types::{FuncType, ResourceRef, Type};
 
 pub(crate) fn func_type(types: TypesRef<'_>, id: ComponentFuncTypeId) -> FuncType {
@@ -131,6 +131,40 @@ pub(crate) fn describe_entity(types: TypesRef<'_>, ty: &ComponentEntityType) -> 
         ComponentEntityType::Module(_) => "core module".into(),
         ComponentEntityType::Component(_) => "component".into(),
         ComponentEntityType::Value(_) => "value".into(),
+    }
+}
+
+/// What a definition of an import of type `ty` must be. A resource is
+/// required only where it first appears: one in `known` (named by an
+/// earlier import or export) is an `eq` reference to it.
+pub(crate) fn import_shape(
+    types: TypesRef<'_>,
+    ty: &ComponentEntityType,
+    known: &mut std::collections::HashSet<ResourceRef>,
+) -> ImportShape {
+    match ty {
+        ComponentEntityType::Func(id) => ImportShape::Func(func_type(types, *id)),
+        ComponentEntityType::Instance(id) => ImportShape::Instance(
+            types[*id]
+                .exports
+                .iter()
+                .map(|(name, item)| (name.to_string(), import_shape(types, &item.ty, known)))
+                .collect(),
+        ),
+        ComponentEntityType::Type {
+            referenced: ComponentAnyTypeId::Resource(r),
+            ..
+        } => {
+            if known.insert(ResourceRef(r.resource())) {
+                ImportShape::Resource
+            } else {
+                ImportShape::Other
+            }
+        }
+        ComponentEntityType::Type { .. }
+        | ComponentEntityType::Module(_)
+        | ComponentEntityType::Component(_)
+        | ComponentEntityType::Value(_) => ImportShape::Other,
     }
 }
 

@@ -258,6 +258,9 @@ pub(crate) enum Init {
         /// Set when the import's own type fixes it completely, so the
         /// linker may supply it when nothing else does.
         fixed_by_bound: Option<BoundDefault>,
+        /// What a definition must look like (for instances, export by
+        /// export), for the linker's checks.
+        shape: Option<ImportShape>,
     },
     /// A type definition; `resource` is set for `(type (resource ...))`.
     Type {
@@ -327,10 +330,45 @@ pub(crate) struct StaticTypes {
 /// One import of a component, as the linker sees it.
 pub(crate) struct ImportDesc<'a> {
     pub(crate) name: &'a str,
-    pub(crate) func_ty: Option<&'a FuncType>,
     pub(crate) describe: &'a str,
     /// See `Init::Import::fixed_by_bound`.
     pub(crate) fixed_by_bound: Option<&'a BoundDefault>,
+    /// See `Init::Import::shape`.
+    pub(crate) shape: Option<&'a ImportShape>,
+}
+
+/// What an import requires of its definition, as far as the linker checks
+/// it.
+#[derive(Debug, Clone)]
+pub(crate) enum ImportShape {
+    Func(FuncType),
+    /// A resource type the import introduces, which must be defined.
+    Resource,
+    Instance(Vec<(String, ImportShape)>),
+    /// Anything else (a type equal to a known one, a module, ...): not
+    /// checked.
+    Other,
+}
+
+impl ImportShape {
+    /// Whether a definition must be supplied.
+    pub(crate) fn required(&self) -> bool {
+        match self {
+            Self::Func(_) | Self::Resource => true,
+            Self::Instance(members) => members.iter().any(|(_, m)| m.required()),
+            Self::Other => false,
+        }
+    }
+
+    /// The kind, for messages (`Other` is never checked).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Self::Func(_) => "func",
+            Self::Resource => "resource",
+            Self::Instance(_) => "instance",
+            Self::Other => "type",
+        }
+    }
 }
 
 /// An import that its type alone determines: a type bounded by `eq` to a
@@ -359,15 +397,15 @@ impl ComponentDef {
         self.inits.iter().filter_map(|init| match init {
             Init::Import {
                 name,
-                func_ty,
                 describe,
                 fixed_by_bound,
+                shape,
                 ..
             } => Some(ImportDesc {
                 name,
-                func_ty: func_ty.as_ref(),
                 describe,
                 fixed_by_bound: fixed_by_bound.as_ref(),
+                shape: shape.as_ref(),
             }),
             _ => None,
         })

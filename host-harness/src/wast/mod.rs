@@ -5,9 +5,13 @@
 //! `component definition` / `component instance`, `invoke`, `assert_return`,
 //! `assert_trap`, `assert_invalid`, `assert_malformed`, `assert_unlinkable`.
 //! A trap matches when its message contains the expected text, as in other
-//! runtimes' runners. `values` converts between script and runtime values.
+//! runtimes' runners. `values` converts between script and runtime values;
+//! `spectest` defines the host imports scripts written for wasmtime use.
 
+mod spectest;
 mod values;
+
+pub use spectest::link_spectest;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -278,9 +282,13 @@ impl Runner {
         if let Some(seed) = seed {
             store.set_seed(seed);
         }
+        let mut linker = Linker::new(&engine);
+        // A fresh linker defines none of these names.
+        let linked = link_spectest(&mut linker);
+        debug_assert!(linked.is_ok(), "{linked:?}");
         Self {
             store,
-            linker: Linker::new(&engine),
+            linker,
             engine,
             definitions: HashMap::new(),
             instances: HashMap::new(),

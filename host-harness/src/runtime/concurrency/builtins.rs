@@ -240,7 +240,7 @@ pub(crate) fn finish_blocked<T: 'static>(
         }
         Blocked::Call { callee, ret } => {
             let sched = &mut ctx.data_mut().rt.scheduler;
-            let value = sched.task_mut(*callee)?.returned.take();
+            let value = sched.take_returned(*callee)?;
             sched.reap(*callee);
             match value {
                 Some(value) => finish_sync_call(ctx, ret, value),

@@ -22,6 +22,8 @@
 //! [`crate::runtime::call::resolve`] (deliver a result).
 
 pub(crate) mod builtins;
+pub(crate) mod host_call;
+pub(crate) mod host_stream;
 pub(crate) mod limits;
 pub(crate) mod rng;
 pub(crate) mod stream;
@@ -42,12 +44,20 @@ use waitable::Event;
 pub(crate) enum Until {
     /// Task `0` produced its result.
     Resolved(TaskId),
+    /// The guest end of host-held channel `0` offers a copy the host can
+    /// take part in (a write if `1`, the host reading; else a read), or
+    /// was dropped.
+    Offered(stream::ChannelId, bool),
 }
 
 impl Until {
     fn holds(self, rt: &mut Runtime) -> bool {
         match self {
-            Self::Resolved(t) => rt.scheduler.task(t).is_none_or(|t| t.resolved),
+            Self::Resolved(t) => {
+                rt.scheduler.task(t).is_none_or(|t| t.resolved)
+                    && !rt.scheduler.host_calls.is_pending(t)
+            }
+            Self::Offered(channel, host_reads) => host_stream::can_copy(rt, channel, host_reads),
         }
     }
 }
@@ -209,8 +219,14 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
         if until.holds(&mut ctx.data_mut().rt) {
             return Ok(());
         }
+        if host_call::poll_woken(ctx.as_context_mut())? {
+            continue;
+        }
         let candidates = ready(&mut ctx.data_mut().rt);
         let Some(next) = pick(&mut ctx.data_mut().rt, &candidates) else {
+            if host_call::wait_for_wake(&ctx.data().rt)? {
+                continue;
+            }
             return trap("deadlock detected: event loop cannot make further progress");
         };
         let rt = &ctx.data().rt;
@@ -233,6 +249,8 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
             }),
             Ready::Start(_) => false,
         });
+        // A yielding thread may be waiting for a host call to complete.
+        let only_yielders = only_yielders && !rt.scheduler.host_calls.may_progress();
         idle = if only_yielders { idle + 1 } else { 0 };
         if idle > MAX_IDLE_YIELDS {
             return Err(CallError::Unsupported(
@@ -415,13 +433,17 @@ pub(super) fn finish_run<T: 'static>(
 /// a call still waiting to start resolves as cancelled at once; a task
 /// parked or blocked where cancellation may interrupt it is told now (its
 /// callback or thread runs here); otherwise the request is delivered at
-/// its next cancellable wait.
+/// its next cancellable wait. A pending host call is dropped and resolves
+/// as cancelled at once.
 pub(crate) fn request_cancellation<T: 'static>(
     mut ctx: CoreCtxMut<'_, StoreData<T>>,
     task: TaskId,
     caller: ComponentInstanceId,
 ) -> Result<(), Error> {
     let rt = &mut ctx.data_mut().rt;
+    if host_call::cancel(rt, task) {
+        return Ok(());
+    }
     let Ok(t) = rt.scheduler.task_mut(task) else {
         return Ok(());
     };

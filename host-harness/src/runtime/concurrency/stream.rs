@@ -148,6 +148,33 @@ impl CopyEnd {
         }
     }
 
+    /// The copy this end offers, for a host-held other end: the buffer's
+    /// options and address, and how many elements are done and left.
+    pub(crate) fn offered(&self) -> Option<(&RtOptions, u64, u32, u32)> {
+        let b = self.buffer.as_ref()?;
+        Some((&b.opts, b.ptr, b.progress, b.remain()))
+    }
+
+    /// A host-held other end moved `n` more elements of the offered
+    /// buffer (`0`: it answered a zero-length probe); the buffer stays
+    /// offered until the event is delivered, as in a guest-to-guest copy.
+    pub(crate) fn host_copied(&mut self, n: u32) {
+        let left = match self.buffer.as_mut() {
+            Some(b) => {
+                b.progress += n;
+                b.remain()
+            }
+            None => 0,
+        };
+        self.set_event(CopyResult::Completed);
+        self.partial = n > 0 && left > 0;
+    }
+
+    /// A host-held other end was dropped during this end's copy.
+    pub(crate) fn host_dropped(&mut self) {
+        self.set_event(CopyResult::Dropped);
+    }
+
     fn set_event(&mut self, result: CopyResult) {
         self.partial = false;
         self.result = Some(result);

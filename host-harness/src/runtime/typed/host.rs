@@ -83,6 +83,20 @@ pub(crate) trait TypedHost<T>: Send + Sync {
     ) -> Result<(), Error>;
 }
 
+/// `Ok` if parameters `P` and result `R` match `ty`; else the Rust side's
+/// type, rendered like WIT, for the link error.
+pub(crate) fn signature_check<P: ComponentParams, R: ComponentResult>(
+    ty: &FuncType,
+) -> Result<(), String> {
+    if P::typecheck(&ty.params) && R::typecheck(ty.result.as_ref()) {
+        return Ok(());
+    }
+    Err(match R::describe() {
+        r if r.is_empty() => format!("func({})", P::describe()),
+        r => format!("func({}) -> {r}", P::describe()),
+    })
+}
+
 /// A closure `F` taking parameters `P` and returning `R`.
 pub(crate) struct TypedHostFunc<F, P, R> {
     f: F,
@@ -105,13 +119,7 @@ where
     R: ComponentResult,
 {
     fn typecheck(&self, ty: &FuncType) -> Result<(), String> {
-        if P::typecheck(&ty.params) && R::typecheck(ty.result.as_ref()) {
-            return Ok(());
-        }
-        Err(match R::describe() {
-            r if r.is_empty() => format!("func({})", P::describe()),
-            r => format!("func({}) -> {r}", P::describe()),
-        })
+        signature_check::<P, R>(ty)
     }
 
     fn call_vals(&self, store: StoreContextMut<'_, T>, args: &[Val]) -> Result<Vec<Val>, Error> {

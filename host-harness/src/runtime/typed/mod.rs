@@ -20,7 +20,7 @@ mod signature;
 mod tuple;
 
 pub use func::TypedFunc;
-pub(crate) use host::{LoweredCall, TypedHost, TypedHostFunc};
+pub(crate) use host::{LoweredCall, TypedHost, TypedHostFunc, signature_check};
 pub use signature::{ComponentParams, ComponentResult};
 
 use crate::abi::{self, Cx, FlatIter};

@@ -1,0 +1,51 @@
+;; The spectest host's `resource1`: made by the host, borrowed back to it,
+;; dropped by the guest (the host counts drops and remembers the last rep),
+;; and handed back to the host as an `own`, which is not a drop.
+(component
+  (import "host" (instance $host
+    (export "resource1" (type $r (sub resource)))
+    (export "[constructor]resource1" (func (param "r" u32) (result (own $r))))
+    (export "[static]resource1.assert" (func (param "r" (own $r)) (param "rep" u32)))
+    (export "[static]resource1.drops" (func (result u32)))
+    (export "[static]resource1.last-drop" (func (result u32)))
+    (export "[method]resource1.simple" (func (param "self" (borrow $r)) (param "rep" u32)))))
+  (alias export $host "resource1" (type $r))
+  (core func $new (canon lower (func $host "[constructor]resource1")))
+  (core func $assert (canon lower (func $host "[static]resource1.assert")))
+  (core func $drops (canon lower (func $host "[static]resource1.drops")))
+  (core func $last (canon lower (func $host "[static]resource1.last-drop")))
+  (core func $simple (canon lower (func $host "[method]resource1.simple")))
+  (core func $drop (canon resource.drop $r))
+  (core module $M
+    (import "" "new" (func $new (param i32) (result i32)))
+    (import "" "assert" (func $assert (param i32 i32)))
+    (import "" "drops" (func $drops (result i32)))
+    (import "" "last" (func $last (result i32)))
+    (import "" "simple" (func $simple (param i32 i32)))
+    (import "" "drop" (func $drop (param i32)))
+    ;; Returns drops * 1000 + the last dropped rep.
+    (func (export "drop-one") (param $rep i32) (result i32)
+      (local $h i32)
+      (local.set $h (call $new (local.get $rep)))
+      (call $simple (local.get $h) (local.get $rep))
+      (call $drop (local.get $h))
+      (i32.add (i32.mul (call $drops) (i32.const 1000)) (call $last)))
+    (func (export "give-back") (param $rep i32) (param $claimed i32)
+      (call $assert (call $new (local.get $rep)) (local.get $claimed))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "new" (func $new))
+    (export "assert" (func $assert))
+    (export "drops" (func $drops))
+    (export "last" (func $last))
+    (export "simple" (func $simple))
+    (export "drop" (func $drop))))))
+  (func (export "drop-one") (param "rep" u32) (result u32)
+    (canon lift (core func $m "drop-one")))
+  (func (export "give-back") (param "rep" u32) (param "claimed" u32)
+    (canon lift (core func $m "give-back"))))
+
+(assert_return (invoke "drop-one" (u32.const 7)) (u32.const 1007))
+(assert_return (invoke "drop-one" (u32.const 9)) (u32.const 2009))
+(assert_return (invoke "give-back" (u32.const 3) (u32.const 3)))
+(assert_return (invoke "drop-one" (u32.const 1)) (u32.const 3001))
+(assert_trap (invoke "give-back" (u32.const 3) (u32.const 4)) "spectest host check failed")
