@@ -40,7 +40,7 @@ mod __weft_world_snap_concurrent_concurrent {
                 unsafe extern "C" fn __wit_import(_: i32) {
                     unreachable!()
                 }
-                __wit_import(_rt::as_i32(_result1));
+                __wit_import(_rt::as_i32(&_result1));
             }
             cancel.forget();
         })

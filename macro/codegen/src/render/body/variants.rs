@@ -159,7 +159,16 @@ impl Body<'_, '_> {
         if has_result {
             let r = self.fresh("result");
             self.stmt(quote!(let #r = #call;));
-            out.push(quote!(#r));
+            if is_async {
+                // An async export's result is lent to `task.return`, which
+                // copies it out during the call: lowering it through a
+                // reference keeps its strings, lists and error contexts
+                // alive until then (matching on it by value would drop
+                // each payload at the end of its arm), as import arguments are.
+                out.push(quote!(&#r));
+            } else {
+                out.push(quote!(#r));
+            }
         } else {
             self.stmt(quote!(#call;));
         }
