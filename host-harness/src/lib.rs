@@ -104,6 +104,7 @@ pub mod wast;
 pub use config::{Config, Engine};
 pub use error::{CallError, Error, ErrorKind, LinkError, LoadError, Trap};
 pub use limits::StoreLimits;
+pub use runtime::concurrency::rng::{DEFAULT_PCT_DEPTH, DEFAULT_PCT_STEPS, Schedule, Strategy};
 pub use runtime::func::Func;
 pub use runtime::instance::Instance;
 pub use runtime::linker::{Linker, LinkerInstance};

@@ -215,8 +215,10 @@ pub(crate) fn in_task<T: 'static, R>(
     let entering = rt.entering_set(inst, caller);
     let depth = rt.scheduler.depth();
     rt.enter(task, &entering)?;
+    super::concurrency::trace::enter(rt, task, inst);
     let result = body(&mut ctx);
     let rt = &mut ctx.data_mut().rt;
+    super::concurrency::trace::leave(rt, task);
     // Also unwinds what fused adapters inside `body` pushed, if it trapped.
     rt.scheduler.unwind_to(depth);
     for i in &entering {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
-use crate::{Component, Engine, Error, Instance, Linker, Store, StoreLimits, Val};
+use crate::{Component, Engine, Error, Instance, Linker, Schedule, Store, StoreLimits, Val};
 
 /// One failed directive.
 #[derive(Debug, Clone)]
@@ -70,8 +70,8 @@ pub fn run_paths_with(paths: &[PathBuf], limits: &StoreLimits) -> Result<Summary
     run_paths_seeded(paths, limits, None)
 }
 
-/// Like [`run_paths_with`], with each script's store seeded with `seed`
-/// (see [`Store::set_seed`]; `None`: the default FIFO schedule).
+/// Like [`run_paths_with`], with each script's store following `schedule`
+/// (see [`Store::set_schedule`]; `None`: the default FIFO schedule).
 ///
 /// # Errors
 ///
@@ -79,7 +79,7 @@ pub fn run_paths_with(paths: &[PathBuf], limits: &StoreLimits) -> Result<Summary
 pub fn run_paths_seeded(
     paths: &[PathBuf],
     limits: &StoreLimits,
-    seed: Option<u64>,
+    schedule: Option<Schedule>,
 ) -> Result<Summary, Error> {
     let mut files = Vec::new();
     for p in paths {
@@ -89,7 +89,7 @@ pub fn run_paths_seeded(
     for f in files {
         let text =
             std::fs::read_to_string(&f).map_err(|e| Error::msg(format!("{}: {e}", f.display())))?;
-        summary.merge(run_script_seeded(&f, &text, limits, seed));
+        summary.merge(run_script_seeded(&f, &text, limits, schedule));
     }
     Ok(summary)
 }
@@ -133,12 +133,12 @@ pub fn run_script_with(path: &Path, text: &str, limits: &StoreLimits) -> Summary
     run_script_seeded(path, text, limits, None)
 }
 
-/// Like [`run_script_with`], with the script's store seeded with `seed`.
+/// Like [`run_script_with`], with the script's store following `schedule`.
 pub fn run_script_seeded(
     path: &Path,
     text: &str,
     limits: &StoreLimits,
-    seed: Option<u64>,
+    schedule: Option<Schedule>,
 ) -> Summary {
     let mut summary = Summary::default();
     let fail = |line: usize, message: String| Failure {
@@ -165,7 +165,7 @@ pub fn run_script_seeded(
         }
     };
     let lines = LineIndex::new(text);
-    let mut runner = Runner::new(limits, seed);
+    let mut runner = Runner::new(limits, schedule);
     for directive in script.directives {
         let offset = directive.span().offset();
         let outcome =
@@ -228,12 +228,12 @@ fn quote_id<'a>(q: &QuoteWat<'a>) -> Option<&'a str> {
 }
 
 impl Runner {
-    fn new(limits: &StoreLimits, seed: Option<u64>) -> Self {
+    fn new(limits: &StoreLimits, schedule: Option<Schedule>) -> Self {
         let engine = Engine::default();
         let mut store = Store::new(&engine, ());
         store.set_limits(limits.clone());
-        if let Some(seed) = seed {
-            store.set_seed(seed);
+        if let Some(schedule) = schedule {
+            store.set_schedule(schedule);
         }
         Self {
             store,

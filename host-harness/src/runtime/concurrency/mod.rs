@@ -22,6 +22,7 @@ pub(crate) mod builtins;
 pub(crate) mod rng;
 pub(crate) mod stream;
 pub(crate) mod subtask;
+pub(crate) mod trace;
 pub(crate) mod waitable;
 
 use super::call::{after_step, in_task, run_start};
@@ -56,6 +57,15 @@ enum Ready {
     Start(TaskId),
     /// Resume a suspended thread whose wait is over.
     Resume(TaskId),
+}
+
+impl Ready {
+    /// The task it runs (PCT's priorities are per task).
+    fn task(self) -> TaskId {
+        match self {
+            Self::Callback(t) | Self::Start(t) | Self::Resume(t) => t,
+        }
+    }
 }
 
 /// Whether the event loop (entering from the host) could enter `inst` now.
@@ -178,7 +188,11 @@ fn pick(rt: &mut Runtime, candidates: &[Ready]) -> Option<Ready> {
     if candidates.is_empty() {
         return None;
     }
-    Some(candidates[rt.scheduler.rng.pick(candidates.len())])
+    let keys: Vec<u64> = candidates
+        .iter()
+        .map(|r| r.task().as_u32().into())
+        .collect();
+    Some(candidates[rt.scheduler.rng.pick_task(&keys)])
 }
 
 /// How many times in a row the loop may run only threads that yielded
@@ -269,6 +283,7 @@ fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> 
             {
                 s.progress(subtask::SubtaskState::Started);
             }
+            trace::started(&mut ctx.data_mut().rt, task);
             run_start(ctx.as_context_mut(), task, &deferred, None)?;
             ctx.data_mut().rt.scheduler.reap(task);
             Ok(())
@@ -312,6 +327,7 @@ fn run_callback<T: 'static>(
             .take_set_event(s, &mut rt.scheduler.rng)?
             .unwrap_or(Event::NONE),
     };
+    trace::delivered(rt, task, &event);
     let args = [
         CoreVal::I32(event.code.code() as i32),
         CoreVal::I32(event.p1 as i32),

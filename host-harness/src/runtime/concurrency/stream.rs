@@ -443,6 +443,7 @@ fn transfer<T: 'static>(
         }
     }
     let rt = &mut ctx.data_mut().rt;
+    super::trace::copied(rt, src.inst, dst.inst, n);
     for at in [src, dst] {
         if let Some(b) = end_mut(rt, at)?.buffer.as_mut() {
             b.progress += n;
