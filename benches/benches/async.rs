@@ -18,6 +18,14 @@
 //!   times the whole call, and the run prints how long resuming them all
 //!   took.
 //!
+//! - `stream_u8`: `stream<u8>` from one guest to another
+//!   (`stream_u8.wat`: a producer writes 64 KiB at a time, a consumer reads
+//!   64 KiB at a time, a parent connects them), 1 GiB per run (or
+//!   `WEFT_BENCH_STREAM_MIB`), as bytes per second. In-process on weft; by
+//!   the same `.wast` method on both runtimes (a run of the full size
+//!   against a run of 0 bytes; wasmtime with
+//!   `-W component-model-async=y,component-model-async-stackful=y`).
+//!
 //! The wasmtime side is skipped with a note when `~/.cargo/bin/wasmtime`
 //! (or `$WASMTIME`) is absent or cannot run the script. Run with
 //! `cargo bench -p weft-benches --bench async`.
@@ -30,7 +38,8 @@ use std::time::{Duration, Instant};
 #[allow(dead_code)]
 mod peers;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use peers::{encode, repo_root, run_process, wasmtime, weft_bin};
 use weft_harness::{Component, Engine, Linker, Store, Val};
 
@@ -67,6 +76,12 @@ const CALLEE: &str = r#"(component
   (func (export "get") async (result u32)
     (canon lift (core func $m "get") async (callback (core func $m "get-cb"))))
   (func (export "get-sync") (result u32) (canon lift (core func $m "get-sync"))))"#;
+
+/// The stream benchmark's composition (`run(chunks) -> bytes`).
+const STREAM_COMPONENT: &str = include_str!("stream_u8.wat");
+
+/// Bytes per stream write and read.
+const CHUNK: u64 = 64 * 1024;
 
 /// `run(n)` starts `n` calls of `park`, a stackful async export that
 /// suspends once in `thread.yield`; calls the host's `mark` while all of
@@ -150,16 +165,33 @@ fn wast_script(dir: &Path, calls: u32) -> PathBuf {
     path
 }
 
-/// wasmtime's arguments for running `script` with component-model async.
-fn wasmtime_wast(script: &str) -> [&str; 6] {
-    [
-        "wast",
-        "-W",
-        "component-model-async=y",
-        "-C",
-        "cache=n",
-        script,
-    ]
+/// wasmtime's arguments for running `script` with the `-W` `features`.
+fn wasmtime_wast<'a>(features: &'a str, script: &'a str) -> [&'a str; 6] {
+    ["wast", "-W", features, "-C", "cache=n", script]
+}
+
+/// Times `weft wast` and, when it is installed and runs the first script,
+/// `wasmtime wast -W features` on each of `scripts`.
+fn wast_peers(group: &mut BenchmarkGroup<'_, WallTime>, scripts: &[PathBuf], features: &str) {
+    let utf8 = |p: &Path| p.to_str().expect("utf-8 path").to_string();
+    let first = utf8(&scripts[0]);
+    let wasmtime = wasmtime().filter(|w| runs(w, &wasmtime_wast(features, &first)));
+    if wasmtime.is_none() {
+        println!("note: no wasmtime that runs {first}; skipping its wasmtime_wast_* side");
+    }
+    let weft = weft_bin();
+    for script in scripts {
+        let name = script.file_stem().and_then(|s| s.to_str()).expect("name");
+        let arg = utf8(script);
+        group.bench_function(format!("weft_wast_{name}"), |b| {
+            b.iter(|| run_process(weft, &["wast", &arg], " 0 failed"))
+        });
+        if let Some(wasmtime) = &wasmtime {
+            group.bench_function(format!("wasmtime_wast_{name}"), |b| {
+                b.iter(|| run_process(wasmtime, &wasmtime_wast(features, &arg), ""))
+            });
+        }
+    }
 }
 
 /// Whether `program` runs `args` successfully; prints why not.
@@ -205,27 +237,8 @@ fn async_call(c: &mut Criterion) {
     let dir = repo_root().join("target/bench-scripts");
     std::fs::create_dir_all(&dir).expect("script dir");
     let scripts = [wast_script(&dir, 0), wast_script(&dir, CALLS)];
-    let weft = weft_bin();
-    let wasmtime = wasmtime().filter(|w| {
-        let arg = scripts[0].to_str().expect("utf-8 path");
-        runs(w, &wasmtime_wast(arg))
-    });
-    if wasmtime.is_none() {
-        println!("note: no wasmtime that runs the script; skipping async_call/wasmtime_wast_*");
-    }
     group.sample_size(10);
-    for script in &scripts {
-        let name = script.file_stem().and_then(|s| s.to_str()).expect("name");
-        let arg = script.to_str().expect("utf-8 path");
-        group.bench_function(format!("weft_wast_{name}"), |b| {
-            b.iter(|| run_process(weft, &["wast", arg], " 0 failed"))
-        });
-        if let Some(wasmtime) = &wasmtime {
-            group.bench_function(format!("wasmtime_wast_{name}"), |b| {
-                b.iter(|| run_process(wasmtime, &wasmtime_wast(arg), ""))
-            });
-        }
-    }
+    wast_peers(&mut group, &scripts, "component-model-async=y");
     group.finish();
 }
 
@@ -290,5 +303,61 @@ fn pending_subtasks(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, async_call, pending_subtasks);
+/// How many 64 KiB chunks `stream_u8` moves per run.
+fn stream_chunks() -> u32 {
+    let mib: u64 = std::env::var("WEFT_BENCH_STREAM_MIB")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1024);
+    (mib * 1024 * 1024 / CHUNK) as u32
+}
+
+/// Writes the stream script for `chunks` chunks.
+fn stream_script(dir: &Path, chunks: u32) -> PathBuf {
+    let bytes = u64::from(chunks) * CHUNK;
+    let script = format!(
+        "{STREAM_COMPONENT}\n(assert_return (invoke \"run\" (u32.const {chunks})) (u32.const {bytes}))\n"
+    );
+    let path = dir.join(format!("stream-{chunks}.wast"));
+    std::fs::write(&path, script).expect("writes script");
+    path
+}
+
+fn stream_u8(c: &mut Criterion) {
+    let chunks = stream_chunks();
+    let bytes = u64::from(chunks) * CHUNK;
+    let engine = Engine::default();
+    let component = Component::new(&engine, &encode(STREAM_COMPONENT)).expect("valid component");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::<()>::new(&engine)
+        .instantiate(&mut store, &component)
+        .expect("instantiates");
+    let run = instance.get_func(&mut store, "run").expect("exported");
+    let mut group = c.benchmark_group("stream_u8");
+    group
+        .sample_size(10)
+        .throughput(criterion::Throughput::Bytes(bytes));
+    group.bench_function(format!("weft_in_process_{chunks}x64KiB"), |b| {
+        b.iter(|| {
+            let mut out = [Val::U32(0)];
+            run.call(&mut store, &[Val::U32(chunks)], &mut out)
+                .expect("the copy runs");
+            assert!(
+                matches!(out[0], Val::U32(v) if u64::from(v) == bytes),
+                "{out:?}"
+            );
+        })
+    });
+    let dir = repo_root().join("target/bench-scripts");
+    std::fs::create_dir_all(&dir).expect("script dir");
+    let scripts = [stream_script(&dir, 0), stream_script(&dir, chunks)];
+    wast_peers(
+        &mut group,
+        &scripts,
+        "component-model-async=y,component-model-async-stackful=y",
+    );
+    group.finish();
+}
+
+criterion_group!(benches, async_call, pending_subtasks, stream_u8);
 criterion_main!(benches);
