@@ -869,3 +869,42 @@ fn wast_schedules_report_the_replaying_options() {
         );
     }
 }
+
+/// The stream benchmark's composition: a producer writes `chunks` blocks
+/// of 64 KiB to a `stream<u8>`, a consumer reads and counts them.
+const STREAM_U8: &str = include_str!("../../benches/benches/stream_u8.wat");
+
+/// Stream copies show in the trace: one per write, with its size and the
+/// two instances it moved between.
+#[test]
+fn trace_shows_stream_copies_between_instances() {
+    let dir = scratch("trace-stream");
+    let guest = wat(&dir, "stream.wasm", STREAM_U8);
+    let out = dir.join("trace.json");
+    let run = weft(
+        &[
+            "run",
+            "--trace",
+            out.to_str().unwrap(),
+            "--invoke",
+            "run(3)",
+            guest.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert_eq!(text(&run.stdout), "196608\n", "3 x 64 KiB arrived");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).expect("valid JSON");
+    let copies: Vec<&serde_json::Value> = doc["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "copy")
+        .collect();
+    assert_eq!(copies.len(), 3, "{copies:?}");
+    for c in copies {
+        assert_eq!(c["args"]["elements"], 65536);
+        assert_ne!(c["args"]["from"], c["args"]["to"], "between two instances");
+    }
+}
