@@ -23,28 +23,17 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+// Shared by every bench; not each uses all of it.
+#[allow(dead_code)]
+mod peers;
+
 use criterion::{Criterion, criterion_group, criterion_main};
+use peers::{cargo_build, encode, repo_root, run_process, wasmtime, weft_bin};
 use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
 use weft_harness::{Component, Engine, Linker, Store, Val};
 
 /// How many calls the long `.wast` script makes.
 const CALLS: u32 = 2000;
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Runs `cargo build` with `args` into `target`, panicking on failure: a
-/// benchmark without its inputs has nothing to measure.
-fn cargo_build(args: &[&str], target: &Path) {
-    let status = Command::new(env!("CARGO"))
-        .arg("build")
-        .args(args)
-        .env("CARGO_TARGET_DIR", target)
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "cargo build {args:?} failed");
-}
 
 /// Builds the release `bin` of the `cli-hello` guest package (with
 /// `features`, if any) and returns its path.
@@ -83,68 +72,9 @@ fn cli_hello() -> &'static Path {
     BUILT.get_or_init(|| build_guest("cli-hello", &[]))
 }
 
-/// A release `weft` binary, built into a target directory of its own (the
-/// bench's own one is locked by the `cargo bench` running us).
-fn weft_bin() -> &'static Path {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    BUILT.get_or_init(|| {
-        let root = repo_root();
-        let target = root.join("target/bench-weft");
-        let manifest = root.join("Cargo.toml");
-        cargo_build(
-            &[
-                "--release",
-                "-p",
-                "weft-harness",
-                "--bin",
-                "weft",
-                "--manifest-path",
-                manifest.to_str().expect("utf-8 path"),
-            ],
-            &target,
-        );
-        target.join("release/weft")
-    })
-}
-
-/// The wasmtime CLI, if installed.
-fn wasmtime() -> Option<PathBuf> {
-    let candidate = std::env::var_os("WASMTIME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo/bin/wasmtime")))?;
-    let version = Command::new(&candidate).arg("--version").output().ok()?;
-    version.status.success().then(|| {
-        println!(
-            "comparing with {}",
-            String::from_utf8_lossy(&version.stdout).trim()
-        );
-        candidate
-    })
-}
-
 fn calc_text() -> String {
     let path = repo_root().join("tests/guests/cli-hello/wat/calc.wat");
     std::fs::read_to_string(path).expect("calc.wat")
-}
-
-fn encode(text: &str) -> Vec<u8> {
-    let buffer = wast::parser::ParseBuffer::new(text).expect("lexes");
-    let mut parsed: wast::Wat = wast::parser::parse(&buffer).expect("parses");
-    parsed.encode().expect("encodes")
-}
-
-/// Runs a process to completion and checks it succeeded.
-fn run_process(program: &Path, args: &[&str], expect_stdout: &str) {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .expect("process starts");
-    assert!(
-        out.status.success(),
-        "{program:?} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains(expect_stdout));
 }
 
 /// Loads, instantiates and runs `cli-big` in-process; returns its stdout.

@@ -106,6 +106,7 @@ pub use error::{CallError, Error, ErrorKind, LinkError, LoadError, Trap};
 pub use limits::StoreLimits;
 pub use runtime::concurrency::host_call::HostFuture;
 pub use runtime::concurrency::host_stream::WritableEnd;
+pub use runtime::concurrency::rng::{DEFAULT_PCT_DEPTH, DEFAULT_PCT_STEPS, Schedule, Strategy};
 pub use runtime::func::Func;
 pub use runtime::instance::Instance;
 pub use runtime::linker::{Linker, LinkerInstance};

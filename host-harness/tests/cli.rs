@@ -674,13 +674,7 @@ fn wast_writes_the_adapters_it_generates_where_weft_adapters_dir_says() {
 /// prints exactly the same report.
 #[test]
 fn wast_seed_picks_and_replays_a_schedule() {
-    let dir = scratch("wast-seed");
-    let script = dir.join("race.wast");
-    let body = format!(
-        "{}\n(assert_return (invoke \"run\") (u32.const 3210))\n",
-        components::RACE
-    );
-    std::fs::write(&script, body).unwrap();
+    let script = race_script("wast-seed");
     let path = script.to_str().unwrap();
     let fifo = weft(&["wast", path], b"");
     assert_eq!(fifo.status.code(), Some(0), "{}", text(&fifo.stdout));
@@ -709,4 +703,246 @@ fn wast_seed_picks_and_replays_a_schedule() {
     let bad = weft(&["wast", "--seed", "soon", path], b"");
     assert_eq!(bad.status.code(), Some(2), "a usage error");
     assert!(text(&bad.stderr).contains("invalid value 'soon' for '--seed"));
+}
+
+/// The async race with an ordering bug: `run` traps when the last worker
+/// it started ran first. The default FIFO schedule runs them in start
+/// order, so the bug hides until a schedule reorders them.
+fn ordering_bug() -> String {
+    let check = "(if (i32.eqz (i32.load (i32.const 12))) (then unreachable))\n        (call $ret\n          (i32.add";
+    let guest = components::RACE.replacen("(call $ret\n          (i32.add", check, 1);
+    assert_ne!(guest, components::RACE, "the check went in");
+    guest
+}
+
+/// The user's view of exploration: `--schedules 100` finds the schedule
+/// that breaks the guest and names its seed; `--seed` of that run replays
+/// it exactly, down to the byte of its trace.
+#[test]
+fn schedules_find_an_ordering_bug_and_its_seed_replays_it() {
+    let dir = scratch("schedules");
+    let guest = wat(&dir, "race.wasm", &ordering_bug());
+    let guest = guest.to_str().unwrap();
+    let fifo = weft(&["run", "--invoke", "run()", guest], b"");
+    assert_eq!(fifo.status.code(), Some(0), "{}", text(&fifo.stderr));
+    assert_eq!(text(&fifo.stdout), "3210\n");
+
+    let (found, replayed) = (dir.join("found.json"), dir.join("replayed.json"));
+    let explore = weft(
+        &[
+            "run",
+            "--schedules",
+            "100",
+            "--trace",
+            found.to_str().unwrap(),
+            "--invoke",
+            "run()",
+            guest,
+        ],
+        b"",
+    );
+    let stderr = text(&explore.stderr);
+    assert_eq!(explore.status.code(), Some(134), "a trap: {stderr}");
+    let seed = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("schedule failed: seed "))
+        .and_then(|l| l.split_once(' '))
+        .map(|(seed, rest)| {
+            assert_eq!(rest, format!("(replay with --seed {seed})"));
+            seed.to_string()
+        })
+        .unwrap_or_else(|| panic!("no seed reported: {stderr}"));
+    let trap = stderr.lines().last().unwrap_or_default();
+    assert!(trap.contains("unreachable"), "{stderr}");
+
+    let replay = weft(
+        &[
+            "run",
+            "--seed",
+            &seed,
+            "--trace",
+            replayed.to_str().unwrap(),
+            "--invoke",
+            "run()",
+            guest,
+        ],
+        b"",
+    );
+    assert_eq!(replay.status.code(), Some(134));
+    assert_eq!(text(&replay.stderr), format!("{trap}\n"), "same failure");
+    assert_eq!(text(&replay.stdout), "");
+    let (a, b) = (
+        std::fs::read(&found).unwrap(),
+        std::fs::read(&replayed).unwrap(),
+    );
+    assert_eq!(a, b, "seed {seed} replays the same timeline");
+    // Every seed before it passed, printing its order.
+    let passed = text(&explore.stdout);
+    assert_eq!(passed.lines().count(), seed.parse::<usize>().unwrap());
+    assert!(passed.lines().all(|l| l.len() == 4), "{passed}");
+}
+
+/// `--trace` writes a Chrome trace-event document: named rows for the
+/// tasks, balanced run slices, and the waits' events.
+#[test]
+fn trace_is_chrome_trace_event_json() {
+    let dir = scratch("trace");
+    let guest = wat(&dir, "race.wasm", components::RACE);
+    let out = dir.join("trace.json");
+    let run = weft(
+        &[
+            "run",
+            "--seed",
+            "3",
+            "--trace",
+            out.to_str().unwrap(),
+            "--invoke",
+            "run()",
+            guest.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).expect("valid JSON");
+    let events = doc["traceEvents"].as_array().expect("a traceEvents array");
+    let named = |ph: &str, name: &str| {
+        events
+            .iter()
+            .filter(|e| e["ph"] == ph && e["name"] == name)
+            .collect::<Vec<_>>()
+    };
+    // The host's call of `run` and its four workers.
+    let rows = named("M", "thread_name");
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert!(rows.iter().all(|r| {
+        let n = r["args"]["name"].as_str().unwrap_or_default();
+        n.starts_with("task ") && n.contains("instance ")
+    }));
+    let (begins, ends) = (named("B", "run"), named("E", "run"));
+    assert_eq!(begins.len(), ends.len(), "every slice closes");
+    assert!(
+        begins.len() >= 9,
+        "run starts, each worker starts and is called back"
+    );
+    for tid in rows.iter().map(|r| &r["tid"]) {
+        let mut depth = 0i32;
+        for e in events.iter().filter(|e| &e["tid"] == tid) {
+            depth += i32::from(e["ph"] == "B") - i32::from(e["ph"] == "E");
+            assert!(depth >= 0, "an end before its begin on {tid}");
+        }
+        assert_eq!(depth, 0, "slices balance on {tid}");
+    }
+    assert_eq!(named("i", "event subtask").len(), 4, "one per worker");
+    assert_eq!(named("i", "resolved").len(), 5);
+    assert!(
+        ends.iter()
+            .any(|e| e["args"]["outcome"] == "blocked: waitable-set.wait"),
+        "run blocks in waitable-set.wait"
+    );
+    assert!(
+        ends.iter().any(|e| e["args"]["outcome"] == "parked: yield"),
+        "the workers park on YIELD"
+    );
+    let ts: Vec<u64> = events.iter().filter_map(|e| e["ts"].as_u64()).collect();
+    assert!(ts.windows(2).all(|w| w[0] <= w[1]), "time runs forward");
+}
+
+/// A script that instantiates the async race and asserts the FIFO order
+/// (worker 0 first), which other schedules break.
+fn race_script(test: &str) -> PathBuf {
+    let script = scratch(test).join("race.wast");
+    let body = format!(
+        "{}\n(assert_return (invoke \"run\") (u32.const 3210))\n",
+        components::RACE
+    );
+    std::fs::write(&script, body).unwrap();
+    script
+}
+
+/// `weft wast --schedules`: the first failing seed's report, then the
+/// options that replay it, under either strategy.
+#[test]
+fn wast_schedules_report_the_replaying_options() {
+    let script = race_script("wast-schedules");
+    let path = script.to_str().unwrap();
+    for strategy in [
+        &["--strategy", "random"][..],
+        &["--strategy", "pct", "--pct-depth", "2", "--pct-steps", "6"],
+    ] {
+        let mut args = vec!["wast", "--schedules", "50"];
+        args.extend_from_slice(strategy);
+        args.push(path);
+        let found = weft(&args, b"");
+        assert_eq!(found.status.code(), Some(1), "{}", text(&found.stdout));
+        let stdout = text(&found.stdout);
+        let (report, last) = stdout.trim_end().rsplit_once('\n').unwrap();
+        let replay = last
+            .strip_prefix("schedule failed: seed ")
+            .and_then(|l| l.split_once(" (replay with "))
+            .map(|(_, opts)| opts.trim_end_matches(')').to_string())
+            .unwrap_or_else(|| panic!("no replay line: {stdout}"));
+        let mut args = vec!["wast"];
+        args.extend(replay.split(' '));
+        args.push(path);
+        let again = weft(&args, b"");
+        assert_eq!(text(&again.stdout).trim_end(), report, "{replay} replays");
+        assert!(report.ends_with("1 passed, 1 failed"), "{report}");
+    }
+    // The default FIFO schedule passes.
+    let fifo = weft(&["wast", path], b"");
+    let fifo = text(&fifo.stdout);
+    assert!(fifo.ends_with("\n2 passed, 0 failed\n"), "{fifo}");
+    for bad in [
+        &["wast", "--strategy", "fair", path][..],
+        &["wast", "--strategy", "pct", "--pct-depth", "0", path],
+        &["wast", "--schedules", "0", path],
+    ] {
+        let out = weft(bad, b"");
+        assert_eq!(out.status.code(), Some(2), "a usage error: {bad:?}");
+        assert!(
+            text(&out.stderr).contains("invalid value"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
+/// The stream benchmark's composition: a producer writes `chunks` blocks
+/// of 64 KiB to a `stream<u8>`, a consumer reads and counts them.
+const STREAM_U8: &str = include_str!("../../benches/benches/stream_u8.wat");
+
+/// Stream copies show in the trace: one per write, with its size and the
+/// two instances it moved between.
+#[test]
+fn trace_shows_stream_copies_between_instances() {
+    let dir = scratch("trace-stream");
+    let guest = wat(&dir, "stream.wasm", STREAM_U8);
+    let out = dir.join("trace.json");
+    let run = weft(
+        &[
+            "run",
+            "--trace",
+            out.to_str().unwrap(),
+            "--invoke",
+            "run(3)",
+            guest.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert_eq!(text(&run.stdout), "196608\n", "3 x 64 KiB arrived");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).expect("valid JSON");
+    let copies: Vec<&serde_json::Value> = doc["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "copy")
+        .collect();
+    assert_eq!(copies.len(), 3, "{copies:?}");
+    for c in copies {
+        assert_eq!(c["args"]["elements"], 65536);
+        assert_ne!(c["args"]["from"], c["args"]["to"], "between two instances");
+    }
 }

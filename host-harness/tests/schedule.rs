@@ -8,7 +8,7 @@
 mod components;
 
 use components::{RACE, component};
-use weft_harness::{Engine, Linker, Store, Val};
+use weft_harness::{Engine, Linker, Schedule, Store, Strategy, Val};
 
 /// Runs the race once; `seed` `None` is the default FIFO schedule.
 fn race(seed: Option<u64>) -> u32 {
@@ -57,3 +57,165 @@ fn different_seeds_explore_different_schedules() {
     }
     assert!(orders.len() > 2, "24 seeds gave only {orders:?}");
 }
+
+/// Runs `FIGURE5` once under `schedule`: whether it hit its bug (its
+/// `run` traps), and how many scheduling steps the run took.
+fn figure5(schedule: Schedule) -> (bool, u64) {
+    let engine = Engine::default();
+    let c = component(&engine, FIGURE5);
+    let mut store = Store::new(&engine, ());
+    store.set_schedule(schedule);
+    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let run = inst.get_func(&mut store, "run").unwrap();
+    let failed = match run.call(&mut store, &[], &mut []) {
+        Ok(()) => false,
+        Err(e) => {
+            assert!(
+                e.to_string().contains("unreachable"),
+                "unexpected error: {e}"
+            );
+            true
+        }
+    };
+    (failed, store.schedule_steps())
+}
+
+/// The point of PCT: a depth-2 bug behind a long prefix is found within
+/// 20 PCT runs, while uniform random scheduling, which must pick A at each
+/// of its ten steps, essentially never finds it. Seeded, so the counts are
+/// the same on every machine.
+#[test]
+fn pct_finds_the_figure5_bug_that_random_scheduling_misses() {
+    const SEEDS: u64 = 200;
+    let random: Vec<(bool, u64)> = (0..SEEDS).map(|s| figure5(Schedule::random(s))).collect();
+    let random_hits = random.iter().filter(|r| r.0).count();
+    // PCT's `k`: the longest run seen, as a tester would estimate it.
+    let max_steps = random.iter().map(|r| r.1).max().unwrap_or(1) as u32;
+    assert!(max_steps >= 10, "A's ten steps are choices: {max_steps}");
+    let pct = |seed| {
+        figure5(Schedule {
+            strategy: Strategy::Pct {
+                depth: 2,
+                max_steps,
+            },
+            seed,
+        })
+        .0
+    };
+    let pct_hits: Vec<u64> = (0..SEEDS).filter(|s| pct(*s)).collect();
+    assert!(
+        pct_hits.first().is_some_and(|s| *s < 20),
+        "PCT found it at seeds {pct_hits:?}"
+    );
+    assert!(
+        random_hits <= 1,
+        "uniform random found it {random_hits} times"
+    );
+    assert!(
+        pct_hits.len() >= 5 * random_hits.max(1),
+        "PCT {} vs random {random_hits} in {SEEDS} seeds",
+        pct_hits.len()
+    );
+    // The default FIFO schedule never interleaves it that way.
+    let engine = Engine::default();
+    let c = component(&engine, FIGURE5);
+    let mut store = Store::new(&engine, ());
+    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let run = inst.get_func(&mut store, "run").unwrap();
+    run.call(&mut store, &[], &mut []).unwrap();
+    eprintln!(
+        "figure 5, {SEEDS} seeds: PCT(d=2, k={max_steps}) {} hits (first at seed {:?}), uniform random {random_hits}",
+        pct_hits.len(),
+        pct_hits.first()
+    );
+}
+
+/// The shape of figure 5 of the PCT paper (Burckhardt et al., ASPLOS
+/// 2010), as two callback-lifted tasks of one instance that step by
+/// `YIELD`: task B takes its first step, then task A must run all of its
+/// `LONG` steps to completion before B takes its second (B "acquires the
+/// lock" A's completion broke). Ordering constraints: B's first step before
+/// A's first, and A's last before B's second, so a bug of depth 2 behind a
+/// long prefix. B traps (`unreachable`) when it happens. `run` starts A,
+/// then B, and waits for both.
+const FIGURE5: &str = r#"(component
+  (component $W
+    (core module $M
+      (import "" "task.return" (func $ret))
+      (global $a (mut i32) (i32.const 0))
+      (global $seen (mut i32) (i32.const -1))
+      (global $phase (mut i32) (i32.const 0))
+      (func (export "a") (result i32) (i32.const 1 (; YIELD ;)))
+      (func (export "a-cb") (param i32 i32 i32) (result i32)
+        (global.set $a (i32.add (global.get $a) (i32.const 1)))
+        (if (result i32) (i32.eq (global.get $a) (i32.const 10 (; LONG ;)))
+          (then (call $ret) (i32.const 0 (; EXIT ;)))
+          (else (i32.const 1 (; YIELD ;)))))
+      (func (export "b") (result i32) (i32.const 1 (; YIELD ;)))
+      (func (export "b-cb") (param i32 i32 i32) (result i32)
+        (if (i32.eqz (global.get $phase))
+          (then
+            (global.set $seen (global.get $a))
+            (global.set $phase (i32.const 1))
+            (return (i32.const 1 (; YIELD ;)))))
+        (if (i32.and (i32.eqz (global.get $seen))
+                     (i32.eq (global.get $a) (i32.const 10 (; LONG ;))))
+          (then unreachable))
+        (call $ret)
+        (i32.const 0 (; EXIT ;))))
+    (canon task.return (core func $ret))
+    (core instance $m (instantiate $M (with "" (instance (export "task.return" (func $ret))))))
+    (func (export "a") async
+      (canon lift (core func $m "a") async (callback (core func $m "a-cb"))))
+    (func (export "b") async
+      (canon lift (core func $m "b") async (callback (core func $m "b-cb")))))
+  (component $D
+    (import "a" (func $a async))
+    (import "b" (func $b async))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core module $DM
+      (import "" "mem" (memory 1))
+      (import "" "a" (func $a (result i32)))
+      (import "" "b" (func $b (result i32)))
+      (import "" "waitable-set.new" (func $wsnew (result i32)))
+      (import "" "waitable.join" (func $join (param i32 i32)))
+      (import "" "waitable-set.wait" (func $wait (param i32 i32) (result i32)))
+      (import "" "subtask.drop" (func $sdrop (param i32)))
+      (import "" "task.return" (func $ret))
+      (func $started (param $r i32) (param $ws i32)
+        (if (i32.ne (i32.and (local.get $r) (i32.const 0xf)) (i32.const 1 (; STARTED ;)))
+          (then unreachable))
+        (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws)))
+      (func (export "run")
+        (local $ws i32)
+        (local.set $ws (call $wsnew))
+        (call $started (call $a) (local.get $ws))
+        (call $started (call $b) (local.get $ws))
+        (if (i32.ne (call $wait (local.get $ws) (i32.const 0)) (i32.const 1 (; SUBTASK ;)))
+          (then unreachable))
+        (call $sdrop (i32.load (i32.const 0)))
+        (if (i32.ne (call $wait (local.get $ws) (i32.const 0)) (i32.const 1 (; SUBTASK ;)))
+          (then unreachable))
+        (call $sdrop (i32.load (i32.const 0)))
+        (call $ret)))
+    (canon lower (func $a) async (core func $a'))
+    (canon lower (func $b) async (core func $b'))
+    (canon waitable-set.new (core func $wsnew))
+    (canon waitable.join (core func $join))
+    (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $wait))
+    (canon subtask.drop (core func $sdrop))
+    (canon task.return (core func $ret))
+    (core instance $dm (instantiate $DM (with "" (instance
+      (export "mem" (memory $mem "mem"))
+      (export "a" (func $a'))
+      (export "b" (func $b'))
+      (export "waitable-set.new" (func $wsnew))
+      (export "waitable.join" (func $join))
+      (export "waitable-set.wait" (func $wait))
+      (export "subtask.drop" (func $sdrop))
+      (export "task.return" (func $ret))))))
+    (func (export "run") async (canon lift (core func $dm "run") async)))
+  (instance $w (instantiate $W))
+  (instance $d (instantiate $D (with "a" (func $w "a")) (with "b" (func $w "b"))))
+  (export "run" (func $d "run")))"#;

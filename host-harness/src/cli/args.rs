@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
+use weft_harness::{Schedule, Strategy};
+
 use super::run::{Failure, Limits, RunOptions};
 use super::units::{parse_duration, parse_size};
 
@@ -20,7 +22,7 @@ pub fn command() -> Command {
             Command::new("wast")
                 .about("Run component-model .wast scripts")
                 .arg(max_memory_arg())
-                .arg(seed_arg())
+                .args(schedule_args())
                 .arg(
                     Arg::new("paths")
                         .value_name("FILE|DIR")
@@ -42,14 +44,66 @@ fn max_memory_arg() -> Arg {
         )
 }
 
-/// `--seed`, shared by `run` and `wast`.
-fn seed_arg() -> Arg {
-    Arg::new("seed")
-        .long("seed")
-        .value_name("N")
-        .value_parser(clap::value_parser!(u64))
+/// `--seed`, `--strategy`, `--pct-depth`, `--pct-steps` and
+/// `--schedules`, shared by `run` and `wast`.
+fn schedule_args() -> [Arg; 5] {
+    [
+        Arg::new("seed")
+            .long("seed")
+            .value_name("N")
+            .value_parser(clap::value_parser!(u64))
+            .help(
+                "Seed of the async scheduler: every choice the component model leaves open (which ready task runs next, which pending event a wait delivers) is drawn from it, so a run repeats exactly [default: none, a FIFO schedule; 0 with --strategy or --schedules]",
+            ),
+        Arg::new("strategy")
+            .long("strategy")
+            .value_name("STRATEGY")
+            .value_parser(["random", "pct"])
+            .help(
+                "How a seeded schedule chooses: `random` (uniform at every choice) or `pct` (random task priorities with depth-1 change points, Burckhardt et al. 2010) [default: random]",
+            ),
+        Arg::new("pct-depth")
+            .long("pct-depth")
+            .value_name("D")
+            .value_parser(clap::value_parser!(u32).range(1..))
+            .help(&*PCT_DEPTH_HELP),
+        Arg::new("pct-steps")
+            .long("pct-steps")
+            .value_name("K")
+            .value_parser(clap::value_parser!(u32).range(1..))
+            .help(&*PCT_STEPS_HELP),
+        Arg::new("schedules")
+            .long("schedules")
+            .value_name("K")
+            .value_parser(clap::value_parser!(u64).range(1..))
+            .help(
+                "Run K schedules, seeds N, N+1, ... (N from --seed, default 0); stop at the first that fails and print the options that replay it",
+            ),
+    ]
+}
+
+static PCT_DEPTH_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "Bug depth PCT aims at: D-1 priority change points [default: {}]",
+        weft_harness::DEFAULT_PCT_DEPTH
+    )
+});
+
+static PCT_STEPS_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "Scheduling steps PCT expects a run to take; its change points fall among the first K [default: {}]",
+        weft_harness::DEFAULT_PCT_STEPS
+    )
+});
+
+/// `--trace`, on `run`.
+fn trace_arg() -> Arg {
+    Arg::new("trace")
+        .long("trace")
+        .value_name("OUT.json")
+        .value_parser(clap::value_parser!(PathBuf))
         .help(
-            "Seed of the async scheduler: every choice the component model leaves open (which ready task runs next, which pending event a wait delivers) is drawn from it, so a run repeats exactly [default: none, a FIFO schedule]",
+            "Write the async timeline (tasks, threads, subtasks, waits, stream and future copies) as Chrome trace-event JSON, for chrome://tracing or ui.perfetto.dev",
         )
 }
 
@@ -84,7 +138,8 @@ fn run_command() -> Command {
             "Set an environment variable for the guest",
         ))
         .arg(max_memory_arg())
-        .arg(seed_arg())
+        .args(schedule_args())
+        .arg(trace_arg())
         .arg(
             Arg::new("fuel")
                 .long("fuel")
@@ -161,8 +216,37 @@ pub fn limits(m: &ArgMatches) -> Limits {
         max_memory: m.get_one::<u64>("max-memory").copied(),
         fuel: m.try_get_one::<u64>("fuel").ok().flatten().copied(),
         timeout: m.try_get_one::<Duration>("timeout").ok().flatten().copied(),
-        seed: m.get_one::<u64>("seed").copied(),
+        schedule: schedule(m),
+        schedules: m.get_one::<u64>("schedules").copied(),
+        trace: m.try_get_one::<PathBuf>("trace").ok().flatten().cloned(),
     }
+}
+
+/// The seeded schedule the options ask for, if any.
+fn schedule(m: &ArgMatches) -> Option<Schedule> {
+    let seed = m.get_one::<u64>("seed").copied();
+    let strategy = m.get_one::<String>("strategy");
+    let pct = matches!(strategy.map(String::as_str), Some("pct"));
+    if seed.is_none() && strategy.is_none() && m.get_one::<u64>("schedules").is_none() {
+        return None;
+    }
+    let strategy = match pct {
+        false => Strategy::Random,
+        true => Strategy::Pct {
+            depth: m
+                .get_one::<u32>("pct-depth")
+                .copied()
+                .unwrap_or(weft_harness::DEFAULT_PCT_DEPTH),
+            max_steps: m
+                .get_one::<u32>("pct-steps")
+                .copied()
+                .unwrap_or(weft_harness::DEFAULT_PCT_STEPS),
+        },
+    };
+    Some(Schedule {
+        strategy,
+        seed: seed.unwrap_or(0),
+    })
 }
 
 /// The paths of `weft wast`.

@@ -4,6 +4,7 @@
 //! non-zero exit status; nothing below this module prints errors itself.
 
 mod args;
+mod explore;
 mod invoke_result;
 mod run;
 mod units;
@@ -21,8 +22,8 @@ const FAILURE: u8 = 1;
 pub fn main() -> ExitCode {
     let matches = args::command().get_matches();
     let outcome = match matches.subcommand() {
-        Some(("run", m)) => args::run_options(m).and_then(|options| run::run(&options)),
-        Some(("wast", m)) => wast::run(&args::wast_paths(m), &args::limits(m)),
+        Some(("run", m)) => args::run_options(m).and_then(|options| explore::run(&options)),
+        Some(("wast", m)) => explore::wast(&args::wast_paths(m), &args::limits(m)),
         // clap rejects unknown subcommands and requires one, so this is a
         // usage error in the command definition itself.
         _ => Err(run::Failure::Usage(

@@ -12,7 +12,7 @@ use std::time::Duration;
 use wasm_wave::untyped::UntypedFuncCall;
 use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
 use weft_harness::{
-    Component, Config, Engine, Error, Func, Instance, Linker, Store, StoreLimits, Val,
+    Component, Config, Engine, Error, Func, Instance, Linker, Schedule, Store, StoreLimits, Val,
 };
 
 use super::FAILURE;
@@ -27,13 +27,17 @@ const RUN_INTERFACE: &str = "wasi:cli/run";
 
 /// The resource limits of `weft run` and `weft wast`, and the scheduler
 /// seed their stores use.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Limits {
     pub max_memory: Option<u64>,
     pub fuel: Option<u64>,
     pub timeout: Option<Duration>,
-    /// `--seed`: the store's scheduler seed (`None`: the FIFO schedule).
-    pub seed: Option<u64>,
+    /// `--seed`, `--strategy`: the store's schedule (`None`: FIFO).
+    pub schedule: Option<Schedule>,
+    /// `--schedules`: how many seeds to try, from the schedule's.
+    pub schedules: Option<u64>,
+    /// `--trace`: where to write the run's timeline.
+    pub trace: Option<PathBuf>,
 }
 
 impl Limits {
@@ -56,8 +60,11 @@ impl Limits {
     /// Puts the limits on `store`; the time limit starts now.
     fn apply<T: 'static>(&self, store: &mut Store<T>) -> Result<(), Failure> {
         store.set_limits(self.store_limits());
-        if let Some(seed) = self.seed {
-            store.set_seed(seed);
+        if let Some(schedule) = self.schedule {
+            store.set_schedule(schedule);
+        }
+        if self.trace.is_some() {
+            store.enable_trace();
         }
         if let Some(fuel) = self.fuel {
             store.set_fuel(Some(fuel)).map_err(|e| setup("--fuel", e))?;
@@ -72,7 +79,7 @@ impl Limits {
 }
 
 /// The options of `weft run`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     pub limits: Limits,
     pub invoke: Option<String>,
@@ -137,15 +144,15 @@ pub fn run(options: &RunOptions) -> Result<u8, Failure> {
             .define_instance(&instance)
             .map_err(|e| setup(&path.display().to_string(), e))?;
     }
-    match &options.invoke {
+    let outcome = match &options.invoke {
         Some(call) => invoke(&mut store, &linker, &component, options, call),
-        None => {
-            let instance = linker
-                .instantiate(&mut store, &component)
-                .map_err(|e| called(&options.component, e))?;
-            run_command(&mut store, instance, &options.component)
-        }
-    }
+        None => linker
+            .instantiate(&mut store, &component)
+            .map_err(|e| called(&options.component, e))
+            .and_then(|instance| run_command(&mut store, instance, &options.component)),
+    };
+    super::explore::write_trace(&store, options.limits.trace.as_deref())?;
+    outcome
 }
 
 /// Reads and validates one component file, binary or text format.

@@ -4,15 +4,21 @@
 
 use std::path::PathBuf;
 
+use weft_harness::wast::Summary;
+
 use super::run::{Failure, Limits};
 
-/// Runs every script under `paths`; the status is 0 only if nothing failed.
+/// Runs every script under `paths`, silently.
 ///
 /// # Errors
 /// When a path cannot be read at all.
-pub fn run(paths: &[PathBuf], limits: &Limits) -> Result<u8, Failure> {
-    let report = weft_harness::wast::run_paths_seeded(paths, &limits.store_limits(), limits.seed)
-        .map_err(|e| Failure::Setup(e.to_string()))?;
+pub fn check(paths: &[PathBuf], limits: &Limits) -> Result<Summary, Failure> {
+    weft_harness::wast::run_paths_seeded(paths, &limits.store_limits(), limits.schedule)
+        .map_err(|e| Failure::Setup(e.to_string()))
+}
+
+/// Prints `report`; the status is 0 only if nothing failed.
+pub fn print(report: &Summary) -> u8 {
     for failure in &report.failures {
         println!("{failure}");
     }
@@ -20,5 +26,5 @@ pub fn run(paths: &[PathBuf], limits: &Limits) -> Result<u8, Failure> {
         println!("adapted calls: {}", report.adapter_calls);
     }
     println!("{} passed, {} failed", report.passed, report.failures.len());
-    Ok(u8::from(!report.failures.is_empty()))
+    u8::from(!report.failures.is_empty())
 }

@@ -198,8 +198,10 @@ pub(crate) fn start_entered<T: 'static>(
     }
     let f = rt.scheduler.task_mut(task)?.func.clone();
     let (running, entered) = rt.scheduler.depth();
+    super::concurrency::trace::enter(rt, task, f.instance);
     let result = run_body(&mut ctx, task, &f, flat_args);
     let rt = &mut ctx.data_mut().rt;
+    super::concurrency::trace::leave(rt, task);
     rt.scheduler
         .unwind_to((running - 1, entered.saturating_sub(1)));
     for i in rt.entering_set(f.instance, Some(caller)) {
@@ -291,8 +293,10 @@ pub(crate) fn in_task<T: 'static, R>(
     let entering = rt.entering_set(inst, caller);
     let depth = rt.scheduler.depth();
     rt.enter(task, &entering)?;
+    super::concurrency::trace::enter(rt, task, inst);
     let result = body(&mut ctx);
     let rt = &mut ctx.data_mut().rt;
+    super::concurrency::trace::leave(rt, task);
     // Also unwinds what fused adapters inside `body` pushed, if it trapped.
     rt.scheduler.unwind_to(depth);
     for i in &entering {

@@ -145,6 +145,8 @@ pub(crate) struct Runtime {
     pub(crate) adapters: Option<Arc<AdapterCache>>,
     /// Calls that went through a fused adapter, for tests and statistics.
     pub(crate) adapter_calls: u64,
+    /// The timeline, when the embedder asked for one (`--trace`).
+    pub(crate) trace: Option<Box<concurrency::trace::Trace>>,
 }
 
 impl Runtime {

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use super::Runtime;
+use super::concurrency::rng::{SchedRng, Schedule};
 use super::resource_table::ResourceTable;
 use crate::config::Engine;
 use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreLimits, CoreStore, HasCoreLimits};
@@ -55,18 +56,53 @@ impl<T: 'static> Store<T> {
 
     /// Seeds the store's scheduler: every choice the component model leaves
     /// open (which ready task runs next, which pending event a wait
-    /// delivers) is then drawn from a PRNG with this seed, so a run with the
-    /// same component, inputs and seed repeats exactly. Without a seed the
-    /// schedule is FIFO (oldest ready task first).
+    /// delivers) is then drawn uniformly from a PRNG with this seed, so a
+    /// run with the same component, inputs and seed repeats exactly.
+    /// Without a seed the schedule is FIFO (oldest ready task first).
     pub fn set_seed(&mut self, seed: u64) {
-        self.inner.data_mut().rt.scheduler.rng =
-            crate::runtime::concurrency::rng::SchedRng::new(seed);
+        self.set_schedule(Schedule::random(seed));
+    }
+
+    /// Makes the store's scheduler follow `schedule` (uniform random or
+    /// PCT, from its seed; see [`Schedule`]).
+    pub fn set_schedule(&mut self, schedule: Schedule) {
+        self.inner.data_mut().rt.scheduler.rng = SchedRng::with_schedule(schedule);
     }
 
     /// The seed of the store's scheduler, if it has one (see
     /// [`Self::set_seed`]).
     pub fn seed(&self) -> Option<u64> {
-        self.inner.data().rt.scheduler.rng.seed()
+        self.schedule().map(|s| s.seed)
+    }
+
+    /// How many scheduling steps the store's scheduler took so far: the
+    /// times it chose which of two or more ready tasks runs next. A
+    /// [`Strategy::Pct`](crate::Strategy::Pct) schedule's `max_steps`
+    /// should be about this for a typical run.
+    pub fn schedule_steps(&self) -> u64 {
+        self.inner.data().rt.scheduler.rng.steps()
+    }
+
+    /// Starts recording the scheduler's timeline (tasks, their threads'
+    /// steps, waits, events, stream and future copies), for
+    /// [`Self::trace_json`]. Off by default; recording costs a little per
+    /// step.
+    pub fn enable_trace(&mut self) {
+        let rt = &mut self.inner.data_mut().rt;
+        rt.trace.get_or_insert_with(Default::default);
+    }
+
+    /// The timeline recorded since [`Self::enable_trace`], as Chrome
+    /// trace-event JSON (for `chrome://tracing` or Perfetto); `None` when
+    /// tracing is off.
+    pub fn trace_json(&self) -> Option<String> {
+        self.inner.data().rt.trace.as_ref().map(|t| t.to_json())
+    }
+
+    /// The store's seeded schedule, if it has one (see
+    /// [`Self::set_schedule`]).
+    pub fn schedule(&self) -> Option<Schedule> {
+        self.inner.data().rt.scheduler.rng.schedule()
     }
 
     /// Replaces the store's resource limits. Memory, tables and instances

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, Wat};
 
-use crate::{Component, Engine, Error, Instance, Linker, Store, StoreLimits, Val};
+use crate::{Component, Engine, Error, Instance, Linker, Schedule, Store, StoreLimits, Val};
 
 /// The environment variable that turns fused adapters off (`0`): calls
 /// between instances then run on the host path, to compare the two.
@@ -81,8 +81,8 @@ pub fn run_paths_with(paths: &[PathBuf], limits: &StoreLimits) -> Result<Summary
     run_paths_seeded(paths, limits, None)
 }
 
-/// Like [`run_paths_with`], with each script's store seeded with `seed`
-/// (see [`Store::set_seed`]; `None`: the default FIFO schedule).
+/// Like [`run_paths_with`], with each script's store following `schedule`
+/// (see [`Store::set_schedule`]; `None`: the default FIFO schedule).
 ///
 /// # Errors
 ///
@@ -90,9 +90,9 @@ pub fn run_paths_with(paths: &[PathBuf], limits: &StoreLimits) -> Result<Summary
 pub fn run_paths_seeded(
     paths: &[PathBuf],
     limits: &StoreLimits,
-    seed: Option<u64>,
+    schedule: Option<Schedule>,
 ) -> Result<Summary, Error> {
-    run_paths_in(paths, limits, seed, adapters_from_env())
+    run_paths_in(paths, limits, schedule, adapters_from_env())
 }
 
 /// Runs every `.wast` file in `paths` with fused adapters on or off (see
@@ -109,7 +109,7 @@ pub fn run_paths_with_adapters(paths: &[PathBuf], adapters: bool) -> Result<Summ
 fn run_paths_in(
     paths: &[PathBuf],
     limits: &StoreLimits,
-    seed: Option<u64>,
+    schedule: Option<Schedule>,
     adapters: bool,
 ) -> Result<Summary, Error> {
     let mut files = Vec::new();
@@ -120,7 +120,7 @@ fn run_paths_in(
     for f in files {
         let text =
             std::fs::read_to_string(&f).map_err(|e| Error::msg(format!("{}: {e}", f.display())))?;
-        summary.merge(run_script_in(&f, &text, limits, seed, adapters));
+        summary.merge(run_script_in(&f, &text, limits, schedule, adapters));
     }
     Ok(summary)
 }
@@ -169,21 +169,21 @@ pub fn run_script_with(path: &Path, text: &str, limits: &StoreLimits) -> Summary
     run_script_seeded(path, text, limits, None)
 }
 
-/// Like [`run_script_with`], with the script's store seeded with `seed`.
+/// Like [`run_script_with`], with the script's store following `schedule`.
 pub fn run_script_seeded(
     path: &Path,
     text: &str,
     limits: &StoreLimits,
-    seed: Option<u64>,
+    schedule: Option<Schedule>,
 ) -> Summary {
-    run_script_in(path, text, limits, seed, adapters_from_env())
+    run_script_in(path, text, limits, schedule, adapters_from_env())
 }
 
 fn run_script_in(
     path: &Path,
     text: &str,
     limits: &StoreLimits,
-    seed: Option<u64>,
+    schedule: Option<Schedule>,
     adapters: bool,
 ) -> Summary {
     let mut summary = Summary::default();
@@ -211,7 +211,7 @@ fn run_script_in(
         }
     };
     let lines = LineIndex::new(text);
-    let mut runner = Runner::new(limits, seed, adapters);
+    let mut runner = Runner::new(limits, schedule, adapters);
     for directive in script.directives {
         let offset = directive.span().offset();
         let outcome =
@@ -275,12 +275,12 @@ fn quote_id<'a>(q: &QuoteWat<'a>) -> Option<&'a str> {
 }
 
 impl Runner {
-    fn new(limits: &StoreLimits, seed: Option<u64>, adapters: bool) -> Self {
+    fn new(limits: &StoreLimits, schedule: Option<Schedule>, adapters: bool) -> Self {
         let engine = Engine::default().fused_adapters(adapters);
         let mut store = Store::new(&engine, ());
         store.set_limits(limits.clone());
-        if let Some(seed) = seed {
-            store.set_seed(seed);
+        if let Some(schedule) = schedule {
+            store.set_schedule(schedule);
         }
         let mut linker = Linker::new(&engine);
         // A fresh linker defines none of these names.

@@ -179,6 +179,7 @@ fn deliver_event<T: 'static>(
             .take_set_event(set, &mut rt.scheduler.rng)?
             .unwrap_or(Event::NONE)
     };
+    super::trace::delivered_here(rt, &event);
     let opts = RtOptions {
         encoding: StringEncoding::Utf8,
         memory: Some(memory),

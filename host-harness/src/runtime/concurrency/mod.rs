@@ -29,6 +29,7 @@ pub(crate) mod rng;
 pub(crate) mod stream;
 pub(crate) mod subtask;
 pub(crate) mod thread;
+pub(crate) mod trace;
 pub(crate) mod waitable;
 
 use super::call::{after_step, in_task, run_start};
@@ -73,6 +74,15 @@ enum Ready {
     Resume(TaskId),
     /// Start or resume a ready spawned thread of a task.
     Spawned(TaskId, ThreadIdx),
+}
+
+impl Ready {
+    /// The task it runs (PCT's priorities are per task).
+    fn task(self) -> TaskId {
+        match self {
+            Self::Callback(t) | Self::Start(t) | Self::Resume(t) | Self::Spawned(t, _) => t,
+        }
+    }
 }
 
 /// Whether the event loop (entering from the host) could enter `inst` now.
@@ -201,12 +211,31 @@ pub(crate) fn block_until<T: 'static>(
     r
 }
 
-/// One of `candidates`, as the Store's PRNG chooses (`None` if empty).
+/// One of `candidates`, as the Store's PRNG chooses (`None` if empty): a
+/// choice that is not a scheduling step (which thread of one task).
 pub(super) fn pick<C: Copy>(rt: &mut Runtime, candidates: &[C]) -> Option<C> {
     if candidates.is_empty() {
         return None;
     }
     Some(candidates[rt.scheduler.rng.pick(candidates.len())])
+}
+
+/// Which of the ready `candidates` runs next, as the Store's schedule
+/// chooses (`None` if empty): a scheduling step, where PCT follows the
+/// priority of each candidate's task (`task_of`).
+pub(super) fn pick_next<C: Copy>(
+    rt: &mut Runtime,
+    candidates: &[C],
+    task_of: impl Fn(&C) -> TaskId,
+) -> Option<C> {
+    if candidates.is_empty() {
+        return None;
+    }
+    let keys: Vec<u64> = candidates
+        .iter()
+        .map(|c| task_of(c).as_u32().into())
+        .collect();
+    Some(candidates[rt.scheduler.rng.pick_task(&keys)])
 }
 
 /// How many times in a row the loop may run only threads that yielded
@@ -223,7 +252,7 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
             continue;
         }
         let candidates = ready(&mut ctx.data_mut().rt);
-        let Some(next) = pick(&mut ctx.data_mut().rt, &candidates) else {
+        let Some(next) = pick_next(&mut ctx.data_mut().rt, &candidates, |r| r.task()) else {
             if host_call::wait_for_wake(&ctx.data().rt)? {
                 continue;
             }
@@ -312,6 +341,7 @@ fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> 
             {
                 s.progress(subtask::SubtaskState::Started);
             }
+            trace::started(&mut ctx.data_mut().rt, task);
             run_start(ctx.as_context_mut(), task, &deferred, None)?;
             ctx.data_mut().rt.scheduler.reap(task);
             Ok(())
@@ -358,6 +388,7 @@ fn run_callback<T: 'static>(
             .take_set_event(s, &mut rt.scheduler.rng)?
             .unwrap_or(Event::NONE),
     };
+    trace::delivered(rt, task, &event);
     let args = [
         CoreVal::I32(event.code.code() as i32),
         CoreVal::I32(event.p1 as i32),

@@ -445,7 +445,12 @@ fn transfer<T: 'static>(
     let (Some(s), Some(d)) = (s, d) else {
         return trap("stream copy without a buffer");
     };
-    if let (Some(t), Some(dt)) = (&src_elem, &dst_elem) {
+    if let (Some(t), Some(dt)) = (&src_elem, &dst_elem)
+        && t == dt
+        && is_number(t)
+    {
+        copy_bytes(ctx.as_context_mut(), (src, &s), (dst, &d), t, n)?;
+    } else if let (Some(t), Some(dt)) = (&src_elem, &dst_elem) {
         // All loads before any store: the two buffers may overlap in one
         // memory, and the copy must read what was there (memmove).
         let mut cx = Cx::new(
@@ -470,12 +475,46 @@ fn transfer<T: 'static>(
         }
     }
     let rt = &mut ctx.data_mut().rt;
+    super::trace::copied(rt, src.inst, dst.inst, n);
     for at in [src, dst] {
         if let Some(b) = end_mut(rt, at)?.buffer.as_mut() {
             b.progress += n;
         }
     }
     Ok(())
+}
+
+/// [`transfer`] of `n` numbers of type `t` on both ends: the bytes are the
+/// same in both memories (little-endian, nothing to validate), so one
+/// bounds-checked block copy replaces a load and store per element. Read
+/// whole before written, so overlapping buffers in one memory behave as
+/// memmove.
+fn copy_bytes<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    (src, s): (EndRef, &Buffer),
+    (dst, d): (EndRef, &Buffer),
+    t: &Type,
+    n: u32,
+) -> Result<(), Error> {
+    const OOB: &str = "stream buffer out of bounds";
+    let cx = Cx::new(
+        ctx.as_context_mut(),
+        s.opts.clone(),
+        src.inst,
+        Path::Adapter,
+    );
+    let size = u64::from(layout::elem_size(t, cx.ptr64()));
+    let len = size * u64::from(n);
+    let bytes = cx
+        .bytes(s.ptr + size * u64::from(s.progress), len, OOB)?
+        .to_vec();
+    let mut cx = Cx::new(
+        ctx.as_context_mut(),
+        d.opts.clone(),
+        dst.inst,
+        Path::Adapter,
+    );
+    cx.write(d.ptr + size * u64::from(d.progress), &bytes, OOB)
 }
 
 /// `{stream,future}.cancel-{read,write}` on end `idx`.

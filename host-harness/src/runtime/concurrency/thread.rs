@@ -620,7 +620,7 @@ pub(crate) fn run_sync_call<T: 'static>(
             return Ok(());
         }
         let candidates = ready_threads(rt, |t| t.inst == inst);
-        let Some((t, key)) = super::pick(rt, &candidates) else {
+        let Some((t, key)) = super::pick_next(rt, &candidates, |(t, _)| *t) else {
             rt.scheduler.pop_task(task);
             for i in rt.entering_set(inst, caller) {
                 rt.instance(i).may_enter = false;
