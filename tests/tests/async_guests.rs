@@ -7,8 +7,8 @@
 //! scheduler: a task waits on subtasks in the next component, whose tasks
 //! yield before they answer.
 //!
-//! The host cannot make streams or futures with contents, so the driver
-//! writes them; it also gives up on calls, which is how cancellation
+//! The driver writes the streams and futures (host-owned ends have their
+//! own tests in the harness); it also gives up on calls, which is how cancellation
 //! travels down the chain (driver -> relay -> pacer), and the pacer counts
 //! the tasks it saw cancelled. Backpressure is the pacer's: switched on, it
 //! must run its `echo-later` tasks one at a time.
