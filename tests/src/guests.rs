@@ -174,10 +174,29 @@ pub fn build_guest_workspace(generator: Generator) -> Result<GuestBuild> {
 /// # Errors
 /// A missing toolchain (with the setup hint) or the failing build's stderr.
 pub fn build_mixed_guest() -> Result<PathBuf> {
-    check_guest_toolchain()?;
     let manifest_dir = repo_root().join("cabi").join("tests").join("mixed-guest");
+    build_single_guest(&manifest_dir, "weft_cabi_mixed_guest")
+}
+
+/// Builds `tests/two-wefts`, the component that links this weft and a
+/// renamed copy one version ahead ([`crate::weft_next`]), and returns its
+/// path. It shares `target/guests-cabi` with the mixed guest, so the
+/// unrenamed weft and every dependency are built once for both.
+///
+/// # Errors
+/// A missing toolchain, a failing copy, or the failing build's stderr.
+pub fn build_two_wefts_guest() -> Result<PathBuf> {
+    crate::weft_next::prepare_weft_next()?;
+    let manifest_dir = repo_root().join("tests").join("two-wefts");
+    build_single_guest(&manifest_dir, "weft_two_wefts_guest")
+}
+
+/// Builds the guest workspace at `manifest_dir` (debug profile, into
+/// `target/guests-cabi`) and returns its component `<artifact>.wasm`.
+fn build_single_guest(manifest_dir: &Path, artifact: &str) -> Result<PathBuf> {
+    check_guest_toolchain()?;
     let target_dir = test_target_root().join("guests-cabi");
-    let mut cmd = wasm_build_command(&manifest_dir, &target_dir, &[]);
+    let mut cmd = wasm_build_command(manifest_dir, &target_dir, &[]);
     let output = run_captured(&mut cmd)?;
     if !output.status.success() {
         bail!(
@@ -190,5 +209,5 @@ pub fn build_mixed_guest() -> Result<PathBuf> {
     Ok(target_dir
         .join(GUEST_TARGET)
         .join("debug")
-        .join("weft_cabi_mixed_guest.wasm"))
+        .join(format!("{artifact}.wasm")))
 }

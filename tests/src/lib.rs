@@ -7,7 +7,8 @@
 //! driver ([`cargo`]) for its generated workspace, and every guest test
 //! starts from the static checks of [`components`]. The fuzzers
 //! (`fuzz_components`, `fuzz_codegen`) share their generators and case
-//! driver through [`fuzz`].
+//! driver through [`fuzz`]. [`weft_next`] makes the renamed second weft
+//! release that the two-versions component (`tests/two-wefts`) links.
 
 pub mod cargo;
 pub mod components;
@@ -16,6 +17,7 @@ pub mod fuzz;
 pub mod guests;
 pub mod paths;
 pub mod toolchain;
+pub mod weft_next;
 
 pub use guests::{Generator, GuestBuild, build_guests};
 pub use paths::{repo_root, shared_dir};

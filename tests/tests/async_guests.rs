@@ -20,7 +20,9 @@ use anyhow::{Context, Result, anyhow};
 use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
 use weft_harness::{Component, Engine, Instance, Linker, Store, Val};
 use weft_tests::Generator;
-use weft_tests::guests::{GuestBuild, build_guest_workspace, build_mixed_guest};
+use weft_tests::guests::{
+    GuestBuild, build_guest_workspace, build_mixed_guest, build_two_wefts_guest,
+};
 
 const RELAY: &str = "test:guests/relay@0.1.0";
 const CONTROL: &str = "test:guests/pacer-control@0.1.0";
@@ -358,19 +360,11 @@ fn weft_and_wit_bindgen_async_code_in_one_component_run_together() {
     for service in [Generator::Weft, Generator::WitBindgen] {
         for seed in [None, Some(3), Some(11)] {
             let what = format!("lookup-service by {service:?}, seed {seed:?}");
-            let (mut store, mut linker) = empty_store(seed);
-            add_instance(&mut store, &mut linker, build(service), "lookup-service")
-                .unwrap_or_else(|e| panic!("{what}: {e:#}"));
-            let instance = add_file(&mut store, &mut linker, &mixed, "mixed-guest")
+            let (mut store, instance) = beside_lookup_service(service, seed, &mixed)
                 .unwrap_or_else(|e| panic!("{what}: {e:#}"));
             let mut call = |name: &str, params: &[Val]| {
-                let func = instance
-                    .get_func(&mut store, name)
-                    .unwrap_or_else(|| panic!("no export {name}"));
-                let mut results = vec![Val::Bool(false)];
-                func.call(&mut store, params, &mut results)
-                    .unwrap_or_else(|e| panic!("{what}: {name}: {e}"));
-                results.pop().expect("one result")
+                call_one(&mut store, &instance, name, params)
+                    .unwrap_or_else(|e| panic!("{what}: {e:#}"))
             };
             for x in [0, 1, 2, 5, 1000] {
                 // relay: lookup(x) * 2; serve: fetch(x) + 1.
@@ -390,6 +384,147 @@ fn weft_and_wit_bindgen_async_code_in_one_component_run_together() {
             assert_eq!(call("shout", &[string("both")]), string("BOTH"), "{what}");
         }
     }
+}
+
+/// A store holding `lookup-service` built by `service`, and the component
+/// at `path` instantiated after it, its async imports served by it.
+fn beside_lookup_service(
+    service: Generator,
+    seed: Option<u64>,
+    path: &std::path::Path,
+) -> Result<(Store<WasiCtx>, Instance)> {
+    let (mut store, mut linker) = empty_store(seed);
+    add_instance(&mut store, &mut linker, build(service), "lookup-service")?;
+    let guest = path.file_stem().and_then(|s| s.to_str()).unwrap_or("guest");
+    let instance = add_file(&mut store, &mut linker, path, guest)?;
+    Ok((store, instance))
+}
+
+/// Calls export `name`, which has one result, and returns that result.
+fn call_one(
+    store: &mut Store<WasiCtx>,
+    instance: &Instance,
+    name: &str,
+    params: &[Val],
+) -> Result<Val> {
+    let func = instance
+        .get_func(&mut *store, name)
+        .with_context(|| format!("no export {name}"))?;
+    let mut results = vec![Val::Bool(false)];
+    func.call(&mut *store, params, &mut results)
+        .map_err(|e| anyhow!("{name}: {e}"))?;
+    results.pop().context("one result")
+}
+
+/// One component linking two versions of weft's runtime (`tests/two-wefts`:
+/// this weft and `weft-next`, a renamed copy one minor version ahead). Each
+/// async export awaits, in one task, an import bound by the other copy and
+/// one bound by its own, served by `lookup-service`; the component keeps
+/// one `wasip3_task_set` and one `cabi_realloc`.
+#[test]
+fn two_weft_versions_in_one_component_run_together() {
+    let component = build_two_wefts_guest().unwrap_or_else(|e| panic!("{e:#}"));
+    let bytes = std::fs::read(&component).expect("read the two-wefts component");
+    let main = core_module_names(&bytes);
+    let count = |name: &str| main.functions.iter().filter(|n| *n == name).count();
+    assert_eq!(count("wasip3_task_set"), 1, "{:?}", main.functions);
+    assert_eq!(
+        main.exports.iter().filter(|n| *n == "cabi_realloc").count(),
+        1
+    );
+    // Both versioned allocators are linked; the one `cabi_realloc` forwards
+    // to one of them.
+    let allocators: Vec<_> = main
+        .exports
+        .iter()
+        .filter(|n| n.starts_with("weft_cabi_realloc_v"))
+        .collect();
+    assert_eq!(
+        allocators.len(),
+        2,
+        "one allocator per weft version: {allocators:?}"
+    );
+    for seed in [None, Some(5)] {
+        let (mut store, instance) = beside_lookup_service(Generator::Weft, seed, &component)
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let mut call = |name: &str, params: &[Val]| {
+            call_one(&mut store, &instance, name, params)
+                .unwrap_or_else(|e| panic!("seed {seed:?}: {e:#}"))
+        };
+        for x in [0, 1, 2, 7] {
+            // lookup(x) = x + 100, fetch(x) = x + 10.
+            let (lookup, fetch) = (x + 100, x + 10);
+            assert_eq!(
+                call("relay", &[Val::U32(x)]),
+                Val::U32(lookup * 1000 + fetch)
+            );
+            assert_eq!(
+                call("serve", &[Val::U32(x)]),
+                Val::U32(fetch * 1000 + lookup)
+            );
+        }
+        assert_eq!(call("greet", &[string("next")]), string("Hello, next!"));
+        assert_eq!(call("shout", &[string("both")]), string("BOTH"));
+    }
+}
+
+/// The exports and defined function names of the core module that exports
+/// `cabi_realloc` (the others are wit-component's shims).
+#[derive(Default)]
+struct CoreNames {
+    exports: Vec<String>,
+    functions: Vec<String>,
+}
+
+fn core_module_names(component: &[u8]) -> CoreNames {
+    use wasmparser::{Encoding, KnownCustom, Name, Parser, Payload, TypeRef};
+    let mut modules = Vec::new();
+    let (mut current, mut imported) = (None::<CoreNames>, 0);
+    for payload in Parser::new(0).parse_all(component) {
+        match payload.expect("a valid component") {
+            Payload::Version {
+                encoding: Encoding::Module,
+                ..
+            } => (current, imported) = (Some(CoreNames::default()), 0),
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    if let TypeRef::Func(_) | TypeRef::FuncExact(_) = import.expect("import").ty {
+                        imported += 1;
+                    }
+                }
+            }
+            Payload::ExportSection(reader) => {
+                if let Some(module) = current.as_mut() {
+                    for export in reader {
+                        module
+                            .exports
+                            .push(export.expect("export").name.to_string());
+                    }
+                }
+            }
+            Payload::CustomSection(reader) => {
+                if let (Some(module), KnownCustom::Name(names)) =
+                    (current.as_mut(), reader.as_known())
+                {
+                    for name in names {
+                        if let Ok(Name::Function(map)) = name {
+                            for naming in map.into_iter().flatten() {
+                                if naming.index >= imported {
+                                    module.functions.push(naming.name.to_string());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::End(_) => modules.extend(current.take()),
+            _ => {}
+        }
+    }
+    modules
+        .into_iter()
+        .find(|m| m.exports.iter().any(|n| n == "cabi_realloc"))
+        .expect("a core module exporting cabi_realloc")
 }
 
 /// A synchronous export that drops a `FutureWriter` unwritten: there is no
