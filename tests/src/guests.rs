@@ -81,6 +81,8 @@ impl Generator {
                 "relay-driver",
                 "-p",
                 "lookup-service",
+                "-p",
+                "async-bench",
                 "--no-default-features",
                 "--features",
                 "peer",

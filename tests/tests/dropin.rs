@@ -33,6 +33,7 @@ const TEST_GUESTS: &[&str] = &[
     "pacer",
     "relay-driver",
     "lookup-service",
+    "async-bench",
 ];
 
 fn shape(build: &GuestBuild, guest: &str) -> ComponentShape {
