@@ -124,7 +124,7 @@ pub(super) fn wait_is_over(
 /// The tasks that could run now, in table order (deterministic).
 fn ready(rt: &mut Runtime) -> Vec<Ready> {
     let mut out: Vec<(u64, Ready)> = Vec::new();
-    let ids: Vec<TaskId> = rt.scheduler.tasks().iter().map(|t| t.id).collect();
+    let ids: Vec<TaskId> = rt.scheduler.tasks().map(|t| t.id).collect();
     for id in ids {
         let Some(t) = rt.scheduler.task(id) else {
             continue;
