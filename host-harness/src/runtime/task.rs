@@ -22,8 +22,8 @@ use super::concurrency::stream::{Channel, ChannelId, EndKind};
 use super::handles::HandleIdx;
 use super::{ComponentInstanceId, LiftedFunc, RtOptions};
 use crate::abi::Path;
-use crate::index::PrimaryMap;
 use crate::index::index_type;
+use crate::index::{PrimaryMap, SecondaryMap};
 
 index_type! {
     /// Identifies a live task: a serial number, fresh for every call.
@@ -337,14 +337,29 @@ impl Scheduler {
     /// returned (the spec's `exclusive_thread`; a callback task lets go
     /// between events, and, as the suite expects, once it returned).
     pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId, except: Option<TaskId>) -> bool {
-        self.tasks.values().any(|t| {
-            t.inst == inst
-                && t.exclusive
-                && t.func_async
-                && Some(t.id) != except
-                && ((self.running.contains(&t.id) && t.current == ThreadKey::Implicit)
-                    || (t.thread.is_some() && !t.resolved))
-        })
+        self.tasks
+            .values()
+            .any(|t| t.inst == inst && Some(t.id) != except && self.holds_exclusive(t))
+    }
+
+    /// Whether task `t` has its instance to itself now (see
+    /// [`Self::exclusive_in`]).
+    pub(crate) fn holds_exclusive(&self, t: &Task) -> bool {
+        t.exclusive
+            && t.func_async
+            && ((self.running.contains(&t.id) && t.current == ThreadKey::Implicit)
+                || (t.thread.is_some() && !t.resolved))
+    }
+
+    /// How many tasks have each instance to themselves, counted in one
+    /// pass, for a scan that would otherwise ask [`Self::exclusive_in`]
+    /// once per task.
+    pub(crate) fn exclusive_holders(&self) -> SecondaryMap<ComponentInstanceId, u32> {
+        let mut holders = SecondaryMap::new();
+        for t in self.tasks.values().filter(|t| self.holds_exclusive(t)) {
+            holders[t.inst] += 1;
+        }
+        holders
     }
 
     /// The spec's `Task.return_` check: every lent borrow was dropped.

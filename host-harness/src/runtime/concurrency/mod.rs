@@ -38,6 +38,7 @@ use super::task::{Blocked, Cancel, Step, TaskId, Thread, ThreadIdx, ThreadKey, W
 use super::{ComponentInstanceId, Runtime};
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
 use crate::error::{CallError, Error, trap};
+use crate::index::SecondaryMap;
 use waitable::Event;
 
 /// What a blocked host call waits for.
@@ -121,8 +122,13 @@ pub(super) fn wait_is_over(
     }
 }
 
-/// The tasks that could run now, in table order (deterministic).
+/// The tasks that could run now, oldest wait first (ties in table order,
+/// deterministic). One pass over the live tasks: which instances are held
+/// exclusively and which may be entered is worked out once per scan, not
+/// once per task.
 fn ready(rt: &mut Runtime) -> Vec<Ready> {
+    let holders = rt.scheduler.exclusive_holders();
+    let mut enterable: SecondaryMap<ComponentInstanceId, Option<bool>> = SecondaryMap::new();
     let mut out: Vec<(u64, Ready)> = Vec::new();
     let ids: Vec<TaskId> = rt.scheduler.tasks().map(|t| t.id).collect();
     for id in ids {
@@ -131,15 +137,28 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
         };
         let (inst, wait, deferred, blocked) =
             (t.inst, t.wait, t.deferred.is_some(), t.thread.is_some());
-        let (cancel, since) = (t.cancel == Cancel::Pending, t.since);
-        if !instance_enterable(rt, inst) {
+        let (cancel, since, spawned) =
+            (t.cancel == Cancel::Pending, t.since, !t.spawned.is_empty());
+        let holds = rt.scheduler.holds_exclusive(t);
+        let may_enter = match enterable[inst] {
+            Some(e) => e,
+            None => {
+                let e = instance_enterable(rt, inst);
+                enterable[inst] = Some(e);
+                e
+            }
+        };
+        if !may_enter {
             continue;
         }
         // Spawned threads need no exclusive use of their instance.
-        for (i, since) in thread::ready_spawned(rt, id) {
-            out.push((since, Ready::Spawned(id, i)));
+        if spawned {
+            for (i, since) in thread::ready_spawned(rt, id) {
+                out.push((since, Ready::Spawned(id, i)));
+            }
         }
-        if rt.scheduler.exclusive_in(inst, Some(id)) {
+        // Another task has the instance to itself.
+        if holders[inst] > u32::from(holds) {
             continue;
         }
         if deferred {
@@ -149,12 +168,12 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
             continue;
         }
         if blocked {
-            let mut t = rt.scheduler.task_mut(id).ok().and_then(|t| t.thread.take());
-            let over = t
-                .as_ref()
-                .is_some_and(|th| wait_is_over(rt, inst, th, cancel));
+            let Some(th) = rt.scheduler.task_mut(id).ok().and_then(|t| t.thread.take()) else {
+                continue;
+            };
+            let over = wait_is_over(rt, inst, &th, cancel);
             if let Ok(task) = rt.scheduler.task_mut(id) {
-                task.thread = t.take();
+                task.thread = Some(th);
             }
             if over {
                 out.push((since, Ready::Resume(id)));

@@ -600,7 +600,8 @@ pub(super) fn others_ready(rt: &mut Runtime, inst: ComponentInstanceId) -> bool 
             .task(*id)
             .is_some_and(|t| t.wait == Some(crate::runtime::task::Wait::Yield))
     });
-    callbacks_ready || !ready_threads(rt, |t| tasks.contains(&t.id)).is_empty()
+    // `tasks` is in id order, so a binary search finds a member.
+    callbacks_ready || !ready_threads(rt, |t| tasks.binary_search(&t.id).is_ok()).is_empty()
 }
 
 /// The end of the spec's `canon lift` for a function without `async` in
