@@ -55,12 +55,16 @@ pub(crate) enum Until {
 impl Until {
     fn holds(self, rt: &mut Runtime) -> bool {
         match self {
-            Self::Resolved(t) => {
-                rt.scheduler.task(t).is_none_or(|t| t.resolved)
-                    && !rt.scheduler.host_calls.is_pending(t)
-            }
+            Self::Resolved(t) => Self::resolved(rt, t),
             Self::Offered(channel, host_reads) => host_stream::can_copy(rt, channel, host_reads),
         }
+    }
+}
+
+impl Until {
+    /// Whether task (or host call) `t` produced its result.
+    fn resolved(rt: &Runtime, t: TaskId) -> bool {
+        rt.scheduler.task(t).is_none_or(|t| t.resolved) && !rt.scheduler.host_calls.is_pending(t)
     }
 }
 
@@ -96,7 +100,7 @@ fn instance_enterable(rt: &Runtime, inst: ComponentInstanceId) -> bool {
 /// Whether blocked thread `thread` of a task in `inst` may continue
 /// (`cancel`: a cancellation waits to be delivered to the task).
 pub(super) fn wait_is_over(
-    rt: &mut Runtime,
+    rt: &Runtime,
     inst: ComponentInstanceId,
     thread: &Thread,
     cancel: bool,
@@ -104,21 +108,14 @@ pub(super) fn wait_is_over(
     if cancel && thread.blocked.cancellable() {
         return true;
     }
+    let handles = &rt.instances[inst].handles;
     match &thread.blocked {
-        Blocked::Wait { set, .. } => rt.instance(inst).handles.set_has_pending(*set),
+        Blocked::Wait { set, .. } => handles.set_has_pending(*set),
         Blocked::Yield { .. } => true,
         Blocked::Suspend { woken, .. } => *woken,
-        Blocked::Cancel { subtask } => rt
-            .instance(inst)
-            .handles
-            .waitable_mut(*subtask)
-            .is_ok_and(|w| w.pending),
-        Blocked::Copy { end, .. } => rt
-            .instance(inst)
-            .handles
-            .waitable_mut(*end)
-            .is_ok_and(|w| w.pending),
-        Blocked::Call { callee, .. } => Until::Resolved(*callee).holds(rt),
+        Blocked::Cancel { subtask } => handles.waitable(*subtask).is_some_and(|w| w.pending),
+        Blocked::Copy { end, .. } => handles.waitable(*end).is_some_and(|w| w.pending),
+        Blocked::Call { callee, .. } => Until::resolved(rt, *callee),
     }
 }
 
@@ -168,13 +165,11 @@ fn ready(rt: &mut Runtime) -> Vec<Ready> {
             continue;
         }
         if blocked {
-            let Some(th) = rt.scheduler.task_mut(id).ok().and_then(|t| t.thread.take()) else {
-                continue;
-            };
-            let over = wait_is_over(rt, inst, &th, cancel);
-            if let Ok(task) = rt.scheduler.task_mut(id) {
-                task.thread = Some(th);
-            }
+            let over = rt
+                .scheduler
+                .task(id)
+                .and_then(|t| t.thread.as_ref())
+                .is_some_and(|th| wait_is_over(rt, inst, th, cancel));
             if over {
                 out.push((since, Ready::Resume(id)));
             }
