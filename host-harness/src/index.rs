@@ -8,7 +8,7 @@
 //! compile error, not a wrong value. The newtype and map come from
 //! `cranelift-entity`, the crate a mature runtime uses for exactly this.
 
-pub(crate) use cranelift_entity::{EntityRef, PrimaryMap};
+pub(crate) use cranelift_entity::{EntityRef, PrimaryMap, SecondaryMap};
 
 /// Declares typed index newtypes over `u32`, each with the prefix its
 /// `Debug` and `Display` output shows (`func3`).

@@ -156,7 +156,6 @@ pub(crate) fn held_back(rt: &super::Runtime, f: &LiftedFunc) -> bool {
     let waiting_to_enter = rt
         .scheduler
         .tasks()
-        .iter()
         .any(|t| t.inst == f.instance && t.deferred.is_some());
     f.ty.is_async
         && (rt.instances[f.instance].backpressure > 0

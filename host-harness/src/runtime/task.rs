@@ -6,6 +6,7 @@
 //! [`Scheduler`]'s table while they run or wait; `runtime::concurrency`
 //! holds the event loop that decides which waiting task runs next.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::engine::{
@@ -21,8 +22,8 @@ use super::concurrency::stream::{Channel, ChannelId, EndKind};
 use super::handles::HandleIdx;
 use super::{ComponentInstanceId, LiftedFunc, RtOptions};
 use crate::abi::Path;
-use crate::index::PrimaryMap;
 use crate::index::index_type;
+use crate::index::{PrimaryMap, SecondaryMap};
 
 index_type! {
     /// Identifies a live task: a serial number, fresh for every call.
@@ -189,7 +190,11 @@ pub(crate) struct Task {
 /// Live tasks, the stack of running ones, and the seeded PRNG.
 #[derive(Debug, Default)]
 pub(crate) struct Scheduler {
-    tasks: Vec<Task>,
+    /// Live tasks by id. Ids are serial numbers that are never reused, so
+    /// a dense `PrimaryMap` would keep a slot for every call ever made; an
+    /// ordered map finds a task in O(log n) and iterates in id order, which
+    /// is creation order: the deterministic order every scan relies on.
+    tasks: BTreeMap<TaskId, Task>,
     next_id: u32,
     /// Tasks whose code is on the native stack, innermost last.
     running: Vec<TaskId>,
@@ -226,7 +231,7 @@ impl Scheduler {
 
     pub(crate) fn push_task(&mut self, f: &Arc<LiftedFunc>, path: Path) -> TaskId {
         let id = self.fresh_id();
-        self.tasks.push(Task {
+        let task = Task {
             id,
             inst: f.instance,
             num_borrows: 0,
@@ -250,23 +255,30 @@ impl Scheduler {
             since: 0,
             func: f.clone(),
             path,
-        });
+        };
+        self.tasks.insert(id, task);
         id
     }
 
     pub(crate) fn task_mut(&mut self, id: TaskId) -> Result<&mut Task, Error> {
-        match self.tasks.iter_mut().rev().find(|t| t.id == id) {
+        match self.tasks.get_mut(&id) {
             Some(t) => Ok(t),
             None => trap("task is no longer live"),
         }
     }
 
     pub(crate) fn task(&self, id: TaskId) -> Option<&Task> {
-        self.tasks.iter().rev().find(|t| t.id == id)
+        self.tasks.get(&id)
     }
 
-    pub(crate) fn tasks(&self) -> &[Task] {
-        &self.tasks
+    /// The live tasks, oldest first.
+    pub(crate) fn tasks(&self) -> impl Iterator<Item = &Task> {
+        self.tasks.values()
+    }
+
+    /// How many tasks are live.
+    pub(crate) fn task_count(&self) -> usize {
+        self.tasks.len()
     }
 
     /// The `context.{get,set}` storage of the running thread.
@@ -325,14 +337,29 @@ impl Scheduler {
     /// returned (the spec's `exclusive_thread`; a callback task lets go
     /// between events, and, as the suite expects, once it returned).
     pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId, except: Option<TaskId>) -> bool {
-        self.tasks.iter().any(|t| {
-            t.inst == inst
-                && t.exclusive
-                && t.func_async
-                && Some(t.id) != except
-                && ((self.running.contains(&t.id) && t.current == ThreadKey::Implicit)
-                    || (t.thread.is_some() && !t.resolved))
-        })
+        self.tasks
+            .values()
+            .any(|t| t.inst == inst && Some(t.id) != except && self.holds_exclusive(t))
+    }
+
+    /// Whether task `t` has its instance to itself now (see
+    /// [`Self::exclusive_in`]).
+    pub(crate) fn holds_exclusive(&self, t: &Task) -> bool {
+        t.exclusive
+            && t.func_async
+            && ((self.running.contains(&t.id) && t.current == ThreadKey::Implicit)
+                || (t.thread.is_some() && !t.resolved))
+    }
+
+    /// How many tasks have each instance to themselves, counted in one
+    /// pass, for a scan that would otherwise ask [`Self::exclusive_in`]
+    /// once per task.
+    pub(crate) fn exclusive_holders(&self) -> SecondaryMap<ComponentInstanceId, u32> {
+        let mut holders = SecondaryMap::new();
+        for t in self.tasks.values().filter(|t| self.holds_exclusive(t)) {
+            holders[t.inst] += 1;
+        }
+        holders
     }
 
     /// The spec's `Task.return_` check: every lent borrow was dropped.
@@ -360,20 +387,27 @@ impl Scheduler {
         while let Some(&d) = dead.get(i) {
             dead.extend(
                 self.tasks
-                    .iter()
+                    .values()
                     .filter(|t| t.adapter_caller == Some(d))
                     .map(|t| t.id),
             );
             i += 1;
         }
-        self.tasks.retain(|t| !dead.contains(&t.id));
+        for d in dead {
+            self.tasks.remove(&d);
+        }
     }
 
     /// Removes task `id` if its threads ended and nobody still has to take
     /// its result.
     pub(crate) fn reap(&mut self, id: TaskId) {
-        self.tasks
-            .retain(|t| t.id != id || !t.exited || t.returned.is_some() || !t.spawned.is_empty());
+        if self
+            .tasks
+            .get(&id)
+            .is_some_and(|t| t.exited && t.returned.is_none() && t.spawned.is_empty())
+        {
+            self.tasks.remove(&id);
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::runtime::{ComponentInstanceId, Runtime};
 /// `max_tasks`.
 pub(crate) fn check_new_task(rt: &Runtime) -> Result<(), Error> {
     let max = rt.limits.max_tasks;
-    if rt.scheduler.tasks().len() >= max {
+    if rt.scheduler.task_count() >= max {
         return trap(format!(
             "too many live tasks: the store's limit is {max} (StoreLimits::max_tasks)"
         ));
@@ -24,7 +24,7 @@ pub(crate) fn check_new_task(rt: &Runtime) -> Result<(), Error> {
 /// have not ended must stay within `max_threads`.
 pub(crate) fn check_new_thread(rt: &Runtime) -> Result<(), Error> {
     let max = rt.limits.max_threads;
-    let live: usize = rt.scheduler.tasks().iter().map(|t| t.spawned.len()).sum();
+    let live: usize = rt.scheduler.tasks().map(|t| t.spawned.len()).sum();
     if live >= max {
         return trap(format!(
             "too many live threads: the store's limit is {max} (StoreLimits::max_threads)"

@@ -38,6 +38,7 @@ use super::task::{Blocked, Cancel, Step, TaskId, Thread, ThreadIdx, ThreadKey, W
 use super::{ComponentInstanceId, Runtime};
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
 use crate::error::{CallError, Error, trap};
+use crate::index::SecondaryMap;
 use waitable::Event;
 
 /// What a blocked host call waits for.
@@ -54,12 +55,16 @@ pub(crate) enum Until {
 impl Until {
     fn holds(self, rt: &mut Runtime) -> bool {
         match self {
-            Self::Resolved(t) => {
-                rt.scheduler.task(t).is_none_or(|t| t.resolved)
-                    && !rt.scheduler.host_calls.is_pending(t)
-            }
+            Self::Resolved(t) => Self::resolved(rt, t),
             Self::Offered(channel, host_reads) => host_stream::can_copy(rt, channel, host_reads),
         }
+    }
+}
+
+impl Until {
+    /// Whether task (or host call) `t` produced its result.
+    fn resolved(rt: &Runtime, t: TaskId) -> bool {
+        rt.scheduler.task(t).is_none_or(|t| t.resolved) && !rt.scheduler.host_calls.is_pending(t)
     }
 }
 
@@ -95,7 +100,7 @@ fn instance_enterable(rt: &Runtime, inst: ComponentInstanceId) -> bool {
 /// Whether blocked thread `thread` of a task in `inst` may continue
 /// (`cancel`: a cancellation waits to be delivered to the task).
 pub(super) fn wait_is_over(
-    rt: &mut Runtime,
+    rt: &Runtime,
     inst: ComponentInstanceId,
     thread: &Thread,
     cancel: bool,
@@ -103,77 +108,90 @@ pub(super) fn wait_is_over(
     if cancel && thread.blocked.cancellable() {
         return true;
     }
+    let handles = &rt.instances[inst].handles;
     match &thread.blocked {
-        Blocked::Wait { set, .. } => rt.instance(inst).handles.set_has_pending(*set),
+        Blocked::Wait { set, .. } => handles.set_has_pending(*set),
         Blocked::Yield { .. } => true,
         Blocked::Suspend { woken, .. } => *woken,
-        Blocked::Cancel { subtask } => rt
-            .instance(inst)
-            .handles
-            .waitable_mut(*subtask)
-            .is_ok_and(|w| w.pending),
-        Blocked::Copy { end, .. } => rt
-            .instance(inst)
-            .handles
-            .waitable_mut(*end)
-            .is_ok_and(|w| w.pending),
-        Blocked::Call { callee, .. } => Until::Resolved(*callee).holds(rt),
+        Blocked::Cancel { subtask } => handles.waitable(*subtask).is_some_and(|w| w.pending),
+        Blocked::Copy { end, .. } => handles.waitable(*end).is_some_and(|w| w.pending),
+        Blocked::Call { callee, .. } => Until::resolved(rt, *callee),
     }
 }
 
-/// The tasks that could run now, in table order (deterministic).
-fn ready(rt: &mut Runtime) -> Vec<Ready> {
-    let mut out: Vec<(u64, Ready)> = Vec::new();
-    let ids: Vec<TaskId> = rt.scheduler.tasks().iter().map(|t| t.id).collect();
-    for id in ids {
-        let Some(t) = rt.scheduler.task(id) else {
-            continue;
-        };
-        let (inst, wait, deferred, blocked) =
-            (t.inst, t.wait, t.deferred.is_some(), t.thread.is_some());
-        let (cancel, since) = (t.cancel == Cancel::Pending, t.since);
-        if !instance_enterable(rt, inst) {
+/// The tasks that could run now, oldest wait first (ties in table order,
+/// deterministic), and whether every one of them only yielded (see
+/// [`MAX_IDLE_YIELDS`]). One read-only pass over the live tasks: which
+/// instances are held exclusively and which may be entered is worked out
+/// once per scan, not once per task; the few tasks with spawned threads
+/// are looked at after it.
+fn ready(rt: &mut Runtime) -> (Vec<Ready>, bool) {
+    let holders = rt.scheduler.exclusive_holders();
+    let mut enterable: SecondaryMap<ComponentInstanceId, Option<bool>> = SecondaryMap::new();
+    // (since, rank, what): rank `2k` for the spawned threads of the `k`th
+    // task, `2k + 1` for the task itself, the order one scan of the table
+    // would list them in.
+    let mut out: Vec<(u64, usize, Ready)> = Vec::new();
+    let mut with_spawned: Vec<(usize, TaskId)> = Vec::new();
+    let mut only_yielders = true;
+    for (k, t) in rt.scheduler.tasks().enumerate() {
+        let inst = t.inst;
+        if !*enterable[inst].get_or_insert_with(|| instance_enterable(rt, inst)) {
             continue;
         }
         // Spawned threads need no exclusive use of their instance.
-        for (i, since) in thread::ready_spawned(rt, id) {
-            out.push((since, Ready::Spawned(id, i)));
+        if !t.spawned.is_empty() {
+            with_spawned.push((k, t.id));
         }
-        if rt.scheduler.exclusive_in(inst, Some(id)) {
+        // Another task has the instance to itself.
+        if holders[inst] > u32::from(rt.scheduler.holds_exclusive(t)) {
             continue;
         }
-        if deferred {
-            if rt.instances[inst].backpressure == 0 {
-                out.push((since, Ready::Start(id)));
+        let cancel = t.cancel == Cancel::Pending;
+        let (next, yielded) = if t.deferred.is_some() {
+            if rt.instances[inst].backpressure != 0 {
+                continue;
             }
-            continue;
-        }
-        if blocked {
-            let mut t = rt.scheduler.task_mut(id).ok().and_then(|t| t.thread.take());
-            let over = t
-                .as_ref()
-                .is_some_and(|th| wait_is_over(rt, inst, th, cancel));
-            if let Ok(task) = rt.scheduler.task_mut(id) {
-                task.thread = t.take();
+            (Ready::Start(t.id), false)
+        } else if let Some(th) = &t.thread {
+            if !wait_is_over(rt, inst, th, cancel) {
+                continue;
             }
-            if over {
-                out.push((since, Ready::Resume(id)));
+            (Ready::Resume(t.id), yielded(th))
+        } else {
+            let runnable = match t.wait {
+                None => false,
+                Some(_) if cancel => true,
+                Some(Wait::Yield) => true,
+                Some(Wait::Set(s)) => rt.instances[inst].handles.set_has_pending(s),
+            };
+            if !runnable {
+                continue;
             }
-            continue;
-        }
-        let runnable = match wait {
-            None => false,
-            Some(_) if cancel => true,
-            Some(Wait::Yield) => true,
-            Some(Wait::Set(s)) => rt.instance(inst).handles.set_has_pending(s),
+            (Ready::Callback(t.id), t.wait == Some(Wait::Yield))
         };
-        if runnable {
-            out.push((since, Ready::Callback(id)));
+        only_yielders &= yielded;
+        out.push((t.since, 2 * k + 1, next));
+    }
+    for (k, id) in with_spawned {
+        for (i, since) in thread::ready_spawned(rt, id) {
+            only_yielders &= rt.scheduler.task(id).is_some_and(|t| {
+                t.spawned.iter().any(|s| {
+                    s.index == i
+                        && matches!(&s.state, super::task::SpawnedState::Paused(th) if yielded(th))
+                })
+            });
+            out.push((since, 2 * k, Ready::Spawned(id, i)));
         }
     }
     // Oldest wait first: the queue order a FIFO schedule follows.
-    out.sort_by_key(|(since, _)| *since);
-    out.into_iter().map(|(_, r)| r).collect()
+    out.sort_by_key(|(since, rank, _)| (*since, *rank));
+    (out.into_iter().map(|(.., r)| r).collect(), only_yielders)
+}
+
+/// Whether thread `th` is paused in a plain yield.
+fn yielded(th: &Thread) -> bool {
+    matches!(th.blocked, Blocked::Yield { .. })
 }
 
 /// The spec's `may_block` rule for guest code about to block: a task of a
@@ -251,7 +269,7 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
         if host_call::poll_woken(ctx.as_context_mut())? {
             continue;
         }
-        let candidates = ready(&mut ctx.data_mut().rt);
+        let (candidates, only_yielders) = ready(&mut ctx.data_mut().rt);
         let Some(next) = pick_next(&mut ctx.data_mut().rt, &candidates, |r| r.task()) else {
             if host_call::wait_for_wake(&ctx.data().rt)? {
                 continue;
@@ -259,25 +277,6 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
             return trap("deadlock detected: event loop cannot make further progress");
         };
         let rt = &ctx.data().rt;
-        let yielded = |th: &Thread| matches!(th.blocked, Blocked::Yield { .. });
-        let only_yielders = candidates.iter().all(|c| match c {
-            Ready::Callback(t) => rt
-                .scheduler
-                .task(*t)
-                .is_some_and(|t| t.wait == Some(Wait::Yield)),
-            Ready::Resume(t) => rt
-                .scheduler
-                .task(*t)
-                .and_then(|t| t.thread.as_ref())
-                .is_some_and(yielded),
-            Ready::Spawned(t, i) => rt.scheduler.task(*t).is_some_and(|t| {
-                t.spawned.iter().any(|s| {
-                    s.index == *i
-                        && matches!(&s.state, super::task::SpawnedState::Paused(th) if yielded(th))
-                })
-            }),
-            Ready::Start(_) => false,
-        });
         // A yielding thread may be waiting for a host call to complete.
         let only_yielders = only_yielders && !rt.scheduler.host_calls.may_progress();
         idle = if only_yielders { idle + 1 } else { 0 };

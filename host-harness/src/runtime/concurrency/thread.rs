@@ -125,7 +125,7 @@ fn thread_at(
 ) -> Result<(TaskId, ThreadKey), Error> {
     if i != 0 && i != u32::MAX {
         let idx = ThreadIdx::from_u32(i);
-        for t in rt.scheduler.tasks().iter().filter(|t| t.inst == inst) {
+        for t in rt.scheduler.tasks().filter(|t| t.inst == inst) {
             if implicit_is(t, idx) {
                 return Ok((t.id, ThreadKey::Implicit));
             }
@@ -141,7 +141,7 @@ fn thread_at(
 /// (index 0 is never one, as in the spec's `Table`).
 fn free_index(rt: &Runtime, inst: ComponentInstanceId) -> Result<ThreadIdx, Error> {
     let mut used: Vec<u32> = Vec::new();
-    for t in rt.scheduler.tasks().iter().filter(|t| t.inst == inst) {
+    for t in rt.scheduler.tasks().filter(|t| t.inst == inst) {
         used.extend(t.implicit_index.filter(|_| !t.exited).map(|i| i.as_u32()));
         used.extend(t.spawned.iter().map(|s| s.index.as_u32()));
     }
@@ -521,7 +521,7 @@ fn ready_threads(rt: &mut Runtime, pick: impl Fn(&Task) -> bool) -> Vec<(TaskId,
     // Every thread of the picked tasks that might be ready, with when it
     // started waiting; then the ones that are.
     let mut threads: Vec<(u64, TaskId, ThreadKey)> = Vec::new();
-    for t in rt.scheduler.tasks().iter().filter(|t| pick(t)) {
+    for t in rt.scheduler.tasks().filter(|t| pick(t)) {
         if t.thread.is_some() && may_run_during_sync_call(t, ThreadKey::Implicit) {
             threads.push((t.since, t.id, ThreadKey::Implicit));
         }
@@ -592,7 +592,6 @@ pub(super) fn others_ready(rt: &mut Runtime, inst: ComponentInstanceId) -> bool 
     let tasks: Vec<TaskId> = rt
         .scheduler
         .tasks()
-        .iter()
         .filter(|t| root(rt, t.inst) == top)
         .map(|t| t.id)
         .collect();
@@ -601,7 +600,8 @@ pub(super) fn others_ready(rt: &mut Runtime, inst: ComponentInstanceId) -> bool 
             .task(*id)
             .is_some_and(|t| t.wait == Some(crate::runtime::task::Wait::Yield))
     });
-    callbacks_ready || !ready_threads(rt, |t| tasks.contains(&t.id)).is_empty()
+    // `tasks` is in id order, so a binary search finds a member.
+    callbacks_ready || !ready_threads(rt, |t| tasks.binary_search(&t.id).is_ok()).is_empty()
 }
 
 /// The end of the spec's `canon lift` for a function without `async` in

@@ -86,6 +86,16 @@ impl HandleTable {
         }
     }
 
+    /// The waitable state of the handle at `i`, if it is one (for the
+    /// scheduler's read-only readiness checks).
+    pub(crate) fn waitable(&self, i: HandleIdx) -> Option<&Waitable> {
+        match self.get(i).ok()? {
+            Slot::Subtask(s) => Some(&s.waitable),
+            Slot::CopyEnd(e) => Some(&e.waitable),
+            Slot::Resource(_) | Slot::WaitableSet(_) | Slot::ErrorContext(_) => None,
+        }
+    }
+
     /// The waitable set at `i`, or a trap if the handle is something else.
     pub(crate) fn waitable_set_mut(&mut self, i: HandleIdx) -> Result<&mut WaitableSet, Error> {
         match self.get_mut(i)? {
@@ -118,14 +128,13 @@ impl HandleTable {
     }
 
     /// Whether any member of set `s` has a pending event.
-    pub(crate) fn set_has_pending(&mut self, s: HandleIdx) -> bool {
-        let Ok(set) = self.waitable_set_mut(s) else {
+    pub(crate) fn set_has_pending(&self, s: HandleIdx) -> bool {
+        let Ok(Slot::WaitableSet(set)) = self.get(s) else {
             return false;
         };
-        let elems = set.elems.clone();
-        elems
-            .into_iter()
-            .any(|w| self.waitable_mut(w).is_ok_and(|w| w.pending))
+        set.elems
+            .iter()
+            .any(|w| self.waitable(*w).is_some_and(|w| w.pending))
     }
 
     /// Takes the pending event of one member of set `s`, picked by `rng`
