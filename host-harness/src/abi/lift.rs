@@ -100,6 +100,11 @@ pub(crate) fn lift_results<T>(
     ty: Option<&Type>,
 ) -> Result<Option<Val>, Error> {
     let Some(ty) = ty else { return Ok(None) };
+    if layout::flat_count(ty) <= layout::MAX_FLAT_RESULTS {
+        // The common case, lifted without the spill path's vector: this
+        // runs on every call that returns a value.
+        return lift_flat(cx, &mut FlatIter::new(flat), ty).map(Some);
+    }
     let vals = lift_flat_values(cx, layout::MAX_FLAT_RESULTS, flat, &[ty])?;
     Ok(vals.into_iter().next())
 }

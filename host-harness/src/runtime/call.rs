@@ -21,7 +21,7 @@ use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc};
 use crate::abi::layout::MAX_FLAT_PARAMS;
 use crate::abi::{self, Cx, Path};
 use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreVal};
-use crate::error::{Error, trap};
+use crate::error::{CallError, Error, trap};
 use crate::types::Type;
 use crate::values::Val;
 
@@ -55,6 +55,46 @@ pub(crate) fn call_func<T: 'static>(
             HostFuncBox::Async(_) => host_call::call_blocking(ctx, id, ty.as_ref(), args.to_vec()),
         },
     }
+}
+
+/// [`call_func`] for the host's `Func::call`, writing the results into
+/// `results`: a lifted callee's result goes there without an intermediate
+/// vector. As before, a wrong number of `results` slots is reported after
+/// the call ran.
+pub(crate) fn call_func_into<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    id: FuncId,
+    args: &[Val],
+    results: &mut [Val],
+) -> Result<(), Error> {
+    let FuncData::Lifted(f) = ctx.data().rt.func(id) else {
+        let out = call_func(ctx, id, args, None)?;
+        return fill_results(results, out);
+    };
+    let f = f.clone();
+    let out = call_lifted(ctx.as_context_mut(), &f, args, None, Path::Host)?;
+    fill_results(results, out)
+}
+
+/// Moves a call's results into the caller's `results` slots, which must
+/// be exactly as many.
+fn fill_results(
+    results: &mut [Val],
+    out: impl IntoIterator<Item = Val, IntoIter: ExactSizeIterator>,
+) -> Result<(), Error> {
+    let out = out.into_iter();
+    if out.len() != results.len() {
+        return Err(CallError::TypeMismatch(format!(
+            "expected {} result slots, got {}",
+            out.len(),
+            results.len()
+        ))
+        .into());
+    }
+    for (slot, v) in results.iter_mut().zip(out) {
+        *slot = v;
+    }
+    Ok(())
 }
 
 pub(super) fn host_func<T: 'static>(
@@ -116,8 +156,7 @@ pub(crate) fn start_call<T: 'static>(
     path: Path,
 ) -> Result<(TaskId, Started), Error> {
     let rt = &mut ctx.data_mut().rt;
-    let entering = rt.entering_set(f.instance, caller);
-    if entering.iter().any(|i| !rt.instance(*i).may_enter) {
+    if !rt.may_enter_all(f.instance, caller) {
         return trap("cannot enter component instance");
     }
     // As the suite expects for now, a component may not call into its own

@@ -58,19 +58,7 @@ impl Func {
     {
         let ctx = store.as_context_mut();
         self.check_store(ctx.inner.data().rt.store_id)?;
-        let out = call::call_func(ctx.inner, self.id, params, None)?;
-        if out.len() != results.len() {
-            return Err(CallError::TypeMismatch(format!(
-                "expected {} result slots, got {}",
-                out.len(),
-                results.len()
-            ))
-            .into());
-        }
-        for (slot, v) in results.iter_mut().zip(out) {
-            *slot = v;
-        }
-        Ok(())
+        call::call_func_into(ctx.inner, self.id, params, results)
     }
 
     fn check_store(&self, store: StoreId) -> Result<(), Error> {

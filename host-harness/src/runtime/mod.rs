@@ -271,6 +271,22 @@ impl Runtime {
         Ok(())
     }
 
+    /// Whether every instance of the `entering_set` of a call from
+    /// `caller` into `callee` may be entered; the common case (a top-level
+    /// callee) is answered without building the set.
+    pub(crate) fn may_enter_all(
+        &self,
+        callee: ComponentInstanceId,
+        caller: Option<ComponentInstanceId>,
+    ) -> bool {
+        if self.instances[callee].parent.is_none() && caller != Some(callee) {
+            return self.instances[callee].may_enter;
+        }
+        self.entering_set(callee, caller)
+            .iter()
+            .all(|i| self.instances[*i].may_enter)
+    }
+
     /// The spec's `entering_set`: instances a call from `caller` into
     /// `callee` enters.
     pub(crate) fn entering_set(
