@@ -18,7 +18,6 @@ use super::handles::HandleMove;
 use crate::abi::{self, Alloc, Cx, Path};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType, HostOutcome,
-    Suspension,
 };
 use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
@@ -28,8 +27,8 @@ use crate::runtime::concurrency::stream;
 use crate::runtime::handles::HandleIdx;
 use crate::runtime::lower;
 use crate::runtime::store::StoreData;
+use crate::runtime::task::SyncReturn;
 use crate::runtime::task::TaskId;
-use crate::runtime::task::{Blocked, SyncReturn};
 use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, Runtime};
 use crate::types::{ResourceRef, Type};
 
@@ -469,11 +468,7 @@ fn async_run<T: 'static>(
         }
         (_, Started::Pending) => {
             check_may_block(&mut ctx.data_mut().rt)?;
-            let blocked = Blocked::Call {
-                callee: task,
-                ret: Box::new(ret),
-            };
-            return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+            return Ok(lower::blocked_on(task, ret));
         }
     }
     Ok(HostOutcome::Done)

@@ -207,11 +207,7 @@ fn host_lowered<T: 'static>(
                     // callee resolves (only this thread: others run).
                     Started::Pending => {
                         check_may_block(&mut ctx.data_mut().rt)?;
-                        let blocked = Blocked::Call {
-                            callee: task,
-                            ret: Box::new(ret),
-                        };
-                        return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
+                        return Ok(blocked_on(task, ret));
                     }
                 }
             }
@@ -219,13 +215,7 @@ fn host_lowered<T: 'static>(
                 match host_call::start_lowered(ctx.as_context_mut(), callee, &ty, vals, false)? {
                     HostStarted::Done(v) => v,
                     // Only this thread waits for the host's future.
-                    HostStarted::Pending(call) => {
-                        let blocked = Blocked::Call {
-                            callee: call,
-                            ret: Box::new(ret),
-                        };
-                        return Ok(HostOutcome::Suspend(Suspension::new(blocked)));
-                    }
+                    HostStarted::Pending(call) => return Ok(blocked_on(call, ret)),
                 }
             }
             None => call_func(ctx.as_context_mut(), callee, &vals, Some(caller))?
@@ -239,6 +229,15 @@ fn host_lowered<T: 'static>(
         }
         Ok(HostOutcome::Done)
     })
+}
+
+/// A synchronous caller's thread suspending until `callee` (a task or a
+/// pending host call) resolves, its result then going where `ret` says.
+pub(crate) fn blocked_on(callee: super::task::TaskId, ret: SyncReturn) -> HostOutcome {
+    HostOutcome::Suspend(Suspension::new(Blocked::Call {
+        callee,
+        ret: Box::new(ret),
+    }))
 }
 
 /// The end of a synchronous `canon lower`: lowers the callee's result into
