@@ -13,10 +13,11 @@
 //!   concurrently pending
 //!   subtasks: a driver starts that many calls of a stackful async export
 //!   that suspends in `thread.yield`, then waits for every one. A host
-//!   import called while all of them are suspended reads the resident set
-//!   size, so the run prints the memory per suspended thread; criterion
-//!   times the whole call, and the run prints how long resuming them all
-//!   took.
+//!   import called while all of them are suspended reads the bytes live on
+//!   the heap (this bench counts them in its global allocator) and the
+//!   resident set size, so the run prints the memory per suspended thread;
+//!   criterion times the whole call, and the run prints how long resuming
+//!   them all took.
 //!
 //! - `stream_u8`: `stream<u8>` from one guest to another
 //!   (`stream_u8.wat`: a producer writes 64 KiB at a time, a consumer reads
@@ -32,6 +33,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 // Shared by every bench; not each uses all of it.
@@ -47,11 +49,8 @@ use weft_harness::{Component, Engine, Linker, Store, Val};
 const CALLS: u32 = 2000;
 
 /// How many subtasks are pending at once in `pending_subtasks`, unless
-/// `WEFT_BENCH_PENDING` says otherwise. The figure is 10,000; the
-/// default is smaller because the scheduler's ready scan is linear in the
-/// live tasks with a linear task lookup inside (cubic per run), so 10,000
-/// takes minutes per iteration today.
-const PENDING: u32 = 1_000;
+/// `WEFT_BENCH_PENDING` says otherwise: the figure.
+const PENDING: u32 = 10_000;
 
 fn pending_count() -> u32 {
     std::env::var("WEFT_BENCH_PENDING")
@@ -242,6 +241,51 @@ fn async_call(c: &mut Criterion) {
     group.finish();
 }
 
+/// The system allocator, counting the bytes it has handed out and not yet
+/// taken back. The resident set size alone cannot show what suspended
+/// threads hold: memory the allocator kept from earlier benchmarks is
+/// reused without growing it.
+struct CountingAlloc;
+
+static LIVE_HEAP_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every method forwards to `System` with the caller's arguments
+// unchanged, so `System`'s guarantees hold; the counter is only arithmetic
+// on the sizes passed in and never touches the memory.
+unsafe impl std::alloc::GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: forwarded as is; `layout` is valid by the caller's contract.
+        let ptr = unsafe { std::alloc::System.alloc(layout) };
+        if !ptr.is_null() {
+            LIVE_HEAP_BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE_HEAP_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: `ptr` came from `alloc`/`realloc` above with `layout`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        // SAFETY: forwarded as is, under the caller's contract for `realloc`.
+        let out = unsafe { std::alloc::System.realloc(ptr, layout, new) };
+        if !out.is_null() {
+            LIVE_HEAP_BYTES.fetch_sub(layout.size(), Ordering::Relaxed);
+            LIVE_HEAP_BYTES.fetch_add(new, Ordering::Relaxed);
+        }
+        out
+    }
+}
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn live_heap_bytes() -> u64 {
+    LIVE_HEAP_BYTES.load(Ordering::Relaxed) as u64
+}
+
 /// The resident set size of this process, in bytes (Linux; 0 elsewhere).
 fn resident_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -253,21 +297,27 @@ fn resident_bytes() -> u64 {
     pages * 4096
 }
 
-/// What the host's `mark` records: when and at what resident size all
-/// subtasks were suspended.
+/// What the host's `mark` records when all subtasks are suspended: the
+/// time, the live heap bytes and the resident size.
 #[derive(Default)]
 struct Marks {
-    at: Option<(Instant, u64)>,
+    at: Option<(Instant, u64, u64)>,
 }
 
-/// One run of `PENDING_COMPONENT` with `n` subtasks in a fresh store:
-/// (bytes per suspended thread, time from all suspended to all done).
-fn pending_once(engine: &Engine, component: &Component, n: u32) -> (f64, Duration) {
+/// What one run of `PENDING_COMPONENT` measured.
+struct PendingRun {
+    heap_per_thread: f64,
+    resident_per_thread: f64,
+    resume: Duration,
+}
+
+/// One run of `PENDING_COMPONENT` with `n` subtasks in a fresh store.
+fn pending_once(engine: &Engine, component: &Component, n: u32) -> PendingRun {
     let mut linker = Linker::<Marks>::new(engine);
     linker
         .root()
         .func_wrap("mark", |mut cx, (): ()| {
-            cx.data_mut().at = Some((Instant::now(), resident_bytes()));
+            cx.data_mut().at = Some((Instant::now(), live_heap_bytes(), resident_bytes()));
             Ok(())
         })
         .expect("defines mark");
@@ -276,24 +326,32 @@ fn pending_once(engine: &Engine, component: &Component, n: u32) -> (f64, Duratio
         .instantiate(&mut store, component)
         .expect("instantiates");
     let run = instance.get_func(&mut store, "run").expect("exported");
-    let before = resident_bytes();
+    let (heap_before, resident_before) = (live_heap_bytes(), resident_bytes());
     let mut out = [Val::U32(0)];
     run.call(&mut store, &[Val::U32(n)], &mut out)
         .expect("all subtasks finish");
     let done = Instant::now();
     assert!(matches!(out[0], Val::U32(v) if v == n), "{out:?}");
-    let (at, rss) = store.data().at.expect("mark was called");
-    (rss.saturating_sub(before) as f64 / f64::from(n), done - at)
+    let (at, heap, resident) = store.data().at.expect("mark was called");
+    let per = |bytes: u64, before: u64| bytes.saturating_sub(before) as f64 / f64::from(n);
+    PendingRun {
+        heap_per_thread: per(heap, heap_before),
+        resident_per_thread: per(resident, resident_before),
+        resume: done - at,
+    }
 }
 
 fn pending_subtasks(c: &mut Criterion) {
     let engine = Engine::default();
     let component = Component::new(&engine, &encode(PENDING_COMPONENT)).expect("valid component");
     let n = pending_count();
-    let (per_thread, resume) = pending_once(&engine, &component, n);
+    let run = pending_once(&engine, &component, n);
     println!(
-        "pending_subtasks: {n} suspended threads, ~{per_thread:.0} bytes resident each; resuming all took {resume:?} ({:.2} us each)",
-        resume.as_secs_f64() * 1e6 / f64::from(n)
+        "pending_subtasks: {n} suspended threads, {:.0} heap bytes each ({:.0} bytes of resident growth each); resuming all took {:?} ({:.2} us each)",
+        run.heap_per_thread,
+        run.resident_per_thread,
+        run.resume,
+        run.resume.as_secs_f64() * 1e6 / f64::from(n)
     );
     let mut group = c.benchmark_group("pending_subtasks");
     group.sample_size(10);
