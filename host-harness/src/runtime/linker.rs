@@ -160,7 +160,8 @@ impl<T: 'static> Linker<T> {
             def: component.def.clone(),
             outer: None,
         };
-        let exports = instantiate(&mut store.inner, &closure, &args, None)?;
+        let name = component.name.clone();
+        let exports = instantiate(&mut store.inner, &closure, &args, None, name)?;
         Ok(Instance {
             exports,
             store: store.inner.data().rt.store_id,

@@ -389,6 +389,8 @@ pub(crate) struct ComponentDef {
     pub(crate) modules: PrimaryMap<StaticModuleIdx, CoreModule>,
     pub(crate) components: PrimaryMap<StaticComponentIdx, Arc<ComponentDef>>,
     pub(crate) statics: StaticTypes,
+    /// What the component calls its instances and functions.
+    pub(crate) names: super::names::Names,
 }
 
 impl ComponentDef {

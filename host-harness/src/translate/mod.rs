@@ -12,6 +12,7 @@ mod builder;
 mod canon;
 mod convert;
 pub(crate) mod def;
+mod names;
 mod sizes;
 
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub(crate) use def::{BoundDefault, ComponentDef};
 #[derive(Clone)]
 pub struct Component {
     pub(crate) def: Arc<ComponentDef>,
+    /// What the embedder calls it (see [`Component::named`]).
+    pub(crate) name: Option<Arc<str>>,
 }
 
 impl Component {
@@ -42,7 +45,19 @@ impl Component {
             return Err(LoadError::CoreModule.into());
         }
         let def = translate(engine, bytes)?;
-        Ok(Self { def: Arc::new(def) })
+        Ok(Self {
+            def: Arc::new(def),
+            name: None,
+        })
+    }
+
+    /// Names the instances made of this component `name` (a `--link`ed
+    /// file's stem, say), where traces show them; without a name they go
+    /// by the name the component gives itself, if any.
+    #[must_use]
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.into());
+        self
     }
 
     /// The names of this component's imports, in declaration order.
