@@ -12,6 +12,8 @@ mod builder;
 mod canon;
 mod convert;
 pub(crate) mod def;
+mod module;
+mod module_shape;
 mod names;
 mod sizes;
 
@@ -23,6 +25,7 @@ use crate::config::Engine;
 use crate::error::{Error, LoadError};
 use builder::Builder;
 pub(crate) use def::{BoundDefault, ComponentDef};
+pub use module::Module;
 
 /// A compiled component, ready to be instantiated any number of times.
 #[derive(Clone)]

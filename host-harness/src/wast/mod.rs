@@ -315,7 +315,7 @@ impl Runner {
         }
         let mut linker = Linker::new(&engine);
         // A fresh linker defines none of these names.
-        let linked = link_spectest(&mut linker);
+        let linked = link_spectest(&mut linker, &engine);
         debug_assert!(linked.is_ok(), "{linked:?}");
         Self {
             store,
