@@ -6,7 +6,7 @@
 //! [`Scheduler`]'s table while they run or wait; `runtime::concurrency`
 //! holds the event loop that decides which waiting task runs next.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::engine::{
@@ -22,8 +22,8 @@ use super::concurrency::stream::{Channel, ChannelId, EndKind};
 use super::handles::HandleIdx;
 use super::{ComponentInstanceId, LiftedFunc, RtOptions};
 use crate::abi::Path;
+use crate::index::PrimaryMap;
 use crate::index::index_type;
-use crate::index::{PrimaryMap, SecondaryMap};
 
 index_type! {
     /// Identifies a live task: a serial number, fresh for every call.
@@ -218,6 +218,15 @@ pub(crate) struct Scheduler {
     pub(crate) live_subtasks: usize,
     /// Pending calls of async host functions.
     pub(crate) host_calls: HostCalls,
+    /// Every task whose call waits in STARTING (`Task::deferred` set), and
+    /// perhaps some that no longer do: a superset, so that asking whether
+    /// an instance has such a call looks at a few tasks, not all.
+    deferred_tasks: BTreeSet<TaskId>,
+    /// At least the number of live spawned threads (one added per spawn,
+    /// one taken per thread that ends; a task that ends with threads left
+    /// leaves its count behind): the limit check counts exactly only when
+    /// this bound reaches the limit.
+    pub(crate) spawned_bound: usize,
 }
 
 impl Scheduler {
@@ -279,6 +288,28 @@ impl Scheduler {
     /// How many tasks are live.
     pub(crate) fn task_count(&self) -> usize {
         self.tasks.len()
+    }
+
+    /// Makes task `id`'s call wait in STARTING with `call`.
+    pub(crate) fn defer(&mut self, id: TaskId, call: Deferred) -> Result<(), Error> {
+        self.task_mut(id)?.deferred = Some(call);
+        self.deferred_tasks.insert(id);
+        Ok(())
+    }
+
+    /// Takes task `id`'s call out of STARTING, if it waits there.
+    pub(crate) fn take_deferred(&mut self, id: TaskId) -> Option<Deferred> {
+        self.deferred_tasks.remove(&id);
+        self.tasks.get_mut(&id)?.deferred.take()
+    }
+
+    /// Whether a call of `inst` waits in STARTING.
+    pub(crate) fn has_deferred_in(&self, inst: ComponentInstanceId) -> bool {
+        self.deferred_tasks.iter().any(|id| {
+            self.tasks
+                .get(id)
+                .is_some_and(|t| t.inst == inst && t.deferred.is_some())
+        })
     }
 
     /// The `context.{get,set}` storage of the running thread.
@@ -351,17 +382,6 @@ impl Scheduler {
                 || (t.thread.is_some() && !t.resolved))
     }
 
-    /// How many tasks have each instance to themselves, counted in one
-    /// pass, for a scan that would otherwise ask [`Self::exclusive_in`]
-    /// once per task.
-    pub(crate) fn exclusive_holders(&self) -> SecondaryMap<ComponentInstanceId, u32> {
-        let mut holders = SecondaryMap::new();
-        for t in self.tasks.values().filter(|t| self.holds_exclusive(t)) {
-            holders[t.inst] += 1;
-        }
-        holders
-    }
-
     /// The spec's `Task.return_` check: every lent borrow was dropped.
     pub(crate) fn check_returned(&mut self, id: TaskId) -> Result<(), Error> {
         if self.task_mut(id)?.num_borrows > 0 {
@@ -395,6 +415,7 @@ impl Scheduler {
         }
         for d in dead {
             self.tasks.remove(&d);
+            self.deferred_tasks.remove(&d);
         }
     }
 
