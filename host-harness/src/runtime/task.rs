@@ -227,6 +227,8 @@ pub(crate) struct Scheduler {
     /// leaves its count behind): the limit check counts exactly only when
     /// this bound reaches the limit.
     pub(crate) spawned_bound: usize,
+    /// Host calls dropped unfinished, whose results nobody will take.
+    pub(crate) abandoned: super::pending::Abandoned,
 }
 
 impl Scheduler {

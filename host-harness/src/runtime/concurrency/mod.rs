@@ -63,7 +63,7 @@ impl Until {
 
 impl Until {
     /// Whether task (or host call) `t` produced its result.
-    fn resolved(rt: &Runtime, t: TaskId) -> bool {
+    pub(crate) fn resolved(rt: &Runtime, t: TaskId) -> bool {
         rt.scheduler.task(t).is_none_or(|t| t.resolved) && !rt.scheduler.host_calls.is_pending(t)
     }
 }
