@@ -195,6 +195,10 @@ pub(crate) struct Scheduler {
     /// ordered map finds a task in O(log n) and iterates in id order, which
     /// is creation order: the deterministic order every scan relies on.
     tasks: BTreeMap<TaskId, Task>,
+    /// The live tasks of each instance, in id order (a task's instance
+    /// never changes): what a per-instance question walks instead of the
+    /// whole table.
+    by_instance: BTreeSet<(ComponentInstanceId, TaskId)>,
     next_id: u32,
     /// Tasks whose code is on the native stack, innermost last.
     running: Vec<TaskId>,
@@ -268,6 +272,7 @@ impl Scheduler {
             path,
         };
         self.tasks.insert(id, task);
+        self.by_instance.insert((f.instance, id));
         id
     }
 
@@ -285,6 +290,14 @@ impl Scheduler {
     /// The live tasks, oldest first.
     pub(crate) fn tasks(&self) -> impl Iterator<Item = &Task> {
         self.tasks.values()
+    }
+
+    /// The live tasks of `inst`, oldest first.
+    pub(crate) fn tasks_in(&self, inst: ComponentInstanceId) -> impl Iterator<Item = &Task> {
+        let first = (inst, TaskId::from_u32(0));
+        // `u32::MAX` is the index type's reserved value, never an id.
+        let last = (inst, TaskId::from_u32(u32::MAX - 1));
+        (self.by_instance.range(first..=last)).filter_map(|(_, id)| self.tasks.get(id))
     }
 
     /// How many tasks are live.
@@ -370,9 +383,8 @@ impl Scheduler {
     /// returned (the spec's `exclusive_thread`; a callback task lets go
     /// between events, and, as the suite expects, once it returned).
     pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId, except: Option<TaskId>) -> bool {
-        self.tasks
-            .values()
-            .any(|t| t.inst == inst && Some(t.id) != except && self.holds_exclusive(t))
+        self.tasks_in(inst)
+            .any(|t| Some(t.id) != except && self.holds_exclusive(t))
     }
 
     /// Whether task `t` has its instance to itself now (see
@@ -416,8 +428,7 @@ impl Scheduler {
             i += 1;
         }
         for d in dead {
-            self.tasks.remove(&d);
-            self.deferred_tasks.remove(&d);
+            self.remove(d);
         }
     }
 
@@ -429,8 +440,16 @@ impl Scheduler {
             .get(&id)
             .is_some_and(|t| t.exited && t.returned.is_none() && t.spawned.is_empty())
         {
-            self.tasks.remove(&id);
+            self.remove(id);
         }
+    }
+
+    /// Drops task `id` from the table and its indexes.
+    fn remove(&mut self, id: TaskId) {
+        if let Some(t) = self.tasks.remove(&id) {
+            self.by_instance.remove(&(t.inst, id));
+        }
+        self.deferred_tasks.remove(&id);
     }
 }
 

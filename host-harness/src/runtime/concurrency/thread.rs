@@ -125,7 +125,7 @@ fn thread_at(
 ) -> Result<(TaskId, ThreadKey), Error> {
     if i != 0 && i != u32::MAX {
         let idx = ThreadIdx::from_u32(i);
-        for t in rt.scheduler.tasks().filter(|t| t.inst == inst) {
+        for t in rt.scheduler.tasks_in(inst) {
             if implicit_is(t, idx) {
                 return Ok((t.id, ThreadKey::Implicit));
             }
@@ -141,7 +141,7 @@ fn thread_at(
 /// (index 0 is never one, as in the spec's `Table`).
 fn free_index(rt: &Runtime, inst: ComponentInstanceId) -> Result<ThreadIdx, Error> {
     let mut used: Vec<u32> = Vec::new();
-    for t in rt.scheduler.tasks().filter(|t| t.inst == inst) {
+    for t in rt.scheduler.tasks_in(inst) {
         used.extend(t.implicit_index.filter(|_| !t.exited).map(|i| i.as_u32()));
         used.extend(t.spawned.iter().map(|s| s.index.as_u32()));
     }
