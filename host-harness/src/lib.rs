@@ -114,6 +114,6 @@ pub use runtime::pending::PendingCall;
 pub use runtime::resource_table::ResourceTable;
 pub use runtime::store::{AsContextMut, Store, StoreContextMut};
 pub use runtime::typed::{ComponentParams, ComponentResult, ComponentValue, TypedFunc};
-pub use translate::Component;
+pub use translate::{Component, Module};
 pub use types::{FuncType, ResourceType, Type};
 pub use values::{ErrorContext, ReadableEnd, Resource, ResourceAny, Val};

@@ -87,11 +87,14 @@ impl ErrorContext {
 }
 
 /// The readable end of a stream or future moving between instances: which
-/// stream or future of the store it reads from. The end leaves the
+/// stream or future of which store it reads from. The end leaves the
 /// sender's handle table when lifted and joins the receiver's when
-/// lowered.
+/// lowered; another store refuses it ([`CallError::WrongStore`](crate::CallError)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReadableEnd(pub(crate) crate::runtime::concurrency::stream::ChannelId);
+pub struct ReadableEnd {
+    pub(crate) store: crate::runtime::StoreId,
+    pub(crate) channel: crate::runtime::concurrency::stream::ChannelId,
+}
 
 /// A resource handle held by the host: which resource type, the guest- or
 /// host-chosen representation, and whether the host owns it or borrows it

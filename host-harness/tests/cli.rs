@@ -812,19 +812,36 @@ fn trace_is_chrome_trace_event_json() {
             .filter(|e| e["ph"] == ph && e["name"] == name)
             .collect::<Vec<_>>()
     };
-    // The host's call of `run` and its four workers.
+    // The host's call of `run` and its four workers, each named after its
+    // task, the instance's `$id` and the export it runs.
     let rows = named("M", "thread_name");
-    assert_eq!(rows.len(), 5, "{rows:?}");
-    assert!(rows.iter().all(|r| {
-        let n = r["args"]["name"].as_str().unwrap_or_default();
-        n.starts_with("task ") && n.contains("instance ")
-    }));
+    let mut row_names: Vec<&str> = rows
+        .iter()
+        .map(|r| r["args"]["name"].as_str().unwrap_or_default())
+        .collect();
+    row_names.sort_unstable();
+    assert_eq!(
+        row_names,
+        [
+            "task 0: d.run",
+            "task 1: w.work",
+            "task 2: w.work",
+            "task 3: w.work",
+            "task 4: w.work"
+        ],
+    );
     let (begins, ends) = (named("B", "run"), named("E", "run"));
     assert_eq!(begins.len(), ends.len(), "every slice closes");
     assert!(
         begins.len() >= 9,
         "run starts, each worker starts and is called back"
     );
+    // Slices give the instance's path under the root, named after the file.
+    let paths: std::collections::BTreeSet<&str> = begins
+        .iter()
+        .map(|b| b["args"]["instance"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(paths, ["race/d", "race/w"].into(), "{begins:?}");
     for tid in rows.iter().map(|r| &r["tid"]) {
         let mut depth = 0i32;
         for e in events.iter().filter(|e| &e["tid"] == tid) {
@@ -858,6 +875,69 @@ fn race_script(test: &str) -> PathBuf {
     );
     std::fs::write(&script, body).unwrap();
     script
+}
+
+/// `weft wast --trace`: one file for all the scripts, each script's store
+/// a process of its own named after the script, rows named as in `run`.
+#[test]
+fn wast_trace_has_a_process_per_script() {
+    let first = race_script("wast-trace-a");
+    // The same race, named by its `$id`: the root instance takes it.
+    let second = scratch("wast-trace-b").join("named.wast");
+    let named = components::RACE.replacen("(component", "(component $racer", 1);
+    let body = format!("{named}\n(assert_return (invoke \"run\") (u32.const 3210))\n");
+    std::fs::write(&second, body).unwrap();
+    let out = first.with_file_name("trace.json");
+    let run = weft(
+        &[
+            "wast",
+            "--trace",
+            out.to_str().unwrap(),
+            first.to_str().unwrap(),
+            second.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stdout));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).expect("valid JSON");
+    let events = doc["traceEvents"].as_array().expect("a traceEvents array");
+    let processes: Vec<(u64, &str)> = events
+        .iter()
+        .filter(|e| e["name"] == "process_name")
+        .map(|e| {
+            (
+                e["pid"].as_u64().unwrap(),
+                e["args"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        processes,
+        [(1, first.to_str().unwrap()), (2, second.to_str().unwrap())]
+    );
+    for (pid, root) in [(1, "instance 0"), (2, "racer")] {
+        let of_script = |ph: &str, name: &str| {
+            events
+                .iter()
+                .filter(|e| e["pid"] == pid && e["ph"] == ph && e["name"] == name)
+                .collect::<Vec<_>>()
+        };
+        let rows: Vec<&str> = of_script("M", "thread_name")
+            .iter()
+            .map(|r| r["args"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(rows.len(), 5, "{rows:?}");
+        assert_eq!(rows.iter().filter(|r| r.ends_with(": d.run")).count(), 1);
+        assert_eq!(rows.iter().filter(|r| r.ends_with(": w.work")).count(), 4);
+        let begins = of_script("B", "run");
+        assert!(
+            begins
+                .iter()
+                .any(|b| b["args"]["instance"] == format!("{root}/d")),
+            "{begins:?}"
+        );
+    }
 }
 
 /// `weft wast --schedules`: the first failing seed's report, then the
@@ -943,6 +1023,7 @@ fn trace_shows_stream_copies_between_instances() {
     assert_eq!(copies.len(), 3, "{copies:?}");
     for c in copies {
         assert_eq!(c["args"]["elements"], 65536);
-        assert_ne!(c["args"]["from"], c["args"]["to"], "between two instances");
+        assert_eq!(c["args"]["from"], "stream/producer", "{c}");
+        assert_eq!(c["args"]["to"], "stream/consumer", "{c}");
     }
 }

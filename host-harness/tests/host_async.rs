@@ -110,6 +110,11 @@ impl Gate {
         }
     }
 
+    /// Closes the gate again: futures polled from now on wait.
+    fn close(&self) {
+        self.state.lock().unwrap().0 = false;
+    }
+
     /// A future of `2 * n`, ready once the gate is open.
     fn doubled(self: &Arc<Self>, n: u32) -> impl Future<Output = u32> + Send + use<> {
         struct Wait(Arc<Gate>, u32);
@@ -223,6 +228,30 @@ fn several_export_calls_run_concurrently() {
     assert!(a.is_resolved(&mut store) && b.is_resolved(&mut store));
     assert_eq!(b.finish(&mut store).unwrap(), [Val::U32(4)]);
     assert_eq!(a.finish(&mut store).unwrap(), [Val::U32(3)]);
+}
+
+/// A call the host drops unfinished runs on, and the store frees it once
+/// it resolved: with room for three live tasks, each round has two calls
+/// pending and a third running, which only fits if the call dropped in
+/// the round before is gone.
+#[test]
+fn a_dropped_pending_call_is_freed_once_it_resolves() {
+    let gate = Arc::new(Gate::default());
+    let (mut store, inst) = setup(&gate);
+    store.set_limits(weft_harness::StoreLimits::default().max_tasks(3));
+    let blocking = inst.get_func(&mut store, "blocking").unwrap();
+    let opener = inst.get_func(&mut store, "opener").unwrap();
+    for round in 0..4u32 {
+        gate.close();
+        let dropped = blocking.call_start(&mut store, &[Val::U32(round)]).unwrap();
+        let kept = blocking.call_start(&mut store, &[Val::U32(10)]).unwrap();
+        assert!(!dropped.is_resolved(&mut store), "round {round}");
+        drop(dropped);
+        opener
+            .call(&mut store, &[], &mut [])
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_eq!(kept.finish(&mut store).unwrap(), [Val::U32(21)]);
+    }
 }
 
 #[test]

@@ -133,3 +133,28 @@ fn a_stream_the_host_dropped_reads_as_ended() {
     end.close(&mut store).unwrap();
     assert_eq!(end.read(&mut store, 1).unwrap(), None);
 }
+
+/// A readable end belongs to the store that made or lifted it: another
+/// store refuses to read it, close it or pass it to a guest.
+#[test]
+fn another_store_refuses_a_readable_end() {
+    let (mut a, _) = setup();
+    let (mut b, b_inst) = setup();
+    let (_w, r) = a.stream_new();
+    let wrong_store = |e: weft_harness::Error| {
+        assert!(
+            matches!(
+                e.kind(),
+                weft_harness::ErrorKind::Call(weft_harness::CallError::WrongStore)
+            ),
+            "{e}"
+        );
+    };
+    wrong_store(r.read(&mut b, 1).unwrap_err());
+    let sum = b_inst.get_func(&mut b, "sum").unwrap();
+    let mut out = [Val::U32(0)];
+    wrong_store(sum.call(&mut b, &[Val::Stream(r)], &mut out).unwrap_err());
+    wrong_store(r.close(&mut b).unwrap_err());
+    // Its own store still takes it.
+    r.close(&mut a).unwrap();
+}

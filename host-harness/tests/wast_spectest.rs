@@ -10,7 +10,7 @@ use std::path::Path;
 mod components;
 
 use weft_harness::wast::{link_spectest, run_file};
-use weft_harness::{Engine, Error, ErrorKind, LinkError, Linker, Store};
+use weft_harness::{Engine, Error, ErrorKind, LinkError, Linker, Module, Store};
 
 /// Runs `tests/spectest/<name>` and checks every directive passed.
 fn passes(name: &str, directives: usize) {
@@ -37,12 +37,67 @@ fn the_async_host_functions_return_later_never_or_at_once() {
     passes("host-async.wast", 7);
 }
 
+#[test]
+fn the_host_core_module_is_instantiated_and_checked_against_its_import() {
+    passes("host-module.wast", 8);
+}
+
+/// A module the host supplies may import only what the component's module
+/// import says the component will give it.
+#[test]
+fn a_host_module_with_imports_the_component_does_not_supply_is_refused() {
+    let engine = Engine::default();
+    let needy = Module::new(
+        &engine,
+        &[
+            // (module (import "env" "x" (func)))
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+            0x02, 0x09, 0x01, 0x03, b'e', b'n', b'v', 0x01, b'x', 0x00, 0x00,
+        ],
+    )
+    .unwrap();
+    let mut linker = Linker::<()>::new(&engine);
+    linker.root().module("m", &needy).unwrap();
+    let instantiate = |text: &str| {
+        let component = components::component(&engine, text);
+        linker
+            .instantiate(&mut Store::new(&engine, ()), &component)
+            .err()
+    };
+    let refused = instantiate(r#"(component (import "m" (core module)))"#);
+    assert!(
+        matches!(refused.as_ref().map(Error::kind),
+            Some(ErrorKind::Link(LinkError::ImportMismatch { name, reason }))
+            if name == "m" && reason.contains("imports `env` `x`, which the component does not supply")),
+        "{refused:?}"
+    );
+    let wrong = instantiate(
+        r#"(component (import "m" (core module (import "env" "x" (func (param i32))))))"#,
+    );
+    assert!(
+        matches!(wrong.as_ref().map(Error::kind),
+            Some(ErrorKind::Link(LinkError::ImportMismatch { reason, .. }))
+            if reason.contains("as a func [] -> []")),
+        "{wrong:?}"
+    );
+    let fits = instantiate(r#"(component (import "m" (core module (import "env" "x" (func)))))"#);
+    assert!(fits.is_none(), "{fits:?}");
+    let not_a_module = Module::new(&engine, b"\0asm\x0d\0\x01\0");
+    assert!(
+        matches!(
+            not_a_module.as_ref().map_err(Error::kind),
+            Err(ErrorKind::Load(_))
+        ),
+        "a component is not a core module"
+    );
+}
+
 /// Instantiates `text` against the spectest host; the error, if any.
 fn link_error(text: &str) -> Option<Error> {
     let engine = Engine::default();
     let component = components::component(&engine, text);
     let mut linker = Linker::new(&engine);
-    link_spectest(&mut linker).unwrap();
+    link_spectest(&mut linker, &engine).unwrap();
     let mut store = Store::new(&engine, ());
     linker.instantiate(&mut store, &component).err()
 }

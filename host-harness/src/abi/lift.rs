@@ -8,7 +8,6 @@ use super::shape::{flags_from_words, make_variant, unsupported};
 use super::{Cx, resources, strings};
 use crate::engine::{CoreVal, CoreValType};
 use crate::error::{Error, trap};
-use crate::runtime::concurrency::stream;
 use crate::runtime::handles::HandleIdx;
 use crate::types::Type;
 use crate::values::{ReadableEnd, Val};
@@ -166,12 +165,12 @@ pub(crate) fn lift_flat<T>(
         Type::Future(_) => {
             let i = HandleIdx::from_guest(it.i32()? as u32)?;
             let inst = cx.inst;
-            Val::Future(ReadableEnd(stream::lift_end(cx.rt(), inst, i, true)?))
+            Val::Future(ReadableEnd::lift(cx.rt(), inst, i, true)?)
         }
         Type::Stream(_) => {
             let i = HandleIdx::from_guest(it.i32()? as u32)?;
             let inst = cx.inst;
-            Val::Stream(ReadableEnd(stream::lift_end(cx.rt(), inst, i, false)?))
+            Val::Stream(ReadableEnd::lift(cx.rt(), inst, i, false)?)
         }
         Type::ErrorContext => {
             let i = HandleIdx::from_guest(it.i32()? as u32)?;

@@ -5,7 +5,6 @@ use super::scalar::{char_from, f32_canon, f64_canon};
 use super::shape::{flags_from_words, make_variant, unsupported};
 use super::{Cx, Path, resources, strings};
 use crate::error::{Error, trap};
-use crate::runtime::concurrency::stream;
 use crate::runtime::handles::HandleIdx;
 use crate::types::Type;
 use crate::values::{ReadableEnd, Val};
@@ -146,7 +145,7 @@ pub(crate) fn load<T>(cx: &mut Cx<'_, T>, ptr: u64, ty: &Type) -> Result<Val, Er
             let i = HandleIdx::from_guest(u32::from_le_bytes(cx.load(ptr)?))?;
             let inst = cx.inst;
             let future = matches!(ty, Type::Future(_));
-            let end = ReadableEnd(stream::lift_end(cx.rt(), inst, i, future)?);
+            let end = ReadableEnd::lift(cx.rt(), inst, i, future)?;
             if future {
                 Val::Future(end)
             } else {

@@ -5,7 +5,6 @@
 use super::{Cx, resources, shape};
 use crate::engine::CoreVal;
 use crate::error::Error;
-use crate::runtime::concurrency::stream;
 use crate::types::Type;
 use crate::values::Val;
 
@@ -66,7 +65,7 @@ pub(crate) fn lower_scalar<T>(cx: &mut Cx<'_, T>, val: &Val, ty: &Type) -> Resul
             let inst = cx.inst;
             let future = matches!(ty, Type::Future(_));
             let elem = t.as_deref().cloned();
-            let i = stream::lower_end(cx.rt(), inst, end.0, future, elem)?;
+            let i = end.lower(cx.rt(), inst, future, elem)?;
             CoreVal::I32(i.as_u32() as i32)
         }
         // The spec's `lower_error_context`: a new handle to the context.

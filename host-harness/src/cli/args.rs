@@ -23,6 +23,7 @@ pub fn command() -> Command {
                 .about("Run component-model .wast scripts")
                 .arg(max_memory_arg())
                 .args(schedule_args())
+                .arg(trace_arg())
                 .arg(
                     Arg::new("paths")
                         .value_name("FILE|DIR")
@@ -96,14 +97,14 @@ static PCT_STEPS_HELP: std::sync::LazyLock<String> = std::sync::LazyLock::new(||
     )
 });
 
-/// `--trace`, on `run`.
+/// `--trace`, shared by `run` and `wast`.
 fn trace_arg() -> Arg {
     Arg::new("trace")
         .long("trace")
         .value_name("OUT.json")
         .value_parser(clap::value_parser!(PathBuf))
         .help(
-            "Write the async timeline (tasks, threads, subtasks, waits, stream and future copies) as Chrome trace-event JSON, for chrome://tracing or ui.perfetto.dev",
+            "Write the async timeline (tasks, threads, subtasks, waits, stream and future copies) as Chrome trace-event JSON, for chrome://tracing or ui.perfetto.dev; for wast, one file where each script is a process of its own",
         )
 }
 

@@ -66,7 +66,7 @@ pub fn run(options: &RunOptions) -> Result<u8, Failure> {
 }
 
 /// `weft wast`, under each schedule `--schedules` asks for; prints the
-/// report of the first that fails, or of the last.
+/// report (and writes the traces) of the first that fails, or of the last.
 ///
 /// # Errors
 /// When a path cannot be read at all.
@@ -85,6 +85,9 @@ pub fn wast(paths: &[PathBuf], limits: &Limits) -> Result<u8, Failure> {
             && limits.schedules.is_some()
             && let Some(s) = schedule
         {
+            if let Some(path) = &limits.trace {
+                wast::write_traces(&r, path)?;
+            }
             let status = wast::print(&r);
             println!(
                 "schedule failed: seed {} (replay with {})",
@@ -94,6 +97,9 @@ pub fn wast(paths: &[PathBuf], limits: &Limits) -> Result<u8, Failure> {
             return Ok(status);
         }
         report = Some(r);
+    }
+    if let (Some(r), Some(path)) = (&report, &limits.trace) {
+        wast::write_traces(r, path)?;
     }
     let status = report.as_ref().map_or(0, wast::print);
     if let Some(count) = limits.schedules {

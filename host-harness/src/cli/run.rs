@@ -155,12 +155,18 @@ pub fn run(options: &RunOptions) -> Result<u8, Failure> {
     outcome
 }
 
-/// Reads and validates one component file, binary or text format.
+/// Reads and validates one component file, binary or text format; its
+/// instances go by the file's stem (`relay` for `relay.wasm`) in traces.
 fn load(engine: &Engine, path: &Path) -> Result<Component, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::Setup(format!("cannot read {}: {e}", path.display())))?;
     let bytes = from_text(path, bytes)?;
-    Component::new(engine, &bytes).map_err(|e| setup(&path.display().to_string(), e))
+    let component =
+        Component::new(engine, &bytes).map_err(|e| setup(&path.display().to_string(), e))?;
+    Ok(match path.file_stem() {
+        Some(stem) => component.named(&stem.to_string_lossy()),
+        None => component,
+    })
 }
 
 /// Encodes a file in the text format, as other runtimes' CLIs accept; a

@@ -175,7 +175,7 @@ pub(crate) fn start_call<T: 'static>(
     };
     if held_back(rt, f) {
         let task = rt.scheduler.push_task(f, path);
-        rt.scheduler.task_mut(task)?.deferred = Some(deferred);
+        rt.scheduler.defer(task, deferred)?;
         rt.scheduler.stamp(task);
         return Ok((task, Started::Pending));
     }
@@ -192,14 +192,10 @@ pub(crate) fn start_call<T: 'static>(
 /// `async` type wait; others run at once).
 pub(crate) fn held_back(rt: &super::Runtime, f: &LiftedFunc) -> bool {
     let exclusive = !f.opts.is_async || f.opts.callback.is_some();
-    let waiting_to_enter = rt
-        .scheduler
-        .tasks()
-        .any(|t| t.inst == f.instance && t.deferred.is_some());
     f.ty.is_async
         && (rt.instances[f.instance].backpressure > 0
             || (exclusive && rt.scheduler.exclusive_in(f.instance, None))
-            || waiting_to_enter)
+            || rt.scheduler.has_deferred_in(f.instance))
 }
 
 /// How the first run of task `task` ended, taking its result if it

@@ -17,9 +17,10 @@ use super::store::{Store, StoreContextMut};
 use super::typed::{ComponentParams, ComponentResult, TypedHostFunc, signature_check};
 use super::{FuncData, StoreId, semver};
 use crate::config::Engine;
+use crate::engine::CoreModule;
 use crate::error::{CallError, Error, LinkError};
 use crate::translate::def::ImportShape;
-use crate::translate::{BoundDefault, Component};
+use crate::translate::{BoundDefault, Component, Module};
 use crate::types::ResourceType;
 use crate::values::Val;
 
@@ -27,6 +28,8 @@ enum Def<T: 'static> {
     Func(HostFuncBox<T>),
     Instance(Namespace<T>),
     Resource(ResourceType, Option<Arc<HostDtor<T>>>),
+    /// A core module, for a core module import.
+    Module(CoreModule),
     /// An export of an instance living in the given store.
     Item(Item, StoreId),
 }
@@ -160,7 +163,8 @@ impl<T: 'static> Linker<T> {
             def: component.def.clone(),
             outer: None,
         };
-        let exports = instantiate(&mut store.inner, &closure, &args, None)?;
+        let name = component.name.clone();
+        let exports = instantiate(&mut store.inner, &closure, &args, None, name)?;
         Ok(Instance {
             exports,
             store: store.inner.data().rt.store_id,
@@ -227,6 +231,16 @@ fn to_item<T: 'static>(
             }
             Item::Type(RtType::Resource(*rt))
         }
+        Def::Module(module) => {
+            if let Some(ImportShape::Module(ty)) = shape {
+                ty.check(module)
+                    .map_err(|reason| LinkError::ImportMismatch {
+                        name: name.to_string(),
+                        reason,
+                    })?;
+            }
+            Item::Module(module.clone())
+        }
         Def::Item(item, owner) if *owner == store.inner.data().rt.store_id => item.clone(),
         Def::Item(..) => return Err(CallError::WrongStore.into()),
     })
@@ -239,6 +253,7 @@ fn check_kind<T>(def: &Def<T>, name: &str, shape: Option<&ImportShape>) -> Resul
         Def::Func(_) => "func",
         Def::Instance(_) => "instance",
         Def::Resource(..) => "resource",
+        Def::Module(_) => "module",
         // Another instance's export: its type is checked where it is used.
         Def::Item(..) => return Ok(()),
     };
@@ -391,6 +406,17 @@ impl<'a, T: 'static> LinkerInstance<'a, T> {
     {
         self.ns
             .insert(name, Def::Resource(ty, Some(Arc::new(dtor))))
+    }
+
+    /// Defines the core module `name`, for a component's core module
+    /// import; the linker checks `module` against the import's type when a
+    /// component is instantiated.
+    ///
+    /// # Errors
+    ///
+    /// [`LinkError::Duplicate`] if `name` is already defined here.
+    pub fn module(&mut self, name: &str, module: &Module) -> Result<(), Error> {
+        self.ns.insert(name, Def::Module(module.inner.clone()))
     }
 
     /// The nested instance namespace `name`, created if needed.

@@ -50,6 +50,9 @@ index_type! {
 #[derive(Debug)]
 pub(crate) struct ComponentInstance {
     pub(crate) parent: Option<ComponentInstanceId>,
+    /// Its name, for traces: given by the embedder or the component (the
+    /// instance's `$id` or export name in its parent), else `instance N`.
+    pub(crate) name: Arc<str>,
     pub(crate) handles: HandleTable,
     pub(crate) may_leave: bool,
     pub(crate) may_enter: bool,
@@ -83,6 +86,8 @@ pub(crate) struct LiftedFunc {
     pub(crate) core_results: Box<[crate::engine::CoreValType]>,
     pub(crate) ty: FuncType,
     pub(crate) opts: RtOptions,
+    /// The name its component exports it under (or gives it), for traces.
+    pub(crate) name: Option<Arc<str>>,
 }
 
 /// A component function known to the store.
@@ -153,6 +158,7 @@ impl Runtime {
     pub(crate) fn new_instance(
         &mut self,
         parent: Option<ComponentInstanceId>,
+        name: Option<Arc<str>>,
     ) -> Result<ComponentInstanceId, Error> {
         let max = self.limits.max_instances;
         if self.instances.len() >= max {
@@ -160,8 +166,10 @@ impl Runtime {
                 "instance limit reached: the store holds {max} component instances"
             ));
         }
+        let name = name.unwrap_or_else(|| format!("instance {}", self.instances.len()).into());
         Ok(self.instances.push(ComponentInstance {
             parent,
+            name,
             handles: HandleTable::with_max_len(self.limits.max_handles),
             may_leave: true,
             may_enter: true,

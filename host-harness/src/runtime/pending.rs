@@ -3,14 +3,18 @@
 //! can start more calls (of the same or other exports) before it waits for
 //! any. Whichever call the host then waits for ([`PendingCall::finish`],
 //! or a plain [`Func::call`]), the event loop runs every ready task
-//! meanwhile, so all started calls make progress together.
+//! meanwhile, so all started calls make progress together. A call dropped
+//! unfinished is [`Abandoned`]: its result is thrown away once it comes.
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::call::{Started, call_func, start_call, wait_for};
+use super::concurrency::Until;
 use super::concurrency::host_call::{self, HostStarted};
 use super::func::Func;
 use super::store::AsContextMut;
 use super::task::TaskId;
-use super::{FuncData, StoreId};
+use super::{FuncData, Runtime, StoreId};
 use crate::abi::Path;
 use crate::engine::CoreAsContextMut;
 use crate::error::{CallError, Error};
@@ -19,13 +23,66 @@ use crate::values::Val;
 /// A call started with [`Func::call_start`].
 ///
 /// Dropping it without [`finish`](Self::finish) lets the call run on (it
-/// still makes progress whenever the store's event loop runs) but its
-/// result is never taken, so the store keeps it.
+/// still makes progress whenever the store's event loop runs); the store
+/// frees its result once it resolved, the next time a call is started or
+/// finished.
 #[derive(Debug)]
 #[must_use = "a started call's result is only seen through `finish`"]
 pub struct PendingCall {
     store: StoreId,
     state: CallState,
+    /// Where a drop without `finish` tells the store (`Abandoned::dropped`).
+    dropped: Arc<Mutex<Vec<TaskId>>>,
+}
+
+/// The calls the host dropped without finishing them: the drop only has
+/// this list (it has no store), and the store sweeps it when the host next
+/// starts or finishes a call, freeing the results that came meanwhile.
+#[derive(Debug, Default)]
+pub(crate) struct Abandoned {
+    /// Filled by `PendingCall`'s drop.
+    dropped: Arc<Mutex<Vec<TaskId>>>,
+    /// Dropped calls that had not resolved at the last sweep.
+    unresolved: Vec<TaskId>,
+}
+
+/// Frees the results of the dropped calls that resolved.
+fn sweep(rt: &mut Runtime) {
+    let sched = &mut rt.scheduler;
+    let dropped = std::mem::take(
+        &mut *sched
+            .abandoned
+            .dropped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner),
+    );
+    if dropped.is_empty() && sched.abandoned.unresolved.is_empty() {
+        return;
+    }
+    let mut waiting = std::mem::take(&mut sched.abandoned.unresolved);
+    waiting.extend(dropped);
+    waiting.retain(|&call| {
+        if !Until::resolved(rt, call) {
+            return true;
+        }
+        // The result, if it was kept, is dropped here; a call that
+        // trapped kept none.
+        let _ = rt.scheduler.take_returned(call);
+        rt.scheduler.reap(call);
+        false
+    });
+    rt.scheduler.abandoned.unresolved = waiting;
+}
+
+impl Drop for PendingCall {
+    fn drop(&mut self) {
+        if let CallState::Waiting(call) = self.state {
+            self.dropped
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(call);
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -63,6 +120,8 @@ impl Func {
         if store_id != self.store {
             return Err(CallError::WrongStore.into());
         }
+        sweep(&mut ctx.data_mut().rt);
+        let dropped = ctx.data().rt.scheduler.abandoned.dropped.clone();
         let state = match ctx.data().rt.func(self.id).clone() {
             FuncData::Lifted(f) => {
                 match start_call(ctx.as_context_mut(), &f, params.to_vec(), None, Path::Host)? {
@@ -84,6 +143,7 @@ impl Func {
         Ok(PendingCall {
             store: store_id,
             state,
+            dropped,
         })
     }
 }
@@ -97,15 +157,17 @@ impl PendingCall {
     /// [`CallError::WrongStore`] for another store; a trap if the callee
     /// (or another task the event loop runs meanwhile) traps, or on
     /// deadlock.
-    pub fn finish<S: AsContextMut>(self, mut store: S) -> Result<Vec<Val>, Error>
+    pub fn finish<S: AsContextMut>(mut self, mut store: S) -> Result<Vec<Val>, Error>
     where
         S::Data: 'static,
     {
-        let ctx = store.as_context_mut().inner;
+        let mut ctx = store.as_context_mut().inner;
         if ctx.data().rt.store_id != self.store {
             return Err(CallError::WrongStore.into());
         }
-        match self.state {
+        sweep(&mut ctx.data_mut().rt);
+        // Finished: the drop that follows has nothing to tell the store.
+        match std::mem::replace(&mut self.state, CallState::Done(Vec::new())) {
             CallState::Done(v) => Ok(v),
             CallState::Waiting(task) => Ok(wait_for(ctx, task)?.into_iter().collect()),
         }
@@ -117,10 +179,7 @@ impl PendingCall {
         let ctx = store.as_context_mut().inner;
         match self.state {
             CallState::Done(_) => true,
-            CallState::Waiting(task) => {
-                let sched = &ctx.data().rt.scheduler;
-                sched.task(task).is_none_or(|t| t.resolved) && !sched.host_calls.is_pending(task)
-            }
+            CallState::Waiting(task) => Until::resolved(&ctx.data().rt, task),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! [`Scheduler`]'s table while they run or wait; `runtime::concurrency`
 //! holds the event loop that decides which waiting task runs next.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::engine::{
@@ -22,8 +22,8 @@ use super::concurrency::stream::{Channel, ChannelId, EndKind};
 use super::handles::HandleIdx;
 use super::{ComponentInstanceId, LiftedFunc, RtOptions};
 use crate::abi::Path;
+use crate::index::PrimaryMap;
 use crate::index::index_type;
-use crate::index::{PrimaryMap, SecondaryMap};
 
 index_type! {
     /// Identifies a live task: a serial number, fresh for every call.
@@ -195,6 +195,10 @@ pub(crate) struct Scheduler {
     /// ordered map finds a task in O(log n) and iterates in id order, which
     /// is creation order: the deterministic order every scan relies on.
     tasks: BTreeMap<TaskId, Task>,
+    /// The live tasks of each instance, in id order (a task's instance
+    /// never changes): what a per-instance question walks instead of the
+    /// whole table.
+    by_instance: BTreeSet<(ComponentInstanceId, TaskId)>,
     next_id: u32,
     /// Tasks whose code is on the native stack, innermost last.
     running: Vec<TaskId>,
@@ -218,6 +222,17 @@ pub(crate) struct Scheduler {
     pub(crate) live_subtasks: usize,
     /// Pending calls of async host functions.
     pub(crate) host_calls: HostCalls,
+    /// Every task whose call waits in STARTING (`Task::deferred` set), and
+    /// perhaps some that no longer do: a superset, so that asking whether
+    /// an instance has such a call looks at a few tasks, not all.
+    deferred_tasks: BTreeSet<TaskId>,
+    /// At least the number of live spawned threads (one added per spawn,
+    /// one taken per thread that ends; a task that ends with threads left
+    /// leaves its count behind): the limit check counts exactly only when
+    /// this bound reaches the limit.
+    pub(crate) spawned_bound: usize,
+    /// Host calls dropped unfinished, whose results nobody will take.
+    pub(crate) abandoned: super::pending::Abandoned,
 }
 
 impl Scheduler {
@@ -257,6 +272,7 @@ impl Scheduler {
             path,
         };
         self.tasks.insert(id, task);
+        self.by_instance.insert((f.instance, id));
         id
     }
 
@@ -276,9 +292,39 @@ impl Scheduler {
         self.tasks.values()
     }
 
+    /// The live tasks of `inst`, oldest first.
+    pub(crate) fn tasks_in(&self, inst: ComponentInstanceId) -> impl Iterator<Item = &Task> {
+        let first = (inst, TaskId::from_u32(0));
+        // `u32::MAX` is the index type's reserved value, never an id.
+        let last = (inst, TaskId::from_u32(u32::MAX - 1));
+        (self.by_instance.range(first..=last)).filter_map(|(_, id)| self.tasks.get(id))
+    }
+
     /// How many tasks are live.
     pub(crate) fn task_count(&self) -> usize {
         self.tasks.len()
+    }
+
+    /// Makes task `id`'s call wait in STARTING with `call`.
+    pub(crate) fn defer(&mut self, id: TaskId, call: Deferred) -> Result<(), Error> {
+        self.task_mut(id)?.deferred = Some(call);
+        self.deferred_tasks.insert(id);
+        Ok(())
+    }
+
+    /// Takes task `id`'s call out of STARTING, if it waits there.
+    pub(crate) fn take_deferred(&mut self, id: TaskId) -> Option<Deferred> {
+        self.deferred_tasks.remove(&id);
+        self.tasks.get_mut(&id)?.deferred.take()
+    }
+
+    /// Whether a call of `inst` waits in STARTING.
+    pub(crate) fn has_deferred_in(&self, inst: ComponentInstanceId) -> bool {
+        self.deferred_tasks.iter().any(|id| {
+            self.tasks
+                .get(id)
+                .is_some_and(|t| t.inst == inst && t.deferred.is_some())
+        })
     }
 
     /// The `context.{get,set}` storage of the running thread.
@@ -337,9 +383,8 @@ impl Scheduler {
     /// returned (the spec's `exclusive_thread`; a callback task lets go
     /// between events, and, as the suite expects, once it returned).
     pub(crate) fn exclusive_in(&self, inst: ComponentInstanceId, except: Option<TaskId>) -> bool {
-        self.tasks
-            .values()
-            .any(|t| t.inst == inst && Some(t.id) != except && self.holds_exclusive(t))
+        self.tasks_in(inst)
+            .any(|t| Some(t.id) != except && self.holds_exclusive(t))
     }
 
     /// Whether task `t` has its instance to itself now (see
@@ -349,17 +394,6 @@ impl Scheduler {
             && t.func_async
             && ((self.running.contains(&t.id) && t.current == ThreadKey::Implicit)
                 || (t.thread.is_some() && !t.resolved))
-    }
-
-    /// How many tasks have each instance to themselves, counted in one
-    /// pass, for a scan that would otherwise ask [`Self::exclusive_in`]
-    /// once per task.
-    pub(crate) fn exclusive_holders(&self) -> SecondaryMap<ComponentInstanceId, u32> {
-        let mut holders = SecondaryMap::new();
-        for t in self.tasks.values().filter(|t| self.holds_exclusive(t)) {
-            holders[t.inst] += 1;
-        }
-        holders
     }
 
     /// The spec's `Task.return_` check: every lent borrow was dropped.
@@ -394,7 +428,7 @@ impl Scheduler {
             i += 1;
         }
         for d in dead {
-            self.tasks.remove(&d);
+            self.remove(d);
         }
     }
 
@@ -406,8 +440,16 @@ impl Scheduler {
             .get(&id)
             .is_some_and(|t| t.exited && t.returned.is_none() && t.spawned.is_empty())
         {
-            self.tasks.remove(&id);
+            self.remove(id);
         }
+    }
+
+    /// Drops task `id` from the table and its indexes.
+    fn remove(&mut self, id: TaskId) {
+        if let Some(t) = self.tasks.remove(&id) {
+            self.by_instance.remove(&(t.inst, id));
+        }
+        self.deferred_tasks.remove(&id);
     }
 }
 

@@ -15,6 +15,7 @@ use wasmparser::{
 
 use super::convert;
 use super::def::*;
+use super::names::Names;
 use crate::engine::CoreModule;
 use crate::index::PrimaryMap;
 use crate::types::FuncType;
@@ -41,6 +42,9 @@ pub(super) struct Builder {
     /// index of their start function.
     pub(super) thread_start_types: Vec<(usize, u32)>,
     func_count: u32,
+    /// Names of instances and functions, for traces (boxed: a builder
+    /// sits on the nesting stack beside bare module frames).
+    names: Box<Names>,
 }
 
 pub(super) fn placeholder() -> FuncType {
@@ -156,18 +160,23 @@ impl Builder {
             Payload::ComponentExportSection(reader) => {
                 for export in reader.clone() {
                     let export = export?;
+                    let item = ItemRef::new(sort_of(export.kind), export.index);
+                    self.names.exported(item, export.name.name);
                     self.push(Init::Export {
                         name: export.name.name.to_string(),
-                        item: ItemRef::new(sort_of(export.kind), export.index),
+                        item,
                     });
                 }
             }
-            // Core types and custom sections have no run-time effect; start
-            // functions need values, which the validator only accepts behind
-            // a feature we do not enable.
-            Payload::CoreTypeSection(_)
-            | Payload::CustomSection(_)
-            | Payload::ComponentStartSection { .. } => {}
+            Payload::CustomSection(reader) => {
+                if let wasmparser::KnownCustom::ComponentName(names) = reader.as_known() {
+                    self.names.read_section(names);
+                }
+            }
+            // Core types and other custom sections have no run-time effect;
+            // start functions need values, which the validator only accepts
+            // behind a feature we do not enable.
+            Payload::CoreTypeSection(_) | Payload::ComponentStartSection { .. } => {}
             // `translate` handles the nesting payloads itself, and the
             // validator has rejected everything else (core-only sections at
             // component level); `Payload` is non-exhaustive, so this arm
@@ -343,6 +352,7 @@ impl Builder {
             modules: self.modules,
             components: self.components,
             statics: convert::static_types(types),
+            names: *self.names,
         }
     }
 }

@@ -161,8 +161,10 @@ pub(crate) fn import_shape(
                 ImportShape::Other
             }
         }
+        ComponentEntityType::Module(id) => {
+            ImportShape::Module(super::module_shape::ModuleShape::new(types, *id))
+        }
         ComponentEntityType::Type { .. }
-        | ComponentEntityType::Module(_)
         | ComponentEntityType::Component(_)
         | ComponentEntityType::Value(_) => ImportShape::Other,
     }

@@ -345,7 +345,9 @@ pub(crate) enum ImportShape {
     /// A resource type the import introduces, which must be defined.
     Resource,
     Instance(Vec<(String, ImportShape)>),
-    /// Anything else (a type equal to a known one, a module, ...): not
+    /// A core module, which must fit this type.
+    Module(super::module_shape::ModuleShape),
+    /// Anything else (a type equal to a known one, a component, ...): not
     /// checked.
     Other,
 }
@@ -354,7 +356,7 @@ impl ImportShape {
     /// Whether a definition must be supplied.
     pub(crate) fn required(&self) -> bool {
         match self {
-            Self::Func(_) | Self::Resource => true,
+            Self::Func(_) | Self::Resource | Self::Module(_) => true,
             Self::Instance(members) => members.iter().any(|(_, m)| m.required()),
             Self::Other => false,
         }
@@ -366,6 +368,7 @@ impl ImportShape {
             Self::Func(_) => "func",
             Self::Resource => "resource",
             Self::Instance(_) => "instance",
+            Self::Module(_) => "module",
             Self::Other => "type",
         }
     }
@@ -389,6 +392,8 @@ pub(crate) struct ComponentDef {
     pub(crate) modules: PrimaryMap<StaticModuleIdx, CoreModule>,
     pub(crate) components: PrimaryMap<StaticComponentIdx, Arc<ComponentDef>>,
     pub(crate) statics: StaticTypes,
+    /// What the component calls its instances and functions.
+    pub(crate) names: super::names::Names,
 }
 
 impl ComponentDef {

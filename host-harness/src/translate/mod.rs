@@ -12,6 +12,9 @@ mod builder;
 mod canon;
 mod convert;
 pub(crate) mod def;
+mod module;
+mod module_shape;
+mod names;
 mod sizes;
 
 use std::sync::Arc;
@@ -22,11 +25,14 @@ use crate::config::Engine;
 use crate::error::{Error, LoadError};
 use builder::Builder;
 pub(crate) use def::{BoundDefault, ComponentDef};
+pub use module::Module;
 
 /// A compiled component, ready to be instantiated any number of times.
 #[derive(Clone)]
 pub struct Component {
     pub(crate) def: Arc<ComponentDef>,
+    /// What the embedder calls it (see [`Component::named`]).
+    pub(crate) name: Option<Arc<str>>,
 }
 
 impl Component {
@@ -42,7 +48,19 @@ impl Component {
             return Err(LoadError::CoreModule.into());
         }
         let def = translate(engine, bytes)?;
-        Ok(Self { def: Arc::new(def) })
+        Ok(Self {
+            def: Arc::new(def),
+            name: None,
+        })
+    }
+
+    /// Names the instances made of this component `name` (a `--link`ed
+    /// file's stem, say), where traces show them; without a name they go
+    /// by the name the component gives itself, if any.
+    #[must_use]
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.into());
+        self
     }
 
     /// The names of this component's imports, in declaration order.

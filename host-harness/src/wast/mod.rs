@@ -52,6 +52,21 @@ pub struct Summary {
     pub failures: Vec<Failure>,
     /// How many calls between two instances ran through fused adapters.
     pub adapter_calls: u64,
+    /// With [`Options::trace`]: each script's timeline, as
+    /// [`Store::trace_json`] writes it, in the order the scripts ran.
+    pub traces: Vec<(PathBuf, String)>,
+}
+
+/// How [`run_paths_with_options`] runs scripts.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Limits on each script's store.
+    pub limits: StoreLimits,
+    /// The schedule each script's store follows (see
+    /// [`Store::set_schedule`]; `None`: the default FIFO schedule).
+    pub schedule: Option<Schedule>,
+    /// Whether to record each script's timeline in [`Summary::traces`].
+    pub trace: bool,
 }
 
 impl Summary {
@@ -59,6 +74,7 @@ impl Summary {
         self.passed += other.passed;
         self.failures.extend(other.failures);
         self.adapter_calls += other.adapter_calls;
+        self.traces.extend(other.traces);
     }
 }
 
@@ -92,7 +108,22 @@ pub fn run_paths_seeded(
     limits: &StoreLimits,
     schedule: Option<Schedule>,
 ) -> Result<Summary, Error> {
-    run_paths_in(paths, limits, schedule, adapters_from_env())
+    let options = Options {
+        limits: limits.clone(),
+        schedule,
+        trace: false,
+    };
+    run_paths_with_options(paths, &options)
+}
+
+/// Runs every `.wast` file in `paths` as `options` say; each script runs in
+/// a store of its own, so each has a trace of its own.
+///
+/// # Errors
+///
+/// Only if a path cannot be read; script problems are [`Failure`]s.
+pub fn run_paths_with_options(paths: &[PathBuf], options: &Options) -> Result<Summary, Error> {
+    run_paths_in(paths, options, adapters_from_env())
 }
 
 /// Runs every `.wast` file in `paths` with fused adapters on or off (see
@@ -103,15 +134,10 @@ pub fn run_paths_seeded(
 ///
 /// Only if a path cannot be read; script problems are [`Failure`]s.
 pub fn run_paths_with_adapters(paths: &[PathBuf], adapters: bool) -> Result<Summary, Error> {
-    run_paths_in(paths, &StoreLimits::default(), None, adapters)
+    run_paths_in(paths, &Options::default(), adapters)
 }
 
-fn run_paths_in(
-    paths: &[PathBuf],
-    limits: &StoreLimits,
-    schedule: Option<Schedule>,
-    adapters: bool,
-) -> Result<Summary, Error> {
+fn run_paths_in(paths: &[PathBuf], options: &Options, adapters: bool) -> Result<Summary, Error> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
@@ -120,7 +146,7 @@ fn run_paths_in(
     for f in files {
         let text =
             std::fs::read_to_string(&f).map_err(|e| Error::msg(format!("{}: {e}", f.display())))?;
-        summary.merge(run_script_in(&f, &text, limits, schedule, adapters));
+        summary.merge(run_script_in(&f, &text, options, adapters));
     }
     Ok(summary)
 }
@@ -176,16 +202,15 @@ pub fn run_script_seeded(
     limits: &StoreLimits,
     schedule: Option<Schedule>,
 ) -> Summary {
-    run_script_in(path, text, limits, schedule, adapters_from_env())
+    let options = Options {
+        limits: limits.clone(),
+        schedule,
+        trace: false,
+    };
+    run_script_in(path, text, &options, adapters_from_env())
 }
 
-fn run_script_in(
-    path: &Path,
-    text: &str,
-    limits: &StoreLimits,
-    schedule: Option<Schedule>,
-    adapters: bool,
-) -> Summary {
+fn run_script_in(path: &Path, text: &str, options: &Options, adapters: bool) -> Summary {
     let mut summary = Summary::default();
     let fail = |line: usize, message: String| Failure {
         file: path.to_path_buf(),
@@ -211,7 +236,7 @@ fn run_script_in(
         }
     };
     let lines = LineIndex::new(text);
-    let mut runner = Runner::new(limits, schedule, adapters);
+    let mut runner = Runner::new(options, adapters);
     for directive in script.directives {
         let offset = directive.span().offset();
         let outcome =
@@ -223,6 +248,9 @@ fn run_script_in(
         }
     }
     summary.adapter_calls = runner.store.adapter_calls();
+    if let Some(json) = runner.store.trace_json() {
+        summary.traces.push((path.to_path_buf(), json));
+    }
     summary
 }
 
@@ -275,16 +303,19 @@ fn quote_id<'a>(q: &QuoteWat<'a>) -> Option<&'a str> {
 }
 
 impl Runner {
-    fn new(limits: &StoreLimits, schedule: Option<Schedule>, adapters: bool) -> Self {
+    fn new(options: &Options, adapters: bool) -> Self {
         let engine = Engine::default().fused_adapters(adapters);
         let mut store = Store::new(&engine, ());
-        store.set_limits(limits.clone());
-        if let Some(schedule) = schedule {
+        store.set_limits(options.limits.clone());
+        if let Some(schedule) = options.schedule {
             store.set_schedule(schedule);
+        }
+        if options.trace {
+            store.enable_trace();
         }
         let mut linker = Linker::new(&engine);
         // A fresh linker defines none of these names.
-        let linked = link_spectest(&mut linker);
+        let linked = link_spectest(&mut linker, &engine);
         debug_assert!(linked.is_ok(), "{linked:?}");
         Self {
             store,

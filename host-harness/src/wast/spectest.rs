@@ -4,9 +4,9 @@
 //! `host` instance with `resource1` (counting drops), `resource2`,
 //! `resource1-again` and their functions, and async functions that return
 //! after a yield (`return-two-slowly`, `echo-slowly`) or never
-//! (`never-return`, `[method]resource1.never-return`). Only wasmtime's
-//! `host#simple-module` (a core module export) is missing: the linker has
-//! no core-module definitions.
+//! (`never-return`, `[method]resource1.never-return`), and the core module
+//! `host#simple-module` (a global `g` of 100 and a function `f` returning
+//! 101).
 //!
 //! Where wasmtime's host functions assert, these return an error, which
 //! traps the calling guest (bad input never panics the harness).
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::Poll;
 
-use crate::{Error, Linker, Resource, ResourceType};
+use crate::{Engine, Error, Linker, Module, Resource, ResourceType};
 
 /// The host resource behind `host#resource1` (and `resource1-again`).
 struct Resource1;
@@ -53,12 +53,26 @@ fn check(ok: bool, what: &str) -> Result<(), Error> {
     }
 }
 
-/// Defines the spectest imports in `linker`.
+/// The core module behind `host#simple-module`.
+const SIMPLE_MODULE: &str = r#"(module
+  (global (export "g") i32 (i32.const 100))
+  (func (export "f") (result i32) (i32.const 101)))"#;
+
+/// Compiles [`SIMPLE_MODULE`] for `engine`.
+fn simple_module(engine: &Engine) -> Result<Module, Error> {
+    let invalid = |e: wast::Error| Error::msg(format!("spectest simple-module: {e}"));
+    let buffer = wast::parser::ParseBuffer::new(SIMPLE_MODULE).map_err(invalid)?;
+    let mut wat: wast::Wat = wast::parser::parse(&buffer).map_err(invalid)?;
+    Module::new(engine, &wat.encode().map_err(invalid)?)
+}
+
+/// Defines the spectest imports in `linker`, for stores of `engine` (the
+/// engine compiles `host#simple-module`).
 ///
 /// # Errors
 ///
 /// Only if `linker` already defines one of the names.
-pub fn link_spectest<T: 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
+pub fn link_spectest<T: 'static>(linker: &mut Linker<T>, engine: &Engine) -> Result<(), Error> {
     let mut root = linker.root();
     root.func_wrap_async("host-echo-u32", |_, (v,): (u32,)| async move { Ok((v,)) })?;
     root.func_wrap("host-return-two", |_, ()| Ok((2u32,)))?;
@@ -67,6 +81,7 @@ pub fn link_spectest<T: 'static>(linker: &mut Linker<T>) -> Result<(), Error> {
     host.instance("nested")?
         .func_wrap("return-four", |_, ()| Ok((4u32,)))?;
     host.func_wrap("return-hi", |_, ()| Ok(("hi".to_string(),)))?;
+    host.module("simple-module", &simple_module(engine)?)?;
     link_resources(&mut host)?;
     host.func_wrap_async("never-return", |_, ()| {
         std::future::pending::<Result<(), Error>>()

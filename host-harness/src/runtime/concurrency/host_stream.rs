@@ -210,7 +210,11 @@ impl<T: 'static> Store<T> {
             store: rt.store_id,
             future,
         };
-        (w, ReadableEnd(channel))
+        let r = ReadableEnd {
+            channel,
+            store: rt.store_id,
+        };
+        (w, r)
     }
 }
 
@@ -271,7 +275,9 @@ impl ReadableEnd {
     where
         S::Data: 'static,
     {
-        host_read(store.as_context_mut().inner, self.0, max.max(1))
+        let ctx = store.as_context_mut().inner;
+        self.check_store(&ctx.data().rt)?;
+        host_read(ctx, self.channel, max.max(1))
     }
 
     /// Reads every element until the writer drops its end.
@@ -296,6 +302,9 @@ impl ReadableEnd {
     ///
     /// [`CallError::WrongStore`] for an end of another store.
     pub fn close<S: AsContextMut>(self, mut store: S) -> Result<(), Error> {
-        host_drop(&mut store.as_context_mut().inner.data_mut().rt, self.0)
+        let mut ctx = store.as_context_mut().inner;
+        let rt = &mut ctx.data_mut().rt;
+        self.check_store(rt)?;
+        host_drop(rt, self.channel)
     }
 }

@@ -22,9 +22,14 @@ pub(crate) fn check_new_task(rt: &Runtime) -> Result<(), Error> {
 
 /// Before `thread.new-indirect` adds a thread: the spawned threads that
 /// have not ended must stay within `max_threads`.
-pub(crate) fn check_new_thread(rt: &Runtime) -> Result<(), Error> {
+pub(crate) fn check_new_thread(rt: &mut Runtime) -> Result<(), Error> {
     let max = rt.limits.max_threads;
+    if rt.scheduler.spawned_bound < max {
+        return Ok(());
+    }
+    // The bound may count threads of tasks that are gone: count exactly.
     let live: usize = rt.scheduler.tasks().map(|t| t.spawned.len()).sum();
+    rt.scheduler.spawned_bound = live;
     if live >= max {
         return trap(format!(
             "too many live threads: the store's limit is {max} (StoreLimits::max_threads)"

@@ -63,7 +63,7 @@ impl Until {
 
 impl Until {
     /// Whether task (or host call) `t` produced its result.
-    fn resolved(rt: &Runtime, t: TaskId) -> bool {
+    pub(crate) fn resolved(rt: &Runtime, t: TaskId) -> bool {
         rt.scheduler.task(t).is_none_or(|t| t.resolved) && !rt.scheduler.host_calls.is_pending(t)
     }
 }
@@ -122,30 +122,29 @@ pub(super) fn wait_is_over(
 /// The tasks that could run now, oldest wait first (ties in table order,
 /// deterministic), and whether every one of them only yielded (see
 /// [`MAX_IDLE_YIELDS`]). One read-only pass over the live tasks: which
-/// instances are held exclusively and which may be entered is worked out
-/// once per scan, not once per task; the few tasks with spawned threads
-/// are looked at after it.
+/// instances are held exclusively is counted in the same pass, and the
+/// tasks it keeps out are dropped after it; which instances may be entered
+/// is worked out once per instance, not once per task; the few tasks with
+/// spawned threads are looked at after it.
 fn ready(rt: &mut Runtime) -> (Vec<Ready>, bool) {
-    let holders = rt.scheduler.exclusive_holders();
+    let mut holders: SecondaryMap<ComponentInstanceId, u32> = SecondaryMap::new();
     let mut enterable: SecondaryMap<ComponentInstanceId, Option<bool>> = SecondaryMap::new();
-    // (since, rank, what): rank `2k` for the spawned threads of the `k`th
-    // task, `2k + 1` for the task itself, the order one scan of the table
-    // would list them in.
-    let mut out: Vec<(u64, usize, Ready)> = Vec::new();
+    // (since, rank, what, whether it only yielded, its instance, whether
+    // it holds that instance itself): rank `2k` for the spawned threads of
+    // the `k`th task, `2k + 1` for the task itself, the order one scan of
+    // the table would list them in.
+    let mut found: Vec<(u64, usize, Ready, bool, ComponentInstanceId, bool)> = Vec::new();
     let mut with_spawned: Vec<(usize, TaskId)> = Vec::new();
-    let mut only_yielders = true;
     for (k, t) in rt.scheduler.tasks().enumerate() {
         let inst = t.inst;
+        let holds = rt.scheduler.holds_exclusive(t);
+        holders[inst] += u32::from(holds);
         if !*enterable[inst].get_or_insert_with(|| instance_enterable(rt, inst)) {
             continue;
         }
         // Spawned threads need no exclusive use of their instance.
         if !t.spawned.is_empty() {
             with_spawned.push((k, t.id));
-        }
-        // Another task has the instance to itself.
-        if holders[inst] > u32::from(rt.scheduler.holds_exclusive(t)) {
-            continue;
         }
         let cancel = t.cancel == Cancel::Pending;
         let (next, yielded) = if t.deferred.is_some() {
@@ -170,8 +169,17 @@ fn ready(rt: &mut Runtime) -> (Vec<Ready>, bool) {
             }
             (Ready::Callback(t.id), t.wait == Some(Wait::Yield))
         };
+        found.push((t.since, 2 * k + 1, next, yielded, inst, holds));
+    }
+    let mut only_yielders = true;
+    let mut out: Vec<(u64, usize, Ready)> = Vec::with_capacity(found.len());
+    for (since, rank, next, yielded, inst, holds) in found {
+        // Another task has the instance to itself.
+        if holders[inst] > u32::from(holds) {
+            continue;
+        }
         only_yielders &= yielded;
-        out.push((t.since, 2 * k + 1, next));
+        out.push((since, rank, next));
     }
     for (k, id) in with_spawned {
         for (i, since) in thread::ready_spawned(rt, id) {
@@ -184,8 +192,13 @@ fn ready(rt: &mut Runtime) -> (Vec<Ready>, bool) {
             out.push((since, 2 * k, Ready::Spawned(id, i)));
         }
     }
-    // Oldest wait first: the queue order a FIFO schedule follows.
-    out.sort_by_key(|(since, rank, _)| (*since, *rank));
+    // Oldest wait first: the queue order a FIFO schedule follows. The scan
+    // often finds them in that order already (tasks that waited in the
+    // order they were created); checking is cheaper than sorting.
+    let key = |(since, rank, _): &(u64, usize, Ready)| (*since, *rank);
+    if !out.is_sorted_by_key(key) {
+        out.sort_by_key(key);
+    }
     (out.into_iter().map(|(.., r)| r).collect(), only_yielders)
 }
 
@@ -322,7 +335,7 @@ fn reacquire(rt: &mut Runtime, released: Vec<ComponentInstanceId>) {
 fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> Result<(), Error> {
     match next {
         Ready::Start(task) => {
-            let Some(deferred) = ctx.data_mut().rt.scheduler.task_mut(task)?.deferred.take() else {
+            let Some(deferred) = ctx.data_mut().rt.scheduler.take_deferred(task) else {
                 return Ok(());
             };
             // The caller learns that its subtask started.
@@ -478,13 +491,14 @@ pub(crate) fn request_cancellation<T: 'static>(
         return Ok(());
     };
     t.cancel = Cancel::Pending;
-    let inst = t.inst;
-    if t.deferred.take().is_some() {
-        t.cancel = Cancel::Delivered;
+    if rt.scheduler.take_deferred(task).is_some() {
+        rt.scheduler.task_mut(task)?.cancel = Cancel::Delivered;
         super::call::resolve_cancelled(ctx.as_context_mut(), task)?;
         ctx.data_mut().rt.scheduler.pop_task(task);
         return Ok(());
     }
+    let t = rt.scheduler.task_mut(task)?;
+    let inst = t.inst;
     let parked = t.wait.is_some();
     // The threads a cancellation may interrupt: the implicit one, and
     // spawned ones, blocked where it may (the spec's `Thread.cancellable`).

@@ -608,6 +608,44 @@ pub(crate) fn lift_end(
 }
 
 /// Lowering a passed readable end into `inst`'s table.
+impl crate::values::ReadableEnd {
+    /// Lifts the readable end at `idx` of `inst` (see [`lift_end`]) as a
+    /// value of this store.
+    pub(crate) fn lift(
+        rt: &mut Runtime,
+        inst: ComponentInstanceId,
+        idx: HandleIdx,
+        future: bool,
+    ) -> Result<Self, Error> {
+        let channel = lift_end(rt, inst, idx, future)?;
+        Ok(Self {
+            store: rt.store_id,
+            channel,
+        })
+    }
+
+    /// Lowers the end into `inst` (see [`lower_end`]); an end of another
+    /// store is refused.
+    pub(crate) fn lower(
+        self,
+        rt: &mut Runtime,
+        inst: ComponentInstanceId,
+        future: bool,
+        elem: Option<Type>,
+    ) -> Result<HandleIdx, Error> {
+        self.check_store(rt)?;
+        lower_end(rt, inst, self.channel, future, elem)
+    }
+
+    /// Refuses an end of another store than `rt`'s.
+    pub(crate) fn check_store(self, rt: &Runtime) -> Result<(), Error> {
+        if self.store != rt.store_id {
+            return Err(crate::error::CallError::WrongStore.into());
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn lower_end(
     rt: &mut Runtime,
     inst: ComponentInstanceId,

@@ -125,7 +125,7 @@ fn thread_at(
 ) -> Result<(TaskId, ThreadKey), Error> {
     if i != 0 && i != u32::MAX {
         let idx = ThreadIdx::from_u32(i);
-        for t in rt.scheduler.tasks().filter(|t| t.inst == inst) {
+        for t in rt.scheduler.tasks_in(inst) {
             if implicit_is(t, idx) {
                 return Ok((t.id, ThreadKey::Implicit));
             }
@@ -141,7 +141,7 @@ fn thread_at(
 /// (index 0 is never one, as in the spec's `Table`).
 fn free_index(rt: &Runtime, inst: ComponentInstanceId) -> Result<ThreadIdx, Error> {
     let mut used: Vec<u32> = Vec::new();
-    for t in rt.scheduler.tasks().filter(|t| t.inst == inst) {
+    for t in rt.scheduler.tasks_in(inst) {
         used.extend(t.implicit_index.filter(|_| !t.exited).map(|i| i.as_u32()));
         used.extend(t.spawned.iter().map(|s| s.index.as_u32()));
     }
@@ -236,6 +236,7 @@ pub(crate) fn thread_new_indirect<T: 'static>(
                 storage: [0; 2],
                 since: 0,
             });
+            rt.scheduler.spawned_bound += 1;
             rets[0] = CoreVal::I32(index.as_u32() as i32);
             Ok(())
         },
@@ -496,8 +497,12 @@ fn resume_spawned<T: 'static>(
 /// returned. The last thread of a task to end must find it resolved.
 pub(crate) fn exit_spawned(rt: &mut Runtime, task: TaskId, i: ThreadIdx) -> Result<(), Error> {
     let t = rt.scheduler.task_mut(task)?;
+    let before = t.spawned.len();
     t.spawned.retain(|s| s.index != i);
-    if t.spawned.is_empty() && t.exited && !t.resolved {
+    let ended = before - t.spawned.len();
+    let unresolved = t.spawned.is_empty() && t.exited && !t.resolved;
+    rt.scheduler.spawned_bound = rt.scheduler.spawned_bound.saturating_sub(ended);
+    if unresolved {
         return trap("async export finished without calling `task.return`");
     }
     Ok(())

@@ -5,8 +5,10 @@
 //! thread runs, nested when it calls synchronously into another task), and
 //! how the step ended (blocked in a wait, parked on a callback `WAIT` or
 //! `YIELD`, returned), each event a wait delivered, and each stream or
-//! future copy are instants on the row. Rows are named after the task and
-//! its component instance. The file opens in `chrome://tracing` and
+//! future copy are instants on the row. Rows are named after the task, its
+//! component instance and the function it runs (`task 3: relay-driver.run`,
+//! names as `translate::names` finds them); slices and copies give the
+//! instance's whole path (`relay/relay-driver`). The file opens in `chrome://tracing` and
 //! <https://ui.perfetto.dev> ("JSON trace event format").
 //!
 //! Time stamps are a logical clock, one tick per recorded event, not the
@@ -64,15 +66,25 @@ fn on(rt: &mut Runtime) -> Option<&mut Trace> {
     rt.trace.as_deref_mut()
 }
 
-/// The name of instance `inst` in the trace: its index, after its parents'.
-fn instance_name(rt: &Runtime, inst: ComponentInstanceId) -> String {
-    let mut path: Vec<String> = rt
+/// The name of instance `inst` in the trace: its name, after its parents'
+/// (`relay/relay-driver`).
+fn instance_path(rt: &Runtime, inst: ComponentInstanceId) -> String {
+    let mut path: Vec<&str> = rt
         .self_and_ancestors(inst)
         .iter()
-        .map(|i| format!("instance {}", i.as_u32()))
+        .map(|i| &*rt.instances[*i].name)
         .collect();
     path.reverse();
-    path.join(" / ")
+    path.join("/")
+}
+
+/// The name of task `task`'s row: the task, its instance and the function
+/// it runs (`task 3: relay-driver.run`).
+fn row_name(rt: &Runtime, task: TaskId, inst: ComponentInstanceId) -> String {
+    let func = rt.scheduler.task(task).and_then(|t| t.func.name.clone());
+    let func = func.as_deref().unwrap_or("<unnamed function>");
+    let inst = &rt.instances[inst].name;
+    format!("task {}: {inst}.{func}", task.as_u32())
 }
 
 /// Task `task`'s thread starts (or resumes) running a step in `inst`.
@@ -80,19 +92,21 @@ pub(crate) fn enter(rt: &mut Runtime, task: TaskId, inst: ComponentInstanceId) {
     if rt.trace.is_none() {
         return;
     }
-    let name = instance_name(rt, inst);
+    let path = instance_path(rt, inst);
+    let row = match rt.trace.as_ref().is_some_and(|t| t.named.contains(&task)) {
+        true => None,
+        false => Some(row_name(rt, task, inst)),
+    };
     let Some(trace) = on(rt) else { return };
-    if trace.named.insert(task) {
+    if let Some(row) = row {
+        trace.named.insert(task);
         trace.push(
-            json!({
-                "ph": "M", "name": "thread_name",
-                "args": { "name": format!("task {} ({name})", task.as_u32()) },
-            }),
+            json!({ "ph": "M", "name": "thread_name", "args": { "name": row } }),
             Some(task),
         );
     }
     trace.push(
-        json!({ "ph": "B", "name": "run", "cat": "thread", "args": { "instance": name } }),
+        json!({ "ph": "B", "name": "run", "cat": "thread", "args": { "instance": path } }),
         Some(task),
     );
 }
@@ -182,7 +196,7 @@ pub(crate) fn copied(rt: &mut Runtime, src: ComponentInstanceId, dst: ComponentI
     if rt.trace.is_none() {
         return;
     }
-    let (from, to) = (instance_name(rt, src), instance_name(rt, dst));
+    let (from, to) = (instance_path(rt, src), instance_path(rt, dst));
     let task = rt.scheduler.current_task().map(|t| t.id);
     let Some(trace) = on(rt) else { return };
     trace.push(

@@ -117,8 +117,10 @@ impl HandleTable {
         }
         if let Some(old) = self.waitable_mut(w)?.set.take()
             && let Ok(old) = self.waitable_set_mut(old)
+            && let Some(at) = old.elems.iter().position(|e| *e == w)
         {
-            old.elems.retain(|e| *e != w);
+            // A waitable is in a set at most once: the first match is it.
+            old.elems.remove(at);
         }
         if let Some(s) = set {
             self.waitable_set_mut(s)?.elems.push(w);

@@ -30,6 +30,9 @@ impl<T: 'static> Instantiator<'_, T> {
             core_results,
             ty: ty.clone(),
             opts: self.options(options)?,
+            name: (self.closure.def.names.funcs)
+                .get(&self.s.funcs.next_key())
+                .cloned(),
         };
         let data = FuncData::Lifted(Arc::new(lifted));
         let id = self.store.data_mut().rt.add_func(data);

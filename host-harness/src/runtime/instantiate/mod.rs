@@ -53,14 +53,17 @@ fn link_err(m: impl Into<String>) -> Error {
 }
 
 /// Instantiates `closure` with `args` (import name -> item) as a new
-/// component instance of the store, a child of `parent`; returns its exports.
+/// component instance of the store, a child of `parent`, called `name`
+/// (else what the component calls itself); returns its exports.
 pub(crate) fn instantiate<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     closure: &ComponentClosure,
     args: &HashMap<String, Item>,
     parent: Option<ComponentInstanceId>,
+    name: Option<Arc<str>>,
 ) -> Result<Arc<Exports>, Error> {
-    let id = store.data_mut().rt.new_instance(parent)?;
+    let name = name.or_else(|| closure.def.names.component.clone());
+    let id = store.data_mut().rt.new_instance(parent, name)?;
     let mut inst = Instantiator {
         store,
         closure,
@@ -164,7 +167,9 @@ impl<T: 'static> Instantiator<'_, T> {
             .iter()
             .map(|(name, r)| (name.clone(), self.item(*r)))
             .collect();
-        let exports = instantiate(self.store, &closure, &map, Some(self.id))?;
+        let names = &self.closure.def.names.instances;
+        let name = names.get(&self.s.instances.next_key()).cloned();
+        let exports = instantiate(self.store, &closure, &map, Some(self.id), name)?;
         self.push_instance(exports);
         Ok(())
     }
