@@ -33,6 +33,7 @@ mod executor;
 pub mod fake;
 pub mod future;
 mod hosted;
+mod local;
 mod lock;
 mod spawn;
 pub mod stream;
@@ -211,5 +212,7 @@ pub fn backpressure_dec() {
 
 #[cfg(test)]
 mod copy_tests;
+#[cfg(test)]
+mod local_tests;
 #[cfg(test)]
 mod tests;
