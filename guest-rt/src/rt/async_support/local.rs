@@ -23,6 +23,10 @@
 //!   `detached`). A stream has no such way out: it needs a task for every
 //!   write after the first, so that case panics with a message naming it.
 //!
+//! A driven stream notices that its reader went away only at its next
+//! write, so a Rust stream that stays pending keeps the task alive until it
+//! yields a value or ends.
+//!
 //! If the task is torn down before the Rust future yields its value (its
 //! caller cancelled it), there is nothing to write, and a future's writable
 //! end may not be dropped unwritten (CanonicalABI.md, "future.drop-writable"

@@ -10,6 +10,9 @@
 //! - [`future`], [`stream`] (with `copy`): `future<T>` and `stream<T>` ends;
 //! - `detached`: default future writes whose writer was dropped outside any
 //!   weft task, finished later;
+//! - `local`: readers made from Rust futures and streams
+//!   (`FutureReader::from`, `StreamReader::from`), which become real ends
+//!   when generated code lowers them;
 //! - `spawn`: [`spawn_local`] and the futures one task runs; `hosted`: those
 //!   spawned under another generator's task, driven through its callbacks;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
