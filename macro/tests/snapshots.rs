@@ -32,6 +32,7 @@ const ASYNC: &str = "
     world concurrent {
         import io;
         export run: async func(input: stream<u8>, done: future<u32>) -> u32;
+        export feed: async func() -> future<u32>;
     }
 ";
 

@@ -278,6 +278,36 @@ fn streams_and_futures_written_by_spawned_tasks_reach_another_component() {
     }
 }
 
+/// wit-bindgen #1387 on weft's side: the relay returns a Rust future and a
+/// Rust stream as readers, whose values are written after its tasks
+/// returned; the driver passes a Rust future and a Rust stream (the relay's
+/// stream, re-read) as call arguments. wit-bindgen's builds write the same
+/// values through `wit_future::new`/`wit_stream::new`, so every pairing
+/// must see the same results.
+#[test]
+fn rust_futures_and_streams_pass_as_readers() {
+    for &pairing in PAIRINGS {
+        let mut chain = Chain::link(pairing);
+        for ticks in [0, 3] {
+            let echoed = chain.driver("await-later", &[string("soon"), Val::U32(ticks)]);
+            assert_eq!(echoed, string("soon"), "{pairing:?}: ticks {ticks}");
+        }
+        for n in [0, 1, 70, 200] {
+            let counted = chain.driver("collect-count-up", &[Val::U32(n)]);
+            assert_eq!(
+                counted,
+                Val::List((0..n).map(Val::U32).collect()),
+                "{pairing:?}: collect-count-up({n})"
+            );
+            let sum = chain.driver("sum-of-count-up", &[Val::U32(n)]);
+            let expected = n * n.saturating_sub(1) / 2;
+            assert_eq!(sum, Val::U32(expected), "{pairing:?}: sum-of-count-up({n})");
+        }
+        let text = chain.driver("prefix-of-future", &[string("got: "), string("it")]);
+        assert_eq!(text, string("got: it"), "{pairing:?}");
+    }
+}
+
 #[test]
 fn a_dropped_import_call_cancels_the_tasks_behind_it() {
     for &pairing in PAIRINGS {

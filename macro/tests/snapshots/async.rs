@@ -50,12 +50,45 @@ mod __weft_world_snap_concurrent_concurrent {
     pub unsafe fn __callback_run(event0: u32, event1: u32, event2: u32) -> u32 {
         unsafe { _rt::async_support::callback(event0, event1, event2) }
     }
+    #[doc(hidden)]
+    #[allow(non_snake_case, unused_unsafe, clippy::all)]
+    pub unsafe fn _export_feed_cabi<T_: Guest + 'static>() -> u32 {
+        _rt::run_ctors_once();
+        _rt::async_support::start_task(async move {
+            let cancel = _rt::async_support::TaskCancelOnDrop::new();
+            unsafe {
+                let _result1 = T_::feed().await;
+                #[cfg(target_arch = "wasm32")]
+                #[link(wasm_import_module = "[export]$root")]
+                unsafe extern "C" {
+                    #[link_name = "[task-return]feed"]
+                    fn __wit_import(_: i32);
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                unsafe extern "C" fn __wit_import(_: i32) {
+                    unreachable!()
+                }
+                __wit_import(
+                    (&_result1).lower_handle(<u32 as wit_future::FuturePayload>::VTABLE)
+                        as i32,
+                );
+            }
+            cancel.forget();
+        })
+    }
+    #[doc(hidden)]
+    #[allow(non_snake_case)]
+    pub unsafe fn __callback_feed(event0: u32, event1: u32, event2: u32) -> u32 {
+        unsafe { _rt::async_support::callback(event0, event1, event2) }
+    }
     pub trait Guest {
         #[allow(async_fn_in_trait)]
         async fn run(
             input: _rt::async_support::StreamReader<u8>,
             done: _rt::async_support::FutureReader<u32>,
         ) -> u32;
+        #[allow(async_fn_in_trait)]
+        async fn feed() -> _rt::async_support::FutureReader<u32>;
     }
     /// `future<T>` support: [`new`] and the payload types.
     pub mod wit_future {
@@ -363,6 +396,15 @@ mod __weft_world_snap_concurrent_concurrent {
             callback_run(event0 : u32, event1 : u32, event2 : u32) -> u32 { unsafe {
             $($path_to_types_root)*
             ::__weft_world_snap_concurrent_concurrent::__callback_run(event0, event1,
+            event2) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "[async-lift]feed"))] #[allow(dead_code)] unsafe extern "C" fn export_feed()
+            -> u32 { unsafe { $($path_to_types_root)*
+            ::__weft_world_snap_concurrent_concurrent::_export_feed_cabi:: < $ty > () } }
+            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "[callback][async-lift]feed"))] #[allow(dead_code)] unsafe extern "C" fn
+            callback_feed(event0 : u32, event1 : u32, event2 : u32) -> u32 { unsafe {
+            $($path_to_types_root)*
+            ::__weft_world_snap_concurrent_concurrent::__callback_feed(event0, event1,
             event2) } } };
         };
     }
@@ -377,7 +419,7 @@ mod __weft_world_snap_concurrent_concurrent {
         )
     )]
     #[doc(hidden)]
-    pub static __WEFT_COMPONENT_TYPE: [u8; 250usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x91\x01\x01A\x02\x01A\x06\x01B\x07\x01p}\x01j\x01\0\x01d\x01C\x01\x03urls\0\x01\x04\0\x05fetch\x01\x02\x01f\x01s\x01@\0\0\x03\x04\0\x05lines\x01\x04\x03\0\x12snap:concurrent/io\x05\0\x01f\x01}\x01e\x01y\x01C\x02\x05input\x01\x04done\x02\0y\x04\0\x03run\x01\x03\x04\0\x1Asnap:concurrent/concurrent\x04\0\x0B\x10\x01\0\nconcurrent\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    pub static __WEFT_COMPONENT_TYPE: [u8; 264usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9F\x01\x01A\x02\x01A\x08\x01B\x07\x01p}\x01j\x01\0\x01d\x01C\x01\x03urls\0\x01\x04\0\x05fetch\x01\x02\x01f\x01s\x01@\0\0\x03\x04\0\x05lines\x01\x04\x03\0\x12snap:concurrent/io\x05\0\x01f\x01}\x01e\x01y\x01C\x02\x05input\x01\x04done\x02\0y\x04\0\x03run\x01\x03\x01C\0\0\x02\x04\0\x04feed\x01\x04\x04\0\x1Asnap:concurrent/concurrent\x04\0\x0B\x10\x01\0\nconcurrent\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
     #[inline(never)]

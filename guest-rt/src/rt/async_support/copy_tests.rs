@@ -26,7 +26,7 @@ unsafe extern "C" fn write_u32s(end: u32, ptr: *const u8, n: usize) -> u32 {
     unsafe { fake::copy_write(end, ptr, n, 4) }
 }
 
-static U32S: StreamVtable<u32> = StreamVtable {
+pub(super) static U32S: StreamVtable<u32> = StreamVtable {
     layout: Layout::new::<u32>(),
     lower: None,
     dealloc_lists: None,
@@ -106,7 +106,7 @@ unsafe fn lift_u32(src: *mut u8) -> u32 {
 }
 unsafe fn no_lists(_: *mut u8) {}
 
-static FUTURE_U32: FutureVtable<u32> = FutureVtable {
+pub(super) static FUTURE_U32: FutureVtable<u32> = FutureVtable {
     layout: Layout::new::<u32>(),
     lower: lower_u32,
     dealloc_lists: no_lists,

@@ -9,11 +9,14 @@
 //! The component model requires a writer to write exactly once, so a
 //! [`FutureWriter`] dropped unwritten writes its default value: at once if
 //! the reader is waiting, else in the background of the current weft task;
-//! with no weft task to wait in (a sync export) it withdraws the write
-//! instead of blocking or panicking.
+//! with no weft task to wait in (a sync export) it parks the write (see
+//! `detached`) instead of blocking or panicking. A [`FutureReader`] may also
+//! hold a Rust future instead of an end (see `local`).
 
 use super::copy::{CopyResult, CopyWait, RawBuffer};
 use super::detached::ParkedWrite;
+use super::local::{End, LocalFuture};
+use alloc::boxed::Box;
 use core::alloc::Layout;
 use core::cell::Cell;
 use core::fmt;
@@ -71,9 +74,12 @@ pub unsafe fn future_new<T>(
 }
 
 /// The readable end of a `future<T>`; `.await` it for the value.
+///
+/// Either a component-model readable end, or (made with
+/// [`FutureReader::from`]) a Rust future that becomes one when the reader is
+/// passed to another component (see `local`).
 pub struct FutureReader<T: 'static> {
-    handle: Cell<Option<u32>>,
-    vtable: &'static FutureVtable<T>,
+    end: Cell<End<FutureVtable<T>, LocalFuture<T>>>,
 }
 
 impl<T> FutureReader<T> {
@@ -83,8 +89,7 @@ impl<T> FutureReader<T> {
     /// `handle` must be a readable end of the future type `vtable` is for.
     pub unsafe fn new(handle: u32, vtable: &'static FutureVtable<T>) -> Self {
         FutureReader {
-            handle: Cell::new(Some(handle)),
-            vtable,
+            end: Cell::new(End::Host { handle, vtable }),
         }
     }
 
@@ -92,29 +97,70 @@ impl<T> FutureReader<T> {
     /// nothing.
     ///
     /// # Panics
-    /// If it was taken already.
+    /// If it was taken already, or if this reader was made from a Rust
+    /// future (it has no handle until generated code lowers it with
+    /// [`lower_handle`](Self::lower_handle)).
     pub fn take_handle(&self) -> u32 {
-        match self.handle.take() {
-            Some(handle) => handle,
-            None => panic!("weft: this future's handle was already given away"),
+        match self.end.replace(End::Gone) {
+            End::Host { handle, .. } => handle,
+            local @ End::Local(_) => {
+                self.end.set(local);
+                panic!(
+                    "weft: this future was made from a Rust future and has no handle until                      it is passed to a call"
+                )
+            }
+            End::Gone => panic!("weft: this future's handle was already given away"),
+        }
+    }
+
+    /// Gives a handle away for lowering into a call or result: the existing
+    /// one, or, for a reader made from a Rust future, the readable end of a
+    /// new future of `vtable`'s type that the Rust future's value is written
+    /// to (see `local`). Generated code calls this with the payload type's
+    /// vtable.
+    ///
+    /// # Panics
+    /// If it was taken already.
+    #[doc(hidden)]
+    pub fn lower_handle(&self, vtable: &'static FutureVtable<T>) -> u32 {
+        match self.end.replace(End::Gone) {
+            End::Host { handle, .. } => handle,
+            End::Local(local) => super::local::lower_future(local, vtable),
+            End::Gone => panic!("weft: this future's handle was already given away"),
+        }
+    }
+}
+
+impl<T: 'static, F: Future<Output = T> + 'static> From<F> for FutureReader<T> {
+    /// A reader of `future`'s value: awaited here, it awaits `future`;
+    /// passed to another component, `future` runs on the current task and
+    /// its value is written to a new component-model future.
+    fn from(future: F) -> Self {
+        FutureReader {
+            end: Cell::new(End::Local(Box::pin(future))),
         }
     }
 }
 
 impl<T> fmt::Debug for FutureReader<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let end = self.end.replace(End::Gone);
+        let handle = end.handle();
+        let local = matches!(end, End::Local(_));
+        self.end.set(end);
         f.debug_struct("FutureReader")
-            .field("handle", &self.handle.get())
+            .field("handle", &handle)
+            .field("local", &local)
             .finish()
     }
 }
 
 impl<T> Drop for FutureReader<T> {
     fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
+        if let End::Host { handle, vtable } = self.end.replace(End::Gone) {
             // SAFETY: we own the readable end and no read is in progress
             // (a `FutureRead` takes the handle for its lifetime).
-            unsafe { (self.vtable.drop_readable)(handle) }
+            unsafe { (vtable.drop_readable)(handle) }
         }
     }
 }
@@ -124,24 +170,51 @@ impl<T> IntoFuture for FutureReader<T> {
     type IntoFuture = FutureRead<T>;
 
     fn into_future(self) -> FutureRead<T> {
-        FutureRead {
-            handle: self.take_handle(),
-            vtable: self.vtable,
-            buf: RawBuffer::new(self.vtable.layout, 1),
-            wait: None,
-        }
+        let read = match self.end.replace(End::Gone) {
+            End::Host { handle, vtable } => Read::Host(HostRead {
+                handle,
+                vtable,
+                buf: RawBuffer::new(vtable.layout, 1),
+                wait: None,
+            }),
+            End::Local(local) => Read::Local(local),
+            End::Gone => panic!("weft: this future's handle was already given away"),
+        };
+        FutureRead { read }
     }
 }
 
 /// A read of a [`FutureReader`]'s value; dropping it cancels the read.
 pub struct FutureRead<T: 'static> {
+    read: Read<T>,
+}
+
+enum Read<T: 'static> {
+    Host(HostRead<T>),
+    Local(LocalFuture<T>),
+}
+
+impl<T> Future for FutureRead<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        // Both kinds are `Unpin`: the buffer and the local future are boxed.
+        match &mut self.get_mut().read {
+            Read::Host(read) => Pin::new(read).poll(cx),
+            Read::Local(local) => local.as_mut().poll(cx),
+        }
+    }
+}
+
+/// A read of a component-model readable end.
+struct HostRead<T: 'static> {
     handle: u32,
     vtable: &'static FutureVtable<T>,
     buf: RawBuffer,
     wait: Option<CopyWait>,
 }
 
-impl<T> FutureRead<T> {
+impl<T> HostRead<T> {
     fn finish(&mut self, result: CopyResult) -> Poll<T> {
         match result {
             CopyResult::Blocked => {
@@ -160,11 +233,11 @@ impl<T> FutureRead<T> {
     }
 }
 
-impl<T> Future for FutureRead<T> {
+impl<T> Future for HostRead<T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        // `FutureRead` holds no self-references: the buffer is on the heap.
+        // `HostRead` holds no self-references: the buffer is on the heap.
         let this = self.get_mut();
         loop {
             let result = match this.wait.as_mut() {
@@ -188,7 +261,7 @@ impl<T> Future for FutureRead<T> {
     }
 }
 
-impl<T> Drop for FutureRead<T> {
+impl<T> Drop for HostRead<T> {
     fn drop(&mut self) {
         if let Some(CopyResult::Completed(_)) = self.wait.as_mut().and_then(CopyWait::cancel) {
             // Written just before the cancel: the value is ours to drop.
@@ -263,38 +336,44 @@ impl<T> Drop for FutureWriter<T> {
         }
         self.written = true;
         // Exactly one write is required: send the default.
-        let (vtable, handle) = (self.vtable, self.handle);
-        let buf = RawBuffer::new(vtable.layout, 1);
-        // SAFETY: the buffer has room for one lowered `T`; the built-ins
-        // belong to this future type.
-        let result = unsafe {
-            (vtable.lower)((self.default)(), buf.at(0, 0));
-            CopyResult::decode((vtable.start_write)(handle, buf.at(0, 0)))
-        };
-        if result != CopyResult::Blocked {
-            return finish_default_write(vtable, handle, &buf, result);
-        }
-        if super::task::Shared::current().is_some() {
-            // The reader has not read yet: finish the write in the
-            // background of the current weft task.
-            super::spawn::spawn_local(async move {
-                let result = CopyWait::new(handle, vtable.cancel_write).await;
-                finish_default_write(vtable, handle, &buf, result);
-            });
-            return;
-        }
-        // No weft task to wait in (a sync export, another generator's
-        // task): park the write; a later sweep finishes it.
-        super::detached::park(ParkedWrite {
-            end: handle,
-            buf,
-            vtable: core::ptr::from_ref(vtable).cast(),
-            finish: finish_parked::<T>,
-        });
+        write_detached(self.vtable, self.handle, (self.default)());
     }
 }
 
-/// [`finish_default_write`] for a parked write, its vtable erased.
+/// Writes `value` to the writable end `handle`, which nothing else will
+/// touch again, and drops the end once the write is over: at once if the
+/// reader is waiting, else in the background of the current weft task, else
+/// (a sync export, another generator's task: nothing to wait in) parked
+/// until a later sweep finishes it.
+pub(crate) fn write_detached<T: 'static>(vtable: &'static FutureVtable<T>, handle: u32, value: T) {
+    let buf = RawBuffer::new(vtable.layout, 1);
+    // SAFETY: the buffer has room for one lowered `T`; the built-ins
+    // belong to this future type.
+    let result = unsafe {
+        (vtable.lower)(value, buf.at(0, 0));
+        CopyResult::decode((vtable.start_write)(handle, buf.at(0, 0)))
+    };
+    if result != CopyResult::Blocked {
+        return finish_detached_write(vtable, handle, &buf, result);
+    }
+    if super::task::Shared::current().is_some() {
+        // The reader has not read yet: finish the write in the
+        // background of the current weft task.
+        super::spawn::spawn_local(async move {
+            let result = CopyWait::new(handle, vtable.cancel_write).await;
+            finish_detached_write(vtable, handle, &buf, result);
+        });
+        return;
+    }
+    super::detached::park(ParkedWrite {
+        end: handle,
+        buf,
+        vtable: core::ptr::from_ref(vtable).cast(),
+        finish: finish_parked::<T>,
+    });
+}
+
+/// [`finish_detached_write`] for a parked write, its vtable erased.
 ///
 /// # Safety
 /// `vtable` must point at a `FutureVtable<T>`.
@@ -306,19 +385,19 @@ unsafe fn finish_parked<T: 'static>(
 ) {
     // SAFETY: the caller's guarantee; vtables are `'static`.
     let vtable = unsafe { &*vtable.cast::<FutureVtable<T>>() };
-    finish_default_write(vtable, handle, buf, result);
+    finish_detached_write(vtable, handle, buf, result);
 }
 
-/// Frees (if delivered) or drops (if not) the default value in `buf`, then
+/// Frees (if delivered) or drops (if not) the value in `buf`, then
 /// drops the writable end.
-fn finish_default_write<T>(
+fn finish_detached_write<T>(
     vtable: &'static FutureVtable<T>,
     handle: u32,
     buf: &RawBuffer,
     result: CopyResult,
 ) {
     let ptr = buf.at(0, 0);
-    // SAFETY: `ptr` holds the lowered default; whether the reader took a
+    // SAFETY: `ptr` holds the lowered value; whether the reader took a
     // copy decides who frees it; the end is ours to drop afterwards.
     unsafe {
         match result {

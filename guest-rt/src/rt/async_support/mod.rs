@@ -10,6 +10,9 @@
 //! - [`future`], [`stream`] (with `copy`): `future<T>` and `stream<T>` ends;
 //! - `detached`: default future writes whose writer was dropped outside any
 //!   weft task, finished later;
+//! - `local`: readers made from Rust futures and streams
+//!   (`FutureReader::from`, `StreamReader::from`), which become real ends
+//!   when generated code lowers them;
 //! - `spawn`: [`spawn_local`] and the futures one task runs; `hosted`: those
 //!   spawned under another generator's task, driven through its callbacks;
 //! - `wake`: wakers that reach a task suspended in `WAIT`;
@@ -33,6 +36,7 @@ mod executor;
 pub mod fake;
 pub mod future;
 mod hosted;
+mod local;
 mod lock;
 mod spawn;
 pub mod stream;
@@ -211,5 +215,7 @@ pub fn backpressure_dec() {
 
 #[cfg(test)]
 mod copy_tests;
+#[cfg(test)]
+mod local_tests;
 #[cfg(test)]
 mod tests;

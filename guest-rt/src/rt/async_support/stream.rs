@@ -10,6 +10,7 @@
 //! it had moved are accounted for as if it had completed.
 
 use super::copy::{CopyResult, CopyWait, RawBuffer};
+use super::local::{BoxStream, End};
 use alloc::vec::Vec;
 use core::alloc::Layout;
 use core::cell::Cell;
@@ -86,16 +87,24 @@ pub unsafe fn stream_new<T>(
 }
 
 /// The readable end of a `stream<T>`.
+///
+/// Either a component-model readable end, or (with the `futures` feature,
+/// made with `StreamReader::from`) a Rust stream that becomes one when the
+/// reader is passed to another component (see `local`).
 pub struct StreamReader<T: 'static> {
-    handle: Cell<Option<u32>>,
-    vtable: &'static StreamVtable<T>,
+    end: Cell<End<StreamVtable<T>, BoxStream<T>>>,
     dropped: bool,
 }
 
 impl<T> fmt::Debug for StreamReader<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let end = self.end.replace(End::Gone);
+        let handle = end.handle();
+        let local = matches!(end, End::Local(_));
+        self.end.set(end);
         f.debug_struct("StreamReader")
-            .field("handle", &self.handle.get())
+            .field("handle", &handle)
+            .field("local", &local)
             .finish()
     }
 }
@@ -107,8 +116,7 @@ impl<T> StreamReader<T> {
     /// `handle` must be a readable end of the stream type `vtable` is for.
     pub unsafe fn new(handle: u32, vtable: &'static StreamVtable<T>) -> Self {
         StreamReader {
-            handle: Cell::new(Some(handle)),
-            vtable,
+            end: Cell::new(End::Host { handle, vtable }),
             dropped: false,
         }
     }
@@ -116,22 +124,49 @@ impl<T> StreamReader<T> {
     /// Gives the handle away (lowering it into a call).
     ///
     /// # Panics
-    /// If it was taken already.
+    /// If it was taken already, or if this reader was made from a Rust
+    /// stream (it has no handle until generated code lowers it with
+    /// [`lower_handle`](Self::lower_handle)).
     pub fn take_handle(&self) -> u32 {
-        match self.handle.take() {
-            Some(handle) => handle,
-            None => panic!("weft: this stream's handle was already given away"),
-        }
+        let handle = self.handle();
+        self.end.set(End::Gone);
+        handle
     }
 
     /// The handle, still owned by `self`.
     ///
     /// # Panics
-    /// If it was given away.
+    /// As for [`take_handle`](Self::take_handle).
     pub fn handle(&self) -> u32 {
-        match self.handle.get() {
-            Some(handle) => handle,
-            None => panic!("weft: this stream's handle was already given away"),
+        let end = self.end.replace(End::Gone);
+        let handle = end.handle();
+        let local = matches!(end, End::Local(_));
+        self.end.set(end);
+        match (handle, local) {
+            (Some(handle), _) => handle,
+            (None, true) => panic!(
+                "weft: this stream was made from a Rust stream and has no handle until it \
+                 is passed to a call"
+            ),
+            (None, false) => panic!("weft: this stream's handle was already given away"),
+        }
+    }
+
+    /// Gives a handle away for lowering into a call or result: the existing
+    /// one, or, for a reader made from a Rust stream, the readable end of a
+    /// new stream of `vtable`'s type that a future spawned on the current
+    /// task writes the Rust stream's values to (see `local`). Generated code
+    /// calls this with the payload type's vtable.
+    ///
+    /// # Panics
+    /// If it was taken already; for a reader made from a Rust stream, if no
+    /// task is current (a synchronous export).
+    #[doc(hidden)]
+    pub fn lower_handle(&self, vtable: &'static StreamVtable<T>) -> u32 {
+        match self.end.replace(End::Gone) {
+            End::Host { handle, .. } => handle,
+            End::Local(local) => super::local::lower_stream(local, vtable),
+            End::Gone => panic!("weft: this stream's handle was already given away"),
         }
     }
 
@@ -168,12 +203,25 @@ impl<T> StreamReader<T> {
     }
 }
 
+#[cfg(feature = "futures")]
+impl<T: 'static, S: futures_core::Stream<Item = T> + 'static> From<S> for StreamReader<T> {
+    /// A reader of `stream`'s values: read here, it polls `stream`; passed
+    /// to another component, a future spawned on the current task writes
+    /// `stream`'s values to a new component-model stream.
+    fn from(stream: S) -> Self {
+        StreamReader {
+            end: Cell::new(End::Local(alloc::boxed::Box::pin(stream))),
+            dropped: false,
+        }
+    }
+}
+
 impl<T> Drop for StreamReader<T> {
     fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
+        if let End::Host { handle, vtable } = self.end.replace(End::Gone) {
             // SAFETY: we own the end and no read is in progress (a
             // `StreamRead` borrows the reader mutably while it lives).
-            unsafe { (self.vtable.drop_readable)(handle) }
+            unsafe { (vtable.drop_readable)(handle) }
         }
     }
 }
@@ -187,13 +235,25 @@ pub struct StreamRead<'a, T: 'static> {
 }
 
 impl<T> StreamRead<'_, T> {
+    /// The reader's component-model end.
+    ///
+    /// # Panics
+    /// If it has none (it was given away; local readers never get here).
+    fn host(&mut self) -> (u32, &'static StreamVtable<T>) {
+        match self.reader.end.get_mut() {
+            End::Host { handle, vtable } => (*handle, *vtable),
+            End::Local(_) | End::Gone => {
+                panic!("weft: this stream's handle was already given away")
+            }
+        }
+    }
+
     /// Starts the read; `None` while it is blocked.
     fn start(&mut self) -> Option<CopyResult> {
         if self.reader.dropped {
             return Some(CopyResult::Dropped(0));
         }
-        let vt = self.reader.vtable;
-        let handle = self.reader.handle();
+        let (handle, vt) = self.host();
         let buf = self.buf.as_mut()?;
         let amt = buf.capacity() - buf.len();
         let ptr = match vt.lift {
@@ -223,9 +283,10 @@ impl<T> StreamRead<'_, T> {
             self.reader.dropped = true;
         }
         let mut buf = self.buf.take().unwrap_or_default();
-        match (self.reader.vtable.lift, self.scratch.take()) {
+        let (_, vt) = self.host();
+        match (vt.lift, self.scratch.take()) {
             (Some(lift), Some((scratch, _))) => {
-                let size = self.reader.vtable.layout.size();
+                let size = vt.layout.size();
                 for i in 0..n {
                     // SAFETY: the host wrote `n` lowered values there.
                     buf.push(unsafe { lift(scratch.at(i, size)) });
@@ -236,6 +297,36 @@ impl<T> StreamRead<'_, T> {
             _ => unsafe { buf.set_len(buf.len() + n) },
         }
         (StreamResult::of(result), buf)
+    }
+
+    /// A read of a local reader: takes what its Rust stream has ready, up
+    /// to the spare capacity, as a component-model read would.
+    fn poll_local(&mut self, cx: &mut Context<'_>) -> Option<Poll<(StreamResult, Vec<T>)>> {
+        let End::Local(local) = self.reader.end.get_mut() else {
+            return None;
+        };
+        if self.reader.dropped {
+            let buf = self.buf.take().unwrap_or_default();
+            return Some(Poll::Ready((StreamResult::Dropped, buf)));
+        }
+        let buf = self.buf.as_mut()?;
+        let (before, room) = (buf.len(), buf.capacity() - buf.len());
+        let more = super::local::fill(local.as_mut(), cx, buf, room);
+        let n = buf.len() - before;
+        let result = match more {
+            Poll::Pending if n == 0 => return Some(Poll::Pending),
+            Poll::Ready(false) if n == 0 => {
+                self.reader.dropped = true;
+                StreamResult::Dropped
+            }
+            Poll::Ready(false) => {
+                // Ended after some values: report them now, the end next.
+                self.reader.dropped = true;
+                StreamResult::Complete(n)
+            }
+            Poll::Pending | Poll::Ready(true) => StreamResult::Complete(n),
+        };
+        Some(Poll::Ready((result, self.buf.take().unwrap_or_default())))
     }
 }
 
@@ -249,6 +340,9 @@ impl<T> Future for StreamRead<'_, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // No self-references: the buffers are on the heap.
         let this = self.get_mut();
+        if let Some(poll) = this.poll_local(cx) {
+            return poll;
+        }
         if this.wait.is_none()
             && this.buf.is_some()
             && let Some(result) = this.start()

@@ -331,6 +331,34 @@ fn a_wake_from_another_task_reaches_a_sleeping_task() {
 }
 
 #[test]
+fn the_wake_read_stays_armed_across_callbacks_until_the_task_exits() {
+    let _host = host();
+    let ws: Vec<u32> = (0..3).map(|_| fake::new_waitable()).collect();
+    let waits = ws.clone();
+    let code = start_task(async move {
+        for w in waits {
+            WaitableEvent::new(WaitableIndex(w)).await;
+        }
+    });
+    let mut set = wait_set(code);
+    for (i, w) in ws.iter().enumerate() {
+        // One `stream.read` on the wake stream, made before the first
+        // sleep, serves every later sleep: a callback does not withdraw it.
+        assert_eq!(fake::with(|m| m.cancelled_copies), 0, "callback {i}");
+        let next = deliver(SUBTASK, *w, 0);
+        if i + 1 < ws.len() {
+            assert_eq!(wait_set(next), set, "the same set each time");
+            set = wait_set(next);
+        } else {
+            assert_eq!(next, 0, "EXIT");
+        }
+    }
+    // At exit the read is cancelled once and the stream dropped.
+    assert_eq!(fake::with(|m| m.cancelled_copies), 1);
+    assert_eq!((fake::live_sets(), fake::live_waitables()), (0, 3));
+}
+
+#[test]
 fn spawned_futures_run_with_the_task_and_delay_its_exit() {
     let _host = host();
     let w = fake::new_waitable();

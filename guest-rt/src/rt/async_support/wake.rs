@@ -91,7 +91,8 @@ impl WakeupStream {
         }
     }
 
-    /// Withdraws an outstanding read (the task is running again anyway).
+    /// Withdraws an outstanding read (at task exit; while the task runs the
+    /// read stays outstanding, see `TaskState::callback`).
     pub(crate) fn disarm(&mut self) {
         if let (Some((readable, _)), true) = (self.ends, self.reading) {
             // Out of the set first: a synchronous cancel of a waitable that

@@ -56,7 +56,7 @@ impl<E: Emitter> Walker<'_, E> {
                 self.emit(&Instruction::ResultLower { results: &results });
             }
             TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
-                self.emit(&Instruction::AsyncHandleLower)
+                self.emit(&Instruction::AsyncHandleLower { ty: id })
             }
             TypeDefKind::Resource | TypeDefKind::Unknown => unsupported(ty),
         }

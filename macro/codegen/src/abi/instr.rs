@@ -219,8 +219,11 @@ pub enum Instruction<'a> {
     /// `[i32] -> []`: release an `error-context` handle this component gave
     /// a copy of to its caller (a sync export's result, in post-return).
     ErrorContextDrop,
-    /// `[end] -> [i32]`: give a future's or stream's readable end away.
-    AsyncHandleLower,
+    /// `[end] -> [i32]`: give a readable end of the `future`/`stream` type
+    /// `ty` away (making one first if the reader holds a Rust value).
+    AsyncHandleLower {
+        ty: TypeId,
+    },
     /// `[i32] -> [end]`: take a readable end of the `future`/`stream` type
     /// `ty`.
     AsyncHandleLift {
@@ -273,7 +276,7 @@ impl Instruction<'_> {
             HandleLower { .. } | HandleLift { .. } | EnumLower | EnumLift { .. } => (1, 1),
             ErrorContextLower { .. } | ErrorContextLift => (1, 1),
             ErrorContextDrop => (1, 0),
-            AsyncHandleLower | AsyncHandleLift { .. } => (1, 1),
+            AsyncHandleLower { .. } | AsyncHandleLift { .. } => (1, 1),
             Store { .. } => (2, 0),
             StringLower { .. } | ListCanonLower { .. } | ListLower { .. } | MapLower { .. } => {
                 (1, 2)

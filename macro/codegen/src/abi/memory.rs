@@ -89,7 +89,7 @@ impl<E: Emitter> Walker<'_, E> {
                 self.emit(&Instruction::ResultLower { results: &[] });
             }
             TypeDefKind::Future(_) | TypeDefKind::Stream(_) => {
-                self.emit(&Instruction::AsyncHandleLower);
+                self.emit(&Instruction::AsyncHandleLower { ty: id });
                 self.store(MemKind::I32, addr, offset);
             }
             TypeDefKind::Resource | TypeDefKind::Unknown => {}

@@ -8,10 +8,19 @@
 //! matches is async exactly when its WIT declares it `async func`. A
 //! filter that decides no function is an error, as in wit-bindgen.
 //!
-//! Unlike wit-bindgen 0.61, a filter that would make a plain `func` async
-//! is an error here: the component model only lowers and lifts `async func`
-//! with the `async` option, so such bindings would build a component that
-//! fails validation. Filters that make an `async func` sync are fine.
+//! As in wit-bindgen 0.61, a filter may make a plain `func` async (`all`
+//! does for every one): its Rust binding is then `async` (an `async fn`
+//! import, an `async fn` trait method), so guests written for wit-bindgen
+//! compile unchanged. Its ABI stays sync, though: the component model
+//! allows the `async` canonical option only on `async func` types
+//! (wasmparser: "the `async` canonical option requires an async function
+//! type"), and wit-bindgen 0.61's `[async-lower]`/`[async-lift]` for such a
+//! function give a component that fails validation. So the import's future
+//! makes the whole sync call when first polled, and the export is lifted
+//! sync and runs its `async fn` with `block_on`. That future should not
+//! need to wait: a sync-typed task may not block before it returns, so the
+//! host traps if it does (CanonicalABI.md, "may_block"). Filters that make
+//! an `async func` sync are fine too.
 
 use super::Ctx;
 use crate::error::Error;
@@ -71,9 +80,9 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
-    /// Fails if the `async` option makes a plain `func` async, or if one of
-    /// its filters (other than `all` / `-all`) decides no function: like
-    /// wit-bindgen, a filter naming nothing is almost always a typo.
+    /// Fails if one of the `async` option's filters (other than `all` /
+    /// `-all`) decides no function: like wit-bindgen, a filter naming
+    /// nothing is almost always a typo.
     pub(crate) fn check_async_filters(&self) -> Result<(), Error> {
         let mut used = vec![false; self.opts.async_filters.len()];
         let w = &self.resolve.worlds[self.world];
@@ -88,18 +97,8 @@ impl Ctx<'_> {
                     WorldItem::Type { .. } => continue,
                 };
                 for func in funcs {
-                    let Some((enabled, i)) = self.deciding_filter(key, func, is_import) else {
-                        continue;
-                    };
-                    used[i] = true;
-                    if enabled && !func.kind.is_async() {
-                        let side = if is_import { "import" } else { "export" };
-                        return Err(Error::Unsupported(format!(
-                            "the `async` option makes {side} `{}` async, but it is a plain \
-                             `func` in WIT; the component model binds only `async func`s \
-                             asynchronously (declare it `async func`, or narrow the filter)",
-                            func.name
-                        )));
+                    if let Some((_, i)) = self.deciding_filter(key, func, is_import) {
+                        used[i] = true;
                     }
                 }
             }

@@ -75,6 +75,9 @@ pub(crate) struct Body<'c, 'a> {
     needs_cleanup: bool,
     arenas: Vec<(TypeId, proc_macro2::Ident)>,
     ret: Option<TokenStream>,
+    /// A sync-lifted export whose trait method is `async` (the `async`
+    /// option on a plain `func`): the call runs to the end in `block_on`.
+    blocking: bool,
 }
 
 impl<'c, 'a> Body<'c, 'a> {
@@ -91,7 +94,15 @@ impl<'c, 'a> Body<'c, 'a> {
             needs_cleanup: false,
             arenas: Vec::new(),
             ret: None,
+            blocking: false,
         }
+    }
+
+    /// Makes the export's call run its `async` trait method with
+    /// `block_on` (see `render::async_filter`).
+    pub fn blocking(mut self, blocking: bool) -> Self {
+        self.blocking = blocking;
+        self
     }
 
     /// The rendered statements and final expression.

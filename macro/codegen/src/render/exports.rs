@@ -89,13 +89,15 @@ impl Ctx<'_> {
                 Some(i) => resource_items[i].push(quote!(#docs #sig;)),
                 None => guest_items.push(quote!(#docs #sig;)),
             }
-            if asyncness {
+            if asyncness && func.kind.is_async() {
                 parts.items.extend(self.async_export_glue(func, key, from));
                 parts
                     .macro_body
                     .extend(self.async_export_symbols(func, key, mpath));
             } else {
-                parts.items.extend(self.export_glue(func, from));
+                // An `async` trait method of a plain `func` is lifted sync
+                // and run with `block_on` (see `async_filter`).
+                parts.items.extend(self.export_glue(func, from, asyncness));
                 parts
                     .macro_body
                     .extend(self.export_symbols(func, key, mpath));
@@ -202,7 +204,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn export_glue(&self, func: &Function, from: &ModPath) -> TokenStream {
+    fn export_glue(&self, func: &Function, from: &ModPath, blocking: bool) -> TokenStream {
         let helper = func_helper(&func.name);
         let cabi = format_ident!("_export_{}_cabi", helper);
         let CoreSig { args, arg_tys, ret } = self.core_export_sig(func);
@@ -236,7 +238,8 @@ impl Ctx<'_> {
             }
         };
         let params = args.iter().map(|a| quote!(#a));
-        let mut body = Body::new(self, from, Role::Export(callee), params.collect());
+        let mut body =
+            Body::new(self, from, Role::Export(callee), params.collect()).blocking(blocking);
         Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).call_export(func);
         let body = Moved::new(body.finish());
         let ctors =

@@ -4,7 +4,11 @@
 //! with the `async` option), plus the runtime's
 //! `yield_async`, `error-context` values, and `future`/`stream` ends made
 //! with `wit_future::new` / `wit_stream::new`, read with `.await`,
-//! `collect`. Only the crate name differs between the two builds.
+//! `collect`. Only the crate name differs between the two builds, except
+//! for `later` and `count-up`: weft returns a Rust future and a Rust stream
+//! as readers (`FutureReader::from`, `StreamReader::from`, wit-bindgen
+//! #1387), while wit-bindgen, which has neither, writes the ends from a
+//! spawned task.
 
 #[cfg(not(feature = "peer"))]
 use weft as rt;
@@ -77,6 +81,75 @@ impl RelayGuest for Component {
 
     fn describe_failure(e: ErrorContext) -> String {
         e.debug_message()
+    }
+
+    #[cfg(not(feature = "peer"))]
+    async fn later(text: String, ticks: u32) -> rt::FutureReader<String> {
+        rt::FutureReader::from(async move { echo_later(text, ticks).await })
+    }
+
+    #[cfg(feature = "peer")]
+    async fn later(text: String, ticks: u32) -> rt::FutureReader<String> {
+        let (writer, reader) = wit_future::new::<String>(String::new);
+        rt::spawn_local(async move {
+            let echoed = echo_later(text, ticks).await;
+            writer.write(echoed).await.unwrap_or_else(|_| panic!("the reader went away"));
+        });
+        reader
+    }
+
+    #[cfg(not(feature = "peer"))]
+    async fn count_up(n: u32) -> rt::StreamReader<u32> {
+        rt::StreamReader::from(CountUp {
+            next: 0,
+            end: n,
+            yielded: false,
+        })
+    }
+
+    #[cfg(feature = "peer")]
+    async fn count_up(n: u32) -> rt::StreamReader<u32> {
+        let (mut writer, reader) = wit_stream::new::<u32>();
+        rt::spawn_local(async move {
+            for i in 0..n {
+                rt::yield_async().await;
+                if !writer.write_all(vec![i]).await.is_empty() {
+                    return;
+                }
+            }
+        });
+        reader
+    }
+}
+
+/// `next..end`, pending once (after waking itself) before each value.
+#[cfg(not(feature = "peer"))]
+struct CountUp {
+    next: u32,
+    end: u32,
+    yielded: bool,
+}
+
+#[cfg(not(feature = "peer"))]
+impl futures_core::Stream for CountUp {
+    type Item = u32;
+
+    fn poll_next(
+        mut self: core::pin::Pin<&mut Self>,
+        cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<Option<u32>> {
+        use core::task::Poll;
+        if self.next >= self.end {
+            return Poll::Ready(None);
+        }
+        if !self.yielded {
+            self.yielded = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        self.yielded = false;
+        self.next += 1;
+        Poll::Ready(Some(self.next - 1))
     }
 }
 

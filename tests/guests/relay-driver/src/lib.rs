@@ -90,6 +90,44 @@ impl Guest for Component {
     async fn relay_twice(first: Vec<String>, second: Vec<String>) -> (Vec<String>, Vec<String>) {
         join(relay::relay(first), relay::relay(second)).await
     }
+
+    async fn await_later(text: String, ticks: u32) -> String {
+        relay::later(text, ticks).await.await
+    }
+
+    async fn collect_count_up(n: u32) -> Vec<u32> {
+        relay::count_up(n).await.collect().await
+    }
+
+    /// weft passes the relay's stream on as a Rust stream of its values
+    /// (`StreamReader::from`, wit-bindgen #1387), which makes a new stream
+    /// written by this component; wit-bindgen passes the reader itself.
+    async fn sum_of_count_up(n: u32) -> u32 {
+        let counted = relay::count_up(n).await;
+        #[cfg(not(feature = "peer"))]
+        let counted = rt::StreamReader::from(counted.into_stream());
+        relay::sum(counted).await
+    }
+
+    /// weft passes a Rust future (`FutureReader::from`); wit-bindgen writes
+    /// a new future from a spawned task.
+    async fn prefix_of_future(label: String, text: String) -> String {
+        #[cfg(not(feature = "peer"))]
+        let later = rt::FutureReader::from(async move {
+            rt::yield_async().await;
+            text
+        });
+        #[cfg(feature = "peer")]
+        let later = {
+            let (writer, reader) = wit_future::new::<String>(String::new);
+            rt::spawn_local(async move {
+                rt::yield_async().await;
+                writer.write(text).await.unwrap_or_else(|_| panic!("the relay dropped the future"));
+            });
+            reader
+        };
+        relay::prefix(label, later).await
+    }
 }
 
 export!(Component);

@@ -253,9 +253,9 @@ impl Body<'_, '_> {
                     drop(_rt::async_support::ErrorContext::from_handle(#v as usize as u32));
                 ));
             }
-            AsyncHandleLower => {
+            AsyncHandleLower { ty } => {
                 let v = &ops[0];
-                out.push(quote!((#v).take_handle() as i32));
+                out.push(self.async_handle_lower(*ty, v));
             }
             AsyncHandleLift { ty } => {
                 let v = &ops[0];

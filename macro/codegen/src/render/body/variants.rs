@@ -139,19 +139,25 @@ impl Body<'_, '_> {
         ops: &[TokenStream],
         out: &mut Vec<TokenStream>,
     ) {
+        let run = |call: TokenStream| match self.blocking {
+            true => quote!(_rt::async_support::block_on(#call)),
+            false => call,
+        };
         let call = match &self.role {
-            Role::Export(Callee::Plain(f)) => quote!(#f(#(#ops),*)),
+            Role::Export(Callee::Plain(f)) => run(quote!(#f(#(#ops),*))),
             Role::Export(Callee::Method(f)) => {
                 let (this, rest) = ops
                     .split_first()
                     .map_or((quote!(()), &[][..]), |(a, b)| (a.clone(), b));
-                quote!(#f((#this).get::<T_>() #(, #rest)*))
+                run(quote!(#f((#this).get::<T_>() #(, #rest)*)))
             }
             Role::Export(Callee::Constructor { call, handle }) => {
-                quote!(#handle::new(#call(#(#ops),*)))
+                let call = run(quote!(#call(#(#ops),*)));
+                quote!(#handle::new(#call))
             }
             Role::Export(Callee::FallibleConstructor { call, handle }) => {
-                quote!(#call(#(#ops),*).map(#handle::new))
+                let call = run(quote!(#call(#(#ops),*)));
+                quote!(#call.map(#handle::new))
             }
             Role::Import => quote!(unreachable!()),
         };

@@ -3,6 +3,10 @@
 //!
 //! As in wit-bindgen, their parameters are owned (the future may outlive
 //! the caller's borrows), and `&self` stays a borrow for methods.
+//!
+//! A plain `func` that the `async` option makes async gets the same Rust
+//! signature but is lowered sync: its future does the whole call when first
+//! polled (see `async_filter`).
 
 use super::super::Ctx;
 use super::super::body::{Body, Role};
@@ -21,8 +25,13 @@ impl Ctx<'_> {
         key: Option<&WorldKey>,
         from: &ModPath,
     ) -> TokenStream {
+        let lowered_async = func.kind.is_async();
+        let abi = match lowered_async {
+            true => LiftLowerAbi::AsyncCallback,
+            false => LiftLowerAbi::Sync,
+        };
         let (module, name) = self.resolve.wasm_import_name(
-            ManglingAndAbi::Legacy(LiftLowerAbi::AsyncCallback),
+            ManglingAndAbi::Legacy(abi),
             WasmImport::Func {
                 interface: key,
                 func,
@@ -52,13 +61,16 @@ impl Ctx<'_> {
             quote!(-> #ty)
         });
         let mut body = Body::new(self, from, Role::Import, args);
-        Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Lend).call_import_async(
-            func,
-            &ImportTarget {
-                module: &module,
-                name: &name,
-            },
-        );
+        let target = ImportTarget {
+            module: &module,
+            name: &name,
+        };
+        let mut walker = Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Lend);
+        if lowered_async {
+            walker.call_import_async(func, &target);
+        } else {
+            walker.call_import(func, &target);
+        }
         let body = body.finish();
         let fname = ident(&self.func_name(func));
         let docs = self.docs(&func.docs);
