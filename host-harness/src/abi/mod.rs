@@ -182,6 +182,23 @@ impl<'s, T> Cx<'s, T> {
         }
     }
 
+    /// After a `realloc` that a fused adapter called itself returned null
+    /// for `new_len` bytes: the trap the host path's [`Cx::realloc`] gives
+    /// when a memory growth was refused meanwhile, else nothing (the
+    /// adapter checks the pointer). A refusal the guest saw outside a
+    /// `realloc` and survived also counts, since the adapter does not clear
+    /// the record before its call; only a realloc that returns null for a
+    /// non-empty allocation asks.
+    pub(crate) fn null_alloc(mut self, new_len: u64) -> Result<(), Error> {
+        match self.store.data_mut().limits.take_memory_denied() {
+            Some(why) if new_len > 0 => {
+                let cause = Error::trap("realloc returned null");
+                Err(self.memory_limit_trap(new_len, why, &cause))
+            }
+            Some(_) | None => Ok(()),
+        }
+    }
+
     /// The trap for a `realloc` that failed because a memory could not
     /// grow, keeping what the guest's failure looked like.
     fn memory_limit_trap(&self, new_len: u64, why: GrowthDenied, cause: &Error) -> Error {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::compile::CoreShape;
 use super::handles::HandleMove;
-use crate::abi::{self, Alloc, Cx, Path};
+use crate::abi::{self, Cx, Path};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType, HostOutcome,
 };
@@ -50,11 +50,11 @@ pub(crate) enum Intrinsic {
     Exit,
     /// `(code: i32) -> ()`: traps with the message of [`AdapterTrap`] `code`.
     Trap,
-    /// `(old, old_len, align, new_len, what: i32) -> i32`: calls the side's
-    /// `realloc` as the host path does (the instance may not leave
-    /// meanwhile) and checks the result; `what` is an [`AllocFor`] code
-    /// choosing the spec's out-of-bounds message.
-    Realloc(Side),
+    /// `(new_len: i32) -> ()`: the side's `realloc`, which the adapter
+    /// calls itself, returned null for `new_len` bytes; traps naming the
+    /// store's memory limit if a memory growth was refused (as the host
+    /// path's realloc does), else lets the adapter check the pointer.
+    AllocNull(Side),
     /// `(ptr, len: i32) -> ()`: the side's utf8 string is in bounds and
     /// valid (the bytes are then copied with `memory.copy`).
     Utf8Check(Side),
@@ -93,8 +93,8 @@ impl Intrinsic {
             Self::Return => "return",
             Self::Exit => "exit",
             Self::Trap => "trap",
-            Self::Realloc(Side::Caller) => "caller-realloc",
-            Self::Realloc(Side::Callee) => "callee-realloc",
+            Self::AllocNull(Side::Caller) => "caller-alloc-null",
+            Self::AllocNull(Side::Callee) => "callee-alloc-null",
             Self::Utf8Check(Side::Caller) => "caller-utf8-check",
             Self::Utf8Check(Side::Callee) => "callee-utf8-check",
             Self::Transcode(Side::Caller) => "transcode-from-caller",
@@ -113,7 +113,7 @@ impl Intrinsic {
         match self {
             Self::Enter | Self::AsyncStart => (vec![], vec![I]),
             Self::Return | Self::Exit | Self::Trap => (vec![I], vec![]),
-            Self::Realloc(_) => (vec![I; 5], vec![I]),
+            Self::AllocNull(_) => (vec![I], vec![]),
             Self::Utf8Check(_) => (vec![I, I], vec![]),
             Self::Transcode(_) => (vec![I, I], vec![I, I]),
             Self::Handle(_) => (vec![I, I], vec![I]),
@@ -141,15 +141,18 @@ pub(crate) enum AdapterTrap {
     OutOfBounds = 3,
     /// A variant-like value's discriminant names no case.
     InvalidDiscriminant = 4,
+    /// A string's new bytes (from `realloc`) reach past the end of memory.
+    StringOutOfBounds = 5,
 }
 
 impl AdapterTrap {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 6] = [
         Self::InvalidChar,
         Self::UnalignedPointer,
         Self::ListOutOfBounds,
         Self::OutOfBounds,
         Self::InvalidDiscriminant,
+        Self::StringOutOfBounds,
     ];
 
     /// The spec's message for the trap (the same as the host path's).
@@ -160,26 +163,28 @@ impl AdapterTrap {
             Some(Self::ListOutOfBounds) => "list content out-of-bounds",
             Some(Self::OutOfBounds) => "out of bounds memory access",
             Some(Self::InvalidDiscriminant) => "invalid variant discriminant",
+            Some(Self::StringOutOfBounds) => "string content out-of-bounds",
             None => "adapter trapped with an unknown code",
         }
     }
 }
 
-/// What a [`Intrinsic::Realloc`] allocates, as its `what` argument.
+/// What an adapter's `realloc` call allocates; chooses the spec's
+/// out-of-bounds trap for the pointer it returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i32)]
 pub(crate) enum AllocFor {
-    String = 0,
-    List = 1,
-    Spill = 2,
+    String,
+    List,
+    Spill,
 }
 
 impl AllocFor {
-    fn alloc(code: i32) -> Alloc {
-        match code {
-            c if c == Self::String as i32 => Alloc::String,
-            c if c == Self::List as i32 => Alloc::List,
-            _ => Alloc::Spill,
+    /// The trap for a returned pointer whose bytes pass the end of memory.
+    pub(crate) fn out_of_bounds(self) -> AdapterTrap {
+        match self {
+            Self::String => AdapterTrap::StringOutOfBounds,
+            Self::List => AdapterTrap::ListOutOfBounds,
+            Self::Spill => AdapterTrap::OutOfBounds,
         }
     }
 }
@@ -271,7 +276,7 @@ pub(crate) fn host_func<T: 'static>(
             | Intrinsic::Return
             | Intrinsic::Exit
             | Intrinsic::Trap
-            | Intrinsic::Realloc(_)
+            | Intrinsic::AllocNull(_)
             | Intrinsic::Utf8Check(_)
             | Intrinsic::Transcode(_)
             | Intrinsic::Handle(_) => {
@@ -324,12 +329,9 @@ fn sync_step<T: 'static>(
             };
             trap(AdapterTrap::message(code))
         }
-        Intrinsic::Realloc(side) => {
-            let mut cx = ends.cx(ctx, side);
-            let what = AllocFor::alloc(args.get(4).map_or(-1, |v| v.i32().unwrap_or(-1)));
-            let align = arg(args, 2) as u32;
-            rets[0] = ret(cx.realloc(arg(args, 0), arg(args, 1), align, arg(args, 3), what)?);
-            Ok(())
+        Intrinsic::AllocNull(side) => {
+            let cx = ends.cx(ctx, side);
+            cx.null_alloc(arg(args, 0))
         }
         Intrinsic::Utf8Check(side) => {
             let cx = ends.cx(ctx, side);

@@ -33,6 +33,7 @@ pub(crate) type CoreVal = wasmi::Val;
 pub(crate) type CoreValType = wasmi::ValType;
 pub(crate) type CoreFuncType = wasmi::FuncType;
 pub(crate) type CoreTable = wasmi::Table;
+pub(crate) type CoreGlobal = wasmi::Global;
 pub(crate) use wasmi::{AsContext as CoreAsContext, AsContextMut as CoreAsContextMut};
 
 /// The configured core engine, shared by every store of one [`crate::Engine`].
@@ -218,6 +219,14 @@ pub(crate) fn host_func_suspendable<D: 'static>(
             )))),
         }
     })
+}
+
+/// A new mutable i32 global holding `value`, owned by the host.
+pub(crate) fn mutable_i32_global<D>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    value: i32,
+) -> CoreGlobal {
+    wasmi::Global::new(ctx, wasmi::Val::I32(value), wasmi::Mutability::Var)
 }
 
 /// The start of the trap message of a host function that panicked.

@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::adapter::AdapterCache;
-use crate::engine::{CoreFunc, CoreMemory};
+use crate::engine::{CoreFunc, CoreGlobal, CoreMemory};
 use crate::error::{CallError, Error, trap};
 use crate::index::{PrimaryMap, index_type};
 use crate::translate::def::StringEncoding;
@@ -52,6 +52,12 @@ pub(crate) struct ComponentInstance {
     pub(crate) parent: Option<ComponentInstanceId>,
     pub(crate) handles: HandleTable,
     pub(crate) may_leave: bool,
+    /// A second `may_leave` flag that fused adapters clear while this
+    /// instance's `realloc` runs, as a mutable i32 core global (1: may
+    /// leave) so they need no host call; made for the first adapter that
+    /// calls the instance's `realloc`. The instance may leave only when
+    /// both flags allow it.
+    pub(crate) may_leave_global: Option<CoreGlobal>,
     pub(crate) may_enter: bool,
     pub(crate) backpressure: i32,
     /// Whether the instance defines a cooperative thread built-in
@@ -164,6 +170,7 @@ impl Runtime {
             parent,
             handles: HandleTable::with_max_len(self.limits.max_handles),
             may_leave: true,
+            may_leave_global: None,
             may_enter: true,
             backpressure: 0,
             uses_threads: false,
