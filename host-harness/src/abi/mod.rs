@@ -27,7 +27,7 @@ pub(crate) use lower::{
 pub(crate) use resources::{lift_borrow, lift_own, lower_borrow, lower_own};
 pub(crate) use scalar::{char_from, f32_canon, f64_canon};
 pub(crate) use store::{alloc_list, store, store_case, store_flag_words, store_pair};
-pub(crate) use strings::{load_string, store_string, utf8_str};
+pub(crate) use strings::{Transcoded, load_string, store_string, transcode, utf8_str};
 
 use crate::engine::{
     self, CoreAsContext, CoreAsContextMut, CoreCtxMut, CoreMemory, CoreVal, GrowthDenied,

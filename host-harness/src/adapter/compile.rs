@@ -252,16 +252,29 @@ impl Emitter {
     /// be aligned and its `bytes` inside the side's memory (the trap names
     /// what was allocated).
     pub(crate) fn realloc(&mut self, side: Side, align: u32, what: AllocFor) {
+        self.resize(side, None, align, what);
+    }
+
+    /// [`Emitter::realloc`] of the block `(ptr, len)` in `old` (two i32
+    /// locals) when given, else of a new block.
+    pub(crate) fn resize(
+        &mut self,
+        side: Side,
+        old: Option<(u32, u32)>,
+        align: u32,
+        what: AllocFor,
+    ) {
         let bytes = self.local(ValType::I32);
         let ptr = self.local(ValType::I32);
         self.ins().local_set(bytes);
         let realloc = self.realloc_func(side);
         let may_leave = self.may_leave_global(side);
+        self.ins().i32_const(0).global_set(may_leave);
+        match old {
+            Some((old_ptr, old_len)) => self.ins().local_get(old_ptr).local_get(old_len),
+            None => self.ins().i32_const(0).i32_const(0),
+        };
         self.ins()
-            .i32_const(0)
-            .global_set(may_leave)
-            .i32_const(0)
-            .i32_const(0)
             .i32_const(align as i32)
             .local_get(bytes)
             .call(realloc)

@@ -58,10 +58,15 @@ pub(crate) enum Intrinsic {
     /// `(ptr, len: i32) -> ()`: the side's utf8 string is in bounds and
     /// valid (the bytes are then copied with `memory.copy`).
     Utf8Check(Side),
-    /// `(ptr, tagged_len: i32) -> (i32, i32)`: moves a string from this side
-    /// to the other, transcoding between their encodings (validating and
-    /// trapping as the spec does), allocating with the other's `realloc`.
+    /// `(ptr, tagged_len: i32) -> i32`: validates the string of this side
+    /// (trapping as the spec does) and encodes it for the other side into
+    /// the store's transcoding buffer; returns the bytes the adapter is to
+    /// allocate on the other side.
     Transcode(Side),
+    /// `(ptr: i32) -> (i32, i32)`: writes the buffer of [`Self::Transcode`]
+    /// at `ptr` in this side's memory; returns the size to shrink the
+    /// block to (`-1`: keep it) and the tagged length.
+    TranscodeStore(Side),
     /// `(handle, index: i32) -> i32`: moves an `own` or lends a `borrow`
     /// from this side's table to the other's; `index` is the handle's
     /// position in the signature's `HandleMove` table.
@@ -99,6 +104,8 @@ impl Intrinsic {
             Self::Utf8Check(Side::Callee) => "callee-utf8-check",
             Self::Transcode(Side::Caller) => "transcode-from-caller",
             Self::Transcode(Side::Callee) => "transcode-from-callee",
+            Self::TranscodeStore(Side::Caller) => "transcode-into-caller",
+            Self::TranscodeStore(Side::Callee) => "transcode-into-callee",
             Self::Handle(Side::Caller) => "handle-from-caller",
             Self::Handle(Side::Callee) => "handle-from-callee",
             Self::AsyncStart => "async-start",
@@ -115,7 +122,8 @@ impl Intrinsic {
             Self::Return | Self::Exit | Self::Trap => (vec![I], vec![]),
             Self::AllocNull(_) => (vec![I], vec![]),
             Self::Utf8Check(_) => (vec![I, I], vec![]),
-            Self::Transcode(_) => (vec![I, I], vec![I, I]),
+            Self::Transcode(_) => (vec![I, I], vec![I]),
+            Self::TranscodeStore(_) => (vec![I], vec![I, I]),
             Self::Handle(_) => (vec![I, I], vec![I]),
             Self::AsyncBlock | Self::AsyncReturn => {
                 let mut params = vec![I];
@@ -279,6 +287,7 @@ pub(crate) fn host_func<T: 'static>(
             | Intrinsic::AllocNull(_)
             | Intrinsic::Utf8Check(_)
             | Intrinsic::Transcode(_)
+            | Intrinsic::TranscodeStore(_)
             | Intrinsic::Handle(_) => {
                 sync_step(ctx, &ends, which, args, rets).map(|()| HostOutcome::Done)
             }
@@ -338,13 +347,22 @@ fn sync_step<T: 'static>(
             abi::utf8_str(&cx, arg(args, 0), arg(args, 1)).map(drop)
         }
         Intrinsic::Transcode(from) => {
+            let to = ends.side(from.other()).1.encoding;
+            let mut out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
             let mut cx = ends.cx(ctx.as_context_mut(), from);
-            let s = abi::load_string(&mut cx, arg(args, 0), arg(args, 1))?;
-            let mut cx = ends.cx(ctx, from.other());
-            let (ptr, len) = abi::store_string(&mut cx, &s)?;
-            rets[0] = ret(ptr);
-            rets[1] = ret(len);
-            Ok(())
+            let done = abi::transcode(&mut cx, arg(args, 0), arg(args, 1), to, &mut out);
+            rets[0] = ret(out.alloc);
+            ctx.data_mut().rt.transcoded = out;
+            done
+        }
+        Intrinsic::TranscodeStore(to) => {
+            let out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
+            let mut cx = ends.cx(ctx.as_context_mut(), to);
+            let written = cx.write(arg(args, 0), &out.bytes, "string content out-of-bounds");
+            rets[0] = out.shrink_to.map_or(CoreVal::I32(-1), ret);
+            rets[1] = ret(out.tagged_len);
+            ctx.data_mut().rt.transcoded = out;
+            written
         }
         Intrinsic::Handle(from) => {
             let Some(m) = ends.handles.get(arg(args, 1) as usize) else {

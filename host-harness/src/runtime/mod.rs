@@ -151,6 +151,10 @@ pub(crate) struct Runtime {
     pub(crate) adapters: Option<Arc<AdapterCache>>,
     /// Calls that went through a fused adapter, for tests and statistics.
     pub(crate) adapter_calls: u64,
+    /// The string a fused adapter is transcoding, between the intrinsic
+    /// that encodes it and the one that stores it (the adapter calls the
+    /// destination's `realloc` in between); its buffer is reused.
+    pub(crate) transcoded: crate::abi::Transcoded,
     /// The timeline, when the embedder asked for one (`--trace`).
     pub(crate) trace: Option<Box<concurrency::trace::Trace>>,
 }
