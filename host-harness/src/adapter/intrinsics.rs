@@ -18,6 +18,7 @@ use super::handles::HandleMove;
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType, HostOutcome,
+    SmallArity,
 };
 use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
@@ -273,6 +274,40 @@ pub(crate) fn host_func<T: 'static>(
 ) -> CoreFunc {
     let (params, results) = which.signature(&ends.shape);
     let ends = ends.clone();
+    // The steps of every synchronous call take the typed, cheaper route.
+    let small = match which {
+        Intrinsic::Enter => Some(SmallArity::ToI32),
+        Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap | Intrinsic::AllocNull(_) => {
+            Some(SmallArity::OfI32)
+        }
+        Intrinsic::Utf8Check(_)
+        | Intrinsic::Transcode(_)
+        | Intrinsic::TranscodeStore(_)
+        | Intrinsic::Handle(_)
+        | Intrinsic::AsyncStart
+        | Intrinsic::AsyncBlock
+        | Intrinsic::AsyncReturn => None,
+    };
+    if let Some(arity) = small {
+        debug_assert_eq!(
+            (params.len(), results.len()),
+            match arity {
+                SmallArity::ToI32 => (0, 1),
+                SmallArity::OfI32 => (1, 0),
+            }
+        );
+        return engine::host_func_small(store, arity, move |mut c, arg| {
+            let mut rets = [CoreVal::I32(0)];
+            sync_step(
+                c.as_context_mut(),
+                &ends,
+                which,
+                &[CoreVal::I32(arg)],
+                &mut rets,
+            )?;
+            Ok(rets[0].i32().unwrap_or(0))
+        });
+    }
     engine::host_func_suspendable(store, &params, &results, move |mut c, args, rets| {
         let ctx = c.as_context_mut();
         match which {

@@ -229,6 +229,45 @@ pub(crate) fn mutable_i32_global<D>(
     wasmi::Global::new(ctx, wasmi::Val::I32(value), wasmi::Mutability::Var)
 }
 
+/// A host function of core type `() -> i32` (`arity` 0) or `(i32) -> ()`
+/// (`arity` 1), for the small steps a fused adapter takes on every call:
+/// a typed function skips the untyped value buffers of
+/// [`host_func_suspendable`]. `body` gets the argument (0 when there is
+/// none) and returns the result (ignored when there is none).
+pub(crate) fn host_func_small<D: 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    arity: SmallArity,
+    body: impl Fn(CoreCaller<'_, D>, i32) -> Result<i32, Error> + Send + Sync + 'static,
+) -> CoreFunc {
+    let guarded = move |caller: CoreCaller<'_, D>, arg: i32| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(caller, arg)))
+            .unwrap_or_else(|payload| {
+                Err(Error::trap(format!(
+                    "{HOST_PANIC}: {}",
+                    panic_message(payload.as_ref())
+                )))
+            })
+            .map_err(into_core_error)
+    };
+    match arity {
+        SmallArity::ToI32 => {
+            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>| guarded(caller, 0))
+        }
+        SmallArity::OfI32 => wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, arg: i32| {
+            guarded(caller, arg).map(drop)
+        }),
+    }
+}
+
+/// The core type of a [`host_func_small`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SmallArity {
+    /// `() -> i32`.
+    ToI32,
+    /// `(i32) -> ()`.
+    OfI32,
+}
+
 /// The start of the trap message of a host function that panicked.
 pub(crate) const HOST_PANIC: &str = "host function panicked";
 

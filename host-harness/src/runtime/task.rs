@@ -7,6 +7,7 @@
 //! holds the event loop that decides which waiting task runs next.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use crate::engine::{
@@ -194,7 +195,10 @@ pub(crate) struct Scheduler {
     /// a dense `PrimaryMap` would keep a slot for every call ever made; an
     /// ordered map finds a task in O(log n) and iterates in id order, which
     /// is creation order: the deterministic order every scan relies on.
-    tasks: BTreeMap<TaskId, Task>,
+    /// A `Task` is large and every synchronous call between instances
+    /// makes and ends one, so they are boxed: a node of the map then
+    /// moves pointers, not tasks, as it fills and empties.
+    tasks: BTreeMap<TaskId, Box<Task>>,
     next_id: u32,
     /// Tasks whose code is on the native stack, innermost last.
     running: Vec<TaskId>,
@@ -256,24 +260,24 @@ impl Scheduler {
             func: f.clone(),
             path,
         };
-        self.tasks.insert(id, task);
+        self.tasks.insert(id, Box::new(task));
         id
     }
 
     pub(crate) fn task_mut(&mut self, id: TaskId) -> Result<&mut Task, Error> {
         match self.tasks.get_mut(&id) {
-            Some(t) => Ok(t),
+            Some(t) => Ok(&mut **t),
             None => trap("task is no longer live"),
         }
     }
 
     pub(crate) fn task(&self, id: TaskId) -> Option<&Task> {
-        self.tasks.get(&id)
+        self.tasks.get(&id).map(|t| &**t)
     }
 
     /// The live tasks, oldest first.
     pub(crate) fn tasks(&self) -> impl Iterator<Item = &Task> {
-        self.tasks.values()
+        self.tasks.values().map(|t| &**t)
     }
 
     /// How many tasks are live.
@@ -382,15 +386,24 @@ impl Scheduler {
     /// returned), with the tasks fused adapters started inside it that
     /// never exited: their callee trapped and unwound past the exit.
     pub(crate) fn pop_task(&mut self, id: TaskId) {
+        // Such a task was started after its caller, so has a larger id:
+        // only the newer tasks are looked at, and for the common case (an
+        // adapted call that exits normally, the newest task) there are none.
+        let started_in = |tasks: &BTreeMap<TaskId, Box<Task>>, d: TaskId| {
+            tasks
+                .range((Bound::Excluded(d), Bound::Unbounded))
+                .filter(move |(_, t)| t.adapter_caller == Some(d))
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+        };
+        if started_in(&self.tasks, id).is_empty() {
+            self.tasks.remove(&id);
+            return;
+        }
         let mut dead = vec![id];
         let mut i = 0;
         while let Some(&d) = dead.get(i) {
-            dead.extend(
-                self.tasks
-                    .values()
-                    .filter(|t| t.adapter_caller == Some(d))
-                    .map(|t| t.id),
-            );
+            dead.extend(started_in(&self.tasks, d));
             i += 1;
         }
         for d in dead {
