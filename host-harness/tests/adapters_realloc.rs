@@ -71,17 +71,25 @@ const COMPOSITION: &str = r#"(component
       (import "i" "sum" (func $sum (param i32 i32) (result i32)))
       ;; 8 bytes of "a" at 64: a string of 8, or a list of two u32s.
       (data (i32.const 64) "aaaaaaaa")
+      ;; An invalid utf8 byte at 72; a string from 65530 runs off the end.
+      (data (i32.const 72) "\ff")
       (func (export "len") (result i32) (call $len (i32.const 64) (i32.const 8)))
+      (func (export "bad-len") (result i32) (call $len (i32.const 72) (i32.const 1)))
+      (func (export "oob-len") (result i32) (call $len (i32.const 65530) (i32.const 8)))
       (func (export "sum") (result i32) (call $sum (i32.const 64) (i32.const 2))))
     (core instance $m (instantiate $M (with "m" (instance $mem))
       (with "i" (instance (export "len" (func $len_l)) (export "sum" (func $sum_l))))))
     (func (export "len") (result u32) (canon lift (core func $m "len")))
+    (func (export "bad-len") (result u32) (canon lift (core func $m "bad-len")))
+    (func (export "oob-len") (result u32) (canon lift (core func $m "oob-len")))
     (func (export "sum") (result u32) (canon lift (core func $m "sum"))))
   (instance $caller (instantiate $Caller
     (with "len" (func $callee "len")) (with "sum" (func $callee "sum"))))
   (export "set-mode" (func $callee "set-mode"))
   (export "ping-out" (func $callee "ping-out"))
   (export "len" (func $caller "len"))
+  (export "bad-len" (func $caller "bad-len"))
+  (export "oob-len" (func $caller "oob-len"))
   (export "sum" (func $caller "sum"))
 )"#;
 
@@ -188,4 +196,15 @@ fn a_realloc_that_returns_null_under_the_memory_limit_names_the_limit() {
     assert!(err.contains("realloc returned null"), "{err}");
     // Without the limit the growth succeeds and the pointer is used.
     assert_eq!(both(4, "len", None), Ok(Some(Val::U32(8))));
+}
+
+#[test]
+fn a_bad_argument_string_traps_before_the_callee_realloc_runs() {
+    // In mode 1 a realloc call would trap `cannot leave component
+    // instance`: the string is checked first (by the host call that also
+    // enters the callee, on the adapter path).
+    let err = both(1, "bad-len", None).unwrap_err();
+    assert!(err.contains("invalid utf-8"), "{err}");
+    let err = both(1, "oob-len", None).unwrap_err();
+    assert!(err.contains("string content out-of-bounds"), "{err}");
 }

@@ -109,6 +109,10 @@ pub(crate) struct Emitter {
     code: Vec<u8>,
     /// The next entry of `sig.handles` a handle translation uses.
     pub(crate) next_handle: u32,
+    /// The caller's first string (its parameters 0 and 1) was checked by
+    /// [`Intrinsic::EnterUtf8`]: the first caller-side string move skips
+    /// its check.
+    pub(crate) first_string_checked: bool,
     pub(crate) sig: AdapterSignature,
     shape: CoreShape,
 }
@@ -128,6 +132,7 @@ impl Emitter {
             locals: Vec::new(),
             code: Vec::new(),
             next_handle: 0,
+            first_string_checked: false,
             sig,
             shape,
         }
@@ -492,8 +497,23 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
         e.ins().call(run);
         return Ok(e.finish(&caller_params, &caller_results));
     }
-    let enter = e.intrinsic(Intrinsic::Enter);
-    e.ins().call(enter).local_set(task);
+    // A first parameter that is a utf8 string on both sides is checked
+    // by the same host call that enters the callee.
+    let utf8 = crate::translate::def::StringEncoding::Utf8;
+    e.first_string_checked = !shape.caller_spills
+        && param_tys.first() == Some(&&Type::String)
+        && (sig.caller.encoding, sig.callee.encoding) == (utf8, utf8);
+    if e.first_string_checked {
+        let enter = e.intrinsic(Intrinsic::EnterUtf8);
+        e.ins()
+            .local_get(0)
+            .local_get(1)
+            .call(enter)
+            .local_set(task);
+    } else {
+        let enter = e.intrinsic(Intrinsic::Enter);
+        e.ins().call(enter).local_set(task);
+    }
     e.move_params(&param_tys, &shape)?;
     let core_ty = e.ty(&callee_params, &callee_results);
     let callee = e.import_func(Import::CalleeFunc, core_ty);

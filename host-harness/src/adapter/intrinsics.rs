@@ -42,6 +42,11 @@ pub(crate) enum Intrinsic {
     /// `() -> i32`: the caller may leave, the callee's entering set may be
     /// entered (and is now entered); pushes the callee's Task, returns its id.
     Enter,
+    /// `(ptr, len: i32) -> i32`: [`Self::Enter`], then
+    /// [`Self::Utf8Check`] of the caller's string `(ptr, len)`: one host
+    /// call for the two first steps of a call whose first parameter is a
+    /// string between two utf8 sides (the same checks in the same order).
+    EnterUtf8,
     /// `(task: i32) -> ()`: the caller has read the results; no borrow
     /// lent to the task remains, and the callee may not leave while its
     /// `post-return` runs.
@@ -96,6 +101,7 @@ impl Intrinsic {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Enter => "enter",
+            Self::EnterUtf8 => "enter-utf8-check",
             Self::Return => "return",
             Self::Exit => "exit",
             Self::Trap => "trap",
@@ -123,6 +129,7 @@ impl Intrinsic {
             Self::Return | Self::Exit | Self::Trap => (vec![I], vec![]),
             Self::AllocNull(_) => (vec![I], vec![]),
             Self::Utf8Check(_) => (vec![I, I], vec![]),
+            Self::EnterUtf8 => (vec![I, I], vec![I]),
             Self::Transcode(_) => (vec![I, I], vec![I]),
             Self::TranscodeStore(_) => (vec![I], vec![I, I]),
             Self::Handle(_) => (vec![I, I], vec![I]),
@@ -277,6 +284,7 @@ pub(crate) fn host_func<T: 'static>(
     // The steps of every synchronous call take the typed, cheaper route.
     let small = match which {
         Intrinsic::Enter => Some(SmallArity::ToI32),
+        Intrinsic::EnterUtf8 => Some(SmallArity::PairToI32),
         Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap | Intrinsic::AllocNull(_) => {
             Some(SmallArity::OfI32)
         }
@@ -294,17 +302,13 @@ pub(crate) fn host_func<T: 'static>(
             match arity {
                 SmallArity::ToI32 => (0, 1),
                 SmallArity::OfI32 => (1, 0),
+                SmallArity::PairToI32 => (2, 1),
             }
         );
-        return engine::host_func_small(store, arity, move |mut c, arg| {
+        return engine::host_func_small(store, arity, move |mut c, a, b| {
             let mut rets = [CoreVal::I32(0)];
-            sync_step(
-                c.as_context_mut(),
-                &ends,
-                which,
-                &[CoreVal::I32(arg)],
-                &mut rets,
-            )?;
+            let args = [CoreVal::I32(a), CoreVal::I32(b)];
+            sync_step(c.as_context_mut(), &ends, which, &args, &mut rets)?;
             Ok(rets[0].i32().unwrap_or(0))
         });
     }
@@ -316,6 +320,7 @@ pub(crate) fn host_func<T: 'static>(
                 async_run(ctx, &ends, which, args, rets)
             }
             Intrinsic::Enter
+            | Intrinsic::EnterUtf8
             | Intrinsic::Return
             | Intrinsic::Exit
             | Intrinsic::Trap
@@ -339,10 +344,14 @@ fn sync_step<T: 'static>(
     rets: &mut [CoreVal],
 ) -> Result<(), Error> {
     match which {
-        Intrinsic::Enter => {
+        Intrinsic::Enter | Intrinsic::EnterUtf8 => {
             check_may_leave(&mut ctx, ends.caller)?;
             let task = push_entered(&mut ctx.data_mut().rt, ends)?;
             rets[0] = CoreVal::I32(task.as_u32() as i32);
+            if which == Intrinsic::EnterUtf8 {
+                let cx = ends.cx(ctx, Side::Caller);
+                abi::utf8_str(&cx, arg(args, 0), arg(args, 1))?;
+            }
             Ok(())
         }
         Intrinsic::Return => {

@@ -29,8 +29,12 @@ impl Emitter {
         let (src_enc, dst_enc) = (encoding(from), encoding(to));
         let (new_ptr, new_len) = (self.local(ValType::I32), self.local(ValType::I32));
         if (src_enc, dst_enc) == (StringEncoding::Utf8, StringEncoding::Utf8) {
-            let check = self.intrinsic(Intrinsic::Utf8Check(from));
-            self.ins().local_get(ptr).local_get(len).call(check);
+            if from == Side::Caller && self.first_string_checked {
+                self.first_string_checked = false;
+            } else {
+                let check = self.intrinsic(Intrinsic::Utf8Check(from));
+                self.ins().local_get(ptr).local_get(len).call(check);
+            }
             self.ins().local_get(len);
             self.realloc(to, 1, AllocFor::String);
             self.ins().local_set(new_ptr);

@@ -229,18 +229,18 @@ pub(crate) fn mutable_i32_global<D>(
     wasmi::Global::new(ctx, wasmi::Val::I32(value), wasmi::Mutability::Var)
 }
 
-/// A host function of core type `() -> i32` (`arity` 0) or `(i32) -> ()`
-/// (`arity` 1), for the small steps a fused adapter takes on every call:
-/// a typed function skips the untyped value buffers of
-/// [`host_func_suspendable`]. `body` gets the argument (0 when there is
-/// none) and returns the result (ignored when there is none).
+/// A host function of one of the [`SmallArity`] core types, for the small
+/// steps a fused adapter takes on every call: a typed function skips the
+/// untyped value buffers of [`host_func_suspendable`]. `body` gets the
+/// arguments (0 for those the type lacks) and returns the result (ignored
+/// when the type has none).
 pub(crate) fn host_func_small<D: 'static>(
     ctx: impl CoreAsContextMut<Data = D>,
     arity: SmallArity,
-    body: impl Fn(CoreCaller<'_, D>, i32) -> Result<i32, Error> + Send + Sync + 'static,
+    body: impl Fn(CoreCaller<'_, D>, i32, i32) -> Result<i32, Error> + Send + Sync + 'static,
 ) -> CoreFunc {
-    let guarded = move |caller: CoreCaller<'_, D>, arg: i32| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(caller, arg)))
+    let guarded = move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(caller, a, b)))
             .unwrap_or_else(|payload| {
                 Err(Error::trap(format!(
                     "{HOST_PANIC}: {}",
@@ -251,11 +251,16 @@ pub(crate) fn host_func_small<D: 'static>(
     };
     match arity {
         SmallArity::ToI32 => {
-            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>| guarded(caller, 0))
+            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>| guarded(caller, 0, 0))
         }
-        SmallArity::OfI32 => wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, arg: i32| {
-            guarded(caller, arg).map(drop)
+        SmallArity::OfI32 => wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32| {
+            guarded(caller, a, 0).map(drop)
         }),
+        SmallArity::PairToI32 => {
+            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
+                guarded(caller, a, b)
+            })
+        }
     }
 }
 
@@ -266,6 +271,8 @@ pub(crate) enum SmallArity {
     ToI32,
     /// `(i32) -> ()`.
     OfI32,
+    /// `(i32, i32) -> i32`.
+    PairToI32,
 }
 
 /// The start of the trap message of a host function that panicked.
