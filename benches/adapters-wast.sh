@@ -5,7 +5,7 @@
 # wast` with the host-mediated path (WEFT_FUSED_ADAPTERS=0), and on the
 # wasmtime CLI (`wasmtime wast`) when it is installed. The cost per call
 # is (time with N calls - time with 0 calls) / N, so start-up and parsing
-# cancel out.
+# cancel out. Each time is the shortest of the runs (see min_seconds).
 #
 # Calls: a no-op `func()`; a 1 KiB utf8 string echo `func(s: string) ->
 # string`, to a callee lifted with utf8 and to one lifted with utf16 (the
@@ -135,11 +135,13 @@ script() {
   echo "$path"
 }
 
-# mean_seconds COMMAND...: hyperfine's mean wall time of COMMAND.
-mean_seconds() {
+# min_seconds COMMAND...: hyperfine's shortest wall time of COMMAND. The
+# shortest run, not the mean: on a shared machine the other load only ever
+# adds time, so the minimum is the steadiest estimate of the cost itself.
+min_seconds() {
   local json="$out/hyperfine.json"
   hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$json" "$*" >/dev/null 2>&1
-  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$json"
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["min"])' "$json"
 }
 
 # per_call ENV_PREFIX RUNNER NAME N: microseconds per call.
@@ -149,8 +151,8 @@ per_call() {
   zero=$(script "$name" 0)
   full=$(script "$name" "$n")
   local t0 tn
-  t0=$(mean_seconds "$prefix $runner $zero")
-  tn=$(mean_seconds "$prefix $runner $full")
+  t0=$(min_seconds "$prefix $runner $zero")
+  tn=$(min_seconds "$prefix $runner $full")
   python3 -c 'import sys; t0,tn,n=map(float,sys.argv[1:]); print(f"{(tn-t0)/n*1e6:.3f}")' "$t0" "$tn" "$n"
 }
 
