@@ -200,6 +200,9 @@ pub(crate) struct Scheduler {
     /// moves pointers, not tasks, as it fills and empties.
     tasks: BTreeMap<TaskId, Box<Task>>,
     next_id: u32,
+    /// Whether `next_id` went past the last id and started again: a newer
+    /// task may then have a smaller id.
+    ids_wrapped: bool,
     /// Tasks whose code is on the native stack, innermost last.
     running: Vec<TaskId>,
     /// Instances each active call entered (`may_enter` cleared), innermost
@@ -230,6 +233,7 @@ impl Scheduler {
         let id = TaskId::from_u32(self.next_id);
         // `u32::MAX` is the index type's reserved value: wrap before it.
         self.next_id = (self.next_id + 1) % u32::MAX;
+        self.ids_wrapped |= self.next_id == 0;
         id
     }
 
@@ -386,17 +390,23 @@ impl Scheduler {
     /// returned), with the tasks fused adapters started inside it that
     /// never exited: their callee trapped and unwound past the exit.
     pub(crate) fn pop_task(&mut self, id: TaskId) {
-        // Such a task was started after its caller, so has a larger id:
-        // only the newer tasks are looked at, and for the common case (an
-        // adapted call that exits normally, the newest task) there are none.
+        // Such a task was started after its caller, so has a larger id
+        // (until the ids wrap): only the newer tasks are looked at, and in
+        // the common case (an adapted call that exits normally is the
+        // newest task) there is none.
+        let from = |d| match self.ids_wrapped {
+            false => Bound::Excluded(d),
+            true => Bound::Unbounded,
+        };
         let started_in = |tasks: &BTreeMap<TaskId, Box<Task>>, d: TaskId| {
             tasks
-                .range((Bound::Excluded(d), Bound::Unbounded))
+                .range((from(d), Bound::Unbounded))
                 .filter(move |(_, t)| t.adapter_caller == Some(d))
                 .map(|(k, _)| *k)
                 .collect::<Vec<_>>()
         };
-        if started_in(&self.tasks, id).is_empty() {
+        let newest = self.tasks.last_key_value().map(|(k, _)| *k);
+        if !self.ids_wrapped && newest.is_none_or(|n| n <= id) {
             self.tasks.remove(&id);
             return;
         }
