@@ -27,7 +27,7 @@ pub(crate) use lower::{
 pub(crate) use resources::{lift_borrow, lift_own, lower_borrow, lower_own};
 pub(crate) use scalar::{char_from, f32_canon, f64_canon};
 pub(crate) use store::{alloc_list, store, store_case, store_flag_words, store_pair};
-pub(crate) use strings::{load_string, store_string, utf8_str};
+pub(crate) use strings::{Transcoded, load_string, store_string, transcode, utf8_str};
 
 use crate::engine::{
     self, CoreAsContext, CoreAsContextMut, CoreCtxMut, CoreMemory, CoreVal, GrowthDenied,
@@ -179,6 +179,23 @@ impl<'s, T> Cx<'s, T> {
         match (checked, denied) {
             (Err(e), Some(why)) => Err(self.memory_limit_trap(new_len, why, &e)),
             (checked, _) => checked,
+        }
+    }
+
+    /// After a `realloc` that a fused adapter called itself returned null
+    /// for `new_len` bytes: the trap the host path's [`Cx::realloc`] gives
+    /// when a memory growth was refused meanwhile, else nothing (the
+    /// adapter checks the pointer). A refusal the guest saw outside a
+    /// `realloc` and survived also counts, since the adapter does not clear
+    /// the record before its call; only a realloc that returns null for a
+    /// non-empty allocation asks.
+    pub(crate) fn null_alloc(mut self, new_len: u64) -> Result<(), Error> {
+        match self.store.data_mut().limits.take_memory_denied() {
+            Some(why) if new_len > 0 => {
+                let cause = Error::trap("realloc returned null");
+                Err(self.memory_limit_trap(new_len, why, &cause))
+            }
+            Some(_) | None => Ok(()),
         }
     }
 

@@ -135,3 +135,198 @@ fn store_latin1_or_utf16<T>(cx: &mut Cx<'_, T>, s: &str) -> Result<(u64, u64), E
     let (ptr, units) = store_utf16(cx, s)?;
     Ok((ptr, units | UTF16_TAG))
 }
+
+/// A string transcoded by a fused adapter, between its two steps: the
+/// bytes in the destination's encoding, and how they are to be stored.
+/// The adapter calls the destination's `realloc` itself in between, so the
+/// sequence of allocations is `store_string`'s: `alloc` bytes first, then,
+/// if `shrink_to` is set, a shrink of that block to `shrink_to` bytes.
+#[derive(Debug, Default)]
+pub(crate) struct Transcoded {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) alloc: u64,
+    pub(crate) shrink_to: Option<u64>,
+    pub(crate) tagged_len: u64,
+}
+
+/// The string `(ptr, tagged)` of `cx`, checked as `load_string` checks it
+/// (alignment, length, bounds, validity, in the same order and with the
+/// same traps) and encoded for `to` into `out`, whose buffer is reused.
+/// Reads the guest's bytes in place: no copy of the source, no `String`.
+pub(crate) fn transcode<T>(
+    cx: &mut Cx<'_, T>,
+    ptr: u64,
+    tagged: u64,
+    to: StringEncoding,
+    out: &mut Transcoded,
+) -> Result<(), Error> {
+    let (utf16, units) = match cx.opts.encoding {
+        StringEncoding::Utf8 => (false, tagged),
+        StringEncoding::Utf16 => (true, tagged),
+        StringEncoding::Latin1Utf16 if tagged & UTF16_TAG != 0 => (true, tagged ^ UTF16_TAG),
+        StringEncoding::Latin1Utf16 => (false, tagged),
+    };
+    let latin1 = !utf16 && cx.opts.encoding == StringEncoding::Latin1Utf16;
+    if (utf16 || latin1) && !ptr.is_multiple_of(2) {
+        return trap("unaligned pointer");
+    }
+    let byte_len = if utf16 {
+        units.saturating_mul(2)
+    } else {
+        units
+    };
+    if byte_len > MAX_STRING_BYTE_LENGTH && !latin1 {
+        return trap(oob(cx));
+    }
+    cx.bytes(ptr, byte_len, oob(cx))?;
+    // Every encoding pair at most doubles the bytes (a utf16 unit becomes
+    // at most three utf8 bytes, a utf8 byte at most one utf16 unit).
+    cx.charge_host(byte_len.saturating_mul(2))?;
+    let src = cx.bytes(ptr, byte_len, oob(cx))?;
+    let bytes = &mut out.bytes;
+    bytes.clear();
+    let reserve = usize::try_from(byte_len.saturating_mul(2)).unwrap_or(usize::MAX);
+    bytes
+        .try_reserve(reserve)
+        .or_else(|_| trap("out of host memory: cannot transcode a string"))?;
+    let source = if utf16 {
+        Source::Utf16(src)
+    } else if latin1 {
+        Source::Latin1(src)
+    } else {
+        Source::Utf8(std::str::from_utf8(src).or_else(utf8_trap)?)
+    };
+    // The utf8 length of the string (what `store_string` sizes from).
+    let utf8_len = match to {
+        StringEncoding::Utf8 => source.encode_utf8(bytes)?,
+        StringEncoding::Utf16 => source.encode_utf16(bytes)?,
+        StringEncoding::Latin1Utf16 => match source.encode_latin1(bytes) {
+            Some(n) => {
+                // All of it fits in latin1.
+                out.alloc = n;
+                out.shrink_to = None;
+                out.tagged_len = n;
+                return Ok(());
+            }
+            None => {
+                bytes.clear();
+                source.encode_utf16(bytes)?
+            }
+        },
+    };
+    let len = bytes.len() as u64;
+    let (alloc, shrink_to, tagged_len) = match to {
+        StringEncoding::Utf8 => {
+            if len > MAX_STRING_BYTE_LENGTH {
+                return trap("string too long");
+            }
+            (len, None, len)
+        }
+        StringEncoding::Utf16 | StringEncoding::Latin1Utf16 => {
+            let worst = 2 * utf8_len;
+            if worst > MAX_STRING_BYTE_LENGTH {
+                return trap("string too long");
+            }
+            let tag = if to == StringEncoding::Latin1Utf16 {
+                UTF16_TAG
+            } else {
+                0
+            };
+            (worst, (len < worst).then_some(len), (len / 2) | tag)
+        }
+    };
+    out.alloc = alloc;
+    out.shrink_to = shrink_to;
+    out.tagged_len = tagged_len;
+    Ok(())
+}
+
+/// A guest string read in place, in its encoding.
+enum Source<'a> {
+    Utf8(&'a str),
+    Utf16(&'a [u8]),
+    Latin1(&'a [u8]),
+}
+
+impl Source<'_> {
+    /// The code units of a utf16 source.
+    fn units(src: &[u8]) -> impl Iterator<Item = u16> + '_ {
+        src.chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+    }
+
+    /// Calls `f` with each character, trapping on an unpaired surrogate.
+    fn for_each(&self, mut f: impl FnMut(char)) -> Result<(), Error> {
+        match self {
+            Self::Utf8(s) => s.chars().for_each(f),
+            Self::Latin1(b) => b.iter().for_each(|b| f(char::from(*b))),
+            Self::Utf16(b) => {
+                for c in char::decode_utf16(Self::units(b)) {
+                    f(c.or_else(|_| trap("invalid utf-16"))?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the string as utf8 to `out`; returns its utf8 length.
+    fn encode_utf8(&self, out: &mut Vec<u8>) -> Result<u64, Error> {
+        match self {
+            Self::Utf8(s) => out.extend_from_slice(s.as_bytes()),
+            Self::Utf16(b) if b.chunks_exact(2).all(|c| c[0] < 0x80 && c[1] == 0) => {
+                // ASCII: every unit's low byte (a plain loop, which the
+                // compiler vectorises, unlike a flattening iterator).
+                let start = out.len();
+                out.resize(start + b.len() / 2, 0);
+                for (d, c) in out[start..].iter_mut().zip(b.chunks_exact(2)) {
+                    *d = c[0];
+                }
+            }
+            Self::Utf16(_) | Self::Latin1(_) => {
+                let mut buf = [0; 4];
+                self.for_each(|c| out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()))?;
+            }
+        }
+        Ok(out.len() as u64)
+    }
+
+    /// Appends the string as little-endian utf16 to `out`; returns its
+    /// utf8 length.
+    fn encode_utf16(&self, out: &mut Vec<u8>) -> Result<u64, Error> {
+        match self {
+            Self::Utf8(s) if s.is_ascii() => {
+                // ASCII: each byte becomes a unit with a zero high byte.
+                let start = out.len();
+                out.resize(start + 2 * s.len(), 0);
+                for (d, b) in out[start..].chunks_exact_mut(2).zip(s.bytes()) {
+                    d[0] = b;
+                }
+                Ok(s.len() as u64)
+            }
+            Self::Utf8(_) | Self::Utf16(_) | Self::Latin1(_) => {
+                let mut utf8_len = 0;
+                let mut buf = [0; 2];
+                self.for_each(|c| {
+                    utf8_len += c.len_utf8() as u64;
+                    for u in c.encode_utf16(&mut buf) {
+                        out.extend_from_slice(&u.to_le_bytes());
+                    }
+                })?;
+                Ok(utf8_len)
+            }
+        }
+    }
+
+    /// Appends the string as latin1 to `out` and returns its length, or
+    /// `None` (with `out` partly written) if a character is past U+00FF.
+    /// Validates a utf16 source fully before answering, as the host path
+    /// decodes the whole string before it stores it.
+    fn encode_latin1(&self, out: &mut Vec<u8>) -> Option<u64> {
+        let mut fits = true;
+        let all = self.for_each(|c| match u8::try_from(c) {
+            Ok(b) if fits => out.push(b),
+            Ok(_) | Err(_) => fits = false,
+        });
+        (all.is_ok() && fits).then_some(out.len() as u64)
+    }
+}

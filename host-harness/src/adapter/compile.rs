@@ -18,8 +18,8 @@
 use std::collections::HashMap;
 
 use wasm_encoder::{
-    CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, ImportSection,
-    InstructionSink, MemoryType, Module, TypeSection, ValType,
+    CodeSection, EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalType,
+    ImportSection, InstructionSink, MemoryType, Module, TypeSection, ValType,
 };
 
 use super::intrinsics::{self, AdapterTrap, AllocFor, Intrinsic, Side};
@@ -43,6 +43,11 @@ pub(crate) enum Import {
     CalleeFunc,
     /// The callee's `post-return`.
     CalleePostReturn,
+    /// One side's `realloc`, which the adapter calls itself.
+    Realloc(Side),
+    /// One side's `may_leave` flag as a mutable i32 global (1: may leave),
+    /// which the adapter clears while that side's `realloc` runs.
+    MayLeave(Side),
     /// The host-mediated lowering of the same call, for calls the
     /// scheduler holds back.
     HostPath,
@@ -57,6 +62,10 @@ impl Import {
             Self::Memory(Side::Callee) => ("callee", "memory"),
             Self::CalleeFunc => ("callee", "func"),
             Self::CalleePostReturn => ("callee", "post-return"),
+            Self::Realloc(Side::Caller) => ("caller", "realloc"),
+            Self::Realloc(Side::Callee) => ("callee", "realloc"),
+            Self::MayLeave(Side::Caller) => ("caller", "may-leave"),
+            Self::MayLeave(Side::Callee) => ("callee", "may-leave"),
             Self::HostPath => ("caller", "host-path"),
         }
     }
@@ -90,12 +99,20 @@ pub(crate) struct Emitter {
     funcs: u32,
     memories: HashMap<Side, u32>,
     intrinsics: HashMap<Intrinsic, u32>,
+    /// Function indices of the sides' `realloc`s, global indices of their
+    /// `may_leave` flags, once imported.
+    reallocs: HashMap<Side, u32>,
+    may_leave: HashMap<Side, u32>,
     /// The adapter function's parameter count, then its extra locals.
     params: u32,
     locals: Vec<ValType>,
     code: Vec<u8>,
     /// The next entry of `sig.handles` a handle translation uses.
     pub(crate) next_handle: u32,
+    /// The caller's first string (its parameters 0 and 1) was checked by
+    /// [`Intrinsic::EnterUtf8`]: the first caller-side string move skips
+    /// its check.
+    pub(crate) first_string_checked: bool,
     pub(crate) sig: AdapterSignature,
     shape: CoreShape,
 }
@@ -109,10 +126,13 @@ impl Emitter {
             funcs: 0,
             memories: HashMap::new(),
             intrinsics: HashMap::new(),
+            reallocs: HashMap::new(),
+            may_leave: HashMap::new(),
             params: 0,
             locals: Vec::new(),
             code: Vec::new(),
             next_handle: 0,
+            first_string_checked: false,
             sig,
             shape,
         }
@@ -232,18 +252,90 @@ impl Emitter {
     }
 
     /// Calls `side`'s realloc for `bytes` (an i32 on the stack) aligned to
-    /// `align`; leaves the new pointer on the stack.
+    /// `align`; leaves the new pointer on the stack. As on the host path,
+    /// the side may not leave while its realloc runs, and the pointer must
+    /// be aligned and its `bytes` inside the side's memory (the trap names
+    /// what was allocated).
     pub(crate) fn realloc(&mut self, side: Side, align: u32, what: AllocFor) {
+        self.resize(side, None, align, what);
+    }
+
+    /// [`Emitter::realloc`] of the block `(ptr, len)` in `old` (two i32
+    /// locals) when given, else of a new block.
+    pub(crate) fn resize(
+        &mut self,
+        side: Side,
+        old: Option<(u32, u32)>,
+        align: u32,
+        what: AllocFor,
+    ) {
         let bytes = self.local(ValType::I32);
+        let ptr = self.local(ValType::I32);
         self.ins().local_set(bytes);
-        let realloc = self.intrinsic(Intrinsic::Realloc(side));
+        let realloc = self.realloc_func(side);
+        let may_leave = self.may_leave_global(side);
+        self.ins().i32_const(0).global_set(may_leave);
+        match old {
+            Some((old_ptr, old_len)) => self.ins().local_get(old_ptr).local_get(old_len),
+            None => self.ins().i32_const(0).i32_const(0),
+        };
         self.ins()
-            .i32_const(0)
-            .i32_const(0)
             .i32_const(align as i32)
             .local_get(bytes)
-            .i32_const(what as i32)
-            .call(realloc);
+            .call(realloc)
+            .local_set(ptr)
+            .i32_const(1)
+            .global_set(may_leave);
+        // A null pointer for a non-empty allocation may be a refused
+        // memory growth, which the host names.
+        let null = self.intrinsic(Intrinsic::AllocNull(side));
+        self.ins()
+            .local_get(ptr)
+            .i32_eqz()
+            .local_get(bytes)
+            .i32_const(0)
+            .i32_ne()
+            .i32_and()
+            .if_(wasm_encoder::BlockType::Empty)
+            .local_get(bytes)
+            .call(null)
+            .end();
+        let size = SizeOf::Elems {
+            len: bytes,
+            elem: 1,
+        };
+        self.check_range(side, ptr, align, size, what.out_of_bounds());
+        self.ins().local_get(ptr);
+    }
+
+    /// The function index of `side`'s `realloc`, imported on first use.
+    fn realloc_func(&mut self, side: Side) -> u32 {
+        if let Some(i) = self.reallocs.get(&side) {
+            return *i;
+        }
+        let i32s = [ValType::I32; 4];
+        let ty = self.ty(&i32s, &[ValType::I32]);
+        let i = self.import_func(Import::Realloc(side), ty);
+        self.reallocs.insert(side, i);
+        i
+    }
+
+    /// The global index of `side`'s `may_leave` flag, imported on first use.
+    fn may_leave_global(&mut self, side: Side) -> u32 {
+        if let Some(i) = self.may_leave.get(&side) {
+            return *i;
+        }
+        let i = self.may_leave.len() as u32;
+        let (module, name) = Import::MayLeave(side).names();
+        let ty = GlobalType {
+            val_type: ValType::I32,
+            mutable: true,
+            shared: false,
+        };
+        self.imports.import(module, name, EntityType::Global(ty));
+        self.order.push(Import::MayLeave(side));
+        self.may_leave.insert(side, i);
+        i
     }
 
     fn finish(mut self, params: &[ValType], results: &[ValType]) -> Compiled {
@@ -405,8 +497,23 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
         e.ins().call(run);
         return Ok(e.finish(&caller_params, &caller_results));
     }
-    let enter = e.intrinsic(Intrinsic::Enter);
-    e.ins().call(enter).local_set(task);
+    // A first parameter that is a utf8 string on both sides is checked
+    // by the same host call that enters the callee.
+    let utf8 = crate::translate::def::StringEncoding::Utf8;
+    e.first_string_checked = !shape.caller_spills
+        && param_tys.first() == Some(&&Type::String)
+        && (sig.caller.encoding, sig.callee.encoding) == (utf8, utf8);
+    if e.first_string_checked {
+        let enter = e.intrinsic(Intrinsic::EnterUtf8);
+        e.ins()
+            .local_get(0)
+            .local_get(1)
+            .call(enter)
+            .local_set(task);
+    } else {
+        let enter = e.intrinsic(Intrinsic::Enter);
+        e.ins().call(enter).local_set(task);
+    }
     e.move_params(&param_tys, &shape)?;
     let core_ty = e.ty(&callee_params, &callee_results);
     let callee = e.import_func(Import::CalleeFunc, core_ty);

@@ -15,9 +15,10 @@ use std::sync::Arc;
 
 use super::compile::CoreShape;
 use super::handles::HandleMove;
-use crate::abi::{self, Alloc, Cx, Path};
+use crate::abi::{self, Cx, Path};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType, HostOutcome,
+    SmallArity,
 };
 use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
@@ -41,6 +42,11 @@ pub(crate) enum Intrinsic {
     /// `() -> i32`: the caller may leave, the callee's entering set may be
     /// entered (and is now entered); pushes the callee's Task, returns its id.
     Enter,
+    /// `(ptr, len: i32) -> i32`: [`Self::Enter`], then
+    /// [`Self::Utf8Check`] of the caller's string `(ptr, len)`: one host
+    /// call for the two first steps of a call whose first parameter is a
+    /// string between two utf8 sides (the same checks in the same order).
+    EnterUtf8,
     /// `(task: i32) -> ()`: the caller has read the results; no borrow
     /// lent to the task remains, and the callee may not leave while its
     /// `post-return` runs.
@@ -50,18 +56,23 @@ pub(crate) enum Intrinsic {
     Exit,
     /// `(code: i32) -> ()`: traps with the message of [`AdapterTrap`] `code`.
     Trap,
-    /// `(old, old_len, align, new_len, what: i32) -> i32`: calls the side's
-    /// `realloc` as the host path does (the instance may not leave
-    /// meanwhile) and checks the result; `what` is an [`AllocFor`] code
-    /// choosing the spec's out-of-bounds message.
-    Realloc(Side),
+    /// `(new_len: i32) -> ()`: the side's `realloc`, which the adapter
+    /// calls itself, returned null for `new_len` bytes; traps naming the
+    /// store's memory limit if a memory growth was refused (as the host
+    /// path's realloc does), else lets the adapter check the pointer.
+    AllocNull(Side),
     /// `(ptr, len: i32) -> ()`: the side's utf8 string is in bounds and
     /// valid (the bytes are then copied with `memory.copy`).
     Utf8Check(Side),
-    /// `(ptr, tagged_len: i32) -> (i32, i32)`: moves a string from this side
-    /// to the other, transcoding between their encodings (validating and
-    /// trapping as the spec does), allocating with the other's `realloc`.
+    /// `(ptr, tagged_len: i32) -> i32`: validates the string of this side
+    /// (trapping as the spec does) and encodes it for the other side into
+    /// the store's transcoding buffer; returns the bytes the adapter is to
+    /// allocate on the other side.
     Transcode(Side),
+    /// `(ptr: i32) -> (i32, i32)`: writes the buffer of [`Self::Transcode`]
+    /// at `ptr` in this side's memory; returns the size to shrink the
+    /// block to (`-1`: keep it) and the tagged length.
+    TranscodeStore(Side),
     /// `(handle, index: i32) -> i32`: moves an `own` or lends a `borrow`
     /// from this side's table to the other's; `index` is the handle's
     /// position in the signature's `HandleMove` table.
@@ -90,15 +101,18 @@ impl Intrinsic {
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Enter => "enter",
+            Self::EnterUtf8 => "enter-utf8-check",
             Self::Return => "return",
             Self::Exit => "exit",
             Self::Trap => "trap",
-            Self::Realloc(Side::Caller) => "caller-realloc",
-            Self::Realloc(Side::Callee) => "callee-realloc",
+            Self::AllocNull(Side::Caller) => "caller-alloc-null",
+            Self::AllocNull(Side::Callee) => "callee-alloc-null",
             Self::Utf8Check(Side::Caller) => "caller-utf8-check",
             Self::Utf8Check(Side::Callee) => "callee-utf8-check",
             Self::Transcode(Side::Caller) => "transcode-from-caller",
             Self::Transcode(Side::Callee) => "transcode-from-callee",
+            Self::TranscodeStore(Side::Caller) => "transcode-into-caller",
+            Self::TranscodeStore(Side::Callee) => "transcode-into-callee",
             Self::Handle(Side::Caller) => "handle-from-caller",
             Self::Handle(Side::Callee) => "handle-from-callee",
             Self::AsyncStart => "async-start",
@@ -113,9 +127,11 @@ impl Intrinsic {
         match self {
             Self::Enter | Self::AsyncStart => (vec![], vec![I]),
             Self::Return | Self::Exit | Self::Trap => (vec![I], vec![]),
-            Self::Realloc(_) => (vec![I; 5], vec![I]),
+            Self::AllocNull(_) => (vec![I], vec![]),
             Self::Utf8Check(_) => (vec![I, I], vec![]),
-            Self::Transcode(_) => (vec![I, I], vec![I, I]),
+            Self::EnterUtf8 => (vec![I, I], vec![I]),
+            Self::Transcode(_) => (vec![I, I], vec![I]),
+            Self::TranscodeStore(_) => (vec![I], vec![I, I]),
             Self::Handle(_) => (vec![I, I], vec![I]),
             Self::AsyncBlock | Self::AsyncReturn => {
                 let mut params = vec![I];
@@ -141,15 +157,18 @@ pub(crate) enum AdapterTrap {
     OutOfBounds = 3,
     /// A variant-like value's discriminant names no case.
     InvalidDiscriminant = 4,
+    /// A string's new bytes (from `realloc`) reach past the end of memory.
+    StringOutOfBounds = 5,
 }
 
 impl AdapterTrap {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 6] = [
         Self::InvalidChar,
         Self::UnalignedPointer,
         Self::ListOutOfBounds,
         Self::OutOfBounds,
         Self::InvalidDiscriminant,
+        Self::StringOutOfBounds,
     ];
 
     /// The spec's message for the trap (the same as the host path's).
@@ -160,26 +179,28 @@ impl AdapterTrap {
             Some(Self::ListOutOfBounds) => "list content out-of-bounds",
             Some(Self::OutOfBounds) => "out of bounds memory access",
             Some(Self::InvalidDiscriminant) => "invalid variant discriminant",
+            Some(Self::StringOutOfBounds) => "string content out-of-bounds",
             None => "adapter trapped with an unknown code",
         }
     }
 }
 
-/// What a [`Intrinsic::Realloc`] allocates, as its `what` argument.
+/// What an adapter's `realloc` call allocates; chooses the spec's
+/// out-of-bounds trap for the pointer it returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(i32)]
 pub(crate) enum AllocFor {
-    String = 0,
-    List = 1,
-    Spill = 2,
+    String,
+    List,
+    Spill,
 }
 
 impl AllocFor {
-    fn alloc(code: i32) -> Alloc {
-        match code {
-            c if c == Self::String as i32 => Alloc::String,
-            c if c == Self::List as i32 => Alloc::List,
-            _ => Alloc::Spill,
+    /// The trap for a returned pointer whose bytes pass the end of memory.
+    pub(crate) fn out_of_bounds(self) -> AdapterTrap {
+        match self {
+            Self::String => AdapterTrap::StringOutOfBounds,
+            Self::List => AdapterTrap::ListOutOfBounds,
+            Self::Spill => AdapterTrap::OutOfBounds,
         }
     }
 }
@@ -260,6 +281,37 @@ pub(crate) fn host_func<T: 'static>(
 ) -> CoreFunc {
     let (params, results) = which.signature(&ends.shape);
     let ends = ends.clone();
+    // The steps of every synchronous call take the typed, cheaper route.
+    let small = match which {
+        Intrinsic::Enter => Some(SmallArity::ToI32),
+        Intrinsic::EnterUtf8 => Some(SmallArity::PairToI32),
+        Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap | Intrinsic::AllocNull(_) => {
+            Some(SmallArity::OfI32)
+        }
+        Intrinsic::Utf8Check(_)
+        | Intrinsic::Transcode(_)
+        | Intrinsic::TranscodeStore(_)
+        | Intrinsic::Handle(_)
+        | Intrinsic::AsyncStart
+        | Intrinsic::AsyncBlock
+        | Intrinsic::AsyncReturn => None,
+    };
+    if let Some(arity) = small {
+        debug_assert_eq!(
+            (params.len(), results.len()),
+            match arity {
+                SmallArity::ToI32 => (0, 1),
+                SmallArity::OfI32 => (1, 0),
+                SmallArity::PairToI32 => (2, 1),
+            }
+        );
+        return engine::host_func_small(store, arity, move |mut c, a, b| {
+            let mut rets = [CoreVal::I32(0)];
+            let args = [CoreVal::I32(a), CoreVal::I32(b)];
+            sync_step(c.as_context_mut(), &ends, which, &args, &mut rets)?;
+            Ok(rets[0].i32().unwrap_or(0))
+        });
+    }
     engine::host_func_suspendable(store, &params, &results, move |mut c, args, rets| {
         let ctx = c.as_context_mut();
         match which {
@@ -268,12 +320,14 @@ pub(crate) fn host_func<T: 'static>(
                 async_run(ctx, &ends, which, args, rets)
             }
             Intrinsic::Enter
+            | Intrinsic::EnterUtf8
             | Intrinsic::Return
             | Intrinsic::Exit
             | Intrinsic::Trap
-            | Intrinsic::Realloc(_)
+            | Intrinsic::AllocNull(_)
             | Intrinsic::Utf8Check(_)
             | Intrinsic::Transcode(_)
+            | Intrinsic::TranscodeStore(_)
             | Intrinsic::Handle(_) => {
                 sync_step(ctx, &ends, which, args, rets).map(|()| HostOutcome::Done)
             }
@@ -290,10 +344,14 @@ fn sync_step<T: 'static>(
     rets: &mut [CoreVal],
 ) -> Result<(), Error> {
     match which {
-        Intrinsic::Enter => {
+        Intrinsic::Enter | Intrinsic::EnterUtf8 => {
             check_may_leave(&mut ctx, ends.caller)?;
             let task = push_entered(&mut ctx.data_mut().rt, ends)?;
             rets[0] = CoreVal::I32(task.as_u32() as i32);
+            if which == Intrinsic::EnterUtf8 {
+                let cx = ends.cx(ctx, Side::Caller);
+                abi::utf8_str(&cx, arg(args, 0), arg(args, 1))?;
+            }
             Ok(())
         }
         Intrinsic::Return => {
@@ -324,25 +382,31 @@ fn sync_step<T: 'static>(
             };
             trap(AdapterTrap::message(code))
         }
-        Intrinsic::Realloc(side) => {
-            let mut cx = ends.cx(ctx, side);
-            let what = AllocFor::alloc(args.get(4).map_or(-1, |v| v.i32().unwrap_or(-1)));
-            let align = arg(args, 2) as u32;
-            rets[0] = ret(cx.realloc(arg(args, 0), arg(args, 1), align, arg(args, 3), what)?);
-            Ok(())
+        Intrinsic::AllocNull(side) => {
+            let cx = ends.cx(ctx, side);
+            cx.null_alloc(arg(args, 0))
         }
         Intrinsic::Utf8Check(side) => {
             let cx = ends.cx(ctx, side);
             abi::utf8_str(&cx, arg(args, 0), arg(args, 1)).map(drop)
         }
         Intrinsic::Transcode(from) => {
+            let to = ends.side(from.other()).1.encoding;
+            let mut out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
             let mut cx = ends.cx(ctx.as_context_mut(), from);
-            let s = abi::load_string(&mut cx, arg(args, 0), arg(args, 1))?;
-            let mut cx = ends.cx(ctx, from.other());
-            let (ptr, len) = abi::store_string(&mut cx, &s)?;
-            rets[0] = ret(ptr);
-            rets[1] = ret(len);
-            Ok(())
+            let done = abi::transcode(&mut cx, arg(args, 0), arg(args, 1), to, &mut out);
+            rets[0] = ret(out.alloc);
+            ctx.data_mut().rt.transcoded = out;
+            done
+        }
+        Intrinsic::TranscodeStore(to) => {
+            let out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
+            let mut cx = ends.cx(ctx.as_context_mut(), to);
+            let written = cx.write(arg(args, 0), &out.bytes, "string content out-of-bounds");
+            rets[0] = out.shrink_to.map_or(CoreVal::I32(-1), ret);
+            rets[1] = ret(out.tagged_len);
+            ctx.data_mut().rt.transcoded = out;
+            written
         }
         Intrinsic::Handle(from) => {
             let Some(m) = ends.handles.get(arg(args, 1) as usize) else {

@@ -37,7 +37,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
-use crate::engine::{self, CoreEngine, CoreExtern, CoreFunc, CoreModule, CoreStore};
+use crate::engine::{self, CoreEngine, CoreExtern, CoreFunc, CoreGlobal, CoreModule, CoreStore};
 use crate::error::Error;
 use crate::runtime::store::StoreData;
 use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions};
@@ -236,6 +236,24 @@ fn instantiate<T: 'static>(
                 }
                 continue;
             }
+            Import::Realloc(side) => {
+                let realloc = match side {
+                    Side::Caller => opts.realloc,
+                    Side::Callee => callee.opts.realloc,
+                };
+                match realloc {
+                    Some(f) => f,
+                    None => return Err(Error::msg("adapter imports a missing realloc")),
+                }
+            }
+            Import::MayLeave(side) => {
+                let inst = match side {
+                    Side::Caller => caller,
+                    Side::Callee => callee.instance,
+                };
+                imports.push(CoreExtern::Global(may_leave_global(store, inst)));
+                continue;
+            }
             Import::CalleeFunc => callee.core,
             Import::CalleePostReturn => match callee.opts.post_return {
                 Some(f) => f,
@@ -257,6 +275,19 @@ fn instantiate<T: 'static>(
                 .flatten()
         })
         .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
+}
+
+/// The `may_leave` global of instance `inst`, made on first use.
+fn may_leave_global<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    inst: ComponentInstanceId,
+) -> CoreGlobal {
+    if let Some(g) = store.data_mut().rt.instance(inst).may_leave_global {
+        return g;
+    }
+    let g = engine::mutable_i32_global(&mut *store, 1);
+    store.data_mut().rt.instance(inst).may_leave_global = Some(g);
+    g
 }
 
 #[cfg(test)]

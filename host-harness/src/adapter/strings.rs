@@ -4,9 +4,12 @@
 //! Between two utf8 sides the bytes are checked in place by an intrinsic
 //! (bounds and validity, with the spec's traps) and copied with one
 //! `memory.copy` from one memory to the other. Every other pair of
-//! encodings calls the transcoding intrinsic, which reads one memory and
-//! writes the other with the same code as the host path, so validation,
-//! allocation sizes and traps are the spec's in every combination.
+//! encodings calls two transcoding intrinsics around the destination's
+//! `realloc`, which the adapter calls itself: the first reads the source
+//! in place, validates it and encodes it into a host buffer, saying how
+//! much to allocate; the second writes it at the new block and says
+//! whether to shrink it. Validation, allocation sizes and traps are the
+//! host path's (`abi::transcode` follows `load_string`/`store_string`).
 
 use wasm_encoder::ValType;
 
@@ -26,8 +29,12 @@ impl Emitter {
         let (src_enc, dst_enc) = (encoding(from), encoding(to));
         let (new_ptr, new_len) = (self.local(ValType::I32), self.local(ValType::I32));
         if (src_enc, dst_enc) == (StringEncoding::Utf8, StringEncoding::Utf8) {
-            let check = self.intrinsic(Intrinsic::Utf8Check(from));
-            self.ins().local_get(ptr).local_get(len).call(check);
+            if from == Side::Caller && self.first_string_checked {
+                self.first_string_checked = false;
+            } else {
+                let check = self.intrinsic(Intrinsic::Utf8Check(from));
+                self.ins().local_get(ptr).local_get(len).call(check);
+            }
             self.ins().local_get(len);
             self.realloc(to, 1, AllocFor::String);
             self.ins().local_set(new_ptr);
@@ -40,13 +47,34 @@ impl Emitter {
                 .local_get(len)
                 .local_set(new_len);
         } else {
+            // The host encodes the string for the other side; the adapter
+            // allocates there (the host path's sizes), lets the host write
+            // it, and shrinks the block when the worst case was not needed.
+            let align = match dst_enc {
+                StringEncoding::Utf8 => 1,
+                StringEncoding::Utf16 | StringEncoding::Latin1Utf16 => 2,
+            };
+            let (alloc, shrink) = (self.local(ValType::I32), self.local(ValType::I32));
             let transcode = self.intrinsic(Intrinsic::Transcode(from));
             self.ins()
                 .local_get(ptr)
                 .local_get(len)
                 .call(transcode)
+                .local_tee(alloc);
+            self.realloc(to, align, AllocFor::String);
+            self.ins().local_set(new_ptr);
+            let store = self.intrinsic(Intrinsic::TranscodeStore(to));
+            self.ins()
+                .local_get(new_ptr)
+                .call(store)
                 .local_set(new_len)
-                .local_set(new_ptr);
+                .local_tee(shrink)
+                .i32_const(-1)
+                .i32_ne()
+                .if_(wasm_encoder::BlockType::Empty)
+                .local_get(shrink);
+            self.resize(to, Some((new_ptr, alloc)), align, AllocFor::String);
+            self.ins().local_set(new_ptr).end();
         }
         (new_ptr, new_len)
     }

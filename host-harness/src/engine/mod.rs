@@ -33,6 +33,7 @@ pub(crate) type CoreVal = wasmi::Val;
 pub(crate) type CoreValType = wasmi::ValType;
 pub(crate) type CoreFuncType = wasmi::FuncType;
 pub(crate) type CoreTable = wasmi::Table;
+pub(crate) type CoreGlobal = wasmi::Global;
 pub(crate) use wasmi::{AsContext as CoreAsContext, AsContextMut as CoreAsContextMut};
 
 /// The configured core engine, shared by every store of one [`crate::Engine`].
@@ -218,6 +219,60 @@ pub(crate) fn host_func_suspendable<D: 'static>(
             )))),
         }
     })
+}
+
+/// A new mutable i32 global holding `value`, owned by the host.
+pub(crate) fn mutable_i32_global<D>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    value: i32,
+) -> CoreGlobal {
+    wasmi::Global::new(ctx, wasmi::Val::I32(value), wasmi::Mutability::Var)
+}
+
+/// A host function of one of the [`SmallArity`] core types, for the small
+/// steps a fused adapter takes on every call: a typed function skips the
+/// untyped value buffers of [`host_func_suspendable`]. `body` gets the
+/// arguments (0 for those the type lacks) and returns the result (ignored
+/// when the type has none).
+pub(crate) fn host_func_small<D: 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    arity: SmallArity,
+    body: impl Fn(CoreCaller<'_, D>, i32, i32) -> Result<i32, Error> + Send + Sync + 'static,
+) -> CoreFunc {
+    let guarded = move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(caller, a, b)))
+            .unwrap_or_else(|payload| {
+                Err(Error::trap(format!(
+                    "{HOST_PANIC}: {}",
+                    panic_message(payload.as_ref())
+                )))
+            })
+            .map_err(into_core_error)
+    };
+    match arity {
+        SmallArity::ToI32 => {
+            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>| guarded(caller, 0, 0))
+        }
+        SmallArity::OfI32 => wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32| {
+            guarded(caller, a, 0).map(drop)
+        }),
+        SmallArity::PairToI32 => {
+            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
+                guarded(caller, a, b)
+            })
+        }
+    }
+}
+
+/// The core type of a [`host_func_small`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SmallArity {
+    /// `() -> i32`.
+    ToI32,
+    /// `(i32) -> ()`.
+    OfI32,
+    /// `(i32, i32) -> i32`.
+    PairToI32,
 }
 
 /// The start of the trap message of a host function that panicked.

@@ -28,7 +28,10 @@ pub(crate) fn check_may_leave<T>(
     ctx: &mut CoreCtxMut<'_, StoreData<T>>,
     inst: ComponentInstanceId,
 ) -> Result<(), Error> {
-    if ctx.data_mut().rt.instance(inst).may_leave {
+    let i = ctx.data_mut().rt.instance(inst);
+    let (may_leave, global) = (i.may_leave, i.may_leave_global);
+    let in_adapter_realloc = global.is_some_and(|g| matches!(g.get(&*ctx), CoreVal::I32(0)));
+    if may_leave && !in_adapter_realloc {
         Ok(())
     } else {
         trap("cannot leave component instance")

@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::adapter::AdapterCache;
-use crate::engine::{CoreFunc, CoreMemory};
+use crate::engine::{CoreFunc, CoreGlobal, CoreMemory};
 use crate::error::{CallError, Error, trap};
 use crate::index::{PrimaryMap, index_type};
 use crate::translate::def::StringEncoding;
@@ -55,6 +55,12 @@ pub(crate) struct ComponentInstance {
     pub(crate) name: Arc<str>,
     pub(crate) handles: HandleTable,
     pub(crate) may_leave: bool,
+    /// A second `may_leave` flag that fused adapters clear while this
+    /// instance's `realloc` runs, as a mutable i32 core global (1: may
+    /// leave) so they need no host call; made for the first adapter that
+    /// calls the instance's `realloc`. The instance may leave only when
+    /// both flags allow it.
+    pub(crate) may_leave_global: Option<CoreGlobal>,
     pub(crate) may_enter: bool,
     pub(crate) backpressure: i32,
     /// Whether the instance defines a cooperative thread built-in
@@ -150,6 +156,10 @@ pub(crate) struct Runtime {
     pub(crate) adapters: Option<Arc<AdapterCache>>,
     /// Calls that went through a fused adapter, for tests and statistics.
     pub(crate) adapter_calls: u64,
+    /// The string a fused adapter is transcoding, between the intrinsic
+    /// that encodes it and the one that stores it (the adapter calls the
+    /// destination's `realloc` in between); its buffer is reused.
+    pub(crate) transcoded: crate::abi::Transcoded,
     /// The timeline, when the embedder asked for one (`--trace`).
     pub(crate) trace: Option<Box<concurrency::trace::Trace>>,
 }
@@ -172,6 +182,7 @@ impl Runtime {
             name,
             handles: HandleTable::with_max_len(self.limits.max_handles),
             may_leave: true,
+            may_leave_global: None,
             may_enter: true,
             backpressure: 0,
             uses_threads: false,

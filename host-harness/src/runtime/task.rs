@@ -7,6 +7,7 @@
 //! holds the event loop that decides which waiting task runs next.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::sync::Arc;
 
 use crate::engine::{
@@ -194,12 +195,19 @@ pub(crate) struct Scheduler {
     /// a dense `PrimaryMap` would keep a slot for every call ever made; an
     /// ordered map finds a task in O(log n) and iterates in id order, which
     /// is creation order: the deterministic order every scan relies on.
-    tasks: BTreeMap<TaskId, Task>,
+    ///
+    /// A `Task` is large and every synchronous call between instances
+    /// makes and ends one, so they are boxed: a node of the map then
+    /// moves pointers, not tasks, as it fills and empties.
+    tasks: BTreeMap<TaskId, Box<Task>>,
     /// The live tasks of each instance, in id order (a task's instance
     /// never changes): what a per-instance question walks instead of the
     /// whole table.
     by_instance: BTreeSet<(ComponentInstanceId, TaskId)>,
     next_id: u32,
+    /// Whether `next_id` went past the last id and started again: a newer
+    /// task may then have a smaller id.
+    ids_wrapped: bool,
     /// Tasks whose code is on the native stack, innermost last.
     running: Vec<TaskId>,
     /// Instances each active call entered (`may_enter` cleared), innermost
@@ -241,6 +249,7 @@ impl Scheduler {
         let id = TaskId::from_u32(self.next_id);
         // `u32::MAX` is the index type's reserved value: wrap before it.
         self.next_id = (self.next_id + 1) % u32::MAX;
+        self.ids_wrapped |= self.next_id == 0;
         id
     }
 
@@ -271,25 +280,25 @@ impl Scheduler {
             func: f.clone(),
             path,
         };
-        self.tasks.insert(id, task);
+        self.tasks.insert(id, Box::new(task));
         self.by_instance.insert((f.instance, id));
         id
     }
 
     pub(crate) fn task_mut(&mut self, id: TaskId) -> Result<&mut Task, Error> {
         match self.tasks.get_mut(&id) {
-            Some(t) => Ok(t),
+            Some(t) => Ok(&mut **t),
             None => trap("task is no longer live"),
         }
     }
 
     pub(crate) fn task(&self, id: TaskId) -> Option<&Task> {
-        self.tasks.get(&id)
+        self.tasks.get(&id).map(|t| &**t)
     }
 
     /// The live tasks, oldest first.
     pub(crate) fn tasks(&self) -> impl Iterator<Item = &Task> {
-        self.tasks.values()
+        self.tasks.values().map(|t| &**t)
     }
 
     /// The live tasks of `inst`, oldest first.
@@ -297,7 +306,8 @@ impl Scheduler {
         let first = (inst, TaskId::from_u32(0));
         // `u32::MAX` is the index type's reserved value, never an id.
         let last = (inst, TaskId::from_u32(u32::MAX - 1));
-        (self.by_instance.range(first..=last)).filter_map(|(_, id)| self.tasks.get(id))
+        (self.by_instance.range(first..=last))
+            .filter_map(|(_, id)| self.tasks.get(id).map(|t| &**t))
     }
 
     /// How many tasks are live.
@@ -416,15 +426,30 @@ impl Scheduler {
     /// returned), with the tasks fused adapters started inside it that
     /// never exited: their callee trapped and unwound past the exit.
     pub(crate) fn pop_task(&mut self, id: TaskId) {
+        // Such a task was started after its caller, so has a larger id
+        // (until the ids wrap): only the newer tasks are looked at, and in
+        // the common case (an adapted call that exits normally is the
+        // newest task) there is none.
+        let from = |d| match self.ids_wrapped {
+            false => Bound::Excluded(d),
+            true => Bound::Unbounded,
+        };
+        let started_in = |tasks: &BTreeMap<TaskId, Box<Task>>, d: TaskId| {
+            tasks
+                .range((from(d), Bound::Unbounded))
+                .filter(move |(_, t)| t.adapter_caller == Some(d))
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+        };
+        let newest = self.tasks.last_key_value().map(|(k, _)| *k);
+        if !self.ids_wrapped && newest.is_none_or(|n| n <= id) {
+            self.remove(id);
+            return;
+        }
         let mut dead = vec![id];
         let mut i = 0;
         while let Some(&d) = dead.get(i) {
-            dead.extend(
-                self.tasks
-                    .values()
-                    .filter(|t| t.adapter_caller == Some(d))
-                    .map(|t| t.id),
-            );
+            dead.extend(started_in(&self.tasks, d));
             i += 1;
         }
         for d in dead {
