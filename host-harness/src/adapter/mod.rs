@@ -377,7 +377,7 @@ mod tests {
         let why = AdapterSignature::new(&fixed, &fixed, side(false), side(false));
         assert_eq!(
             why.unwrap_err(),
-            "error-context values and handles in fixed-length lists are not compiled yet"
+            "handles in fixed-length lists are not compiled yet"
         );
         let string = func(&[Type::String], None);
         let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));

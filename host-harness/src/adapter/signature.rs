@@ -91,9 +91,7 @@ impl AdapterSignature {
             .chain(lift.result.as_ref().filter(|_| result_moved))
             .collect();
         if moved.iter().any(|t| !is_fusable(t)) {
-            return Err(
-                "error-context values and handles in fixed-length lists are not compiled yet",
-            );
+            return Err("handles in fixed-length lists are not compiled yet");
         }
         let params = lift.params.iter().map(|(_, t)| t);
         let flat_params = layout::flatten_all(params, false).len();
@@ -142,8 +140,8 @@ impl AdapterSignature {
 
 /// Whether the compiler translates values of `ty`: scalars, strings,
 /// lists, records, tuples, variants (and enums, options, results), flags,
-/// resource handles and future or stream ends, maps and fixed-length
-/// lists (without handles) made of such; not `error-context`.
+/// resource handles, future or stream ends and `error-context` values,
+/// and maps and fixed-length lists (without handles) made of such.
 pub(crate) fn is_fusable(ty: &Type) -> bool {
     match ty {
         Type::String | Type::Enum(_) | Type::Flags(_) => true,
@@ -154,17 +152,17 @@ pub(crate) fn is_fusable(ty: &Type) -> bool {
         Type::Result { ok, err } => [ok, err]
             .into_iter()
             .all(|t| t.as_deref().is_none_or(is_fusable)),
-        // The runtime does not pass `error-context` values on either path.
-        Type::ErrorContext => false,
         // Handles in a fixed-length list would each need their own entry
         // in the signature's handle table; not done yet.
         Type::FixedList(elem, _) => is_fusable(elem) && !has_handle(elem),
         Type::Map(k, v) => is_fusable(k) && is_fusable(v),
         // Their ends move between tables; the elements stay in the channel.
+        // An `error-context` is copied between the tables the same way.
         Type::Future(_)
         | Type::Stream(_)
         | Type::Own(_)
         | Type::Borrow(_)
+        | Type::ErrorContext
         | Type::Bool
         | Type::S8
         | Type::U8
@@ -180,10 +178,13 @@ pub(crate) fn is_fusable(ty: &Type) -> bool {
     }
 }
 
-/// Whether `ty` holds a resource handle or a future or stream end.
+/// Whether `ty` holds a resource handle, a future or stream end or an
+/// `error-context`.
 fn has_handle(ty: &Type) -> bool {
     match ty {
-        Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => true,
+        Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) | Type::ErrorContext => {
+            true
+        }
         Type::List(t) | Type::Option(t) | Type::FixedList(t, _) => has_handle(t),
         Type::Map(k, v) => has_handle(k) || has_handle(v),
         Type::Record(fields) => fields.iter().any(|(_, t)| has_handle(t)),
@@ -207,7 +208,6 @@ fn has_handle(ty: &Type) -> bool {
         | Type::F64
         | Type::Char
         | Type::String
-        | Type::ErrorContext
         | Type::Enum(_)
         | Type::Flags(_) => false,
     }

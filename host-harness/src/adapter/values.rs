@@ -134,11 +134,14 @@ impl Emitter {
                 self.variant(ty, from, src, dst)
             }
             Type::Flags(names) => self.flags(names.len(), from, src, dst),
-            Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => {
+            Type::Own(_)
+            | Type::Borrow(_)
+            | Type::Future(_)
+            | Type::Stream(_)
+            | Type::ErrorContext => {
                 self.handle(from, src, dst);
                 Ok(())
             }
-            Type::ErrorContext => unsupported(ty),
         }
     }
 
