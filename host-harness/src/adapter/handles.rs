@@ -73,6 +73,12 @@ fn pair(lower: &Type, lift: &Type, out: &mut Vec<HandleMove>) -> bool {
         }
         (Type::List(a), Type::List(b)) | (Type::Option(a), Type::Option(b)) => pair(a, b, out),
         (Type::Map(k, v), Type::Map(l, w)) => pair(k, l, out) && pair(v, w, out),
+        // Every element of a fixed-length list uses the element type's
+        // entries (the compiler moves them one after another, or in a loop,
+        // with the same code); an empty one has none.
+        (Type::FixedList(a, n), Type::FixedList(b, m)) => {
+            n == m && if *n == 0 { a == b } else { pair(a, b, out) }
+        }
         (Type::Record(a), Type::Record(b)) => {
             a.len() == b.len()
                 && a.iter()
