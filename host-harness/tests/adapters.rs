@@ -5,7 +5,7 @@
 #[expect(dead_code, reason = "this test uses only the `component` loader")]
 mod components;
 
-use components::component;
+use components::{BUMP_REALLOC, component};
 use weft_harness::{Engine, Error, Linker, Store, Val};
 
 /// A callee exporting scalar functions (with a post-return that counts its
@@ -454,13 +454,7 @@ const ERROR_CONTEXTS: &str = r#"(component
     (core module $Mem
       (memory (export "mem") 1)
       (data (i32.const 0) "disk full")
-      (global $bump (mut i32) (i32.const 1024))
-      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-        (local $p i32)
-        (local.set $p (i32.and (i32.add (global.get $bump) (i32.sub (local.get 2) (i32.const 1)))
-          (i32.sub (i32.const 0) (local.get 2))))
-        (global.set $bump (i32.add (local.get $p) (local.get 3)))
-        (local.get $p)))
+      $BUMP_REALLOC)
     (core instance $mem (instantiate $Mem))
     (core func $new (canon error-context.new (memory $mem "mem")))
     (core func $msg (canon error-context.debug-message (memory $mem "mem")
@@ -569,6 +563,11 @@ const ERROR_CONTEXTS: &str = r#"(component
   (export "wrong-kind" (func $caller "wrong-kind"))
 )"#;
 
+/// [`ERROR_CONTEXTS`] with the shared bump allocator filled in.
+fn error_contexts() -> String {
+    ERROR_CONTEXTS.replace("$BUMP_REALLOC", BUMP_REALLOC)
+}
+
 /// The callee's `$digest` of a message.
 fn digest(message: &str) -> u32 {
     message.bytes().fold(message.len() as u32, |acc, b| {
@@ -581,7 +580,7 @@ fn error_contexts_are_copied_through_adapters_and_the_sender_keeps_its_handle() 
     let d = digest("disk full");
     let mut outcomes = Vec::new();
     for adapters in [true, false] {
-        let mut run = Run::of(ERROR_CONTEXTS, adapters);
+        let mut run = Run::of(&error_contexts(), adapters);
         let mut calls = Vec::new();
         for name in ["first", "again", "list"] {
             calls.push(run.call(name, &[]).unwrap());
@@ -606,8 +605,8 @@ fn error_contexts_are_copied_through_adapters_and_the_sender_keeps_its_handle() 
 
 #[test]
 fn passing_a_dropped_or_wrong_handle_as_an_error_context_traps_on_both_paths() {
-    let gone = both_of(ERROR_CONTEXTS, "gone", &[]).unwrap_err();
+    let gone = both_of(&error_contexts(), "gone", &[]).unwrap_err();
     assert!(gone.contains("unknown handle index"), "{gone}");
-    let kind = both_of(ERROR_CONTEXTS, "wrong-kind", &[]).unwrap_err();
+    let kind = both_of(&error_contexts(), "wrong-kind", &[]).unwrap_err();
     assert!(kind.contains("is not an error-context"), "{kind}");
 }
