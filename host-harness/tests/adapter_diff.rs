@@ -1,8 +1,9 @@
 //! Differential test of the fused adapters against the host-mediated path.
 //!
 //! A seeded generator makes random component function types (records,
-//! variants, enums, flags, tuples, lists, strings, options, results and
-//! scalars, nested up to depth 4, up to 20 parameters) and random values.
+//! variants, enums, flags, tuples, lists, fixed-length lists, strings,
+//! options, results, `error-context` and scalars, nested up to depth 4, up
+//! to 20 parameters) and random values.
 //! Component text must name every record, variant, enum and flags type a
 //! function it imports or exports uses, so each case defines them as
 //! named types: the callee exports them, the caller imports them (equal
@@ -28,7 +29,7 @@
 mod components;
 
 use components::component;
-use weft_harness::{Engine, Linker, Store, Val};
+use weft_harness::{Engine, ErrorContext, Linker, Store, Val};
 
 /// The number of cases CI runs (seeds `0..CI_CASES`).
 const CI_CASES: u64 = 150;
@@ -77,7 +78,11 @@ enum Ty {
     F64,
     Char,
     String,
+    /// Copied between instances as a handle (the sender keeps its own).
+    ErrorContext,
     List(Box<Ty>),
+    /// `list<T, N>`.
+    FixedList(Box<Ty>, u32),
     Tuple(Vec<Ty>),
     Option(Box<Ty>),
     Result(Option<Box<Ty>>, Option<Box<Ty>>),
@@ -148,7 +153,7 @@ impl Ty {
     /// A random type nested at most `depth` levels; named types it uses
     /// are added to `defs`, after the ones they use.
     fn random(rng: &mut Rng, depth: u32, defs: &mut Vec<Def>) -> Self {
-        let k = if depth == 0 { 0 } else { rng.below(13) };
+        let k = if depth == 0 { 0 } else { rng.below(15) };
         let inner = |rng: &mut Rng, defs: &mut Vec<Def>| Self::random(rng, depth - 1, defs);
         let named = |def: Def, defs: &mut Vec<Def>| {
             defs.push(def);
@@ -180,6 +185,16 @@ impl Ty {
                 named(Def::Variant(cs), defs)
             }
             11 => named(Def::Enum(1 + rng.below(5) as usize), defs),
+            12 => Self::ErrorContext,
+            // Past 16 elements in memory the adapter moves them in a loop.
+            13 => {
+                let n = if rng.chance(20) {
+                    17
+                } else {
+                    1 + rng.below(4) as u32
+                };
+                Self::FixedList(Box::new(inner(rng, defs)), n)
+            }
             // Up to 32 flags (the validator's limit): 1, 2 or 4 bytes.
             _ => named(Def::Flags(1 + rng.below(32) as usize), defs),
         }
@@ -201,7 +216,9 @@ impl Ty {
             Self::F64 => "f64".into(),
             Self::Char => "char".into(),
             Self::String => "string".into(),
+            Self::ErrorContext => "error-context".into(),
             Self::List(t) => format!("(list {})", t.text(prefix)),
+            Self::FixedList(t, n) => format!("(list {} {n})", t.text(prefix)),
             Self::Tuple(ts) => {
                 let ts: String = ts.iter().map(|t| format!(" {}", t.text(prefix))).collect();
                 format!("(tuple{ts})")
@@ -226,6 +243,7 @@ impl Ty {
         let payload = |t: Option<&Ty>| t.map_or(0, |t| t.flat_count(defs));
         match self {
             Self::String | Self::List(_) => 2,
+            Self::FixedList(t, n) => t.flat_count(defs) * *n as usize,
             Self::Tuple(fs) => fs.iter().map(|t| t.flat_count(defs)).sum(),
             Self::Option(t) => 1 + t.flat_count(defs),
             Self::Result(ok, err) => 1 + payload(ok.as_deref()).max(payload(err.as_deref())),
@@ -258,7 +276,13 @@ impl Ty {
                 let n = rng.below(9);
                 Val::String((0..n).map(|_| pick_char(rng)).collect())
             }
+            Self::ErrorContext => {
+                let n = rng.below(5);
+                let message: String = (0..n).map(|_| pick_char(rng)).collect();
+                Val::ErrorContext(ErrorContext::new(&message))
+            }
             Self::List(t) => Val::List((0..rng.below(4)).map(|_| t.val(rng, defs)).collect()),
+            Self::FixedList(t, n) => Val::List((0..*n).map(|_| t.val(rng, defs)).collect()),
             Self::Tuple(ts) => Val::Tuple(ts.iter().map(|t| t.val(rng, defs)).collect()),
             Self::Named(i) => match &defs[*i] {
                 Def::Record(fs) => Val::Record(

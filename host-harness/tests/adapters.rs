@@ -5,7 +5,7 @@
 #[expect(dead_code, reason = "this test uses only the `component` loader")]
 mod components;
 
-use components::component;
+use components::{BUMP_REALLOC, component};
 use weft_harness::{Engine, Error, Linker, Store, Val};
 
 /// A callee exporting scalar functions (with a post-return that counts its
@@ -444,4 +444,169 @@ fn a_borrow_is_lent_for_the_call_and_must_be_dropped_by_its_end() {
         msg.contains("borrow handles still remain at the end of the call"),
         "{msg}"
     );
+}
+
+/// A callee that makes an error context and reads the ones it is given,
+/// and a caller that passes the one it got on, flat and in a list. Moving
+/// an `error-context` copies it: the sender keeps its handle.
+const ERROR_CONTEXTS: &str = r#"(component
+  (component $Callee
+    (core module $Mem
+      (memory (export "mem") 1)
+      (data (i32.const 0) "disk full")
+      $BUMP_REALLOC)
+    (core instance $mem (instantiate $Mem))
+    (core func $new (canon error-context.new (memory $mem "mem")))
+    (core func $msg (canon error-context.debug-message (memory $mem "mem")
+      (realloc (func $mem "realloc"))))
+    (core func $drop (canon error-context.drop))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "new" (func $new (param i32 i32) (result i32)))
+      (import "" "msg" (func $msg (param i32 i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "make") (result i32) (call $new (i32.const 0) (i32.const 9)))
+      ;; The message's length and bytes folded into one i32; drops `h`.
+      (func $digest (param $h i32) (result i32)
+        (local $p i32) (local $end i32) (local $acc i32)
+        (call $msg (local.get $h) (i32.const 16))
+        (local.set $p (i32.load (i32.const 16)))
+        (local.set $acc (i32.load (i32.const 20)))
+        (local.set $end (i32.add (local.get $p) (local.get $acc)))
+        (block $done (loop $next
+          (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+          (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31))
+            (i32.load8_u (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $next)))
+        (call $drop (local.get $h))
+        (local.get $acc))
+      ;; The handle the callee got in the high half, the digest below.
+      (func (export "check") (param $h i32) (result i64)
+        (i64.or (i64.shl (i64.extend_i32_u (local.get $h)) (i64.const 32))
+          (i64.extend_i32_u (call $digest (local.get $h)))))
+      (func (export "check-list") (param $p i32) (param $n i32) (result i32)
+        (local $acc i32)
+        (block $done (loop $next
+          (br_if $done (i32.eqz (local.get $n)))
+          (local.set $acc (i32.add (local.get $acc) (call $digest (i32.load (local.get $p)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $next)))
+        (local.get $acc)))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem")) (export "new" (func $new))
+      (export "msg" (func $msg)) (export "drop" (func $drop))))))
+    (func (export "make") (result error-context) (canon lift (core func $m "make")))
+    (func (export "check") (param "e" error-context) (result u64)
+      (canon lift (core func $m "check")))
+    (func (export "check-list") (param "es" (list error-context)) (result u32)
+      (canon lift (core func $m "check-list") (memory $mem "mem")
+        (realloc (func $mem "realloc")))))
+  (component $Caller
+    (import "make" (func $make (result error-context)))
+    (import "check" (func $check (param "e" error-context) (result u64)))
+    (import "check-list" (func $check_list (param "es" (list error-context)) (result u32)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core func $make_l (canon lower (func $make)))
+    (core func $check_l (canon lower (func $check)))
+    (core func $check_list_l (canon lower (func $check_list) (memory $mem "mem")))
+    (core func $drop (canon error-context.drop))
+    (core func $ws_new (canon waitable-set.new))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "make" (func $make (result i32)))
+      (import "" "check" (func $check (param i32) (result i64)))
+      (import "" "check-list" (func $check_list (param i32 i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (import "" "ws-new" (func $ws_new (result i32)))
+      (global $e (mut i32) (i32.const 0))
+      (func (export "first") (result i64)
+        (global.set $e (call $make))
+        (call $check (global.get $e)))
+      ;; Passes the same handle again (it was not moved out), then drops it.
+      (func (export "again") (result i64)
+        (local $r i64)
+        (local.set $r (call $check (global.get $e)))
+        (call $drop (global.get $e))
+        (local.get $r))
+      (func (export "list") (result i32)
+        (global.set $e (call $make))
+        (i32.store (i32.const 64) (global.get $e))
+        (i32.store (i32.const 68) (global.get $e))
+        (call $check_list (i32.const 64) (i32.const 2)))
+      ;; A handle the caller dropped, and one that is not an error context.
+      (func (export "gone") (result i64)
+        (local $e i32)
+        (local.set $e (call $make))
+        (call $drop (local.get $e))
+        (call $check (local.get $e)))
+      (func (export "wrong-kind") (result i64) (call $check (call $ws_new))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem")) (export "make" (func $make_l))
+      (export "check" (func $check_l)) (export "check-list" (func $check_list_l))
+      (export "drop" (func $drop)) (export "ws-new" (func $ws_new))))))
+    (func (export "first") (result u64) (canon lift (core func $m "first")))
+    (func (export "again") (result u64) (canon lift (core func $m "again")))
+    (func (export "list") (result u32) (canon lift (core func $m "list")))
+    (func (export "gone") (result u64) (canon lift (core func $m "gone")))
+    (func (export "wrong-kind") (result u64) (canon lift (core func $m "wrong-kind"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller
+    (with "make" (func $callee "make")) (with "check" (func $callee "check"))
+    (with "check-list" (func $callee "check-list"))))
+  (export "first" (func $caller "first"))
+  (export "again" (func $caller "again"))
+  (export "list" (func $caller "list"))
+  (export "gone" (func $caller "gone"))
+  (export "wrong-kind" (func $caller "wrong-kind"))
+)"#;
+
+/// [`ERROR_CONTEXTS`] with the shared bump allocator filled in.
+fn error_contexts() -> String {
+    ERROR_CONTEXTS.replace("$BUMP_REALLOC", BUMP_REALLOC)
+}
+
+/// The callee's `$digest` of a message.
+fn digest(message: &str) -> u32 {
+    message.bytes().fold(message.len() as u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    })
+}
+
+#[test]
+fn error_contexts_are_copied_through_adapters_and_the_sender_keeps_its_handle() {
+    let d = digest("disk full");
+    let mut outcomes = Vec::new();
+    for adapters in [true, false] {
+        let mut run = Run::of(&error_contexts(), adapters);
+        let mut calls = Vec::new();
+        for name in ["first", "again", "list"] {
+            calls.push(run.call(name, &[]).unwrap());
+        }
+        let Some(Val::U64(first)) = calls[0] else {
+            panic!("`first` returned {:?}", calls[0]);
+        };
+        assert_eq!(first as u32, d, "the callee read the message");
+        assert_ne!(first >> 32, 0, "the callee got a handle of its own");
+        assert!(
+            matches!(calls[1], Some(Val::U64(v)) if v as u32 == d),
+            "the caller still had its handle: {:?}",
+            calls[1]
+        );
+        assert_eq!(calls[2], Some(Val::U32(d.wrapping_mul(2))));
+        // make, check; check; make, check-list.
+        assert_eq!(run.store.adapter_calls(), if adapters { 5 } else { 0 });
+        outcomes.push(calls);
+    }
+    assert_eq!(outcomes[0], outcomes[1], "adapter and host paths disagree");
+}
+
+#[test]
+fn passing_a_dropped_or_wrong_handle_as_an_error_context_traps_on_both_paths() {
+    let gone = both_of(&error_contexts(), "gone", &[]).unwrap_err();
+    assert!(gone.contains("unknown handle index"), "{gone}");
+    let kind = both_of(&error_contexts(), "wrong-kind", &[]).unwrap_err();
+    assert!(kind.contains("is not an error-context"), "{kind}");
 }

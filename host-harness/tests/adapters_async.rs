@@ -301,3 +301,71 @@ fn an_async_caller_passes_a_variant_in_memory_to_a_callee_that_takes_it_flat() {
     let trap = both(2).expect_err("no third case");
     assert!(trap.contains("invalid variant discriminant"), "{trap}");
 }
+
+/// `$Caller.pass` makes an error context and passes it to `$Callee.take`
+/// (an `async` function lifted async, which the scheduler runs): the callee
+/// drops the handle it got and returns 7 through `task.return`; then the
+/// caller drops its own handle, which it kept. `wrong` passes a waitable
+/// set instead, which traps.
+const ERROR_CONTEXT: &str = r#"(component
+  (component $Callee
+    (core func $drop (canon error-context.drop))
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "drop" (func $drop (param i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (func (export "take") (param i32)
+        (call $drop (local.get 0))
+        (call $ret (i32.const 7))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "drop" (func $drop)) (export "ret" (func $ret))))))
+    (func (export "take") async (param "e" error-context) (result u32)
+      (canon lift (core func $m "take") async)))
+  (component $Caller
+    (import "take" (func $take async (param "e" error-context) (result u32)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core func $new (canon error-context.new (memory $mem "mem")))
+    (core func $drop (canon error-context.drop))
+    (core func $ws (canon waitable-set.new))
+    (core func $take' (canon lower (func $take)))
+    (core module $M
+      (import "" "new" (func $new (param i32 i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (import "" "ws" (func $ws (result i32)))
+      (import "" "take" (func $take (param i32) (result i32)))
+      (func (export "pass") (result i32)
+        (local $e i32) (local $got i32)
+        (local.set $e (call $new (i32.const 0) (i32.const 0)))
+        (local.set $got (call $take (local.get $e)))
+        (call $drop (local.get $e))
+        (local.get $got))
+      (func (export "wrong") (result i32) (call $take (call $ws))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "new" (func $new)) (export "drop" (func $drop))
+      (export "ws" (func $ws)) (export "take" (func $take'))))))
+    ;; An `async` type, so that the synchronous call of `take` may block.
+    (func (export "pass") async (result u32) (canon lift (core func $m "pass")))
+    (func (export "wrong") async (result u32) (canon lift (core func $m "wrong"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "take" (func $callee "take"))))
+  (export "pass" (func $caller "pass"))
+  (export "wrong" (func $caller "wrong"))
+)"#;
+
+#[test]
+fn an_error_context_is_copied_to_a_scheduled_callee_through_an_adapter() {
+    for name in ["pass", "wrong"] {
+        let (fused, calls) = call_with_adapters(ERROR_CONTEXT, name, &[], true);
+        let (host, host_calls) = call_with_adapters(ERROR_CONTEXT, name, &[], false);
+        assert_eq!(fused, host, "adapter and host paths disagree on `{name}`");
+        assert_eq!((calls, host_calls), (1, 0), "{name}: adapted calls");
+        match name {
+            "pass" => assert_eq!(fused, Ok(Some(Val::U32(7)))),
+            _ => {
+                let message = fused.expect_err("a waitable set is no error context");
+                assert!(message.contains("is not an error-context"), "{message}");
+            }
+        }
+    }
+}

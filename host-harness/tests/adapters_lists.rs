@@ -158,3 +158,176 @@ fn a_fixed_length_list_of_integers_is_copied_whole() {
 fn a_map_reaches_the_callee_entry_by_entry() {
     assert_eq!(both("count", &[]), Ok(Some(Val::U32(1 + 5 + 2 + 3))));
 }
+
+/// `$Callee` implements resource `r` and exports fixed-length lists of its
+/// handles: `sum3` takes three owned ones flat (`rep0 + 10 rep1 + 100 rep2`),
+/// `make3` returns three in memory, `peek20` borrows twenty passed in
+/// memory (moved in a loop; `sum (i + 1) rep_i`), and `mixed` takes two
+/// owned ones and then a borrow (which must use its own handle entry).
+/// `$Caller` makes the handles and passes them on.
+const HANDLES: &str = r#"(component
+  (component $Callee
+    (type $R (resource (rep i32)))
+    (export $r "r" (type $R))
+    (core func $new (canon resource.new $R))
+    (core func $rep (canon resource.rep $R))
+    (core module $M
+      (import "r" "new" (func $new (param i32) (result i32)))
+      (import "r" "rep" (func $rep (param i32) (result i32)))
+      (memory (export "mem") 1)
+      $BUMP_REALLOC
+      (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
+      (func (export "make3") (param $b i32) (result i32)
+        (i32.store (i32.const 32) (call $new (local.get $b)))
+        (i32.store (i32.const 36) (call $new (i32.add (local.get $b) (i32.const 1))))
+        (i32.store (i32.const 40) (call $new (i32.add (local.get $b) (i32.const 2))))
+        (i32.const 32))
+      (func (export "sum3") (param i32 i32 i32) (result i32)
+        (i32.add (call $rep (local.get 0))
+          (i32.add (i32.mul (call $rep (local.get 1)) (i32.const 10))
+            (i32.mul (call $rep (local.get 2)) (i32.const 100)))))
+      ;; A borrow of its own resource reaches the implementation as the rep.
+      (func (export "peek20") (param $p i32) (result i32)
+        (local $i i32) (local $acc i32)
+        (block $done (loop $next
+          (br_if $done (i32.eq (local.get $i) (i32.const 20)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (local.set $acc (i32.add (local.get $acc)
+            (i32.mul (local.get $i) (i32.load (local.get $p)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br $next)))
+        (local.get $acc))
+      (func (export "mixed") (param i32 i32 i32) (result i32)
+        (i32.add (call $rep (local.get 0))
+          (i32.add (i32.mul (call $rep (local.get 1)) (i32.const 10))
+            (i32.mul (local.get 2) (i32.const 100))))))
+    (core instance $m (instantiate $M (with "r" (instance
+      (export "new" (func $new)) (export "rep" (func $rep))))))
+    (func (export "make") (param "rep" u32) (result (own $r)) (canon lift (core func $m "make")))
+    (func (export "make3") (param "base" u32) (result (list (own $r) 3))
+      (canon lift (core func $m "make3") (memory $m "mem")))
+    (func (export "sum3") (param "xs" (list (own $r) 3)) (result u32)
+      (canon lift (core func $m "sum3")))
+    (func (export "peek20") (param "xs" (list (borrow $r) 20)) (result u32)
+      (canon lift (core func $m "peek20") (memory $m "mem") (realloc (func $m "realloc"))))
+    (func (export "mixed") (param "xs" (list (own $r) 2)) (param "y" (borrow $r)) (result u32)
+      (canon lift (core func $m "mixed"))))
+  (component $Caller
+    (import "r" (type $r (sub resource)))
+    (import "make" (func $make (param "rep" u32) (result (own $r))))
+    (import "make3" (func $make3 (param "base" u32) (result (list (own $r) 3))))
+    (import "sum3" (func $sum3 (param "xs" (list (own $r) 3)) (result u32)))
+    (import "peek20" (func $peek20 (param "xs" (list (borrow $r) 20)) (result u32)))
+    (import "mixed" (func $mixed (param "xs" (list (own $r) 2)) (param "y" (borrow $r))
+      (result u32)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core func $make_l (canon lower (func $make)))
+    (core func $make3_l (canon lower (func $make3) (memory $mem "mem")))
+    (core func $sum3_l (canon lower (func $sum3)))
+    (core func $peek20_l (canon lower (func $peek20) (memory $mem "mem")))
+    (core func $mixed_l (canon lower (func $mixed)))
+    (core func $drop (canon resource.drop $r))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "make" (func $make (param i32) (result i32)))
+      (import "" "make3" (func $make3 (param i32 i32)))
+      (import "" "sum3" (func $sum3 (param i32 i32 i32) (result i32)))
+      (import "" "peek20" (func $peek20 (param i32) (result i32)))
+      (import "" "mixed" (func $mixed (param i32 i32 i32) (result i32)))
+      (import "" "drop" (func $drop (param i32)))
+      (func (export "flat") (result i32)
+        (call $sum3 (call $make (i32.const 1)) (call $make (i32.const 2))
+          (call $make (i32.const 3))))
+      (func (export "returned") (result i32)
+        (call $make3 (i32.const 7) (i32.const 64))
+        (call $sum3 (i32.load (i32.const 64)) (i32.load (i32.const 68))
+          (i32.load (i32.const 72))))
+      (func (export "lent") (result i32)
+        (local $i i32) (local $r i32)
+        (block $done (loop $next
+          (br_if $done (i32.eq (local.get $i) (i32.const 20)))
+          (i32.store (i32.add (i32.const 128) (i32.shl (local.get $i) (i32.const 2)))
+            (call $make (i32.add (local.get $i) (i32.const 1))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+        (local.set $r (call $peek20 (i32.const 128)))
+        ;; The lends ended: the caller still owns every handle and drops it.
+        (local.set $i (i32.const 0))
+        (block $done (loop $next
+          (br_if $done (i32.eq (local.get $i) (i32.const 20)))
+          (call $drop (i32.load (i32.add (i32.const 128) (i32.shl (local.get $i) (i32.const 2)))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $next)))
+        (local.get $r))
+      (func (export "mixed") (result i32)
+        (local $y i32) (local $r i32)
+        (local.set $y (call $make (i32.const 5)))
+        (local.set $r (call $mixed (call $make (i32.const 1)) (call $make (i32.const 2))
+          (local.get $y)))
+        (call $drop (local.get $y))
+        (local.get $r))
+      ;; The first element moves the handle out; the second is gone.
+      (func (export "twice") (result i32)
+        (local $h i32)
+        (local.set $h (call $make (i32.const 1)))
+        (call $sum3 (local.get $h) (local.get $h) (local.get $h))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem")) (export "make" (func $make_l))
+      (export "make3" (func $make3_l)) (export "sum3" (func $sum3_l))
+      (export "peek20" (func $peek20_l)) (export "mixed" (func $mixed_l))
+      (export "drop" (func $drop))))))
+    (func (export "flat") (result u32) (canon lift (core func $m "flat")))
+    (func (export "returned") (result u32) (canon lift (core func $m "returned")))
+    (func (export "lent") (result u32) (canon lift (core func $m "lent")))
+    (func (export "mixed") (result u32) (canon lift (core func $m "mixed")))
+    (func (export "twice") (result u32) (canon lift (core func $m "twice"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "r" (type $callee "r"))
+    (with "make" (func $callee "make")) (with "make3" (func $callee "make3"))
+    (with "sum3" (func $callee "sum3")) (with "peek20" (func $callee "peek20"))
+    (with "mixed" (func $callee "mixed"))))
+  (export "flat" (func $caller "flat"))
+  (export "returned" (func $caller "returned"))
+  (export "lent" (func $caller "lent"))
+  (export "mixed" (func $caller "mixed"))
+  (export "twice" (func $caller "twice"))
+)"#;
+
+/// Runs `name` of [`HANDLES`] both ways: they must agree, and the fused
+/// run adapts all `calls` calls between the instances.
+fn both_handles(name: &str, calls: u64) -> Result<Option<Val>, String> {
+    let text = HANDLES.replace("$BUMP_REALLOC", BUMP_REALLOC);
+    let (fused, fused_calls) = call_with_adapters(&text, name, &[], true);
+    let (host, host_calls) = call_with_adapters(&text, name, &[], false);
+    assert_eq!(fused, host, "adapter and host paths disagree on `{name}`");
+    assert_eq!(fused_calls, calls, "`{name}` went through adapters");
+    assert_eq!(host_calls, 0);
+    fused
+}
+
+#[test]
+fn owned_handles_in_a_flat_fixed_length_list_move_one_by_one() {
+    assert_eq!(both_handles("flat", 4), Ok(Some(Val::U32(1 + 20 + 300))));
+    let trap = both_handles("twice", 2).expect_err("a handle moved out traps");
+    assert!(trap.contains("unknown handle index"), "{trap}");
+}
+
+#[test]
+fn owned_handles_return_in_a_fixed_length_list_in_memory() {
+    assert_eq!(
+        both_handles("returned", 2),
+        Ok(Some(Val::U32(7 + 80 + 900)))
+    );
+}
+
+#[test]
+fn borrows_in_a_long_fixed_length_list_are_lent_in_a_loop() {
+    let expected: u32 = (1..=20).map(|i| i * i).sum();
+    assert_eq!(both_handles("lent", 21), Ok(Some(Val::U32(expected))));
+}
+
+#[test]
+fn a_handle_after_a_fixed_length_list_of_handles_keeps_its_own_kind() {
+    assert_eq!(both_handles("mixed", 4), Ok(Some(Val::U32(1 + 20 + 500))));
+}

@@ -175,23 +175,12 @@ pub(crate) fn lift_flat<T>(
         Type::ErrorContext => {
             let i = HandleIdx::from_guest(it.i32()? as u32)?;
             let inst = cx.inst;
-            Val::ErrorContext(lift_error_context(cx.rt(), inst, i)?)
+            Val::ErrorContext(resources::lift_error_context(cx.rt(), inst, i)?)
         }
         Type::Map(..) => {
             return unsupported(ty);
         }
     })
-}
-
-/// The spec's `lift_error_context`: the error context at handle `i` of
-/// `inst`, which keeps its handle.
-pub(crate) fn lift_error_context(
-    rt: &mut crate::runtime::Runtime,
-    inst: crate::runtime::ComponentInstanceId,
-    i: HandleIdx,
-) -> Result<crate::values::ErrorContext, Error> {
-    let message = crate::runtime::concurrency::builtins::error_context(rt, inst, i)?;
-    Ok(crate::values::ErrorContext::new(message))
 }
 
 fn lift_flat_variant<T>(

@@ -155,7 +155,7 @@ pub(crate) fn load<T>(cx: &mut Cx<'_, T>, ptr: u64, ty: &Type) -> Result<Val, Er
         Type::ErrorContext => {
             let i = HandleIdx::from_guest(u32::from_le_bytes(cx.load(ptr)?))?;
             let inst = cx.inst;
-            Val::ErrorContext(super::lift::lift_error_context(cx.rt(), inst, i)?)
+            Val::ErrorContext(super::resources::lift_error_context(cx.rt(), inst, i)?)
         }
         Type::Map(..) => {
             return unsupported(ty);

@@ -24,7 +24,9 @@ pub(crate) use load::{list_bounds, load, load_case, load_flag_words, load_pair};
 pub(crate) use lower::{
     core_ptr, lower_flat, lower_flat_values, lower_results, ptr_val, push_case, store_result,
 };
-pub(crate) use resources::{lift_borrow, lift_own, lower_borrow, lower_own};
+pub(crate) use resources::{
+    lift_borrow, lift_error_context, lift_own, lower_borrow, lower_error_context, lower_own,
+};
 pub(crate) use scalar::{char_from, f32_canon, f64_canon};
 pub(crate) use store::{alloc_list, store, store_case, store_flag_words, store_pair};
 pub(crate) use strings::{Transcoded, load_string, store_string, transcode, utf8_str};

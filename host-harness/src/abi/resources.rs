@@ -2,12 +2,15 @@
 //! `own` moves a handle out of one table and into another; `borrow` lends
 //! an owned handle for the duration of a call (counted in `num_lends`) and
 //! gives the callee a handle scoped to its task (counted in `num_borrows`).
+//! An `error-context` is not moved: the sender keeps its handle and the
+//! receiver gets a new handle to the same context.
 
 use super::Cx;
 use crate::error::{CallError, Error, trap};
 use crate::runtime::handles::{HandleIdx, ResourceHandle, Slot};
+use crate::runtime::{ComponentInstanceId, Runtime};
 use crate::types::{ResourceRef, ResourceTypeKind};
-use crate::values::ResourceAny;
+use crate::values::{ErrorContext, ResourceAny};
 
 /// Lifts the owned handle `i` of the resource `r`, moving it out of the
 /// instance's table.
@@ -124,4 +127,26 @@ pub(crate) fn lower_borrow<T>(
         cx.rt().scheduler.task_mut(task)?.num_borrows += 1;
     }
     Ok(idx.as_u32())
+}
+
+/// The spec's `lift_error_context`: the error context at handle `i` of
+/// `inst`, which keeps its handle.
+pub(crate) fn lift_error_context(
+    rt: &mut Runtime,
+    inst: ComponentInstanceId,
+    i: HandleIdx,
+) -> Result<ErrorContext, Error> {
+    let message = crate::runtime::concurrency::builtins::error_context(rt, inst, i)?;
+    Ok(ErrorContext::new(message))
+}
+
+/// The spec's `lower_error_context`: a new handle in `inst`'s table to the
+/// error context `e`.
+pub(crate) fn lower_error_context(
+    rt: &mut Runtime,
+    inst: ComponentInstanceId,
+    e: &ErrorContext,
+) -> Result<HandleIdx, Error> {
+    let slot = Slot::ErrorContext(e.debug_message().to_string());
+    rt.instance(inst).handles.add(slot)
 }

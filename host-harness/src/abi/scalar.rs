@@ -68,11 +68,9 @@ pub(crate) fn lower_scalar<T>(cx: &mut Cx<'_, T>, val: &Val, ty: &Type) -> Resul
             let i = end.lower(cx.rt(), inst, future, elem)?;
             CoreVal::I32(i.as_u32() as i32)
         }
-        // The spec's `lower_error_context`: a new handle to the context.
         (Type::ErrorContext, Val::ErrorContext(e)) => {
             let inst = cx.inst;
-            let slot = crate::runtime::handles::Slot::ErrorContext(e.debug_message().to_string());
-            let i = cx.rt().instance(inst).handles.add(slot)?;
+            let i = resources::lower_error_context(cx.rt(), inst, e)?;
             CoreVal::I32(i.as_u32() as i32)
         }
         (Type::ErrorContext | Type::Future(_) | Type::Stream(_) | Type::Map(..), _) => {

@@ -457,7 +457,8 @@ fn val_types(ts: &[CoreValType]) -> Vec<ValType> {
 /// # Errors
 ///
 /// [`CallError::Unsupported`](crate::CallError) for a type the compiler
-/// does not translate (which `AdapterSignature::new` already refuses).
+/// does not translate (every value type is translated today; the error
+/// guards a scalar that flattens to no core value).
 pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
     let shape = CoreShape::of(sig);
     let param_tys: Vec<&Type> = sig.ty.params.iter().map(|(_, t)| t).collect();

@@ -5,7 +5,9 @@
 //! callee's Task counts the borrowed handle) and the lend ends when the
 //! adapter exits, after the callee's Task checked that every borrow it got
 //! was dropped. A `future` or `stream` end moves like an `own` (the
-//! scheduler's `lift_end` checks it may leave, `lower_end` adds it).
+//! scheduler's `lift_end` checks it may leave, `lower_end` adds it). An
+//! `error-context` is copied: the source keeps its handle, the destination
+//! gets a new one to the same context.
 //!
 //! Both steps touch handle tables, which live in the host, so each handle
 //! is one call of the `handle` intrinsic with the handle and its index in
@@ -33,6 +35,9 @@ pub(crate) enum HandleMove {
     /// the source's table and a new end of the same channel joins the
     /// destination's (the elements themselves stay in the channel).
     End { future: bool, elem: Option<Type> },
+    /// An `error-context`: the source keeps its handle and the destination
+    /// gets a new handle to the same context (it is copied, not moved).
+    ErrorContext,
 }
 
 /// Whether `lower` (the caller's view) and `lift` (the callee's) are the
@@ -62,8 +67,18 @@ fn pair(lower: &Type, lift: &Type, out: &mut Vec<HandleMove>) -> bool {
             });
             true
         }
+        (Type::ErrorContext, Type::ErrorContext) => {
+            out.push(HandleMove::ErrorContext);
+            true
+        }
         (Type::List(a), Type::List(b)) | (Type::Option(a), Type::Option(b)) => pair(a, b, out),
         (Type::Map(k, v), Type::Map(l, w)) => pair(k, l, out) && pair(v, w, out),
+        // Every element of a fixed-length list uses the element type's
+        // entries (the compiler moves them one after another, or in a loop,
+        // with the same code); an empty one has none.
+        (Type::FixedList(a, n), Type::FixedList(b, m)) => {
+            n == m && if *n == 0 { a == b } else { pair(a, b, out) }
+        }
         (Type::Record(a), Type::Record(b)) => {
             a.len() == b.len()
                 && a.iter()

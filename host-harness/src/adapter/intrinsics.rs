@@ -74,6 +74,7 @@ pub(crate) enum Intrinsic {
     /// block to (`-1`: keep it) and the tagged length.
     TranscodeStore(Side),
     /// `(handle, index: i32) -> i32`: moves an `own` or lends a `borrow`
+    /// (or moves a future or stream end, or copies an `error-context`)
     /// from this side's table to the other's; `index` is the handle's
     /// position in the signature's `HandleMove` table.
     Handle(Side),
@@ -426,13 +427,16 @@ fn sync_step<T: 'static>(
                     move_resource(ctx, ends, from, *own, h, refs)?
                 }
                 HandleMove::End { future, elem } => {
-                    let (src, dst) = match from {
-                        Side::Caller => (ends.caller, ends.callee),
-                        Side::Callee => (ends.callee, ends.caller),
-                    };
+                    let (src, dst) = (ends.side(from).0, ends.side(from.other()).0);
                     let rt = &mut ctx.data_mut().rt;
                     let channel = stream::lift_end(rt, src, HandleIdx::from_guest(h)?, *future)?;
                     stream::lower_end(rt, dst, channel, *future, elem.clone())?.as_u32()
+                }
+                HandleMove::ErrorContext => {
+                    let (src, dst) = (ends.side(from).0, ends.side(from.other()).0);
+                    let rt = &mut ctx.data_mut().rt;
+                    let e = abi::lift_error_context(rt, src, HandleIdx::from_guest(h)?)?;
+                    abi::lower_error_context(rt, dst, &e)?.as_u32()
                 }
             };
             rets[0] = ret(u64::from(out));

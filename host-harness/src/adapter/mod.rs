@@ -372,16 +372,24 @@ mod tests {
 
     #[test]
     fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
-        let futures = Type::FixedList(Arc::new(Type::Future(None)), 4);
-        let fixed = func(&[futures], None);
-        let why = AdapterSignature::new(&fixed, &fixed, side(false), side(false));
-        assert_eq!(
-            why.unwrap_err(),
-            "error-context values and handles in fixed-length lists are not compiled yet"
-        );
         let string = func(&[Type::String], None);
         let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
         assert_eq!(why.unwrap_err(), "memory64 adapters are not compiled yet");
+    }
+
+    #[test]
+    fn handles_in_fixed_length_lists_share_their_element_entries() {
+        // Flat (unrolled), in memory unrolled, and in memory in a loop; an
+        // error context after the list takes the entry after the element's.
+        for n in [3, 16, 20] {
+            let futures = Type::FixedList(Arc::new(Type::Future(None)), n);
+            let ty = func(&[futures, Type::ErrorContext], None);
+            let sig = AdapterSignature::new(&ty, &ty, with_memory(false), with_memory(false));
+            let sig = sig.unwrap();
+            assert_eq!(sig.handles.len(), 2, "one entry per element type");
+            assert_eq!(sig.handles[1], handles::HandleMove::ErrorContext);
+            validate(&compile::compile(&sig).unwrap().bytes).unwrap();
+        }
     }
 
     #[test]

@@ -90,11 +90,6 @@ impl AdapterSignature {
             .map(|(_, t)| t)
             .chain(lift.result.as_ref().filter(|_| result_moved))
             .collect();
-        if moved.iter().any(|t| !is_fusable(t)) {
-            return Err(
-                "error-context values and handles in fixed-length lists are not compiled yet",
-            );
-        }
         let params = lift.params.iter().map(|(_, t)| t);
         let flat_params = layout::flatten_all(params, false).len();
         let flat_results = layout::flatten_all(lift.result.iter(), false).len();
@@ -137,79 +132,6 @@ impl AdapterSignature {
     /// A short readable name, for `WEFT_ADAPTERS_DIR` files.
     pub(crate) fn describe(&self) -> String {
         self.ty.describe()
-    }
-}
-
-/// Whether the compiler translates values of `ty`: scalars, strings,
-/// lists, records, tuples, variants (and enums, options, results), flags,
-/// resource handles and future or stream ends, maps and fixed-length
-/// lists (without handles) made of such; not `error-context`.
-pub(crate) fn is_fusable(ty: &Type) -> bool {
-    match ty {
-        Type::String | Type::Enum(_) | Type::Flags(_) => true,
-        Type::List(elem) | Type::Option(elem) => is_fusable(elem),
-        Type::Record(fields) => fields.iter().all(|(_, t)| is_fusable(t)),
-        Type::Tuple(ts) => ts.iter().all(is_fusable),
-        Type::Variant(cases) => cases.iter().all(|(_, t)| t.as_ref().is_none_or(is_fusable)),
-        Type::Result { ok, err } => [ok, err]
-            .into_iter()
-            .all(|t| t.as_deref().is_none_or(is_fusable)),
-        // The runtime does not pass `error-context` values on either path.
-        Type::ErrorContext => false,
-        // Handles in a fixed-length list would each need their own entry
-        // in the signature's handle table; not done yet.
-        Type::FixedList(elem, _) => is_fusable(elem) && !has_handle(elem),
-        Type::Map(k, v) => is_fusable(k) && is_fusable(v),
-        // Their ends move between tables; the elements stay in the channel.
-        Type::Future(_)
-        | Type::Stream(_)
-        | Type::Own(_)
-        | Type::Borrow(_)
-        | Type::Bool
-        | Type::S8
-        | Type::U8
-        | Type::S16
-        | Type::U16
-        | Type::S32
-        | Type::U32
-        | Type::S64
-        | Type::U64
-        | Type::F32
-        | Type::F64
-        | Type::Char => true,
-    }
-}
-
-/// Whether `ty` holds a resource handle or a future or stream end.
-fn has_handle(ty: &Type) -> bool {
-    match ty {
-        Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => true,
-        Type::List(t) | Type::Option(t) | Type::FixedList(t, _) => has_handle(t),
-        Type::Map(k, v) => has_handle(k) || has_handle(v),
-        Type::Record(fields) => fields.iter().any(|(_, t)| has_handle(t)),
-        Type::Tuple(ts) => ts.iter().any(has_handle),
-        Type::Variant(cases) => cases
-            .iter()
-            .any(|(_, t)| t.as_ref().is_some_and(has_handle)),
-        Type::Result { ok, err } => [ok, err]
-            .into_iter()
-            .any(|t| t.as_deref().is_some_and(has_handle)),
-        Type::Bool
-        | Type::S8
-        | Type::U8
-        | Type::S16
-        | Type::U16
-        | Type::S32
-        | Type::U32
-        | Type::S64
-        | Type::U64
-        | Type::F32
-        | Type::F64
-        | Type::Char
-        | Type::String
-        | Type::ErrorContext
-        | Type::Enum(_)
-        | Type::Flags(_) => false,
     }
 }
 

@@ -47,6 +47,33 @@ pub(crate) enum Dst {
     Mem { addr: u32, offset: u32 },
 }
 
+impl<'l> Src<'l> {
+    /// The part of the value holding flat values `flat`, or at `offset`
+    /// bytes further in memory.
+    fn part(self, flat: std::ops::Range<usize>, offset: u32) -> Self {
+        match self {
+            Self::Flat(ls) => Self::Flat(&ls[flat]),
+            Self::Mem { addr, offset: o } => Self::Mem {
+                addr,
+                offset: o + offset,
+            },
+        }
+    }
+}
+
+impl Dst {
+    /// The part of the destination `offset` bytes further (if in memory).
+    fn part(self, offset: u32) -> Self {
+        match self {
+            Self::Flat => Self::Flat,
+            Self::Mem { addr, offset: o } => Self::Mem {
+                addr,
+                offset: o + offset,
+            },
+        }
+    }
+}
+
 fn mem_arg(offset: u32, align_log2: u32, memory_index: u32) -> MemArg {
     MemArg {
         offset: u64::from(offset),
@@ -96,22 +123,9 @@ impl Emitter {
                 let mut next = 0;
                 for (t, offset) in fields(ty) {
                     let n = layout::flat_count(t);
-                    let src = match src {
-                        Src::Flat(ls) => Src::Flat(&ls[next..next + n]),
-                        Src::Mem { addr, offset: o } => Src::Mem {
-                            addr,
-                            offset: o + offset,
-                        },
-                    };
+                    let src = src.part(next..next + n, offset);
                     next += n;
-                    let dst = match dst {
-                        Dst::Flat => Dst::Flat,
-                        Dst::Mem { addr, offset: o } => Dst::Mem {
-                            addr,
-                            offset: o + offset,
-                        },
-                    };
-                    self.translate(t, from, src, dst)?;
+                    self.translate(t, from, src, dst.part(offset))?;
                 }
                 Ok(())
             }
@@ -134,11 +148,14 @@ impl Emitter {
                 self.variant(ty, from, src, dst)
             }
             Type::Flags(names) => self.flags(names.len(), from, src, dst),
-            Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) => {
+            Type::Own(_)
+            | Type::Borrow(_)
+            | Type::Future(_)
+            | Type::Stream(_)
+            | Type::ErrorContext => {
                 self.handle(from, src, dst);
                 Ok(())
             }
-            Type::ErrorContext => unsupported(ty),
         }
     }
 
@@ -294,13 +311,11 @@ impl Emitter {
             },
         ) = (src, dst)
         else {
-            let tuple = Type::Tuple(vec![elem.clone(); n as usize].into());
-            return self.translate(&tuple, from, src, dst);
+            return self.each_unrolled(elem, n, from, src, dst);
         };
         let copyable = is_byte_copyable(elem);
         if n <= UNROLLED && !copyable {
-            let tuple = Type::Tuple(vec![elem.clone(); n as usize].into());
-            return self.translate(&tuple, from, src, dst);
+            return self.each_unrolled(elem, n, from, src, dst);
         }
         // Both start addresses, offsets included, in locals.
         let (s, d) = (self.local(ValType::I32), self.local(ValType::I32));
@@ -324,6 +339,28 @@ impl Emitter {
             return Ok(());
         }
         self.each_elem(elem, from, s, d, Count::Const(n))
+    }
+
+    /// Moves the `n` `elem`s of a fixed-length list one after another, as
+    /// the fields of a tuple; each element's handles use the element type's
+    /// entries of the signature's handle table (as in a loop).
+    fn each_unrolled(
+        &mut self,
+        elem: &Type,
+        n: u32,
+        from: Side,
+        src: Src<'_>,
+        dst: Dst,
+    ) -> Result<(), Error> {
+        let (flat, size) = (layout::flat_count(elem), layout::elem_size(elem, false));
+        let first_handle = self.next_handle;
+        for i in 0..n {
+            self.next_handle = first_handle;
+            let (at, first) = (i * size, i as usize * flat);
+            let src = src.part(first..first + flat, at);
+            self.translate(elem, from, src, dst.part(at))?;
+        }
+        Ok(())
     }
 
     fn scalar(&mut self, ty: &Type, from: Side, src: Src<'_>, dst: Dst) -> Result<(), Error> {
