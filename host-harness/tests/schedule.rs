@@ -365,3 +365,105 @@ fn whether_a_new_call_barges_past_a_waiting_one_is_the_schedules_choice() {
         assert_eq!(barge(Some(*seed)), *log, "seed {seed} replays");
     }
 }
+
+/// `probe` makes its own pending event (a one-byte `stream<u8>` write that
+/// it then reads itself) and waits on it, while `tick`, started first,
+/// counts each time it is called back after a `YIELD`. `probe` returns how
+/// many ticks happened during its wait: none if the wait returned at once.
+const READY_WAIT: &str = r#"(component
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (type $ST (stream u8))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "task.return" (func $ret (param i32)))
+    (import "" "task.return0" (func $ret0))
+    (import "" "stream.new" (func $snew (result i64)))
+    (import "" "stream.write" (func $swrite (param i32 i32 i32) (result i32)))
+    (import "" "stream.read" (func $sread (param i32 i32 i32) (result i32)))
+    (import "" "waitable-set.new" (func $wsnew (result i32)))
+    (import "" "waitable.join" (func $join (param i32 i32)))
+    (import "" "waitable-set.wait" (func $wait (param i32 i32) (result i32)))
+    (global $ticks (mut i32) (i32.const 0))
+    (global $stop (mut i32) (i32.const 0))
+    (func (export "tick") (result i32) (i32.const 1 (; YIELD ;)))
+    (func (export "tick-cb") (param i32 i32 i32) (result i32)
+      (if (global.get $stop)
+        (then (call $ret0) (return (i32.const 0 (; EXIT ;)))))
+      (global.set $ticks (i32.add (global.get $ticks) (i32.const 1)))
+      (i32.const 1 (; YIELD ;)))
+    (func (export "probe")
+      (local $rw i64) (local $r i32) (local $w i32) (local $ws i32) (local $before i32)
+      (local.set $rw (call $snew))
+      (local.set $r (i32.wrap_i64 (local.get $rw)))
+      (local.set $w (i32.wrap_i64 (i64.shr_u (local.get $rw) (i64.const 32))))
+      (local.set $ws (call $wsnew))
+      (call $join (local.get $w) (local.get $ws))
+      (if (i32.ne (call $swrite (local.get $w) (i32.const 0) (i32.const 1)) (i32.const -1 (; BLOCKED ;)))
+        (then unreachable))
+      (if (i32.ne (call $sread (local.get $r) (i32.const 8) (i32.const 1)) (i32.const 0x10 (; 1 item, COMPLETED ;)))
+        (then unreachable))
+      (local.set $before (global.get $ticks))
+      (if (i32.ne (call $wait (local.get $ws) (i32.const 16)) (i32.const 3 (; STREAM_WRITE ;)))
+        (then unreachable))
+      (global.set $stop (i32.const 1))
+      (call $ret (i32.sub (global.get $ticks) (local.get $before)))))
+  (canon task.return (result u32) (core func $ret))
+  (canon task.return (core func $ret0))
+  (canon stream.new $ST (core func $snew))
+  (canon stream.write $ST async (memory (core memory $mem "mem")) (core func $swrite))
+  (canon stream.read $ST async (memory (core memory $mem "mem")) (core func $sread))
+  (canon waitable-set.new (core func $wsnew))
+  (canon waitable.join (core func $join))
+  (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $wait))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $mem "mem"))
+    (export "task.return" (func $ret))
+    (export "task.return0" (func $ret0))
+    (export "stream.new" (func $snew))
+    (export "stream.write" (func $swrite))
+    (export "stream.read" (func $sread))
+    (export "waitable-set.new" (func $wsnew))
+    (export "waitable.join" (func $join))
+    (export "waitable-set.wait" (func $wait))))))
+  (func (export "tick") async
+    (canon lift (core func $m "tick") async (callback (core func $m "tick-cb"))))
+  (func (export "probe") async (result u32) (canon lift (core func $m "probe") async)))"#;
+
+/// Starts `tick`, calls `probe`, then lets `tick` finish; returns `probe`'s
+/// count.
+fn ready_wait(seed: Option<u64>) -> u32 {
+    let engine = Engine::default();
+    let c = component(&engine, READY_WAIT);
+    let mut store = Store::new(&engine, ());
+    if let Some(seed) = seed {
+        store.set_seed(seed);
+    }
+    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let tick = inst.get_func(&mut store, "tick").unwrap();
+    let probe = inst.get_func(&mut store, "probe").unwrap();
+    let ticking = tick.call_start(&mut store, &[]).unwrap();
+    let mut out = vec![Val::Bool(false)];
+    probe.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(ticking.finish(&mut store).unwrap(), []);
+    match out[0] {
+        Val::U32(v) => v,
+        ref other => panic!("probe returned {other:?}"),
+    }
+}
+
+#[test]
+fn a_wait_with_an_event_already_pending_may_let_others_run_first() {
+    // FIFO delivers the pending event at once.
+    assert_eq!(ready_wait(None), 0);
+    let ticks: std::collections::BTreeMap<u64, u32> =
+        (0..32).map(|s| (s, ready_wait(Some(s)))).collect();
+    assert!(ticks.values().any(|t| *t > 0), "no wait blocked: {ticks:?}");
+    assert!(
+        ticks.values().any(|t| *t == 0),
+        "every wait blocked: {ticks:?}"
+    );
+    for (seed, t) in &ticks {
+        assert_eq!(ready_wait(Some(*seed)), *t, "seed {seed} replays");
+    }
+}
