@@ -8,25 +8,37 @@
 mod components;
 
 use components::{RACE, component};
-use weft_harness::{Engine, Linker, Schedule, Store, Strategy, Val};
+use weft_harness::{Engine, Instance, Linker, Schedule, Store, Strategy, Val};
 
-/// Runs the race once; `seed` `None` is the default FIFO schedule.
-fn race(seed: Option<u64>) -> u32 {
+/// A fresh store running `text` under `seed` (`None`: the default FIFO
+/// schedule), and the component's instance in it.
+fn instantiate(text: &str, seed: Option<u64>) -> (Store<()>, Instance) {
     let engine = Engine::default();
-    let c = component(&engine, RACE);
+    let c = component(&engine, text);
     let mut store = Store::new(&engine, ());
     if let Some(seed) = seed {
         store.set_seed(seed);
     }
     assert_eq!(store.seed(), seed);
     let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
-    let run = inst.get_func(&mut store, "run").unwrap();
+    (store, inst)
+}
+
+/// Calls `name`, an export that takes nothing and returns a `u32`.
+fn call_u32(store: &mut Store<()>, inst: &Instance, name: &str) -> u32 {
+    let f = inst.get_func(&mut *store, name).unwrap();
     let mut out = vec![Val::Bool(false)];
-    run.call(&mut store, &[], &mut out).unwrap();
+    f.call(&mut *store, &[], &mut out).unwrap();
     match out[0] {
         Val::U32(v) => v,
-        ref other => panic!("run returned {other:?}"),
+        ref other => panic!("{name} returned {other:?}"),
     }
+}
+
+/// Runs the race once.
+fn race(seed: Option<u64>) -> u32 {
+    let (mut store, inst) = instantiate(RACE, seed);
+    call_u32(&mut store, &inst, "run")
 }
 
 /// The order as a list: position of worker 0, 1, 2, 3.
@@ -325,20 +337,8 @@ const BARGE: &str = r#"(component
 
 /// Runs `BARGE` once and returns `$C`'s log.
 fn barge(seed: Option<u64>) -> u32 {
-    let engine = Engine::default();
-    let c = component(&engine, BARGE);
-    let mut store = Store::new(&engine, ());
-    if let Some(seed) = seed {
-        store.set_seed(seed);
-    }
-    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
-    let run = inst.get_func(&mut store, "run").unwrap();
-    let mut out = vec![Val::Bool(false)];
-    run.call(&mut store, &[], &mut out).unwrap();
-    match out[0] {
-        Val::U32(v) => v,
-        ref other => panic!("run returned {other:?}"),
-    }
+    let (mut store, inst) = instantiate(BARGE, seed);
+    call_u32(&mut store, &inst, "run")
 }
 
 #[test]
@@ -433,23 +433,12 @@ const READY_WAIT: &str = r#"(component
 /// Starts `tick`, calls `probe`, then lets `tick` finish; returns `probe`'s
 /// count.
 fn ready_wait(seed: Option<u64>) -> u32 {
-    let engine = Engine::default();
-    let c = component(&engine, READY_WAIT);
-    let mut store = Store::new(&engine, ());
-    if let Some(seed) = seed {
-        store.set_seed(seed);
-    }
-    let inst = Linker::new(&engine).instantiate(&mut store, &c).unwrap();
+    let (mut store, inst) = instantiate(READY_WAIT, seed);
     let tick = inst.get_func(&mut store, "tick").unwrap();
-    let probe = inst.get_func(&mut store, "probe").unwrap();
     let ticking = tick.call_start(&mut store, &[]).unwrap();
-    let mut out = vec![Val::Bool(false)];
-    probe.call(&mut store, &[], &mut out).unwrap();
+    let ticks = call_u32(&mut store, &inst, "probe");
     assert_eq!(ticking.finish(&mut store).unwrap(), []);
-    match out[0] {
-        Val::U32(v) => v,
-        ref other => panic!("probe returned {other:?}"),
-    }
+    ticks
 }
 
 #[test]
