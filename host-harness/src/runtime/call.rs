@@ -206,7 +206,7 @@ pub(crate) fn held_back(rt: &mut super::Runtime, f: &LiftedFunc) -> bool {
     {
         return true;
     }
-    rt.scheduler.has_deferred_in(f.instance) && rt.scheduler.rng.pick(2) == 0
+    rt.scheduler.has_deferred_in(f.instance) && rt.scheduler.rng.blocks_though_ready(true)
 }
 
 /// How the first run of task `task` ended, taking its result if it

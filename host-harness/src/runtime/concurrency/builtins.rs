@@ -5,9 +5,9 @@
 //! streams or the event loop; one that must wait suspends its thread with a
 //! [`Blocked`] that [`finish_blocked`] completes.
 
-use super::check_may_block;
 use super::stream::{self, Copied, EndKind};
 use super::waitable::{Event, EventCode, WaitableSet};
+use super::{check_may_block, may_block_at_will};
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreMemory, CoreStore, CoreVal, CoreValType,
@@ -166,11 +166,7 @@ fn must_wait(rt: &mut super::super::Runtime, inst: ComponentInstanceId, set: Han
     if !rt.instance(inst).handles.set_has_pending(set) {
         return true;
     }
-    let may_block = rt
-        .scheduler
-        .current_task()
-        .is_some_and(|t| t.func_async || t.resolved);
-    may_block && rt.scheduler.rng.pick(2) == 1
+    may_block_at_will(rt) && rt.scheduler.rng.blocks_though_ready(false)
 }
 
 /// Takes the next event of set `set` (`NONE` if there is none), stores its

@@ -207,15 +207,25 @@ fn yielded(th: &Thread) -> bool {
     matches!(th.blocked, Blocked::Yield { .. })
 }
 
+/// Whether the current task may block whenever it likes: its function
+/// type is `async`, or it already returned (the first half of
+/// [`check_may_block`]'s rule, which needs no other thread to be ready).
+pub(crate) fn may_block_at_will(rt: &Runtime) -> bool {
+    rt.scheduler
+        .current_task()
+        .is_some_and(|t| t.func_async || t.resolved)
+}
+
 /// The spec's `may_block` rule for guest code about to block: a task of a
 /// non-`async` function type may not block before it returned unless
 /// other threads are ready to run ([`thread::others_ready`]), and code
 /// outside any task (a core start function) may not block at all.
 pub(crate) fn check_may_block(rt: &mut Runtime) -> Result<(), Error> {
-    let inst = match rt.scheduler.current_task() {
-        Some(t) if t.func_async || t.resolved => return Ok(()),
-        Some(t) => t.inst,
-        None => return trap("cannot block a synchronous task before returning"),
+    if may_block_at_will(rt) {
+        return Ok(());
+    }
+    let Some(inst) = rt.scheduler.current_task().map(|t| t.inst) else {
+        return trap("cannot block a synchronous task before returning");
     };
     if thread::others_ready(rt, inst) {
         return Ok(());

@@ -221,6 +221,17 @@ impl SchedRng {
         self.record(n, picked)
     }
 
+    /// The spec's `wait_until` on a condition that already holds may go on
+    /// at once or block anyway, letting other ready threads run first:
+    /// whether it blocks. `fifo` is the answer under the FIFO schedule,
+    /// which keeps the order the spec suite's files expect (a new call
+    /// queues behind waiting ones; a wait with an event pending returns).
+    /// Either way it is one binary choice, recorded like any other.
+    pub(crate) fn blocks_though_ready(&mut self, fifo: bool) -> bool {
+        let other = self.pick(2) == 1;
+        fifo != other
+    }
+
     /// Picks which of the ready tasks named by `keys` runs next (a
     /// scheduling step): PCT follows the tasks' priorities, the others
     /// behave as [`Self::pick`].
