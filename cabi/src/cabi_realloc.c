@@ -11,6 +11,8 @@
  *
  * Compiled for wasm targets only: a native build must not define
  * `cabi_realloc`, which means nothing there and could clash with other code.
+ * Not compiled either where Rust's `std` is linked on WASI past p1, whose
+ * own weak `cabi_realloc` serves (build.rs, `own_realloc`).
  */
 
 #ifndef WEFT_CABI_REALLOC_TARGET

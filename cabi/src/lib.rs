@@ -27,7 +27,8 @@
 //!
 //! On wasm targets the crate also defines the weak `cabi_realloc` export
 //! (`src/cabi_realloc.c`), which forwards to the allocator in the `weft`
-//! crate named by [`CABI_REALLOC_TARGET`]; see [`realloc`].
+//! crate named by [`CABI_REALLOC_TARGET`]; see [`realloc`]. With the `std`
+//! feature on WASI past p1 it does not: Rust's `std` defines one there.
 
 #![no_std]
 // Lint gates of this crate: every public item is documented, and every

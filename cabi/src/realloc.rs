@@ -6,7 +6,10 @@
 //! that two weft versions linked into one component each keep their own
 //! strong allocator while exactly one weak `cabi_realloc` survives. build.rs
 //! derives the name once and hands it to both languages: to the C compiler
-//! as a define, and to Rust through the macro below.
+//! as a define, and to Rust through the macro below. build.rs also decides
+//! whether the forwarder exists at all (not where `std` brings its own
+//! `cabi_realloc`), and `with_own_cabi_realloc!` carries that decision to
+//! the Rust side.
 
 include!(concat!(env!("OUT_DIR"), "/realloc_symbol.rs"));
 

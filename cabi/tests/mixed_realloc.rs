@@ -2,11 +2,16 @@
 //! other generators' definitions.
 //!
 //! Builds `tests/mixed-guest` (weft + wit-bindgen in one component) for
-//! `wasm32-wasip2`, twice: as is, where the weak C `cabi_realloc` of
-//! weft-cabi must be the export and forward to weft's versioned allocator,
-//! and with a strong `cabi_realloc` of the guest's own, which only links if
-//! weft's definition is weak. Builds are cached in
-//! `target/guests-cabi`; warm, the test takes a few seconds.
+//! `wasm32-wasip2`, three ways:
+//! - as is, with weft's `std` feature: `std` defines the weak
+//!   `cabi_realloc` there, so weft must add no allocator of its own;
+//! - without it: the weak C `cabi_realloc` of weft-cabi must be the export
+//!   and forward to weft's versioned allocator;
+//! - without it and with a strong `cabi_realloc` of the guest's own, which
+//!   only links if weft's definition is weak.
+//!
+//! Builds are cached in `target/guests-cabi`; warm, the test takes a few
+//! seconds.
 //!
 //! Skipped, with a note on stderr, only when the wasm32-wasip2 target is not
 //! installed.
@@ -20,15 +25,43 @@ const TARGET: &str = "wasm32-wasip2";
 
 #[test]
 #[cfg_attr(miri, ignore = "runs cargo, which Miri cannot start")]
-fn weft_and_wit_bindgen_share_one_cabi_realloc() {
+fn with_std_on_wasip2_weft_adds_no_allocator_of_its_own() {
     if !target_installed() {
         eprintln!(
-            "\n*** SKIPPED weft_and_wit_bindgen_share_one_cabi_realloc: the {TARGET} target is \
-             not installed (run `rustup target add {TARGET}`) ***\n"
+            "\n*** SKIPPED with_std_on_wasip2_weft_adds_no_allocator_of_its_own: the {TARGET} \
+             target is not installed (run `rustup target add {TARGET}`) ***\n"
         );
         return;
     }
     let module = main_module(&build(&[]));
+    let exported = module
+        .exports
+        .iter()
+        .filter(|(n, _)| n == "cabi_realloc")
+        .count();
+    assert_eq!(exported, 1, "std's cabi_realloc is the one export");
+    let weft_allocator = |n: &str| n.starts_with("weft_cabi_realloc_v");
+    assert!(
+        !module.exports.iter().any(|(n, _)| weft_allocator(n))
+            && !module.names.iter().any(|n| weft_allocator(n)),
+        "weft's versioned allocator should not be linked beside std's: {:?}",
+        module.names
+    );
+    module.export("greet");
+    module.export("shout");
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "runs cargo, which Miri cannot start")]
+fn without_std_weft_and_wit_bindgen_share_one_cabi_realloc() {
+    if !target_installed() {
+        eprintln!(
+            "\n*** SKIPPED without_std_weft_and_wit_bindgen_share_one_cabi_realloc: the {TARGET} \
+             target is not installed (run `rustup target add {TARGET}`) ***\n"
+        );
+        return;
+    }
+    let module = main_module(&build(&["--no-default-features"]));
     let realloc = module.export("cabi_realloc");
     let target = module.export(weft_cabi::CABI_REALLOC_TARGET);
     assert!(
@@ -89,8 +122,20 @@ fn a_strong_cabi_realloc_overrides_weft() {
         );
         return;
     }
-    let module = main_module(&build(&["--features", "strong-override"]));
+    // Without `std`, so that weft's forwarder is there to be overridden.
+    let module = main_module(&build(&[
+        "--no-default-features",
+        "--features",
+        "strong-override",
+    ]));
     let realloc = module.export("cabi_realloc");
+    assert!(
+        module
+            .names
+            .iter()
+            .any(|n| n == weft_cabi::CABI_REALLOC_TARGET),
+        "weft's allocator is linked (the forwarder lost, not vanished)"
+    );
     let forwards_to_weft = module
         .exports
         .iter()
@@ -117,7 +162,7 @@ fn target_installed() -> bool {
         .is_dir()
 }
 
-/// Builds the mixed guest (serially: the two tests share a target dir,
+/// Builds the mixed guest (serially: the tests share a target dir,
 /// and cargo's lock makes a parallel build wait anyway) and returns its bytes.
 fn build(extra: &[&str]) -> Vec<u8> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());

@@ -5,6 +5,8 @@
 //!   export itself is a weak C definition in `weft-cabi`, so that several
 //!   generators or weft versions in one component do not clash; it forwards
 //!   to `weft_cabi_realloc` here, whose symbol names this weft version.
+//!   Where Rust's `std` is linked and defines its own weak `cabi_realloc`
+//!   (WASI past p1, weft's `std` feature), neither is built.
 //! - [`list_lift_each`], [`list_lower_each`], [`list_lower_lend`] and
 //!   [`list_free_each`] hold the element loops of lists, so generated code
 //!   only supplies the per-element conversion (a non-capturing closure).
@@ -326,60 +328,65 @@ pub fn maybe_link_cabi_realloc() {
     }
 }
 
-/// The allocator behind the canonical ABI `realloc` export: the host calls
-/// `cabi_realloc` to allocate memory for values it lowers into this
-/// component, and the weak C `cabi_realloc` in `weft-cabi` calls this.
-///
-/// Its symbol, `weft_cabi_realloc_v<version>` (see
-/// [`weft_cabi::CABI_REALLOC_TARGET`]), must change with every weft release:
-/// two weft versions in one component each keep their own strong copy, and
-/// only the weak `cabi_realloc` is deduplicated.
-///
-/// # Safety
-/// Called by the host with a pointer previously returned here (or null with
-/// `old_len == 0`), the alignment that allocation had, and `new_len`.
-#[cfg(target_arch = "wasm32")]
-#[unsafe(export_name = weft_cabi::cabi_realloc_target_symbol!())]
-pub unsafe extern "C" fn weft_cabi_realloc(
-    old_ptr: *mut u8,
-    old_len: usize,
-    align: usize,
-    new_len: usize,
-) -> *mut u8 {
-    if new_len == 0 {
-        // Only ever asked for with `old_len == 0` (the canonical ABI never
-        // shrinks a block): an empty allocation, which is never accessed.
-        return align as *mut u8;
-    }
-    let Ok(layout) = Layout::from_size_align(new_len, align) else {
-        abort()
-    };
-    let ptr = if old_len == 0 {
-        // SAFETY: `new_len` is non-zero.
-        unsafe { alloc(layout) }
-    } else {
-        // SAFETY: the host passes back a block this function allocated with
-        // `old_len` bytes and `align`, and `new_len` is non-zero.
-        unsafe {
-            alloc::alloc::realloc(
-                old_ptr,
-                Layout::from_size_align_unchecked(old_len, align),
-                new_len,
-            )
+// Built only when weft-cabi builds the C forwarder that calls it (see
+// weft-cabi's `own_realloc`): on wasm32-wasip2 with `std`, `std`'s own weak
+// `cabi_realloc` is the export and this would be dead code.
+weft_cabi::with_own_cabi_realloc! {
+    /// The allocator behind the canonical ABI `realloc` export: the host calls
+    /// `cabi_realloc` to allocate memory for values it lowers into this
+    /// component, and the weak C `cabi_realloc` in `weft-cabi` calls this.
+    ///
+    /// Its symbol, `weft_cabi_realloc_v<version>` (see
+    /// [`weft_cabi::CABI_REALLOC_TARGET`]), must change with every weft release:
+    /// two weft versions in one component each keep their own strong copy, and
+    /// only the weak `cabi_realloc` is deduplicated.
+    ///
+    /// # Safety
+    /// Called by the host with a pointer previously returned here (or null with
+    /// `old_len == 0`), the alignment that allocation had, and `new_len`.
+    #[cfg(target_arch = "wasm32")]
+    #[unsafe(export_name = weft_cabi::cabi_realloc_target_symbol!())]
+    pub unsafe extern "C" fn weft_cabi_realloc(
+        old_ptr: *mut u8,
+        old_len: usize,
+        align: usize,
+        new_len: usize,
+    ) -> *mut u8 {
+        if new_len == 0 {
+            // Only ever asked for with `old_len == 0` (the canonical ABI never
+            // shrinks a block): an empty allocation, which is never accessed.
+            return align as *mut u8;
         }
-    };
-    // Out of memory while the host lowers a value: nothing in this
-    // component can recover, so trap (as wit-bindgen's release builds do)
-    // rather than link the allocation-error hook's formatting here.
-    if ptr.is_null() {
-        abort()
+        let Ok(layout) = Layout::from_size_align(new_len, align) else {
+            abort()
+        };
+        let ptr = if old_len == 0 {
+            // SAFETY: `new_len` is non-zero.
+            unsafe { alloc(layout) }
+        } else {
+            // SAFETY: the host passes back a block this function allocated with
+            // `old_len` bytes and `align`, and `new_len` is non-zero.
+            unsafe {
+                alloc::alloc::realloc(
+                    old_ptr,
+                    Layout::from_size_align_unchecked(old_len, align),
+                    new_len,
+                )
+            }
+        };
+        // Out of memory while the host lowers a value: nothing in this
+        // component can recover, so trap (as wit-bindgen's release builds do)
+        // rather than link the allocation-error hook's formatting here.
+        if ptr.is_null() {
+            abort()
+        }
+        ptr
     }
-    ptr
-}
 
-#[cfg(target_arch = "wasm32")]
-fn abort() -> ! {
-    core::arch::wasm32::unreachable()
+    #[cfg(target_arch = "wasm32")]
+    fn abort() -> ! {
+        core::arch::wasm32::unreachable()
+    }
 }
 
 #[cfg(test)]
