@@ -19,7 +19,6 @@
 //! `cargo bench -p weft-benches --bench harness`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -28,7 +27,7 @@ use std::time::Duration;
 mod peers;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use peers::{cargo_build, encode, repo_root, run_process, wasmtime, weft_bin};
+use peers::{cargo_build, encode, repo_root, run_checked, run_process, wasmtime, weft_bin};
 use weft_harness::wasi::{WasiCtx, WasiCtxBuilder};
 use weft_harness::{Component, Engine, Linker, Store, Val};
 
@@ -209,18 +208,8 @@ fn stdin_input(len: usize) -> PathBuf {
 /// Runs a process with `input` on stdin; checks it succeeded and that its
 /// stdout starts with `expect_first_line`.
 fn run_with_stdin(program: &Path, args: &[&str], input: &Path, expect_first_line: &str) {
-    let stdin = std::fs::File::open(input).expect("input opens");
-    let out = Command::new(program)
-        .args(args)
-        .stdin(stdin)
-        .output()
-        .expect("process starts");
-    assert!(
-        out.status.success(),
-        "{program:?} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.starts_with(expect_first_line.as_bytes()));
+    let stdout = run_checked(program, args, Some(input));
+    assert!(stdout.starts_with(expect_first_line.as_bytes()));
 }
 
 /// `stdin_copy`: `cli-hello echo-stdin` reads 6.5 MiB from stdin and

@@ -68,16 +68,26 @@ pub fn encode(text: &str) -> Vec<u8> {
     parsed.encode().expect("encodes")
 }
 
-/// Runs a process to completion and checks it succeeded.
+/// Runs a process to completion and checks it succeeded and that its
+/// stdout contains `expect_stdout`.
 pub fn run_process(program: &Path, args: &[&str], expect_stdout: &str) {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .expect("process starts");
+    let stdout = run_checked(program, args, None);
+    assert!(String::from_utf8_lossy(&stdout).contains(expect_stdout));
+}
+
+/// Runs a process to completion, with the file `stdin` (if any) as its
+/// standard input; checks it succeeded and returns its stdout.
+pub fn run_checked(program: &Path, args: &[&str], stdin: Option<&Path>) -> Vec<u8> {
+    let mut command = Command::new(program);
+    command.args(args);
+    if let Some(input) = stdin {
+        command.stdin(std::fs::File::open(input).expect("input opens"));
+    }
+    let out = command.output().expect("process starts");
     assert!(
         out.status.success(),
         "{program:?} {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains(expect_stdout));
+    out.stdout
 }
