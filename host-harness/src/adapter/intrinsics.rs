@@ -18,8 +18,8 @@ use super::compile::CoreShape;
 use super::handles::HandleMove;
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
-    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType, HostOutcome,
-    SmallArity,
+    self, CoreAsContextMut, CoreCaller, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType,
+    HostOutcome, SmallArity,
 };
 use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
@@ -324,8 +324,8 @@ pub(crate) fn host_func<T: 'static>(
         Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap | Intrinsic::AllocNull(_) => {
             Some(SmallArity::OfI32)
         }
-        Intrinsic::Utf8Check(_)
-        | Intrinsic::Transcode(_)
+        Intrinsic::Utf8Check(_) => Some(SmallArity::OfPair),
+        Intrinsic::Transcode(_)
         | Intrinsic::TranscodeStore(_)
         | Intrinsic::Handle(_)
         | Intrinsic::AsyncStart
@@ -338,15 +338,21 @@ pub(crate) fn host_func<T: 'static>(
             match arity {
                 SmallArity::ToI32 => (0, 1),
                 SmallArity::OfI32 => (1, 0),
+                SmallArity::OfPair => (2, 0),
                 SmallArity::PairToI32 => (2, 1),
             }
         );
-        return engine::host_func_small(store, arity, move |mut c, a, b| {
+        let body = move |mut c: CoreCaller<'_, StoreData<T>>, a, b| {
             let mut rets = [CoreVal::I32(0)];
             let args = [CoreVal::I32(a), CoreVal::I32(b)];
             sync_step(c.as_context_mut(), &ends, which, &args, &mut rets)?;
             Ok(rets[0].i32().unwrap_or(0))
-        });
+        };
+        return if which.is_leaf() {
+            engine::host_func_small_leaf(store, arity, body)
+        } else {
+            engine::host_func_small(store, arity, body)
+        };
     }
     if which.is_leaf() {
         return engine::host_func_leaf(store, &params, &results, move |mut c, args, rets| {

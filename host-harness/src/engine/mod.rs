@@ -322,18 +322,27 @@ pub(crate) fn host_func_small<D: HostEntry + 'static>(
     arity: SmallArity,
     body: impl Fn(CoreCaller<'_, D>, i32, i32) -> Result<i32, Error> + Send + Sync + 'static,
 ) -> CoreFunc {
-    let guarded = move |mut caller: CoreCaller<'_, D>, a: i32, b: i32| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            D::host_entered(&mut caller)?;
-            body(caller, a, b)
-        }))
-        .unwrap_or_else(|payload| {
-            Err(Error::trap(format!(
-                "{HOST_PANIC}: {}",
-                panic_message(payload.as_ref())
-            )))
-        })
-        .map_err(into_core_error)
+    host_func_small_leaf(ctx, arity, move |mut caller, a, b| {
+        D::host_entered(&mut caller)?;
+        body(caller, a, b)
+    })
+}
+
+/// [`host_func_small`] for a leaf step (see [`host_func_leaf`]).
+pub(crate) fn host_func_small_leaf<D: 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    arity: SmallArity,
+    body: impl Fn(CoreCaller<'_, D>, i32, i32) -> Result<i32, Error> + Send + Sync + 'static,
+) -> CoreFunc {
+    let guarded = move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(caller, a, b)))
+            .unwrap_or_else(|payload| {
+                Err(Error::trap(format!(
+                    "{HOST_PANIC}: {}",
+                    panic_message(payload.as_ref())
+                )))
+            })
+            .map_err(into_core_error)
     };
     match arity {
         SmallArity::ToI32 => {
@@ -342,6 +351,11 @@ pub(crate) fn host_func_small<D: HostEntry + 'static>(
         SmallArity::OfI32 => wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32| {
             guarded(caller, a, 0).map(drop)
         }),
+        SmallArity::OfPair => {
+            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
+                guarded(caller, a, b).map(drop)
+            })
+        }
         SmallArity::PairToI32 => {
             wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
                 guarded(caller, a, b)
@@ -357,6 +371,8 @@ pub(crate) enum SmallArity {
     ToI32,
     /// `(i32) -> ()`.
     OfI32,
+    /// `(i32, i32) -> ()`.
+    OfPair,
     /// `(i32, i32) -> i32`.
     PairToI32,
 }
