@@ -392,7 +392,7 @@ fn sync_step<T: 'static>(
 ) -> Result<(), Error> {
     match which {
         Intrinsic::Enter | Intrinsic::EnterUtf8 => {
-            check_may_leave(&ctx, ends.caller)?;
+            check_may_leave(&mut ctx, ends.caller)?;
             let task = push_entered(&mut ctx, ends)?;
             rets[0] = CoreVal::I32(task.as_u32() as i32);
             if which == Intrinsic::EnterUtf8 {
@@ -498,7 +498,7 @@ fn async_start<T: 'static>(
     ends: &Ends,
     rets: &mut [CoreVal],
 ) -> Result<(), Error> {
-    check_may_leave(&ctx, ends.caller)?;
+    check_may_leave(&mut ctx, ends.caller)?;
     let f = &ends.callee_func;
     let rt = &mut ctx.data_mut().rt;
     // A synchronous caller must be allowed to block before it enters a

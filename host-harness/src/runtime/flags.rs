@@ -99,9 +99,10 @@ pub(crate) fn set_may_leave<T>(
 }
 
 /// The spec's `may_leave` guard: an instance inside `post-return` or
-/// `realloc` (or a destructor) may not call out.
+/// `realloc` (or a destructor) may not call out. (It takes the context
+/// `&mut`, as the built-ins that call it hold it.)
 pub(crate) fn check_may_leave<T>(
-    ctx: &CoreCtxMut<'_, StoreData<T>>,
+    ctx: &mut CoreCtxMut<'_, StoreData<T>>,
     inst: ComponentInstanceId,
 ) -> Result<(), Error> {
     if may_leave(ctx, inst) {
