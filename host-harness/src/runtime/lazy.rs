@@ -31,9 +31,13 @@
 //! the host's copy of `may_enter` too (poisoned, as after an eager trap).
 //!
 //! The fast path is off while the store records a trace (every task then
-//! gets its rows); and a lazy frame takes no task id, so ids of later
-//! tasks are smaller than on the eager path (they stay unique and
-//! ordered, which is all the scheduler relies on).
+//! gets its rows). A lazy frame takes no task id, so ids of later tasks
+//! are smaller than on the eager path (they stay unique and ordered,
+//! which is all the scheduler relies on). Nor does it count as a live task
+//! for `StoreLimits::max_tasks` until it becomes one (it holds no host
+//! memory, and the chain holds at most one frame per lowering):
+//! materializing checks the limit, so a store at its limit traps when the
+//! callee first needs host code, not when it is entered.
 
 use std::sync::Arc;
 
