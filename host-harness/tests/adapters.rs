@@ -370,6 +370,9 @@ fn own_handles_move_and_borrows_are_lent_through_adapters() {
         let out = run.call("round-trip", &[Val::U32(42)]).unwrap();
         assert_eq!(out, Some(Val::U64(42 * 1_000_000 + 42)));
         assert_eq!(run.store.adapter_calls(), if adapters { 3 } else { 0 });
+        // Calls that move or lend handles keep the host's enter and exit
+        // (the borrow scope is checked there).
+        assert_eq!(run.store.fast_adapter_calls(), 0);
         let msg = run.call("reuse", &[]).unwrap_err().to_string();
         assert!(msg.contains("unknown handle index"), "{msg}");
     }

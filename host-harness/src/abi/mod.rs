@@ -38,7 +38,7 @@ use crate::error::{Error, trap};
 use crate::runtime::handles::HandleIdx;
 use crate::runtime::store::StoreData;
 use crate::runtime::task::TaskId;
-use crate::runtime::{ComponentInstanceId, RtOptions, Runtime};
+use crate::runtime::{ComponentInstanceId, RtOptions, Runtime, flags};
 
 /// Which side drives a boundary crossing; selects trap messages so they
 /// match what the reference suite expects of a host-to-guest call versus a
@@ -160,11 +160,11 @@ impl<'s, T> Cx<'s, T> {
         let args = [arg(old), arg(old_len), arg(u64::from(align)), arg(new_len)];
         let mut out = [arg(0)];
         let inst = self.inst;
-        self.rt().instance(inst).may_leave = false;
+        flags::set_may_leave(&mut self.store, inst, false);
         self.store.data_mut().limits.take_memory_denied();
         let result = engine::call_plain(self.store.as_context_mut(), &realloc, &args, &mut out);
         let denied = self.store.data_mut().limits.take_memory_denied();
-        self.rt().instance(inst).may_leave = true;
+        flags::set_may_leave(&mut self.store, inst, true);
         let checked = result.and_then(|()| {
             let ptr = match out[0] {
                 CoreVal::I64(v) => v as u64,

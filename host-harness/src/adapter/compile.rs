@@ -8,7 +8,10 @@
 //! across (flat, or as a spilled tuple past 16 flat values), call the
 //! callee's core function, move the result back (flat, or from the
 //! callee's return area into the caller's), let the callee's `post-return`
-//! run once the result has been read, and leave. When the scheduler runs
+//! run once the result has been read, and leave. A call that moves no
+//! handles enters and leaves on a fast path in wasm when the flags allow
+//! it, its Task made only if host code needs it (`runtime::lazy`); else
+//! the host's `enter` and `exit` steps do it. When the scheduler runs
 //! the callee (an `async` type or lift), the adapter asks it to start the
 //! call, moves the arguments (from an `async` caller: at most 4 flat, else
 //! from its memory), and hands the running, blocking and result to it; a
@@ -34,7 +37,7 @@ use crate::types::Type;
 pub(crate) const EXPORT: &str = "adapter";
 
 /// What an adapter module imports, in import order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Import {
     Intrinsic(Intrinsic),
     /// One side's linear memory.
@@ -51,6 +54,52 @@ pub(crate) enum Import {
     /// The host-mediated lowering of the same call, for calls the
     /// scheduler holds back.
     HostPath,
+    /// A global of the fast path of a synchronous call (`runtime::lazy`).
+    Fast(FastGlobal),
+}
+
+/// The globals the fast path of a synchronous call reads and writes
+/// (`runtime::lazy::FastImports`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum FastGlobal {
+    /// Store-wide, mutable i32: the innermost lazy frame's lowering id.
+    Top,
+    /// Store-wide, mutable i32: 1 while the fast path may be taken.
+    Enabled,
+    /// Store-wide, mutable i64: the calls that took it.
+    Calls,
+    /// Immutable i32: this lowering's id (0: it has no fast path).
+    Id,
+    /// Mutable i32: the lowering id of the frame below this one's.
+    Prev,
+    /// Mutable i32: the callee's `may_enter` (1: it may be entered).
+    CalleeMayEnter,
+}
+
+impl FastGlobal {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Top => "top",
+            Self::Enabled => "enabled",
+            Self::Calls => "calls",
+            Self::Id => "id",
+            Self::Prev => "prev",
+            Self::CalleeMayEnter => "callee-may-enter",
+        }
+    }
+
+    fn ty(self) -> GlobalType {
+        let (val_type, mutable) = match self {
+            Self::Id => (ValType::I32, false),
+            Self::Calls => (ValType::I64, true),
+            Self::Top | Self::Enabled | Self::Prev | Self::CalleeMayEnter => (ValType::I32, true),
+        };
+        GlobalType {
+            val_type,
+            mutable,
+            shared: false,
+        }
+    }
 }
 
 impl Import {
@@ -67,6 +116,7 @@ impl Import {
             Self::MayLeave(Side::Caller) => ("caller", "may-leave"),
             Self::MayLeave(Side::Callee) => ("callee", "may-leave"),
             Self::HostPath => ("caller", "host-path"),
+            Self::Fast(g) => ("fast", g.name()),
         }
     }
 }
@@ -99,10 +149,10 @@ pub(crate) struct Emitter {
     funcs: u32,
     memories: HashMap<Side, u32>,
     intrinsics: HashMap<Intrinsic, u32>,
-    /// Function indices of the sides' `realloc`s, global indices of their
-    /// `may_leave` flags, once imported.
+    /// Function indices of the sides' `realloc`s, and global indices,
+    /// once imported.
     reallocs: HashMap<Side, u32>,
-    may_leave: HashMap<Side, u32>,
+    globals: HashMap<Import, u32>,
     /// The adapter function's parameter count, then its extra locals.
     params: u32,
     locals: Vec<ValType>,
@@ -127,7 +177,7 @@ impl Emitter {
             memories: HashMap::new(),
             intrinsics: HashMap::new(),
             reallocs: HashMap::new(),
-            may_leave: HashMap::new(),
+            globals: HashMap::new(),
             params: 0,
             locals: Vec::new(),
             code: Vec::new(),
@@ -322,19 +372,28 @@ impl Emitter {
 
     /// The global index of `side`'s `may_leave` flag, imported on first use.
     fn may_leave_global(&mut self, side: Side) -> u32 {
-        if let Some(i) = self.may_leave.get(&side) {
-            return *i;
-        }
-        let i = self.may_leave.len() as u32;
-        let (module, name) = Import::MayLeave(side).names();
         let ty = GlobalType {
             val_type: ValType::I32,
             mutable: true,
             shared: false,
         };
+        self.global(Import::MayLeave(side), ty)
+    }
+
+    /// The global index of fast-path global `g`, imported on first use.
+    fn fast_global(&mut self, g: FastGlobal) -> u32 {
+        self.global(Import::Fast(g), g.ty())
+    }
+
+    fn global(&mut self, what: Import, ty: GlobalType) -> u32 {
+        if let Some(i) = self.globals.get(&what) {
+            return *i;
+        }
+        let i = self.globals.len() as u32;
+        let (module, name) = what.names();
         self.imports.import(module, name, EntityType::Global(ty));
-        self.order.push(Import::MayLeave(side));
-        self.may_leave.insert(side, i);
+        self.order.push(what);
+        self.globals.insert(what, i);
         i
     }
 
@@ -504,6 +563,12 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
     e.first_string_checked = !shape.caller_spills
         && param_tys.first() == Some(&&Type::String)
         && (sig.caller.encoding, sig.callee.encoding) == (utf8, utf8);
+    // Calls that lend or move no handles (no borrow scope to check at
+    // the end) may take the fast path.
+    let fast = sig.handles.is_empty();
+    if fast {
+        e.fast_enter(task);
+    }
     if e.first_string_checked {
         let enter = e.intrinsic(Intrinsic::EnterUtf8);
         e.ins()
@@ -514,6 +579,9 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
     } else {
         let enter = e.intrinsic(Intrinsic::Enter);
         e.ins().call(enter).local_set(task);
+    }
+    if fast {
+        e.ins().end();
     }
     e.move_params(&param_tys, &shape)?;
     let core_ty = e.ty(&callee_params, &callee_results);
@@ -542,14 +610,29 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
         let ret = e.intrinsic(Intrinsic::Return);
         let ty = e.ty(&callee_results, &[]);
         let post_return = e.import_func(Import::CalleePostReturn, ty);
+        if fast {
+            // The callee may not leave while its `post-return` runs.
+            let may_leave = e.may_leave_global(Side::Callee);
+            e.lazy_frame(task);
+            e.ins().i32_const(0).global_set(may_leave).else_();
+        }
         e.ins().local_get(task).call(ret);
+        if fast {
+            e.ins().end();
+        }
         for l in &raw {
             e.ins().local_get(*l);
         }
         e.ins().call(post_return);
     }
     let exit = e.intrinsic(Intrinsic::Exit);
+    if fast {
+        e.fast_exit(task);
+    }
     e.ins().local_get(task).call(exit);
+    if fast {
+        e.ins().end();
+    }
     for l in &out {
         e.ins().local_get(*l);
     }
@@ -557,6 +640,84 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
 }
 
 impl Emitter {
+    /// Opens the fast path's enter (`runtime::lazy`): when the store allows
+    /// it, the caller may leave and the callee may be entered, enters the
+    /// callee, pushes a lazy frame, counts the call and sets `task` to -1
+    /// (no task was made); the caller's first string is still checked
+    /// (by a leaf intrinsic, in the same order as the host's `enter`).
+    /// Leaves an `else` open for the host's `enter`, which traps as the
+    /// spec says when a check fails.
+    fn fast_enter(&mut self, task: u32) {
+        let enabled = self.fast_global(FastGlobal::Enabled);
+        let may_leave = self.may_leave_global(Side::Caller);
+        let may_enter = self.fast_global(FastGlobal::CalleeMayEnter);
+        let top = self.fast_global(FastGlobal::Top);
+        let prev = self.fast_global(FastGlobal::Prev);
+        let id = self.fast_global(FastGlobal::Id);
+        let calls = self.fast_global(FastGlobal::Calls);
+        self.ins()
+            .global_get(enabled)
+            .global_get(may_leave)
+            .i32_and()
+            .global_get(may_enter)
+            .i32_and()
+            .if_(wasm_encoder::BlockType::Empty)
+            .i32_const(0)
+            .global_set(may_enter)
+            .global_get(top)
+            .global_set(prev)
+            .global_get(id)
+            .global_set(top)
+            .global_get(calls)
+            .i64_const(1)
+            .i64_add()
+            .global_set(calls)
+            .i32_const(-1)
+            .local_set(task);
+        if self.first_string_checked {
+            let check = self.intrinsic(Intrinsic::Utf8Check(Side::Caller));
+            self.ins().local_get(0).local_get(1).call(check);
+        }
+        self.ins().else_();
+    }
+
+    /// Opens an `if` taken when this call's frame is still lazy: it took
+    /// the fast path (`task` is -1) and no host code made its task since
+    /// (the chain's top is still this lowering).
+    fn lazy_frame(&mut self, task: u32) {
+        let top = self.fast_global(FastGlobal::Top);
+        let id = self.fast_global(FastGlobal::Id);
+        self.ins()
+            .local_get(task)
+            .i32_const(-1)
+            .i32_eq()
+            .global_get(top)
+            .global_get(id)
+            .i32_eq()
+            .i32_and()
+            .if_(wasm_encoder::BlockType::Empty);
+    }
+
+    /// Opens the fast path's exit: for a lazy frame, lets the callee leave
+    /// again (after `post-return`), pops the frame and makes the callee
+    /// enterable. Leaves an `else` open for the host's `exit`.
+    fn fast_exit(&mut self, task: u32) {
+        self.lazy_frame(task);
+        if self.sig.callee.post_return {
+            let may_leave = self.may_leave_global(Side::Callee);
+            self.ins().i32_const(1).global_set(may_leave);
+        }
+        let may_enter = self.fast_global(FastGlobal::CalleeMayEnter);
+        let top = self.fast_global(FastGlobal::Top);
+        let prev = self.fast_global(FastGlobal::Prev);
+        self.ins()
+            .i32_const(1)
+            .global_set(may_enter)
+            .global_get(prev)
+            .global_set(top)
+            .else_();
+    }
+
     /// Checks that the spilled tuple of `param_tys` at the caller's pointer
     /// (its parameter 0) is aligned and in bounds; returns the tuple type.
     fn caller_tuple(&mut self, param_tys: &[&Type]) -> (Type, u32, u32) {

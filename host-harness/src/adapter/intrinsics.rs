@@ -1,9 +1,10 @@
 //! The host functions a fused adapter imports (its only way out of wasm).
 //!
 //! An adapter is core wasm, but some of the spec's steps touch state that
-//! lives in the host: the component instances' `may_enter`/`may_leave`
-//! flags, the Task stack of the scheduler, handle tables, and (for the
-//! async half) the scheduler's decisions. Each such step is one
+//! lives in the host: the Task stack of the scheduler, handle tables, and
+//! (for the async half) the scheduler's decisions. (The instances' flags
+//! are core globals, `runtime::flags`, which a synchronous call's fast
+//! path reads and writes itself, `runtime::lazy`.) Each such step is one
 //! [`Intrinsic`]; the compiler imports the ones a signature needs from the
 //! `weft` namespace, and `mod.rs` creates them per instantiation, bound to
 //! the caller and callee instances. The async entries hand a call whose
@@ -17,8 +18,8 @@ use super::compile::CoreShape;
 use super::handles::HandleMove;
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
-    self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType, HostOutcome,
-    SmallArity,
+    self, CoreAsContextMut, CoreCaller, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType,
+    HostOutcome, SmallArity,
 };
 use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
@@ -30,7 +31,7 @@ use crate::runtime::lower;
 use crate::runtime::store::StoreData;
 use crate::runtime::task::SyncReturn;
 use crate::runtime::task::TaskId;
-use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, Runtime};
+use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, Runtime, flags};
 use crate::types::{ResourceRef, Type};
 
 /// The import module name of every intrinsic.
@@ -49,10 +50,11 @@ pub(crate) enum Intrinsic {
     EnterUtf8,
     /// `(task: i32) -> ()`: the caller has read the results; no borrow
     /// lent to the task remains, and the callee may not leave while its
-    /// `post-return` runs.
+    /// `post-return` runs. Task `-1`: the running task, which a fast-path
+    /// call's lazy frame became (`runtime::lazy`).
     Return,
     /// `(task: i32) -> ()`: ends the task (after `post-return`, if any) and
-    /// makes the callee enterable again.
+    /// makes the callee enterable again; task `-1` as for [`Self::Return`].
     Exit,
     /// `(code: i32) -> ()`: traps with the message of [`AdapterTrap`] `code`.
     Trap,
@@ -119,6 +121,25 @@ impl Intrinsic {
             Self::AsyncStart => "async-start",
             Self::AsyncReturn => "async-return",
             Self::AsyncBlock => "async-block",
+        }
+    }
+
+    /// Whether the step touches only memory and the transcoding buffer (no
+    /// task or flag), so an adapter calling it stays on its fast path
+    /// (`engine::host_func_leaf`).
+    fn is_leaf(self) -> bool {
+        match self {
+            Self::Utf8Check(_) | Self::Transcode(_) | Self::TranscodeStore(_) => true,
+            Self::Enter
+            | Self::EnterUtf8
+            | Self::Return
+            | Self::Exit
+            | Self::Trap
+            | Self::AllocNull(_)
+            | Self::Handle(_)
+            | Self::AsyncStart
+            | Self::AsyncBlock
+            | Self::AsyncReturn => false,
         }
     }
 
@@ -267,6 +288,20 @@ fn ret(v: u64) -> CoreVal {
     CoreVal::I32(v as u32 as i32)
 }
 
+/// The task of the call an adapter's `return` or `exit` step names: the
+/// id `enter` returned, or (`-1`) the innermost running task, which the
+/// fast path's lazy frame became (`runtime::lazy`); that task must be a
+/// call of the adapter's callee.
+fn entered_task(rt: &Runtime, ends: &Ends, args: &[CoreVal]) -> Result<TaskId, Error> {
+    if !matches!(args.first(), Some(CoreVal::I32(-1))) {
+        return Ok(task_arg(args));
+    }
+    match rt.scheduler.current_task() {
+        Some(t) if Arc::ptr_eq(&t.func, &ends.callee_func) => Ok(t.id),
+        Some(_) | None => trap("adapter exited a call whose task is not running"),
+    }
+}
+
 fn task_arg(args: &[CoreVal]) -> TaskId {
     match args.first() {
         Some(CoreVal::I32(v)) => TaskId::from_u32(*v as u32),
@@ -289,8 +324,8 @@ pub(crate) fn host_func<T: 'static>(
         Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap | Intrinsic::AllocNull(_) => {
             Some(SmallArity::OfI32)
         }
-        Intrinsic::Utf8Check(_)
-        | Intrinsic::Transcode(_)
+        Intrinsic::Utf8Check(_) => Some(SmallArity::OfPair),
+        Intrinsic::Transcode(_)
         | Intrinsic::TranscodeStore(_)
         | Intrinsic::Handle(_)
         | Intrinsic::AsyncStart
@@ -303,14 +338,25 @@ pub(crate) fn host_func<T: 'static>(
             match arity {
                 SmallArity::ToI32 => (0, 1),
                 SmallArity::OfI32 => (1, 0),
+                SmallArity::OfPair => (2, 0),
                 SmallArity::PairToI32 => (2, 1),
             }
         );
-        return engine::host_func_small(store, arity, move |mut c, a, b| {
+        let body = move |mut c: CoreCaller<'_, StoreData<T>>, a, b| {
             let mut rets = [CoreVal::I32(0)];
             let args = [CoreVal::I32(a), CoreVal::I32(b)];
             sync_step(c.as_context_mut(), &ends, which, &args, &mut rets)?;
             Ok(rets[0].i32().unwrap_or(0))
+        };
+        return if which.is_leaf() {
+            engine::host_func_small_leaf(store, arity, body)
+        } else {
+            engine::host_func_small(store, arity, body)
+        };
+    }
+    if which.is_leaf() {
+        return engine::host_func_leaf(store, &params, &results, move |mut c, args, rets| {
+            sync_step(c.as_context_mut(), &ends, which, args, rets)
         });
     }
     engine::host_func_suspendable(store, &params, &results, move |mut c, args, rets| {
@@ -347,7 +393,7 @@ fn sync_step<T: 'static>(
     match which {
         Intrinsic::Enter | Intrinsic::EnterUtf8 => {
             check_may_leave(&mut ctx, ends.caller)?;
-            let task = push_entered(&mut ctx.data_mut().rt, ends)?;
+            let task = push_entered(&mut ctx, ends)?;
             rets[0] = CoreVal::I32(task.as_u32() as i32);
             if which == Intrinsic::EnterUtf8 {
                 let cx = ends.cx(ctx, Side::Caller);
@@ -356,24 +402,22 @@ fn sync_step<T: 'static>(
             Ok(())
         }
         Intrinsic::Return => {
-            let rt = &mut ctx.data_mut().rt;
-            rt.scheduler.check_returned(task_arg(args))?;
-            rt.instance(ends.callee).may_leave = false;
+            let task = entered_task(&ctx.data().rt, ends, args)?;
+            ctx.data_mut().rt.scheduler.check_returned(task)?;
+            flags::set_may_leave(&mut ctx, ends.callee, false);
             Ok(())
         }
         Intrinsic::Exit => {
+            let task = entered_task(&ctx.data().rt, ends, args)?;
             let rt = &mut ctx.data_mut().rt;
-            let task = task_arg(args);
             rt.scheduler.check_returned(task)?;
-            rt.instance(ends.callee).may_leave = true;
             let lent = std::mem::take(&mut rt.scheduler.task_mut(task)?.lent);
             rt.scheduler.exit_thread();
             rt.scheduler.entered.pop();
             rt.scheduler.pop_task(task);
             rt.instance(ends.caller).handles.end_lends(&lent);
-            for i in ends.entering.iter() {
-                rt.instance(*i).may_enter = true;
-            }
+            flags::set_may_leave(&mut ctx, ends.callee, true);
+            flags::set_may_enter_all(&mut ctx, &ends.entering, true);
             Ok(())
         }
         Intrinsic::Trap => {
@@ -462,14 +506,14 @@ fn async_start<T: 'static>(
     if !ends.caller_opts.is_async && f.ty.is_async {
         check_may_block(rt)?;
     }
-    if ends.entering.iter().any(|i| !rt.instance(*i).may_enter) {
+    if !rt.may_enter_set(&ends.entering) {
         return trap("cannot enter component instance");
     }
     if call::held_back(rt, f) {
         rets[0] = CoreVal::I32(-1);
         return Ok(());
     }
-    let task = push_entered(rt, ends)?;
+    let task = push_entered(&mut ctx, ends)?;
     rets[0] = CoreVal::I32(task.as_u32() as i32);
     Ok(())
 }
@@ -478,16 +522,15 @@ fn async_start<T: 'static>(
 /// `enter_from`); counts the adapted call. The task ends with its caller's
 /// if the adapter traps before it exits (or, for a scheduled callee,
 /// before its thread starts).
-fn push_entered(rt: &mut Runtime, ends: &Ends) -> Result<TaskId, Error> {
+fn push_entered<T>(ctx: &mut CoreCtxMut<'_, StoreData<T>>, ends: &Ends) -> Result<TaskId, Error> {
+    let rt = &mut ctx.data_mut().rt;
     crate::runtime::concurrency::limits::check_new_task(rt)?;
-    let caller_task = rt.scheduler.current_task().map(|t| t.id);
-    let task = rt.scheduler.push_task(&ends.callee_func, Path::Adapter);
-    rt.scheduler.task_mut(task)?.adapter_caller = caller_task;
-    if let Err(e) = rt.enter(task, &ends.entering) {
-        rt.scheduler.pop_task(task);
+    let task = rt.scheduler.push_adapter_task(&ends.callee_func);
+    if let Err(e) = crate::runtime::enter(ctx, task, &ends.entering) {
+        ctx.data_mut().rt.scheduler.pop_task(task);
         return Err(e);
     }
-    rt.adapter_calls += 1;
+    ctx.data_mut().rt.adapter_calls += 1;
     Ok(task)
 }
 

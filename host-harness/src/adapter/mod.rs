@@ -37,12 +37,14 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
-use crate::engine::{self, CoreEngine, CoreExtern, CoreFunc, CoreGlobal, CoreModule, CoreStore};
+use crate::engine::{
+    self, CoreAsContextMut, CoreEngine, CoreExtern, CoreFunc, CoreModule, CoreStore,
+};
 use crate::error::Error;
 use crate::runtime::store::StoreData;
-use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions};
+use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, lazy};
 use crate::types::FuncType;
-use compile::Import;
+use compile::{FastGlobal, Import};
 use intrinsics::{Ends, Side};
 pub(crate) use signature::{AdapterSignature, SideOptions};
 
@@ -222,6 +224,7 @@ fn instantiate<T: 'static>(
         shape: Arc::new(compile::CoreShape::of(sig)),
     };
     let mut imports = Vec::with_capacity(adapter.imports.len());
+    let mut fast = None;
     for import in &adapter.imports {
         let func = match import {
             Import::Intrinsic(which) => intrinsics::host_func(store, *which, &ends),
@@ -251,7 +254,23 @@ fn instantiate<T: 'static>(
                     Side::Caller => caller,
                     Side::Callee => callee.instance,
                 };
-                imports.push(CoreExtern::Global(may_leave_global(store, inst)));
+                let g = store.data().rt.instances[inst].flags.may_leave_global();
+                imports.push(CoreExtern::Global(g));
+                continue;
+            }
+            Import::Fast(g) => {
+                let f = *fast.get_or_insert_with(|| {
+                    lazy::register(store.as_context_mut(), callee, &ends.entering)
+                });
+                let global = match g {
+                    FastGlobal::Top => f.top,
+                    FastGlobal::Enabled => f.enabled,
+                    FastGlobal::Calls => f.calls,
+                    FastGlobal::Id => f.id,
+                    FastGlobal::Prev => f.prev,
+                    FastGlobal::CalleeMayEnter => f.may_enter,
+                };
+                imports.push(CoreExtern::Global(global));
                 continue;
             }
             Import::CalleeFunc => callee.core,
@@ -275,19 +294,6 @@ fn instantiate<T: 'static>(
                 .flatten()
         })
         .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
-}
-
-/// The `may_leave` global of instance `inst`, made on first use.
-fn may_leave_global<T: 'static>(
-    store: &mut CoreStore<StoreData<T>>,
-    inst: ComponentInstanceId,
-) -> CoreGlobal {
-    if let Some(g) = store.data_mut().rt.instance(inst).may_leave_global {
-        return g;
-    }
-    let g = engine::mutable_i32_global(&mut *store, 1);
-    store.data_mut().rt.instance(inst).may_leave_global = Some(g);
-    g
 }
 
 #[cfg(test)]

@@ -177,8 +177,23 @@ pub(crate) fn extern_func(e: &CoreExtern) -> Option<CoreFunc> {
     e.into_func()
 }
 
+/// What the data of a store does when core code calls one of its host
+/// functions: the single place where "the host is entered from wasm" is
+/// seen (the runtime materializes the tasks that fused adapters' fast
+/// paths only recorded, `runtime::lazy`). Leaf functions
+/// ([`host_func_leaf`]) skip it.
+pub(crate) trait HostEntry: Sized {
+    fn host_entered(caller: &mut CoreCaller<'_, Self>) -> Result<(), Error>;
+}
+
+impl HostEntry for CoreLimits {
+    fn host_entered(_: &mut CoreCaller<'_, Self>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
 /// Creates a host function that the core engine can call.
-pub(crate) fn host_func<D: 'static>(
+pub(crate) fn host_func<D: HostEntry + 'static>(
     ctx: impl CoreAsContextMut<Data = D>,
     params: &[CoreValType],
     results: &[CoreValType],
@@ -193,7 +208,39 @@ pub(crate) fn host_func<D: 'static>(
 }
 
 /// Like [`host_func`], but the body may suspend the calling thread.
-pub(crate) fn host_func_suspendable<D: 'static>(
+pub(crate) fn host_func_suspendable<D: HostEntry + 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    params: &[CoreValType],
+    results: &[CoreValType],
+    body: impl Fn(CoreCaller<'_, D>, &[CoreVal], &mut [CoreVal]) -> Result<HostOutcome, Error>
+    + Send
+    + Sync
+    + 'static,
+) -> CoreFunc {
+    untyped(ctx, params, results, move |mut caller, args, rets| {
+        D::host_entered(&mut caller)?;
+        body(caller, args, rets)
+    })
+}
+
+/// A host function that reads and writes only memory and host buffers
+/// (never a task, a flag or another core function): it skips
+/// [`HostEntry`], so core code that calls it stays on its fast path.
+pub(crate) fn host_func_leaf<D: 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    params: &[CoreValType],
+    results: &[CoreValType],
+    body: impl Fn(CoreCaller<'_, D>, &[CoreVal], &mut [CoreVal]) -> Result<(), Error>
+    + Send
+    + Sync
+    + 'static,
+) -> CoreFunc {
+    untyped(ctx, params, results, move |caller, args, rets| {
+        body(caller, args, rets).map(|()| HostOutcome::Done)
+    })
+}
+
+fn untyped<D: 'static>(
     ctx: impl CoreAsContextMut<Data = D>,
     params: &[CoreValType],
     results: &[CoreValType],
@@ -229,12 +276,60 @@ pub(crate) fn mutable_i32_global<D>(
     wasmi::Global::new(ctx, wasmi::Val::I32(value), wasmi::Mutability::Var)
 }
 
+/// A new immutable i32 global holding `value`, owned by the host.
+pub(crate) fn const_i32_global<D>(ctx: impl CoreAsContextMut<Data = D>, value: i32) -> CoreGlobal {
+    wasmi::Global::new(ctx, wasmi::Val::I32(value), wasmi::Mutability::Const)
+}
+
+/// A new mutable i64 global holding 0, owned by the host.
+pub(crate) fn mutable_i64_global<D>(ctx: impl CoreAsContextMut<Data = D>) -> CoreGlobal {
+    wasmi::Global::new(ctx, wasmi::Val::I64(0), wasmi::Mutability::Var)
+}
+
+/// The value of an i32 global (0 for a global of another type).
+pub(crate) fn i32_global(ctx: impl CoreAsContext, g: &CoreGlobal) -> i32 {
+    match g.get(ctx) {
+        wasmi::Val::I32(v) => v,
+        _ => 0,
+    }
+}
+
+/// The value of an i64 global (0 for a global of another type).
+pub(crate) fn i64_global(ctx: impl CoreAsContext, g: &CoreGlobal) -> i64 {
+    match g.get(ctx) {
+        wasmi::Val::I64(v) => v,
+        _ => 0,
+    }
+}
+
+/// Sets a mutable i32 global the host made (a no-op for any other global,
+/// which the host never passes).
+pub(crate) fn set_i32_global(ctx: impl CoreAsContextMut, g: &CoreGlobal, value: i32) {
+    let set = g.set(ctx, wasmi::Val::I32(value));
+    debug_assert!(
+        set.is_ok(),
+        "the host sets only its own mutable i32 globals"
+    );
+}
+
 /// A host function of one of the [`SmallArity`] core types, for the small
 /// steps a fused adapter takes on every call: a typed function skips the
 /// untyped value buffers of [`host_func_suspendable`]. `body` gets the
 /// arguments (0 for those the type lacks) and returns the result (ignored
 /// when the type has none).
-pub(crate) fn host_func_small<D: 'static>(
+pub(crate) fn host_func_small<D: HostEntry + 'static>(
+    ctx: impl CoreAsContextMut<Data = D>,
+    arity: SmallArity,
+    body: impl Fn(CoreCaller<'_, D>, i32, i32) -> Result<i32, Error> + Send + Sync + 'static,
+) -> CoreFunc {
+    host_func_small_leaf(ctx, arity, move |mut caller, a, b| {
+        D::host_entered(&mut caller)?;
+        body(caller, a, b)
+    })
+}
+
+/// [`host_func_small`] for a leaf step (see [`host_func_leaf`]).
+pub(crate) fn host_func_small_leaf<D: 'static>(
     ctx: impl CoreAsContextMut<Data = D>,
     arity: SmallArity,
     body: impl Fn(CoreCaller<'_, D>, i32, i32) -> Result<i32, Error> + Send + Sync + 'static,
@@ -256,6 +351,11 @@ pub(crate) fn host_func_small<D: 'static>(
         SmallArity::OfI32 => wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32| {
             guarded(caller, a, 0).map(drop)
         }),
+        SmallArity::OfPair => {
+            wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
+                guarded(caller, a, b).map(drop)
+            })
+        }
         SmallArity::PairToI32 => {
             wasmi::Func::wrap(ctx, move |caller: CoreCaller<'_, D>, a: i32, b: i32| {
                 guarded(caller, a, b)
@@ -271,6 +371,8 @@ pub(crate) enum SmallArity {
     ToI32,
     /// `(i32) -> ()`.
     OfI32,
+    /// `(i32, i32) -> ()`.
+    OfPair,
     /// `(i32, i32) -> i32`.
     PairToI32,
 }

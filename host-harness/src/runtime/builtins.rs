@@ -6,7 +6,7 @@
 use super::handles::{HandleIdx, ResourceHandle, Slot};
 use super::host::HostDtorBox;
 use super::store::{StoreContextMut, StoreData};
-use super::{ComponentInstanceId, RtOptions};
+use super::{ComponentInstanceId, RtOptions, flags};
 use crate::abi::{self, Cx, Path, layout};
 use crate::engine::{
     self, CoreAsContextMut, CoreCtxMut, CoreFunc, CoreFuncType, CoreStore, CoreVal, CoreValType,
@@ -22,21 +22,7 @@ fn arg_u32(args: &[CoreVal]) -> u32 {
     }
 }
 
-/// The spec's `may_leave` guard: an instance inside `post-return` or
-/// `realloc` (or a destructor) may not call out.
-pub(crate) fn check_may_leave<T>(
-    ctx: &mut CoreCtxMut<'_, StoreData<T>>,
-    inst: ComponentInstanceId,
-) -> Result<(), Error> {
-    let i = ctx.data_mut().rt.instance(inst);
-    let (may_leave, global) = (i.may_leave, i.may_leave_global);
-    let in_adapter_realloc = global.is_some_and(|g| matches!(g.get(&*ctx), CoreVal::I32(0)));
-    if may_leave && !in_adapter_realloc {
-        Ok(())
-    } else {
-        trap("cannot leave component instance")
-    }
-}
+pub(crate) use super::flags::check_may_leave;
 
 pub(crate) fn resource_new<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
@@ -121,23 +107,19 @@ pub(crate) fn run_dtor<T: 'static>(
             let res = ctx.data().rt.guest_resource(g);
             let (implementer, dtor) = (res.instance, res.dtor);
             let Some(dtor) = dtor else { return Ok(()) };
-            let rt = &mut ctx.data_mut().rt;
+            let rt = &ctx.data().rt;
             let entering = rt.entering_set(implementer, inst);
-            if entering.iter().any(|i| !rt.instance(*i).may_enter) {
+            if !rt.may_enter_set(&entering) {
                 return trap("cannot enter component instance");
             }
-            for i in &entering {
-                rt.instance(*i).may_enter = false;
-            }
+            flags::set_may_enter_all(&mut ctx, &entering, false);
             let r = engine::call_plain(
                 ctx.as_context_mut(),
                 &dtor,
                 &[CoreVal::I32(rep as i32)],
                 &mut [],
             );
-            for i in &entering {
-                ctx.data_mut().rt.instance(*i).may_enter = true;
-            }
+            flags::set_may_enter_all(&mut ctx, &entering, true);
             r
         }
         ResourceTypeKind::Host(_) => {

@@ -17,7 +17,7 @@ use super::handles::{HandleIdx, Slot};
 use super::host::HostFuncBox;
 use super::store::{StoreContextMut, StoreData};
 use super::task::{Deferred, OnResolve, Ran, Step, TaskId, Thread, Wait};
-use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc};
+use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc, flags, lazy};
 use crate::abi::layout::MAX_FLAT_PARAMS;
 use crate::abi::{self, Cx, Path};
 use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreVal};
@@ -245,13 +245,13 @@ pub(crate) fn start_entered<T: 'static>(
     let (running, entered) = rt.scheduler.depth();
     super::concurrency::trace::enter(rt, task, f.instance);
     let result = run_body(&mut ctx, task, &f, flat_args);
+    lazy::unwind(&mut ctx);
     let rt = &mut ctx.data_mut().rt;
     super::concurrency::trace::leave(rt, task);
     rt.scheduler
         .unwind_to((running - 1, entered.saturating_sub(1)));
-    for i in rt.entering_set(f.instance, Some(caller)) {
-        rt.instance(i).may_enter = true;
-    }
+    let entering = rt.entering_set(f.instance, Some(caller));
+    flags::set_may_enter_all(&mut ctx, &entering, true);
     after_start(ctx.as_context_mut(), task, &f, Some(caller), &result, true);
     result?;
     how_started(ctx, task)
@@ -312,10 +312,8 @@ fn after_start<T: 'static>(
         Err(e) => started || e.as_trap().is_some(),
     };
     if poisoned {
-        let rt = &mut ctx.data_mut().rt;
-        for i in rt.entering_set(f.instance, caller) {
-            rt.instance(i).may_enter = false;
-        }
+        let entering = ctx.data().rt.entering_set(f.instance, caller);
+        flags::set_may_enter_all(&mut ctx, &entering, false);
     }
     if result.is_err() {
         ctx.data_mut().rt.scheduler.pop_task(task);
@@ -337,16 +335,16 @@ pub(crate) fn in_task<T: 'static, R>(
     let rt = &mut ctx.data_mut().rt;
     let entering = rt.entering_set(inst, caller);
     let depth = rt.scheduler.depth();
-    rt.enter(task, &entering)?;
-    super::concurrency::trace::enter(rt, task, inst);
+    super::enter(&mut ctx, task, &entering)?;
+    super::concurrency::trace::enter(&mut ctx.data_mut().rt, task, inst);
     let result = body(&mut ctx);
+    // Also unwinds what fused adapters inside `body` pushed, if it trapped
+    // (their lazy frames first).
+    lazy::unwind(&mut ctx);
     let rt = &mut ctx.data_mut().rt;
     super::concurrency::trace::leave(rt, task);
-    // Also unwinds what fused adapters inside `body` pushed, if it trapped.
     rt.scheduler.unwind_to(depth);
-    for i in &entering {
-        rt.instance(*i).may_enter = true;
-    }
+    flags::set_may_enter_all(&mut ctx, &entering, true);
     result
 }
 
@@ -394,9 +392,9 @@ fn finish_step<T: 'static>(
     ctx.data_mut().rt.scheduler.check_returned(task)?;
     resolve(ctx.as_context_mut(), task, result)?;
     if let Some(post_return) = f.opts.post_return {
-        ctx.data_mut().rt.instance(f.instance).may_leave = false;
+        flags::set_may_leave(&mut ctx, f.instance, false);
         let r = engine::call_plain(ctx.as_context_mut(), &post_return, results, &mut []);
-        ctx.data_mut().rt.instance(f.instance).may_leave = true;
+        flags::set_may_leave(&mut ctx, f.instance, true);
         r?;
     }
     ctx.data_mut().rt.scheduler.task_mut(task)?.exited = true;

@@ -10,12 +10,14 @@
 pub(crate) mod builtins;
 pub(crate) mod call;
 pub(crate) mod concurrency;
+pub(crate) mod flags;
 pub(crate) mod func;
 pub(crate) mod handles;
 mod host;
 pub(crate) mod instance;
 mod instantiate;
 pub(crate) mod items;
+pub(crate) mod lazy;
 pub(crate) mod linker;
 pub(crate) mod lower;
 pub(crate) mod pending;
@@ -30,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::adapter::AdapterCache;
-use crate::engine::{CoreFunc, CoreGlobal, CoreMemory};
+use crate::engine::{CoreCtxMut, CoreFunc, CoreMemory};
 use crate::error::{CallError, Error, trap};
 use crate::index::{PrimaryMap, index_type};
 use crate::translate::def::StringEncoding;
@@ -54,14 +56,8 @@ pub(crate) struct ComponentInstance {
     /// instance's `$id` or export name in its parent), else `instance N`.
     pub(crate) name: Arc<str>,
     pub(crate) handles: HandleTable,
-    pub(crate) may_leave: bool,
-    /// A second `may_leave` flag that fused adapters clear while this
-    /// instance's `realloc` runs, as a mutable i32 core global (1: may
-    /// leave) so they need no host call; made for the first adapter that
-    /// calls the instance's `realloc`. The instance may leave only when
-    /// both flags allow it.
-    pub(crate) may_leave_global: Option<CoreGlobal>,
-    pub(crate) may_enter: bool,
+    /// `may_enter` and `may_leave`, which generated code shares.
+    pub(crate) flags: flags::InstanceFlags,
     pub(crate) backpressure: i32,
     /// Whether the instance defines a cooperative thread built-in
     /// (`concurrency::thread`): its threads may switch, and its
@@ -154,8 +150,11 @@ pub(crate) struct Runtime {
     /// The engine's fused adapters (`None`: every guest-to-guest call
     /// takes the host-mediated path).
     pub(crate) adapters: Option<Arc<AdapterCache>>,
-    /// Calls that went through a fused adapter, for tests and statistics.
+    /// Calls that went through a fused adapter's host `enter`, for tests
+    /// and statistics (those that took the fast path count in `lazy`).
     pub(crate) adapter_calls: u64,
+    /// The fast path's lazy task frames, once an adapter has one.
+    pub(crate) lazy: Option<lazy::LazyFrames>,
     /// The string a fused adapter is transcoding, between the intrinsic
     /// that encodes it and the one that stores it (the adapter calls the
     /// destination's `realloc` in between); its buffer is reused.
@@ -169,6 +168,7 @@ impl Runtime {
         &mut self,
         parent: Option<ComponentInstanceId>,
         name: Option<Arc<str>>,
+        flags: flags::InstanceFlags,
     ) -> Result<ComponentInstanceId, Error> {
         let max = self.limits.max_instances;
         if self.instances.len() >= max {
@@ -181,9 +181,7 @@ impl Runtime {
             parent,
             name,
             handles: HandleTable::with_max_len(self.limits.max_handles),
-            may_leave: true,
-            may_leave_global: None,
-            may_enter: true,
+            flags,
             backpressure: 0,
             uses_threads: false,
             resources: HashMap::new(),
@@ -269,25 +267,9 @@ impl Runtime {
         out
     }
 
-    /// The spec's `enter_from` for task `task`'s thread: traps if an
-    /// instance of `entering` may not be entered, else clears their
-    /// `may_enter`, records them as entered by the thread (a thread that
-    /// blocks lets go of them) and marks the thread running. Host-path
-    /// calls (`call::in_task`) and fused adapters both enter through here.
-    pub(crate) fn enter(
-        &mut self,
-        task: task::TaskId,
-        entering: &[ComponentInstanceId],
-    ) -> Result<(), Error> {
-        if entering.iter().any(|i| !self.instances[*i].may_enter) {
-            return trap("cannot enter component instance");
-        }
-        for i in entering {
-            self.instances[*i].may_enter = false;
-        }
-        self.scheduler.entered.push(entering.to_vec());
-        self.scheduler.enter_thread(task);
-        Ok(())
+    /// Whether every instance of `set` may be entered.
+    pub(crate) fn may_enter_set(&self, set: &[ComponentInstanceId]) -> bool {
+        set.iter().all(|i| self.instances[*i].flags.may_enter())
     }
 
     /// Whether every instance of the `entering_set` of a call from
@@ -299,11 +281,9 @@ impl Runtime {
         caller: Option<ComponentInstanceId>,
     ) -> bool {
         if self.instances[callee].parent.is_none() && caller != Some(callee) {
-            return self.instances[callee].may_enter;
+            return self.instances[callee].flags.may_enter();
         }
-        self.entering_set(callee, caller)
-            .iter()
-            .all(|i| self.instances[*i].may_enter)
+        self.may_enter_set(&self.entering_set(callee, caller))
     }
 
     /// The spec's `entering_set`: instances a call from `caller` into
@@ -324,4 +304,25 @@ impl Runtime {
         }
         set
     }
+}
+
+/// The spec's `enter_from` for task `task`'s thread: traps if an instance
+/// of `entering` may not be entered, else clears their `may_enter`,
+/// records them as entered by the thread (a thread that blocks lets go of
+/// them) and marks the thread running. Host-path calls (`call::in_task`)
+/// and fused adapters both enter through here (and `lazy` for the frames
+/// an adapter's fast path entered on its own).
+pub(crate) fn enter<T>(
+    ctx: &mut CoreCtxMut<'_, store::StoreData<T>>,
+    task: task::TaskId,
+    entering: &[ComponentInstanceId],
+) -> Result<(), Error> {
+    if !ctx.data().rt.may_enter_set(entering) {
+        return trap("cannot enter component instance");
+    }
+    flags::set_may_enter_all(ctx, entering, false);
+    let sched = &mut ctx.data_mut().rt.scheduler;
+    sched.entered.push(entering.to_vec());
+    sched.enter_thread(task);
+    Ok(())
 }

@@ -10,7 +10,9 @@ use super::Runtime;
 use super::concurrency::rng::{SchedRng, Schedule};
 use super::resource_table::ResourceTable;
 use crate::config::Engine;
-use crate::engine::{self, CoreAsContextMut, CoreCtxMut, CoreLimits, CoreStore, HasCoreLimits};
+use crate::engine::{
+    self, CoreAsContextMut, CoreCaller, CoreCtxMut, CoreLimits, CoreStore, HasCoreLimits, HostEntry,
+};
 use crate::error::Error;
 use crate::limits::StoreLimits;
 
@@ -26,6 +28,12 @@ pub(crate) struct StoreData<T> {
 impl<T> HasCoreLimits for StoreData<T> {
     fn core_limits(&mut self) -> &mut CoreLimits {
         &mut self.limits
+    }
+}
+
+impl<T> HostEntry for StoreData<T> {
+    fn host_entered(caller: &mut CoreCaller<'_, Self>) -> Result<(), Error> {
+        super::lazy::materialize(&mut caller.as_context_mut())
     }
 }
 
@@ -90,6 +98,8 @@ impl<T: 'static> Store<T> {
     pub fn enable_trace(&mut self) {
         let rt = &mut self.inner.data_mut().rt;
         rt.trace.get_or_insert_with(Default::default);
+        // Every task gets its rows: no call may skip making one.
+        super::lazy::set_enabled(&mut self.inner.as_context_mut(), false);
     }
 
     /// The timeline recorded since [`Self::enable_trace`], as Chrome
@@ -184,7 +194,15 @@ impl<T: 'static> Store<T> {
     /// through fused adapters (generated core code) rather than the
     /// host-mediated path; lets tests check which path a call took.
     pub fn adapter_calls(&self) -> u64 {
-        self.inner.data().rt.adapter_calls
+        self.inner.data().rt.adapter_calls + self.fast_adapter_calls()
+    }
+
+    /// How many of [`Self::adapter_calls`] entered their callee in
+    /// generated code (a synchronous call's fast path, whose task is made
+    /// only if host code runs during the call); lets tests check that the
+    /// fast path is taken.
+    pub fn fast_adapter_calls(&self) -> u64 {
+        super::lazy::fast_calls(&self.inner)
     }
 }
 

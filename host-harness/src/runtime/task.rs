@@ -285,6 +285,17 @@ impl Scheduler {
         id
     }
 
+    /// Pushes the Task of a call a fused adapter makes, from the running
+    /// task (which ends the new one too if the call traps past its exit).
+    pub(crate) fn push_adapter_task(&mut self, f: &Arc<LiftedFunc>) -> TaskId {
+        let caller = self.current_task().map(|t| t.id);
+        let id = self.push_task(f, Path::Adapter);
+        if let Some(t) = self.tasks.get_mut(&id) {
+            t.adapter_caller = caller;
+        }
+        id
+    }
+
     pub(crate) fn task_mut(&mut self, id: TaskId) -> Result<&mut Task, Error> {
         match self.tasks.get_mut(&id) {
             Some(t) => Ok(&mut **t),

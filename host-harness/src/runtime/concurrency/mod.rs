@@ -35,7 +35,7 @@ pub(crate) mod waitable;
 use super::call::{after_step, in_task, run_start};
 use super::store::StoreData;
 use super::task::{Blocked, Cancel, Step, TaskId, Thread, ThreadIdx, ThreadKey, Wait};
-use super::{ComponentInstanceId, Runtime};
+use super::{ComponentInstanceId, Runtime, flags};
 use crate::engine::{CoreAsContextMut, CoreCtxMut, CoreVal};
 use crate::error::{CallError, Error, trap};
 use crate::index::SecondaryMap;
@@ -92,9 +92,7 @@ impl Ready {
 
 /// Whether the event loop (entering from the host) could enter `inst` now.
 fn instance_enterable(rt: &Runtime, inst: ComponentInstanceId) -> bool {
-    rt.self_and_ancestors(inst)
-        .iter()
-        .all(|i| rt.instances[*i].may_enter)
+    rt.may_enter_set(&rt.self_and_ancestors(inst))
 }
 
 /// Whether blocked thread `thread` of a task in `inst` may continue
@@ -246,9 +244,9 @@ pub(crate) fn block_until<T: 'static>(
     if ctx.data().rt.scheduler.current_task().is_some() {
         check_may_block(&mut ctx.data_mut().rt)?;
     }
-    let released = release_entered(&mut ctx.data_mut().rt);
+    let released = release_entered(&mut ctx);
     let r = run_until(ctx.as_context_mut(), until);
-    reacquire(&mut ctx.data_mut().rt, released);
+    reacquire(&mut ctx, released);
     r
 }
 
@@ -316,7 +314,8 @@ fn run_until<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, until: Until) ->
 /// Lets go of the instances the blocking call entered, as the spec's calls
 /// leave their instances when the callee blocks; returns them to take back
 /// once the call continues.
-fn release_entered(rt: &mut Runtime) -> Vec<ComponentInstanceId> {
+fn release_entered<T>(ctx: &mut CoreCtxMut<'_, StoreData<T>>) -> Vec<ComponentInstanceId> {
+    let rt = &mut ctx.data_mut().rt;
     let mark = rt.scheduler.block_marks.last().copied().unwrap_or(0);
     let released: Vec<ComponentInstanceId> = rt
         .scheduler
@@ -327,19 +326,15 @@ fn release_entered(rt: &mut Runtime) -> Vec<ComponentInstanceId> {
         .flatten()
         .copied()
         .collect();
-    for i in &released {
-        rt.instance(*i).may_enter = true;
-    }
     let depth = rt.scheduler.entered.len();
     rt.scheduler.block_marks.push(depth);
+    flags::set_may_enter_all(ctx, &released, true);
     released
 }
 
-fn reacquire(rt: &mut Runtime, released: Vec<ComponentInstanceId>) {
-    rt.scheduler.block_marks.pop();
-    for i in released {
-        rt.instance(i).may_enter = false;
-    }
+fn reacquire<T>(ctx: &mut CoreCtxMut<'_, StoreData<T>>, released: Vec<ComponentInstanceId>) {
+    ctx.data_mut().rt.scheduler.block_marks.pop();
+    flags::set_may_enter_all(ctx, &released, false);
 }
 
 fn run_ready<T: 'static>(mut ctx: CoreCtxMut<'_, StoreData<T>>, next: Ready) -> Result<(), Error> {
@@ -470,14 +465,13 @@ pub(super) fn finish_run<T: 'static>(
     inst: ComponentInstanceId,
     r: Result<(), Error>,
 ) -> Result<(), Error> {
-    let rt = &mut ctx.data_mut().rt;
     if r.is_err() {
-        for i in rt.entering_set(inst, None) {
-            rt.instance(i).may_enter = false;
-        }
-        rt.scheduler.pop_task(task);
+        let entering = ctx.data().rt.entering_set(inst, None);
+        flags::set_may_enter_all(&mut ctx, &entering, false);
+        ctx.data_mut().rt.scheduler.pop_task(task);
         return r;
     }
+    let rt = &mut ctx.data_mut().rt;
     rt.scheduler.reap(task);
     Ok(())
 }
@@ -524,10 +518,7 @@ pub(crate) fn request_cancellation<T: 'static>(
         | super::task::SpawnedState::Fresh { .. }
         | super::task::SpawnedState::Running => None,
     }));
-    let enterable = rt
-        .entering_set(inst, Some(caller))
-        .iter()
-        .all(|i| rt.instances[*i].may_enter);
+    let enterable = rt.may_enter_set(&rt.entering_set(inst, Some(caller)));
     if !enterable {
         return Ok(());
     }

@@ -31,7 +31,7 @@ use crate::runtime::store::StoreData;
 use crate::runtime::task::{
     Blocked, Cancel, Spawned, SpawnedState, Step, Task, TaskId, Thread, ThreadIdx, ThreadKey,
 };
-use crate::runtime::{ComponentInstanceId, Runtime};
+use crate::runtime::{ComponentInstanceId, Runtime, flags};
 
 /// What a thread is doing, as the spec's `Thread` predicates see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -627,9 +627,8 @@ pub(crate) fn run_sync_call<T: 'static>(
         let candidates = ready_threads(rt, |t| t.inst == inst);
         let Some((t, key)) = super::pick_next(rt, &candidates, |(t, _)| *t) else {
             rt.scheduler.pop_task(task);
-            for i in rt.entering_set(inst, caller) {
-                rt.instance(i).may_enter = false;
-            }
+            let entering = rt.entering_set(inst, caller);
+            flags::set_may_enter_all(&mut ctx, &entering, false);
             return trap("deadlock detected: event loop cannot make further progress");
         };
         run_thread(ctx.as_context_mut(), t, key, caller)?;

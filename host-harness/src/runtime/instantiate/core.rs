@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::{Instantiator, link_err};
-use crate::engine::{self, CoreExtern, CoreFunc};
+use crate::engine::{self, CoreAsContextMut, CoreExtern, CoreFunc};
 use crate::error::Error;
 use crate::runtime::builtins;
 use crate::translate::def::*;
@@ -125,7 +125,12 @@ impl<T: 'static> Instantiator<'_, T> {
                 (CoreItem::Other(e), _) => e,
             });
         }
-        let instance = engine::instantiate(&mut *self.store, &module, &imports)?;
+        let instance = engine::instantiate(&mut *self.store, &module, &imports);
+        if instance.is_err() {
+            // A start function that trapped inside fused adapters' calls.
+            crate::runtime::lazy::unwind(&mut self.store.as_context_mut());
+        }
+        let instance = instance?;
         let exports = engine::instance_exports(&*self.store, &instance)
             .into_iter()
             .map(|(n, e)| {

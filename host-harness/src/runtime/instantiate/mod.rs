@@ -63,7 +63,8 @@ pub(crate) fn instantiate<T: 'static>(
     name: Option<Arc<str>>,
 ) -> Result<Arc<Exports>, Error> {
     let name = name.or_else(|| closure.def.names.component.clone());
-    let id = store.data_mut().rt.new_instance(parent, name)?;
+    let flags = crate::runtime::flags::InstanceFlags::new(&mut *store);
+    let id = store.data_mut().rt.new_instance(parent, name, flags)?;
     let mut inst = Instantiator {
         store,
         closure,
