@@ -7,8 +7,11 @@
 //! asks for an adapter. The call's [`AdapterSignature`] (types and both
 //! sides' canonical options) keys a cache owned by the [`Engine`](crate::Engine),
 //! so every component, store and instantiation that needs the same
-//! signature shares one compiled module; each lowering then instantiates
-//! that module with its own imports (the callee's core function and
+//! signature shares one compiled module. The pairings a component binary
+//! fixes (nested components) are compiled when it is loaded
+//! ([`prebuild`]); those made at link time (`weft run --link`,
+//! `Linker::define_instance`) at their first instantiation. Each lowering
+//! then instantiates the module with its own imports (the callee's core function and
 //! post-return, and [`intrinsics`] bound to the two instances). A guest
 //! calling the import therefore stays in wasm all the way into the callee:
 //! A -> adapter -> B is one core call stack. When the callee may block or
@@ -28,6 +31,7 @@
 mod compile;
 mod handles;
 mod intrinsics;
+mod prebuild;
 mod signature;
 mod strings;
 mod values;
@@ -44,6 +48,7 @@ use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions};
 use crate::types::FuncType;
 use compile::Import;
 use intrinsics::{Ends, Side};
+pub(crate) use prebuild::prebuild;
 pub(crate) use signature::{AdapterSignature, SideOptions};
 
 /// The environment variable naming a directory for generated modules.
@@ -105,7 +110,6 @@ impl AdapterCache {
     }
 
     /// How many distinct adapter modules were compiled.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.modules.lock().map_or(0, |m| m.len())
     }
@@ -160,6 +164,59 @@ pub(crate) fn lowered<T: 'static>(
     }
 }
 
+/// Where a callee's instance is, seen from the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relation {
+    /// Neither the caller's instance nor one of its descendants.
+    Other,
+    /// The caller's own instance.
+    Own,
+    /// A descendant of the caller's instance.
+    Descendant,
+}
+
+/// A `canon lower` of a guest function lifted in another instance, as far
+/// as routing it depends on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pairing<'a> {
+    /// The type the caller lowers the function at.
+    pub(crate) lower: &'a FuncType,
+    /// The type the callee lifted it at.
+    pub(crate) lift: &'a FuncType,
+    pub(crate) caller: SideOptions,
+    pub(crate) callee: SideOptions,
+    pub(crate) relation: Relation,
+    /// The callee's instance defines a cooperative thread built-in.
+    pub(crate) callee_uses_threads: bool,
+}
+
+/// How a lowering of a guest function is made: the one rule both
+/// [`prebuild`] (when a component is loaded) and [`lowered`] (when it is
+/// instantiated) follow, so that the modules the first compiles are the
+/// ones the second asks for.
+pub(crate) enum Route {
+    Fused(AdapterSignature),
+    /// The host-mediated lowering.
+    HostPath,
+}
+
+impl Pairing<'_> {
+    pub(crate) fn route(&self) -> Route {
+        // Calls into the caller's own instance, and (as the suite expects
+        // for now) into its descendants, trap on the host path when they
+        // are made. A callee in an instance with cooperative threads may
+        // switch threads or block before it returns
+        // (`concurrency::thread`), which needs the scheduler's host path.
+        if self.relation != Relation::Other || self.callee_uses_threads {
+            return Route::HostPath;
+        }
+        match AdapterSignature::new(self.lower, self.lift, self.caller, self.callee) {
+            Ok(sig) => Route::Fused(sig),
+            Err(_) => Route::HostPath,
+        }
+    }
+}
+
 /// The compiled adapter and signature of a call, if it gets one.
 fn fused<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
@@ -171,25 +228,30 @@ fn fused<T: 'static>(
     let Some(cache) = store.data().rt.adapters.clone() else {
         return Ok(None);
     };
-    // Calls into the caller's own instance, and (as the suite expects for
-    // now) into its descendants, trap on the host path when they are made.
-    if callee.instance == caller
-        || store
-            .data()
-            .rt
-            .self_and_ancestors(callee.instance)
-            .contains(&caller)
-    {
-        return Ok(None);
-    }
-    let is_64 = |o: &RtOptions| o.memory.is_some_and(|m| engine::memory_is_64(&*store, &m));
-    let caller_side = SideOptions::new(opts, is_64(opts));
-    let callee_side = SideOptions::new(&callee.opts, is_64(&callee.opts));
-    let Ok(sig) = AdapterSignature::new(ty, &callee.ty, caller_side, callee_side) else {
-        return Ok(None);
+    let rt = &store.data().rt;
+    let relation = if callee.instance == caller {
+        Relation::Own
+    } else if rt.self_and_ancestors(callee.instance).contains(&caller) {
+        Relation::Descendant
+    } else {
+        Relation::Other
     };
-    let engine = CoreEngine::of_store(&*store);
-    Ok(Some((cache.get(&engine, &sig)?, sig)))
+    let is_64 = |o: &RtOptions| o.memory.is_some_and(|m| engine::memory_is_64(&*store, &m));
+    let pairing = Pairing {
+        lower: ty,
+        lift: &callee.ty,
+        caller: SideOptions::new(opts, is_64(opts)),
+        callee: SideOptions::new(&callee.opts, is_64(&callee.opts)),
+        relation,
+        callee_uses_threads: rt.instances[callee.instance].uses_threads,
+    };
+    match pairing.route() {
+        Route::Fused(sig) => {
+            let engine = CoreEngine::of_store(&*store);
+            Ok(Some((cache.get(&engine, &sig)?, sig)))
+        }
+        Route::HostPath => Ok(None),
+    }
 }
 
 /// Instantiates `adapter` for one lowering: binds its imports to the two

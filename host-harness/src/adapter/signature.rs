@@ -11,7 +11,7 @@
 use super::handles::{HandleMove, pair_func};
 use crate::abi::layout::{self, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::runtime::RtOptions;
-use crate::translate::def::StringEncoding;
+use crate::translate::def::{CanonOptions, StringEncoding};
 use crate::types::{FuncType, Type};
 
 /// One side's canonical options, reduced to what the code depends on.
@@ -37,6 +37,26 @@ impl SideOptions {
             is_async: opts.is_async,
             callback: opts.callback.is_some(),
         }
+    }
+
+    /// The options `o` as a component binary states them, before
+    /// instantiation resolves their core items: the same reduction as
+    /// [`SideOptions::new`], given whether the memory (if any) is 64-bit;
+    /// `None` if it has one whose width is not known.
+    pub(crate) fn of_canon(o: &CanonOptions, memory64: Option<bool>) -> Option<Self> {
+        let memory64 = match (o.memory, memory64) {
+            (Some(_), Some(wide)) => Some(wide),
+            (Some(_), None) => return None,
+            (None, _) => None,
+        };
+        Some(Self {
+            encoding: o.encoding,
+            memory64,
+            realloc: o.realloc.is_some(),
+            post_return: o.post_return.is_some(),
+            is_async: o.is_async,
+            callback: o.callback.is_some(),
+        })
     }
 
     pub(crate) fn ptr64(&self) -> bool {

@@ -131,13 +131,8 @@ pub(crate) fn lowered_import<T: 'static>(
         host_lowered(store, caller, callee, fty, fopts, host_name, typed)
     };
     match lifted {
-        // A callee in an instance with cooperative threads may switch
-        // threads or block before it returns (`concurrency::thread`), which
-        // needs the scheduler's host path.
-        Some(lifted) if !store.data().rt.instances[lifted.instance].uses_threads => {
-            adapter::lowered(store, caller, &ty, &opts, &lifted, host_path)
-        }
-        Some(_) | None => Ok(host_path(store)),
+        Some(lifted) => adapter::lowered(store, caller, &ty, &opts, &lifted, host_path),
+        None => Ok(host_path(store)),
     }
 }
 

@@ -1,0 +1,138 @@
+//! When fused adapters are built, and which calls get one: the pairings a
+//! component binary fixes compile when it is loaded (instantiation only
+//! instantiates them), pairings made at link time compile at their first
+//! instantiation, and every later instantiation reuses the modules.
+
+#[expect(dead_code, reason = "this test uses only the `component` loader")]
+mod components;
+
+use components::{BUMP_REALLOC, component};
+use weft_harness::{Engine, Instance, Linker, Store, Val};
+
+/// An echo of a string (its memory exported by its own module), a user of
+/// it whose lowering names a memory through a bundle of exports, and a
+/// parent that lowers a function of its child (a call the host path
+/// refuses when made, so it gets no adapter module).
+const NESTED: &str = r#"(component
+  (component $Echo
+    (core module $M
+      (memory (export "mem") 1)
+      $BUMP_REALLOC
+      (func (export "echo") (param i32 i32) (result i32)
+        (i32.store (i32.const 0) (local.get 0))
+        (i32.store (i32.const 4) (local.get 1))
+        (i32.const 0))
+      (func (export "nothing")))
+    (core instance $m (instantiate $M))
+    (func (export "echo") (param "s" string) (result string)
+      (canon lift (core func $m "echo") (memory $m "mem") (realloc (func $m "realloc"))))
+    (func (export "nothing") (canon lift (core func $m "nothing"))))
+
+  (component $User
+    (import "echo" (func $echo (param "s" string) (result string)))
+    (core module $Mem
+      (memory (export "mem") 1)
+      $BUMP_REALLOC)
+    (core instance $mem (instantiate $Mem))
+    (core instance $env (export "mem" (memory $mem "mem")))
+    (alias core export $env "mem" (core memory $bundled))
+    (core func $echo_l (canon lower (func $echo)
+      (memory $bundled) (realloc (func $mem "realloc"))))
+    (core module $U
+      (import "" "mem" (memory 1))
+      (import "" "echo" (func $echo (param i32 i32 i32)))
+      (func (export "run") (param i32 i32) (result i32)
+        (call $echo (local.get 0) (local.get 1) (i32.const 64))
+        (i32.const 64)))
+    (core instance $u (instantiate $U (with "" (instance
+      (export "mem" (memory $bundled)) (export "echo" (func $echo_l))))))
+    (func (export "run") (param "s" string) (result string)
+      (canon lift (core func $u "run") (memory $bundled) (realloc (func $mem "realloc")))))
+
+  (instance $echo (instantiate $Echo))
+  (instance $user (instantiate $User (with "echo" (func $echo "echo"))))
+  (core func $nothing (canon lower (func $echo "nothing")))
+  (export "run" (func $user "run"))
+)"#;
+
+fn nested() -> String {
+    NESTED.replace("$BUMP_REALLOC", BUMP_REALLOC)
+}
+
+/// Instantiates `c` in a new store of `engine` and calls `run("weft")`.
+fn run(engine: &Engine, c: &weft_harness::Component) -> (Option<Val>, u64) {
+    let mut store = Store::new(engine, ());
+    let instance = Linker::new(engine).instantiate(&mut store, c).unwrap();
+    (call_run(&mut store, &instance), store.adapter_calls())
+}
+
+fn call_run(store: &mut Store<()>, instance: &Instance) -> Option<Val> {
+    let f = instance.get_func(&mut *store, "run").unwrap();
+    let mut out = [Val::Bool(false)];
+    f.call(&mut *store, &[Val::String("weft".into())], &mut out)
+        .unwrap();
+    out.into_iter().next()
+}
+
+#[test]
+fn pairings_inside_one_binary_compile_when_it_is_loaded() {
+    let engine = Engine::new();
+    let c = component(&engine, &nested());
+    // `echo` between `User` and `Echo`; `User`'s memory is 32-bit only
+    // through its bundle of exports, which the load-time walk follows.
+    assert_eq!(engine.fused_adapter_modules(), 1);
+    for _ in 0..2 {
+        let (out, calls) = run(&engine, &c);
+        assert_eq!(out, Some(Val::String("weft".into())));
+        assert_eq!(calls, 1, "the call went through the adapter");
+        assert_eq!(engine.fused_adapter_modules(), 1, "nothing compiled since");
+    }
+    // A second component with the same pairing shares the module.
+    let again = component(&engine, &nested());
+    assert_eq!(engine.fused_adapter_modules(), 1);
+    run(&engine, &again);
+    assert_eq!(engine.fused_adapter_modules(), 1);
+}
+
+#[test]
+fn nothing_is_compiled_when_adapters_are_off() {
+    let engine = Engine::new().fused_adapters(false);
+    let c = component(&engine, &nested());
+    let (out, calls) = run(&engine, &c);
+    assert_eq!(out, Some(Val::String("weft".into())));
+    assert_eq!((calls, engine.fused_adapter_modules()), (0, 0));
+}
+
+/// `NESTED`'s two children as components of their own, linked by the host.
+fn linked_parts() -> (String, String) {
+    let text = nested();
+    let echo_at = text.find("(component $Echo").unwrap();
+    let user_at = text.find("(component $User").unwrap();
+    let end_at = text.find("(instance $echo").unwrap();
+    let echo = text[echo_at..user_at].trim().to_string();
+    let user = text[user_at..end_at].trim().to_string();
+    (echo, user)
+}
+
+#[test]
+fn pairings_made_at_link_time_compile_at_their_first_instantiation() {
+    let engine = Engine::new();
+    let (echo, user) = linked_parts();
+    let echo = component(&engine, &echo);
+    let user = component(&engine, &user);
+    assert_eq!(
+        engine.fused_adapter_modules(),
+        0,
+        "neither binary fixes a pairing"
+    );
+    for round in 0..2 {
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        let e = linker.instantiate(&mut store, &echo).unwrap();
+        linker.define_instance(&e).unwrap();
+        let u = linker.instantiate(&mut store, &user).unwrap();
+        assert_eq!(engine.fused_adapter_modules(), 1, "round {round}");
+        assert_eq!(call_run(&mut store, &u), Some(Val::String("weft".into())));
+        assert_eq!(store.adapter_calls(), 1);
+    }
+}
