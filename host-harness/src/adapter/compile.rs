@@ -51,6 +51,8 @@ pub(crate) enum Import {
     /// The host-mediated lowering of the same call, for calls the
     /// scheduler holds back.
     HostPath,
+    /// The host's refusal of a call into a descendant (`refusal`).
+    Refuse,
 }
 
 impl Import {
@@ -67,6 +69,7 @@ impl Import {
             Self::MayLeave(Side::Caller) => ("caller", "may-leave"),
             Self::MayLeave(Side::Callee) => ("callee", "may-leave"),
             Self::HostPath => ("caller", "host-path"),
+            Self::Refuse => (intrinsics::MODULE, "refuse"),
         }
     }
 }

@@ -32,6 +32,7 @@ mod compile;
 mod handles;
 mod intrinsics;
 mod prebuild;
+mod refusal;
 mod signature;
 mod strings;
 mod values;
@@ -49,6 +50,7 @@ use crate::types::FuncType;
 use compile::Import;
 use intrinsics::{Ends, Side};
 pub(crate) use prebuild::prebuild;
+use refusal::Refusal;
 pub(crate) use signature::{AdapterSignature, SideOptions};
 
 /// The environment variable naming a directory for generated modules.
@@ -61,10 +63,36 @@ struct Adapter {
     imports: Vec<Import>,
 }
 
-/// Compiled adapters by signature, shared by everything made from one engine.
+/// What an adapter module is compiled for: the dedup key of the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    /// A fused adapter.
+    Fused(AdapterSignature),
+    /// A call into a descendant, which traps (`refusal`).
+    Refused(Refusal),
+}
+
+impl Key {
+    fn compile(&self) -> Result<compile::Compiled, Error> {
+        match self {
+            Self::Fused(sig) => compile::compile(sig),
+            Self::Refused(r) => Ok(r.compile()),
+        }
+    }
+
+    /// A short readable name, for `WEFT_ADAPTERS_DIR` files.
+    fn describe(&self) -> String {
+        match self {
+            Self::Fused(sig) => sig.describe(),
+            Self::Refused(_) => "refusal".into(),
+        }
+    }
+}
+
+/// Compiled adapters by key, shared by everything made from one engine.
 #[derive(Default)]
 pub(crate) struct AdapterCache {
-    modules: Mutex<HashMap<AdapterSignature, Arc<Adapter>>>,
+    modules: Mutex<HashMap<Key, Arc<Adapter>>>,
 }
 
 impl std::fmt::Debug for AdapterCache {
@@ -74,21 +102,21 @@ impl std::fmt::Debug for AdapterCache {
 }
 
 impl AdapterCache {
-    /// The adapter for `sig`, compiled on first use.
-    fn get(&self, engine: &CoreEngine, sig: &AdapterSignature) -> Result<Arc<Adapter>, Error> {
+    /// The module for `key`, compiled on first use.
+    fn get(&self, engine: &CoreEngine, key: &Key) -> Result<Arc<Adapter>, Error> {
         let mut modules = self
             .modules
             .lock()
             .map_err(|_| Error::msg("adapter cache poisoned by a panic"))?;
-        if let Some(a) = modules.get(sig) {
+        if let Some(a) = modules.get(key) {
             return Ok(a.clone());
         }
-        let compiled = compile::compile(sig)?;
+        let compiled = key.compile()?;
         if cfg!(any(debug_assertions, test)) {
             validate(&compiled.bytes)?;
         }
         if let Some(dir) = std::env::var_os(DUMP_DIR) {
-            dump(std::path::Path::new(&dir), sig, &compiled.bytes)?;
+            dump(std::path::Path::new(&dir), key, &compiled.bytes)?;
         }
         let module = engine.compile(&compiled.bytes)?;
         // The core engine wants imports in its own order (it groups them
@@ -105,7 +133,7 @@ impl AdapterCache {
             })
             .collect::<Result<_, _>>()?;
         let adapter = Arc::new(Adapter { module, imports });
-        modules.insert(sig.clone(), adapter.clone());
+        modules.insert(key.clone(), adapter.clone());
         Ok(adapter)
     }
 
@@ -126,11 +154,11 @@ fn validate(bytes: &[u8]) -> Result<(), Error> {
         .map_err(|e| Error::msg(format!("generated adapter module is invalid: {e}")))
 }
 
-/// Writes `bytes` to `dir` (from `$WEFT_ADAPTERS_DIR`), named after `sig`.
-fn dump(dir: &std::path::Path, sig: &AdapterSignature, bytes: &[u8]) -> Result<(), Error> {
+/// Writes `bytes` to `dir` (from `$WEFT_ADAPTERS_DIR`), named after `key`.
+fn dump(dir: &std::path::Path, key: &Key, bytes: &[u8]) -> Result<(), Error> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    sig.hash(&mut h);
-    let name: String = sig
+    key.hash(&mut h);
+    let name: String = key
         .describe()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -143,11 +171,11 @@ fn dump(dir: &std::path::Path, sig: &AdapterSignature, bytes: &[u8]) -> Result<(
 }
 
 /// The core function of `canon lower` (type `ty`, options `opts`, in
-/// instance `caller`) of `callee`: a fused adapter, or the host-mediated
-/// lowering `host_path` makes when adapters are off for the engine, the
-/// callee runs in the caller's own instance, or the signature is one the
-/// compiler does not handle yet. (An adapter whose callee the scheduler
-/// runs also imports `host_path`, for calls it holds back.)
+/// instance `caller`) of `callee`: a fused adapter, a refusal of a call
+/// into a descendant, or the host-mediated lowering `host_path` makes when
+/// adapters are off for the engine or the call is one the compiler does
+/// not handle yet ([`Pairing::route`]). (An adapter whose callee the
+/// scheduler runs also imports `host_path`, for calls it holds back.)
 pub(crate) fn lowered<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -157,9 +185,10 @@ pub(crate) fn lowered<T: 'static>(
     host_path: impl FnOnce(&mut CoreStore<StoreData<T>>) -> CoreFunc,
 ) -> Result<CoreFunc, Error> {
     match fused(store, caller, ty, opts, callee)? {
-        Some((adapter, sig)) => {
+        Some((adapter, Key::Fused(sig))) => {
             instantiate(store, caller, ty, opts, callee, &adapter, &sig, host_path)
         }
+        Some((adapter, Key::Refused(_))) => instantiate_refusal(store, caller, &adapter),
         None => Ok(host_path(store)),
     }
 }
@@ -190,41 +219,37 @@ pub(crate) struct Pairing<'a> {
     pub(crate) callee_uses_threads: bool,
 }
 
-/// How a lowering of a guest function is made: the one rule both
-/// [`prebuild`] (when a component is loaded) and [`lowered`] (when it is
-/// instantiated) follow, so that the modules the first compiles are the
-/// ones the second asks for.
-pub(crate) enum Route {
-    Fused(AdapterSignature),
-    /// The host-mediated lowering.
-    HostPath,
-}
-
 impl Pairing<'_> {
-    pub(crate) fn route(&self) -> Route {
-        // Calls into the caller's own instance, and (as the suite expects
-        // for now) into its descendants, trap on the host path when they
-        // are made. A callee in an instance with cooperative threads may
-        // switch threads or block before it returns
-        // (`concurrency::thread`), which needs the scheduler's host path.
-        if self.relation != Relation::Other || self.callee_uses_threads {
-            return Route::HostPath;
+    /// The module a lowering of a guest function gets (`None`: the
+    /// host-mediated lowering): the one rule both [`prebuild`] (when a
+    /// component is loaded) and [`lowered`] (when it is instantiated)
+    /// follow, so that the modules the first compiles are the ones the
+    /// second asks for.
+    pub(crate) fn route(&self) -> Option<Key> {
+        // As the suite expects for now, a call into a descendant traps.
+        if self.relation == Relation::Descendant {
+            return Some(Key::Refused(Refusal::new(self.lower, self.caller)));
         }
-        match AdapterSignature::new(self.lower, self.lift, self.caller, self.callee) {
-            Ok(sig) => Route::Fused(sig),
-            Err(_) => Route::HostPath,
+        // A callee in an instance with cooperative threads may switch
+        // threads or block before it returns (`concurrency::thread`), which
+        // needs the scheduler's host path.
+        if self.callee_uses_threads {
+            return None;
         }
+        AdapterSignature::new(self.lower, self.lift, self.caller, self.callee)
+            .ok()
+            .map(Key::Fused)
     }
 }
 
-/// The compiled adapter and signature of a call, if it gets one.
+/// The compiled module of a call and its key, if it gets one.
 fn fused<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
     ty: &FuncType,
     opts: &RtOptions,
     callee: &Arc<LiftedFunc>,
-) -> Result<Option<(Arc<Adapter>, AdapterSignature)>, Error> {
+) -> Result<Option<(Arc<Adapter>, Key)>, Error> {
     let Some(cache) = store.data().rt.adapters.clone() else {
         return Ok(None);
     };
@@ -245,13 +270,11 @@ fn fused<T: 'static>(
         relation,
         callee_uses_threads: rt.instances[callee.instance].uses_threads,
     };
-    match pairing.route() {
-        Route::Fused(sig) => {
-            let engine = CoreEngine::of_store(&*store);
-            Ok(Some((cache.get(&engine, &sig)?, sig)))
-        }
-        Route::HostPath => Ok(None),
-    }
+    let Some(key) = pairing.route() else {
+        return Ok(None);
+    };
+    let engine = CoreEngine::of_store(&*store);
+    Ok(Some((cache.get(&engine, &key)?, key)))
 }
 
 /// Instantiates `adapter` for one lowering: binds its imports to the two
@@ -325,10 +348,38 @@ fn instantiate<T: 'static>(
                 Some(make) => make(&mut *store),
                 None => return Err(Error::msg("adapter imports the host path twice")),
             },
+            Import::Refuse => return Err(Error::msg("a fused adapter imports a refusal")),
         };
         imports.push(CoreExtern::Func(func));
     }
-    let instance = engine::instantiate(&mut *store, &adapter.module, &imports)?;
+    adapter_func(store, adapter, &imports)
+}
+
+/// Instantiates the refusal module `adapter` for one lowering in `caller`.
+fn instantiate_refusal<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    adapter: &Adapter,
+) -> Result<CoreFunc, Error> {
+    let refuse = refusal::host_func(store, caller);
+    let imports: Vec<CoreExtern> = adapter
+        .imports
+        .iter()
+        .map(|i| match i {
+            Import::Refuse => Ok(CoreExtern::Func(refuse)),
+            other => Err(Error::msg(format!("a refusal imports {other:?}"))),
+        })
+        .collect::<Result<_, _>>()?;
+    adapter_func(store, adapter, &imports)
+}
+
+/// Instantiates `adapter` with `imports`; returns its exported function.
+fn adapter_func<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    adapter: &Adapter,
+    imports: &[CoreExtern],
+) -> Result<CoreFunc, Error> {
+    let instance = engine::instantiate(&mut *store, &adapter.module, imports)?;
     engine::instance_exports(&*store, &instance)
         .into_iter()
         .find_map(|(n, e)| {
@@ -415,11 +466,11 @@ mod tests {
         let engine = CoreEngine::new();
         let ty = func(&[Type::U32, Type::F64], Some(Type::Char));
         let sig = AdapterSignature::new(&ty, &ty, side(false), side(true)).unwrap();
-        let a = cache.get(&engine, &sig).unwrap();
-        let b = cache.get(&engine, &sig.clone()).unwrap();
+        let a = cache.get(&engine, &Key::Fused(sig.clone())).unwrap();
+        let b = cache.get(&engine, &Key::Fused(sig)).unwrap();
         assert!(Arc::ptr_eq(&a, &b));
         let other = AdapterSignature::new(&ty, &ty, side(false), side(false)).unwrap();
-        let c = cache.get(&engine, &other).unwrap();
+        let c = cache.get(&engine, &Key::Fused(other)).unwrap();
         assert!(!Arc::ptr_eq(&a, &c), "post-return changes the code");
         assert_eq!(cache.len(), 2);
     }
@@ -547,7 +598,7 @@ mod tests {
         let ty = func(&[Type::U8], None);
         let sig = AdapterSignature::new(&ty, &ty, side(false), side(false)).unwrap();
         let compiled = compile::compile(&sig).unwrap();
-        dump(&dir, &sig, &compiled.bytes).unwrap();
+        dump(&dir, &Key::Fused(sig), &compiled.bytes).unwrap();
         let files: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::signature::SideOptions;
-use super::{AdapterCache, Pairing, Relation, Route};
+use super::{AdapterCache, Pairing, Relation};
 use crate::engine::{self, CoreEngine, CoreModule};
 use crate::index::PrimaryMap;
 use crate::runtime::semver;
@@ -348,12 +348,11 @@ impl Walk<'_> {
             relation,
             callee_uses_threads: self.instances[lift.instance].uses_threads,
         };
-        match pairing.route() {
+        if let Some(key) = pairing.route() {
             // A module that fails to compile here fails again, with its
             // error, when instantiation asks for it: loading need not fail
             // for a lowering that may never be instantiated.
-            Route::Fused(sig) => drop(self.cache.get(self.engine, &sig)),
-            Route::HostPath => {}
+            drop(self.cache.get(self.engine, &key));
         }
     }
 

@@ -105,6 +105,38 @@ fn lowered_signature(
     (params, results, spilled)
 }
 
+/// The flat core signature of `canon lower ... async` for `ty`: flat
+/// params up to `MAX_FLAT_ASYNC_PARAMS` (else a pointer to them), a result
+/// pointer if there is a result, an `i32` status.
+fn async_lowered_signature(
+    ty: &FuncType,
+    ptr64: bool,
+) -> (Vec<engine::CoreValType>, Vec<engine::CoreValType>) {
+    let ptr = layout::ptr_type(ptr64);
+    let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
+    if params.len() > MAX_FLAT_ASYNC_PARAMS {
+        params = vec![ptr];
+    }
+    if ty.result.is_some() {
+        params.push(ptr);
+    }
+    (params, vec![engine::CoreValType::I32])
+}
+
+/// The core function type `(params, results)` of a `canon lower` of `ty`,
+/// `async` or not, whose memory (if any) is 64-bit when `ptr64`.
+pub(crate) fn lowered_core_type(
+    ty: &FuncType,
+    is_async: bool,
+    ptr64: bool,
+) -> (Vec<engine::CoreValType>, Vec<engine::CoreValType>) {
+    if is_async {
+        return async_lowered_signature(ty, ptr64);
+    }
+    let (params, results, _) = lowered_signature(ty, ptr64);
+    (params, results)
+}
+
 /// Creates the core function for `canon lower` of `callee` in `caller`.
 ///
 /// # Errors
@@ -271,15 +303,7 @@ fn async_lowered_import<T: 'static>(
     ptr64: bool,
     host_name: Option<Arc<str>>,
 ) -> CoreFunc {
-    let ptr = layout::ptr_type(ptr64);
-    let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
-    if params.len() > MAX_FLAT_ASYNC_PARAMS {
-        params = vec![ptr];
-    }
-    if ty.result.is_some() {
-        params.push(ptr);
-    }
-    let results = [engine::CoreValType::I32];
+    let (params, results) = async_lowered_signature(&ty, ptr64);
     let has_result = ty.result.is_some();
     engine::host_func(store, &params, &results, move |mut c, args, rets| {
         let mut ctx = c.as_context_mut();
