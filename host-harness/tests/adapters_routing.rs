@@ -190,3 +190,30 @@ fn a_call_into_a_descendant_traps_in_generated_code_as_on_the_host_path() {
     assert_eq!(fused.0, host.0, "adapter and host paths disagree");
     assert_eq!((fused.1, host.1), (1, 0), "the refusal counts as adapted");
 }
+
+/// A file of the reference suite (`../shared/conformance`).
+fn suite_file(rel: &str) -> std::path::PathBuf {
+    let shared = std::env::var_os("WEFT_SHARED_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+        });
+    shared.join("conformance/component-model").join(rel)
+}
+
+#[test]
+fn sync_calls_into_instances_with_threads_are_scheduled_through_adapters() {
+    // `run` calls `arm` and `inner-block` in two instances that use thread
+    // built-ins (the second switches threads four times before it
+    // returns); the other script's `run` calls `sync-block`, likewise.
+    let files = [
+        suite_file("async/during-sync-call-no-sibling-resume.wast"),
+        suite_file("async/during-sync-call-no-exclusive-resume.wast"),
+    ];
+    for (adapters, calls) in [(true, 3), (false, 0)] {
+        let summary = weft_harness::wast::run_paths_with_adapters(&files, adapters).unwrap();
+        assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+        assert_eq!(summary.passed, 15);
+        assert_eq!(summary.adapter_calls, calls, "adapters on: {adapters}");
+    }
+}

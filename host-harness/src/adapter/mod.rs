@@ -15,9 +15,10 @@
 //! post-return, and [`intrinsics`] bound to the two instances). A guest
 //! calling the import therefore stays in wasm all the way into the callee:
 //! A -> adapter -> B is one core call stack. When the callee may block or
-//! returns through `task.return` (an `async` type or lift), the adapter
-//! still moves the arguments, but the scheduler runs the callee on its own
-//! thread, through the async [`intrinsics`].
+//! returns through `task.return` (an `async` type or lift), or may switch
+//! threads before it returns (its instance uses thread built-ins), the
+//! adapter still moves the arguments, but the scheduler runs the callee on
+//! its own thread, through the async [`intrinsics`].
 //!
 //! Signatures the compiler does not handle yet keep the host-mediated path
 //! of `runtime::lower` (lift into `Val`s, lower again), which also serves
@@ -230,13 +231,9 @@ impl Pairing<'_> {
         if self.relation == Relation::Descendant {
             return Some(Key::Refused(Refusal::new(self.lower, self.caller)));
         }
-        // A callee in an instance with cooperative threads may switch
-        // threads or block before it returns (`concurrency::thread`), which
-        // needs the scheduler's host path.
-        if self.callee_uses_threads {
-            return None;
-        }
-        AdapterSignature::new(self.lower, self.lift, self.caller, self.callee)
+        let (lower, lift) = (self.lower, self.lift);
+        let threads = self.callee_uses_threads;
+        AdapterSignature::with_threads(lower, lift, self.caller, self.callee, threads)
             .ok()
             .map(Key::Fused)
     }

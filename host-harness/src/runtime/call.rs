@@ -254,6 +254,9 @@ pub(crate) fn start_entered<T: 'static>(
     }
     after_start(ctx.as_context_mut(), task, &f, Some(caller), &result, true);
     result?;
+    if !f.ty.is_async {
+        concurrency::thread::run_sync_call(ctx.as_context_mut(), task, f.instance, Some(caller))?;
+    }
     how_started(ctx, task)
 }
 
