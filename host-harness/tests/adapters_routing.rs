@@ -217,3 +217,16 @@ fn sync_calls_into_instances_with_threads_are_scheduled_through_adapters() {
         assert_eq!(summary.adapter_calls, calls, "adapters on: {adapters}");
     }
 }
+
+#[test]
+fn stream_ends_whose_elements_name_resources_move_through_adapters() {
+    // `stream<own R>` names `R` by the consumer's import on one side and
+    // by the producer's definition on the other; the consumer's three
+    // calls into the producer all get adapters.
+    let files = [suite_file("async/passing-resources.wast")];
+    for (adapters, calls) in [(true, 3), (false, 0)] {
+        let summary = weft_harness::wast::run_paths_with_adapters(&files, adapters).unwrap();
+        assert!(summary.failures.is_empty(), "{:?}", summary.failures);
+        assert_eq!(summary.adapter_calls, calls, "adapters on: {adapters}");
+    }
+}

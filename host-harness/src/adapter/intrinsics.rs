@@ -426,8 +426,16 @@ fn sync_step<T: 'static>(
                     };
                     move_resource(ctx, ends, from, *own, h, refs)?
                 }
-                HandleMove::End { future, elem } => {
+                HandleMove::End {
+                    future,
+                    caller_elem,
+                    callee_elem,
+                } => {
                     let (src, dst) = (ends.side(from).0, ends.side(from.other()).0);
+                    let elem = match from.other() {
+                        Side::Caller => caller_elem,
+                        Side::Callee => callee_elem,
+                    };
                     let rt = &mut ctx.data_mut().rt;
                     let channel = stream::lift_end(rt, src, HandleIdx::from_guest(h)?, *future)?;
                     stream::lower_end(rt, dst, channel, *future, elem.clone())?.as_u32()
