@@ -230,3 +230,65 @@ fn stream_ends_whose_elements_name_resources_move_through_adapters() {
         assert_eq!(summary.adapter_calls, calls, "adapters on: {adapters}");
     }
 }
+
+/// `$Callee.id` returns its `char`; `$Caller.pass` forwards a raw code
+/// point to it, `$Caller.ok` returns 1 without calling anything.
+const CHARS_CALLEE: &str = r#"(component
+  (core module $M (func (export "id") (param i32) (result i32) (local.get 0)))
+  (core instance $m (instantiate $M))
+  (func (export "id") (param "c" char) (result char) (canon lift (core func $m "id")))
+)"#;
+const CHARS_CALLER: &str = r#"(component
+  (import "id" (func $id (param "c" char) (result char)))
+  (core func $id_l (canon lower (func $id)))
+  (core module $M
+    (import "" "id" (func $id (param i32) (result i32)))
+    (func (export "pass") (param i32) (result i32) (call $id (local.get 0))))
+  (core instance $m (instantiate $M (with "" (instance (export "id" (func $id_l))))))
+  (func (export "pass") (param "c" u32) (result u32) (canon lift (core func $m "pass")))
+)"#;
+
+/// Links the two, passes code point `c`, then calls the callee directly:
+/// both outcomes, as messages.
+fn pass_then_call_callee(c: u32, adapters: bool) -> (Result<Val, String>, Result<Val, String>) {
+    let engine = Engine::new().fused_adapters(adapters);
+    let callee = component(&engine, CHARS_CALLEE);
+    let caller = component(&engine, CHARS_CALLER);
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let e = linker.instantiate(&mut store, &callee).unwrap();
+    linker.define_instance(&e).unwrap();
+    let r = linker.instantiate(&mut store, &caller).unwrap();
+    let mut call = |inst: &Instance, name: &str, arg: Val| {
+        let f = inst.get_func(&mut store, name).unwrap();
+        let mut out = [Val::Bool(false)];
+        f.call(&mut store, &[arg], &mut out)
+            .map(|()| out[0].clone())
+            .map_err(|e| e.to_string())
+    };
+    let passed = call(&r, "pass", Val::U32(c));
+    let direct = call(&e, "id", Val::Char('x'));
+    (passed, direct)
+}
+
+#[test]
+fn an_argument_that_traps_leaves_the_callee_entered_on_both_paths() {
+    // CanonicalABI.md: the callee is entered (`enter_from`) before
+    // `on_start` lifts the arguments, and a trap never leaves it.
+    for adapters in [true, false] {
+        let (passed, direct) = pass_then_call_callee(0xd800, adapters);
+        let trap = passed.unwrap_err();
+        assert!(trap.contains("invalid `char` bit pattern"), "{trap}");
+        let direct = direct.expect_err(&format!("adapters {adapters}: the callee is poisoned"));
+        assert!(
+            direct.contains("cannot enter component instance"),
+            "{direct}"
+        );
+    }
+    // A good argument leaves both usable.
+    for adapters in [true, false] {
+        let (passed, direct) = pass_then_call_callee(0x41, adapters);
+        assert_eq!(passed, Ok(Val::U32(0x41)));
+        assert_eq!(direct, Ok(Val::Char('x')));
+    }
+}

@@ -156,17 +156,7 @@ pub(crate) fn start_call<T: 'static>(
     path: Path,
 ) -> Result<(TaskId, Started), Error> {
     let rt = &mut ctx.data_mut().rt;
-    if !rt.may_enter_all(f.instance, caller) {
-        return trap("cannot enter component instance");
-    }
-    // As the suite expects for now, a component may not call into its own
-    // descendants (the reverse direction finds its ancestor entered).
-    if let Some(c) = caller
-        && c != f.instance
-        && rt.self_and_ancestors(f.instance).contains(&c)
-    {
-        return trap("cannot enter component instance");
-    }
+    check_enterable(rt, f, caller)?;
     concurrency::limits::check_new_task(rt)?;
     let deferred = Deferred {
         func: f.clone(),
@@ -185,6 +175,27 @@ pub(crate) fn start_call<T: 'static>(
         concurrency::thread::run_sync_call(ctx.as_context_mut(), task, f.instance, caller)?;
     }
     Ok((task, how_started(ctx, task)?))
+}
+
+/// The spec's `trap_if(not inst.may_enter_from(caller))` for a call of
+/// `f`: traps unless every instance the call enters may be entered.
+pub(crate) fn check_enterable(
+    rt: &super::Runtime,
+    f: &LiftedFunc,
+    caller: Option<ComponentInstanceId>,
+) -> Result<(), Error> {
+    if !rt.may_enter_all(f.instance, caller) {
+        return trap("cannot enter component instance");
+    }
+    // As the suite expects for now, a component may not call into its own
+    // descendants (the reverse direction finds its ancestor entered).
+    if let Some(c) = caller
+        && c != f.instance
+        && rt.self_and_ancestors(f.instance).contains(&c)
+    {
+        return trap("cannot enter component instance");
+    }
+    Ok(())
 }
 
 /// Whether a new call of `f` has to wait in STARTING: backpressure, or

@@ -9,10 +9,11 @@
 use std::sync::Arc;
 
 use super::builtins::check_may_leave;
-use super::call::{Started, call_func, host_func, start_call};
+use super::call::{Started, call_func, check_enterable, host_func, start_call};
 use super::concurrency::check_may_block;
 use super::concurrency::host_call::{self, HostStarted};
 use super::concurrency::subtask::{Subtask, SubtaskState};
+use super::handles::HandleIdx;
 use super::host::HostFuncBox;
 use super::store::StoreData;
 use super::task::{Blocked, OnResolve, SyncReturn};
@@ -204,10 +205,15 @@ fn host_lowered<T: 'static>(
         } else {
             (args, None)
         };
-        let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
-        let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-        let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
-        let lenders = std::mem::take(&mut cx.lenders);
+        let (vals, lenders) = lift_args(
+            ctx.as_context_mut(),
+            caller,
+            callee,
+            &opts,
+            &ty,
+            args,
+            false,
+        )?;
         let ret = SyncReturn {
             caller,
             opts: opts.clone(),
@@ -256,6 +262,51 @@ fn host_lowered<T: 'static>(
         }
         Ok(HostOutcome::Done)
     })
+}
+
+/// Lifts the flat arguments `args` of a host-path call of `callee` from
+/// `caller` (at most `MAX_FLAT_ASYNC_PARAMS` flat for an `async`
+/// lowering); returns them and the caller's handles lent to the call.
+///
+/// In the spec's order, a guest callee is entered before its arguments
+/// are lifted (`enter_from` precedes `on_start`), as fused adapters do: a
+/// callee that may not be entered traps first, and an argument that traps
+/// leaves the callee entered (poisoned), as a trap in its body would.
+fn lift_args<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    caller: ComponentInstanceId,
+    callee: FuncId,
+    opts: &RtOptions,
+    ty: &FuncType,
+    args: &[CoreVal],
+    is_async: bool,
+) -> Result<(Vec<Val>, Vec<HandleIdx>), Error> {
+    let guest = match ctx.data().rt.func(callee) {
+        FuncData::Lifted(f) => Some(f.clone()),
+        FuncData::Host { .. } => None,
+    };
+    if let Some(f) = &guest {
+        check_enterable(&ctx.data().rt, f, Some(caller))?;
+    }
+    let max = if is_async {
+        MAX_FLAT_ASYNC_PARAMS
+    } else {
+        MAX_FLAT_PARAMS
+    };
+    let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
+    let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
+    match abi::lift_flat_values(&mut cx, max, args, &tys) {
+        Ok(vals) => Ok((vals, std::mem::take(&mut cx.lenders))),
+        Err(e) => {
+            if let Some(f) = guest {
+                let rt = &mut ctx.data_mut().rt;
+                for i in rt.entering_set(f.instance, Some(caller)) {
+                    rt.instance(i).may_enter = false;
+                }
+            }
+            Err(e)
+        }
+    }
 }
 
 /// A synchronous caller's thread suspending until `callee` (a task or a
@@ -312,10 +363,8 @@ fn async_lowered_import<T: 'static>(
             (true, Some((last, rest))) => (rest, Some(abi::core_ptr(last))),
             _ => (args, None),
         };
-        let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
-        let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-        let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_ASYNC_PARAMS, args, &tys)?;
-        let lenders = std::mem::take(&mut cx.lenders);
+        let (vals, lenders) =
+            lift_args(ctx.as_context_mut(), caller, callee, &opts, &ty, args, true)?;
         let lifted = match ctx.data().rt.func(callee) {
             FuncData::Lifted(f) => Some(f.clone()),
             FuncData::Host { .. } => None,
