@@ -122,22 +122,24 @@ impl Intrinsic {
         }
     }
 
-    /// The core signature `(params, results)` in an adapter of `shape`.
+    /// The core signature `(params, results)` in an adapter of `shape`
+    /// (pointers and lengths are of their side's width).
     pub(crate) fn signature(self, shape: &CoreShape) -> (Vec<CoreValType>, Vec<CoreValType>) {
         const I: CoreValType = CoreValType::I32;
+        let p = |side: Side| crate::abi::layout::ptr_type(shape.wide(side));
         match self {
             Self::Enter | Self::AsyncStart => (vec![], vec![I]),
             Self::Return | Self::Exit | Self::Trap => (vec![I], vec![]),
-            Self::AllocNull(_) => (vec![I], vec![]),
-            Self::Utf8Check(_) => (vec![I, I], vec![]),
+            Self::AllocNull(side) => (vec![p(side)], vec![]),
+            Self::Utf8Check(side) => (vec![p(side), p(side)], vec![]),
             Self::EnterUtf8 => (vec![I, I], vec![I]),
-            Self::Transcode(_) => (vec![I, I], vec![I]),
-            Self::TranscodeStore(_) => (vec![I], vec![I, I]),
+            Self::Transcode(from) => (vec![p(from), p(from)], vec![p(from.other())]),
+            Self::TranscodeStore(to) => (vec![p(to)], vec![p(to), p(to)]),
             Self::Handle(_) => (vec![I, I], vec![I]),
             Self::AsyncBlock | Self::AsyncReturn => {
                 let mut params = vec![I];
                 params.extend(&shape.callee_params);
-                params.extend(shape.retptr.map(|_| I));
+                params.extend(shape.retptr.map(|_| p(Side::Caller)));
                 (params, shape.caller_results.clone())
             }
         }
@@ -259,12 +261,18 @@ impl Ends {
 fn arg(args: &[CoreVal], i: usize) -> u64 {
     match args.get(i) {
         Some(CoreVal::I32(v)) => u64::from(*v as u32),
+        Some(CoreVal::I64(v)) => *v as u64,
         _ => 0,
     }
 }
 
 fn ret(v: u64) -> CoreVal {
     CoreVal::I32(v as u32 as i32)
+}
+
+/// `v` as a pointer or length of a side whose memory is 64-bit when `wide`.
+fn ret_ptr(wide: bool, v: u64) -> CoreVal {
+    if wide { CoreVal::I64(v as i64) } else { ret(v) }
 }
 
 fn task_arg(args: &[CoreVal]) -> TaskId {
@@ -286,9 +294,9 @@ pub(crate) fn host_func<T: 'static>(
     let small = match which {
         Intrinsic::Enter => Some(SmallArity::ToI32),
         Intrinsic::EnterUtf8 => Some(SmallArity::PairToI32),
-        Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap | Intrinsic::AllocNull(_) => {
-            Some(SmallArity::OfI32)
-        }
+        Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap => Some(SmallArity::OfI32),
+        Intrinsic::AllocNull(side) if !ends.shape.wide(side) => Some(SmallArity::OfI32),
+        Intrinsic::AllocNull(_) => None,
         Intrinsic::Utf8Check(_)
         | Intrinsic::Transcode(_)
         | Intrinsic::TranscodeStore(_)
@@ -396,7 +404,7 @@ fn sync_step<T: 'static>(
             let mut out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
             let mut cx = ends.cx(ctx.as_context_mut(), from);
             let done = abi::transcode(&mut cx, arg(args, 0), arg(args, 1), to, &mut out);
-            rets[0] = ret(out.alloc);
+            rets[0] = ret_ptr(ends.shape.wide(from.other()), out.alloc);
             ctx.data_mut().rt.transcoded = out;
             done
         }
@@ -404,8 +412,11 @@ fn sync_step<T: 'static>(
             let out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
             let mut cx = ends.cx(ctx.as_context_mut(), to);
             let written = cx.write(arg(args, 0), &out.bytes, "string content out-of-bounds");
-            rets[0] = out.shrink_to.map_or(CoreVal::I32(-1), ret);
-            rets[1] = ret(out.tagged_len);
+            let wide = ends.shape.wide(to);
+            rets[0] = out
+                .shrink_to
+                .map_or(ret_ptr(wide, u64::MAX), |n| ret_ptr(wide, n));
+            rets[1] = ret_ptr(wide, out.tagged_len);
             ctx.data_mut().rt.transcoded = out;
             written
         }

@@ -483,8 +483,48 @@ mod tests {
     #[test]
     fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
         let string = func(&[Type::String], None);
-        let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
-        assert_eq!(why.unwrap_err(), "memory64 adapters are not compiled yet");
+        let other = func(&[Type::String], Some(Type::U8));
+        let why = AdapterSignature::new(&string, &other, with_memory(false), with_memory(false));
+        assert_eq!(
+            why.unwrap_err(),
+            "the lowered and lifted function types differ"
+        );
+    }
+
+    #[test]
+    fn memory64_on_either_side_compiles_to_valid_modules() {
+        let person =
+            Type::Record([("name".to_string(), Type::String), ("id".into(), Type::U32)].into());
+        let v = Type::Variant(
+            [
+                ("a".to_string(), Some(Type::String)),
+                ("b".into(), Some(Type::F32)),
+                ("c".into(), None),
+            ]
+            .into(),
+        );
+        let cases = [
+            func(&[Type::String], Some(Type::String)),
+            func(&[Type::List(Arc::new(Type::U32))], Some(Type::U64)),
+            func(
+                &[Type::List(Arc::new(person.clone()))],
+                Some(person.clone()),
+            ),
+            func(&vec![Type::String; 9], Some(v.clone())),
+            func(&[v, Type::FixedList(Arc::new(person), 20)], None),
+        ];
+        for ty in &cases {
+            for (a, b) in [(true, false), (false, true), (true, true)] {
+                for encoding in [StringEncoding::Utf8, StringEncoding::Utf16] {
+                    let callee = SideOptions {
+                        encoding,
+                        ..with_memory(b)
+                    };
+                    let sig = AdapterSignature::new(ty, ty, with_memory(a), callee).unwrap();
+                    validate(&compile::compile(&sig).unwrap().bytes).unwrap();
+                }
+            }
+        }
     }
 
     #[test]

@@ -155,9 +155,6 @@ impl AdapterSignature {
         {
             return Err("a side without memory");
         }
-        if sides.iter().any(|(s, needs)| *needs && s.ptr64()) {
-            return Err("memory64 adapters are not compiled yet");
-        }
         Ok(Self {
             ty: lift.clone(),
             handles,
