@@ -146,9 +146,11 @@ fn composition(caller64: bool, callee64: bool) -> String {
       (func (export "lengths") (param {q}) (result i64) (call $lengths (local.get 0)))
       (func (export "pick") (param i32 {q} {q}) (result i64)
         (call $pick (local.get 0) (local.get 1) (local.get 2)))
-      ;; A string that ends past the end of memory (or wraps around).
+      ;; A string, and a list (whose byte length overflows a 64-bit
+      ;; pointer), that end past the end of memory.
       (func (export "bad") (result {q})
-        (call $echo ({q}.const -16) ({q}.const 32) ({q}.const 16)) ({q}.const 16)))
+        (call $echo ({q}.const -16) ({q}.const 32) ({q}.const 16)) ({q}.const 16))
+      (func (export "bad-list") (result i64) (call $sum ({q}.const 0) ({q}.const {huge}))))
     (core instance $m (instantiate $M (with "" (instance
       (export "echo" (func $echo_l)) (export "echo16" (func $echo16_l))
       (export "sum" (func $sum_l)) (export "second" (func $second_l))
@@ -169,7 +171,8 @@ fn composition(caller64: bool, callee64: bool) -> String {
     (func (export "pick") (param "v" (result string (error u32))) (result u64)
       (canon lift (core func $m "pick") (memory $mem "mem") (realloc (func $mem "realloc"))))
     (func (export "bad") (result string)
-      (canon lift (core func $m "bad") (memory $mem "mem") (realloc (func $mem "realloc")))))
+      (canon lift (core func $m "bad") (memory $mem "mem") (realloc (func $mem "realloc"))))
+    (func (export "bad-list") (result u64) (canon lift (core func $m "bad-list"))))
 
   (instance $callee (instantiate $Callee))
   (instance $caller (instantiate $Caller
@@ -183,8 +186,14 @@ fn composition(caller64: bool, callee64: bool) -> String {
   (export "lengths" (func $caller "lengths"))
   (export "pick" (func $caller "pick"))
   (export "bad" (func $caller "bad"))
+  (export "bad-list" (func $caller "bad-list"))
 )"#,
         pair = 2 * w,
+        huge = if caller64 {
+            "0x4000_0000_0000_0000"
+        } else {
+            "0x4000_0000"
+        },
     )
 }
 
@@ -208,6 +217,7 @@ fn calls() -> Vec<(&'static str, Vec<Val>)> {
             vec![Val::Result(Err(Some(Box::new(Val::U32(0xdead_beef)))))],
         ),
         ("bad", vec![]),
+        ("bad-list", vec![]),
     ]
 }
 
@@ -262,5 +272,7 @@ fn adapters_between_memories_of_either_width_agree_with_the_host_path() {
             bad.contains("string content out-of-bounds"),
             "{case}: {bad}"
         );
+        let bad = fused[9].clone().unwrap_err();
+        assert!(bad.contains("list content out-of-bounds"), "{case}: {bad}");
     }
 }
