@@ -12,8 +12,11 @@
 //! the callee (an `async` type or lift), the adapter asks it to start the
 //! call, moves the arguments (from an `async` caller: at most 4 flat, else
 //! from its memory), and hands the running, blocking and result to it; a
-//! call it holds back takes the host path. `values` and `strings` emit the
-//! per-type moves.
+//! call it holds back is deferred, and a second exported function, `start`,
+//! moves the arguments when the scheduler starts it (the spec's
+//! `on_start`), unless a `borrow` among them would be lent from then on,
+//! which only the host path's deferral tracks. `values` and `strings` emit
+//! the per-type moves.
 //!
 //! Either side's memory may be 64-bit (memory64): its pointers and
 //! lengths, flat or in memory, are then i64, its layouts (`abi::layout`
@@ -39,6 +42,11 @@ use crate::types::Type;
 /// The export name of the adapter function.
 pub(crate) const EXPORT: &str = "adapter";
 
+/// The export name of a scheduled adapter's second function: the same
+/// parameters, returning the callee's core arguments moved from them, for
+/// a call the scheduler held back and starts later.
+pub(crate) const START_EXPORT: &str = "start";
+
 /// What an adapter module imports, in import order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Import {
@@ -55,7 +63,7 @@ pub(crate) enum Import {
     /// which the adapter clears while that side's `realloc` runs.
     MayLeave(Side),
     /// The host-mediated lowering of the same call, for calls the
-    /// scheduler holds back.
+    /// scheduler holds back whose parameters hold a `borrow`.
     HostPath,
     /// The host's refusal of a call into a descendant (`refusal`).
     Refuse,
@@ -124,6 +132,8 @@ pub(crate) struct Emitter {
     pub(crate) first_string_checked: bool,
     pub(crate) sig: AdapterSignature,
     shape: CoreShape,
+    /// The first function's locals and body, once a second one is emitted.
+    first: Option<(Vec<ValType>, Vec<u8>)>,
 }
 
 impl Emitter {
@@ -144,6 +154,7 @@ impl Emitter {
             first_string_checked: false,
             sig,
             shape,
+            first: None,
         }
     }
 
@@ -483,17 +494,53 @@ impl Emitter {
         i
     }
 
-    fn finish(mut self, params: &[ValType], results: &[ValType]) -> Compiled {
+    /// Ends the adapter function's body and starts the one of the `start`
+    /// function, which has the same parameters.
+    fn begin_start(&mut self) {
+        self.ins().end();
+        let locals = std::mem::take(&mut self.locals);
+        let code = std::mem::take(&mut self.code);
+        self.first = Some((locals, code));
+        self.next_handle = 0;
+        self.first_string_checked = false;
+    }
+
+    fn finish(self, params: &[ValType], results: &[ValType]) -> Compiled {
+        self.finish_with_start(params, results, None)
+    }
+
+    /// Encodes the module; with `start_results`, the current body is the
+    /// `start` function's (see [`Emitter::begin_start`]).
+    fn finish_with_start(
+        mut self,
+        params: &[ValType],
+        results: &[ValType],
+        start_results: Option<&[ValType]>,
+    ) -> Compiled {
         self.ins().end();
         let ty = self.ty(params, results);
-        let mut f = Function::new_with_locals_types(self.locals.iter().copied());
-        f.raw(self.code.iter().copied());
+        let body = |locals: &[ValType], code: &[u8]| {
+            let mut f = Function::new_with_locals_types(locals.iter().copied());
+            f.raw(code.iter().copied());
+            f
+        };
         let mut funcs = FunctionSection::new();
-        funcs.function(ty);
         let mut exports = ExportSection::new();
-        exports.export(EXPORT, ExportKind::Func, self.funcs);
         let mut code = CodeSection::new();
-        code.function(&f);
+        exports.export(EXPORT, ExportKind::Func, self.funcs);
+        funcs.function(ty);
+        match (start_results, self.first.take()) {
+            (Some(start_results), Some((locals, first))) => {
+                let start_ty = self.ty(params, start_results);
+                funcs.function(start_ty);
+                exports.export(START_EXPORT, ExportKind::Func, self.funcs + 1);
+                code.function(&body(&locals, &first));
+                code.function(&body(&self.locals, &self.code));
+            }
+            (_, _) => {
+                code.function(&body(&self.locals, &self.code));
+            }
+        }
         let mut module = Module::new();
         module
             .section(&self.types)
@@ -631,10 +678,21 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
     e.params = caller_params.len() as u32;
     let task = e.local(ValType::I32);
     if sig.scheduled {
-        // The scheduler may hold the call back: the host path defers it.
+        // The scheduler may hold the call back: then the adapter defers
+        // it, and its `start` function moves the arguments when the task
+        // starts. A borrow would be lent from the start on, which the
+        // subtask does not track: such calls are deferred by the host path.
+        let lends = sig
+            .handles
+            .iter()
+            .any(|h| matches!(h, super::handles::HandleMove::Resource { own: false, .. }));
         let start = e.intrinsic(Intrinsic::AsyncStart);
-        let host_ty = e.ty(&caller_params, &caller_results);
-        let host_path = e.import_func(Import::HostPath, host_ty);
+        let defer = if lends {
+            let host_ty = e.ty(&caller_params, &caller_results);
+            e.import_func(Import::HostPath, host_ty)
+        } else {
+            e.intrinsic(Intrinsic::AsyncDefer)
+        };
         e.ins()
             .call(start)
             .local_tee(task)
@@ -644,7 +702,7 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
         for i in 0..caller_params.len() as u32 {
             e.ins().local_get(i);
         }
-        e.ins().call(host_path).return_().end().local_get(task);
+        e.ins().call(defer).return_().end().local_get(task);
         e.move_params(&param_tys, &shape)?;
         // The scheduler runs the callee; its result comes back through
         // `task.return` and is lowered into the caller there.
@@ -657,7 +715,13 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
             e.ins().local_get(retptr);
         }
         e.ins().call(run);
-        return Ok(e.finish(&caller_params, &caller_results));
+        if lends {
+            return Ok(e.finish(&caller_params, &caller_results));
+        }
+        e.begin_start();
+        e.move_params(&param_tys, &shape)?;
+        let start_results = callee_params.clone();
+        return Ok(e.finish_with_start(&caller_params, &caller_results, Some(&start_results)));
     }
     // A first parameter that is a utf8 string on both sides is checked
     // by the same host call that enters the callee.

@@ -28,8 +28,8 @@ use crate::runtime::concurrency::stream;
 use crate::runtime::handles::HandleIdx;
 use crate::runtime::lower;
 use crate::runtime::store::StoreData;
-use crate::runtime::task::SyncReturn;
 use crate::runtime::task::TaskId;
+use crate::runtime::task::{Deferred, DeferredArgs, SyncReturn};
 use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, Runtime};
 use crate::types::{ResourceRef, Type};
 
@@ -81,10 +81,16 @@ pub(crate) enum Intrinsic {
     /// `() -> i32`, for a callee the scheduler runs (an `async` type, or an
     /// async lift): the caller may leave (and, if synchronous, block), the
     /// callee may be entered; unless backpressure or another exclusive
-    /// task holds the call back (then `-1`: the adapter takes the host
-    /// path, which defers the start), pushes and enters the callee's Task
+    /// task holds the call back (then `-1`: the adapter defers the start
+    /// with [`Self::AsyncDefer`]), pushes and enters the callee's Task
     /// and returns its id for the arguments to be moved into.
     AsyncStart,
+    /// `(caller params..) -> caller results`, after [`Self::AsyncStart`]
+    /// returned `-1`: defers the call (a Task in STARTING whose start runs
+    /// the adapter's `start` function on these arguments), then blocks a
+    /// synchronous caller until it resolves, or returns an `async` one the
+    /// subtask's STARTING status.
+    AsyncDefer,
     /// `(task, callee params.., [retptr]) -> caller results`: a synchronous
     /// caller runs the started task's thread; if the callee blocks, so
     /// does the caller's thread (a suspension the scheduler resumes with
@@ -118,6 +124,7 @@ impl Intrinsic {
             Self::Handle(Side::Callee) => "handle-from-callee",
             Self::AsyncStart => "async-start",
             Self::AsyncReturn => "async-return",
+            Self::AsyncDefer => "async-defer",
             Self::AsyncBlock => "async-block",
         }
     }
@@ -136,6 +143,7 @@ impl Intrinsic {
             Self::Transcode(from) => (vec![p(from), p(from)], vec![p(from.other())]),
             Self::TranscodeStore(to) => (vec![p(to)], vec![p(to), p(to)]),
             Self::Handle(_) => (vec![I, I], vec![I]),
+            Self::AsyncDefer => (shape.caller_params.clone(), shape.caller_results.clone()),
             Self::AsyncBlock | Self::AsyncReturn => {
                 let mut params = vec![I];
                 params.extend(&shape.callee_params);
@@ -241,6 +249,8 @@ pub(crate) struct Ends {
     pub(crate) lower_result: Option<Type>,
     /// The adapter's core signatures.
     pub(crate) shape: Arc<CoreShape>,
+    /// The adapter instance's `start` function, once instantiated.
+    pub(crate) start: Arc<std::sync::OnceLock<CoreFunc>>,
 }
 
 impl Ends {
@@ -302,6 +312,7 @@ pub(crate) fn host_func<T: 'static>(
         | Intrinsic::TranscodeStore(_)
         | Intrinsic::Handle(_)
         | Intrinsic::AsyncStart
+        | Intrinsic::AsyncDefer
         | Intrinsic::AsyncBlock
         | Intrinsic::AsyncReturn => None,
     };
@@ -325,6 +336,7 @@ pub(crate) fn host_func<T: 'static>(
         let ctx = c.as_context_mut();
         match which {
             Intrinsic::AsyncStart => async_start(ctx, &ends, rets).map(|()| HostOutcome::Done),
+            Intrinsic::AsyncDefer => async_defer(ctx, &ends, args, rets),
             Intrinsic::AsyncBlock | Intrinsic::AsyncReturn => {
                 async_run(ctx, &ends, which, args, rets)
             }
@@ -461,7 +473,10 @@ fn sync_step<T: 'static>(
             rets[0] = ret(u64::from(out));
             Ok(())
         }
-        Intrinsic::AsyncStart | Intrinsic::AsyncBlock | Intrinsic::AsyncReturn => {
+        Intrinsic::AsyncStart
+        | Intrinsic::AsyncDefer
+        | Intrinsic::AsyncBlock
+        | Intrinsic::AsyncReturn => {
             trap("adapter routed a scheduler intrinsic to the synchronous ones")
         }
     }
@@ -491,6 +506,49 @@ fn async_start<T: 'static>(
     let task = push_entered(rt, ends)?;
     rets[0] = CoreVal::I32(task.as_u32() as i32);
     Ok(())
+}
+
+/// [`Intrinsic::AsyncDefer`].
+fn async_defer<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ends: &Ends,
+    args: &[CoreVal],
+    rets: &mut [CoreVal],
+) -> Result<HostOutcome, Error> {
+    let Some(start) = ends.start.get().copied() else {
+        return trap("adapter deferred a call without a start function");
+    };
+    let f = &ends.callee_func;
+    let rt = &mut ctx.data_mut().rt;
+    // A synchronous caller blocks until the call resolves.
+    if !ends.caller_opts.is_async {
+        check_may_block(rt)?;
+    }
+    crate::runtime::concurrency::limits::check_new_task(rt)?;
+    let task = rt.scheduler.push_task(f, Path::Adapter);
+    let deferred = Deferred {
+        func: f.clone(),
+        args: DeferredArgs::Flat {
+            start,
+            args: args.to_vec(),
+        },
+        path: Path::Adapter,
+    };
+    rt.scheduler.defer(task, deferred)?;
+    rt.scheduler.stamp(task);
+    rt.adapter_calls += 1;
+    let ret = SyncReturn {
+        caller: ends.caller,
+        opts: ends.caller_opts.clone(),
+        result: ends.lower_result.clone(),
+        retptr: ends.shape.retptr.map(|i| arg(args, i as usize)),
+        lenders: Vec::new(),
+    };
+    if ends.caller_opts.is_async {
+        rets[0] = lower::pending_subtask(rt, task, ret)?;
+        return Ok(HostOutcome::Done);
+    }
+    Ok(lower::blocked_on(task, ret))
 }
 
 /// Pushes the callee's Task and enters the call's instances (the spec's

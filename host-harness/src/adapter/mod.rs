@@ -176,7 +176,8 @@ fn dump(dir: &std::path::Path, key: &Key, bytes: &[u8]) -> Result<(), Error> {
 /// into a descendant, or the host-mediated lowering `host_path` makes when
 /// adapters are off for the engine or the call is one the compiler does
 /// not handle yet ([`Pairing::route`]). (An adapter whose callee the
-/// scheduler runs also imports `host_path`, for calls it holds back.)
+/// scheduler runs, and whose parameters hold a `borrow`, also imports
+/// `host_path`, for calls the scheduler holds back.)
 pub(crate) fn lowered<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -302,6 +303,7 @@ fn instantiate<T: 'static>(
         entering: rt.entering_set(callee.instance, Some(caller)).into(),
         lower_result: ty.result.clone(),
         shape: Arc::new(compile::CoreShape::of(sig)),
+        start: Arc::default(),
     };
     let mut imports = Vec::with_capacity(adapter.imports.len());
     for import in &adapter.imports {
@@ -349,7 +351,14 @@ fn instantiate<T: 'static>(
         };
         imports.push(CoreExtern::Func(func));
     }
-    adapter_func(store, adapter, &imports)
+    let instance = engine::instantiate(&mut *store, &adapter.module, &imports)?;
+    let start = export_func(store, &instance, compile::START_EXPORT);
+    if let Some(start) = start {
+        // Only the intrinsics of this instance hold `ends.start`.
+        let _ = ends.start.set(start);
+    }
+    export_func(store, &instance, compile::EXPORT)
+        .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
 }
 
 /// Instantiates the refusal module `adapter` for one lowering in `caller`.
@@ -377,14 +386,19 @@ fn adapter_func<T: 'static>(
     imports: &[CoreExtern],
 ) -> Result<CoreFunc, Error> {
     let instance = engine::instantiate(&mut *store, &adapter.module, imports)?;
-    engine::instance_exports(&*store, &instance)
-        .into_iter()
-        .find_map(|(n, e)| {
-            (n == compile::EXPORT)
-                .then(|| engine::extern_func(&e))
-                .flatten()
-        })
+    export_func(store, &instance, compile::EXPORT)
         .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
+}
+
+/// The function `instance` exports as `name`, if any.
+fn export_func<T: 'static>(
+    store: &CoreStore<StoreData<T>>,
+    instance: &engine::CoreInstance,
+    name: &str,
+) -> Option<CoreFunc> {
+    engine::instance_exports(store, instance)
+        .into_iter()
+        .find_map(|(n, e)| (n == name).then(|| engine::extern_func(&e)).flatten())
 }
 
 /// The `may_leave` global of instance `inst`, made on first use.
@@ -569,9 +583,13 @@ mod tests {
             } else {
                 "async-block"
             };
-            for name in ["async-start", "host-path", run] {
+            for name in ["async-start", "async-defer", run] {
                 assert!(imports.contains(&name), "{name} in {imports:?}");
             }
+            assert!(
+                !imports.contains(&"host-path"),
+                "held-back calls are adapted"
+            );
             assert!(!imports.contains(&"func"), "the scheduler calls the callee");
         }
         // A sync call of a sync callee is one core call.

@@ -16,7 +16,7 @@ use super::concurrency::{self, Until, host_call};
 use super::handles::{HandleIdx, Slot};
 use super::host::HostFuncBox;
 use super::store::{StoreContextMut, StoreData};
-use super::task::{Deferred, OnResolve, Ran, Step, TaskId, Thread, Wait};
+use super::task::{Deferred, DeferredArgs, OnResolve, Ran, Step, TaskId, Thread, Wait};
 use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc};
 use crate::abi::layout::MAX_FLAT_PARAMS;
 use crate::abi::{self, Cx, Path};
@@ -160,7 +160,7 @@ pub(crate) fn start_call<T: 'static>(
     concurrency::limits::check_new_task(rt)?;
     let deferred = Deferred {
         func: f.clone(),
-        args,
+        args: DeferredArgs::Vals(args),
         path,
     };
     if held_back(rt, f) {
@@ -282,10 +282,22 @@ pub(crate) fn run_start<T: 'static>(
     let f = &call.func;
     let mut started = false;
     let result = in_task(ctx.as_context_mut(), task, f.instance, caller, |ctx| {
-        let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
-        let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, call.path);
-        cx.borrow_scope = Some(task);
-        let flat_args = abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, &call.args, &tys)?;
+        let flat_args = match &call.args {
+            DeferredArgs::Vals(args) => {
+                let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
+                let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, call.path);
+                cx.borrow_scope = Some(task);
+                abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?
+            }
+            // The adapter moves the caller's arguments now, from its
+            // memory as it is when the task starts.
+            DeferredArgs::Flat { start, args } => {
+                let ty = engine::func_type(&*ctx, start);
+                let mut flat: Vec<CoreVal> = ty.results().iter().map(engine::default_val).collect();
+                engine::call_plain(ctx.as_context_mut(), start, args, &mut flat)?;
+                flat
+            }
+        };
         started = true;
         run_body(ctx, task, f, &flat_args)
     });
