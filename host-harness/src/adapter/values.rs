@@ -167,24 +167,12 @@ impl Emitter {
         match src {
             Src::Flat(ls) => (ls[0], ls[1]),
             Src::Mem { addr, offset } => {
-                let mem = self.memory(from);
                 let (ptr, len) = (self.ptr_local(from), self.ptr_local(from));
-                if self.wide(from) {
-                    self.ins()
-                        .local_get(addr)
-                        .i64_load(mem_arg(offset, 3, mem))
-                        .local_set(ptr)
-                        .local_get(addr)
-                        .i64_load(mem_arg(offset + 8, 3, mem))
-                        .local_set(len);
-                } else {
-                    self.ins()
-                        .local_get(addr)
-                        .i32_load(mem_arg(offset, 2, mem))
-                        .local_set(ptr)
-                        .local_get(addr)
-                        .i32_load(mem_arg(offset + 4, 2, mem))
-                        .local_set(len);
+                let width = if self.wide(from) { 8 } else { 4 };
+                for (local, at) in [(ptr, offset), (len, offset + width)] {
+                    self.ins().local_get(addr);
+                    self.ptr_access(from, at, false);
+                    self.ins().local_set(local);
                 }
                 (ptr, len)
             }
@@ -197,26 +185,27 @@ impl Emitter {
                 self.ins().local_get(ptr).local_get(len);
             }
             Dst::Mem { addr, offset } => {
-                let mem = self.memory(to);
-                if self.wide(to) {
-                    self.ins()
-                        .local_get(addr)
-                        .local_get(ptr)
-                        .i64_store(mem_arg(offset, 3, mem))
-                        .local_get(addr)
-                        .local_get(len)
-                        .i64_store(mem_arg(offset + 8, 3, mem));
-                } else {
-                    self.ins()
-                        .local_get(addr)
-                        .local_get(ptr)
-                        .i32_store(mem_arg(offset, 2, mem))
-                        .local_get(addr)
-                        .local_get(len)
-                        .i32_store(mem_arg(offset + 4, 2, mem));
+                let width = if self.wide(to) { 8 } else { 4 };
+                for (local, at) in [(ptr, offset), (len, offset + width)] {
+                    self.ins().local_get(addr).local_get(local);
+                    self.ptr_access(to, at, true);
                 }
             }
         }
+    }
+
+    /// Loads (or, when `store`, stores) a pointer or length of `side` at
+    /// `offset` past the address on the stack, in its memory.
+    fn ptr_access(&mut self, side: Side, offset: u32, store: bool) {
+        let mem = self.memory(side);
+        let wide = self.wide(side);
+        let mut ins = self.ins();
+        match (wide, store) {
+            (true, false) => ins.i64_load(mem_arg(offset, 3, mem)),
+            (true, true) => ins.i64_store(mem_arg(offset, 3, mem)),
+            (false, false) => ins.i32_load(mem_arg(offset, 2, mem)),
+            (false, true) => ins.i32_store(mem_arg(offset, 2, mem)),
+        };
     }
 
     /// Moves the list of `len` `elem`s at `ptr` on side `from` into memory
