@@ -3,16 +3,18 @@
 //! "lift, then lower", fused into one function).
 //!
 //! When instantiation creates the core function of a `canon lower` whose
-//! callee is a guest function lifted in *another* instance, [`lowered`]
-//! asks for an adapter. The call's [`AdapterSignature`] (types and both
+//! callee is a guest function lifted in a component instance, [`lowered`]
+//! asks for an adapter (a call into a descendant, which the suite expects
+//! to trap, gets a tiny module that traps: `refusal`). The call's [`AdapterSignature`] (types and both
 //! sides' canonical options) keys a cache owned by the [`Engine`](crate::Engine),
 //! so every component, store and instantiation that needs the same
 //! signature shares one compiled module. The pairings a component binary
 //! fixes (nested components) are compiled when it is loaded
 //! ([`prebuild`]); those made at link time (`weft run --link`,
 //! `Linker::define_instance`) at their first instantiation. Each lowering
-//! then instantiates the module with its own imports (the callee's core function and
-//! post-return, and [`intrinsics`] bound to the two instances). A guest
+//! then instantiates the module with its own imports (the callee's core
+//! function and post-return, and [`intrinsics`] bound to the two
+//! instances). A guest
 //! calling the import therefore stays in wasm all the way into the callee:
 //! A -> adapter -> B is one core call stack. When the callee may block or
 //! returns through `task.return` (an `async` type or lift), or may switch
@@ -20,9 +22,11 @@
 //! adapter still moves the arguments, but the scheduler runs the callee on
 //! its own thread, through the async [`intrinsics`].
 //!
-//! Signatures the compiler does not handle yet keep the host-mediated path
-//! of `runtime::lower` (lift into `Val`s, lower again), which also serves
-//! as the oracle the adapter path is tested against. Host functions are
+//! What the compiler does not handle yet keeps the host-mediated path of
+//! `runtime::lower` (lift into `Val`s, lower again), which also serves as
+//! the oracle the adapter path is tested against (`WEFT_FUSED_ADAPTERS=0`):
+//! a lowered type that differs from the lifted one beyond resource names,
+//! and the deferred start of a held-back call with a `borrow` parameter. Host functions are
 //! never adapted: host <-> guest calls are host code by nature.
 //!
 //! `WEFT_ADAPTERS_DIR=path` writes every module compiled here to `path`
