@@ -374,3 +374,100 @@ fn a_call_that_backpressure_holds_back_starts_through_the_adapter() {
     // the host path would not count).
     assert_eq!((fused.1, host.1), (3, 0));
 }
+
+/// [`HELD_BACK`] with a borrow: `run` makes a resource, lends it to the
+/// held-back `f` (which returns its rep + 1), and drops it once the
+/// subtask returned, which traps unless the lend ended with the call.
+const HELD_BACK_BORROW: &str = r#"(component
+  (component $Callee
+    (type $R (resource (rep i32)))
+    (core func $new (canon resource.new $R))
+    (core func $inc (canon backpressure.inc))
+    (core func $dec (canon backpressure.dec))
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "new" (func $new (param i32) (result i32)))
+      (import "" "inc" (func $inc))
+      (import "" "dec" (func $dec))
+      (import "" "ret" (func $ret (param i32)))
+      (func (export "make") (result i32) (call $new (i32.const 7)))
+      (func (export "f") (param i32) (result i32)
+        (call $ret (i32.add (local.get 0) (i32.const 1)))
+        (i32.const 0 (; EXIT ;)))
+      (func (export "f-cb") (param i32 i32 i32) (result i32) unreachable)
+      (func (export "set") (call $inc))
+      (func (export "clear") (call $dec)))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "new" (func $new)) (export "inc" (func $inc))
+      (export "dec" (func $dec)) (export "ret" (func $ret))))))
+    (export $R' "r" (type $R))
+    (func (export "make") (result (own $R')) (canon lift (core func $m "make")))
+    (func (export "f") async (param "r" (borrow $R')) (result u32)
+      (canon lift (core func $m "f") async (callback (core func $m "f-cb"))))
+    (func (export "set") (canon lift (core func $m "set")))
+    (func (export "clear") (canon lift (core func $m "clear"))))
+  (component $Caller
+    (import "r" (type $R (sub resource)))
+    (import "make" (func $make (result (own $R))))
+    (import "f" (func $f async (param "r" (borrow $R)) (result u32)))
+    (import "set" (func $set))
+    (import "clear" (func $clear))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (core func $make_l (canon lower (func $make)))
+    (core func $f_l (canon lower (func $f) async (memory $mem "mem")))
+    (core func $set_l (canon lower (func $set)))
+    (core func $clear_l (canon lower (func $clear)))
+    (core func $drop (canon resource.drop $R))
+    (core func $new (canon waitable-set.new))
+    (core func $join (canon waitable.join))
+    (core func $wait (canon waitable-set.wait (memory $mem "mem")))
+    (core func $ret (canon task.return (result u32)))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "make" (func $make (result i32)))
+      (import "" "f" (func $f (param i32 i32) (result i32)))
+      (import "" "set" (func $set))
+      (import "" "clear" (func $clear))
+      (import "" "drop" (func $drop (param i32)))
+      (import "" "new" (func $new (result i32)))
+      (import "" "join" (func $join (param i32 i32)))
+      (import "" "wait" (func $wait (param i32 i32) (result i32)))
+      (import "" "ret" (func $ret (param i32)))
+      (func (export "run")
+        (local $h i32) (local $status i32) (local $ws i32)
+        (call $set)
+        (local.set $h (call $make))
+        (local.set $status (call $f (local.get $h) (i32.const 0)))
+        (if (i32.ne (i32.and (local.get $status) (i32.const 0xf)) (i32.const 0))
+          (then unreachable))
+        (call $clear)
+        (local.set $ws (call $new))
+        (call $join (i32.shr_u (local.get $status) (i32.const 4)) (local.get $ws))
+        (drop (call $wait (local.get $ws) (i32.const 16)))
+        (call $drop (local.get $h))
+        (call $ret (i32.load (i32.const 0)))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem")) (export "make" (func $make_l))
+      (export "f" (func $f_l)) (export "set" (func $set_l))
+      (export "clear" (func $clear_l)) (export "drop" (func $drop))
+      (export "new" (func $new)) (export "join" (func $join))
+      (export "wait" (func $wait)) (export "ret" (func $ret))))))
+    (func (export "run") async (result u32) (canon lift (core func $m "run") async)))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller
+    (with "r" (type $callee "r")) (with "make" (func $callee "make"))
+    (with "f" (func $callee "f")) (with "set" (func $callee "set"))
+    (with "clear" (func $callee "clear"))))
+  (export "run" (func $caller "run"))
+)"#;
+
+#[test]
+fn a_borrow_lent_to_a_held_back_call_is_returned_when_the_call_resolves() {
+    let fused = components::call_with_adapters(HELD_BACK_BORROW, "run", &[], true);
+    let host = components::call_with_adapters(HELD_BACK_BORROW, "run", &[], false);
+    assert_eq!(fused.0, Ok(Some(Val::U32(8))));
+    assert_eq!(fused.0, host.0, "adapter and host paths disagree");
+    // `set`, `make`, `f` (deferred by the adapter) and `clear`.
+    assert_eq!((fused.1, host.1), (4, 0));
+}

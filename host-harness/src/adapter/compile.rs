@@ -14,9 +14,7 @@
 //! from its memory), and hands the running, blocking and result to it; a
 //! call it holds back is deferred, and a second exported function, `start`,
 //! moves the arguments when the scheduler starts it (the spec's
-//! `on_start`), unless a `borrow` among them would be lent from then on,
-//! which only the host path's deferral tracks. `values` and `strings` emit
-//! the per-type moves.
+//! `on_start`). `values` and `strings` emit the per-type moves.
 //!
 //! Either side's memory may be 64-bit (memory64): its pointers and
 //! lengths, flat or in memory, are then i64, its layouts (`abi::layout`
@@ -62,9 +60,6 @@ pub(crate) enum Import {
     /// One side's `may_leave` flag as a mutable i32 global (1: may leave),
     /// which the adapter clears while that side's `realloc` runs.
     MayLeave(Side),
-    /// The host-mediated lowering of the same call, for calls the
-    /// scheduler holds back whose parameters hold a `borrow`.
-    HostPath,
     /// The host's refusal of a call into a descendant (`refusal`).
     Refuse,
 }
@@ -82,7 +77,6 @@ impl Import {
             Self::Realloc(Side::Callee) => ("callee", "realloc"),
             Self::MayLeave(Side::Caller) => ("caller", "may-leave"),
             Self::MayLeave(Side::Callee) => ("callee", "may-leave"),
-            Self::HostPath => ("caller", "host-path"),
             Self::Refuse => (intrinsics::MODULE, "refuse"),
         }
     }
@@ -680,19 +674,9 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
     if sig.scheduled {
         // The scheduler may hold the call back: then the adapter defers
         // it, and its `start` function moves the arguments when the task
-        // starts. A borrow would be lent from the start on, which the
-        // subtask does not track: such calls are deferred by the host path.
-        let lends = sig
-            .handles
-            .iter()
-            .any(|h| matches!(h, super::handles::HandleMove::Resource { own: false, .. }));
+        // starts.
         let start = e.intrinsic(Intrinsic::AsyncStart);
-        let defer = if lends {
-            let host_ty = e.ty(&caller_params, &caller_results);
-            e.import_func(Import::HostPath, host_ty)
-        } else {
-            e.intrinsic(Intrinsic::AsyncDefer)
-        };
+        let defer = e.intrinsic(Intrinsic::AsyncDefer);
         e.ins()
             .call(start)
             .local_tee(task)
@@ -715,9 +699,6 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
             e.ins().local_get(retptr);
         }
         e.ins().call(run);
-        if lends {
-            return Ok(e.finish(&caller_params, &caller_results));
-        }
         e.begin_start();
         e.move_params(&param_tys, &shape)?;
         let start_results = callee_params.clone();

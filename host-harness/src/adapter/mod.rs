@@ -25,8 +25,7 @@
 //! What the compiler does not handle yet keeps the host-mediated path of
 //! `runtime::lower` (lift into `Val`s, lower again), which also serves as
 //! the oracle the adapter path is tested against (`WEFT_FUSED_ADAPTERS=0`):
-//! a lowered type that differs from the lifted one beyond resource names,
-//! and the deferred start of a held-back call with a `borrow` parameter. Host functions are
+//! a lowered type that differs from the lifted one beyond resource names. Host functions are
 //! never adapted: host <-> guest calls are host code by nature.
 //!
 //! `WEFT_ADAPTERS_DIR=path` writes every module compiled here to `path`
@@ -179,9 +178,7 @@ fn dump(dir: &std::path::Path, key: &Key, bytes: &[u8]) -> Result<(), Error> {
 /// instance `caller`) of `callee`: a fused adapter, a refusal of a call
 /// into a descendant, or the host-mediated lowering `host_path` makes when
 /// adapters are off for the engine or the call is one the compiler does
-/// not handle yet ([`Pairing::route`]). (An adapter whose callee the
-/// scheduler runs, and whose parameters hold a `borrow`, also imports
-/// `host_path`, for calls the scheduler holds back.)
+/// not handle yet ([`Pairing::route`]).
 pub(crate) fn lowered<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -192,7 +189,7 @@ pub(crate) fn lowered<T: 'static>(
 ) -> Result<CoreFunc, Error> {
     match fused(store, caller, ty, opts, callee)? {
         Some((adapter, Key::Fused(sig))) => {
-            instantiate(store, caller, ty, opts, callee, &adapter, &sig, host_path)
+            instantiate(store, caller, ty, opts, callee, &adapter, &sig)
         }
         Some((adapter, Key::Refused(_))) => instantiate_refusal(store, caller, &adapter),
         None => Ok(host_path(store)),
@@ -281,10 +278,6 @@ fn fused<T: 'static>(
 
 /// Instantiates `adapter` for one lowering: binds its imports to the two
 /// instances and returns its function.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one lowering's parts, each used once"
-)]
 fn instantiate<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -293,9 +286,7 @@ fn instantiate<T: 'static>(
     callee: &Arc<LiftedFunc>,
     adapter: &Adapter,
     sig: &AdapterSignature,
-    host_path: impl FnOnce(&mut CoreStore<StoreData<T>>) -> CoreFunc,
 ) -> Result<CoreFunc, Error> {
-    let mut host_path = Some(host_path);
     let rt = &store.data().rt;
     let ends = Ends {
         caller,
@@ -346,10 +337,6 @@ fn instantiate<T: 'static>(
             Import::CalleePostReturn => match callee.opts.post_return {
                 Some(f) => f,
                 None => return Err(Error::msg("adapter imports a missing post-return")),
-            },
-            Import::HostPath => match host_path.take() {
-                Some(make) => make(&mut *store),
-                None => return Err(Error::msg("adapter imports the host path twice")),
             },
             Import::Refuse => return Err(Error::msg("a fused adapter imports a refusal")),
         };

@@ -295,6 +295,7 @@ pub(crate) fn run_start<T: 'static>(
                 let ty = engine::func_type(&*ctx, start);
                 let mut flat: Vec<CoreVal> = ty.results().iter().map(engine::default_val).collect();
                 engine::call_plain(ctx.as_context_mut(), start, args, &mut flat)?;
+                lent_at_start(&mut ctx.data_mut().rt, task)?;
                 flat
             }
         };
@@ -303,6 +304,28 @@ pub(crate) fn run_start<T: 'static>(
     });
     after_start(ctx, task, f, caller, &result, started);
     result
+}
+
+/// After a fused adapter's `start` moved the arguments of deferred task
+/// `task`: the borrows it lent (in the task's `lent`) end with the call,
+/// so an `async` caller's subtask takes them as its lenders (the spec's
+/// `Subtask.lenders`); for a blocked synchronous caller the task keeps
+/// them until the caller resumes with the result.
+fn lent_at_start(rt: &mut super::Runtime, task: TaskId) -> Result<(), Error> {
+    let t = rt.scheduler.task_mut(task)?;
+    let OnResolve::Subtask {
+        caller, subtask, ..
+    } = t.on_resolve.clone()
+    else {
+        return Ok(());
+    };
+    let lent = std::mem::take(&mut t.lent);
+    if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask)
+        && let Some(lenders) = &mut s.lenders
+    {
+        lenders.extend(lent);
+    }
+    Ok(())
 }
 
 /// Calls `f`'s core function with `flat_args` as task `task`'s thread.
