@@ -77,4 +77,13 @@ impl Engine {
         self.adapters = enabled.then(Arc::default);
         self
     }
+
+    /// How many distinct fused-adapter modules this engine has compiled
+    /// (one per signature and options): those of the pairings a component
+    /// binary fixes when it is loaded, and those of pairings made at link
+    /// time when first instantiated. Lets tests check when adapters are
+    /// built.
+    pub fn fused_adapter_modules(&self) -> usize {
+        self.adapters.as_ref().map_or(0, |c| c.len())
+    }
 }

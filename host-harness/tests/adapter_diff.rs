@@ -10,8 +10,9 @@
 //! to its own definitions) and exports them again, and the outer
 //! component exports the caller's and ascribes them to its exports. For
 //! each case it
-//! builds a callee and a caller component with random string encodings on
-//! both sides, links them in one composition, and calls the caller's
+//! builds a callee and a caller component with random string encodings
+//! and random memory widths (32- or 64-bit) on both sides, links them in
+//! one composition, and calls the caller's
 //! forwarding exports with the same arguments on an engine with adapters
 //! and on one without: results, traps and the path taken must be as
 //! expected. Some cases corrupt the caller's memory or pointers before the
@@ -338,10 +339,11 @@ enum Corrupt {
 }
 
 impl Corrupt {
-    fn code(self) -> String {
+    /// The tampering code, in a function whose pointers are of type `p`.
+    fn code(self, p: &str) -> String {
         match self {
             Self::None => String::new(),
-            Self::Pointer => "(local.set 0 (i32.const -16))".into(),
+            Self::Pointer => format!("(local.set 0 ({p}.const -16))"),
             Self::Byte(off) => format!("(i32.store8 offset={off} (local.get 0) (i32.const -1))"),
             Self::Word(off) => format!("(i32.store offset={off} (local.get 0) (i32.const -1))"),
             Self::Small(off, v) => {
@@ -363,6 +365,9 @@ struct Case {
     corrupt: Corrupt,
     args: Vec<Val>,
     flat_arg: Val,
+    /// Whether the caller's, and the callee's, memory is 64-bit.
+    caller64: bool,
+    callee64: bool,
 }
 
 impl Case {
@@ -403,6 +408,8 @@ impl Case {
             corrupt,
             args,
             flat_arg,
+            caller64: rng.chance(30),
+            callee64: rng.chance(30),
         }
     }
 
@@ -468,41 +475,45 @@ impl Case {
             ""
         };
         let (callee_opts, caller_opts) = (opts(self.callee_encoding), opts(self.caller_encoding));
-        let corrupt = self.corrupt.code();
+        let (p, q) = (ptr(self.callee64), ptr(self.caller64));
+        let corrupt = self.corrupt.code(q);
+        let (callee_mem, caller_mem) = (mem(self.callee64), mem(self.caller64));
+        let (callee_import, caller_import) = (import(self.callee64), import(self.caller64));
+        let len_at = if self.callee64 { 16 } else { 12 };
         format!(
             r#"(component
   (component $Callee{callee_types}
-    (core module $Mem {MEM})
+    (core module $Mem {callee_mem})
     (core instance $mem (instantiate $Mem))
     (core module $M
-      (import "m" "mem" (memory 1))
-      (func (export "spill") (param i32) (result i32) (local.get 0))
-      (func (export "flat") (param i32 i32) (result i32)
-        (i32.store (i32.const 8) (local.get 0))
-        (i32.store (i32.const 12) (local.get 1))
-        (i32.const 8))
-      (func (export "post") (param i32)))
+      {callee_import}
+      (func (export "spill") (param {p}) (result {p}) (local.get 0))
+      (func (export "flat") (param {p} {p}) (result {p})
+        ({p}.store ({p}.const 8) (local.get 0))
+        ({p}.store ({p}.const {len_at}) (local.get 1))
+        ({p}.const 8))
+      (func (export "post") (param {p})))
     (core instance $m (instantiate $M (with "m" (instance $mem))))
     (func (export "spill") {spill_ty} (canon lift (core func $m "spill") {callee_opts} {post}))
     (func (export "flat") {flat_ty} (canon lift (core func $m "flat") {callee_opts} {post})))
   (component $Caller{caller_types}
     (import "spill" (func $spill {import_spill_ty}))
     (import "flat" (func $flat {import_flat_ty}))
-    (core module $Mem {MEM})
+    (core module $Mem {caller_mem})
     (core instance $mem (instantiate $Mem))
     (core func $spill_l (canon lower (func $spill) {caller_opts}))
     (core func $flat_l (canon lower (func $flat) {caller_opts}))
     (core module $Fwd
-      (import "m" "mem" (memory 1))
-      (import "i" "spill" (func $spill (param i32 i32)))
-      (import "i" "flat" (func $flat (param i32 i32 i32)))
-      (func (export "spill") (param i32) (result i32)
+      {caller_import}
+      (import "i" "spill" (func $spill (param {q} {q})))
+      (import "i" "flat" (func $flat (param {q} {q} {q})))
+      (func (export "spill") (param {q}) (result {q})
         {corrupt}
-        (call $spill (local.get 0) (i32.const 8))
-        (i32.const 8))
-      (func (export "flat") (param i32 i32) (result i32)
-        (call $flat (local.get 0) (local.get 1) (i32.const 8))
-        (i32.const 8)))
+        (call $spill (local.get 0) ({q}.const 8))
+        ({q}.const 8))
+      (func (export "flat") (param {q} {q}) (result {q})
+        (call $flat (local.get 0) (local.get 1) ({q}.const 8))
+        ({q}.const 8)))
     (core instance $fwd (instantiate $Fwd (with "m" (instance $mem))
       (with "i" (instance (export "spill" (func $spill_l)) (export "flat" (func $flat_l))))))
     {caller_exports}
@@ -519,25 +530,46 @@ impl Case {
     }
 }
 
-/// A memory with a bump allocator above the first 64 KiB (which holds the
-/// return areas), growing the memory as needed; shrinking keeps the block.
-const MEM: &str = r#"
-      (memory (export "mem") 2)
-      (global $next (mut i32) (i32.const 65536))
-      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-        (local $r i32) (local $end i32)
+/// The pointer type of a side whose memory is 64-bit when `wide`.
+fn ptr(wide: bool) -> &'static str {
+    if wide { "i64" } else { "i32" }
+}
+
+/// The import of the shared memory into a side's code module.
+fn import(wide: bool) -> &'static str {
+    if wide {
+        r#"(import "m" "mem" (memory i64 1))"#
+    } else {
+        r#"(import "m" "mem" (memory 1))"#
+    }
+}
+
+/// A memory (64-bit when `wide`) with a bump allocator above the first
+/// 64 KiB (which holds the return areas), growing the memory as needed;
+/// shrinking keeps the block.
+fn mem(wide: bool) -> String {
+    let p = ptr(wide);
+    let decl = if wide { "i64 2" } else { "2" };
+    format!(
+        r#"
+      (memory (export "mem") {decl})
+      (global $next (mut {p}) ({p}.const 65536))
+      (func (export "realloc") (param {p} {p} {p} {p}) (result {p})
+        (local $r {p}) (local $end {p})
         ;; Shrinking (the only reallocation the ABI makes) keeps the block.
-        (if (i32.and (i32.ne (local.get 0) (i32.const 0)) (i32.le_u (local.get 3) (local.get 1)))
+        (if (i32.and ({p}.ne (local.get 0) ({p}.const 0)) ({p}.le_u (local.get 3) (local.get 1)))
           (then (return (local.get 0))))
-        (local.set $r (i32.and (i32.add (global.get $next) (i32.sub (local.get 2) (i32.const 1)))
-                               (i32.sub (i32.const 0) (local.get 2))))
-        (local.set $end (i32.add (local.get $r) (local.get 3)))
-        (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+        (local.set $r ({p}.and ({p}.add (global.get $next) ({p}.sub (local.get 2) ({p}.const 1)))
+                               ({p}.sub ({p}.const 0) (local.get 2))))
+        (local.set $end ({p}.add (local.get $r) (local.get 3)))
+        (if ({p}.gt_u (local.get $end) ({p}.mul (memory.size) ({p}.const 65536)))
           (then (drop (memory.grow
-            (i32.add (i32.div_u (i32.sub (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
-                                (i32.const 65536)) (i32.const 1))))))
+            ({p}.add ({p}.div_u ({p}.sub (local.get $end) ({p}.mul (memory.size) ({p}.const 65536)))
+                                ({p}.const 65536)) ({p}.const 1))))))
         (global.set $next (local.get $end))
-        (local.get $r))"#;
+        (local.get $r))"#
+    )
+}
 
 /// Runs `case` on one engine: the outcome of each call, and the adapter calls.
 fn run(case: &Case, text: &str, adapters: bool) -> (Vec<String>, u64) {

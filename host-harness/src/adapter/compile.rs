@@ -15,8 +15,15 @@
 //! the callee (an `async` type or lift), the adapter asks it to start the
 //! call, moves the arguments (from an `async` caller: at most 4 flat, else
 //! from its memory), and hands the running, blocking and result to it; a
-//! call it holds back takes the host path. `values` and `strings` emit the
-//! per-type moves.
+//! call it holds back is deferred, and a second exported function, `start`,
+//! moves the arguments when the scheduler starts it (the spec's
+//! `on_start`). `values` and `strings` emit the per-type moves.
+//!
+//! Either side's memory may be 64-bit (memory64): its pointers and
+//! lengths, flat or in memory, are then i64, its layouts (`abi::layout`
+//! with `ptr64`) and `realloc` signature are its own, and lengths moved to
+//! a 32-bit side are checked to fit. The helpers taking a [`Side`] pick
+//! the width.
 
 use std::collections::HashMap;
 
@@ -36,6 +43,11 @@ use crate::types::Type;
 /// The export name of the adapter function.
 pub(crate) const EXPORT: &str = "adapter";
 
+/// The export name of a scheduled adapter's second function: the same
+/// parameters, returning the callee's core arguments moved from them, for
+/// a call the scheduler held back and starts later.
+pub(crate) const START_EXPORT: &str = "start";
+
 /// What an adapter module imports, in import order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Import {
@@ -51,9 +63,8 @@ pub(crate) enum Import {
     /// One side's `may_leave` flag as a mutable i32 global (1: may leave),
     /// which the adapter clears while that side's `realloc` runs.
     MayLeave(Side),
-    /// The host-mediated lowering of the same call, for calls the
-    /// scheduler holds back.
-    HostPath,
+    /// The host's refusal of a call into a descendant (`refusal`).
+    Refuse,
     /// A global of the fast path of a synchronous call (`runtime::lazy`).
     Fast(FastGlobal),
 }
@@ -115,8 +126,8 @@ impl Import {
             Self::Realloc(Side::Callee) => ("callee", "realloc"),
             Self::MayLeave(Side::Caller) => ("caller", "may-leave"),
             Self::MayLeave(Side::Callee) => ("callee", "may-leave"),
-            Self::HostPath => ("caller", "host-path"),
             Self::Fast(g) => ("fast", g.name()),
+            Self::Refuse => (intrinsics::MODULE, "refuse"),
         }
     }
 }
@@ -165,6 +176,8 @@ pub(crate) struct Emitter {
     pub(crate) first_string_checked: bool,
     pub(crate) sig: AdapterSignature,
     shape: CoreShape,
+    /// The first function's locals and body, once a second one is emitted.
+    first: Option<(Vec<ValType>, Vec<u8>)>,
 }
 
 impl Emitter {
@@ -185,6 +198,7 @@ impl Emitter {
             first_string_checked: false,
             sig,
             shape,
+            first: None,
         }
     }
 
@@ -227,7 +241,7 @@ impl Emitter {
         let ty = MemoryType {
             minimum: 0,
             maximum: None,
-            memory64: false,
+            memory64: self.wide(side),
             shared: false,
             page_size_log2: None,
         };
@@ -241,6 +255,83 @@ impl Emitter {
     pub(crate) fn local(&mut self, t: ValType) -> u32 {
         self.locals.push(t);
         self.params + self.locals.len() as u32 - 1
+    }
+
+    /// Whether `side`'s memory is 64-bit: its pointers and lengths are i64.
+    pub(crate) fn wide(&self, side: Side) -> bool {
+        match side {
+            Side::Caller => self.sig.caller.ptr64(),
+            Side::Callee => self.sig.callee.ptr64(),
+        }
+    }
+
+    /// The type of `side`'s pointers and lengths.
+    pub(crate) fn ptr_ty(&self, side: Side) -> ValType {
+        if self.wide(side) {
+            ValType::I64
+        } else {
+            ValType::I32
+        }
+    }
+
+    /// A fresh local for a pointer or length of `side`.
+    pub(crate) fn ptr_local(&mut self, side: Side) -> u32 {
+        let t = self.ptr_ty(side);
+        self.local(t)
+    }
+
+    /// Pushes `v` as a pointer or length of `side`.
+    pub(crate) fn ptr_const(&mut self, side: Side, v: u64) {
+        if self.wide(side) {
+            self.ins().i64_const(v as i64);
+        } else {
+            self.ins().i32_const(v as u32 as i32);
+        }
+    }
+
+    /// Multiplies the two pointer-sized values of `side` on the stack.
+    pub(crate) fn ptr_mul(&mut self, side: Side) {
+        if self.wide(side) {
+            self.ins().i64_mul();
+        } else {
+            self.ins().i32_mul();
+        }
+    }
+
+    /// Adds the two pointer-sized values of `side` on the stack.
+    pub(crate) fn ptr_add(&mut self, side: Side) {
+        if self.wide(side) {
+            self.ins().i64_add();
+        } else {
+            self.ins().i32_add();
+        }
+    }
+
+    /// Converts the length on the stack from `from`'s width to `to`'s; a
+    /// 64-bit length that a 32-bit side cannot hold traps with `oob`.
+    pub(crate) fn convert_len(&mut self, from: Side, to: Side, oob: AdapterTrap) {
+        match (self.wide(from), self.wide(to)) {
+            (false, true) => {
+                self.ins().i64_extend_i32_u();
+            }
+            (true, false) => {
+                let l = self.local(ValType::I64);
+                self.ins().local_tee(l).i64_const(0xffff_ffff).i64_gt_u();
+                self.trap_if(oob);
+                self.ins().local_get(l).i32_wrap_i64();
+            }
+            (false, false) | (true, true) => {}
+        }
+    }
+
+    /// Converts the byte count on the stack, of `side`'s width, to the
+    /// width `memory.copy` between `side` and `other` takes (i64 only
+    /// when both memories are 64-bit); the count fits, as it fits in both
+    /// memories.
+    pub(crate) fn copy_len(&mut self, side: Side, other: Side) {
+        if self.wide(side) && !self.wide(other) {
+            self.ins().i32_wrap_i64();
+        }
     }
 
     /// Appends instructions to the body.
@@ -261,8 +352,9 @@ impl Emitter {
         self.ins().end();
     }
 
-    /// Checks that `size` bytes at the pointer in `ptr` (an i32 local) are
-    /// aligned to `align` and inside `side`'s memory, trapping with `oob`.
+    /// Checks that `size` bytes at the pointer in `ptr` (a local of the
+    /// side's width) are aligned to `align` and inside `side`'s memory,
+    /// trapping with `oob`.
     pub(crate) fn check_range(
         &mut self,
         side: Side,
@@ -271,6 +363,9 @@ impl Emitter {
         size: SizeOf,
         oob: AdapterTrap,
     ) {
+        if self.wide(side) {
+            return self.check_range64(side, ptr, align, size, oob);
+        }
         if align > 1 {
             self.ins()
                 .local_get(ptr)
@@ -301,6 +396,54 @@ impl Emitter {
         self.trap_if(oob);
     }
 
+    /// [`Emitter::check_range`] in a 64-bit memory, where `ptr + size` may
+    /// overflow: the pointer must be at most the memory's size, and the
+    /// bytes after it at least `size`.
+    fn check_range64(&mut self, side: Side, ptr: u32, align: u32, size: SizeOf, oob: AdapterTrap) {
+        if align > 1 {
+            self.ins()
+                .local_get(ptr)
+                .i64_const(i64::from(align) - 1)
+                .i64_and()
+                .i64_const(0)
+                .i64_ne();
+            self.trap_if(AdapterTrap::UnalignedPointer);
+        }
+        let mem = self.memory(side);
+        let left = self.local(ValType::I64);
+        self.ins()
+            .memory_size(mem)
+            .i64_const(16)
+            .i64_shl()
+            .local_get(ptr)
+            .i64_sub()
+            .local_set(left)
+            .local_get(ptr)
+            .memory_size(mem)
+            .i64_const(16)
+            .i64_shl()
+            .i64_gt_u();
+        self.trap_if(oob);
+        match size {
+            SizeOf::Fixed(n) => {
+                self.ins()
+                    .i64_const(i64::from(n))
+                    .local_get(left)
+                    .i64_gt_u();
+            }
+            SizeOf::Elems { elem: 0, .. } => return,
+            SizeOf::Elems { len, elem } => {
+                self.ins()
+                    .local_get(len)
+                    .local_get(left)
+                    .i64_const(i64::from(elem))
+                    .i64_div_u()
+                    .i64_gt_u();
+            }
+        }
+        self.trap_if(oob);
+    }
+
     /// Calls `side`'s realloc for `bytes` (an i32 on the stack) aligned to
     /// `align`; leaves the new pointer on the stack. As on the host path,
     /// the side may not leave while its realloc runs, and the pointer must
@@ -319,18 +462,23 @@ impl Emitter {
         align: u32,
         what: AllocFor,
     ) {
-        let bytes = self.local(ValType::I32);
-        let ptr = self.local(ValType::I32);
+        let bytes = self.ptr_local(side);
+        let ptr = self.ptr_local(side);
         self.ins().local_set(bytes);
         let realloc = self.realloc_func(side);
         let may_leave = self.may_leave_global(side);
         self.ins().i32_const(0).global_set(may_leave);
         match old {
-            Some((old_ptr, old_len)) => self.ins().local_get(old_ptr).local_get(old_len),
-            None => self.ins().i32_const(0).i32_const(0),
+            Some((old_ptr, old_len)) => {
+                self.ins().local_get(old_ptr).local_get(old_len);
+            }
+            None => {
+                self.ptr_const(side, 0);
+                self.ptr_const(side, 0);
+            }
         };
+        self.ptr_const(side, u64::from(align));
         self.ins()
-            .i32_const(align as i32)
             .local_get(bytes)
             .call(realloc)
             .local_set(ptr)
@@ -339,13 +487,15 @@ impl Emitter {
         // A null pointer for a non-empty allocation may be a refused
         // memory growth, which the host names.
         let null = self.intrinsic(Intrinsic::AllocNull(side));
-        self.ins()
-            .local_get(ptr)
-            .i32_eqz()
-            .local_get(bytes)
-            .i32_const(0)
-            .i32_ne()
-            .i32_and()
+        let wide = self.wide(side);
+        let mut ins = self.ins();
+        ins.local_get(ptr);
+        if wide {
+            ins.i64_eqz().local_get(bytes).i64_const(0).i64_ne();
+        } else {
+            ins.i32_eqz().local_get(bytes).i32_const(0).i32_ne();
+        }
+        ins.i32_and()
             .if_(wasm_encoder::BlockType::Empty)
             .local_get(bytes)
             .call(null)
@@ -363,8 +513,8 @@ impl Emitter {
         if let Some(i) = self.reallocs.get(&side) {
             return *i;
         }
-        let i32s = [ValType::I32; 4];
-        let ty = self.ty(&i32s, &[ValType::I32]);
+        let p = self.ptr_ty(side);
+        let ty = self.ty(&[p; 4], &[p]);
         let i = self.import_func(Import::Realloc(side), ty);
         self.reallocs.insert(side, i);
         i
@@ -397,17 +547,53 @@ impl Emitter {
         i
     }
 
-    fn finish(mut self, params: &[ValType], results: &[ValType]) -> Compiled {
+    /// Ends the adapter function's body and starts the one of the `start`
+    /// function, which has the same parameters.
+    fn begin_start(&mut self) {
+        self.ins().end();
+        let locals = std::mem::take(&mut self.locals);
+        let code = std::mem::take(&mut self.code);
+        self.first = Some((locals, code));
+        self.next_handle = 0;
+        self.first_string_checked = false;
+    }
+
+    fn finish(self, params: &[ValType], results: &[ValType]) -> Compiled {
+        self.finish_with_start(params, results, None)
+    }
+
+    /// Encodes the module; with `start_results`, the current body is the
+    /// `start` function's (see [`Emitter::begin_start`]).
+    fn finish_with_start(
+        mut self,
+        params: &[ValType],
+        results: &[ValType],
+        start_results: Option<&[ValType]>,
+    ) -> Compiled {
         self.ins().end();
         let ty = self.ty(params, results);
-        let mut f = Function::new_with_locals_types(self.locals.iter().copied());
-        f.raw(self.code.iter().copied());
+        let body = |locals: &[ValType], code: &[u8]| {
+            let mut f = Function::new_with_locals_types(locals.iter().copied());
+            f.raw(code.iter().copied());
+            f
+        };
         let mut funcs = FunctionSection::new();
-        funcs.function(ty);
         let mut exports = ExportSection::new();
-        exports.export(EXPORT, ExportKind::Func, self.funcs);
         let mut code = CodeSection::new();
-        code.function(&f);
+        exports.export(EXPORT, ExportKind::Func, self.funcs);
+        funcs.function(ty);
+        match (start_results, self.first.take()) {
+            (Some(start_results), Some((locals, first))) => {
+                let start_ty = self.ty(params, start_results);
+                funcs.function(start_ty);
+                exports.export(START_EXPORT, ExportKind::Func, self.funcs + 1);
+                code.function(&body(&locals, &first));
+                code.function(&body(&self.locals, &self.code));
+            }
+            (_, _) => {
+                code.function(&body(&self.locals, &self.code));
+            }
+        }
         let mut module = Module::new();
         module
             .section(&self.types)
@@ -426,7 +612,7 @@ impl Emitter {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum SizeOf {
     Fixed(u32),
-    /// `len` (an i32 local) elements of `elem` bytes each.
+    /// `len` (a local of the side's width) elements of `elem` bytes each.
     Elems {
         len: u32,
         elem: u32,
@@ -434,7 +620,7 @@ pub(crate) enum SizeOf {
 }
 
 /// The core signatures of an adapter: the callee's lifted function and
-/// the caller's lowered one (32-bit memories only, so pointers are i32).
+/// the caller's lowered one, each with its side's pointer width.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CoreShape {
     pub(crate) callee_params: Vec<CoreValType>,
@@ -450,25 +636,39 @@ pub(crate) struct CoreShape {
     pub(crate) caller_spills: bool,
     /// The caller's result pointer: its parameter index.
     pub(crate) retptr: Option<u32>,
+    /// Whether the caller's, and the callee's, memory is 64-bit.
+    pub(crate) caller64: bool,
+    pub(crate) callee64: bool,
 }
 
 impl CoreShape {
+    /// Whether `side`'s memory is 64-bit.
+    pub(crate) fn wide(&self, side: Side) -> bool {
+        match side {
+            Side::Caller => self.caller64,
+            Side::Callee => self.callee64,
+        }
+    }
+
     pub(crate) fn of(sig: &AdapterSignature) -> Self {
-        const PTR: CoreValType = CoreValType::I32;
-        let flat_params = layout::flatten_all(sig.ty.params.iter().map(|(_, t)| t), false);
-        let flat_results = layout::flatten_all(sig.ty.result.iter(), false);
+        let (caller64, callee64) = (sig.caller.ptr64(), sig.callee.ptr64());
+        let params = |ptr64| layout::flatten_all(sig.ty.params.iter().map(|(_, t)| t), ptr64);
+        let results = |ptr64| layout::flatten_all(sig.ty.result.iter(), ptr64);
+        let (flat_params, flat_results) = (params(caller64), results(caller64));
         let spill_params = flat_params.len() > MAX_FLAT_PARAMS;
         let spill_result = flat_results.len() > MAX_FLAT_RESULTS;
+        let callee_ptr = layout::ptr_type(callee64);
         let callee_params = if spill_params {
-            vec![PTR]
+            vec![callee_ptr]
         } else {
-            flat_params.clone()
+            params(callee64)
         };
         let callee_results = if spill_result {
-            vec![PTR]
+            vec![callee_ptr]
         } else {
-            flat_results.clone()
+            results(callee64)
         };
+        let caller_ptr = layout::ptr_type(caller64);
         // An `async` lowering passes up to 4 flat parameters (else a pointer
         // to them), always takes a result pointer, and returns a status.
         let async_lower = sig.caller.is_async;
@@ -478,7 +678,7 @@ impl CoreShape {
             spill_params
         };
         let mut caller_params = if caller_spills {
-            vec![PTR]
+            vec![caller_ptr]
         } else {
             flat_params
         };
@@ -491,7 +691,7 @@ impl CoreShape {
             flat_results
         };
         if result_in_memory {
-            caller_params.push(PTR);
+            caller_params.push(caller_ptr);
         }
         let retptr = result_in_memory.then(|| caller_params.len() as u32 - 1);
         Self {
@@ -503,6 +703,8 @@ impl CoreShape {
             spill_result,
             caller_spills,
             retptr,
+            caller64,
+            callee64,
         }
     }
 }
@@ -529,10 +731,11 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
     e.params = caller_params.len() as u32;
     let task = e.local(ValType::I32);
     if sig.scheduled {
-        // The scheduler may hold the call back: the host path defers it.
+        // The scheduler may hold the call back: then the adapter defers
+        // it, and its `start` function moves the arguments when the task
+        // starts.
         let start = e.intrinsic(Intrinsic::AsyncStart);
-        let host_ty = e.ty(&caller_params, &caller_results);
-        let host_path = e.import_func(Import::HostPath, host_ty);
+        let defer = e.intrinsic(Intrinsic::AsyncDefer);
         e.ins()
             .call(start)
             .local_tee(task)
@@ -542,7 +745,7 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
         for i in 0..caller_params.len() as u32 {
             e.ins().local_get(i);
         }
-        e.ins().call(host_path).return_().end().local_get(task);
+        e.ins().call(defer).return_().end().local_get(task);
         e.move_params(&param_tys, &shape)?;
         // The scheduler runs the callee; its result comes back through
         // `task.return` and is lowered into the caller there.
@@ -555,12 +758,16 @@ pub(crate) fn compile(sig: &AdapterSignature) -> Result<Compiled, Error> {
             e.ins().local_get(retptr);
         }
         e.ins().call(run);
-        return Ok(e.finish(&caller_params, &caller_results));
+        e.begin_start();
+        e.move_params(&param_tys, &shape)?;
+        let start_results = callee_params.clone();
+        return Ok(e.finish_with_start(&caller_params, &caller_results, Some(&start_results)));
     }
     // A first parameter that is a utf8 string on both sides is checked
     // by the same host call that enters the callee.
     let utf8 = crate::translate::def::StringEncoding::Utf8;
     e.first_string_checked = !shape.caller_spills
+        && !shape.caller64
         && param_tys.first() == Some(&&Type::String)
         && (sig.caller.encoding, sig.callee.encoding) == (utf8, utf8);
     // Calls that lend or move no handles (no borrow scope to check at
@@ -722,9 +929,10 @@ impl Emitter {
     /// (its parameter 0) is aligned and in bounds; returns the tuple type.
     fn caller_tuple(&mut self, param_tys: &[&Type]) -> (Type, u32, u32) {
         let tuple = Type::Tuple(param_tys.iter().map(|t| (*t).clone()).collect());
+        let wide = self.wide(Side::Caller);
         let (align, size) = (
-            layout::alignment(&tuple, false),
-            layout::elem_size(&tuple, false),
+            layout::alignment(&tuple, wide),
+            layout::elem_size(&tuple, wide),
         );
         self.check_range(
             Side::Caller,
@@ -743,9 +951,14 @@ impl Emitter {
     fn move_params(&mut self, param_tys: &[&Type], shape: &CoreShape) -> Result<(), Error> {
         let src = Src::Mem { addr: 0, offset: 0 };
         if shape.spill_params {
-            let (tuple, align, size) = self.caller_tuple(param_tys);
-            let area = self.local(ValType::I32);
-            self.ins().i32_const(size as i32);
+            let (tuple, ..) = self.caller_tuple(param_tys);
+            let wide = self.wide(Side::Callee);
+            let (align, size) = (
+                layout::alignment(&tuple, wide),
+                layout::elem_size(&tuple, wide),
+            );
+            let area = self.ptr_local(Side::Callee);
+            self.ptr_const(Side::Callee, u64::from(size));
             self.realloc(Side::Callee, align, AllocFor::Spill);
             self.ins().local_set(area);
             let dst = Dst::Mem {
@@ -778,9 +991,11 @@ impl Emitter {
         retptr: u32,
         spilled: bool,
     ) -> Result<(), Error> {
-        let (align, size) = (layout::alignment(t, false), layout::elem_size(t, false));
+        let layout_of = |wide| (layout::alignment(t, wide), layout::elem_size(t, wide));
+        let (align, size) = layout_of(self.wide(Side::Caller));
         let src = if spilled {
             let area = raw[0];
+            let (align, size) = layout_of(self.wide(Side::Callee));
             self.check_range(
                 Side::Callee,
                 area,

@@ -31,10 +31,15 @@ pub(crate) enum HandleMove {
         caller: ResourceRef,
         callee: ResourceRef,
     },
-    /// The readable end of a `future` (or a `stream`) of `elem`: it leaves
-    /// the source's table and a new end of the same channel joins the
-    /// destination's (the elements themselves stay in the channel).
-    End { future: bool, elem: Option<Type> },
+    /// The readable end of a `future` (or a `stream`): it leaves the
+    /// source's table and a new end of the same channel joins the
+    /// destination's (the elements themselves stay in the channel), typed
+    /// with the element type as the destination's component names it.
+    End {
+        future: bool,
+        caller_elem: Option<Type>,
+        callee_elem: Option<Type>,
+    },
     /// An `error-context`: the source keeps its handle and the destination
     /// gets a new handle to the same context (it is copied, not moved).
     ErrorContext,
@@ -58,12 +63,17 @@ fn pair(lower: &Type, lift: &Type, out: &mut Vec<HandleMove>) -> bool {
             });
             true
         }
-        // The element types must agree exactly: their values are not moved
-        // here, so a resource inside them would keep the other side's name.
-        (Type::Future(a), Type::Future(b)) | (Type::Stream(a), Type::Stream(b)) if a == b => {
+        // The element types must agree up to resource names; their values
+        // are not moved here (the channel moves them later, lifting with
+        // the writer's end's type and lowering with the reader's), so their
+        // handles take no entries.
+        (Type::Future(a), Type::Future(b)) | (Type::Stream(a), Type::Stream(b))
+            if opt(a.as_deref(), b.as_deref(), &mut Vec::new()) =>
+        {
             out.push(HandleMove::End {
                 future: matches!(lower, Type::Future(_)),
-                elem: a.as_deref().cloned(),
+                caller_elem: a.as_deref().cloned(),
+                callee_elem: b.as_deref().cloned(),
             });
             true
         }

@@ -29,8 +29,8 @@ use crate::runtime::concurrency::stream;
 use crate::runtime::handles::HandleIdx;
 use crate::runtime::lower;
 use crate::runtime::store::StoreData;
-use crate::runtime::task::SyncReturn;
 use crate::runtime::task::TaskId;
+use crate::runtime::task::{Deferred, DeferredArgs, SyncReturn};
 use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, Runtime, flags};
 use crate::types::{ResourceRef, Type};
 
@@ -83,10 +83,16 @@ pub(crate) enum Intrinsic {
     /// `() -> i32`, for a callee the scheduler runs (an `async` type, or an
     /// async lift): the caller may leave (and, if synchronous, block), the
     /// callee may be entered; unless backpressure or another exclusive
-    /// task holds the call back (then `-1`: the adapter takes the host
-    /// path, which defers the start), pushes and enters the callee's Task
+    /// task holds the call back (then `-1`: the adapter defers the start
+    /// with [`Self::AsyncDefer`]), pushes and enters the callee's Task
     /// and returns its id for the arguments to be moved into.
     AsyncStart,
+    /// `(caller params..) -> caller results`, after [`Self::AsyncStart`]
+    /// returned `-1`: defers the call (a Task in STARTING whose start runs
+    /// the adapter's `start` function on these arguments), then blocks a
+    /// synchronous caller until it resolves, or returns an `async` one the
+    /// subtask's STARTING status.
+    AsyncDefer,
     /// `(task, callee params.., [retptr]) -> caller results`: a synchronous
     /// caller runs the started task's thread; if the callee blocks, so
     /// does the caller's thread (a suspension the scheduler resumes with
@@ -120,6 +126,7 @@ impl Intrinsic {
             Self::Handle(Side::Callee) => "handle-from-callee",
             Self::AsyncStart => "async-start",
             Self::AsyncReturn => "async-return",
+            Self::AsyncDefer => "async-defer",
             Self::AsyncBlock => "async-block",
         }
     }
@@ -138,27 +145,31 @@ impl Intrinsic {
             | Self::AllocNull(_)
             | Self::Handle(_)
             | Self::AsyncStart
+            | Self::AsyncDefer
             | Self::AsyncBlock
             | Self::AsyncReturn => false,
         }
     }
 
-    /// The core signature `(params, results)` in an adapter of `shape`.
+    /// The core signature `(params, results)` in an adapter of `shape`
+    /// (pointers and lengths are of their side's width).
     pub(crate) fn signature(self, shape: &CoreShape) -> (Vec<CoreValType>, Vec<CoreValType>) {
         const I: CoreValType = CoreValType::I32;
+        let p = |side: Side| crate::abi::layout::ptr_type(shape.wide(side));
         match self {
             Self::Enter | Self::AsyncStart => (vec![], vec![I]),
             Self::Return | Self::Exit | Self::Trap => (vec![I], vec![]),
-            Self::AllocNull(_) => (vec![I], vec![]),
-            Self::Utf8Check(_) => (vec![I, I], vec![]),
+            Self::AllocNull(side) => (vec![p(side)], vec![]),
+            Self::Utf8Check(side) => (vec![p(side), p(side)], vec![]),
             Self::EnterUtf8 => (vec![I, I], vec![I]),
-            Self::Transcode(_) => (vec![I, I], vec![I]),
-            Self::TranscodeStore(_) => (vec![I], vec![I, I]),
+            Self::Transcode(from) => (vec![p(from), p(from)], vec![p(from.other())]),
+            Self::TranscodeStore(to) => (vec![p(to)], vec![p(to), p(to)]),
             Self::Handle(_) => (vec![I, I], vec![I]),
+            Self::AsyncDefer => (shape.caller_params.clone(), shape.caller_results.clone()),
             Self::AsyncBlock | Self::AsyncReturn => {
                 let mut params = vec![I];
                 params.extend(&shape.callee_params);
-                params.extend(shape.retptr.map(|_| I));
+                params.extend(shape.retptr.map(|_| p(Side::Caller)));
                 (params, shape.caller_results.clone())
             }
         }
@@ -260,6 +271,8 @@ pub(crate) struct Ends {
     pub(crate) lower_result: Option<Type>,
     /// The adapter's core signatures.
     pub(crate) shape: Arc<CoreShape>,
+    /// The adapter instance's `start` function, once instantiated.
+    pub(crate) start: Arc<std::sync::OnceLock<CoreFunc>>,
 }
 
 impl Ends {
@@ -280,6 +293,7 @@ impl Ends {
 fn arg(args: &[CoreVal], i: usize) -> u64 {
     match args.get(i) {
         Some(CoreVal::I32(v)) => u64::from(*v as u32),
+        Some(CoreVal::I64(v)) => *v as u64,
         _ => 0,
     }
 }
@@ -302,6 +316,11 @@ fn entered_task(rt: &Runtime, ends: &Ends, args: &[CoreVal]) -> Result<TaskId, E
     }
 }
 
+/// `v` as a pointer or length of a side whose memory is 64-bit when `wide`.
+fn ret_ptr(wide: bool, v: u64) -> CoreVal {
+    if wide { CoreVal::I64(v as i64) } else { ret(v) }
+}
+
 fn task_arg(args: &[CoreVal]) -> TaskId {
     match args.first() {
         Some(CoreVal::I32(v)) => TaskId::from_u32(*v as u32),
@@ -321,14 +340,16 @@ pub(crate) fn host_func<T: 'static>(
     let small = match which {
         Intrinsic::Enter => Some(SmallArity::ToI32),
         Intrinsic::EnterUtf8 => Some(SmallArity::PairToI32),
-        Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap | Intrinsic::AllocNull(_) => {
-            Some(SmallArity::OfI32)
-        }
-        Intrinsic::Utf8Check(_) => Some(SmallArity::OfPair),
-        Intrinsic::Transcode(_)
+        Intrinsic::Return | Intrinsic::Exit | Intrinsic::Trap => Some(SmallArity::OfI32),
+        Intrinsic::AllocNull(side) if !ends.shape.wide(side) => Some(SmallArity::OfI32),
+        Intrinsic::AllocNull(_) => None,
+        Intrinsic::Utf8Check(side) if !ends.shape.wide(side) => Some(SmallArity::OfPair),
+        Intrinsic::Utf8Check(_)
+        | Intrinsic::Transcode(_)
         | Intrinsic::TranscodeStore(_)
         | Intrinsic::Handle(_)
         | Intrinsic::AsyncStart
+        | Intrinsic::AsyncDefer
         | Intrinsic::AsyncBlock
         | Intrinsic::AsyncReturn => None,
     };
@@ -363,6 +384,7 @@ pub(crate) fn host_func<T: 'static>(
         let ctx = c.as_context_mut();
         match which {
             Intrinsic::AsyncStart => async_start(ctx, &ends, rets).map(|()| HostOutcome::Done),
+            Intrinsic::AsyncDefer => async_defer(ctx, &ends, args, rets),
             Intrinsic::AsyncBlock | Intrinsic::AsyncReturn => {
                 async_run(ctx, &ends, which, args, rets)
             }
@@ -440,7 +462,7 @@ fn sync_step<T: 'static>(
             let mut out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
             let mut cx = ends.cx(ctx.as_context_mut(), from);
             let done = abi::transcode(&mut cx, arg(args, 0), arg(args, 1), to, &mut out);
-            rets[0] = ret(out.alloc);
+            rets[0] = ret_ptr(ends.shape.wide(from.other()), out.alloc);
             ctx.data_mut().rt.transcoded = out;
             done
         }
@@ -448,8 +470,11 @@ fn sync_step<T: 'static>(
             let out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
             let mut cx = ends.cx(ctx.as_context_mut(), to);
             let written = cx.write(arg(args, 0), &out.bytes, "string content out-of-bounds");
-            rets[0] = out.shrink_to.map_or(CoreVal::I32(-1), ret);
-            rets[1] = ret(out.tagged_len);
+            let wide = ends.shape.wide(to);
+            rets[0] = out
+                .shrink_to
+                .map_or(ret_ptr(wide, u64::MAX), |n| ret_ptr(wide, n));
+            rets[1] = ret_ptr(wide, out.tagged_len);
             ctx.data_mut().rt.transcoded = out;
             written
         }
@@ -470,8 +495,16 @@ fn sync_step<T: 'static>(
                     };
                     move_resource(ctx, ends, from, *own, h, refs)?
                 }
-                HandleMove::End { future, elem } => {
+                HandleMove::End {
+                    future,
+                    caller_elem,
+                    callee_elem,
+                } => {
                     let (src, dst) = (ends.side(from).0, ends.side(from.other()).0);
+                    let elem = match from.other() {
+                        Side::Caller => caller_elem,
+                        Side::Callee => callee_elem,
+                    };
                     let rt = &mut ctx.data_mut().rt;
                     let channel = stream::lift_end(rt, src, HandleIdx::from_guest(h)?, *future)?;
                     stream::lower_end(rt, dst, channel, *future, elem.clone())?.as_u32()
@@ -486,7 +519,10 @@ fn sync_step<T: 'static>(
             rets[0] = ret(u64::from(out));
             Ok(())
         }
-        Intrinsic::AsyncStart | Intrinsic::AsyncBlock | Intrinsic::AsyncReturn => {
+        Intrinsic::AsyncStart
+        | Intrinsic::AsyncDefer
+        | Intrinsic::AsyncBlock
+        | Intrinsic::AsyncReturn => {
             trap("adapter routed a scheduler intrinsic to the synchronous ones")
         }
     }
@@ -516,6 +552,49 @@ fn async_start<T: 'static>(
     let task = push_entered(&mut ctx, ends)?;
     rets[0] = CoreVal::I32(task.as_u32() as i32);
     Ok(())
+}
+
+/// [`Intrinsic::AsyncDefer`].
+fn async_defer<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    ends: &Ends,
+    args: &[CoreVal],
+    rets: &mut [CoreVal],
+) -> Result<HostOutcome, Error> {
+    let Some(start) = ends.start.get().copied() else {
+        return trap("adapter deferred a call without a start function");
+    };
+    let f = &ends.callee_func;
+    let rt = &mut ctx.data_mut().rt;
+    // A synchronous caller blocks until the call resolves.
+    if !ends.caller_opts.is_async {
+        check_may_block(rt)?;
+    }
+    crate::runtime::concurrency::limits::check_new_task(rt)?;
+    let task = rt.scheduler.push_task(f, Path::Adapter);
+    let deferred = Deferred {
+        func: f.clone(),
+        args: DeferredArgs::Flat {
+            start,
+            args: args.to_vec(),
+        },
+        path: Path::Adapter,
+    };
+    rt.scheduler.defer(task, deferred)?;
+    rt.scheduler.stamp(task);
+    rt.adapter_calls += 1;
+    let ret = SyncReturn {
+        caller: ends.caller,
+        opts: ends.caller_opts.clone(),
+        result: ends.lower_result.clone(),
+        retptr: ends.shape.retptr.map(|i| arg(args, i as usize)),
+        lenders: Vec::new(),
+    };
+    if ends.caller_opts.is_async {
+        rets[0] = lower::pending_subtask(rt, task, ret)?;
+        return Ok(HostOutcome::Done);
+    }
+    Ok(lower::blocked_on(task, ret))
 }
 
 /// Pushes the callee's Task and enters the call's instances (the spec's

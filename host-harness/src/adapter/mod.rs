@@ -3,22 +3,29 @@
 //! "lift, then lower", fused into one function).
 //!
 //! When instantiation creates the core function of a `canon lower` whose
-//! callee is a guest function lifted in *another* instance, [`lowered`]
-//! asks for an adapter. The call's [`AdapterSignature`] (types and both
+//! callee is a guest function lifted in a component instance, [`lowered`]
+//! asks for an adapter (a call into a descendant, which the suite expects
+//! to trap, gets a tiny module that traps: `refusal`). The call's [`AdapterSignature`] (types and both
 //! sides' canonical options) keys a cache owned by the [`Engine`](crate::Engine),
 //! so every component, store and instantiation that needs the same
-//! signature shares one compiled module; each lowering then instantiates
-//! that module with its own imports (the callee's core function and
-//! post-return, and [`intrinsics`] bound to the two instances). A guest
+//! signature shares one compiled module. The pairings a component binary
+//! fixes (nested components) are compiled when it is loaded
+//! ([`prebuild`]); those made at link time (`weft run --link`,
+//! `Linker::define_instance`) at their first instantiation. Each lowering
+//! then instantiates the module with its own imports (the callee's core
+//! function and post-return, and [`intrinsics`] bound to the two
+//! instances). A guest
 //! calling the import therefore stays in wasm all the way into the callee:
 //! A -> adapter -> B is one core call stack. When the callee may block or
-//! returns through `task.return` (an `async` type or lift), the adapter
-//! still moves the arguments, but the scheduler runs the callee on its own
-//! thread, through the async [`intrinsics`].
+//! returns through `task.return` (an `async` type or lift), or may switch
+//! threads before it returns (its instance uses thread built-ins), the
+//! adapter still moves the arguments, but the scheduler runs the callee on
+//! its own thread, through the async [`intrinsics`].
 //!
-//! Signatures the compiler does not handle yet keep the host-mediated path
-//! of `runtime::lower` (lift into `Val`s, lower again), which also serves
-//! as the oracle the adapter path is tested against. Host functions are
+//! What the compiler does not handle yet keeps the host-mediated path of
+//! `runtime::lower` (lift into `Val`s, lower again), which also serves as
+//! the oracle the adapter path is tested against (`WEFT_FUSED_ADAPTERS=0`):
+//! a lowered type that differs from the lifted one beyond resource names. Host functions are
 //! never adapted: host <-> guest calls are host code by nature.
 //!
 //! `WEFT_ADAPTERS_DIR=path` writes every module compiled here to `path`
@@ -28,6 +35,8 @@
 mod compile;
 mod handles;
 mod intrinsics;
+mod prebuild;
+mod refusal;
 mod signature;
 mod strings;
 mod values;
@@ -46,6 +55,8 @@ use crate::runtime::{ComponentInstanceId, LiftedFunc, RtOptions, lazy};
 use crate::types::FuncType;
 use compile::{FastGlobal, Import};
 use intrinsics::{Ends, Side};
+pub(crate) use prebuild::prebuild;
+use refusal::Refusal;
 pub(crate) use signature::{AdapterSignature, SideOptions};
 
 /// The environment variable naming a directory for generated modules.
@@ -58,10 +69,36 @@ struct Adapter {
     imports: Vec<Import>,
 }
 
-/// Compiled adapters by signature, shared by everything made from one engine.
+/// What an adapter module is compiled for: the dedup key of the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    /// A fused adapter.
+    Fused(AdapterSignature),
+    /// A call into a descendant, which traps (`refusal`).
+    Refused(Refusal),
+}
+
+impl Key {
+    fn compile(&self) -> Result<compile::Compiled, Error> {
+        match self {
+            Self::Fused(sig) => compile::compile(sig),
+            Self::Refused(r) => Ok(r.compile()),
+        }
+    }
+
+    /// A short readable name, for `WEFT_ADAPTERS_DIR` files.
+    fn describe(&self) -> String {
+        match self {
+            Self::Fused(sig) => sig.describe(),
+            Self::Refused(_) => "refusal".into(),
+        }
+    }
+}
+
+/// Compiled adapters by key, shared by everything made from one engine.
 #[derive(Default)]
 pub(crate) struct AdapterCache {
-    modules: Mutex<HashMap<AdapterSignature, Arc<Adapter>>>,
+    modules: Mutex<HashMap<Key, Arc<Adapter>>>,
 }
 
 impl std::fmt::Debug for AdapterCache {
@@ -71,21 +108,21 @@ impl std::fmt::Debug for AdapterCache {
 }
 
 impl AdapterCache {
-    /// The adapter for `sig`, compiled on first use.
-    fn get(&self, engine: &CoreEngine, sig: &AdapterSignature) -> Result<Arc<Adapter>, Error> {
+    /// The module for `key`, compiled on first use.
+    fn get(&self, engine: &CoreEngine, key: &Key) -> Result<Arc<Adapter>, Error> {
         let mut modules = self
             .modules
             .lock()
             .map_err(|_| Error::msg("adapter cache poisoned by a panic"))?;
-        if let Some(a) = modules.get(sig) {
+        if let Some(a) = modules.get(key) {
             return Ok(a.clone());
         }
-        let compiled = compile::compile(sig)?;
+        let compiled = key.compile()?;
         if cfg!(any(debug_assertions, test)) {
             validate(&compiled.bytes)?;
         }
         if let Some(dir) = std::env::var_os(DUMP_DIR) {
-            dump(std::path::Path::new(&dir), sig, &compiled.bytes)?;
+            dump(std::path::Path::new(&dir), key, &compiled.bytes)?;
         }
         let module = engine.compile(&compiled.bytes)?;
         // The core engine wants imports in its own order (it groups them
@@ -102,12 +139,11 @@ impl AdapterCache {
             })
             .collect::<Result<_, _>>()?;
         let adapter = Arc::new(Adapter { module, imports });
-        modules.insert(sig.clone(), adapter.clone());
+        modules.insert(key.clone(), adapter.clone());
         Ok(adapter)
     }
 
     /// How many distinct adapter modules were compiled.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.modules.lock().map_or(0, |m| m.len())
     }
@@ -124,11 +160,11 @@ fn validate(bytes: &[u8]) -> Result<(), Error> {
         .map_err(|e| Error::msg(format!("generated adapter module is invalid: {e}")))
 }
 
-/// Writes `bytes` to `dir` (from `$WEFT_ADAPTERS_DIR`), named after `sig`.
-fn dump(dir: &std::path::Path, sig: &AdapterSignature, bytes: &[u8]) -> Result<(), Error> {
+/// Writes `bytes` to `dir` (from `$WEFT_ADAPTERS_DIR`), named after `key`.
+fn dump(dir: &std::path::Path, key: &Key, bytes: &[u8]) -> Result<(), Error> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    sig.hash(&mut h);
-    let name: String = sig
+    key.hash(&mut h);
+    let name: String = key
         .describe()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -141,11 +177,10 @@ fn dump(dir: &std::path::Path, sig: &AdapterSignature, bytes: &[u8]) -> Result<(
 }
 
 /// The core function of `canon lower` (type `ty`, options `opts`, in
-/// instance `caller`) of `callee`: a fused adapter, or the host-mediated
-/// lowering `host_path` makes when adapters are off for the engine, the
-/// callee runs in the caller's own instance, or the signature is one the
-/// compiler does not handle yet. (An adapter whose callee the scheduler
-/// runs also imports `host_path`, for calls it holds back.)
+/// instance `caller`) of `callee`: a fused adapter, a refusal of a call
+/// into a descendant, or the host-mediated lowering `host_path` makes when
+/// adapters are off for the engine or the call is one the compiler does
+/// not handle yet ([`Pairing::route`]).
 pub(crate) fn lowered<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -155,51 +190,96 @@ pub(crate) fn lowered<T: 'static>(
     host_path: impl FnOnce(&mut CoreStore<StoreData<T>>) -> CoreFunc,
 ) -> Result<CoreFunc, Error> {
     match fused(store, caller, ty, opts, callee)? {
-        Some((adapter, sig)) => {
-            instantiate(store, caller, ty, opts, callee, &adapter, &sig, host_path)
+        Some((adapter, Key::Fused(sig))) => {
+            instantiate(store, caller, ty, opts, callee, &adapter, &sig)
         }
+        Some((adapter, Key::Refused(_))) => instantiate_refusal(store, caller, &adapter),
         None => Ok(host_path(store)),
     }
 }
 
-/// The compiled adapter and signature of a call, if it gets one.
+/// Where a callee's instance is, seen from the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relation {
+    /// Neither the caller's instance nor one of its descendants.
+    Other,
+    /// The caller's own instance.
+    Own,
+    /// A descendant of the caller's instance.
+    Descendant,
+}
+
+/// A `canon lower` of a guest function lifted in another instance, as far
+/// as routing it depends on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pairing<'a> {
+    /// The type the caller lowers the function at.
+    pub(crate) lower: &'a FuncType,
+    /// The type the callee lifted it at.
+    pub(crate) lift: &'a FuncType,
+    pub(crate) caller: SideOptions,
+    pub(crate) callee: SideOptions,
+    pub(crate) relation: Relation,
+    /// The callee's instance defines a cooperative thread built-in.
+    pub(crate) callee_uses_threads: bool,
+}
+
+impl Pairing<'_> {
+    /// The module a lowering of a guest function gets (`None`: the
+    /// host-mediated lowering): the one rule both [`prebuild`] (when a
+    /// component is loaded) and [`lowered`] (when it is instantiated)
+    /// follow, so that the modules the first compiles are the ones the
+    /// second asks for.
+    pub(crate) fn route(&self) -> Option<Key> {
+        // As the suite expects for now, a call into a descendant traps.
+        if self.relation == Relation::Descendant {
+            return Some(Key::Refused(Refusal::new(self.lower, self.caller)));
+        }
+        let (lower, lift) = (self.lower, self.lift);
+        let threads = self.callee_uses_threads;
+        AdapterSignature::with_threads(lower, lift, self.caller, self.callee, threads)
+            .ok()
+            .map(Key::Fused)
+    }
+}
+
+/// The compiled module of a call and its key, if it gets one.
 fn fused<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
     ty: &FuncType,
     opts: &RtOptions,
     callee: &Arc<LiftedFunc>,
-) -> Result<Option<(Arc<Adapter>, AdapterSignature)>, Error> {
+) -> Result<Option<(Arc<Adapter>, Key)>, Error> {
     let Some(cache) = store.data().rt.adapters.clone() else {
         return Ok(None);
     };
-    // Calls into the caller's own instance, and (as the suite expects for
-    // now) into its descendants, trap on the host path when they are made.
-    if callee.instance == caller
-        || store
-            .data()
-            .rt
-            .self_and_ancestors(callee.instance)
-            .contains(&caller)
-    {
-        return Ok(None);
-    }
+    let rt = &store.data().rt;
+    let relation = if callee.instance == caller {
+        Relation::Own
+    } else if rt.self_and_ancestors(callee.instance).contains(&caller) {
+        Relation::Descendant
+    } else {
+        Relation::Other
+    };
     let is_64 = |o: &RtOptions| o.memory.is_some_and(|m| engine::memory_is_64(&*store, &m));
-    let caller_side = SideOptions::new(opts, is_64(opts));
-    let callee_side = SideOptions::new(&callee.opts, is_64(&callee.opts));
-    let Ok(sig) = AdapterSignature::new(ty, &callee.ty, caller_side, callee_side) else {
+    let pairing = Pairing {
+        lower: ty,
+        lift: &callee.ty,
+        caller: SideOptions::new(opts, is_64(opts)),
+        callee: SideOptions::new(&callee.opts, is_64(&callee.opts)),
+        relation,
+        callee_uses_threads: rt.instances[callee.instance].uses_threads,
+    };
+    let Some(key) = pairing.route() else {
         return Ok(None);
     };
     let engine = CoreEngine::of_store(&*store);
-    Ok(Some((cache.get(&engine, &sig)?, sig)))
+    Ok(Some((cache.get(&engine, &key)?, key)))
 }
 
 /// Instantiates `adapter` for one lowering: binds its imports to the two
 /// instances and returns its function.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one lowering's parts, each used once"
-)]
 fn instantiate<T: 'static>(
     store: &mut CoreStore<StoreData<T>>,
     caller: ComponentInstanceId,
@@ -208,9 +288,7 @@ fn instantiate<T: 'static>(
     callee: &Arc<LiftedFunc>,
     adapter: &Adapter,
     sig: &AdapterSignature,
-    host_path: impl FnOnce(&mut CoreStore<StoreData<T>>) -> CoreFunc,
 ) -> Result<CoreFunc, Error> {
-    let mut host_path = Some(host_path);
     let rt = &store.data().rt;
     let ends = Ends {
         caller,
@@ -222,6 +300,7 @@ fn instantiate<T: 'static>(
         entering: rt.entering_set(callee.instance, Some(caller)).into(),
         lower_result: ty.result.clone(),
         shape: Arc::new(compile::CoreShape::of(sig)),
+        start: Arc::default(),
     };
     let mut imports = Vec::with_capacity(adapter.imports.len());
     let mut fast = None;
@@ -278,22 +357,58 @@ fn instantiate<T: 'static>(
                 Some(f) => f,
                 None => return Err(Error::msg("adapter imports a missing post-return")),
             },
-            Import::HostPath => match host_path.take() {
-                Some(make) => make(&mut *store),
-                None => return Err(Error::msg("adapter imports the host path twice")),
-            },
+            Import::Refuse => return Err(Error::msg("a fused adapter imports a refusal")),
         };
         imports.push(CoreExtern::Func(func));
     }
     let instance = engine::instantiate(&mut *store, &adapter.module, &imports)?;
-    engine::instance_exports(&*store, &instance)
-        .into_iter()
-        .find_map(|(n, e)| {
-            (n == compile::EXPORT)
-                .then(|| engine::extern_func(&e))
-                .flatten()
-        })
+    let start = export_func(store, &instance, compile::START_EXPORT);
+    if let Some(start) = start {
+        // Only the intrinsics of this instance hold `ends.start`.
+        let _ = ends.start.set(start);
+    }
+    export_func(store, &instance, compile::EXPORT)
         .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
+}
+
+/// Instantiates the refusal module `adapter` for one lowering in `caller`.
+fn instantiate_refusal<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    caller: ComponentInstanceId,
+    adapter: &Adapter,
+) -> Result<CoreFunc, Error> {
+    let refuse = refusal::host_func(store, caller);
+    let imports: Vec<CoreExtern> = adapter
+        .imports
+        .iter()
+        .map(|i| match i {
+            Import::Refuse => Ok(CoreExtern::Func(refuse)),
+            other => Err(Error::msg(format!("a refusal imports {other:?}"))),
+        })
+        .collect::<Result<_, _>>()?;
+    adapter_func(store, adapter, &imports)
+}
+
+/// Instantiates `adapter` with `imports`; returns its exported function.
+fn adapter_func<T: 'static>(
+    store: &mut CoreStore<StoreData<T>>,
+    adapter: &Adapter,
+    imports: &[CoreExtern],
+) -> Result<CoreFunc, Error> {
+    let instance = engine::instantiate(&mut *store, &adapter.module, imports)?;
+    export_func(store, &instance, compile::EXPORT)
+        .ok_or_else(|| Error::msg("adapter module exports no adapter function"))
+}
+
+/// The function `instance` exports as `name`, if any.
+fn export_func<T: 'static>(
+    store: &CoreStore<StoreData<T>>,
+    instance: &engine::CoreInstance,
+    name: &str,
+) -> Option<CoreFunc> {
+    engine::instance_exports(store, instance)
+        .into_iter()
+        .find_map(|(n, e)| (n == name).then(|| engine::extern_func(&e)).flatten())
 }
 
 #[cfg(test)]
@@ -359,11 +474,11 @@ mod tests {
         let engine = CoreEngine::new();
         let ty = func(&[Type::U32, Type::F64], Some(Type::Char));
         let sig = AdapterSignature::new(&ty, &ty, side(false), side(true)).unwrap();
-        let a = cache.get(&engine, &sig).unwrap();
-        let b = cache.get(&engine, &sig.clone()).unwrap();
+        let a = cache.get(&engine, &Key::Fused(sig.clone())).unwrap();
+        let b = cache.get(&engine, &Key::Fused(sig)).unwrap();
         assert!(Arc::ptr_eq(&a, &b));
         let other = AdapterSignature::new(&ty, &ty, side(false), side(false)).unwrap();
-        let c = cache.get(&engine, &other).unwrap();
+        let c = cache.get(&engine, &Key::Fused(other)).unwrap();
         assert!(!Arc::ptr_eq(&a, &c), "post-return changes the code");
         assert_eq!(cache.len(), 2);
     }
@@ -379,8 +494,48 @@ mod tests {
     #[test]
     fn calls_the_compiler_cannot_fuse_keep_the_host_path() {
         let string = func(&[Type::String], None);
-        let why = AdapterSignature::new(&string, &string, with_memory(true), with_memory(false));
-        assert_eq!(why.unwrap_err(), "memory64 adapters are not compiled yet");
+        let other = func(&[Type::String], Some(Type::U8));
+        let why = AdapterSignature::new(&string, &other, with_memory(false), with_memory(false));
+        assert_eq!(
+            why.unwrap_err(),
+            "the lowered and lifted function types differ"
+        );
+    }
+
+    #[test]
+    fn memory64_on_either_side_compiles_to_valid_modules() {
+        let person =
+            Type::Record([("name".to_string(), Type::String), ("id".into(), Type::U32)].into());
+        let v = Type::Variant(
+            [
+                ("a".to_string(), Some(Type::String)),
+                ("b".into(), Some(Type::F32)),
+                ("c".into(), None),
+            ]
+            .into(),
+        );
+        let cases = [
+            func(&[Type::String], Some(Type::String)),
+            func(&[Type::List(Arc::new(Type::U32))], Some(Type::U64)),
+            func(
+                &[Type::List(Arc::new(person.clone()))],
+                Some(person.clone()),
+            ),
+            func(&vec![Type::String; 9], Some(v.clone())),
+            func(&[v, Type::FixedList(Arc::new(person), 20)], None),
+        ];
+        for ty in &cases {
+            for (a, b) in [(true, false), (false, true), (true, true)] {
+                for encoding in [StringEncoding::Utf8, StringEncoding::Utf16] {
+                    let callee = SideOptions {
+                        encoding,
+                        ..with_memory(b)
+                    };
+                    let sig = AdapterSignature::new(ty, ty, with_memory(a), callee).unwrap();
+                    validate(&compile::compile(&sig).unwrap().bytes).unwrap();
+                }
+            }
+        }
     }
 
     #[test]
@@ -425,9 +580,13 @@ mod tests {
             } else {
                 "async-block"
             };
-            for name in ["async-start", "host-path", run] {
+            for name in ["async-start", "async-defer", run] {
                 assert!(imports.contains(&name), "{name} in {imports:?}");
             }
+            assert!(
+                !imports.contains(&"host-path"),
+                "held-back calls are adapted"
+            );
             assert!(!imports.contains(&"func"), "the scheduler calls the callee");
         }
         // A sync call of a sync callee is one core call.
@@ -491,7 +650,7 @@ mod tests {
         let ty = func(&[Type::U8], None);
         let sig = AdapterSignature::new(&ty, &ty, side(false), side(false)).unwrap();
         let compiled = compile::compile(&sig).unwrap();
-        dump(&dir, &sig, &compiled.bytes).unwrap();
+        dump(&dir, &Key::Fused(sig), &compiled.bytes).unwrap();
         let files: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -11,7 +11,7 @@
 use super::handles::{HandleMove, pair_func};
 use crate::abi::layout::{self, MAX_FLAT_ASYNC_PARAMS, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use crate::runtime::RtOptions;
-use crate::translate::def::StringEncoding;
+use crate::translate::def::{CanonOptions, StringEncoding};
 use crate::types::{FuncType, Type};
 
 /// One side's canonical options, reduced to what the code depends on.
@@ -39,6 +39,26 @@ impl SideOptions {
         }
     }
 
+    /// The options `o` as a component binary states them, before
+    /// instantiation resolves their core items: the same reduction as
+    /// [`SideOptions::new`], given whether the memory (if any) is 64-bit;
+    /// `None` if it has one whose width is not known.
+    pub(crate) fn of_canon(o: &CanonOptions, memory64: Option<bool>) -> Option<Self> {
+        let memory64 = match (o.memory, memory64) {
+            (Some(_), Some(wide)) => Some(wide),
+            (Some(_), None) => return None,
+            (None, _) => None,
+        };
+        Some(Self {
+            encoding: o.encoding,
+            memory64,
+            realloc: o.realloc.is_some(),
+            post_return: o.post_return.is_some(),
+            is_async: o.is_async,
+            callback: o.callback.is_some(),
+        })
+    }
+
     pub(crate) fn ptr64(&self) -> bool {
         self.memory64 == Some(true)
     }
@@ -60,12 +80,26 @@ pub(crate) struct AdapterSignature {
 impl AdapterSignature {
     /// The signature of a call lowered at `lower` into a function lifted at
     /// `lift`, if the compiler handles it; otherwise why not (the call then
-    /// keeps the host-mediated path).
+    /// keeps the host-mediated path), for a callee in an instance without
+    /// thread built-ins.
+    #[cfg(test)]
     pub(crate) fn new(
         lower: &FuncType,
         lift: &FuncType,
         caller: SideOptions,
         callee: SideOptions,
+    ) -> Result<Self, &'static str> {
+        Self::with_threads(lower, lift, caller, callee, false)
+    }
+
+    /// [`AdapterSignature::new`] of a callee whose instance defines a
+    /// cooperative thread built-in when `callee_threads`.
+    pub(crate) fn with_threads(
+        lower: &FuncType,
+        lift: &FuncType,
+        caller: SideOptions,
+        callee: SideOptions,
+        callee_threads: bool,
     ) -> Result<Self, &'static str> {
         let Some(handles) = pair_func(lower, lift) else {
             return Err("the lowered and lifted function types differ");
@@ -73,16 +107,20 @@ impl AdapterSignature {
         // A callee of `async` type may block before it returns, and an
         // async-lifted one returns through `task.return`: the scheduler
         // runs such a callee on its own thread, the adapter only moves the
-        // arguments (the result comes back through the host). A sync
-        // callee of a sync type never blocks before it returns (it traps
-        // instead): a sync call of it is one core call.
+        // arguments (the result comes back through the host). So does a
+        // callee in an instance with cooperative threads, which may switch
+        // threads (or block while others are ready) before it returns
+        // (`concurrency::thread`). Any other sync callee of a sync type
+        // never blocks before it returns (it traps instead): a sync call
+        // of it is one core call.
         // (The `async` options are valid only on `async` types; both are
         // tested, as the two sides' views come from different places.)
         let scheduled = lift.is_async
             || lower.is_async
             || caller.is_async
             || callee.is_async
-            || callee.callback;
+            || callee.callback
+            || callee_threads;
         let result_moved = !scheduled && lift.result.is_some();
         let moved: Vec<&Type> = lift
             .params
@@ -116,9 +154,6 @@ impl AdapterSignature {
             .any(|(s, needs)| *needs && s.memory64.is_none())
         {
             return Err("a side without memory");
-        }
-        if sides.iter().any(|(s, needs)| *needs && s.ptr64()) {
-            return Err("memory64 adapters are not compiled yet");
         }
         Ok(Self {
             ty: lift.clone(),

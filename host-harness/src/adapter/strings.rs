@@ -11,10 +11,8 @@
 //! whether to shrink it. Validation, allocation sizes and traps are the
 //! host path's (`abi::transcode` follows `load_string`/`store_string`).
 
-use wasm_encoder::ValType;
-
 use super::compile::Emitter;
-use super::intrinsics::{AllocFor, Intrinsic, Side};
+use super::intrinsics::{AdapterTrap, AllocFor, Intrinsic, Side};
 use crate::translate::def::StringEncoding;
 
 impl Emitter {
@@ -27,7 +25,7 @@ impl Emitter {
             Side::Callee => self.sig.callee.encoding,
         };
         let (src_enc, dst_enc) = (encoding(from), encoding(to));
-        let (new_ptr, new_len) = (self.local(ValType::I32), self.local(ValType::I32));
+        let (new_ptr, new_len) = (self.ptr_local(to), self.ptr_local(to));
         if (src_enc, dst_enc) == (StringEncoding::Utf8, StringEncoding::Utf8) {
             if from == Side::Caller && self.first_string_checked {
                 self.first_string_checked = false;
@@ -36,16 +34,17 @@ impl Emitter {
                 self.ins().local_get(ptr).local_get(len).call(check);
             }
             self.ins().local_get(len);
+            self.convert_len(from, to, AdapterTrap::StringOutOfBounds);
+            self.ins().local_tee(new_len);
             self.realloc(to, 1, AllocFor::String);
             self.ins().local_set(new_ptr);
             let (dst_mem, src_mem) = (self.memory(to), self.memory(from));
             self.ins()
                 .local_get(new_ptr)
                 .local_get(ptr)
-                .local_get(len)
-                .memory_copy(dst_mem, src_mem)
-                .local_get(len)
-                .local_set(new_len);
+                .local_get(new_len);
+            self.copy_len(to, from);
+            self.ins().memory_copy(dst_mem, src_mem);
         } else {
             // The host encodes the string for the other side; the adapter
             // allocates there (the host path's sizes), lets the host write
@@ -54,7 +53,7 @@ impl Emitter {
                 StringEncoding::Utf8 => 1,
                 StringEncoding::Utf16 | StringEncoding::Latin1Utf16 => 2,
             };
-            let (alloc, shrink) = (self.local(ValType::I32), self.local(ValType::I32));
+            let (alloc, shrink) = (self.ptr_local(to), self.ptr_local(to));
             let transcode = self.intrinsic(Intrinsic::Transcode(from));
             self.ins()
                 .local_get(ptr)
@@ -68,9 +67,14 @@ impl Emitter {
                 .local_get(new_ptr)
                 .call(store)
                 .local_set(new_len)
-                .local_tee(shrink)
-                .i32_const(-1)
-                .i32_ne()
+                .local_tee(shrink);
+            // `-1`: keep the block.
+            if self.wide(to) {
+                self.ins().i64_const(-1).i64_ne();
+            } else {
+                self.ins().i32_const(-1).i32_ne();
+            }
+            self.ins()
                 .if_(wasm_encoder::BlockType::Empty)
                 .local_get(shrink);
             self.resize(to, Some((new_ptr, alloc)), align, AllocFor::String);

@@ -12,7 +12,7 @@
 //! as a copy or a loop when long.
 //! Variants and flags are in `variants`, handles in `handles`.
 
-use wasm_encoder::{Ieee32, Ieee64, MemArg, ValType};
+use wasm_encoder::{Ieee32, Ieee64, MemArg};
 
 use super::compile::{Emitter, SizeOf, val_type};
 use super::intrinsics::{AdapterTrap, AllocFor, Side};
@@ -86,13 +86,15 @@ fn unsupported<T>(ty: &Type) -> Result<T, Error> {
     Err(CallError::Unsupported(format!("adapter for a `{}` value", ty.describe())).into())
 }
 
-/// The fields of a record or tuple, with their byte offsets.
-fn fields(ty: &Type) -> Vec<(&Type, u32)> {
-    let offsets = layout::field_offsets(ty, false);
-    layout::fields(ty)
-        .unwrap_or_default()
-        .into_iter()
-        .zip(offsets)
+/// The fields of a record or tuple, with their byte offsets in a memory
+/// that is 64-bit when `from64`, and in one that is when `to64`.
+fn fields(ty: &Type, from64: bool, to64: bool) -> Vec<(&Type, u32, u32)> {
+    let from = layout::field_offsets(ty, from64);
+    let to = layout::field_offsets(ty, to64);
+    let fields = layout::fields(ty).unwrap_or_default().into_iter();
+    fields
+        .zip(from.into_iter().zip(to))
+        .map(|(t, (a, b))| (t, a, b))
         .collect()
 }
 
@@ -121,22 +123,23 @@ impl Emitter {
             | Type::Char => self.scalar(ty, from, src, dst),
             Type::Record(_) | Type::Tuple(_) => {
                 let mut next = 0;
-                for (t, offset) in fields(ty) {
+                let (from64, to64) = (self.wide(from), self.wide(from.other()));
+                for (t, src_at, dst_at) in fields(ty, from64, to64) {
                     let n = layout::flat_count(t);
-                    let src = src.part(next..next + n, offset);
+                    let src = src.part(next..next + n, src_at);
                     next += n;
-                    self.translate(t, from, src, dst.part(offset))?;
+                    self.translate(t, from, src, dst.part(dst_at))?;
                 }
                 Ok(())
             }
             Type::String | Type::List(_) | Type::Map(..) => {
                 let (ptr, len) = self.pair(from, src);
                 let (new_ptr, new_len) = match ty {
-                    Type::List(elem) => (self.list(elem, from, ptr, len)?, len),
+                    Type::List(elem) => self.list(elem, from, ptr, len)?,
                     // A map is a list of (key, value) tuples.
                     Type::Map(k, v) => {
                         let entry = Type::Tuple([(**k).clone(), (**v).clone()].into());
-                        (self.list(&entry, from, ptr, len)?, len)
+                        self.list(&entry, from, ptr, len)?
                     }
                     _ => self.string(from, ptr, len),
                 };
@@ -164,15 +167,13 @@ impl Emitter {
         match src {
             Src::Flat(ls) => (ls[0], ls[1]),
             Src::Mem { addr, offset } => {
-                let mem = self.memory(from);
-                let (ptr, len) = (self.local(ValType::I32), self.local(ValType::I32));
-                self.ins()
-                    .local_get(addr)
-                    .i32_load(mem_arg(offset, 2, mem))
-                    .local_set(ptr)
-                    .local_get(addr)
-                    .i32_load(mem_arg(offset + 4, 2, mem))
-                    .local_set(len);
+                let (ptr, len) = (self.ptr_local(from), self.ptr_local(from));
+                let width = if self.wide(from) { 8 } else { 4 };
+                for (local, at) in [(ptr, offset), (len, offset + width)] {
+                    self.ins().local_get(addr);
+                    self.ptr_access(from, at, false);
+                    self.ins().local_set(local);
+                }
                 (ptr, len)
             }
         }
@@ -184,49 +185,71 @@ impl Emitter {
                 self.ins().local_get(ptr).local_get(len);
             }
             Dst::Mem { addr, offset } => {
-                let mem = self.memory(to);
-                self.ins()
-                    .local_get(addr)
-                    .local_get(ptr)
-                    .i32_store(mem_arg(offset, 2, mem))
-                    .local_get(addr)
-                    .local_get(len)
-                    .i32_store(mem_arg(offset + 4, 2, mem));
+                let width = if self.wide(to) { 8 } else { 4 };
+                for (local, at) in [(ptr, offset), (len, offset + width)] {
+                    self.ins().local_get(addr).local_get(local);
+                    self.ptr_access(to, at, true);
+                }
             }
         }
     }
 
+    /// Loads (or, when `store`, stores) a pointer or length of `side` at
+    /// `offset` past the address on the stack, in its memory.
+    fn ptr_access(&mut self, side: Side, offset: u32, store: bool) {
+        let mem = self.memory(side);
+        let wide = self.wide(side);
+        let mut ins = self.ins();
+        match (wide, store) {
+            (true, false) => ins.i64_load(mem_arg(offset, 3, mem)),
+            (true, true) => ins.i64_store(mem_arg(offset, 3, mem)),
+            (false, false) => ins.i32_load(mem_arg(offset, 2, mem)),
+            (false, true) => ins.i32_store(mem_arg(offset, 2, mem)),
+        };
+    }
+
     /// Moves the list of `len` `elem`s at `ptr` on side `from` into memory
-    /// the other side allocates; returns the local holding the new pointer.
-    fn list(&mut self, elem: &Type, from: Side, ptr: u32, len: u32) -> Result<u32, Error> {
+    /// the other side allocates; returns the local holding the new pointer
+    /// and the one holding the length in the other side's width.
+    fn list(&mut self, elem: &Type, from: Side, ptr: u32, len: u32) -> Result<(u32, u32), Error> {
         let to = from.other();
         let (align, size) = (
-            layout::alignment(elem, false),
-            layout::elem_size(elem, false),
+            layout::alignment(elem, self.wide(from)),
+            layout::elem_size(elem, self.wide(from)),
+        );
+        let (dst_align, dst_size) = (
+            layout::alignment(elem, self.wide(to)),
+            layout::elem_size(elem, self.wide(to)),
         );
         let range = SizeOf::Elems { len, elem: size };
         self.check_range(from, ptr, align, range, AdapterTrap::ListOutOfBounds);
-        let new_ptr = self.local(ValType::I32);
-        self.ins().local_get(len).i32_const(size as i32).i32_mul();
-        self.realloc(to, align, AllocFor::List);
+        let (new_ptr, new_len, bytes) =
+            (self.ptr_local(to), self.ptr_local(to), self.ptr_local(to));
+        self.ins().local_get(len);
+        self.convert_len(from, to, AdapterTrap::ListOutOfBounds);
+        self.ins().local_tee(new_len);
+        self.ptr_const(to, u64::from(dst_size));
+        self.ptr_mul(to);
+        self.ins().local_tee(bytes);
+        self.realloc(to, dst_align, AllocFor::List);
         self.ins().local_set(new_ptr);
         if is_byte_copyable(elem) {
             let (dst_mem, src_mem) = (self.memory(to), self.memory(from));
             self.ins()
                 .local_get(new_ptr)
                 .local_get(ptr)
-                .local_get(len)
-                .i32_const(size as i32)
-                .i32_mul()
-                .memory_copy(dst_mem, src_mem);
-            return Ok(new_ptr);
+                .local_get(bytes);
+            self.copy_len(to, from);
+            self.ins().memory_copy(dst_mem, src_mem);
+            return Ok((new_ptr, new_len));
         }
         self.each_elem(elem, from, ptr, new_ptr, Count::Local(len))?;
-        Ok(new_ptr)
+        Ok((new_ptr, new_len))
     }
 
     /// Moves `count` `elem`s, one per iteration, from the address in local
-    /// `src_start` on side `from` to the one in `dst_start` on the other.
+    /// `src_start` on side `from` to the one in `dst_start` on the other
+    /// (a `Count::Local` is of `from`'s width).
     fn each_elem(
         &mut self,
         elem: &Type,
@@ -235,14 +258,18 @@ impl Emitter {
         dst_start: u32,
         count: Count,
     ) -> Result<(), Error> {
-        let size = layout::elem_size(elem, false);
+        let to = from.other();
+        let src_step = layout::elem_size(elem, self.wide(from));
+        let dst_step = layout::elem_size(elem, self.wide(to));
+        // The counter runs in `from`'s width, like a `Count::Local`.
+        let counter = from;
         let (i, src, dst) = (
-            self.local(ValType::I32),
-            self.local(ValType::I32),
-            self.local(ValType::I32),
+            self.ptr_local(counter),
+            self.ptr_local(from),
+            self.ptr_local(to),
         );
+        self.ptr_const(counter, 0);
         self.ins()
-            .i32_const(0)
             .local_set(i)
             .local_get(src_start)
             .local_set(src)
@@ -252,10 +279,16 @@ impl Emitter {
             .loop_(wasm_encoder::BlockType::Empty)
             .local_get(i);
         match count {
-            Count::Local(len) => self.ins().local_get(len),
-            Count::Const(n) => self.ins().i32_const(n as i32),
+            Count::Local(len) => {
+                self.ins().local_get(len);
+            }
+            Count::Const(n) => self.ptr_const(counter, u64::from(n)),
         };
-        self.ins().i32_ge_u().br_if(1);
+        if self.wide(counter) {
+            self.ins().i64_ge_u().br_if(1);
+        } else {
+            self.ins().i32_ge_u().br_if(1);
+        }
         self.translate(
             elem,
             from,
@@ -268,23 +301,16 @@ impl Emitter {
                 offset: 0,
             },
         )?;
-        let step = size as i32;
-        self.ins()
-            .local_get(src)
-            .i32_const(step)
-            .i32_add()
-            .local_set(src)
-            .local_get(dst)
-            .i32_const(step)
-            .i32_add()
-            .local_set(dst)
-            .local_get(i)
-            .i32_const(1)
-            .i32_add()
-            .local_set(i)
-            .br(0)
-            .end()
-            .end();
+        self.ins().local_get(src);
+        self.ptr_const(from, u64::from(src_step));
+        self.ptr_add(from);
+        self.ins().local_set(src).local_get(dst);
+        self.ptr_const(to, u64::from(dst_step));
+        self.ptr_add(to);
+        self.ins().local_set(dst).local_get(i);
+        self.ptr_const(counter, 1);
+        self.ptr_add(counter);
+        self.ins().local_set(i).br(0).end().end();
         Ok(())
     }
 
@@ -318,24 +344,26 @@ impl Emitter {
             return self.each_unrolled(elem, n, from, src, dst);
         }
         // Both start addresses, offsets included, in locals.
-        let (s, d) = (self.local(ValType::I32), self.local(ValType::I32));
-        self.ins()
-            .local_get(sa)
-            .i32_const(so as i32)
-            .i32_add()
-            .local_set(s)
-            .local_get(da)
-            .i32_const(doff as i32)
-            .i32_add()
-            .local_set(d);
+        let to = from.other();
+        let (s, d) = (self.ptr_local(from), self.ptr_local(to));
+        self.ins().local_get(sa);
+        self.ptr_const(from, u64::from(so));
+        self.ptr_add(from);
+        self.ins().local_set(s).local_get(da);
+        self.ptr_const(to, u64::from(doff));
+        self.ptr_add(to);
+        self.ins().local_set(d);
         if copyable {
+            // Integers only: the same layout on both sides.
             let bytes = layout::elem_size(elem, false) * n;
-            let (dst_mem, src_mem) = (self.memory(from.other()), self.memory(from));
-            self.ins()
-                .local_get(d)
-                .local_get(s)
-                .i32_const(bytes as i32)
-                .memory_copy(dst_mem, src_mem);
+            let (dst_mem, src_mem) = (self.memory(to), self.memory(from));
+            self.ins().local_get(d).local_get(s);
+            if self.wide(from) && self.wide(to) {
+                self.ins().i64_const(i64::from(bytes));
+            } else {
+                self.ins().i32_const(bytes as i32);
+            }
+            self.ins().memory_copy(dst_mem, src_mem);
             return Ok(());
         }
         self.each_elem(elem, from, s, d, Count::Const(n))
@@ -352,13 +380,15 @@ impl Emitter {
         src: Src<'_>,
         dst: Dst,
     ) -> Result<(), Error> {
-        let (flat, size) = (layout::flat_count(elem), layout::elem_size(elem, false));
+        let flat = layout::flat_count(elem);
+        let src_size = layout::elem_size(elem, self.wide(from));
+        let dst_size = layout::elem_size(elem, self.wide(from.other()));
         let first_handle = self.next_handle;
         for i in 0..n {
             self.next_handle = first_handle;
-            let (at, first) = (i * size, i as usize * flat);
-            let src = src.part(first..first + flat, at);
-            self.translate(elem, from, src, dst.part(at))?;
+            let first = i as usize * flat;
+            let src = src.part(first..first + flat, i * src_size);
+            self.translate(elem, from, src, dst.part(i * dst_size))?;
         }
         Ok(())
     }

@@ -74,9 +74,11 @@ fn zero(ins: &mut InstructionSink<'_>, t: ValType) {
     };
 }
 
-fn flat_types(ty: &Type) -> Vec<ValType> {
+/// The flat core types of `ty` on a side whose memory is 64-bit when
+/// `ptr64`.
+fn flat_types(ty: &Type, ptr64: bool) -> Vec<ValType> {
     let mut out = Vec::new();
-    layout::flatten(ty, false, &mut out);
+    layout::flatten(ty, ptr64, &mut out);
     out.into_iter().map(val_type).collect()
 }
 
@@ -156,15 +158,16 @@ impl Emitter {
         dst: Dst,
     ) -> Result<(), Error> {
         let cases = layout::cases(ty).unwrap_or_default();
+        let (from64, to64) = (self.wide(from), self.wide(from.other()));
         match (src, dst) {
             (Src::Flat(ls), Dst::Flat) => {
-                let joined = flat_types(ty);
+                let (joined, joined_to) = (flat_types(ty, from64), flat_types(ty, to64));
                 let disc = ls[0];
                 self.check_discriminant(disc, cases.len());
-                let outs = self.zeroed(&joined[1..]);
+                let outs = self.zeroed(&joined_to[1..]);
                 for (c, case) in cases.iter().enumerate() {
                     let Some(case) = case else { continue };
-                    let own = flat_types(case);
+                    let own = flat_types(case, from64);
                     self.if_case(disc, c);
                     let narrowed: Vec<u32> = own.iter().map(|t| self.local(*t)).collect();
                     for (k, t) in own.iter().enumerate() {
@@ -174,7 +177,7 @@ impl Emitter {
                         ins.local_set(narrowed[k]);
                     }
                     self.translate(case, from, Src::Flat(&narrowed), Dst::Flat)?;
-                    self.widen_into(&own, &joined[1..], &outs);
+                    self.widen_into(&flat_types(case, to64), &joined_to[1..], &outs);
                     self.ins().end();
                 }
                 self.ins().local_get(disc);
@@ -203,7 +206,8 @@ impl Emitter {
                     2 => ins.i32_store16(mem_arg(dst_off, dst_mem)),
                     _ => ins.i32_store(mem_arg(dst_off, dst_mem)),
                 };
-                let payload = layout::payload_offset(ty, false);
+                let payload = layout::payload_offset(ty, from64);
+                let dst_payload = layout::payload_offset(ty, to64);
                 for (c, case) in cases.iter().enumerate() {
                     let Some(case) = case else { continue };
                     self.if_case(disc, c);
@@ -213,7 +217,7 @@ impl Emitter {
                     };
                     let dst = Dst::Mem {
                         addr: dst_addr,
-                        offset: dst_off + payload,
+                        offset: dst_off + dst_payload,
                     };
                     self.translate(case, from, src, dst)?;
                     self.ins().end();
@@ -222,10 +226,10 @@ impl Emitter {
             }
             // An `async` caller's parameters in its memory, flat to the callee.
             (Src::Mem { addr, offset }, Dst::Flat) => {
-                let joined = flat_types(ty);
+                let joined = flat_types(ty, to64);
                 let disc = self.load_discriminant(from, addr, offset, cases.len());
                 let outs = self.zeroed(&joined[1..]);
-                let payload = layout::payload_offset(ty, false);
+                let payload = layout::payload_offset(ty, from64);
                 for (c, case) in cases.iter().enumerate() {
                     let Some(case) = case else { continue };
                     self.if_case(disc, c);
@@ -234,7 +238,7 @@ impl Emitter {
                         offset: offset + payload,
                     };
                     self.translate(case, from, src, Dst::Flat)?;
-                    let own = flat_types(case);
+                    let own = flat_types(case, to64);
                     self.widen_into(&own, &joined[1..], &outs);
                     self.ins().end();
                 }

@@ -145,6 +145,18 @@ pub(crate) fn module_imports(module: &CoreModule) -> Vec<(String, String, Option
         .collect()
 }
 
+/// Whether the memory module `module` exports as `name` is 64-bit; `None`
+/// if it exports no memory of that name.
+pub(crate) fn module_memory_is_64(module: &CoreModule, name: &str) -> Option<bool> {
+    module.exports().find_map(|e| match e.ty() {
+        wasmi::ExternType::Memory(m) if e.name() == name => Some(m.is_64()),
+        wasmi::ExternType::Memory(_)
+        | wasmi::ExternType::Func(_)
+        | wasmi::ExternType::Global(_)
+        | wasmi::ExternType::Table(_) => None,
+    })
+}
+
 /// A core instance's exports, in order.
 pub(crate) fn instance_exports(
     ctx: impl CoreAsContext,

@@ -16,7 +16,7 @@ use super::concurrency::{self, Until, host_call};
 use super::handles::{HandleIdx, Slot};
 use super::host::HostFuncBox;
 use super::store::{StoreContextMut, StoreData};
-use super::task::{Deferred, OnResolve, Ran, Step, TaskId, Thread, Wait};
+use super::task::{Deferred, DeferredArgs, OnResolve, Ran, Step, TaskId, Thread, Wait};
 use super::{ComponentInstanceId, FuncData, FuncId, LiftedFunc, flags, lazy};
 use crate::abi::layout::MAX_FLAT_PARAMS;
 use crate::abi::{self, Cx, Path};
@@ -156,21 +156,11 @@ pub(crate) fn start_call<T: 'static>(
     path: Path,
 ) -> Result<(TaskId, Started), Error> {
     let rt = &mut ctx.data_mut().rt;
-    if !rt.may_enter_all(f.instance, caller) {
-        return trap("cannot enter component instance");
-    }
-    // As the suite expects for now, a component may not call into its own
-    // descendants (the reverse direction finds its ancestor entered).
-    if let Some(c) = caller
-        && c != f.instance
-        && rt.self_and_ancestors(f.instance).contains(&c)
-    {
-        return trap("cannot enter component instance");
-    }
+    check_enterable(rt, f, caller)?;
     concurrency::limits::check_new_task(rt)?;
     let deferred = Deferred {
         func: f.clone(),
-        args,
+        args: DeferredArgs::Vals(args),
         path,
     };
     if held_back(rt, f) {
@@ -185,6 +175,27 @@ pub(crate) fn start_call<T: 'static>(
         concurrency::thread::run_sync_call(ctx.as_context_mut(), task, f.instance, caller)?;
     }
     Ok((task, how_started(ctx, task)?))
+}
+
+/// The spec's `trap_if(not inst.may_enter_from(caller))` for a call of
+/// `f`: traps unless every instance the call enters may be entered.
+pub(crate) fn check_enterable(
+    rt: &super::Runtime,
+    f: &LiftedFunc,
+    caller: Option<ComponentInstanceId>,
+) -> Result<(), Error> {
+    if !rt.may_enter_all(f.instance, caller) {
+        return trap("cannot enter component instance");
+    }
+    // As the suite expects for now, a component may not call into its own
+    // descendants (the reverse direction finds its ancestor entered).
+    if let Some(c) = caller
+        && c != f.instance
+        && rt.self_and_ancestors(f.instance).contains(&c)
+    {
+        return trap("cannot enter component instance");
+    }
+    Ok(())
 }
 
 /// Whether a new call of `f` has to wait in STARTING: backpressure, or
@@ -254,6 +265,9 @@ pub(crate) fn start_entered<T: 'static>(
     flags::set_may_enter_all(&mut ctx, &entering, true);
     after_start(ctx.as_context_mut(), task, &f, Some(caller), &result, true);
     result?;
+    if !f.ty.is_async {
+        concurrency::thread::run_sync_call(ctx.as_context_mut(), task, f.instance, Some(caller))?;
+    }
     how_started(ctx, task)
 }
 
@@ -268,15 +282,50 @@ pub(crate) fn run_start<T: 'static>(
     let f = &call.func;
     let mut started = false;
     let result = in_task(ctx.as_context_mut(), task, f.instance, caller, |ctx| {
-        let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
-        let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, call.path);
-        cx.borrow_scope = Some(task);
-        let flat_args = abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, &call.args, &tys)?;
+        let flat_args = match &call.args {
+            DeferredArgs::Vals(args) => {
+                let tys: Vec<&Type> = f.ty.params.iter().map(|(_, t)| t).collect();
+                let mut cx = Cx::new(ctx.as_context_mut(), f.opts.clone(), f.instance, call.path);
+                cx.borrow_scope = Some(task);
+                abi::lower_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?
+            }
+            // The adapter moves the caller's arguments now, from its
+            // memory as it is when the task starts.
+            DeferredArgs::Flat { start, args } => {
+                let ty = engine::func_type(&*ctx, start);
+                let mut flat: Vec<CoreVal> = ty.results().iter().map(engine::default_val).collect();
+                engine::call_plain(ctx.as_context_mut(), start, args, &mut flat)?;
+                lent_at_start(&mut ctx.data_mut().rt, task)?;
+                flat
+            }
+        };
         started = true;
         run_body(ctx, task, f, &flat_args)
     });
     after_start(ctx, task, f, caller, &result, started);
     result
+}
+
+/// After a fused adapter's `start` moved the arguments of deferred task
+/// `task`: the borrows it lent (in the task's `lent`) end with the call,
+/// so an `async` caller's subtask takes them as its lenders (the spec's
+/// `Subtask.lenders`); for a blocked synchronous caller the task keeps
+/// them until the caller resumes with the result.
+fn lent_at_start(rt: &mut super::Runtime, task: TaskId) -> Result<(), Error> {
+    let t = rt.scheduler.task_mut(task)?;
+    let OnResolve::Subtask {
+        caller, subtask, ..
+    } = t.on_resolve.clone()
+    else {
+        return Ok(());
+    };
+    let lent = std::mem::take(&mut t.lent);
+    if let Ok(Slot::Subtask(s)) = rt.instance(caller).handles.get_mut(subtask)
+        && let Some(lenders) = &mut s.lenders
+    {
+        lenders.extend(lent);
+    }
+    Ok(())
 }
 
 /// Calls `f`'s core function with `flat_args` as task `task`'s thread.

@@ -9,10 +9,11 @@
 use std::sync::Arc;
 
 use super::builtins::check_may_leave;
-use super::call::{Started, call_func, host_func, start_call};
+use super::call::{Started, call_func, check_enterable, host_func, start_call};
 use super::concurrency::check_may_block;
 use super::concurrency::host_call::{self, HostStarted};
 use super::concurrency::subtask::{Subtask, SubtaskState};
+use super::handles::HandleIdx;
 use super::host::HostFuncBox;
 use super::store::StoreData;
 use super::task::{Blocked, OnResolve, SyncReturn};
@@ -105,6 +106,38 @@ fn lowered_signature(
     (params, results, spilled)
 }
 
+/// The flat core signature of `canon lower ... async` for `ty`: flat
+/// params up to `MAX_FLAT_ASYNC_PARAMS` (else a pointer to them), a result
+/// pointer if there is a result, an `i32` status.
+fn async_lowered_signature(
+    ty: &FuncType,
+    ptr64: bool,
+) -> (Vec<engine::CoreValType>, Vec<engine::CoreValType>) {
+    let ptr = layout::ptr_type(ptr64);
+    let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
+    if params.len() > MAX_FLAT_ASYNC_PARAMS {
+        params = vec![ptr];
+    }
+    if ty.result.is_some() {
+        params.push(ptr);
+    }
+    (params, vec![engine::CoreValType::I32])
+}
+
+/// The core function type `(params, results)` of a `canon lower` of `ty`,
+/// `async` or not, whose memory (if any) is 64-bit when `ptr64`.
+pub(crate) fn lowered_core_type(
+    ty: &FuncType,
+    is_async: bool,
+    ptr64: bool,
+) -> (Vec<engine::CoreValType>, Vec<engine::CoreValType>) {
+    if is_async {
+        return async_lowered_signature(ty, ptr64);
+    }
+    let (params, results, _) = lowered_signature(ty, ptr64);
+    (params, results)
+}
+
 /// Creates the core function for `canon lower` of `callee` in `caller`.
 ///
 /// # Errors
@@ -131,13 +164,8 @@ pub(crate) fn lowered_import<T: 'static>(
         host_lowered(store, caller, callee, fty, fopts, host_name, typed)
     };
     match lifted {
-        // A callee in an instance with cooperative threads may switch
-        // threads or block before it returns (`concurrency::thread`), which
-        // needs the scheduler's host path.
-        Some(lifted) if !store.data().rt.instances[lifted.instance].uses_threads => {
-            adapter::lowered(store, caller, &ty, &opts, &lifted, host_path)
-        }
-        Some(_) | None => Ok(host_path(store)),
+        Some(lifted) => adapter::lowered(store, caller, &ty, &opts, &lifted, host_path),
+        None => Ok(host_path(store)),
     }
 }
 
@@ -177,10 +205,15 @@ fn host_lowered<T: 'static>(
         } else {
             (args, None)
         };
-        let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
-        let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-        let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_PARAMS, args, &tys)?;
-        let lenders = std::mem::take(&mut cx.lenders);
+        let (vals, lenders) = lift_args(
+            ctx.as_context_mut(),
+            caller,
+            callee,
+            &opts,
+            &ty,
+            args,
+            false,
+        )?;
         let ret = SyncReturn {
             caller,
             opts: opts.clone(),
@@ -231,6 +264,49 @@ fn host_lowered<T: 'static>(
     })
 }
 
+/// Lifts the flat arguments `args` of a host-path call of `callee` from
+/// `caller` (at most `MAX_FLAT_ASYNC_PARAMS` flat for an `async`
+/// lowering); returns them and the caller's handles lent to the call.
+///
+/// In the spec's order, a guest callee is entered before its arguments
+/// are lifted (`enter_from` precedes `on_start`), as fused adapters do: a
+/// callee that may not be entered traps first, and an argument that traps
+/// leaves the callee entered (poisoned), as a trap in its body would.
+fn lift_args<T: 'static>(
+    mut ctx: CoreCtxMut<'_, StoreData<T>>,
+    caller: ComponentInstanceId,
+    callee: FuncId,
+    opts: &RtOptions,
+    ty: &FuncType,
+    args: &[CoreVal],
+    is_async: bool,
+) -> Result<(Vec<Val>, Vec<HandleIdx>), Error> {
+    let guest = match ctx.data().rt.func(callee) {
+        FuncData::Lifted(f) => Some(f.clone()),
+        FuncData::Host { .. } => None,
+    };
+    if let Some(f) = &guest {
+        check_enterable(&ctx.data().rt, f, Some(caller))?;
+    }
+    let max = if is_async {
+        MAX_FLAT_ASYNC_PARAMS
+    } else {
+        MAX_FLAT_PARAMS
+    };
+    let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
+    let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
+    match abi::lift_flat_values(&mut cx, max, args, &tys) {
+        Ok(vals) => Ok((vals, std::mem::take(&mut cx.lenders))),
+        Err(e) => {
+            if let Some(f) = guest {
+                let entering = ctx.data().rt.entering_set(f.instance, Some(caller));
+                super::flags::set_may_enter_all(&mut ctx, &entering, false);
+            }
+            Err(e)
+        }
+    }
+}
+
 /// A synchronous caller's thread suspending until `callee` (a task or a
 /// pending host call) resolves, its result then going where `ret` says.
 pub(crate) fn blocked_on(callee: super::task::TaskId, ret: SyncReturn) -> HostOutcome {
@@ -276,15 +352,7 @@ fn async_lowered_import<T: 'static>(
     ptr64: bool,
     host_name: Option<Arc<str>>,
 ) -> CoreFunc {
-    let ptr = layout::ptr_type(ptr64);
-    let mut params = layout::flatten_all(ty.params.iter().map(|(_, t)| t), ptr64);
-    if params.len() > MAX_FLAT_ASYNC_PARAMS {
-        params = vec![ptr];
-    }
-    if ty.result.is_some() {
-        params.push(ptr);
-    }
-    let results = [engine::CoreValType::I32];
+    let (params, results) = async_lowered_signature(&ty, ptr64);
     let has_result = ty.result.is_some();
     engine::host_func(store, &params, &results, move |mut c, args, rets| {
         let mut ctx = c.as_context_mut();
@@ -293,10 +361,8 @@ fn async_lowered_import<T: 'static>(
             (true, Some((last, rest))) => (rest, Some(abi::core_ptr(last))),
             _ => (args, None),
         };
-        let tys: Vec<&Type> = ty.params.iter().map(|(_, t)| t).collect();
-        let mut cx = Cx::new(ctx.as_context_mut(), opts.clone(), caller, Path::Adapter);
-        let vals = abi::lift_flat_values(&mut cx, MAX_FLAT_ASYNC_PARAMS, args, &tys)?;
-        let lenders = std::mem::take(&mut cx.lenders);
+        let (vals, lenders) =
+            lift_args(ctx.as_context_mut(), caller, callee, &opts, &ty, args, true)?;
         let lifted = match ctx.data().rt.func(callee) {
             FuncData::Lifted(f) => Some(f.clone()),
             FuncData::Host { .. } => None,

@@ -22,7 +22,7 @@ pub(crate) mod linker;
 pub(crate) mod lower;
 pub(crate) mod pending;
 pub(crate) mod resource_table;
-mod semver;
+pub(crate) mod semver;
 pub(crate) mod store;
 pub(crate) mod task;
 pub(crate) mod typed;

@@ -125,8 +125,19 @@ pub(crate) enum OnResolve {
 #[derive(Debug, Clone)]
 pub(crate) struct Deferred {
     pub(crate) func: Arc<LiftedFunc>,
-    pub(crate) args: Vec<Val>,
+    pub(crate) args: DeferredArgs,
     pub(crate) path: Path,
+}
+
+/// The arguments of a [`Deferred`] call.
+#[derive(Debug, Clone)]
+pub(crate) enum DeferredArgs {
+    /// Lifted by the host path when the call was made.
+    Vals(Vec<Val>),
+    /// The caller's core arguments as a fused adapter received them: its
+    /// `start` function moves them into the callee when the task starts
+    /// (the spec's `on_start`, which lifts them only then).
+    Flat { start: CoreFunc, args: Vec<CoreVal> },
 }
 
 /// The spec's `Task`: one call into a component instance.

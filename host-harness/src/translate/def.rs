@@ -219,6 +219,41 @@ pub(crate) enum Builtin {
     Unsupported(String),
 }
 
+impl Builtin {
+    /// Whether this is a cooperative thread built-in: an instance that
+    /// defines one may switch threads, and its synchronous tasks block
+    /// while other threads are ready (`concurrency::thread`).
+    pub(crate) fn uses_threads(&self) -> bool {
+        match self {
+            Self::ThreadIndex
+            | Self::ThreadNewIndirect { .. }
+            | Self::ThreadResumeLater
+            | Self::ThreadSwitch { .. } => true,
+            Self::ResourceNew(_)
+            | Self::ResourceDrop(_)
+            | Self::ResourceRep(_)
+            | Self::ContextGet { .. }
+            | Self::ContextSet { .. }
+            | Self::BackpressureInc
+            | Self::BackpressureDec
+            | Self::TaskReturn { .. }
+            | Self::WaitableSetNew
+            | Self::WaitableSetDrop
+            | Self::WaitableJoin
+            | Self::SubtaskDrop
+            | Self::WaitableSetWait { .. }
+            | Self::ThreadYield { .. }
+            | Self::SubtaskCancel { .. }
+            | Self::TaskCancel
+            | Self::ErrorContextNew(_)
+            | Self::ErrorContextDebugMessage(_)
+            | Self::ErrorContextDrop
+            | Self::Channel { .. }
+            | Self::Unsupported(_) => false,
+        }
+    }
+}
+
 /// Which thread-switching built-in a [`Builtin::ThreadSwitch`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ThreadSwitch {

@@ -47,11 +47,13 @@ impl Component {
         if bytes.starts_with(b"\0asm\x01\0\0\0") {
             return Err(LoadError::CoreModule.into());
         }
-        let def = translate(engine, bytes)?;
-        Ok(Self {
-            def: Arc::new(def),
-            name: None,
-        })
+        let def = Arc::new(translate(engine, bytes)?);
+        // The pairings the binary fixes get their adapters now, so that
+        // instantiating it only instantiates them.
+        if let Some(cache) = &engine.adapters {
+            crate::adapter::prebuild(&engine.inner, cache, &def);
+        }
+        Ok(Self { def, name: None })
     }
 
     /// Names the instances made of this component `name` (a `--link`ed

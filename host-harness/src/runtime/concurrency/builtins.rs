@@ -256,11 +256,19 @@ pub(crate) fn finish_blocked<T: 'static>(
         Blocked::Call { callee, ret } => {
             let sched = &mut ctx.data_mut().rt.scheduler;
             let value = sched.take_returned(*callee)?;
+            // Borrows a deferred start lent (`call::run_start`) end too.
+            let lent = match sched.task_mut(*callee) {
+                Ok(t) => std::mem::take(&mut t.lent),
+                Err(_) => Vec::new(),
+            };
             sched.reap(*callee);
-            match value {
-                Some(value) => finish_sync_call(ctx, ret, value),
-                None => trap("task resolved without a value"),
-            }
+            let flat = match value {
+                Some(value) => finish_sync_call(ctx.as_context_mut(), ret, value)?,
+                None => return trap("task resolved without a value"),
+            };
+            let caller = ctx.data_mut().rt.instance(ret.caller);
+            caller.handles.end_lends(&lent);
+            Ok(flat)
         }
     }
 }

@@ -60,6 +60,9 @@ impl<T: 'static> Instantiator<'_, T> {
     }
 
     pub(super) fn builtin(&mut self, b: &Builtin) -> Result<CoreFuncDef, Error> {
+        if b.uses_threads() {
+            self.store.data_mut().rt.instance(self.id).uses_threads = true;
+        }
         let resource = |s: &Self, t: TypeIdx| match s.s.types.get(t) {
             Some(RtType::Resource(r)) => Ok(*r),
             _ => Err(link_err("canon resource built-in on a non-resource type")),
@@ -100,12 +103,8 @@ impl<T: 'static> Instantiator<'_, T> {
             Builtin::ThreadYield { cancellable } => {
                 concurrency::thread_yield(self.store, self.id, *cancellable)
             }
-            Builtin::ThreadIndex => {
-                self.uses_threads();
-                thread::thread_index(self.store, self.id)
-            }
+            Builtin::ThreadIndex => thread::thread_index(self.store, self.id),
             Builtin::ThreadNewIndirect { table, wide } => {
-                self.uses_threads();
                 let Some(table) = engine::extern_table(&self.s.core_tables[*table]) else {
                     return Err(link_err(
                         "thread.new-indirect on a core item that is not a table",
@@ -113,12 +112,8 @@ impl<T: 'static> Instantiator<'_, T> {
                 };
                 thread::thread_new_indirect(self.store, self.id, table, *wide)
             }
-            Builtin::ThreadResumeLater => {
-                self.uses_threads();
-                thread::thread_resume_later(self.store, self.id)
-            }
+            Builtin::ThreadResumeLater => thread::thread_resume_later(self.store, self.id),
             Builtin::ThreadSwitch { op, cancellable } => {
-                self.uses_threads();
                 let (leave, target) = match op {
                     ThreadSwitch::Suspend => (Leave::Suspend, Target::None),
                     ThreadSwitch::SuspendThenResume => (Leave::Suspend, Target::Resume),
@@ -173,11 +168,6 @@ impl<T: 'static> Instantiator<'_, T> {
             ChannelOp::DropReadable => concurrency::channel_drop(self.store, self.id, kind(true)),
             ChannelOp::DropWritable => concurrency::channel_drop(self.store, self.id, kind(false)),
         })
-    }
-
-    /// Notes that the instance defines a cooperative thread built-in.
-    fn uses_threads(&mut self) {
-        self.store.data_mut().rt.instance(self.id).uses_threads = true;
     }
 
     fn options(&self, o: &CanonOptions) -> Result<RtOptions, Error> {
