@@ -29,7 +29,9 @@ pub(crate) use resources::{
 };
 pub(crate) use scalar::{char_from, f32_canon, f64_canon};
 pub(crate) use store::{alloc_list, store, store_case, store_flag_words, store_pair};
-pub(crate) use strings::{Transcoded, load_string, store_string, transcode, utf8_str};
+pub(crate) use strings::{
+    Transcoded, adapter_utf8_check, load_string, store_string, transcode, utf8_str,
+};
 
 use crate::engine::{
     self, CoreAsContext, CoreAsContextMut, CoreCtxMut, CoreMemory, CoreVal, GrowthDenied,

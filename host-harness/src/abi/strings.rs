@@ -11,10 +11,13 @@ use crate::translate::def::StringEncoding;
 const UTF16_TAG: u64 = 1 << 31;
 const MAX_STRING_BYTE_LENGTH: u64 = (1 << 31) - 1;
 
+/// The spec suite's out-of-bounds trap for a string a fused adapter moves.
+const ADAPTER_OOB: &str = "string content out-of-bounds";
+
 fn oob<T>(cx: &Cx<'_, T>) -> &'static str {
     match cx.path {
         Path::Host => "string pointer/length out of bounds of memory",
-        Path::Adapter => "string content out-of-bounds",
+        Path::Adapter => ADAPTER_OOB,
     }
 }
 
@@ -60,7 +63,31 @@ pub(crate) fn utf8_str<'c, T>(cx: &'c Cx<'_, T>, ptr: u64, len: u64) -> Result<&
         return trap(oob(cx));
     }
     let bytes = cx.bytes(ptr, len, oob(cx))?;
-    std::str::from_utf8(bytes).or_else(utf8_trap)
+    valid_utf8(bytes)
+}
+
+/// [`utf8_str`] of a fused adapter's side, given that side's memory bytes:
+/// the check of every utf8 string an adapter copies, without building a
+/// [`Cx`] per call.
+pub(crate) fn adapter_utf8_check(memory: &[u8], ptr: u64, len: u64) -> Result<(), Error> {
+    if len > MAX_STRING_BYTE_LENGTH {
+        return trap(ADAPTER_OOB);
+    }
+    match ptr.checked_add(len) {
+        Some(end) if end <= memory.len() as u64 => {
+            valid_utf8(&memory[ptr as usize..end as usize]).map(drop)
+        }
+        _ => trap(ADAPTER_OOB),
+    }
+}
+
+/// `bytes` as a `str`, or the spec's trap. The SIMD validator answers the
+/// common case (valid); std's tells which trap an invalid string gets.
+fn valid_utf8(bytes: &[u8]) -> Result<&str, Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(_) => std::str::from_utf8(bytes).or_else(utf8_trap),
+    }
 }
 
 /// The spec's trap for bytes that are not utf8: a sequence cut short at the
@@ -194,7 +221,7 @@ pub(crate) fn transcode<T>(
     } else if latin1 {
         Source::Latin1(src)
     } else {
-        Source::Utf8(std::str::from_utf8(src).or_else(utf8_trap)?)
+        Source::Utf8(valid_utf8(src)?)
     };
     // The utf8 length of the string (what `store_string` sizes from).
     let utf8_len = match to {

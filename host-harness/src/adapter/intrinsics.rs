@@ -18,8 +18,8 @@ use super::compile::CoreShape;
 use super::handles::HandleMove;
 use crate::abi::{self, Cx, Path};
 use crate::engine::{
-    self, CoreAsContextMut, CoreCaller, CoreCtxMut, CoreFunc, CoreStore, CoreVal, CoreValType,
-    HostOutcome, SmallArity,
+    self, CoreAsContext, CoreAsContextMut, CoreCaller, CoreCtxMut, CoreFunc, CoreStore, CoreVal,
+    CoreValType, HostOutcome, SmallArity,
 };
 use crate::error::{Error, trap};
 use crate::runtime::builtins::check_may_leave;
@@ -453,10 +453,13 @@ fn sync_step<T: 'static>(
             let cx = ends.cx(ctx, side);
             cx.null_alloc(arg(args, 0))
         }
-        Intrinsic::Utf8Check(side) => {
-            let cx = ends.cx(ctx, side);
-            abi::utf8_str(&cx, arg(args, 0), arg(args, 1)).map(drop)
-        }
+        Intrinsic::Utf8Check(side) => match ends.side(side).1.memory {
+            Some(m) => {
+                let memory = engine::memory_data(ctx.as_context(), &m);
+                abi::adapter_utf8_check(memory, arg(args, 0), arg(args, 1))
+            }
+            None => trap("canonical option `memory` is required"),
+        },
         Intrinsic::Transcode(from) => {
             let to = ends.side(from.other()).1.encoding;
             let mut out = std::mem::take(&mut ctx.data_mut().rt.transcoded);
