@@ -182,10 +182,10 @@ pub(crate) fn size_expr(size: ArchitectureSize) -> TokenStream {
     let bytes = size.constant_bytes();
     let ptrs = match size.pointers_to_add() {
         0 => return Literal::usize_unsuffixed(bytes).into_token_stream(),
-        1 => quote!(::core::mem::size_of::<*const u8>()),
+        1 => quote!(_rt::PTR_SIZE),
         n => {
             let n = Literal::usize_unsuffixed(n);
-            quote!(#n * ::core::mem::size_of::<*const u8>())
+            quote!(#n * _rt::PTR_SIZE)
         }
     };
     match bytes {
@@ -209,7 +209,7 @@ pub(crate) fn size_factor(size: ArchitectureSize) -> TokenStream {
 /// An alignment in bytes.
 pub(crate) fn align_expr(align: Alignment) -> TokenStream {
     match align {
-        Alignment::Pointer => quote!(::core::mem::align_of::<*const u8>()),
+        Alignment::Pointer => quote!(_rt::PTR_ALIGN),
         Alignment::Bytes(n) => {
             let n = Literal::usize_unsuffixed(n.get());
             quote!(#n)
@@ -257,35 +257,39 @@ fn zero(ty: WasmType) -> TokenStream {
         WasmType::I64 | WasmType::PointerOrI64 => quote!(0i64),
         WasmType::F32 => quote!(0.0f32),
         WasmType::F64 => quote!(0.0f64),
-        WasmType::Pointer => quote!(::core::ptr::null_mut::<u8>()),
+        WasmType::Pointer => quote!(_rt::NULL),
         WasmType::Length => quote!(0usize),
     }
 }
 
-fn mem_type(kind: MemKind) -> TokenStream {
+/// The runtime's load of a core value from memory (`_rt::i32_load8_u`...).
+fn load_fn(kind: MemKind) -> TokenStream {
     match kind {
-        MemKind::I32 => quote!(i32),
-        MemKind::I32U8 => quote!(u8),
-        MemKind::I32S8 => quote!(i8),
-        MemKind::I32U16 => quote!(u16),
-        MemKind::I32S16 => quote!(i16),
-        MemKind::I64 => quote!(i64),
-        MemKind::F32 => quote!(f32),
-        MemKind::F64 => quote!(f64),
-        MemKind::Pointer => quote!(*mut u8),
-        MemKind::Length => quote!(usize),
+        MemKind::I32 => quote!(_rt::i32_load),
+        MemKind::I32U8 => quote!(_rt::i32_load8_u),
+        MemKind::I32S8 => quote!(_rt::i32_load8_s),
+        MemKind::I32U16 => quote!(_rt::i32_load16_u),
+        MemKind::I32S16 => quote!(_rt::i32_load16_s),
+        MemKind::I64 => quote!(_rt::i64_load),
+        MemKind::F32 => quote!(_rt::f32_load),
+        MemKind::F64 => quote!(_rt::f64_load),
+        MemKind::Pointer => quote!(_rt::ptr_load),
+        MemKind::Length => quote!(_rt::len_load),
     }
 }
 
-fn is_narrow(kind: MemKind) -> bool {
+/// The runtime's store of a core value to memory (`_rt::i32_store8`...);
+/// narrow stores keep the low bits whatever the signedness.
+fn store_fn(kind: MemKind) -> TokenStream {
     match kind {
-        MemKind::I32U8 | MemKind::I32S8 | MemKind::I32U16 | MemKind::I32S16 => true,
-        MemKind::I32
-        | MemKind::I64
-        | MemKind::F32
-        | MemKind::F64
-        | MemKind::Pointer
-        | MemKind::Length => false,
+        MemKind::I32 => quote!(_rt::i32_store),
+        MemKind::I32U8 | MemKind::I32S8 => quote!(_rt::i32_store8),
+        MemKind::I32U16 | MemKind::I32S16 => quote!(_rt::i32_store16),
+        MemKind::I64 => quote!(_rt::i64_store),
+        MemKind::F32 => quote!(_rt::f32_store),
+        MemKind::F64 => quote!(_rt::f64_store),
+        MemKind::Pointer => quote!(_rt::ptr_store),
+        MemKind::Length => quote!(_rt::len_store),
     }
 }
 

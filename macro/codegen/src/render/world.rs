@@ -247,7 +247,8 @@ impl Ctx<'_> {
             macro_rules! #name {
                 ($ty:ident) => (#default::#export!($ty with_types_in #default););
                 ($ty:ident with_types_in $($path_to_types_root:tt)*) => (
-                    #(const _: () = { #bodies };)*
+                    // Native builds keep the glue as plain, unused functions.
+                    #(#[allow(dead_code)] const _: () = { #bodies };)*
                 );
             }
             #[doc(inline)]

@@ -3,8 +3,7 @@
 //! handles and calls in `variants`.
 
 use super::{
-    Body, align_expr, bitcast, is_narrow, lift_prim, lower_prim, mem_type, size_expr, wasm_type,
-    zero,
+    Body, align_expr, bitcast, lift_prim, load_fn, lower_prim, size_expr, store_fn, wasm_type, zero,
 };
 use crate::abi::{Instruction, MemKind, Transfer};
 use crate::names::{camel, ident, snake};
@@ -176,17 +175,11 @@ impl Body<'_, '_> {
                 self.variant_lower(pats.collect(), results.len(), &ops[0], out);
             }
             OptionLower { results, .. } => {
-                let pats = vec![
-                    (quote!(::core::option::Option::None), false),
-                    (quote!(::core::option::Option::Some), true),
-                ];
+                let pats = vec![(quote!(_rt::None), false), (quote!(_rt::Some), true)];
                 self.variant_lower(pats, results.len(), &ops[0], out);
             }
             ResultLower { results, .. } => {
-                let pats = vec![
-                    (quote!(::core::result::Result::Ok), true),
-                    (quote!(::core::result::Result::Err), true),
-                ];
+                let pats = vec![(quote!(_rt::Ok), true), (quote!(_rt::Err), true)];
                 self.variant_lower(pats, results.len(), &ops[0], out);
             }
             VariantLift { variant, ty } => {
@@ -198,17 +191,11 @@ impl Body<'_, '_> {
                 self.variant_lift(ctors.collect(), &ops[0], out);
             }
             OptionLift => {
-                let ctors = vec![
-                    (quote!(::core::option::Option::None), false),
-                    (quote!(::core::option::Option::Some), false),
-                ];
+                let ctors = vec![(quote!(_rt::None), false), (quote!(_rt::Some), false)];
                 self.variant_lift(ctors, &ops[0], out);
             }
             ResultLift => {
-                let ctors = vec![
-                    (quote!(::core::result::Result::Ok), true),
-                    (quote!(::core::result::Result::Err), true),
-                ];
+                let ctors = vec![(quote!(_rt::Ok), true), (quote!(_rt::Err), true)];
                 self.variant_lift(ctors, &ops[0], out);
             }
             CallWasm {
@@ -300,18 +287,11 @@ impl Body<'_, '_> {
     }
 
     fn load(&mut self, kind: MemKind, offset: ArchitectureSize, addr: &TokenStream) -> TokenStream {
-        let off = size_expr(offset);
-        let ty = mem_type(kind);
-        let raw = quote!(*(#addr).add(#off).cast::<#ty>());
-        let value = if is_narrow(kind) {
-            quote!(i32::from(#raw))
-        } else {
-            raw
-        };
+        let (load, off) = (load_fn(kind), size_expr(offset));
         // Loads are bound right away: the memory may be freed before the
         // lifted value is used.
         let l = self.fresh("l");
-        self.stmt(quote!(let #l = #value;));
+        self.stmt(quote!(let #l = #load(#addr, #off);));
         quote!(#l)
     }
 
@@ -322,14 +302,8 @@ impl Body<'_, '_> {
         value: &TokenStream,
         addr: &TokenStream,
     ) {
-        let off = size_expr(offset);
-        let ty = mem_type(kind);
-        let value = if is_narrow(kind) {
-            quote!((#value) as #ty)
-        } else {
-            value.clone()
-        };
-        self.stmt(quote!(*(#addr).add(#off).cast::<#ty>() = #value;));
+        let (store, off) = (store_fn(kind), size_expr(offset));
+        self.stmt(quote!(#store(#addr, #off, #value);));
     }
 }
 
