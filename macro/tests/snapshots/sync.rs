@@ -155,51 +155,46 @@ pub mod exports {
                 ) -> *mut u8 {
                     _rt::run_ctors_once();
                     unsafe {
-                        let _t1 = arg0;
-                        let _t2 = arg1;
-                        let _t3 = arg2;
-                        let _t4 = arg3;
-                        let _t5 = arg4;
-                        let _v6 = match _t1 {
-                            0 => Shape::Dot(Point { x: _t2, y: _t3 }),
+                        let _v1 = match arg0 {
+                            0 => Shape::Dot(Point { x: arg1, y: arg2 }),
                             1 => {
                                 Shape::Line((
-                                    Point { x: _t2, y: _t3 },
-                                    Point { x: _t4, y: _t5 },
+                                    Point { x: arg1, y: arg2 },
+                                    Point { x: arg3, y: arg4 },
                                 ))
                             }
                             2 => Shape::None,
                             _ => _rt::invalid_enum_discriminant(),
                         };
-                        let _result11 = _rt::list_lift_each(
+                        let _result6 = _rt::list_lift_each(
                             arg5,
                             arg6,
                             2 * _rt::PTR_SIZE,
                             _rt::PTR_ALIGN,
                             |_base1| {
-                                let _l7 = _rt::ptr_load(_base1, 0);
-                                let _l8 = _rt::len_load(_base1, _rt::PTR_SIZE);
-                                _rt::string_lift(_l7, _l8)
+                                let _l2 = _rt::ptr_load(_base1, 0);
+                                let _l3 = _rt::len_load(_base1, _rt::PTR_SIZE);
+                                _rt::string_lift(_l2, _l3)
                             },
                         );
-                        let _result12 = T_::measure(_v6, _result11);
-                        static mut RET_AREA13: _rt::RetArea<{ 8 + 2 * _rt::PTR_SIZE }> = _rt::RetArea::new();
-                        let _ptr13 = (&raw mut RET_AREA13).cast::<u8>();
-                        match _result12 {
+                        let _result7 = T_::measure(_v1, _result6);
+                        static mut RET_AREA8: _rt::RetArea<{ 8 + 2 * _rt::PTR_SIZE }> = _rt::RetArea::new();
+                        let _ptr8 = (&raw mut RET_AREA8).cast::<u8>();
+                        match _result7 {
                             _rt::Ok(_payload1) => {
-                                _rt::i32_store8(_ptr13, 0, 0i32);
-                                _rt::i64_store(_ptr13, 8, _rt::as_i64(_payload1));
+                                _rt::i32_store8(_ptr8, 0, 0i32);
+                                _rt::i64_store(_ptr8, 8, _rt::as_i64(_payload1));
                             }
                             _rt::Err(_payload1) => {
-                                _rt::i32_store8(_ptr13, 0, 1i32);
-                                let (_ptr14, _len15) = _rt::vec_lower(
+                                _rt::i32_store8(_ptr8, 0, 1i32);
+                                let (_ptr9, _len10) = _rt::vec_lower(
                                     (_payload1).into_bytes(),
                                 );
-                                _rt::len_store(_ptr13, 8 + _rt::PTR_SIZE, _len15);
-                                _rt::ptr_store(_ptr13, 8, _ptr14);
+                                _rt::len_store(_ptr8, 8 + _rt::PTR_SIZE, _len10);
+                                _rt::ptr_store(_ptr8, 8, _ptr9);
                             }
                         }
-                        _ptr13
+                        _ptr8
                     }
                 }
                 #[doc(hidden)]

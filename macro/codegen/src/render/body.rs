@@ -177,6 +177,17 @@ impl<'c, 'a> Body<'c, 'a> {
     }
 }
 
+/// Operand `i` of an instruction, moved out so that `quote!` takes its
+/// tokens instead of copying them: for operands used exactly once.
+pub(crate) fn take(ops: &mut [TokenStream], i: usize) -> Moved {
+    Moved::new(std::mem::take(&mut ops[i]))
+}
+
+/// Every operand, moved out (see [`take`]).
+pub(crate) fn take_all(ops: &mut Vec<TokenStream>) -> Vec<Moved> {
+    ops.drain(..).map(Moved::new).collect()
+}
+
 /// A byte size, with pointer-sized parts written portably.
 pub(crate) fn size_expr(size: ArchitectureSize) -> TokenStream {
     let bytes = size.constant_bytes();
@@ -230,9 +241,9 @@ pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
 }
 
 /// Reinterprets a core value as another core type (through 64 bits).
-fn bitcast(op: &TokenStream, from: WasmType, to: WasmType) -> TokenStream {
+fn bitcast(op: Moved, from: WasmType, to: WasmType) -> TokenStream {
     if from == to {
-        return op.clone();
+        return op.into_token_stream();
     }
     let bits = match from {
         WasmType::I32 => quote!(((#op) as u32 as u64)),
@@ -293,7 +304,7 @@ fn store_fn(kind: MemKind) -> TokenStream {
     }
 }
 
-fn lower_prim(prim: Prim, op: &TokenStream) -> TokenStream {
+fn lower_prim(prim: Prim, op: Moved) -> TokenStream {
     match prim {
         Prim::Bool
         | Prim::U8
@@ -311,7 +322,7 @@ fn lower_prim(prim: Prim, op: &TokenStream) -> TokenStream {
     }
 }
 
-fn lift_prim(prim: Prim, op: &TokenStream) -> TokenStream {
+fn lift_prim(prim: Prim, op: Moved) -> TokenStream {
     match prim {
         Prim::Bool => quote!(_rt::bool_lift(#op)),
         Prim::U8 => quote!((#op) as u8),
@@ -320,7 +331,7 @@ fn lift_prim(prim: Prim, op: &TokenStream) -> TokenStream {
         Prim::S16 => quote!((#op) as i16),
         Prim::U32 => quote!((#op) as u32),
         Prim::U64 => quote!((#op) as u64),
-        Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => op.clone(),
+        Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => op.into_token_stream(),
         Prim::Char => quote!(_rt::char_lift(#op)),
     }
 }
