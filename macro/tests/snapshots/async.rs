@@ -420,7 +420,7 @@ pub mod snap {
             static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_concurrent_concurrent::__weft_link_custom_section;
             pub async fn fetch(
                 url: _rt::String,
-            ) -> ::core::result::Result<_rt::Vec<u8>, _rt::async_support::ErrorContext> {
+            ) -> _rt::Result<_rt::Vec<u8>, _rt::async_support::ErrorContext> {
                 unsafe {
                     let _vec3 = &url;
                     let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();

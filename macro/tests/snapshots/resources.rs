@@ -365,9 +365,7 @@ pub mod exports {
                     where
                         Self: Sized;
                     fn read(&self, n: u32) -> _rt::Vec<u8>;
-                    fn open(
-                        path: _rt::String,
-                    ) -> ::core::result::Result<File, _rt::String>;
+                    fn open(path: _rt::String) -> _rt::Result<File, _rt::String>;
                 }
                 pub trait Guest {
                     type File: GuestFile;
@@ -456,7 +454,7 @@ pub mod snap {
                         _rt::list_lift::<u8>(_l3, _l4)
                     }
                 }
-                pub fn open(path: &'_ str) -> ::core::result::Result<File, _rt::String> {
+                pub fn open(path: &'_ str) -> _rt::Result<File, _rt::String> {
                     unsafe {
                         let _vec3 = &path;
                         let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();

@@ -216,7 +216,7 @@ pub mod exports {
                     fn measure(
                         s: Shape,
                         names: _rt::Vec<_rt::String>,
-                    ) -> ::core::result::Result<u64, _rt::String>;
+                    ) -> _rt::Result<u64, _rt::String>;
                 }
             }
         }
@@ -277,7 +277,7 @@ pub mod snap {
             pub fn measure(
                 s: Shape,
                 names: &'_ [_rt::String],
-            ) -> ::core::result::Result<u64, _rt::String> {
+            ) -> _rt::Result<u64, _rt::String> {
                 unsafe {
                     let _cleanup = &mut _rt::Cleanup::new();
                     let (_v9, _v10, _v11, _v12, _v13) = match &s {

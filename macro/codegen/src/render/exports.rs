@@ -158,7 +158,7 @@ impl Ctx<'_> {
                     Some(ty) => self.rust_type(&ty, Flavor::Owned, &lt, from),
                     None => quote!(()),
                 };
-                quote!(-> ::core::result::Result<Self, #err>)
+                quote!(-> _rt::Result<Self, #err>)
             }
             (_, Some(ty)) => {
                 let ty = self.rust_type(ty, Flavor::Owned, &lt, from);

@@ -15,11 +15,12 @@ use super::{CallNames, Ctx, IfaceSite, OptionPaths};
 use crate::analysis::Analysis;
 use crate::custom_section::Sections;
 use crate::error::Error;
+use crate::id_map::IdMap;
 use crate::names::{ident, snake};
 use crate::opts::Opts;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use wit_parser::{
     Function, InterfaceId, Resolve, SizeAlign, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey,
 };
@@ -41,13 +42,13 @@ pub fn render_world(
         opts,
         sizes,
         analysis: Analysis::new(resolve, world, opts.ownership, types_only),
-        ifaces: HashMap::new(),
-        remapped_types: HashMap::new(),
+        ifaces: IdMap::default(),
+        remapped_types: IdMap::default(),
         paths: OptionPaths::new(opts)?,
         attrs: SelectedAttrs::default(),
         names: CallNames::new(resolve, world),
         with_aliases: Vec::new(),
-        merged: HashMap::new(),
+        merged: IdMap::default(),
         types_only,
         shared_loads: Default::default(),
     };
