@@ -8,7 +8,7 @@
 //!   the validity checks the canonical ABI demands when lifting;
 //! - [`ctors`]: running static constructors once, before the first export;
 //! - [`load_store`]: loads and stores of core values in linear memory;
-//! - [`import`]: the declaration of a core import, with its native stub;
+//! - [`import`]: declarations of core imports, with their native stubs;
 //! - [`memory`]: allocation, `cabi_realloc`, the temporary buffers an
 //!   import call frees afterwards, and the loops that lift, lower and free
 //!   lists element by element (shared by every list of one element type);
@@ -31,7 +31,7 @@ pub use convert::{
     as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
 };
 pub use ctors::run_ctors_once;
-pub use import::wit_import;
+pub use import::{payload_intrinsics, wit_import};
 pub use load_store::{
     NULL, PTR_ALIGN, PTR_SIZE, f32_load, f32_store, f64_load, f64_store, i32_load, i32_load8_s,
     i32_load8_u, i32_load16_s, i32_load16_u, i32_store, i32_store8, i32_store16, i64_load,

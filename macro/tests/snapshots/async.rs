@@ -87,56 +87,14 @@ mod __weft_world_snap_concurrent_concurrent {
             unsafe { _rt::async_support::future_new(default, T::VTABLE) }
         }
         #[doc(hidden)]
-        #[allow(unused_unsafe, clippy::all)]
         pub mod vtable0 {
-            #[allow(unused_imports)]
             use super::_rt;
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "[export]$root")]
-            unsafe extern "C" {
-                #[link_name = "[future-new-1]run"]
-                fn new() -> u64;
-                #[link_name = "[async-lower][future-read-1]run"]
-                fn start_read(_: u32, _: *mut u8) -> u32;
-                #[link_name = "[async-lower][future-write-1]run"]
-                fn start_write(_: u32, _: *const u8) -> u32;
-                #[link_name = "[future-cancel-read-1]run"]
-                fn cancel_read(_: u32) -> u32;
-                #[link_name = "[future-cancel-write-1]run"]
-                fn cancel_write(_: u32) -> u32;
-                #[link_name = "[future-drop-readable-1]run"]
-                fn drop_readable(_: u32);
-                #[link_name = "[future-drop-writable-1]run"]
-                fn drop_writable(_: u32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn new() -> u64 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_read(_: u32, _: *mut u8) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_write(_: u32, _: *const u8) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_readable(_: u32) {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_writable(_: u32) {
-                unreachable!()
-            }
+            _rt::payload_intrinsics!(
+                future "[export]$root" : "[future-new-1]run",
+                "[async-lower][future-read-1]run", "[async-lower][future-write-1]run",
+                "[future-cancel-read-1]run", "[future-cancel-write-1]run",
+                "[future-drop-readable-1]run", "[future-drop-writable-1]run"
+            );
             unsafe fn lift(ptr: *mut u8) -> u32 {
                 unsafe {
                     let _l1 = _rt::i32_load(ptr, 0);
@@ -190,56 +148,15 @@ mod __weft_world_snap_concurrent_concurrent {
             unsafe { _rt::async_support::stream_new(T::VTABLE) }
         }
         #[doc(hidden)]
-        #[allow(unused_unsafe, clippy::all)]
         pub mod vtable0 {
-            #[allow(unused_imports)]
             use super::_rt;
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "snap:concurrent/io")]
-            unsafe extern "C" {
-                #[link_name = "[stream-new-0]lines"]
-                fn new() -> u64;
-                #[link_name = "[async-lower][stream-read-0]lines"]
-                fn start_read(_: u32, _: *mut u8, _: usize) -> u32;
-                #[link_name = "[async-lower][stream-write-0]lines"]
-                fn start_write(_: u32, _: *const u8, _: usize) -> u32;
-                #[link_name = "[stream-cancel-read-0]lines"]
-                fn cancel_read(_: u32) -> u32;
-                #[link_name = "[stream-cancel-write-0]lines"]
-                fn cancel_write(_: u32) -> u32;
-                #[link_name = "[stream-drop-readable-0]lines"]
-                fn drop_readable(_: u32);
-                #[link_name = "[stream-drop-writable-0]lines"]
-                fn drop_writable(_: u32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn new() -> u64 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_read(_: u32, _: *mut u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_write(_: u32, _: *const u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_readable(_: u32) {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_writable(_: u32) {
-                unreachable!()
-            }
+            _rt::payload_intrinsics!(
+                stream "snap:concurrent/io" : "[stream-new-0]lines",
+                "[async-lower][stream-read-0]lines",
+                "[async-lower][stream-write-0]lines", "[stream-cancel-read-0]lines",
+                "[stream-cancel-write-0]lines", "[stream-drop-readable-0]lines",
+                "[stream-drop-writable-0]lines"
+            );
             unsafe fn lift(ptr: *mut u8) -> _rt::String {
                 unsafe {
                     let _l1 = _rt::ptr_load(ptr, 0);
@@ -284,56 +201,14 @@ mod __weft_world_snap_concurrent_concurrent {
             }
         }
         #[doc(hidden)]
-        #[allow(unused_unsafe, clippy::all)]
         pub mod vtable1 {
-            #[allow(unused_imports)]
             use super::_rt;
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "[export]$root")]
-            unsafe extern "C" {
-                #[link_name = "[stream-new-0]run"]
-                fn new() -> u64;
-                #[link_name = "[async-lower][stream-read-0]run"]
-                fn start_read(_: u32, _: *mut u8, _: usize) -> u32;
-                #[link_name = "[async-lower][stream-write-0]run"]
-                fn start_write(_: u32, _: *const u8, _: usize) -> u32;
-                #[link_name = "[stream-cancel-read-0]run"]
-                fn cancel_read(_: u32) -> u32;
-                #[link_name = "[stream-cancel-write-0]run"]
-                fn cancel_write(_: u32) -> u32;
-                #[link_name = "[stream-drop-readable-0]run"]
-                fn drop_readable(_: u32);
-                #[link_name = "[stream-drop-writable-0]run"]
-                fn drop_writable(_: u32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn new() -> u64 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_read(_: u32, _: *mut u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_write(_: u32, _: *const u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_readable(_: u32) {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_writable(_: u32) {
-                unreachable!()
-            }
+            _rt::payload_intrinsics!(
+                stream "[export]$root" : "[stream-new-0]run",
+                "[async-lower][stream-read-0]run", "[async-lower][stream-write-0]run",
+                "[stream-cancel-read-0]run", "[stream-cancel-write-0]run",
+                "[stream-drop-readable-0]run", "[stream-drop-writable-0]run"
+            );
             pub static VTABLE: _rt::async_support::StreamVtable<u8> = _rt::async_support::StreamVtable {
                 layout: unsafe {
                     ::core::alloc::Layout::from_size_align_unchecked(1, 1)
