@@ -105,6 +105,9 @@ mod tests {
         let _: unsafe extern "C" fn(u32, *mut u8, usize) -> u32 = start_read;
         let _: unsafe extern "C" fn(u32, *const u8, usize) -> u32 = start_write;
         let _: unsafe extern "C" fn() -> u64 = new;
+        let _: unsafe extern "C" fn(u32) -> u32 = cancel_read;
+        let _: unsafe extern "C" fn(u32) -> u32 = cancel_write;
+        let _: unsafe extern "C" fn(u32) = drop_readable;
         let _: unsafe extern "C" fn(u32) = drop_writable;
     }
 }
