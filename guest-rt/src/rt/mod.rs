@@ -40,7 +40,8 @@ pub use load_store::{
 pub use map::{Map, WitMap};
 pub use memory::{
     Cleanup, RetArea, alloc_list, dealloc, list_free_each, list_lift, list_lift_each,
-    list_lower_each, list_lower_lend, maybe_link_cabi_realloc, string_lift, vec_lower,
+    list_lower_each, list_lower_lend, maybe_link_cabi_realloc, static_ret_area, string_lift,
+    vec_lower,
 };
 pub use rep::{ExportedResource, ResourceRep};
 pub use resource::{HandleArena, Resource, WasmResource};

@@ -236,23 +236,21 @@ mod __weft_world_snap_concurrent_concurrent {
             self::export!($ty with_types_in self);
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-            #[allow(dead_code)] const _ : () = { #[cfg_attr(target_arch = "wasm32",
-            unsafe (export_name = "[async-lift]run"))] unsafe extern "C" fn
-            export_run(arg0 : i32, arg1 : i32) -> u32 { unsafe { $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::_export_run_cabi:: < $ty > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[callback][async-lift]run"))] unsafe extern "C" fn callback_run(event0 :
-            u32, event1 : u32, event2 : u32) -> u32 { unsafe { $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::__callback_run(event0, event1,
-            event2) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[async-lift]feed"))] unsafe extern "C" fn export_feed() -> u32 { unsafe {
-            $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::_export_feed_cabi:: < $ty > () } }
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::__weft_world_snap_concurrent_concurrent as __weft_glue;
+            #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "[async-lift]run"))]
+            unsafe extern "C" fn export_run(arg0 : i32, arg1 : i32) -> u32 { unsafe {
+            __weft_glue::_export_run_cabi:: < $ty > (arg0, arg1) } }
             #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[callback][async-lift]feed"))] unsafe extern "C" fn callback_feed(event0 :
-            u32, event1 : u32, event2 : u32) -> u32 { unsafe { $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::__callback_feed(event0, event1,
-            event2) } } };
+            "[callback][async-lift]run"))] unsafe extern "C" fn callback_run(event0 :
+            u32, event1 : u32, event2 : u32) -> u32 { unsafe {
+            __weft_glue::__callback_run(event0, event1, event2) } }
+            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "[async-lift]feed"))] unsafe extern "C" fn export_feed() -> u32 { unsafe {
+            __weft_glue::_export_feed_cabi:: < $ty > () } } #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "[callback][async-lift]feed"))] unsafe extern
+            "C" fn callback_feed(event0 : u32, event1 : u32, event2 : u32) -> u32 {
+            unsafe { __weft_glue::__callback_feed(event0, event1, event2) } } };
         };
     }
     #[doc(inline)]
@@ -301,7 +299,7 @@ pub mod snap {
                     let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec3.len();
                     let mut _area5 = _rt::RetArea::<{ 3 * _rt::PTR_SIZE }>::new();
-                    let _ptr4 = _area5.0.as_mut_ptr().cast::<u8>();
+                    let _ptr4 = _area5.ptr();
                     _rt::wit_import!(
                         "snap:concurrent/io", "[async-lower]fetch", fn (* mut u8, usize,
                         * mut u8) -> i32

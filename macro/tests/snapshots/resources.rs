@@ -21,45 +21,35 @@ mod __weft_world_snap_res_res {
             self::export!($ty with_types_in self);
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-            #[allow(dead_code)] const _ : () = { #[cfg_attr(target_arch = "wasm32",
-            unsafe (export_name = "snap:res/files#[constructor]file"))] unsafe extern "C"
-            fn export_constructor_file(arg0 : * mut u8, arg1 : usize) -> i32 { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::_export_constructor_file_cabi:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[method]file.read"))] unsafe extern "C" fn
-            export_method_file_read(arg0 : * mut u8, arg1 : i32) -> * mut u8 { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::_export_method_file_read_cabi:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::exports::snap::res::files as __weft_glue; #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "snap:res/files#[constructor]file"))] unsafe
+            extern "C" fn export_constructor_file(arg0 : * mut u8, arg1 : usize) -> i32 {
+            unsafe { __weft_glue::_export_constructor_file_cabi:: < < $ty as
+            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "snap:res/files#[method]file.read"))] unsafe
+            extern "C" fn export_method_file_read(arg0 : * mut u8, arg1 : i32) -> * mut
+            u8 { unsafe { __weft_glue::_export_method_file_read_cabi:: < < $ty as
+            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name =
             "cabi_post_snap:res/files#[method]file.read"))] unsafe extern "C" fn
             post_return_method_file_read(arg0 : * mut u8) { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::__post_return_method_file_read:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0)
-            } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            __weft_glue::__post_return_method_file_read:: < < $ty as __weft_glue::Guest >
+            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
             "snap:res/files#[static]file.open"))] unsafe extern "C" fn
             export_static_file_open(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::_export_static_file_open_cabi:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "cabi_post_snap:res/files#[static]file.open"))] unsafe extern "C" fn
-            post_return_static_file_open(arg0 : * mut u8) { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::__post_return_static_file_open:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0)
-            } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            __weft_glue::_export_static_file_open_cabi:: < < $ty as __weft_glue::Guest >
+            ::File > (arg0, arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe
+            (export_name = "cabi_post_snap:res/files#[static]file.open"))] unsafe extern
+            "C" fn post_return_static_file_open(arg0 : * mut u8) { unsafe {
+            __weft_glue::__post_return_static_file_open:: < < $ty as __weft_glue::Guest >
+            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
             "snap:res/files#copy"))] unsafe extern "C" fn export_copy(arg0 : i32, arg1 :
-            i32) { unsafe { $($path_to_types_root)*
-            ::exports::snap::res::files::_export_copy_cabi:: < $ty > (arg0, arg1) } }
+            i32) { unsafe { __weft_glue::_export_copy_cabi:: < $ty > (arg0, arg1) } }
             #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
             "snap:res/files#[dtor]file"))] unsafe extern "C" fn dtor_file(rep : * mut u8)
-            { unsafe { $($path_to_types_root)* ::exports::snap::res::files::File::dtor::
-            << $ty as $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File
-            > (rep) } } };
+            { unsafe { __weft_glue::File::dtor:: << $ty as __weft_glue::Guest > ::File >
+            (rep) } } };
         };
     }
     #[doc(inline)]
@@ -240,8 +230,7 @@ pub mod exports {
                             (FileBorrow::lift(arg0 as usize)).get::<T_>(),
                             (arg1) as u32,
                         );
-                        static mut RET_AREA2: _rt::RetArea<{ 2 * _rt::PTR_SIZE }> = _rt::RetArea::new();
-                        let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+                        let _ptr2 = _rt::static_ret_area!(2 * _rt::PTR_SIZE);
                         let (_ptr3, _len4) = _rt::vec_lower(_result1);
                         _rt::len_store(_ptr2, _rt::PTR_SIZE, _len4);
                         _rt::ptr_store(_ptr2, 0, _ptr3);
@@ -268,8 +257,7 @@ pub mod exports {
                     _rt::run_ctors_once();
                     unsafe {
                         let _result1 = T_::open(_rt::string_lift(arg0, arg1));
-                        static mut RET_AREA2: _rt::RetArea<{ 3 * _rt::PTR_SIZE }> = _rt::RetArea::new();
-                        let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+                        let _ptr2 = _rt::static_ret_area!(3 * _rt::PTR_SIZE);
                         match _result1 {
                             _rt::Ok(_payload1) => {
                                 _rt::i32_store8(_ptr2, 0, 0i32);
@@ -443,7 +431,7 @@ pub mod snap {
                 pub fn read(&self, n: u32) -> _rt::Vec<u8> {
                     unsafe {
                         let mut _area2 = _rt::RetArea::<{ 2 * _rt::PTR_SIZE }>::new();
-                        let _ptr1 = _area2.0.as_mut_ptr().cast::<u8>();
+                        let _ptr1 = _area2.ptr();
                         _rt::wit_import!(
                             "snap:res/files", "[method]file.read", fn (i32, i32, * mut
                             u8)
@@ -460,7 +448,7 @@ pub mod snap {
                         let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec3.len();
                         let mut _area5 = _rt::RetArea::<{ 3 * _rt::PTR_SIZE }>::new();
-                        let _ptr4 = _area5.0.as_mut_ptr().cast::<u8>();
+                        let _ptr4 = _area5.ptr();
                         _rt::wit_import!(
                             "snap:res/files", "[static]file.open", fn (* mut u8, usize, *
                             mut u8)

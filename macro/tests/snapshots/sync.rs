@@ -19,8 +19,7 @@ mod __weft_world_snap_sync_sync {
         _rt::run_ctors_once();
         unsafe {
             let _result1 = T_::hello(_rt::string_lift(arg0, arg1));
-            static mut RET_AREA2: _rt::RetArea<{ 2 * _rt::PTR_SIZE }> = _rt::RetArea::new();
-            let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+            let _ptr2 = _rt::static_ret_area!(2 * _rt::PTR_SIZE);
             let (_ptr3, _len4) = _rt::vec_lower((_result1).into_bytes());
             _rt::len_store(_ptr2, _rt::PTR_SIZE, _len4);
             _rt::ptr_store(_ptr2, 0, _ptr3);
@@ -45,23 +44,24 @@ mod __weft_world_snap_sync_sync {
             self::export!($ty with_types_in self);
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-            #[allow(dead_code)] const _ : () = { #[cfg_attr(target_arch = "wasm32",
-            unsafe (export_name = "snap:sync/types#measure"))] unsafe extern "C" fn
-            export_measure(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 : i32,
-            arg5 : * mut u8, arg6 : usize) -> * mut u8 { unsafe { $($path_to_types_root)*
-            ::exports::snap::sync::types::_export_measure_cabi:: < $ty > (arg0, arg1,
-            arg2, arg3, arg4, arg5, arg6) } } #[cfg_attr(target_arch = "wasm32", unsafe
-            (export_name = "cabi_post_snap:sync/types#measure"))] unsafe extern "C" fn
-            post_return_measure(arg0 : * mut u8) { unsafe { $($path_to_types_root)*
-            ::exports::snap::sync::types::__post_return_measure:: < $ty > (arg0) } } };
-            #[allow(dead_code)] const _ : () = { #[cfg_attr(target_arch = "wasm32",
-            unsafe (export_name = "hello"))] unsafe extern "C" fn export_hello(arg0 : *
-            mut u8, arg1 : usize) -> * mut u8 { unsafe { $($path_to_types_root)*
-            ::__weft_world_snap_sync_sync::_export_hello_cabi:: < $ty > (arg0, arg1) } }
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::exports::snap::sync::types as __weft_glue; #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "snap:sync/types#measure"))] unsafe extern
+            "C" fn export_measure(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 :
+            i32, arg5 : * mut u8, arg6 : usize) -> * mut u8 { unsafe {
+            __weft_glue::_export_measure_cabi:: < $ty > (arg0, arg1, arg2, arg3, arg4,
+            arg5, arg6) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "cabi_post_snap:sync/types#measure"))] unsafe extern "C" fn
+            post_return_measure(arg0 : * mut u8) { unsafe {
+            __weft_glue::__post_return_measure:: < $ty > (arg0) } } };
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::__weft_world_snap_sync_sync as __weft_glue; #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "hello"))] unsafe extern "C" fn
+            export_hello(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+            __weft_glue::_export_hello_cabi:: < $ty > (arg0, arg1) } }
             #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "cabi_post_hello"))]
             unsafe extern "C" fn post_return_hello(arg0 : * mut u8) { unsafe {
-            $($path_to_types_root)* ::__weft_world_snap_sync_sync::__post_return_hello::
-            < $ty > (arg0) } } };
+            __weft_glue::__post_return_hello:: < $ty > (arg0) } } };
         };
     }
     #[doc(inline)]
@@ -178,8 +178,7 @@ pub mod exports {
                             },
                         );
                         let _result7 = T_::measure(_v1, _result6);
-                        static mut RET_AREA8: _rt::RetArea<{ 8 + 2 * _rt::PTR_SIZE }> = _rt::RetArea::new();
-                        let _ptr8 = (&raw mut RET_AREA8).cast::<u8>();
+                        let _ptr8 = _rt::static_ret_area!(8 + 2 * _rt::PTR_SIZE);
                         match _result7 {
                             _rt::Ok(_payload1) => {
                                 _rt::i32_store8(_ptr8, 0, 0i32);
@@ -313,7 +312,7 @@ pub mod snap {
                         },
                     );
                     let mut _area21 = _rt::RetArea::<{ 8 + 2 * _rt::PTR_SIZE }>::new();
-                    let _ptr20 = _area21.0.as_mut_ptr().cast::<u8>();
+                    let _ptr20 = _area21.ptr();
                     _rt::wit_import!(
                         "snap:sync/types", "measure", fn (i32, i32, i32, i32, i32, * mut
                         u8, usize, * mut u8)

@@ -15,7 +15,7 @@ use super::ty::{Flavor, local};
 use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
 use crate::analysis::{dealias, is_list_canonical};
 use proc_macro2::{Literal, TokenStream};
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, quote};
 use wit_parser::abi::WasmType;
 use wit_parser::{Alignment, ArchitectureSize, Type, TypeId};
 
@@ -373,16 +373,11 @@ impl Emitter for Body<'_, '_> {
                 let area = self.fresh("area");
                 self.stmt(quote! {
                     let mut #area = _rt::RetArea::<{ #size }>::new();
-                    let #ptr = #area.0.as_mut_ptr().cast::<u8>();
+                    let #ptr = #area.ptr();
                 });
             }
-            Role::Export(_) => {
-                let area = format_ident!("RET_AREA{}", self.tmp);
-                self.stmt(quote! {
-                    static mut #area: _rt::RetArea<{ #size }> = _rt::RetArea::new();
-                    let #ptr = (&raw mut #area).cast::<u8>();
-                });
-            }
+            // The caller reads an export's results after it returned.
+            Role::Export(_) => self.stmt(quote!(let #ptr = _rt::static_ret_area!(#size);)),
         }
         quote!(#ptr)
     }
