@@ -177,6 +177,11 @@ impl<'c, 'a> Body<'c, 'a> {
     }
 }
 
+/// A local as an operand: the identifier moved in, not copied.
+pub(crate) fn operand(name: proc_macro2::Ident) -> TokenStream {
+    proc_macro2::TokenTree::Ident(name).into()
+}
+
 /// Operand `i` of an instruction, moved out so that `quote!` takes its
 /// tokens instead of copying them: for operands used exactly once.
 pub(crate) fn take(ops: &mut [TokenStream], i: usize) -> Moved {
@@ -379,7 +384,7 @@ impl Emitter for Body<'_, '_> {
             // The caller reads an export's results after it returned.
             Role::Export(_) => self.stmt(quote!(let #ptr = _rt::static_ret_area!(#size);)),
         }
-        quote!(#ptr)
+        operand(ptr)
     }
 
     fn is_list_canonical(&self, elem: &Type) -> bool {
@@ -400,7 +405,7 @@ impl Emitter for Body<'_, '_> {
         // before the value is used.
         let l = self.fresh("l");
         self.stmt(quote!(let #l = #helper((#addr).add(#off));));
-        Some(quote!(#l))
+        Some(operand(l))
     }
 }
 

@@ -3,8 +3,8 @@
 //! handles and calls in `variants`.
 
 use super::{
-    Body, align_expr, bitcast, lift_prim, load_fn, lower_prim, size_expr, store_fn, take, take_all,
-    wasm_type, zero,
+    Body, align_expr, bitcast, lift_prim, load_fn, lower_prim, operand, size_expr, store_fn, take,
+    take_all, wasm_type, zero,
 };
 use crate::abi::{Instruction, MemKind, Transfer};
 use crate::names::{camel, ident, snake};
@@ -47,7 +47,7 @@ impl Body<'_, '_> {
                         let op: TokenStream = first.into_iter().chain(tokens).collect();
                         let op = Moved::new(op);
                         self.stmt(quote!(let #t = #op;));
-                        out.push(quote!(#t));
+                        out.push(operand(t));
                         continue;
                     };
                     out.push(name.to_token_stream());
@@ -113,7 +113,7 @@ impl Body<'_, '_> {
                 let names: Vec<_> = (0..*size).map(|_| self.fresh("t")).collect();
                 let op = take(ops, 0);
                 self.stmt(quote!(let [#(#names),*] = #op;));
-                out.extend(names.iter().map(|n| quote!(#n)));
+                out.extend(names.into_iter().map(operand));
             }
             FixedListLift { .. } => {
                 let ops = take_all(ops);
@@ -129,7 +129,7 @@ impl Body<'_, '_> {
                 let names: Vec<_> = fields.iter().map(|_| self.fresh("t")).collect();
                 let op = take(ops, 0);
                 self.stmt(quote!(let #path { #(#fields: #names),* } = #op;));
-                out.extend(names.iter().map(|n| quote!(#n)));
+                out.extend(names.into_iter().map(operand));
             }
             RecordLift { record, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
@@ -140,7 +140,7 @@ impl Body<'_, '_> {
                 let names: Vec<_> = tuple.types.iter().map(|_| self.fresh("t")).collect();
                 let op = take(ops, 0);
                 self.stmt(quote!(let (#(#names,)*) = #op;));
-                out.extend(names.iter().map(|n| quote!(#n)));
+                out.extend(names.into_iter().map(operand));
             }
             TupleLift { .. } => {
                 let ops = take_all(ops);
@@ -232,7 +232,7 @@ impl Body<'_, '_> {
                 } else {
                     let ret = self.fresh("ret");
                     self.stmt(quote!(let #ret = __wit_import(#(#ops),*);));
-                    out.push(quote!(#ret));
+                    out.push(operand(ret));
                 }
             }
             CallInterface { func, awaited } => {
@@ -312,7 +312,7 @@ impl Body<'_, '_> {
         // lifted value is used.
         let l = self.fresh("l");
         self.stmt(quote!(let #l = #load(#addr, #off);));
-        quote!(#l)
+        operand(l)
     }
 
     fn store(&mut self, kind: MemKind, offset: ArchitectureSize, value: Moved, addr: Moved) {

@@ -2,7 +2,7 @@
 //! into the user's implementation of an export.
 
 use super::render::tuple_or_single;
-use super::{Body, Callee, Finished, Role};
+use super::{Body, Callee, Finished, Role, operand};
 use crate::render::moved::Moved;
 use crate::render::ty::local;
 use proc_macro2::{Literal, TokenStream};
@@ -136,7 +136,7 @@ impl Body<'_, '_> {
                 _ => _rt::invalid_enum_discriminant(),
             };
         });
-        out.push(quote!(#v));
+        out.push(operand(v));
     }
 
     pub(super) fn call_interface(
@@ -180,7 +180,7 @@ impl Body<'_, '_> {
                 // each payload at the end of its arm), as import arguments are.
                 out.push(quote!(&#r));
             } else {
-                out.push(quote!(#r));
+                out.push(operand(r));
             }
         } else {
             self.stmt(quote!(#call;));
