@@ -31,7 +31,26 @@ impl<const N: usize> RetArea<N> {
     pub const fn new() -> Self {
         RetArea([MaybeUninit::uninit(); N])
     }
+
+    /// The address of the first byte, for the canonical ABI to write to.
+    pub fn ptr(&mut self) -> *mut u8 {
+        self.0.as_mut_ptr().cast()
+    }
 }
+
+/// The address of a return area of `$size` bytes that outlives the export
+/// returning it (the caller reads the results after the export returned,
+/// until `cabi_post_*`): a `static` of its own at each use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __weft_static_ret_area {
+    ($size:expr) => {{
+        static mut AREA: $crate::rt::RetArea<{ $size }> = $crate::rt::RetArea::new();
+        (&raw mut AREA).cast::<u8>()
+    }};
+}
+
+pub use crate::__weft_static_ret_area as static_ret_area;
 
 impl<const N: usize> Default for RetArea<N> {
     fn default() -> Self {
@@ -392,6 +411,16 @@ weft_cabi::with_own_cabi_realloc! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn return_areas_are_aligned_and_each_use_has_its_own() {
+        let mut local = RetArea::<12>::new();
+        assert_eq!(local.ptr() as usize % 8, 0);
+        let a = static_ret_area!(4 + 4);
+        let b = static_ret_area!(8);
+        assert_ne!(a, b);
+        assert_eq!(a as usize % 8, 0);
+    }
 
     #[test]
     fn cleanup_frees_lists_and_empty_lists_dangle() {

@@ -8,8 +8,9 @@
 //! - [`Uses`]: where a type is used (as an import parameter, or anywhere
 //!   else). In `Borrowing` mode this decides which flavours of a type exist.
 
+use crate::id_map::{IdMap, IdSet};
 use crate::opts::Ownership;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use wit_parser::{
     Function, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, WorldId, WorldItem,
 };
@@ -59,10 +60,10 @@ pub enum Flavors {
 /// The facts of the analysis pass.
 #[derive(Debug, Default)]
 pub struct Analysis {
-    infos: HashMap<TypeId, TypeInfo>,
-    uses: HashMap<TypeId, Uses>,
+    infos: IdMap<TypeId, TypeInfo>,
+    uses: IdMap<TypeId, Uses>,
     /// Definitions used as the error of a function's `result`.
-    errors: HashSet<TypeId>,
+    errors: IdSet<TypeId>,
     ownership: Ownership,
 }
 

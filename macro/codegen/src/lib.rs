@@ -17,6 +17,7 @@ mod abi;
 mod analysis;
 mod custom_section;
 mod error;
+mod id_map;
 mod load;
 mod names;
 #[cfg(test)]

@@ -191,10 +191,10 @@ fn owning_mode_borrows_the_top_layer_of_import_parameters_like_wit_bindgen() {
         }
         world w { import i; }";
     let out = gen_with(wit, &Opts::default()).unwrap();
-    let expected = "pub fn f (a : :: core :: option :: Option < & '_ str > , \
+    let expected = "pub fn f (a : _rt :: Option < & '_ str > , \
                     b : & '_ [_rt :: String] , c : (& '_ str , u32 ,) , d : & '_ Rec , \
-                    e : Plain , h : :: core :: result :: Result < & '_ str , u32 > , \
-                    k : :: core :: option :: Option < & '_ Rec > , o : _rt :: Vec < R >)";
+                    e : Plain , h : _rt :: Result < & '_ str , u32 > , \
+                    k : _rt :: Option < & '_ Rec > , o : _rt :: Vec < R >)";
     assert!(out.contains(expected), "{out}");
 }
 

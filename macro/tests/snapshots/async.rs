@@ -15,7 +15,6 @@ mod __weft_world_snap_concurrent_concurrent {
     #[allow(unused_imports)]
     use super::__weft_rt_snap_concurrent_concurrent as _rt;
     #[doc(hidden)]
-    #[allow(non_snake_case, unused_unsafe, clippy::all)]
     pub unsafe fn _export_run_cabi<T_: Guest + 'static>(arg0: i32, arg1: i32) -> u32 {
         _rt::run_ctors_once();
         _rt::async_support::start_task(async move {
@@ -30,44 +29,24 @@ mod __weft_world_snap_concurrent_concurrent {
                         >::new(arg1 as u32, <u32 as wit_future::FuturePayload>::VTABLE),
                     )
                     .await;
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]$root")]
-                unsafe extern "C" {
-                    #[link_name = "[task-return]run"]
-                    fn __wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn __wit_import(_: i32) {
-                    unreachable!()
-                }
+                _rt::wit_import!("[export]$root", "[task-return]run", fn (i32));
                 __wit_import(_rt::as_i32(&_result1));
             }
             cancel.forget();
         })
     }
     #[doc(hidden)]
-    #[allow(non_snake_case)]
     pub unsafe fn __callback_run(event0: u32, event1: u32, event2: u32) -> u32 {
         unsafe { _rt::async_support::callback(event0, event1, event2) }
     }
     #[doc(hidden)]
-    #[allow(non_snake_case, unused_unsafe, clippy::all)]
     pub unsafe fn _export_feed_cabi<T_: Guest + 'static>() -> u32 {
         _rt::run_ctors_once();
         _rt::async_support::start_task(async move {
             let cancel = _rt::async_support::TaskCancelOnDrop::new();
             unsafe {
                 let _result1 = T_::feed().await;
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = "[export]$root")]
-                unsafe extern "C" {
-                    #[link_name = "[task-return]feed"]
-                    fn __wit_import(_: i32);
-                }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn __wit_import(_: i32) {
-                    unreachable!()
-                }
+                _rt::wit_import!("[export]$root", "[task-return]feed", fn (i32));
                 __wit_import(
                     (&_result1).lower_handle(<u32 as wit_future::FuturePayload>::VTABLE)
                         as i32,
@@ -77,7 +56,6 @@ mod __weft_world_snap_concurrent_concurrent {
         })
     }
     #[doc(hidden)]
-    #[allow(non_snake_case)]
     pub unsafe fn __callback_feed(event0: u32, event1: u32, event2: u32) -> u32 {
         unsafe { _rt::async_support::callback(event0, event1, event2) }
     }
@@ -109,65 +87,23 @@ mod __weft_world_snap_concurrent_concurrent {
             unsafe { _rt::async_support::future_new(default, T::VTABLE) }
         }
         #[doc(hidden)]
-        #[allow(unused_unsafe, clippy::all)]
         pub mod vtable0 {
-            #[allow(unused_imports)]
             use super::_rt;
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "[export]$root")]
-            unsafe extern "C" {
-                #[link_name = "[future-new-1]run"]
-                fn new() -> u64;
-                #[link_name = "[async-lower][future-read-1]run"]
-                fn start_read(_: u32, _: *mut u8) -> u32;
-                #[link_name = "[async-lower][future-write-1]run"]
-                fn start_write(_: u32, _: *const u8) -> u32;
-                #[link_name = "[future-cancel-read-1]run"]
-                fn cancel_read(_: u32) -> u32;
-                #[link_name = "[future-cancel-write-1]run"]
-                fn cancel_write(_: u32) -> u32;
-                #[link_name = "[future-drop-readable-1]run"]
-                fn drop_readable(_: u32);
-                #[link_name = "[future-drop-writable-1]run"]
-                fn drop_writable(_: u32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn new() -> u64 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_read(_: u32, _: *mut u8) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_write(_: u32, _: *const u8) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_readable(_: u32) {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_writable(_: u32) {
-                unreachable!()
-            }
+            _rt::payload_intrinsics!(
+                future "[export]$root" : "[future-new-1]run",
+                "[async-lower][future-read-1]run", "[async-lower][future-write-1]run",
+                "[future-cancel-read-1]run", "[future-cancel-write-1]run",
+                "[future-drop-readable-1]run", "[future-drop-writable-1]run"
+            );
             unsafe fn lift(ptr: *mut u8) -> u32 {
                 unsafe {
-                    let _l1 = *(ptr).add(0).cast::<i32>();
+                    let _l1 = _rt::i32_load(ptr, 0);
                     (_l1) as u32
                 }
             }
             unsafe fn lower(value: u32, ptr: *mut u8) {
                 unsafe {
-                    *(ptr).add(0).cast::<i32>() = _rt::as_i32(value);
+                    _rt::i32_store(ptr, 0, _rt::as_i32(value));
                 }
             }
             unsafe fn dealloc_lists(ptr: *mut u8) {
@@ -212,86 +148,41 @@ mod __weft_world_snap_concurrent_concurrent {
             unsafe { _rt::async_support::stream_new(T::VTABLE) }
         }
         #[doc(hidden)]
-        #[allow(unused_unsafe, clippy::all)]
         pub mod vtable0 {
-            #[allow(unused_imports)]
             use super::_rt;
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "snap:concurrent/io")]
-            unsafe extern "C" {
-                #[link_name = "[stream-new-0]lines"]
-                fn new() -> u64;
-                #[link_name = "[async-lower][stream-read-0]lines"]
-                fn start_read(_: u32, _: *mut u8, _: usize) -> u32;
-                #[link_name = "[async-lower][stream-write-0]lines"]
-                fn start_write(_: u32, _: *const u8, _: usize) -> u32;
-                #[link_name = "[stream-cancel-read-0]lines"]
-                fn cancel_read(_: u32) -> u32;
-                #[link_name = "[stream-cancel-write-0]lines"]
-                fn cancel_write(_: u32) -> u32;
-                #[link_name = "[stream-drop-readable-0]lines"]
-                fn drop_readable(_: u32);
-                #[link_name = "[stream-drop-writable-0]lines"]
-                fn drop_writable(_: u32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn new() -> u64 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_read(_: u32, _: *mut u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_write(_: u32, _: *const u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_readable(_: u32) {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_writable(_: u32) {
-                unreachable!()
-            }
+            _rt::payload_intrinsics!(
+                stream "snap:concurrent/io" : "[stream-new-0]lines",
+                "[async-lower][stream-read-0]lines",
+                "[async-lower][stream-write-0]lines", "[stream-cancel-read-0]lines",
+                "[stream-cancel-write-0]lines", "[stream-drop-readable-0]lines",
+                "[stream-drop-writable-0]lines"
+            );
             unsafe fn lift(ptr: *mut u8) -> _rt::String {
                 unsafe {
-                    let _l1 = *(ptr).add(0).cast::<*mut u8>();
-                    let _l2 = *(ptr)
-                        .add(::core::mem::size_of::<*const u8>())
-                        .cast::<usize>();
+                    let _l1 = _rt::ptr_load(ptr, 0);
+                    let _l2 = _rt::len_load(ptr, _rt::PTR_SIZE);
                     _rt::string_lift(_l1, _l2)
                 }
             }
             unsafe fn lower(value: _rt::String, ptr: *mut u8) {
                 unsafe {
                     let (_ptr1, _len2) = _rt::vec_lower((value).into_bytes());
-                    *(ptr).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len2;
-                    *(ptr).add(0).cast::<*mut u8>() = _ptr1;
+                    _rt::len_store(ptr, _rt::PTR_SIZE, _len2);
+                    _rt::ptr_store(ptr, 0, _ptr1);
                 }
             }
             unsafe fn dealloc_lists(ptr: *mut u8) {
                 unsafe {
-                    let _l1 = *(ptr).add(0).cast::<*mut u8>();
-                    let _l2 = *(ptr)
-                        .add(::core::mem::size_of::<*const u8>())
-                        .cast::<usize>();
+                    let _l1 = _rt::ptr_load(ptr, 0);
+                    let _l2 = _rt::len_load(ptr, _rt::PTR_SIZE);
                     _rt::dealloc(_l1, _l2, 1);
                 }
             }
             pub static VTABLE: _rt::async_support::StreamVtable<_rt::String> = _rt::async_support::StreamVtable {
                 layout: unsafe {
                     ::core::alloc::Layout::from_size_align_unchecked(
-                        2 * ::core::mem::size_of::<*const u8>(),
-                        ::core::mem::align_of::<*const u8>(),
+                        2 * _rt::PTR_SIZE,
+                        _rt::PTR_ALIGN,
                     )
                 },
                 lift: Some(lift),
@@ -310,56 +201,14 @@ mod __weft_world_snap_concurrent_concurrent {
             }
         }
         #[doc(hidden)]
-        #[allow(unused_unsafe, clippy::all)]
         pub mod vtable1 {
-            #[allow(unused_imports)]
             use super::_rt;
-            #[cfg(target_arch = "wasm32")]
-            #[link(wasm_import_module = "[export]$root")]
-            unsafe extern "C" {
-                #[link_name = "[stream-new-0]run"]
-                fn new() -> u64;
-                #[link_name = "[async-lower][stream-read-0]run"]
-                fn start_read(_: u32, _: *mut u8, _: usize) -> u32;
-                #[link_name = "[async-lower][stream-write-0]run"]
-                fn start_write(_: u32, _: *const u8, _: usize) -> u32;
-                #[link_name = "[stream-cancel-read-0]run"]
-                fn cancel_read(_: u32) -> u32;
-                #[link_name = "[stream-cancel-write-0]run"]
-                fn cancel_write(_: u32) -> u32;
-                #[link_name = "[stream-drop-readable-0]run"]
-                fn drop_readable(_: u32);
-                #[link_name = "[stream-drop-writable-0]run"]
-                fn drop_writable(_: u32);
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn new() -> u64 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_read(_: u32, _: *mut u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn start_write(_: u32, _: *const u8, _: usize) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_read(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn cancel_write(_: u32) -> u32 {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_readable(_: u32) {
-                unreachable!()
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            unsafe extern "C" fn drop_writable(_: u32) {
-                unreachable!()
-            }
+            _rt::payload_intrinsics!(
+                stream "[export]$root" : "[stream-new-0]run",
+                "[async-lower][stream-read-0]run", "[async-lower][stream-write-0]run",
+                "[stream-cancel-read-0]run", "[stream-cancel-write-0]run",
+                "[stream-drop-readable-0]run", "[stream-drop-writable-0]run"
+            );
             pub static VTABLE: _rt::async_support::StreamVtable<u8> = _rt::async_support::StreamVtable {
                 layout: unsafe {
                     ::core::alloc::Layout::from_size_align_unchecked(1, 1)
@@ -387,25 +236,21 @@ mod __weft_world_snap_concurrent_concurrent {
             self::export!($ty with_types_in self);
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-            const _ : () = { #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[async-lift]run"))] #[allow(dead_code)] unsafe extern "C" fn export_run(arg0
-            : i32, arg1 : i32) -> u32 { unsafe { $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::_export_run_cabi:: < $ty > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[callback][async-lift]run"))] #[allow(dead_code)] unsafe extern "C" fn
-            callback_run(event0 : u32, event1 : u32, event2 : u32) -> u32 { unsafe {
-            $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::__callback_run(event0, event1,
-            event2) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[async-lift]feed"))] #[allow(dead_code)] unsafe extern "C" fn export_feed()
-            -> u32 { unsafe { $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::_export_feed_cabi:: < $ty > () } }
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::__weft_world_snap_concurrent_concurrent as __weft_glue;
+            #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "[async-lift]run"))]
+            unsafe extern "C" fn export_run(arg0 : i32, arg1 : i32) -> u32 { unsafe {
+            __weft_glue::_export_run_cabi:: < $ty > (arg0, arg1) } }
             #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[callback][async-lift]feed"))] #[allow(dead_code)] unsafe extern "C" fn
-            callback_feed(event0 : u32, event1 : u32, event2 : u32) -> u32 { unsafe {
-            $($path_to_types_root)*
-            ::__weft_world_snap_concurrent_concurrent::__callback_feed(event0, event1,
-            event2) } } };
+            "[callback][async-lift]run"))] unsafe extern "C" fn callback_run(event0 :
+            u32, event1 : u32, event2 : u32) -> u32 { unsafe {
+            __weft_glue::__callback_run(event0, event1, event2) } }
+            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "[async-lift]feed"))] unsafe extern "C" fn export_feed() -> u32 { unsafe {
+            __weft_glue::_export_feed_cabi:: < $ty > () } } #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "[callback][async-lift]feed"))] unsafe extern
+            "C" fn callback_feed(event0 : u32, event1 : u32, event2 : u32) -> u32 {
+            unsafe { __weft_glue::__callback_feed(event0, event1, event2) } } };
         };
     }
     #[doc(inline)]
@@ -429,65 +274,48 @@ mod __weft_world_snap_concurrent_concurrent {
 }
 #[allow(unused_imports)]
 pub use __weft_world_snap_concurrent_concurrent::*;
-#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    clippy::all
+)]
 pub mod snap {
-    #[allow(unused_imports)]
     use super::__weft_rt_snap_concurrent_concurrent as _rt;
-    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
     pub mod concurrent {
-        #[allow(unused_imports)]
         use super::super::__weft_rt_snap_concurrent_concurrent as _rt;
-        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
         pub mod io {
-            #[allow(unused_imports)]
             use super::super::super::__weft_rt_snap_concurrent_concurrent as _rt;
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_concurrent_concurrent::__weft_link_custom_section;
-            #[allow(unused_unsafe, clippy::all)]
             pub async fn fetch(
                 url: _rt::String,
-            ) -> ::core::result::Result<_rt::Vec<u8>, _rt::async_support::ErrorContext> {
+            ) -> _rt::Result<_rt::Vec<u8>, _rt::async_support::ErrorContext> {
                 unsafe {
                     let _vec3 = &url;
                     let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
                     let _len2 = _vec3.len();
-                    let mut _area5 = _rt::RetArea::<
-                        { 3 * ::core::mem::size_of::<*const u8>() },
-                    >::new();
-                    let _ptr4 = _area5.0.as_mut_ptr().cast::<u8>();
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "snap:concurrent/io")]
-                    unsafe extern "C" {
-                        #[link_name = "[async-lower]fetch"]
-                        fn __wit_import(_: *mut u8, _: usize, _: *mut u8) -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn __wit_import(
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) -> i32 {
-                        unreachable!()
-                    }
+                    let mut _area5 = _rt::RetArea::<{ 3 * _rt::PTR_SIZE }>::new();
+                    let _ptr4 = _area5.ptr();
+                    _rt::wit_import!(
+                        "snap:concurrent/io", "[async-lower]fetch", fn (* mut u8, usize,
+                        * mut u8) -> i32
+                    );
                     let _ret6 = __wit_import(_ptr1, _len2, _ptr4);
                     _rt::async_support::Subtask::new(_ret6 as u32).await;
-                    let _l7 = i32::from(*(_ptr4).add(0).cast::<u8>());
+                    let _l7 = _rt::i32_load8_u(_ptr4, 0);
                     let _v11 = match _l7 {
                         0 => {
-                            let _l8 = *(_ptr4)
-                                .add(::core::mem::size_of::<*const u8>())
-                                .cast::<*mut u8>();
-                            let _l9 = *(_ptr4)
-                                .add(2 * ::core::mem::size_of::<*const u8>())
-                                .cast::<usize>();
-                            ::core::result::Result::Ok(_rt::list_lift::<u8>(_l8, _l9))
+                            let _l8 = _rt::ptr_load(_ptr4, _rt::PTR_SIZE);
+                            let _l9 = _rt::len_load(_ptr4, 2 * _rt::PTR_SIZE);
+                            _rt::Ok(_rt::list_lift::<u8>(_l8, _l9))
                         }
                         1 => {
-                            let _l10 = *(_ptr4)
-                                .add(::core::mem::size_of::<*const u8>())
-                                .cast::<i32>();
-                            ::core::result::Result::Err(
+                            let _l10 = _rt::i32_load(_ptr4, _rt::PTR_SIZE);
+                            _rt::Err(
                                 _rt::async_support::ErrorContext::from_handle(_l10 as u32),
                             )
                         }
@@ -496,19 +324,9 @@ pub mod snap {
                     _v11
                 }
             }
-            #[allow(unused_unsafe, clippy::all)]
             pub fn lines() -> _rt::async_support::StreamReader<_rt::String> {
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "snap:concurrent/io")]
-                    unsafe extern "C" {
-                        #[link_name = "lines"]
-                        fn __wit_import() -> i32;
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn __wit_import() -> i32 {
-                        unreachable!()
-                    }
+                    _rt::wit_import!("snap:concurrent/io", "lines", fn () -> i32);
                     let _ret1 = __wit_import();
                     _rt::async_support::StreamReader::<
                         _rt::String,

@@ -21,45 +21,35 @@ mod __weft_world_snap_res_res {
             self::export!($ty with_types_in self);
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-            const _ : () = { #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[constructor]file"))] #[allow(dead_code)] unsafe extern "C"
-            fn export_constructor_file(arg0 : * mut u8, arg1 : usize) -> i32 { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::_export_constructor_file_cabi:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[method]file.read"))] #[allow(dead_code)] unsafe extern "C"
-            fn export_method_file_read(arg0 : * mut u8, arg1 : i32) -> * mut u8 { unsafe
-            { $($path_to_types_root)*
-            ::exports::snap::res::files::_export_method_file_read_cabi:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "cabi_post_snap:res/files#[method]file.read"))] #[allow(dead_code)] unsafe
-            extern "C" fn post_return_method_file_read(arg0 : * mut u8) { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::__post_return_method_file_read:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0)
-            } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[static]file.open"))] #[allow(dead_code)] unsafe extern "C"
-            fn export_static_file_open(arg0 : * mut u8, arg1 : usize) -> * mut u8 {
-            unsafe { $($path_to_types_root)*
-            ::exports::snap::res::files::_export_static_file_open_cabi:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0,
-            arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "cabi_post_snap:res/files#[static]file.open"))] #[allow(dead_code)] unsafe
-            extern "C" fn post_return_static_file_open(arg0 : * mut u8) { unsafe {
-            $($path_to_types_root)*
-            ::exports::snap::res::files::__post_return_static_file_open:: < < $ty as
-            $($path_to_types_root)* ::exports::snap::res::files::Guest > ::File > (arg0)
-            } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#copy"))] #[allow(dead_code)] unsafe extern "C" fn
-            export_copy(arg0 : i32, arg1 : i32) { unsafe { $($path_to_types_root)*
-            ::exports::snap::res::files::_export_copy_cabi:: < $ty > (arg0, arg1) } }
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::exports::snap::res::files as __weft_glue; #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "snap:res/files#[constructor]file"))] unsafe
+            extern "C" fn export_constructor_file(arg0 : * mut u8, arg1 : usize) -> i32 {
+            unsafe { __weft_glue::_export_constructor_file_cabi:: < < $ty as
+            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "snap:res/files#[method]file.read"))] unsafe
+            extern "C" fn export_method_file_read(arg0 : * mut u8, arg1 : i32) -> * mut
+            u8 { unsafe { __weft_glue::_export_method_file_read_cabi:: < < $ty as
+            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name =
+            "cabi_post_snap:res/files#[method]file.read"))] unsafe extern "C" fn
+            post_return_method_file_read(arg0 : * mut u8) { unsafe {
+            __weft_glue::__post_return_method_file_read:: < < $ty as __weft_glue::Guest >
+            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:res/files#[static]file.open"))] unsafe extern "C" fn
+            export_static_file_open(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+            __weft_glue::_export_static_file_open_cabi:: < < $ty as __weft_glue::Guest >
+            ::File > (arg0, arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe
+            (export_name = "cabi_post_snap:res/files#[static]file.open"))] unsafe extern
+            "C" fn post_return_static_file_open(arg0 : * mut u8) { unsafe {
+            __weft_glue::__post_return_static_file_open:: < < $ty as __weft_glue::Guest >
+            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "snap:res/files#copy"))] unsafe extern "C" fn export_copy(arg0 : i32, arg1 :
+            i32) { unsafe { __weft_glue::_export_copy_cabi:: < $ty > (arg0, arg1) } }
             #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[dtor]file"))] #[allow(dead_code)] unsafe extern "C" fn
-            dtor_file(rep : * mut u8) { unsafe { $($path_to_types_root)*
-            ::exports::snap::res::files::File::dtor:: << $ty as $($path_to_types_root)*
-            ::exports::snap::res::files::Guest > ::File > (rep) } } };
+            "snap:res/files#[dtor]file"))] unsafe extern "C" fn dtor_file(rep : * mut u8)
+            { unsafe { __weft_glue::File::dtor:: << $ty as __weft_glue::Guest > ::File >
+            (rep) } } };
         };
     }
     #[doc(inline)]
@@ -83,27 +73,21 @@ mod __weft_world_snap_res_res {
 }
 #[allow(unused_imports)]
 pub use __weft_world_snap_res_res::*;
-#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    clippy::all
+)]
 pub mod exports {
-    #[allow(unused_imports)]
     use super::__weft_rt_snap_res_res as _rt;
-    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
     pub mod snap {
-        #[allow(unused_imports)]
         use super::super::__weft_rt_snap_res_res as _rt;
-        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
         pub mod res {
-            #[allow(unused_imports)]
             use super::super::super::__weft_rt_snap_res_res as _rt;
-            #[allow(
-                dead_code,
-                unused_imports,
-                unused_unsafe,
-                unused_parens,
-                clippy::all
-            )]
             pub mod files {
-                #[allow(unused_imports)]
                 use super::super::super::super::__weft_rt_snap_res_res as _rt;
                 #[derive(Debug)]
                 #[repr(transparent)]
@@ -129,32 +113,19 @@ pub mod exports {
                 unsafe impl _rt::WasmResource for File {
                     #[inline]
                     unsafe fn drop(handle: u32) {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]snap:res/files")]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-drop]file"]
-                            fn __wit_import(_: i32);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn __wit_import(_: i32) {
-                            unreachable!()
-                        }
+                        _rt::wit_import!(
+                            "[export]snap:res/files", "[resource-drop]file", fn (i32)
+                        );
                         unsafe { __wit_import(handle as i32) }
                     }
                 }
                 impl File {
                     /// The representation of this resource (`resource.rep`): the address [`Self::new`] registered, the same one a [`FileBorrow`] of it reports.
                     pub fn rep(&self) -> usize {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]snap:res/files")]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]file"]
-                            fn __wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn __wit_import(_: i32) -> *mut u8 {
-                            unreachable!()
-                        }
+                        _rt::wit_import!(
+                            "[export]snap:res/files", "[resource-rep]file", fn (i32) -> *
+                            mut u8
+                        );
                         unsafe { __wit_import(self.handle() as i32) as usize }
                     }
                     /// Moves `val` into a new resource owned by this component.
@@ -238,7 +209,6 @@ pub mod exports {
                 #[doc(hidden)]
                 static __FORCE_SECTION_REF: fn() = super::super::super::super::__weft_world_snap_res_res::__weft_link_custom_section;
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn _export_constructor_file_cabi<T_: GuestFile>(
                     arg0: *mut u8,
                     arg1: usize,
@@ -250,7 +220,6 @@ pub mod exports {
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn _export_method_file_read_cabi<T_: GuestFile>(
                     arg0: *mut u8,
                     arg1: i32,
@@ -261,35 +230,26 @@ pub mod exports {
                             (FileBorrow::lift(arg0 as usize)).get::<T_>(),
                             (arg1) as u32,
                         );
-                        static mut RET_AREA2: _rt::RetArea<
-                            { 2 * ::core::mem::size_of::<*const u8>() },
-                        > = _rt::RetArea::new();
-                        let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+                        let _ptr2 = _rt::static_ret_area!(2 * _rt::PTR_SIZE);
                         let (_ptr3, _len4) = _rt::vec_lower(_result1);
-                        *(_ptr2)
-                            .add(::core::mem::size_of::<*const u8>())
-                            .cast::<usize>() = _len4;
-                        *(_ptr2).add(0).cast::<*mut u8>() = _ptr3;
+                        _rt::len_store(_ptr2, _rt::PTR_SIZE, _len4);
+                        _rt::ptr_store(_ptr2, 0, _ptr3);
                         _ptr2
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_method_file_read<T_: GuestFile>(
                     arg0: *mut u8,
                 ) {
                     unsafe {
-                        let _l1 = *(arg0).add(0).cast::<*mut u8>();
-                        let _l2 = *(arg0)
-                            .add(::core::mem::size_of::<*const u8>())
-                            .cast::<usize>();
+                        let _l1 = _rt::ptr_load(arg0, 0);
+                        let _l2 = _rt::len_load(arg0, _rt::PTR_SIZE);
                         let _base3 = _l1;
                         let _len4 = _l2;
                         _rt::dealloc(_base3, _len4 * 1, 1);
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn _export_static_file_open_cabi<T_: GuestFile>(
                     arg0: *mut u8,
                     arg1: usize,
@@ -297,49 +257,39 @@ pub mod exports {
                     _rt::run_ctors_once();
                     unsafe {
                         let _result1 = T_::open(_rt::string_lift(arg0, arg1));
-                        static mut RET_AREA2: _rt::RetArea<
-                            { 3 * ::core::mem::size_of::<*const u8>() },
-                        > = _rt::RetArea::new();
-                        let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+                        let _ptr2 = _rt::static_ret_area!(3 * _rt::PTR_SIZE);
                         match _result1 {
-                            ::core::result::Result::Ok(_payload1) => {
-                                *(_ptr2).add(0).cast::<u8>() = (0i32) as u8;
-                                *(_ptr2)
-                                    .add(::core::mem::size_of::<*const u8>())
-                                    .cast::<i32>() = (_payload1).take_handle() as i32;
+                            _rt::Ok(_payload1) => {
+                                _rt::i32_store8(_ptr2, 0, 0i32);
+                                _rt::i32_store(
+                                    _ptr2,
+                                    _rt::PTR_SIZE,
+                                    (_payload1).take_handle() as i32,
+                                );
                             }
-                            ::core::result::Result::Err(_payload1) => {
-                                *(_ptr2).add(0).cast::<u8>() = (1i32) as u8;
+                            _rt::Err(_payload1) => {
+                                _rt::i32_store8(_ptr2, 0, 1i32);
                                 let (_ptr3, _len4) = _rt::vec_lower(
                                     (_payload1).into_bytes(),
                                 );
-                                *(_ptr2)
-                                    .add(2 * ::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>() = _len4;
-                                *(_ptr2)
-                                    .add(::core::mem::size_of::<*const u8>())
-                                    .cast::<*mut u8>() = _ptr3;
+                                _rt::len_store(_ptr2, 2 * _rt::PTR_SIZE, _len4);
+                                _rt::ptr_store(_ptr2, _rt::PTR_SIZE, _ptr3);
                             }
                         }
                         _ptr2
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_static_file_open<T_: GuestFile>(
                     arg0: *mut u8,
                 ) {
                     unsafe {
-                        let _l1 = i32::from(*(arg0).add(0).cast::<u8>());
+                        let _l1 = _rt::i32_load8_u(arg0, 0);
                         match _l1 {
                             0 => {}
                             1 => {
-                                let _l2 = *(arg0)
-                                    .add(::core::mem::size_of::<*const u8>())
-                                    .cast::<*mut u8>();
-                                let _l3 = *(arg0)
-                                    .add(2 * ::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>();
+                                let _l2 = _rt::ptr_load(arg0, _rt::PTR_SIZE);
+                                let _l3 = _rt::len_load(arg0, 2 * _rt::PTR_SIZE);
                                 _rt::dealloc(_l2, _l3, 1);
                             }
                             _ => {}
@@ -347,7 +297,6 @@ pub mod exports {
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn _export_copy_cabi<T_: Guest>(arg0: i32, arg1: i32) {
                     _rt::run_ctors_once();
                     unsafe {
@@ -363,16 +312,10 @@ pub mod exports {
                     where
                         Self: Sized,
                     {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]snap:res/files")]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-new]file"]
-                            fn __wit_import(_: *mut u8) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn __wit_import(_: *mut u8) -> i32 {
-                            unreachable!()
-                        }
+                        _rt::wit_import!(
+                            "[export]snap:res/files", "[resource-new]file", fn (* mut u8)
+                            -> i32
+                        );
                         unsafe { __wit_import(val) as u32 }
                     }
                     #[doc(hidden)]
@@ -380,16 +323,10 @@ pub mod exports {
                     where
                         Self: Sized,
                     {
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "[export]snap:res/files")]
-                        unsafe extern "C" {
-                            #[link_name = "[resource-rep]file"]
-                            fn __wit_import(_: i32) -> *mut u8;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn __wit_import(_: i32) -> *mut u8 {
-                            unreachable!()
-                        }
+                        _rt::wit_import!(
+                            "[export]snap:res/files", "[resource-rep]file", fn (i32) -> *
+                            mut u8
+                        );
                         unsafe { __wit_import(handle as i32) }
                     }
                     /// Places `val` at a stable address for the lifetime of the
@@ -416,9 +353,7 @@ pub mod exports {
                     where
                         Self: Sized;
                     fn read(&self, n: u32) -> _rt::Vec<u8>;
-                    fn open(
-                        path: _rt::String,
-                    ) -> ::core::result::Result<File, _rt::String>;
+                    fn open(path: _rt::String) -> _rt::Result<File, _rt::String>;
                 }
                 pub trait Guest {
                     type File: GuestFile;
@@ -428,17 +363,19 @@ pub mod exports {
         }
     }
 }
-#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    clippy::all
+)]
 pub mod snap {
-    #[allow(unused_imports)]
     use super::__weft_rt_snap_res_res as _rt;
-    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
     pub mod res {
-        #[allow(unused_imports)]
         use super::super::__weft_rt_snap_res_res as _rt;
-        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
         pub mod files {
-            #[allow(unused_imports)]
             use super::super::super::__weft_rt_snap_res_res as _rt;
             #[derive(Debug)]
             #[repr(transparent)]
@@ -464,125 +401,69 @@ pub mod snap {
             unsafe impl _rt::WasmResource for File {
                 #[inline]
                 unsafe fn drop(handle: u32) {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "snap:res/files")]
-                    unsafe extern "C" {
-                        #[link_name = "[resource-drop]file"]
-                        fn __wit_import(_: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn __wit_import(_: i32) {
-                        unreachable!()
-                    }
+                    _rt::wit_import!("snap:res/files", "[resource-drop]file", fn (i32));
                     unsafe { __wit_import(handle as i32) }
                 }
             }
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_res_res::__weft_link_custom_section;
-            #[allow(unused_unsafe, clippy::all)]
             pub fn copy(src: &'_ File, dst: File) {
                 unsafe {
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "snap:res/files")]
-                    unsafe extern "C" {
-                        #[link_name = "copy"]
-                        fn __wit_import(_: i32, _: i32);
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn __wit_import(_: i32, _: i32) {
-                        unreachable!()
-                    }
+                    _rt::wit_import!("snap:res/files", "copy", fn (i32, i32));
                     __wit_import((&src).handle() as i32, (&dst).take_handle() as i32);
                 }
             }
             impl File {
-                #[allow(unused_unsafe, clippy::all)]
                 pub fn new(path: &'_ str) -> File {
                     unsafe {
                         let _vec3 = &path;
                         let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec3.len();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "snap:res/files")]
-                        unsafe extern "C" {
-                            #[link_name = "[constructor]file"]
-                            fn __wit_import(_: *mut u8, _: usize) -> i32;
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn __wit_import(_: *mut u8, _: usize) -> i32 {
-                            unreachable!()
-                        }
+                        _rt::wit_import!(
+                            "snap:res/files", "[constructor]file", fn (* mut u8, usize)
+                            -> i32
+                        );
                         let _ret4 = __wit_import(_ptr1, _len2);
                         File::from_handle(_ret4 as u32)
                     }
                 }
-                #[allow(unused_unsafe, clippy::all)]
                 pub fn read(&self, n: u32) -> _rt::Vec<u8> {
                     unsafe {
-                        let mut _area2 = _rt::RetArea::<
-                            { 2 * ::core::mem::size_of::<*const u8>() },
-                        >::new();
-                        let _ptr1 = _area2.0.as_mut_ptr().cast::<u8>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "snap:res/files")]
-                        unsafe extern "C" {
-                            #[link_name = "[method]file.read"]
-                            fn __wit_import(_: i32, _: i32, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn __wit_import(_: i32, _: i32, _: *mut u8) {
-                            unreachable!()
-                        }
+                        let mut _area2 = _rt::RetArea::<{ 2 * _rt::PTR_SIZE }>::new();
+                        let _ptr1 = _area2.ptr();
+                        _rt::wit_import!(
+                            "snap:res/files", "[method]file.read", fn (i32, i32, * mut
+                            u8)
+                        );
                         __wit_import((self).handle() as i32, _rt::as_i32(&n), _ptr1);
-                        let _l3 = *(_ptr1).add(0).cast::<*mut u8>();
-                        let _l4 = *(_ptr1)
-                            .add(::core::mem::size_of::<*const u8>())
-                            .cast::<usize>();
+                        let _l3 = _rt::ptr_load(_ptr1, 0);
+                        let _l4 = _rt::len_load(_ptr1, _rt::PTR_SIZE);
                         _rt::list_lift::<u8>(_l3, _l4)
                     }
                 }
-                #[allow(unused_unsafe, clippy::all)]
-                pub fn open(path: &'_ str) -> ::core::result::Result<File, _rt::String> {
+                pub fn open(path: &'_ str) -> _rt::Result<File, _rt::String> {
                     unsafe {
                         let _vec3 = &path;
                         let _ptr1 = _vec3.as_ptr().cast::<u8>().cast_mut();
                         let _len2 = _vec3.len();
-                        let mut _area5 = _rt::RetArea::<
-                            { 3 * ::core::mem::size_of::<*const u8>() },
-                        >::new();
-                        let _ptr4 = _area5.0.as_mut_ptr().cast::<u8>();
-                        #[cfg(target_arch = "wasm32")]
-                        #[link(wasm_import_module = "snap:res/files")]
-                        unsafe extern "C" {
-                            #[link_name = "[static]file.open"]
-                            fn __wit_import(_: *mut u8, _: usize, _: *mut u8);
-                        }
-                        #[cfg(not(target_arch = "wasm32"))]
-                        unsafe extern "C" fn __wit_import(
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        ) {
-                            unreachable!()
-                        }
+                        let mut _area5 = _rt::RetArea::<{ 3 * _rt::PTR_SIZE }>::new();
+                        let _ptr4 = _area5.ptr();
+                        _rt::wit_import!(
+                            "snap:res/files", "[static]file.open", fn (* mut u8, usize, *
+                            mut u8)
+                        );
                         __wit_import(_ptr1, _len2, _ptr4);
-                        let _l6 = i32::from(*(_ptr4).add(0).cast::<u8>());
+                        let _l6 = _rt::i32_load8_u(_ptr4, 0);
                         let _v10 = match _l6 {
                             0 => {
-                                let _l7 = *(_ptr4)
-                                    .add(::core::mem::size_of::<*const u8>())
-                                    .cast::<i32>();
-                                ::core::result::Result::Ok(File::from_handle(_l7 as u32))
+                                let _l7 = _rt::i32_load(_ptr4, _rt::PTR_SIZE);
+                                _rt::Ok(File::from_handle(_l7 as u32))
                             }
                             1 => {
-                                let _l8 = *(_ptr4)
-                                    .add(::core::mem::size_of::<*const u8>())
-                                    .cast::<*mut u8>();
-                                let _l9 = *(_ptr4)
-                                    .add(2 * ::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>();
-                                ::core::result::Result::Err(_rt::string_lift(_l8, _l9))
+                                let _l8 = _rt::ptr_load(_ptr4, _rt::PTR_SIZE);
+                                let _l9 = _rt::len_load(_ptr4, 2 * _rt::PTR_SIZE);
+                                _rt::Err(_rt::string_lift(_l8, _l9))
                             }
                             _ => _rt::invalid_enum_discriminant(),
                         };

@@ -15,27 +15,22 @@ mod __weft_world_snap_sync_sync {
     #[allow(unused_imports)]
     use super::__weft_rt_snap_sync_sync as _rt;
     #[doc(hidden)]
-    #[allow(non_snake_case, unused_unsafe, clippy::all)]
     pub unsafe fn _export_hello_cabi<T_: Guest>(arg0: *mut u8, arg1: usize) -> *mut u8 {
         _rt::run_ctors_once();
         unsafe {
             let _result1 = T_::hello(_rt::string_lift(arg0, arg1));
-            static mut RET_AREA2: _rt::RetArea<
-                { 2 * ::core::mem::size_of::<*const u8>() },
-            > = _rt::RetArea::new();
-            let _ptr2 = (&raw mut RET_AREA2).cast::<u8>();
+            let _ptr2 = _rt::static_ret_area!(2 * _rt::PTR_SIZE);
             let (_ptr3, _len4) = _rt::vec_lower((_result1).into_bytes());
-            *(_ptr2).add(::core::mem::size_of::<*const u8>()).cast::<usize>() = _len4;
-            *(_ptr2).add(0).cast::<*mut u8>() = _ptr3;
+            _rt::len_store(_ptr2, _rt::PTR_SIZE, _len4);
+            _rt::ptr_store(_ptr2, 0, _ptr3);
             _ptr2
         }
     }
     #[doc(hidden)]
-    #[allow(non_snake_case, unused_unsafe, clippy::all)]
     pub unsafe fn __post_return_hello<T_: Guest>(arg0: *mut u8) {
         unsafe {
-            let _l1 = *(arg0).add(0).cast::<*mut u8>();
-            let _l2 = *(arg0).add(::core::mem::size_of::<*const u8>()).cast::<usize>();
+            let _l1 = _rt::ptr_load(arg0, 0);
+            let _l2 = _rt::len_load(arg0, _rt::PTR_SIZE);
             _rt::dealloc(_l1, _l2, 1);
         }
     }
@@ -49,23 +44,24 @@ mod __weft_world_snap_sync_sync {
             self::export!($ty with_types_in self);
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
-            const _ : () = { #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:sync/types#measure"))] #[allow(dead_code)] unsafe extern "C" fn
-            export_measure(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 : i32,
-            arg5 : * mut u8, arg6 : usize) -> * mut u8 { unsafe { $($path_to_types_root)*
-            ::exports::snap::sync::types::_export_measure_cabi:: < $ty > (arg0, arg1,
-            arg2, arg3, arg4, arg5, arg6) } } #[cfg_attr(target_arch = "wasm32", unsafe
-            (export_name = "cabi_post_snap:sync/types#measure"))] #[allow(dead_code)]
-            unsafe extern "C" fn post_return_measure(arg0 : * mut u8) { unsafe {
-            $($path_to_types_root)* ::exports::snap::sync::types::__post_return_measure::
-            < $ty > (arg0) } } }; const _ : () = { #[cfg_attr(target_arch = "wasm32",
-            unsafe (export_name = "hello"))] #[allow(dead_code)] unsafe extern "C" fn
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::exports::snap::sync::types as __weft_glue; #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "snap:sync/types#measure"))] unsafe extern
+            "C" fn export_measure(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 :
+            i32, arg5 : * mut u8, arg6 : usize) -> * mut u8 { unsafe {
+            __weft_glue::_export_measure_cabi:: < $ty > (arg0, arg1, arg2, arg3, arg4,
+            arg5, arg6) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
+            "cabi_post_snap:sync/types#measure"))] unsafe extern "C" fn
+            post_return_measure(arg0 : * mut u8) { unsafe {
+            __weft_glue::__post_return_measure:: < $ty > (arg0) } } };
+            #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
+            ::__weft_world_snap_sync_sync as __weft_glue; #[cfg_attr(target_arch =
+            "wasm32", unsafe (export_name = "hello"))] unsafe extern "C" fn
             export_hello(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
-            $($path_to_types_root)* ::__weft_world_snap_sync_sync::_export_hello_cabi:: <
-            $ty > (arg0, arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name
-            = "cabi_post_hello"))] #[allow(dead_code)] unsafe extern "C" fn
-            post_return_hello(arg0 : * mut u8) { unsafe { $($path_to_types_root)*
-            ::__weft_world_snap_sync_sync::__post_return_hello:: < $ty > (arg0) } } };
+            __weft_glue::_export_hello_cabi:: < $ty > (arg0, arg1) } }
+            #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "cabi_post_hello"))]
+            unsafe extern "C" fn post_return_hello(arg0 : * mut u8) { unsafe {
+            __weft_glue::__post_return_hello:: < $ty > (arg0) } } };
         };
     }
     #[doc(inline)]
@@ -89,27 +85,21 @@ mod __weft_world_snap_sync_sync {
 }
 #[allow(unused_imports)]
 pub use __weft_world_snap_sync_sync::*;
-#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    clippy::all
+)]
 pub mod exports {
-    #[allow(unused_imports)]
     use super::__weft_rt_snap_sync_sync as _rt;
-    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
     pub mod snap {
-        #[allow(unused_imports)]
         use super::super::__weft_rt_snap_sync_sync as _rt;
-        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
         pub mod sync {
-            #[allow(unused_imports)]
             use super::super::super::__weft_rt_snap_sync_sync as _rt;
-            #[allow(
-                dead_code,
-                unused_imports,
-                unused_unsafe,
-                unused_parens,
-                clippy::all
-            )]
             pub mod types {
-                #[allow(unused_imports)]
                 use super::super::super::super::__weft_rt_snap_sync_sync as _rt;
                 #[derive(Clone, Copy)]
                 #[repr(C)]
@@ -154,7 +144,6 @@ pub mod exports {
                 #[doc(hidden)]
                 static __FORCE_SECTION_REF: fn() = super::super::super::super::__weft_world_snap_sync_sync::__weft_link_custom_section;
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn _export_measure_cabi<T_: Guest>(
                     arg0: i32,
                     arg1: i32,
@@ -166,71 +155,56 @@ pub mod exports {
                 ) -> *mut u8 {
                     _rt::run_ctors_once();
                     unsafe {
-                        let _t1 = arg0;
-                        let _t2 = arg1;
-                        let _t3 = arg2;
-                        let _t4 = arg3;
-                        let _t5 = arg4;
-                        let _v6 = match _t1 {
-                            0 => Shape::Dot(Point { x: _t2, y: _t3 }),
+                        let _v1 = match arg0 {
+                            0 => Shape::Dot(Point { x: arg1, y: arg2 }),
                             1 => {
                                 Shape::Line((
-                                    Point { x: _t2, y: _t3 },
-                                    Point { x: _t4, y: _t5 },
+                                    Point { x: arg1, y: arg2 },
+                                    Point { x: arg3, y: arg4 },
                                 ))
                             }
                             2 => Shape::None,
                             _ => _rt::invalid_enum_discriminant(),
                         };
-                        let _result11 = _rt::list_lift_each(
+                        let _result6 = _rt::list_lift_each(
                             arg5,
                             arg6,
-                            2 * ::core::mem::size_of::<*const u8>(),
-                            ::core::mem::align_of::<*const u8>(),
+                            2 * _rt::PTR_SIZE,
+                            _rt::PTR_ALIGN,
                             |_base1| {
-                                let _l7 = *(_base1).add(0).cast::<*mut u8>();
-                                let _l8 = *(_base1)
-                                    .add(::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>();
-                                _rt::string_lift(_l7, _l8)
+                                let _l2 = _rt::ptr_load(_base1, 0);
+                                let _l3 = _rt::len_load(_base1, _rt::PTR_SIZE);
+                                _rt::string_lift(_l2, _l3)
                             },
                         );
-                        let _result12 = T_::measure(_v6, _result11);
-                        static mut RET_AREA13: _rt::RetArea<
-                            { 8 + 2 * ::core::mem::size_of::<*const u8>() },
-                        > = _rt::RetArea::new();
-                        let _ptr13 = (&raw mut RET_AREA13).cast::<u8>();
-                        match _result12 {
-                            ::core::result::Result::Ok(_payload1) => {
-                                *(_ptr13).add(0).cast::<u8>() = (0i32) as u8;
-                                *(_ptr13).add(8).cast::<i64>() = _rt::as_i64(_payload1);
+                        let _result7 = T_::measure(_v1, _result6);
+                        let _ptr8 = _rt::static_ret_area!(8 + 2 * _rt::PTR_SIZE);
+                        match _result7 {
+                            _rt::Ok(_payload1) => {
+                                _rt::i32_store8(_ptr8, 0, 0i32);
+                                _rt::i64_store(_ptr8, 8, _rt::as_i64(_payload1));
                             }
-                            ::core::result::Result::Err(_payload1) => {
-                                *(_ptr13).add(0).cast::<u8>() = (1i32) as u8;
-                                let (_ptr14, _len15) = _rt::vec_lower(
+                            _rt::Err(_payload1) => {
+                                _rt::i32_store8(_ptr8, 0, 1i32);
+                                let (_ptr9, _len10) = _rt::vec_lower(
                                     (_payload1).into_bytes(),
                                 );
-                                *(_ptr13)
-                                    .add(8 + ::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>() = _len15;
-                                *(_ptr13).add(8).cast::<*mut u8>() = _ptr14;
+                                _rt::len_store(_ptr8, 8 + _rt::PTR_SIZE, _len10);
+                                _rt::ptr_store(_ptr8, 8, _ptr9);
                             }
                         }
-                        _ptr13
+                        _ptr8
                     }
                 }
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn __post_return_measure<T_: Guest>(arg0: *mut u8) {
                     unsafe {
-                        let _l1 = i32::from(*(arg0).add(0).cast::<u8>());
+                        let _l1 = _rt::i32_load8_u(arg0, 0);
                         match _l1 {
                             0 => {}
                             1 => {
-                                let _l2 = *(arg0).add(8).cast::<*mut u8>();
-                                let _l3 = *(arg0)
-                                    .add(8 + ::core::mem::size_of::<*const u8>())
-                                    .cast::<usize>();
+                                let _l2 = _rt::ptr_load(arg0, 8);
+                                let _l3 = _rt::len_load(arg0, 8 + _rt::PTR_SIZE);
                                 _rt::dealloc(_l2, _l3, 1);
                             }
                             _ => {}
@@ -241,23 +215,25 @@ pub mod exports {
                     fn measure(
                         s: Shape,
                         names: _rt::Vec<_rt::String>,
-                    ) -> ::core::result::Result<u64, _rt::String>;
+                    ) -> _rt::Result<u64, _rt::String>;
                 }
             }
         }
     }
 }
-#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+#[allow(
+    dead_code,
+    unused_imports,
+    unused_unsafe,
+    unused_parens,
+    non_snake_case,
+    clippy::all
+)]
 pub mod snap {
-    #[allow(unused_imports)]
     use super::__weft_rt_snap_sync_sync as _rt;
-    #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
     pub mod sync {
-        #[allow(unused_imports)]
         use super::super::__weft_rt_snap_sync_sync as _rt;
-        #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
         pub mod types {
-            #[allow(unused_imports)]
             use super::super::super::__weft_rt_snap_sync_sync as _rt;
             #[derive(Clone, Copy)]
             #[repr(C)]
@@ -297,11 +273,10 @@ pub mod snap {
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_sync_sync::__weft_link_custom_section;
-            #[allow(unused_unsafe, clippy::all)]
             pub fn measure(
                 s: Shape,
                 names: &'_ [_rt::String],
-            ) -> ::core::result::Result<u64, _rt::String> {
+            ) -> _rt::Result<u64, _rt::String> {
                 unsafe {
                     let _cleanup = &mut _rt::Cleanup::new();
                     let (_v9, _v10, _v11, _v12, _v13) = match &s {
@@ -325,64 +300,34 @@ pub mod snap {
                     };
                     let (_result19, _len18) = _rt::list_lower_lend(
                         &(&names)[..],
-                        2 * ::core::mem::size_of::<*const u8>(),
-                        ::core::mem::align_of::<*const u8>(),
+                        2 * _rt::PTR_SIZE,
+                        _rt::PTR_ALIGN,
                         _cleanup,
                         |_base1, _e1, _cleanup| {
                             let _vec16 = _e1;
                             let _ptr14 = _vec16.as_ptr().cast::<u8>().cast_mut();
                             let _len15 = _vec16.len();
-                            *(_base1)
-                                .add(::core::mem::size_of::<*const u8>())
-                                .cast::<usize>() = _len15;
-                            *(_base1).add(0).cast::<*mut u8>() = _ptr14;
+                            _rt::len_store(_base1, _rt::PTR_SIZE, _len15);
+                            _rt::ptr_store(_base1, 0, _ptr14);
                         },
                     );
-                    let mut _area21 = _rt::RetArea::<
-                        { 8 + 2 * ::core::mem::size_of::<*const u8>() },
-                    >::new();
-                    let _ptr20 = _area21.0.as_mut_ptr().cast::<u8>();
-                    #[cfg(target_arch = "wasm32")]
-                    #[link(wasm_import_module = "snap:sync/types")]
-                    unsafe extern "C" {
-                        #[link_name = "measure"]
-                        fn __wit_import(
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: i32,
-                            _: *mut u8,
-                            _: usize,
-                            _: *mut u8,
-                        );
-                    }
-                    #[cfg(not(target_arch = "wasm32"))]
-                    unsafe extern "C" fn __wit_import(
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: i32,
-                        _: *mut u8,
-                        _: usize,
-                        _: *mut u8,
-                    ) {
-                        unreachable!()
-                    }
+                    let mut _area21 = _rt::RetArea::<{ 8 + 2 * _rt::PTR_SIZE }>::new();
+                    let _ptr20 = _area21.ptr();
+                    _rt::wit_import!(
+                        "snap:sync/types", "measure", fn (i32, i32, i32, i32, i32, * mut
+                        u8, usize, * mut u8)
+                    );
                     __wit_import(_v9, _v10, _v11, _v12, _v13, _result19, _len18, _ptr20);
-                    let _l22 = i32::from(*(_ptr20).add(0).cast::<u8>());
+                    let _l22 = _rt::i32_load8_u(_ptr20, 0);
                     let _v26 = match _l22 {
                         0 => {
-                            let _l23 = *(_ptr20).add(8).cast::<i64>();
-                            ::core::result::Result::Ok((_l23) as u64)
+                            let _l23 = _rt::i64_load(_ptr20, 8);
+                            _rt::Ok((_l23) as u64)
                         }
                         1 => {
-                            let _l24 = *(_ptr20).add(8).cast::<*mut u8>();
-                            let _l25 = *(_ptr20)
-                                .add(8 + ::core::mem::size_of::<*const u8>())
-                                .cast::<usize>();
-                            ::core::result::Result::Err(_rt::string_lift(_l24, _l25))
+                            let _l24 = _rt::ptr_load(_ptr20, 8);
+                            let _l25 = _rt::len_load(_ptr20, 8 + _rt::PTR_SIZE);
+                            _rt::Err(_rt::string_lift(_l24, _l25))
                         }
                         _ => _rt::invalid_enum_discriminant(),
                     };

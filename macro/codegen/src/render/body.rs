@@ -15,7 +15,7 @@ use super::ty::{Flavor, local};
 use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
 use crate::analysis::{dealias, is_list_canonical};
 use proc_macro2::{Literal, TokenStream};
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, quote};
 use wit_parser::abi::WasmType;
 use wit_parser::{Alignment, ArchitectureSize, Type, TypeId};
 
@@ -177,15 +177,31 @@ impl<'c, 'a> Body<'c, 'a> {
     }
 }
 
+/// A local as an operand: the identifier moved in, not copied.
+pub(crate) fn operand(name: proc_macro2::Ident) -> TokenStream {
+    proc_macro2::TokenTree::Ident(name).into()
+}
+
+/// Operand `i` of an instruction, moved out so that `quote!` takes its
+/// tokens instead of copying them: for operands used exactly once.
+pub(crate) fn take(ops: &mut [TokenStream], i: usize) -> Moved {
+    Moved::new(std::mem::take(&mut ops[i]))
+}
+
+/// Every operand, moved out (see [`take`]).
+pub(crate) fn take_all(ops: &mut Vec<TokenStream>) -> Vec<Moved> {
+    ops.drain(..).map(Moved::new).collect()
+}
+
 /// A byte size, with pointer-sized parts written portably.
 pub(crate) fn size_expr(size: ArchitectureSize) -> TokenStream {
     let bytes = size.constant_bytes();
     let ptrs = match size.pointers_to_add() {
         0 => return Literal::usize_unsuffixed(bytes).into_token_stream(),
-        1 => quote!(::core::mem::size_of::<*const u8>()),
+        1 => quote!(_rt::PTR_SIZE),
         n => {
             let n = Literal::usize_unsuffixed(n);
-            quote!(#n * ::core::mem::size_of::<*const u8>())
+            quote!(#n * _rt::PTR_SIZE)
         }
     };
     match bytes {
@@ -209,7 +225,7 @@ pub(crate) fn size_factor(size: ArchitectureSize) -> TokenStream {
 /// An alignment in bytes.
 pub(crate) fn align_expr(align: Alignment) -> TokenStream {
     match align {
-        Alignment::Pointer => quote!(::core::mem::align_of::<*const u8>()),
+        Alignment::Pointer => quote!(_rt::PTR_ALIGN),
         Alignment::Bytes(n) => {
             let n = Literal::usize_unsuffixed(n.get());
             quote!(#n)
@@ -230,9 +246,9 @@ pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
 }
 
 /// Reinterprets a core value as another core type (through 64 bits).
-fn bitcast(op: &TokenStream, from: WasmType, to: WasmType) -> TokenStream {
+fn bitcast(op: Moved, from: WasmType, to: WasmType) -> TokenStream {
     if from == to {
-        return op.clone();
+        return op.into_token_stream();
     }
     let bits = match from {
         WasmType::I32 => quote!(((#op) as u32 as u64)),
@@ -257,39 +273,43 @@ fn zero(ty: WasmType) -> TokenStream {
         WasmType::I64 | WasmType::PointerOrI64 => quote!(0i64),
         WasmType::F32 => quote!(0.0f32),
         WasmType::F64 => quote!(0.0f64),
-        WasmType::Pointer => quote!(::core::ptr::null_mut::<u8>()),
+        WasmType::Pointer => quote!(_rt::NULL),
         WasmType::Length => quote!(0usize),
     }
 }
 
-fn mem_type(kind: MemKind) -> TokenStream {
+/// The runtime's load of a core value from memory (`_rt::i32_load8_u`...).
+fn load_fn(kind: MemKind) -> TokenStream {
     match kind {
-        MemKind::I32 => quote!(i32),
-        MemKind::I32U8 => quote!(u8),
-        MemKind::I32S8 => quote!(i8),
-        MemKind::I32U16 => quote!(u16),
-        MemKind::I32S16 => quote!(i16),
-        MemKind::I64 => quote!(i64),
-        MemKind::F32 => quote!(f32),
-        MemKind::F64 => quote!(f64),
-        MemKind::Pointer => quote!(*mut u8),
-        MemKind::Length => quote!(usize),
+        MemKind::I32 => quote!(_rt::i32_load),
+        MemKind::I32U8 => quote!(_rt::i32_load8_u),
+        MemKind::I32S8 => quote!(_rt::i32_load8_s),
+        MemKind::I32U16 => quote!(_rt::i32_load16_u),
+        MemKind::I32S16 => quote!(_rt::i32_load16_s),
+        MemKind::I64 => quote!(_rt::i64_load),
+        MemKind::F32 => quote!(_rt::f32_load),
+        MemKind::F64 => quote!(_rt::f64_load),
+        MemKind::Pointer => quote!(_rt::ptr_load),
+        MemKind::Length => quote!(_rt::len_load),
     }
 }
 
-fn is_narrow(kind: MemKind) -> bool {
+/// The runtime's store of a core value to memory (`_rt::i32_store8`...);
+/// narrow stores keep the low bits whatever the signedness.
+fn store_fn(kind: MemKind) -> TokenStream {
     match kind {
-        MemKind::I32U8 | MemKind::I32S8 | MemKind::I32U16 | MemKind::I32S16 => true,
-        MemKind::I32
-        | MemKind::I64
-        | MemKind::F32
-        | MemKind::F64
-        | MemKind::Pointer
-        | MemKind::Length => false,
+        MemKind::I32 => quote!(_rt::i32_store),
+        MemKind::I32U8 | MemKind::I32S8 => quote!(_rt::i32_store8),
+        MemKind::I32U16 | MemKind::I32S16 => quote!(_rt::i32_store16),
+        MemKind::I64 => quote!(_rt::i64_store),
+        MemKind::F32 => quote!(_rt::f32_store),
+        MemKind::F64 => quote!(_rt::f64_store),
+        MemKind::Pointer => quote!(_rt::ptr_store),
+        MemKind::Length => quote!(_rt::len_store),
     }
 }
 
-fn lower_prim(prim: Prim, op: &TokenStream) -> TokenStream {
+fn lower_prim(prim: Prim, op: Moved) -> TokenStream {
     match prim {
         Prim::Bool
         | Prim::U8
@@ -307,7 +327,7 @@ fn lower_prim(prim: Prim, op: &TokenStream) -> TokenStream {
     }
 }
 
-fn lift_prim(prim: Prim, op: &TokenStream) -> TokenStream {
+fn lift_prim(prim: Prim, op: Moved) -> TokenStream {
     match prim {
         Prim::Bool => quote!(_rt::bool_lift(#op)),
         Prim::U8 => quote!((#op) as u8),
@@ -316,7 +336,7 @@ fn lift_prim(prim: Prim, op: &TokenStream) -> TokenStream {
         Prim::S16 => quote!((#op) as i16),
         Prim::U32 => quote!((#op) as u32),
         Prim::U64 => quote!((#op) as u64),
-        Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => op.clone(),
+        Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => op.into_token_stream(),
         Prim::Char => quote!(_rt::char_lift(#op)),
     }
 }
@@ -358,18 +378,13 @@ impl Emitter for Body<'_, '_> {
                 let area = self.fresh("area");
                 self.stmt(quote! {
                     let mut #area = _rt::RetArea::<{ #size }>::new();
-                    let #ptr = #area.0.as_mut_ptr().cast::<u8>();
+                    let #ptr = #area.ptr();
                 });
             }
-            Role::Export(_) => {
-                let area = format_ident!("RET_AREA{}", self.tmp);
-                self.stmt(quote! {
-                    static mut #area: _rt::RetArea<{ #size }> = _rt::RetArea::new();
-                    let #ptr = (&raw mut #area).cast::<u8>();
-                });
-            }
+            // The caller reads an export's results after it returned.
+            Role::Export(_) => self.stmt(quote!(let #ptr = _rt::static_ret_area!(#size);)),
         }
-        quote!(#ptr)
+        operand(ptr)
     }
 
     fn is_list_canonical(&self, elem: &Type) -> bool {
@@ -390,7 +405,7 @@ impl Emitter for Body<'_, '_> {
         // before the value is used.
         let l = self.fresh("l");
         self.stmt(quote!(let #l = #helper((#addr).add(#off));));
-        Some(quote!(#l))
+        Some(operand(l))
     }
 }
 

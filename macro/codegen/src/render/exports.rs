@@ -158,7 +158,7 @@ impl Ctx<'_> {
                     Some(ty) => self.rust_type(&ty, Flavor::Owned, &lt, from),
                     None => quote!(()),
                 };
-                quote!(-> ::core::result::Result<Self, #err>)
+                quote!(-> _rt::Result<Self, #err>)
             }
             (_, Some(ty)) => {
                 let ty = self.rust_type(ty, Flavor::Owned, &lt, from);
@@ -246,7 +246,6 @@ impl Ctx<'_> {
             (!self.opts.disable_run_ctors_once_workaround).then(|| quote!(_rt::run_ctors_once();));
         let mut out = quote! {
             #[doc(hidden)]
-            #[allow(non_snake_case, unused_unsafe, clippy::all)]
             pub unsafe fn #cabi<T_: #bound>(#(#args: #arg_tys),*) #ret {
                 #ctors
                 unsafe { #body }
@@ -259,7 +258,6 @@ impl Ctx<'_> {
             let body = Moved::new(body.finish());
             out.extend(quote! {
                 #[doc(hidden)]
-                #[allow(non_snake_case, unused_unsafe, clippy::all)]
                 pub unsafe fn #post<T_: #bound>(arg0: *mut u8) {
                     unsafe { #body }
                 }
@@ -325,7 +323,6 @@ impl Ctx<'_> {
             // Core export names are wasm-only; native builds (e.g. host unit
             // tests of a guest crate) keep the glue as plain functions.
             #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #export_name))]
-            #[allow(dead_code)]
             unsafe extern "C" fn #local(#(#args: #arg_tys),*) #ret {
                 unsafe { #mpath::#cabi::<#ty>(#(#args),*) }
             }
@@ -342,7 +339,6 @@ impl Ctx<'_> {
                 // Core export names are wasm-only; native builds (e.g. host unit
             // tests of a guest crate) keep the glue as plain functions.
             #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #post_name))]
-            #[allow(dead_code)]
                 unsafe extern "C" fn #local(arg0: *mut u8) {
                     unsafe { #mpath::#post::<#ty>(arg0) }
                 }
@@ -374,7 +370,6 @@ impl Ctx<'_> {
             // Core export names are wasm-only; native builds (e.g. host unit
             // tests of a guest crate) keep the glue as plain functions.
             #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #name))]
-            #[allow(dead_code)]
             unsafe extern "C" fn #local(rep: *mut u8) {
                 unsafe { #mpath::#handle::dtor::<<$ty as #mpath::Guest>::#handle>(rep) }
             }

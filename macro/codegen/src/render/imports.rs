@@ -113,7 +113,6 @@ impl Ctx<'_> {
         let docs = self.docs(&func.docs);
         quote! {
             #docs
-            #[allow(unused_unsafe, clippy::all)]
             pub fn #fname(#(#decl_params),*) #ret {
                 unsafe { #body }
                 #receiver

@@ -7,12 +7,12 @@
 
 use super::Ctx;
 use crate::analysis::{dealias, unalias};
-use std::collections::HashMap;
+use crate::id_map::IdMap;
 use wit_parser::{Handle, Resolve, Type, TypeDefKind, TypeId};
 
 /// For each merged type, the type whose definition it aliases.
-pub(crate) fn merge_classes(ctx: &Ctx<'_>) -> HashMap<TypeId, TypeId> {
-    let mut rep: HashMap<TypeId, TypeId> = HashMap::new();
+pub(crate) fn merge_classes(ctx: &Ctx<'_>) -> IdMap<TypeId, TypeId> {
+    let mut rep: IdMap<TypeId, TypeId> = IdMap::default();
     if !ctx.opts.merge_structurally_equal_types {
         return rep;
     }
@@ -45,12 +45,12 @@ fn candidates(ctx: &Ctx<'_>) -> Vec<TypeId> {
     out
 }
 
-fn find(rep: &HashMap<TypeId, TypeId>, id: TypeId) -> TypeId {
+fn find(rep: &IdMap<TypeId, TypeId>, id: TypeId) -> TypeId {
     rep.get(&id).copied().unwrap_or(id)
 }
 
 /// Whether `a` and `b` have the same structure.
-fn equal(resolve: &Resolve, rep: &HashMap<TypeId, TypeId>, a: &Type, b: &Type) -> bool {
+fn equal(resolve: &Resolve, rep: &IdMap<TypeId, TypeId>, a: &Type, b: &Type) -> bool {
     let (a, b) = (unalias(resolve, a), unalias(resolve, b));
     let (Type::Id(a), Type::Id(b)) = (a, b) else {
         return a == b;

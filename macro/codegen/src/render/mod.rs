@@ -30,11 +30,11 @@ mod with;
 pub mod world;
 
 use crate::analysis::Analysis;
+use crate::id_map::IdMap;
 use crate::opts::Opts;
 use paths::ModPath;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashMap;
 use wit_parser::{InterfaceId, Resolve, SizeAlign, TypeId, WorldId, WorldKey};
 
 /// Where an interface's bindings live.
@@ -57,9 +57,9 @@ pub(crate) struct Ctx<'a> {
     pub opts: &'a Opts,
     pub sizes: SizeAlign,
     pub analysis: Analysis,
-    pub ifaces: HashMap<InterfaceId, IfaceSite>,
+    pub ifaces: IdMap<InterfaceId, IfaceSite>,
     /// `with` entries naming single types.
-    pub remapped_types: HashMap<TypeId, TokenStream>,
+    pub remapped_types: IdMap<TypeId, TokenStream>,
     /// Path options, checked (see [`OptionPaths`]).
     pub paths: OptionPaths,
     /// `additional_type_attributes`/`additional_member_attributes`.
@@ -71,7 +71,7 @@ pub(crate) struct Ctx<'a> {
     pub with_aliases: Vec<(proc_macro2::Ident, TokenStream)>,
     /// `merge_structurally_equal_types`: merged type -> the type whose
     /// definition it aliases.
-    pub merged: HashMap<TypeId, TypeId>,
+    pub merged: IdMap<TypeId, TypeId>,
     /// Interfaces added by `generate_unused_types`: types only.
     pub types_only: &'a std::collections::HashSet<InterfaceId>,
     /// The shared load helpers the rendered code calls.

@@ -138,7 +138,7 @@ impl Ctx<'_> {
             (name("new"), name("cancel-read"), name("cancel-write"));
         let (drop_readable, drop_writable) = (name("drop-readable"), name("drop-writable"));
         let (read, write) = (async_name("read"), async_name("write"));
-        let amt = (p.kind == Kind::Stream).then(|| quote!(, _: usize));
+        let kind = format_ident!("{prefix}");
         let module = &p.module;
         let t = self.payload_type(p.ty.as_ref(), vpath);
         let (size, align) = match &p.ty {
@@ -164,43 +164,9 @@ impl Ctx<'_> {
         let conversions = (p.kind == Kind::Future || !canonical).then_some(conversions);
         quote! {
             #[doc(hidden)]
-            #[allow(unused_unsafe, clippy::all)]
             pub mod #vmod {
-                #[allow(unused_imports)]
                 use super::_rt;
-                #[cfg(target_arch = "wasm32")]
-                #[link(wasm_import_module = #module)]
-                unsafe extern "C" {
-                    #[link_name = #new]
-                    fn new() -> u64;
-                    #[link_name = #read]
-                    fn start_read(_: u32, _: *mut u8 #amt) -> u32;
-                    #[link_name = #write]
-                    fn start_write(_: u32, _: *const u8 #amt) -> u32;
-                    #[link_name = #cancel_read]
-                    fn cancel_read(_: u32) -> u32;
-                    #[link_name = #cancel_write]
-                    fn cancel_write(_: u32) -> u32;
-                    #[link_name = #drop_readable]
-                    fn drop_readable(_: u32);
-                    #[link_name = #drop_writable]
-                    fn drop_writable(_: u32);
-                }
-                // Native builds have no component-model host.
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn new() -> u64 { unreachable!() }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn start_read(_: u32, _: *mut u8 #amt) -> u32 { unreachable!() }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn start_write(_: u32, _: *const u8 #amt) -> u32 { unreachable!() }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn cancel_read(_: u32) -> u32 { unreachable!() }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn cancel_write(_: u32) -> u32 { unreachable!() }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn drop_readable(_: u32) { unreachable!() }
-                #[cfg(not(target_arch = "wasm32"))]
-                unsafe extern "C" fn drop_writable(_: u32) { unreachable!() }
+                _rt::payload_intrinsics!(#kind #module: #new, #read, #write, #cancel_read, #cancel_write, #drop_readable, #drop_writable);
                 #conversions
                 pub static VTABLE: _rt::async_support::#vtable<#t> = _rt::async_support::#vtable {
                     // SAFETY: the canonical ABI's size and alignment of the

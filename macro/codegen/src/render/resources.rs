@@ -12,8 +12,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use wit_parser::{LiftLowerAbi, ManglingAndAbi, ResourceIntrinsic, TypeId, WasmImport};
 
-/// A core import declared inside a function body, with a non-wasm stub so
-/// host builds compile.
+/// A core import declared inside a function body (`_rt::wit_import!`,
+/// which adds the non-wasm stub that host builds link against).
 pub(crate) fn core_import(
     module: &str,
     name: &str,
@@ -21,18 +21,7 @@ pub(crate) fn core_import(
     result: Option<TokenStream>,
 ) -> TokenStream {
     let ret = result.map(|r| quote!(-> #r));
-    quote! {
-        #[cfg(target_arch = "wasm32")]
-        #[link(wasm_import_module = #module)]
-        unsafe extern "C" {
-            #[link_name = #name]
-            fn __wit_import(#(_: #params),*) #ret;
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        unsafe extern "C" fn __wit_import(#(_: #params),*) #ret {
-            unreachable!()
-        }
-    }
+    quote!(_rt::wit_import!(#module, #name, fn(#(#params),*) #ret);)
 }
 
 impl Ctx<'_> {

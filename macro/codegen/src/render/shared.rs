@@ -16,17 +16,17 @@ use super::paths::{ModPath, item_path};
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker};
 use crate::analysis::dealias;
+use crate::id_map::IdSet;
 use crate::names::{ident, snake};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashSet;
 use wit_parser::{Type, TypeDefKind, TypeId, TypeOwner};
 
 /// The load helpers requested while rendering, in request order.
 #[derive(Default)]
 pub(crate) struct SharedLoads {
     requested: Vec<TypeId>,
-    seen: HashSet<TypeId>,
+    seen: IdSet<TypeId>,
 }
 
 impl Ctx<'_> {

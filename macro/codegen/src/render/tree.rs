@@ -60,11 +60,15 @@ impl Module {
             path,
             rt_alias,
         ));
+        // Lint levels are inherited, so only the outermost modules carry
+        // the allowances generated code needs.
+        let allow = (path.len() == 1).then(|| {
+            quote!(#[allow(dead_code, unused_imports, unused_unsafe, unused_parens, non_snake_case, clippy::all)])
+        });
         quote! {
             #docs
-            #[allow(dead_code, unused_imports, unused_unsafe, unused_parens, clippy::all)]
+            #allow
             pub mod #name {
-                #[allow(unused_imports)]
                 use #root #rt_alias as _rt;
                 #items
                 #children

@@ -13,7 +13,7 @@ use crate::analysis::Flavors;
 use crate::names::ident;
 use crate::opts::Ownership;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use wit_parser::{Handle, Type, TypeDefKind, TypeId};
 
 /// How a type is being written.
@@ -316,12 +316,12 @@ fn wrapper_type(kind: &TypeDefKind, child: &dyn Fn(&Type) -> TokenStream) -> Tok
     match kind {
         TypeDefKind::Option(t) => {
             let t = child(t);
-            quote!(::core::option::Option<#t>)
+            quote!(_rt::Option<#t>)
         }
         TypeDefKind::Result(r) => {
             let ok = r.ok.as_ref().map_or(quote!(()), child);
             let err = r.err.as_ref().map_or(quote!(()), child);
-            quote!(::core::result::Result<#ok, #err>)
+            quote!(_rt::Result<#ok, #err>)
         }
         TypeDefKind::Tuple(t) => {
             let tys = t.types.iter().map(child);
@@ -351,5 +351,31 @@ fn wrapper_type(kind: &TypeDefKind, child: &dyn Fn(&Type) -> TokenStream) -> Tok
 /// appends `_`, it never prepends). A parameter called `ptr3` therefore can
 /// never be shadowed by, or shadow, a generated local.
 pub(crate) fn local(prefix: &str, n: usize) -> proc_macro2::Ident {
-    format_ident!("_{prefix}{n}")
+    // Spelled out rather than `format_ident!`: generated functions have
+    // thousands of locals, and the formatting machinery showed in profiles.
+    let mut name = String::with_capacity(prefix.len() + 4);
+    name.push('_');
+    name.push_str(prefix);
+    let start = name.len();
+    let mut n = n;
+    loop {
+        name.insert(start, char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    ident(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local;
+
+    #[test]
+    fn locals_are_prefix_and_number() {
+        assert_eq!(local("ptr", 3).to_string(), "_ptr3");
+        assert_eq!(local("e", 0).to_string(), "_e0");
+        assert_eq!(local("result", 1207).to_string(), "_result1207");
+    }
 }

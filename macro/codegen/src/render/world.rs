@@ -15,11 +15,12 @@ use super::{CallNames, Ctx, IfaceSite, OptionPaths};
 use crate::analysis::Analysis;
 use crate::custom_section::Sections;
 use crate::error::Error;
+use crate::id_map::IdMap;
 use crate::names::{ident, snake};
 use crate::opts::Opts;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use wit_parser::{
     Function, InterfaceId, Resolve, SizeAlign, TypeDefKind, TypeId, WorldId, WorldItem, WorldKey,
 };
@@ -41,13 +42,13 @@ pub fn render_world(
         opts,
         sizes,
         analysis: Analysis::new(resolve, world, opts.ownership, types_only),
-        ifaces: HashMap::new(),
-        remapped_types: HashMap::new(),
+        ifaces: IdMap::default(),
+        remapped_types: IdMap::default(),
         paths: OptionPaths::new(opts)?,
         attrs: SelectedAttrs::default(),
         names: CallNames::new(resolve, world),
         with_aliases: Vec::new(),
-        merged: HashMap::new(),
+        merged: IdMap::default(),
         types_only,
         shared_loads: Default::default(),
     };
@@ -91,11 +92,17 @@ pub fn render_world(
         let mut stubs = Vec::new();
         let world_mod = ident(&ctx.names.world_module);
         let mpath = quote!($($path_to_types_root)*::#world_mod);
-        let mut parts =
-            ctx.export_parts(&world_exports, &[], None, &world_path, &mpath, &mut stubs);
+        let mut parts = ctx.export_parts(
+            &world_exports,
+            &[],
+            None,
+            &world_path,
+            &glue_alias(),
+            &mut stubs,
+        );
         stub_impls.push(ctx.stub_impl(&parts, &stubs, &TokenStream::new()));
         world_items.extend(std::mem::take(&mut parts.items));
-        macro_bodies.push(std::mem::take(&mut parts.macro_body));
+        macro_bodies.push(glue_body(mpath, std::mem::take(&mut parts.macro_body)));
     }
     if let Some(whole) = &sections.export_macro {
         macro_bodies.push(ctx.custom_section(whole, "imports and exports"));
@@ -205,7 +212,15 @@ impl Ctx<'_> {
         let segs = path.iter().map(|s| ident(s));
         let mpath = quote!($($path_to_types_root)* #(::#segs)*);
         let mut stubs = Vec::new();
-        let mut parts = self.export_parts(&funcs, &resources, Some(key), &path, &mpath, &mut stubs);
+        let mut parts = self.export_parts(
+            &funcs,
+            &resources,
+            Some(key),
+            &path,
+            &glue_alias(),
+            &mut stubs,
+        );
+        parts.macro_body = glue_body(mpath, parts.macro_body);
         let segs = path.iter().map(|s| ident(s));
         let stub = self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*));
         items.extend(std::mem::take(&mut parts.items));
@@ -247,7 +262,8 @@ impl Ctx<'_> {
             macro_rules! #name {
                 ($ty:ident) => (#default::#export!($ty with_types_in #default););
                 ($ty:ident with_types_in $($path_to_types_root:tt)*) => (
-                    #(const _: () = { #bodies };)*
+                    // Native builds keep the glue as plain, unused functions.
+                    #(#[allow(dead_code)] const _: () = { #bodies };)*
                 );
             }
             #[doc(inline)]
@@ -373,5 +389,25 @@ impl Ctx<'_> {
             };
             #export!(Stub);
         }
+    }
+}
+
+/// The name the export macro's glue for one module uses for that module
+/// (see [`glue_body`]).
+fn glue_alias() -> TokenStream {
+    quote!(__weft_glue)
+}
+
+/// The export macro's glue for the module at `mpath`, which it names
+/// through one `use` instead of the whole path in every function.
+fn glue_body(mpath: TokenStream, body: TokenStream) -> TokenStream {
+    if body.is_empty() {
+        return body;
+    }
+    let (mpath, body) = (Moved::new(mpath), Moved::new(body));
+    let alias = glue_alias();
+    quote! {
+        use #mpath as #alias;
+        #body
     }
 }

@@ -1,7 +1,7 @@
 //! Rendering strings, lists and maps: lowering into (possibly temporary)
 //! buffers, lifting out of host-allocated ones, and freeing them.
 
-use super::{Body, align_expr, size_expr, size_factor};
+use super::{Body, align_expr, operand, size_expr, size_factor};
 use crate::abi::Transfer;
 use crate::render::moved::Moved;
 use crate::render::ty::local;
@@ -57,8 +57,8 @@ impl Body<'_, '_> {
             }
             Transfer::Move => self.stmt(quote!(let (#ptr, #len) = _rt::vec_lower(#owned_vec);)),
         }
-        out.push(quote!(#ptr));
-        out.push(quote!(#len));
+        out.push(operand(ptr));
+        out.push(operand(len));
     }
 
     pub(super) fn list_lower(
@@ -101,8 +101,8 @@ impl Body<'_, '_> {
                 },
             };
             self.stmt(lower);
-            out.push(quote!(#result));
-            out.push(quote!(#len));
+            out.push(operand(result));
+            out.push(operand(len));
             return;
         }
         let alloc = match transfer {
@@ -145,8 +145,8 @@ impl Body<'_, '_> {
                 #stmts
             }
         });
-        out.push(quote!(#result));
-        out.push(quote!(#len));
+        out.push(operand(result));
+        out.push(operand(len));
     }
 
     pub(super) fn list_lift(
@@ -175,7 +175,7 @@ impl Body<'_, '_> {
                     #e
                 });
             });
-            out.push(quote!(#result));
+            out.push(operand(result));
             return;
         }
         let (size, align) = (size_factor(size), align_expr(align));
@@ -203,7 +203,7 @@ impl Body<'_, '_> {
             }
             _rt::dealloc(#base_all, #len * #size, #align);
         });
-        out.push(quote!(#result));
+        out.push(operand(result));
     }
 
     pub(super) fn dealloc_list(

@@ -3,8 +3,8 @@
 //! handles and calls in `variants`.
 
 use super::{
-    Body, align_expr, bitcast, is_narrow, lift_prim, lower_prim, mem_type, size_expr, wasm_type,
-    zero,
+    Body, align_expr, bitcast, lift_prim, load_fn, lower_prim, operand, size_expr, store_fn, take,
+    take_all, wasm_type, zero,
 };
 use crate::abi::{Instruction, MemKind, Transfer};
 use crate::names::{camel, ident, snake};
@@ -12,7 +12,7 @@ use crate::render::flags::flags_bits_type;
 use crate::render::moved::Moved;
 use crate::render::resources::core_import;
 use crate::render::ty::{Flavor, local};
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use wit_parser::{ArchitectureSize, Handle};
 
@@ -30,23 +30,34 @@ impl Body<'_, '_> {
             ConstZero { tys } => out.extend(tys.iter().map(|t| zero(*t))),
             Bitcasts { casts } => {
                 out.extend(
-                    ops.iter()
+                    take_all(ops)
+                        .into_iter()
                         .zip(casts)
                         .map(|(op, (from, to))| bitcast(op, *from, *to)),
                 );
             }
             Flush { .. } => {
-                for op in ops.iter() {
-                    let t = self.fresh("t");
-                    self.stmt(quote!(let #t = #op;));
-                    out.push(quote!(#t));
+                for op in ops.drain(..) {
+                    // A local or an argument can be used again as it is
+                    // (core values are `Copy`); anything else is bound.
+                    let mut tokens = op.into_iter();
+                    let first = tokens.next();
+                    let (Some(TokenTree::Ident(name)), None) = (&first, tokens.next()) else {
+                        let t = self.fresh("t");
+                        let op: TokenStream = first.into_iter().chain(tokens).collect();
+                        let op = Moved::new(op);
+                        self.stmt(quote!(let #t = #op;));
+                        out.push(operand(t));
+                        continue;
+                    };
+                    out.push(name.to_token_stream());
                 }
             }
             I32Const { val } => out.push(Literal::i32_suffixed(*val).into_token_stream()),
-            LowerPrim { prim } => out.push(lower_prim(*prim, &ops[0])),
-            LiftPrim { prim } => out.push(lift_prim(*prim, &ops[0])),
-            Load { kind, offset } => out.push(self.load(*kind, *offset, &ops[0])),
-            Store { kind, offset } => self.store(*kind, *offset, &ops[0], &ops[1]),
+            LowerPrim { prim } => out.push(lower_prim(*prim, take(ops, 0))),
+            LiftPrim { prim } => out.push(lift_prim(*prim, take(ops, 0))),
+            Load { kind, offset } => out.push(self.load(*kind, *offset, take(ops, 0))),
+            Store { kind, offset } => self.store(*kind, *offset, take(ops, 0), take(ops, 1)),
             IterElem => out.push(local("e", d).into_token_stream()),
             IterBasePointer => out.push(local("base", d).into_token_stream()),
             IterMapKey => out.push(local("k", d).into_token_stream()),
@@ -59,7 +70,7 @@ impl Body<'_, '_> {
             }
             StringLower { transfer } => self.string_lower(*transfer, &ops[0], out),
             StringLift => {
-                let (p, l) = (&ops[0], &ops[1]);
+                let (p, l) = (take(ops, 0), take(ops, 1));
                 out.push(if self.ctx.opts.raw_strings {
                     quote!(_rt::list_lift::<u8>(#p, #l))
                 } else {
@@ -71,7 +82,7 @@ impl Body<'_, '_> {
                 let elem = self
                     .ctx
                     .rust_type(elem, Flavor::Owned, &quote!('_), &self.from);
-                let (p, l) = (&ops[0], &ops[1]);
+                let (p, l) = (take(ops, 0), take(ops, 1));
                 out.push(quote!(_rt::list_lift::<#elem>(#p, #l)));
             }
             ListLower { elem, transfer } => {
@@ -100,11 +111,14 @@ impl Body<'_, '_> {
             }
             FixedListLower { size, .. } => {
                 let names: Vec<_> = (0..*size).map(|_| self.fresh("t")).collect();
-                let op = &ops[0];
+                let op = take(ops, 0);
                 self.stmt(quote!(let [#(#names),*] = #op;));
-                out.extend(names.iter().map(|n| quote!(#n)));
+                out.extend(names.into_iter().map(operand));
             }
-            FixedListLift { .. } => out.push(quote!([#(#ops),*])),
+            FixedListLift { .. } => {
+                let ops = take_all(ops);
+                out.push(quote!([#(#ops),*]));
+            }
             RecordLower { record, ty } => {
                 let path = self.def_path(*ty, self.lower_flavor());
                 let fields: Vec<_> = record
@@ -113,9 +127,9 @@ impl Body<'_, '_> {
                     .map(|f| ident(&snake(&f.name)))
                     .collect();
                 let names: Vec<_> = fields.iter().map(|_| self.fresh("t")).collect();
-                let op = &ops[0];
+                let op = take(ops, 0);
                 self.stmt(quote!(let #path { #(#fields: #names),* } = #op;));
-                out.extend(names.iter().map(|n| quote!(#n)));
+                out.extend(names.into_iter().map(operand));
             }
             RecordLift { record, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
@@ -124,11 +138,14 @@ impl Body<'_, '_> {
             }
             TupleLower { tuple } => {
                 let names: Vec<_> = tuple.types.iter().map(|_| self.fresh("t")).collect();
-                let op = &ops[0];
+                let op = take(ops, 0);
                 self.stmt(quote!(let (#(#names,)*) = #op;));
-                out.extend(names.iter().map(|n| quote!(#n)));
+                out.extend(names.into_iter().map(operand));
             }
-            TupleLift { .. } => out.push(quote!((#(#ops,)*))),
+            TupleLift { .. } => {
+                let ops = take_all(ops);
+                out.push(quote!((#(#ops,)*)));
+            }
             FlagsLower { flags, .. } => self.flags_lower(flags.repr().count(), &ops[0], out),
             FlagsLift { flags, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
@@ -147,7 +164,7 @@ impl Body<'_, '_> {
                 }
             }
             HandleLower { handle, .. } => {
-                let op = &ops[0];
+                let op = take(ops, 0);
                 out.push(match handle {
                     Handle::Own(_) => quote!((#op).take_handle() as i32),
                     Handle::Borrow(_) => quote!((#op).handle() as i32),
@@ -155,12 +172,12 @@ impl Body<'_, '_> {
             }
             HandleLift { handle, .. } => out.push(self.handle_lift(handle, &ops[0])),
             EnumLower => {
-                let op = &ops[0];
+                let op = take(ops, 0);
                 out.push(quote!((#op)._lower()));
             }
             EnumLift { ty, .. } => {
                 let path = self.def_path(*ty, Flavor::Owned);
-                let op = &ops[0];
+                let op = take(ops, 0);
                 out.push(quote!(#path::_lift(#op as u32)));
             }
             VariantLower {
@@ -173,21 +190,15 @@ impl Body<'_, '_> {
                     let case = ident(&camel(&c.name));
                     (quote!(#path::#case), c.ty.is_some())
                 });
-                self.variant_lower(pats.collect(), results.len(), &ops[0], out);
+                self.variant_lower(pats.collect(), results.len(), take(ops, 0), out);
             }
             OptionLower { results, .. } => {
-                let pats = vec![
-                    (quote!(::core::option::Option::None), false),
-                    (quote!(::core::option::Option::Some), true),
-                ];
-                self.variant_lower(pats, results.len(), &ops[0], out);
+                let pats = vec![(quote!(_rt::None), false), (quote!(_rt::Some), true)];
+                self.variant_lower(pats, results.len(), take(ops, 0), out);
             }
             ResultLower { results, .. } => {
-                let pats = vec![
-                    (quote!(::core::result::Result::Ok), true),
-                    (quote!(::core::result::Result::Err), true),
-                ];
-                self.variant_lower(pats, results.len(), &ops[0], out);
+                let pats = vec![(quote!(_rt::Ok), true), (quote!(_rt::Err), true)];
+                self.variant_lower(pats, results.len(), take(ops, 0), out);
             }
             VariantLift { variant, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
@@ -195,21 +206,15 @@ impl Body<'_, '_> {
                     let case = ident(&camel(&c.name));
                     (quote!(#path::#case), false)
                 });
-                self.variant_lift(ctors.collect(), &ops[0], out);
+                self.variant_lift(ctors.collect(), take(ops, 0), out);
             }
             OptionLift => {
-                let ctors = vec![
-                    (quote!(::core::option::Option::None), false),
-                    (quote!(::core::option::Option::Some), false),
-                ];
-                self.variant_lift(ctors, &ops[0], out);
+                let ctors = vec![(quote!(_rt::None), false), (quote!(_rt::Some), false)];
+                self.variant_lift(ctors, take(ops, 0), out);
             }
             ResultLift => {
-                let ctors = vec![
-                    (quote!(::core::result::Result::Ok), true),
-                    (quote!(::core::result::Result::Err), true),
-                ];
-                self.variant_lift(ctors, &ops[0], out);
+                let ctors = vec![(quote!(_rt::Ok), true), (quote!(_rt::Err), true)];
+                self.variant_lift(ctors, take(ops, 0), out);
             }
             CallWasm {
                 module,
@@ -221,16 +226,17 @@ impl Body<'_, '_> {
                 let result_ty = results.first().map(|t| wasm_type(*t));
                 let decl = core_import(module, name, &param_tys, result_ty);
                 self.stmt(decl);
+                let ops = take_all(ops);
                 if results.is_empty() {
                     self.stmt(quote!(__wit_import(#(#ops),*);));
                 } else {
                     let ret = self.fresh("ret");
                     self.stmt(quote!(let #ret = __wit_import(#(#ops),*);));
-                    out.push(quote!(#ret));
+                    out.push(operand(ret));
                 }
             }
             CallInterface { func, awaited } => {
-                self.call_interface(func.result.is_some(), *awaited, ops, out)
+                self.call_interface(func.result.is_some(), *awaited, take_all(ops), out)
             }
             ErrorContextLower { transfer } => {
                 let v = &ops[0];
@@ -262,20 +268,20 @@ impl Body<'_, '_> {
                 out.push(self.async_handle_lift(*ty, v));
             }
             AwaitSubtask => {
-                let status = &ops[0];
+                let status = take(ops, 0);
                 self.stmt(quote!(_rt::async_support::Subtask::new(#status as u32).await;));
             }
             Return { amt } => {
                 if *amt == 1 {
-                    self.ret = Some(ops[0].clone());
+                    self.ret = Some(std::mem::take(&mut ops[0]));
                 }
             }
             GuestDeallocate { size, align } => {
-                let (p, size, align) = (&ops[0], size_expr(*size), align_expr(*align));
+                let (p, size, align) = (take(ops, 0), size_expr(*size), align_expr(*align));
                 self.stmt(quote!(_rt::dealloc(#p, #size, #align);));
             }
             GuestDeallocateString => {
-                let (p, l) = (&ops[0], &ops[1]);
+                let (p, l) = (take(ops, 0), take(ops, 1));
                 self.stmt(quote!(_rt::dealloc(#p, #l, 1);));
             }
             GuestDeallocateList { elem } => {
@@ -293,51 +299,36 @@ impl Body<'_, '_> {
                     let stmts = Moved::new(b.stmts);
                     quote!(#i => { #stmts })
                 });
-                let tag = &ops[0];
-                self.stmt(quote!(match #tag { #(#arms)* _ => {} }));
+                let arms = Moved::new(arms.collect());
+                let tag = take(ops, 0);
+                self.stmt(quote!(match #tag { #arms _ => {} }));
             }
         }
     }
 
-    fn load(&mut self, kind: MemKind, offset: ArchitectureSize, addr: &TokenStream) -> TokenStream {
-        let off = size_expr(offset);
-        let ty = mem_type(kind);
-        let raw = quote!(*(#addr).add(#off).cast::<#ty>());
-        let value = if is_narrow(kind) {
-            quote!(i32::from(#raw))
-        } else {
-            raw
-        };
+    fn load(&mut self, kind: MemKind, offset: ArchitectureSize, addr: Moved) -> TokenStream {
+        let (load, off) = (load_fn(kind), size_expr(offset));
         // Loads are bound right away: the memory may be freed before the
         // lifted value is used.
         let l = self.fresh("l");
-        self.stmt(quote!(let #l = #value;));
-        quote!(#l)
+        self.stmt(quote!(let #l = #load(#addr, #off);));
+        operand(l)
     }
 
-    fn store(
-        &mut self,
-        kind: MemKind,
-        offset: ArchitectureSize,
-        value: &TokenStream,
-        addr: &TokenStream,
-    ) {
-        let off = size_expr(offset);
-        let ty = mem_type(kind);
-        let value = if is_narrow(kind) {
-            quote!((#value) as #ty)
-        } else {
-            value.clone()
-        };
-        self.stmt(quote!(*(#addr).add(#off).cast::<#ty>() = #value;));
+    fn store(&mut self, kind: MemKind, offset: ArchitectureSize, value: Moved, addr: Moved) {
+        let (store, off) = (store_fn(kind), size_expr(offset));
+        self.stmt(quote!(#store(#addr, #off, #value);));
     }
 }
 
 /// `a`, `(a, b)`, or nothing: avoids `unused_parens` in generated code.
-pub(super) fn tuple_or_single(items: &[TokenStream]) -> TokenStream {
-    match items {
-        [] => TokenStream::new(),
-        [one] => one.clone(),
-        many => quote!((#(#many),*)),
+pub(super) fn tuple_or_single(mut items: Vec<TokenStream>) -> TokenStream {
+    match items.len() {
+        0 => TokenStream::new(),
+        1 => items.pop().unwrap_or_default(),
+        _ => {
+            let items = items.into_iter().map(Moved::new);
+            quote!((#(#items),*))
+        }
     }
 }

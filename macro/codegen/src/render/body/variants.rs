@@ -2,11 +2,11 @@
 //! into the user's implementation of an export.
 
 use super::render::tuple_or_single;
-use super::{Body, Callee, Finished, Role};
+use super::{Body, Callee, Finished, Role, operand};
 use crate::render::moved::Moved;
 use crate::render::ty::local;
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 use wit_parser::Handle;
 
 impl Body<'_, '_> {
@@ -67,22 +67,23 @@ impl Body<'_, '_> {
         &mut self,
         pats: Vec<(TokenStream, bool)>,
         nresults: usize,
-        op: &TokenStream,
+        op: Moved,
         out: &mut Vec<TokenStream>,
     ) {
         let blocks = self.take_blocks(pats.len());
-        let arms = pats.iter().zip(blocks).map(|((pat, has_payload), b)| {
+        let arms = pats.into_iter().zip(blocks).map(|((pat, has_payload), b)| {
             let payload = local("payload", b.depth);
-            let pat = match (*has_payload, b.payload_used) {
+            let pat = Moved::new(pat);
+            let pat = match (has_payload, b.payload_used) {
                 (true, true) => quote!(#pat(#payload)),
                 (true, false) => quote!(#pat(_)),
-                (false, _) => pat.clone(),
+                (false, _) => pat.into_token_stream(),
             };
-            let results = tuple_or_single(&b.results);
+            let results = Moved::new(tuple_or_single(b.results));
             let stmts = Moved::new(b.stmts);
             quote!(#pat => { #stmts #results })
         });
-        let arms: Vec<_> = arms.collect();
+        let arms = Moved::new(arms.collect());
         let names: Vec<_> = (0..nresults)
             .map(|_| {
                 let v = self.fresh("v");
@@ -90,10 +91,10 @@ impl Body<'_, '_> {
             })
             .collect();
         if names.is_empty() {
-            self.stmt(quote!(match #op { #(#arms)* }));
+            self.stmt(quote!(match #op { #arms }));
         } else {
-            let pat = tuple_or_single(&names);
-            self.stmt(quote!(let #pat = match #op { #(#arms)* };));
+            let pat = Moved::new(tuple_or_single(names.clone()));
+            self.stmt(quote!(let #pat = match #op { #arms };));
         }
         out.extend(names);
     }
@@ -104,39 +105,45 @@ impl Body<'_, '_> {
     pub(super) fn variant_lift(
         &mut self,
         ctors: Vec<(TokenStream, bool)>,
-        tag: &TokenStream,
+        tag: Moved,
         out: &mut Vec<TokenStream>,
     ) {
         let blocks: Vec<Finished> = self.take_blocks(ctors.len());
-        let arms = ctors
-            .iter()
-            .zip(blocks)
-            .enumerate()
-            .map(|(i, ((ctor, unit_payload), b))| {
-                let i = Literal::i32_unsuffixed(i as i32);
-                let value = match (b.results.first(), unit_payload) {
-                    (Some(v), _) => quote!(#ctor(#v)),
-                    (None, true) => quote!(#ctor(())),
-                    (None, false) => ctor.clone(),
-                };
-                let stmts = Moved::new(b.stmts);
-                quote!(#i => { #stmts #value })
-            });
+        let arms =
+            ctors
+                .into_iter()
+                .zip(blocks)
+                .enumerate()
+                .map(|(i, ((ctor, unit_payload), mut b))| {
+                    let i = Literal::i32_unsuffixed(i as i32);
+                    let ctor = Moved::new(ctor);
+                    let value = match (b.results.pop(), unit_payload) {
+                        (Some(v), _) => {
+                            let v = Moved::new(v);
+                            quote!(#ctor(#v))
+                        }
+                        (None, true) => quote!(#ctor(())),
+                        (None, false) => ctor.into_token_stream(),
+                    };
+                    let stmts = Moved::new(b.stmts);
+                    quote!(#i => { #stmts #value })
+                });
+        let arms = Moved::new(arms.collect());
         let v = self.fresh("v");
         self.stmt(quote! {
             let #v = match #tag {
-                #(#arms)*
+                #arms
                 _ => _rt::invalid_enum_discriminant(),
             };
         });
-        out.push(quote!(#v));
+        out.push(operand(v));
     }
 
     pub(super) fn call_interface(
         &mut self,
         has_result: bool,
         is_async: bool,
-        ops: &[TokenStream],
+        ops: Vec<Moved>,
         out: &mut Vec<TokenStream>,
     ) {
         let run = |call: TokenStream| match self.blocking {
@@ -148,7 +155,7 @@ impl Body<'_, '_> {
             Role::Export(Callee::Method(f)) => {
                 let (this, rest) = ops
                     .split_first()
-                    .map_or((quote!(()), &[][..]), |(a, b)| (a.clone(), b));
+                    .map_or((quote!(()), &[][..]), |(a, b)| (a.to_token_stream(), b));
                 run(quote!(#f((#this).get::<T_>() #(, #rest)*)))
             }
             Role::Export(Callee::Constructor { call, handle }) => {
@@ -173,7 +180,7 @@ impl Body<'_, '_> {
                 // each payload at the end of its arm), as import arguments are.
                 out.push(quote!(&#r));
             } else {
-                out.push(quote!(#r));
+                out.push(operand(r));
             }
         } else {
             self.stmt(quote!(#call;));

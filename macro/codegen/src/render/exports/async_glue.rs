@@ -68,7 +68,6 @@ impl Ctx<'_> {
             (!self.opts.disable_run_ctors_once_workaround).then(|| quote!(_rt::run_ctors_once();));
         quote! {
             #[doc(hidden)]
-            #[allow(non_snake_case, unused_unsafe, clippy::all)]
             pub unsafe fn #cabi<T_: #bound + 'static>(#(#args: #arg_tys),*) -> u32 {
                 #ctors
                 _rt::async_support::start_task(async move {
@@ -78,7 +77,6 @@ impl Ctx<'_> {
                 })
             }
             #[doc(hidden)]
-            #[allow(non_snake_case)]
             pub unsafe fn #callback(event0: u32, event1: u32, event2: u32) -> u32 {
                 unsafe { _rt::async_support::callback(event0, event1, event2) }
             }
@@ -115,12 +113,10 @@ impl Ctx<'_> {
         let ty = self.macro_impl_type(func, mpath);
         quote! {
             #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #entry))]
-            #[allow(dead_code)]
             unsafe extern "C" fn #local(#(#args: #arg_tys),*) -> u32 {
                 unsafe { #mpath::#cabi::<#ty>(#(#args),*) }
             }
             #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #callback_name))]
-            #[allow(dead_code)]
             unsafe extern "C" fn #local_callback(event0: u32, event1: u32, event2: u32) -> u32 {
                 unsafe { #mpath::#callback(event0, event1, event2) }
             }
