@@ -9,13 +9,13 @@
 //! depth, so a list element at depth 2 is `e2` at `base2`.
 
 use super::Ctx;
-use super::moved::Moved;
+use super::moved::{Moved, Op};
 use super::paths::ModPath;
 use super::ty::{Flavor, local};
 use crate::abi::{Emitter, Instruction, MemKind, Prim, Transfer};
 use crate::analysis::{dealias, is_list_canonical};
-use proc_macro2::{Literal, TokenStream};
-use quote::{ToTokens, quote};
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
 use wit_parser::abi::WasmType;
 use wit_parser::{Alignment, ArchitectureSize, Type, TypeId};
 
@@ -55,7 +55,7 @@ struct Block {
 
 struct Finished {
     stmts: TokenStream,
-    results: Vec<TokenStream>,
+    results: Vec<Op>,
     depth: usize,
     payload_used: bool,
     /// Whether the block uses a local of the enclosing function (a handle
@@ -68,13 +68,13 @@ pub(crate) struct Body<'c, 'a> {
     ctx: &'c Ctx<'a>,
     from: ModPath,
     role: Role,
-    params: Vec<TokenStream>,
+    params: Vec<Op>,
     blocks: Vec<Block>,
     finished: Vec<Finished>,
     tmp: usize,
     needs_cleanup: bool,
     arenas: Vec<(TypeId, proc_macro2::Ident)>,
-    ret: Option<TokenStream>,
+    ret: Option<Op>,
     /// A sync-lifted export whose trait method is `async` (the `async`
     /// option on a plain `func`): the call runs to the end in `block_on`.
     blocking: bool,
@@ -82,7 +82,7 @@ pub(crate) struct Body<'c, 'a> {
 
 impl<'c, 'a> Body<'c, 'a> {
     /// A body in module `from` whose arguments are `params`.
-    pub fn new(ctx: &'c Ctx<'a>, from: &ModPath, role: Role, params: Vec<TokenStream>) -> Self {
+    pub fn new(ctx: &'c Ctx<'a>, from: &ModPath, role: Role, params: Vec<Op>) -> Self {
         Body {
             ctx,
             from: from.clone(),
@@ -130,7 +130,7 @@ impl<'c, 'a> Body<'c, 'a> {
     /// The rendered statements, ending in `value` (a shared helper's
     /// body, whose value is not a function result of the walker).
     pub fn finish_with(mut self, value: TokenStream) -> TokenStream {
-        self.ret = Some(value);
+        self.ret = Some(value.into());
         self.finish()
     }
 
@@ -177,27 +177,27 @@ impl<'c, 'a> Body<'c, 'a> {
     }
 }
 
-/// A local as an operand: the identifier moved in, not copied.
-pub(crate) fn operand(name: proc_macro2::Ident) -> TokenStream {
-    proc_macro2::TokenTree::Ident(name).into()
+/// A local as an operand.
+pub(crate) fn operand(name: Ident) -> Op {
+    Op::Ident(name)
 }
 
 /// Operand `i` of an instruction, moved out so that `quote!` takes its
 /// tokens instead of copying them: for operands used exactly once.
-pub(crate) fn take(ops: &mut [TokenStream], i: usize) -> Moved {
+pub(crate) fn take(ops: &mut [Op], i: usize) -> Moved {
     Moved::new(std::mem::take(&mut ops[i]))
 }
 
 /// Every operand, moved out (see [`take`]).
-pub(crate) fn take_all(ops: &mut Vec<TokenStream>) -> Vec<Moved> {
+pub(crate) fn take_all(ops: &mut Vec<Op>) -> Vec<Moved> {
     ops.drain(..).map(Moved::new).collect()
 }
 
 /// A byte size, with pointer-sized parts written portably.
-pub(crate) fn size_expr(size: ArchitectureSize) -> TokenStream {
+pub(crate) fn size_expr(size: ArchitectureSize) -> Op {
     let bytes = size.constant_bytes();
     let ptrs = match size.pointers_to_add() {
-        0 => return Literal::usize_unsuffixed(bytes).into_token_stream(),
+        0 => return Literal::usize_unsuffixed(bytes).into(),
         1 => quote!(_rt::PTR_SIZE),
         n => {
             let n = Literal::usize_unsuffixed(n);
@@ -205,31 +205,28 @@ pub(crate) fn size_expr(size: ArchitectureSize) -> TokenStream {
         }
     };
     match bytes {
-        0 => ptrs,
+        0 => ptrs.into(),
         b => {
             let b = Literal::usize_unsuffixed(b);
-            quote!(#b + #ptrs)
+            quote!(#b + #ptrs).into()
         }
     }
 }
 
 /// [`size_expr`] as an operand of `*`: parenthesised when compound.
-pub(crate) fn size_factor(size: ArchitectureSize) -> TokenStream {
-    let expr = size_expr(size);
+pub(crate) fn size_factor(size: ArchitectureSize) -> Op {
+    let expr = Moved::new(size_expr(size));
     match (size.constant_bytes(), size.pointers_to_add()) {
-        (_, 0) | (0, 1) => expr,
-        _ => quote!((#expr)),
+        (_, 0) | (0, 1) => expr.into_op(),
+        _ => quote!((#expr)).into(),
     }
 }
 
 /// An alignment in bytes.
-pub(crate) fn align_expr(align: Alignment) -> TokenStream {
+pub(crate) fn align_expr(align: Alignment) -> Op {
     match align {
-        Alignment::Pointer => quote!(_rt::PTR_ALIGN),
-        Alignment::Bytes(n) => {
-            let n = Literal::usize_unsuffixed(n.get());
-            quote!(#n)
-        }
+        Alignment::Pointer => quote!(_rt::PTR_ALIGN).into(),
+        Alignment::Bytes(n) => Literal::usize_unsuffixed(n.get()).into(),
     }
 }
 
@@ -246,9 +243,9 @@ pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
 }
 
 /// Reinterprets a core value as another core type (through 64 bits).
-fn bitcast(op: Moved, from: WasmType, to: WasmType) -> TokenStream {
+fn bitcast(op: Moved, from: WasmType, to: WasmType) -> Op {
     if from == to {
-        return op.into_token_stream();
+        return op.into_op();
     }
     let bits = match from {
         WasmType::I32 => quote!(((#op) as u32 as u64)),
@@ -257,60 +254,64 @@ fn bitcast(op: Moved, from: WasmType, to: WasmType) -> TokenStream {
         WasmType::F64 => quote!((#op).to_bits()),
         WasmType::Pointer => quote!(((#op) as usize as u64)),
     };
-    match to {
+    let bits = Moved::new(bits);
+    let cast = match to {
         WasmType::I32 => quote!((#bits as u32 as i32)),
         WasmType::F32 => quote!(f32::from_bits(#bits as u32)),
         WasmType::I64 | WasmType::PointerOrI64 => quote!((#bits as i64)),
         WasmType::F64 => quote!(f64::from_bits(#bits)),
         WasmType::Pointer => quote!((#bits as usize as *mut u8)),
         WasmType::Length => quote!((#bits as usize)),
-    }
+    };
+    cast.into()
 }
 
-fn zero(ty: WasmType) -> TokenStream {
+fn zero(ty: WasmType) -> Op {
     match ty {
-        WasmType::I32 => quote!(0i32),
-        WasmType::I64 | WasmType::PointerOrI64 => quote!(0i64),
-        WasmType::F32 => quote!(0.0f32),
-        WasmType::F64 => quote!(0.0f64),
-        WasmType::Pointer => quote!(_rt::NULL),
-        WasmType::Length => quote!(0usize),
+        WasmType::I32 => Literal::i32_suffixed(0).into(),
+        WasmType::I64 | WasmType::PointerOrI64 => Literal::i64_suffixed(0).into(),
+        WasmType::F32 => Literal::f32_suffixed(0.0).into(),
+        WasmType::F64 => Literal::f64_suffixed(0.0).into(),
+        WasmType::Pointer => quote!(_rt::NULL).into(),
+        WasmType::Length => Literal::usize_suffixed(0).into(),
     }
 }
 
-/// The runtime's load of a core value from memory (`_rt::i32_load8_u`...).
-fn load_fn(kind: MemKind) -> TokenStream {
+/// The name of the runtime's load of a core value from memory
+/// (`_rt::i32_load8_u`...).
+fn load_fn(kind: MemKind) -> &'static str {
     match kind {
-        MemKind::I32 => quote!(_rt::i32_load),
-        MemKind::I32U8 => quote!(_rt::i32_load8_u),
-        MemKind::I32S8 => quote!(_rt::i32_load8_s),
-        MemKind::I32U16 => quote!(_rt::i32_load16_u),
-        MemKind::I32S16 => quote!(_rt::i32_load16_s),
-        MemKind::I64 => quote!(_rt::i64_load),
-        MemKind::F32 => quote!(_rt::f32_load),
-        MemKind::F64 => quote!(_rt::f64_load),
-        MemKind::Pointer => quote!(_rt::ptr_load),
-        MemKind::Length => quote!(_rt::len_load),
+        MemKind::I32 => "i32_load",
+        MemKind::I32U8 => "i32_load8_u",
+        MemKind::I32S8 => "i32_load8_s",
+        MemKind::I32U16 => "i32_load16_u",
+        MemKind::I32S16 => "i32_load16_s",
+        MemKind::I64 => "i64_load",
+        MemKind::F32 => "f32_load",
+        MemKind::F64 => "f64_load",
+        MemKind::Pointer => "ptr_load",
+        MemKind::Length => "len_load",
     }
 }
 
-/// The runtime's store of a core value to memory (`_rt::i32_store8`...);
+/// The name of the runtime's store of a core value to memory
+/// (`_rt::i32_store8`...);
 /// narrow stores keep the low bits whatever the signedness.
-fn store_fn(kind: MemKind) -> TokenStream {
+fn store_fn(kind: MemKind) -> &'static str {
     match kind {
-        MemKind::I32 => quote!(_rt::i32_store),
-        MemKind::I32U8 | MemKind::I32S8 => quote!(_rt::i32_store8),
-        MemKind::I32U16 | MemKind::I32S16 => quote!(_rt::i32_store16),
-        MemKind::I64 => quote!(_rt::i64_store),
-        MemKind::F32 => quote!(_rt::f32_store),
-        MemKind::F64 => quote!(_rt::f64_store),
-        MemKind::Pointer => quote!(_rt::ptr_store),
-        MemKind::Length => quote!(_rt::len_store),
+        MemKind::I32 => "i32_store",
+        MemKind::I32U8 | MemKind::I32S8 => "i32_store8",
+        MemKind::I32U16 | MemKind::I32S16 => "i32_store16",
+        MemKind::I64 => "i64_store",
+        MemKind::F32 => "f32_store",
+        MemKind::F64 => "f64_store",
+        MemKind::Pointer => "ptr_store",
+        MemKind::Length => "len_store",
     }
 }
 
-fn lower_prim(prim: Prim, op: Moved) -> TokenStream {
-    match prim {
+fn lower_prim(prim: Prim, op: Moved) -> Op {
+    let lowered = match prim {
         Prim::Bool
         | Prim::U8
         | Prim::S8
@@ -324,11 +325,12 @@ fn lower_prim(prim: Prim, op: Moved) -> TokenStream {
         Prim::U64 | Prim::S64 => quote!(_rt::as_i64(#op)),
         Prim::F32 => quote!(_rt::as_f32(#op)),
         Prim::F64 => quote!(_rt::as_f64(#op)),
-    }
+    };
+    lowered.into()
 }
 
-fn lift_prim(prim: Prim, op: Moved) -> TokenStream {
-    match prim {
+fn lift_prim(prim: Prim, op: Moved) -> Op {
+    let lifted = match prim {
         Prim::Bool => quote!(_rt::bool_lift(#op)),
         Prim::U8 => quote!((#op) as u8),
         Prim::S8 => quote!((#op) as i8),
@@ -336,20 +338,16 @@ fn lift_prim(prim: Prim, op: Moved) -> TokenStream {
         Prim::S16 => quote!((#op) as i16),
         Prim::U32 => quote!((#op) as u32),
         Prim::U64 => quote!((#op) as u64),
-        Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => op.into_token_stream(),
+        Prim::S32 | Prim::S64 | Prim::F32 | Prim::F64 => return op.into_op(),
         Prim::Char => quote!(_rt::char_lift(#op)),
-    }
+    };
+    lifted.into()
 }
 
 impl Emitter for Body<'_, '_> {
-    type Operand = TokenStream;
+    type Operand = Op;
 
-    fn emit(
-        &mut self,
-        inst: &Instruction<'_>,
-        operands: &mut Vec<TokenStream>,
-        results: &mut Vec<TokenStream>,
-    ) {
+    fn emit(&mut self, inst: &Instruction<'_>, operands: &mut Vec<Op>, results: &mut Vec<Op>) {
         self.render(inst, operands, results);
     }
 
@@ -357,7 +355,7 @@ impl Emitter for Body<'_, '_> {
         self.blocks.push(Block::default());
     }
 
-    fn finish_block(&mut self, operands: &mut Vec<TokenStream>) {
+    fn finish_block(&mut self, operands: &mut Vec<Op>) {
         let depth = self.depth();
         let block = self.blocks.pop().unwrap_or_default();
         self.finished.push(Finished {
@@ -369,9 +367,9 @@ impl Emitter for Body<'_, '_> {
         });
     }
 
-    fn scratch_area(&mut self, size: ArchitectureSize, _align: Alignment) -> TokenStream {
+    fn scratch_area(&mut self, size: ArchitectureSize, _align: Alignment) -> Op {
         // `RetArea` is 8-aligned, the largest alignment of any WIT type.
-        let size = size_expr(size);
+        let size = Moved::new(size_expr(size));
         let ptr = self.fresh("ptr");
         match self.role {
             Role::Import => {
@@ -396,11 +394,11 @@ impl Emitter for Body<'_, '_> {
     fn shared_load(
         &mut self,
         id: TypeId,
-        addr: &TokenStream,
+        addr: &Op,
         offset: ArchitectureSize,
-    ) -> Option<TokenStream> {
+    ) -> Option<Op> {
         let helper = self.ctx.shared_load_path(id, &self.from)?;
-        let off = size_expr(offset);
+        let off = Moved::new(size_expr(offset));
         // Bound right away, as every load is: the memory may be freed
         // before the value is used.
         let l = self.fresh("l");

@@ -5,7 +5,7 @@
 
 use super::Ctx;
 use super::body::{Body, Callee, Role, wasm_type};
-use super::moved::Moved;
+use super::moved::{Moved, Op};
 use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker, needs_post_return};
@@ -237,7 +237,7 @@ impl Ctx<'_> {
                 (self.guest_bound(func), Callee::Plain(quote!(T_::new)))
             }
         };
-        let params = args.iter().map(|a| quote!(#a));
+        let params = args.iter().cloned().map(Op::from);
         let mut body =
             Body::new(self, from, Role::Export(callee), params.collect()).blocking(blocking);
         Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).call_export(func);
@@ -253,7 +253,7 @@ impl Ctx<'_> {
         };
         if needs_post_return(self.resolve, func) {
             let post = format_ident!("__post_return_{}", helper);
-            let mut body = Body::new(self, from, Role::Import, vec![quote!(arg0)]);
+            let mut body = Body::new(self, from, Role::Import, vec![Op::from(ident("arg0"))]);
             Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).post_return(func);
             let body = Moved::new(body.finish());
             out.extend(quote! {

@@ -8,7 +8,7 @@
 use super::Ctx;
 use super::body::{Body, Role};
 use super::chain::{Chaining, chaining};
-use super::moved::Moved;
+use super::moved::{Moved, Op};
 use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{ImportTarget, Transfer, Walker};
@@ -83,13 +83,13 @@ impl Ctx<'_> {
                     Some(Chaining::Owning) => quote!(self),
                     Some(Chaining::Borrowing) | None => quote!(&self),
                 });
-                args.push(quote!(self));
+                args.push(Op::from(ident("self")));
                 continue;
             }
             let pname = ident(&snake(&param.name));
             let ty = self.import_param_type(&param.ty, from);
             decl_params.push(quote!(#pname: #ty));
-            args.push(quote!(&#pname));
+            args.push(quote!(&#pname).into());
         }
         let ret = match chaining {
             Some(Chaining::Owning) => Some(quote!(-> Self)),

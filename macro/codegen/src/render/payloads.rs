@@ -11,10 +11,12 @@
 
 use super::Ctx;
 use super::body::{Body, Callee, Role, align_expr, size_expr};
+use super::moved::Op;
 use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker};
 use crate::analysis::{dealias, is_list_canonical, unalias};
+use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use wit_parser::{Function, Handle, Type, TypeDefKind, WorldItem, WorldKey};
@@ -146,7 +148,10 @@ impl Ctx<'_> {
                 size_expr(self.sizes.size(ty)),
                 align_expr(self.sizes.align(ty)),
             ),
-            None => (quote!(0), quote!(1)),
+            None => (
+                proc_macro2::Literal::usize_unsuffixed(0).into(),
+                proc_macro2::Literal::usize_unsuffixed(1).into(),
+            ),
         };
         let conversions = self.payload_conversions(p.ty.as_ref(), vpath, &t);
         // Only number payloads are copied as raw buffers here: plain records
@@ -245,7 +250,7 @@ impl Ctx<'_> {
                 unsafe fn dealloc_lists(_ptr: *mut u8) {}
             };
         };
-        let body = |params: Vec<TokenStream>, walk: &dyn Fn(&mut Walker<'_, Body<'_, '_>>)| {
+        let body = |params: Vec<Op>, walk: &dyn Fn(&mut Walker<'_, Body<'_, '_>>)| {
             let mut body = Body::new(self, vpath, Role::Export(Callee::Plain(quote!())), params);
             walk(&mut Walker::new(
                 self.resolve,
@@ -255,9 +260,10 @@ impl Ctx<'_> {
             ));
             body.finish()
         };
-        let lift = body(vec![quote!(ptr)], &|w| w.lift_payload(ty));
-        let lower = body(vec![quote!(value), quote!(ptr)], &|w| w.lower_payload(ty));
-        let free = body(vec![quote!(ptr)], &|w| w.free_payload(ty));
+        let op = |name: &str| Op::from(ident(name));
+        let lift = body(vec![op("ptr")], &|w| w.lift_payload(ty));
+        let lower = body(vec![op("value"), op("ptr")], &|w| w.lower_payload(ty));
+        let free = body(vec![op("ptr")], &|w| w.free_payload(ty));
         quote! {
             unsafe fn lift(ptr: *mut u8) -> #t { unsafe { #lift } }
             unsafe fn lower(value: #t, ptr: *mut u8) { unsafe { #lower } }

@@ -11,7 +11,7 @@
 
 use super::Ctx;
 use super::body::{Body, Role};
-use super::moved::Moved;
+use super::moved::{Moved, Op};
 use super::paths::{ModPath, item_path};
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker};
@@ -19,7 +19,7 @@ use crate::analysis::dealias;
 use crate::id_map::IdSet;
 use crate::names::{ident, snake};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use wit_parser::{Type, TypeDefKind, TypeId, TypeOwner};
 
 /// The load helpers requested while rendering, in request order.
@@ -90,8 +90,8 @@ impl Ctx<'_> {
             };
             let mut body = Body::new(self, &path, Role::Import, Vec::new());
             let value = Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move)
-                .shared_load_body(def, quote!(base));
-            let body = Moved::new(body.finish_with(value));
+                .shared_load_body(def, Op::from(ident("base")));
+            let body = Moved::new(body.finish_with(value.into_token_stream()));
             let name = ident(&self.shared_load_name(def));
             let ty = ident(&self.definition_for(def, Flavor::Owned).0);
             out.push((

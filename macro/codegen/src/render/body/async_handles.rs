@@ -4,20 +4,21 @@
 //! future or stream can make its component-model end right there.
 
 use super::Body;
+use crate::render::moved::Moved;
 use crate::render::paths::item_path;
 use proc_macro2::TokenStream;
 use quote::quote;
 use wit_parser::{TypeDefKind, TypeId};
 
 impl Body<'_, '_> {
-    pub(super) fn async_handle_lift(&mut self, ty: TypeId, handle: &TokenStream) -> TokenStream {
+    pub(super) fn async_handle_lift(&mut self, ty: TypeId, handle: Moved) -> TokenStream {
         let (reader, payload, vtable) = self.async_handle_parts(ty);
         quote! {
             _rt::async_support::#reader::<#payload>::new(#handle as u32, #vtable)
         }
     }
 
-    pub(super) fn async_handle_lower(&mut self, ty: TypeId, end: &TokenStream) -> TokenStream {
+    pub(super) fn async_handle_lower(&mut self, ty: TypeId, end: Moved) -> TokenStream {
         let (_, _, vtable) = self.async_handle_parts(ty);
         quote!((#end).lower_handle(#vtable) as i32)
     }

@@ -1,50 +1,30 @@
 //! Rendering strings, lists and maps: lowering into (possibly temporary)
 //! buffers, lifting out of host-allocated ones, and freeing them.
 
-use super::{Body, align_expr, operand, size_expr, size_factor};
+use super::{Body, align_expr, operand, size_expr, size_factor, take};
 use crate::abi::Transfer;
-use crate::render::moved::Moved;
+use crate::render::moved::{Moved, Op};
 use crate::render::ty::local;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 use wit_parser::ArchitectureSize;
 
 impl Body<'_, '_> {
-    pub(super) fn string_lower(
-        &mut self,
-        transfer: Transfer,
-        op: &TokenStream,
-        out: &mut Vec<TokenStream>,
-    ) {
-        let bytes = if self.ctx.opts.raw_strings {
-            quote!(#op)
-        } else {
-            quote!((#op).into_bytes())
-        };
-        self.buffer_lower(transfer, op, bytes, out);
+    pub(super) fn string_lower(&mut self, transfer: Transfer, op: Moved, out: &mut Vec<Op>) {
+        let into_bytes = !self.ctx.opts.raw_strings;
+        self.buffer_lower(transfer, op, into_bytes, out);
     }
 
-    pub(super) fn canon_list_lower(
-        &mut self,
-        transfer: Transfer,
-        op: &TokenStream,
-        out: &mut Vec<TokenStream>,
-    ) {
-        self.buffer_lower(transfer, op, quote!(#op), out);
+    pub(super) fn canon_list_lower(&mut self, transfer: Transfer, op: Moved, out: &mut Vec<Op>) {
+        self.buffer_lower(transfer, op, false, out);
     }
 
     /// Lowers a string or a list whose elements already have their
     /// canonical layout: its own buffer is passed as is. Lent (import
-    /// arguments) it stays with the caller; moved (export results) the
-    /// `Vec` from `owned_vec` is leaked to the host, which frees it through
-    /// `cabi_post_*`.
-    fn buffer_lower(
-        &mut self,
-        transfer: Transfer,
-        op: &TokenStream,
-        owned_vec: TokenStream,
-        out: &mut Vec<TokenStream>,
-    ) {
+    /// arguments) it stays with the caller; moved (export results) its
+    /// `Vec` (a `String`'s through `into_bytes`) is leaked to the host,
+    /// which frees it through `cabi_post_*`.
+    fn buffer_lower(&mut self, transfer: Transfer, op: Moved, into_bytes: bool, out: &mut Vec<Op>) {
         let (ptr, len) = (self.fresh("ptr"), self.fresh("len"));
         match transfer {
             Transfer::Lend => {
@@ -55,7 +35,13 @@ impl Body<'_, '_> {
                     let #len = #vec.len();
                 });
             }
-            Transfer::Move => self.stmt(quote!(let (#ptr, #len) = _rt::vec_lower(#owned_vec);)),
+            Transfer::Move => {
+                let owned_vec = match into_bytes {
+                    true => quote!((#op).into_bytes()),
+                    false => op.into_token_stream(),
+                };
+                self.stmt(quote!(let (#ptr, #len) = _rt::vec_lower(#owned_vec);));
+            }
         }
         out.push(operand(ptr));
         out.push(operand(len));
@@ -67,14 +53,15 @@ impl Body<'_, '_> {
         size: ArchitectureSize,
         align: wit_parser::Alignment,
         map: bool,
-        op: &TokenStream,
-        out: &mut Vec<TokenStream>,
+        op: Moved,
+        out: &mut Vec<Op>,
     ) {
         let Some(block) = self.take_blocks(1).pop() else {
             return;
         };
         let (vec, len, result) = (self.fresh("vec"), self.fresh("len"), self.fresh("result"));
         let (size_arg, size, align) = (size_expr(size), size_factor(size), align_expr(align));
+        let (size_arg, align) = (Moved::new(size_arg), Moved::new(align));
         if !map && !block.captures {
             // The allocation and the loop are shared by every list of the
             // same element type; only the element's lowering is here.
@@ -154,8 +141,8 @@ impl Body<'_, '_> {
         size: ArchitectureSize,
         align: wit_parser::Alignment,
         map: Option<TokenStream>,
-        ops: &[TokenStream],
-        out: &mut Vec<TokenStream>,
+        ops: &mut [Op],
+        out: &mut Vec<Op>,
     ) {
         let Some(block) = self.take_blocks(1).pop() else {
             return;
@@ -163,12 +150,13 @@ impl Body<'_, '_> {
         let (base_all, len, result) = (self.fresh("base"), self.fresh("len"), self.fresh("result"));
         let base = local("base", block.depth);
         let stmts = Moved::new(block.stmts);
-        let (p, l) = (&ops[0], &ops[1]);
+        let (p, l) = (take(ops, 0), take(ops, 1));
+        let mut results = block.results;
         if map.is_none() && !block.captures {
             // The loop, the `Vec` and the free are shared by every list of
             // the same element type; only the element's lifting is here.
-            let (size, align) = (size_expr(size), align_expr(align));
-            let e = &block.results[0];
+            let (size, align) = (Moved::new(size_expr(size)), Moved::new(align_expr(align)));
+            let e = take(&mut results, 0);
             self.stmt(quote! {
                 let #result = _rt::list_lift_each(#p, #l, #size, #align, |#base| {
                     #stmts
@@ -180,13 +168,13 @@ impl Body<'_, '_> {
         }
         let (size, align) = (size_factor(size), align_expr(align));
         let (init, push) = if let Some(map) = map {
-            let (k, v) = (&block.results[0], &block.results[1]);
+            let (k, v) = (take(&mut results, 0), take(&mut results, 1));
             (
                 quote!(<#map as _rt::WitMap<_, _>>::wit_map_new(#len)),
                 quote!(_rt::WitMap::wit_map_push(&mut #result, #k, #v);),
             )
         } else {
-            let e = &block.results[0];
+            let e = take(&mut results, 0);
             (
                 quote!(_rt::Vec::with_capacity(#len)),
                 quote!(#result.push(#e);),
@@ -210,19 +198,19 @@ impl Body<'_, '_> {
         &mut self,
         size: ArchitectureSize,
         align: wit_parser::Alignment,
-        ops: &[TokenStream],
+        ops: &mut [Op],
     ) {
         let Some(block) = self.take_blocks(1).pop() else {
             return;
         };
         let (base_all, len) = (self.fresh("base"), self.fresh("len"));
-        let (p, l) = (&ops[0], &ops[1]);
+        let (p, l) = (take(ops, 0), take(ops, 1));
         let base = local("base", block.depth);
         let empty = block.stmts.is_empty();
         let stmts = Moved::new(block.stmts);
         if !empty && !block.captures {
             // One loop for every list whose elements own memory.
-            let (size, align) = (size_expr(size), align_expr(align));
+            let (size, align) = (Moved::new(size_expr(size)), Moved::new(align_expr(align)));
             self.stmt(quote! {
                 _rt::list_free_each(#p, #l, #size, #align, |#base| { #stmts });
             });

@@ -9,19 +9,19 @@ use super::{
 use crate::abi::{Instruction, MemKind, Transfer};
 use crate::names::{camel, ident, snake};
 use crate::render::flags::flags_bits_type;
-use crate::render::moved::Moved;
+use crate::render::moved::{Moved, Op};
 use crate::render::resources::core_import;
 use crate::render::ty::{Flavor, local};
-use proc_macro2::{Literal, TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use proc_macro2::Literal;
+use quote::quote;
 use wit_parser::{ArchitectureSize, Handle};
 
 impl Body<'_, '_> {
     pub(super) fn render(
         &mut self,
         inst: &Instruction<'_>,
-        ops: &mut Vec<TokenStream>,
-        out: &mut Vec<TokenStream>,
+        ops: &mut Vec<Op>,
+        out: &mut Vec<Op>,
     ) {
         use Instruction::*;
         let d = self.depth();
@@ -40,54 +40,52 @@ impl Body<'_, '_> {
                 for op in ops.drain(..) {
                     // A local or an argument can be used again as it is
                     // (core values are `Copy`); anything else is bound.
-                    let mut tokens = op.into_iter();
-                    let first = tokens.next();
-                    let (Some(TokenTree::Ident(name)), None) = (&first, tokens.next()) else {
-                        let t = self.fresh("t");
-                        let op: TokenStream = first.into_iter().chain(tokens).collect();
-                        let op = Moved::new(op);
-                        self.stmt(quote!(let #t = #op;));
-                        out.push(operand(t));
+                    if op.as_ident().is_some() {
+                        out.push(op);
                         continue;
-                    };
-                    out.push(name.to_token_stream());
+                    }
+                    let t = self.fresh("t");
+                    let op = Moved::new(op);
+                    self.stmt(quote!(let #t = #op;));
+                    out.push(operand(t));
                 }
             }
-            I32Const { val } => out.push(Literal::i32_suffixed(*val).into_token_stream()),
+            I32Const { val } => out.push(Literal::i32_suffixed(*val).into()),
             LowerPrim { prim } => out.push(lower_prim(*prim, take(ops, 0))),
             LiftPrim { prim } => out.push(lift_prim(*prim, take(ops, 0))),
             Load { kind, offset } => out.push(self.load(*kind, *offset, take(ops, 0))),
             Store { kind, offset } => self.store(*kind, *offset, take(ops, 0), take(ops, 1)),
-            IterElem => out.push(local("e", d).into_token_stream()),
-            IterBasePointer => out.push(local("base", d).into_token_stream()),
-            IterMapKey => out.push(local("k", d).into_token_stream()),
-            IterMapValue => out.push(local("v", d).into_token_stream()),
+            IterElem => out.push(operand(local("e", d))),
+            IterBasePointer => out.push(operand(local("base", d))),
+            IterMapKey => out.push(operand(local("k", d))),
+            IterMapValue => out.push(operand(local("v", d))),
             VariantPayload => {
                 if let Some(b) = self.blocks.last_mut() {
                     b.payload_used = true;
                 }
-                out.push(local("payload", d).into_token_stream());
+                out.push(operand(local("payload", d)));
             }
-            StringLower { transfer } => self.string_lower(*transfer, &ops[0], out),
+            StringLower { transfer } => self.string_lower(*transfer, take(ops, 0), out),
             StringLift => {
                 let (p, l) = (take(ops, 0), take(ops, 1));
-                out.push(if self.ctx.opts.raw_strings {
+                let lifted = if self.ctx.opts.raw_strings {
                     quote!(_rt::list_lift::<u8>(#p, #l))
                 } else {
                     quote!(_rt::string_lift(#p, #l))
-                });
+                };
+                out.push(lifted.into());
             }
-            ListCanonLower { transfer, .. } => self.canon_list_lower(*transfer, &ops[0], out),
+            ListCanonLower { transfer, .. } => self.canon_list_lower(*transfer, take(ops, 0), out),
             ListCanonLift { elem } => {
                 let elem = self
                     .ctx
                     .rust_type(elem, Flavor::Owned, &quote!('_), &self.from);
                 let (p, l) = (take(ops, 0), take(ops, 1));
-                out.push(quote!(_rt::list_lift::<#elem>(#p, #l)));
+                out.push(quote!(_rt::list_lift::<#elem>(#p, #l)).into());
             }
             ListLower { elem, transfer } => {
                 let info = self.ctx.sizes.record([*elem]);
-                self.list_lower(*transfer, info.size, info.align, false, &ops[0], out);
+                self.list_lower(*transfer, info.size, info.align, false, take(ops, 0), out);
             }
             MapLower {
                 key,
@@ -95,7 +93,7 @@ impl Body<'_, '_> {
                 transfer,
             } => {
                 let info = self.ctx.sizes.record([*key, *value]);
-                self.list_lower(*transfer, info.size, info.align, true, &ops[0], out);
+                self.list_lower(*transfer, info.size, info.align, true, take(ops, 0), out);
             }
             ListLift { elem } => {
                 let info = self.ctx.sizes.record([*elem]);
@@ -117,7 +115,7 @@ impl Body<'_, '_> {
             }
             FixedListLift { .. } => {
                 let ops = take_all(ops);
-                out.push(quote!([#(#ops),*]));
+                out.push(quote!([#(#ops),*]).into());
             }
             RecordLower { record, ty } => {
                 let path = self.def_path(*ty, self.lower_flavor());
@@ -134,7 +132,8 @@ impl Body<'_, '_> {
             RecordLift { record, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
                 let fields = record.fields.iter().map(|f| ident(&snake(&f.name)));
-                out.push(quote!(#path { #(#fields: #ops),* }));
+                let ops = take_all(ops);
+                out.push(quote!(#path { #(#fields: #ops),* }).into());
             }
             TupleLower { tuple } => {
                 let names: Vec<_> = tuple.types.iter().map(|_| self.fresh("t")).collect();
@@ -144,9 +143,9 @@ impl Body<'_, '_> {
             }
             TupleLift { .. } => {
                 let ops = take_all(ops);
-                out.push(quote!((#(#ops,)*)));
+                out.push(quote!((#(#ops,)*)).into());
             }
-            FlagsLower { flags, .. } => self.flags_lower(flags.repr().count(), &ops[0], out),
+            FlagsLower { flags, .. } => self.flags_lower(flags.repr().count(), take(ops, 0), out),
             FlagsLift { flags, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
                 let bits = flags_bits_type(flags.flags.len()).unwrap_or(quote!(u32));
@@ -158,27 +157,31 @@ impl Body<'_, '_> {
                     }
                 });
                 if ops.is_empty() {
-                    out.push(quote!(#path::empty()));
+                    out.push(quote!(#path::empty()).into());
                 } else {
-                    out.push(quote!(#path::from_bits_retain(#(#words)|*)));
+                    out.push(quote!(#path::from_bits_retain(#(#words)|*)).into());
                 }
             }
             HandleLower { handle, .. } => {
                 let op = take(ops, 0);
-                out.push(match handle {
+                let lowered = match handle {
                     Handle::Own(_) => quote!((#op).take_handle() as i32),
                     Handle::Borrow(_) => quote!((#op).handle() as i32),
-                });
+                };
+                out.push(lowered.into());
             }
-            HandleLift { handle, .. } => out.push(self.handle_lift(handle, &ops[0])),
+            HandleLift { handle, .. } => {
+                let lifted = self.handle_lift(handle, take(ops, 0));
+                out.push(lifted.into());
+            }
             EnumLower => {
                 let op = take(ops, 0);
-                out.push(quote!((#op)._lower()));
+                out.push(quote!((#op)._lower()).into());
             }
             EnumLift { ty, .. } => {
                 let path = self.def_path(*ty, Flavor::Owned);
                 let op = take(ops, 0);
-                out.push(quote!(#path::_lift(#op as u32)));
+                out.push(quote!(#path::_lift(#op as u32)).into());
             }
             VariantLower {
                 variant,
@@ -239,33 +242,34 @@ impl Body<'_, '_> {
                 self.call_interface(func.result.is_some(), *awaited, take_all(ops), out)
             }
             ErrorContextLower { transfer } => {
-                let v = &ops[0];
-                out.push(match transfer {
+                let v = take(ops, 0);
+                let lowered = match transfer {
                     Transfer::Lend => quote!((#v).handle() as i32),
                     // A sync export's result: the caller's lift reads our
                     // handle after we return, so it must stay valid.
                     Transfer::Move => quote!(::core::mem::ManuallyDrop::new(#v).handle() as i32),
-                });
+                };
+                out.push(lowered.into());
             }
             ErrorContextLift => {
-                let v = &ops[0];
-                out.push(quote!(_rt::async_support::ErrorContext::from_handle(#v as u32)));
+                let v = take(ops, 0);
+                out.push(quote!(_rt::async_support::ErrorContext::from_handle(#v as u32)).into());
             }
             ErrorContextDrop => {
                 // From a return area an `i32`; flat, post-return's pointer
                 // argument: either way the handle's bits.
-                let v = &ops[0];
+                let v = take(ops, 0);
                 self.stmt(quote!(
                     drop(_rt::async_support::ErrorContext::from_handle(#v as usize as u32));
                 ));
             }
             AsyncHandleLower { ty } => {
-                let v = &ops[0];
-                out.push(self.async_handle_lower(*ty, v));
+                let lowered = self.async_handle_lower(*ty, take(ops, 0));
+                out.push(lowered.into());
             }
             AsyncHandleLift { ty } => {
-                let v = &ops[0];
-                out.push(self.async_handle_lift(*ty, v));
+                let lifted = self.async_handle_lift(*ty, take(ops, 0));
+                out.push(lifted.into());
             }
             AwaitSubtask => {
                 let status = take(ops, 0);
@@ -278,6 +282,7 @@ impl Body<'_, '_> {
             }
             GuestDeallocate { size, align } => {
                 let (p, size, align) = (take(ops, 0), size_expr(*size), align_expr(*align));
+                let (size, align) = (Moved::new(size), Moved::new(align));
                 self.stmt(quote!(_rt::dealloc(#p, #size, #align);));
             }
             GuestDeallocateString => {
@@ -299,36 +304,36 @@ impl Body<'_, '_> {
                     let stmts = Moved::new(b.stmts);
                     quote!(#i => { #stmts })
                 });
-                let arms = Moved::new(arms.collect());
+                let arms = Moved::new(arms.collect::<proc_macro2::TokenStream>());
                 let tag = take(ops, 0);
                 self.stmt(quote!(match #tag { #arms _ => {} }));
             }
         }
     }
 
-    fn load(&mut self, kind: MemKind, offset: ArchitectureSize, addr: Moved) -> TokenStream {
-        let (load, off) = (load_fn(kind), size_expr(offset));
+    fn load(&mut self, kind: MemKind, offset: ArchitectureSize, addr: Moved) -> Op {
+        let (load, off) = (ident(load_fn(kind)), Moved::new(size_expr(offset)));
         // Loads are bound right away: the memory may be freed before the
         // lifted value is used.
         let l = self.fresh("l");
-        self.stmt(quote!(let #l = #load(#addr, #off);));
+        self.stmt(quote!(let #l = _rt::#load(#addr, #off);));
         operand(l)
     }
 
     fn store(&mut self, kind: MemKind, offset: ArchitectureSize, value: Moved, addr: Moved) {
-        let (store, off) = (store_fn(kind), size_expr(offset));
-        self.stmt(quote!(#store(#addr, #off, #value);));
+        let (store, off) = (ident(store_fn(kind)), Moved::new(size_expr(offset)));
+        self.stmt(quote!(_rt::#store(#addr, #off, #value);));
     }
 }
 
 /// `a`, `(a, b)`, or nothing: avoids `unused_parens` in generated code.
-pub(super) fn tuple_or_single(mut items: Vec<TokenStream>) -> TokenStream {
+pub(super) fn tuple_or_single(mut items: Vec<Op>) -> Op {
     match items.len() {
-        0 => TokenStream::new(),
+        0 => Op::Taken,
         1 => items.pop().unwrap_or_default(),
         _ => {
             let items = items.into_iter().map(Moved::new);
-            quote!((#(#items),*))
+            quote!((#(#items),*)).into()
         }
     }
 }

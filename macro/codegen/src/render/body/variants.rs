@@ -3,7 +3,7 @@
 
 use super::render::tuple_or_single;
 use super::{Body, Callee, Finished, Role, operand};
-use crate::render::moved::Moved;
+use crate::render::moved::{Moved, Op};
 use crate::render::ty::local;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
@@ -13,8 +13,8 @@ impl Body<'_, '_> {
     pub(super) fn flags_lower(
         &mut self,
         words: usize,
-        op: &TokenStream,
-        out: &mut Vec<TokenStream>,
+        op: Moved,
+        out: &mut Vec<Op>,
     ) {
         if words == 0 {
             self.stmt(quote!(let _ = #op;));
@@ -24,15 +24,16 @@ impl Body<'_, '_> {
         self.stmt(quote!(let #bits = (#op).bits();));
         for i in 0..words {
             let shift = Literal::usize_unsuffixed(32 * i);
-            out.push(if i == 0 {
+            let word = if i == 0 {
                 quote!((#bits as i32))
             } else {
                 quote!(((#bits >> #shift) as i32))
-            });
+            };
+            out.push(word.into());
         }
     }
 
-    pub(super) fn handle_lift(&mut self, handle: &Handle, op: &TokenStream) -> TokenStream {
+    pub(super) fn handle_lift(&mut self, handle: &Handle, op: Moved) -> TokenStream {
         match handle {
             Handle::Own(r) => {
                 let path = self.ctx.resource_path(*r, &self.from, "");
@@ -68,7 +69,7 @@ impl Body<'_, '_> {
         pats: Vec<(TokenStream, bool)>,
         nresults: usize,
         op: Moved,
-        out: &mut Vec<TokenStream>,
+        out: &mut Vec<Op>,
     ) {
         let blocks = self.take_blocks(pats.len());
         let arms = pats.into_iter().zip(blocks).map(|((pat, has_payload), b)| {
@@ -83,13 +84,8 @@ impl Body<'_, '_> {
             let stmts = Moved::new(b.stmts);
             quote!(#pat => { #stmts #results })
         });
-        let arms = Moved::new(arms.collect());
-        let names: Vec<_> = (0..nresults)
-            .map(|_| {
-                let v = self.fresh("v");
-                quote!(#v)
-            })
-            .collect();
+        let arms = Moved::new(arms.collect::<TokenStream>());
+        let names: Vec<Op> = (0..nresults).map(|_| operand(self.fresh("v"))).collect();
         if names.is_empty() {
             self.stmt(quote!(match #op { #arms }));
         } else {
@@ -106,7 +102,7 @@ impl Body<'_, '_> {
         &mut self,
         ctors: Vec<(TokenStream, bool)>,
         tag: Moved,
-        out: &mut Vec<TokenStream>,
+        out: &mut Vec<Op>,
     ) {
         let blocks: Vec<Finished> = self.take_blocks(ctors.len());
         let arms =
@@ -128,7 +124,7 @@ impl Body<'_, '_> {
                     let stmts = Moved::new(b.stmts);
                     quote!(#i => { #stmts #value })
                 });
-        let arms = Moved::new(arms.collect());
+        let arms = Moved::new(arms.collect::<TokenStream>());
         let v = self.fresh("v");
         self.stmt(quote! {
             let #v = match #tag {
@@ -144,7 +140,7 @@ impl Body<'_, '_> {
         has_result: bool,
         is_async: bool,
         ops: Vec<Moved>,
-        out: &mut Vec<TokenStream>,
+        out: &mut Vec<Op>,
     ) {
         let run = |call: TokenStream| match self.blocking {
             true => quote!(_rt::async_support::block_on(#call)),
@@ -178,7 +174,7 @@ impl Body<'_, '_> {
                 // reference keeps its strings, lists and error contexts
                 // alive until then (matching on it by value would drop
                 // each payload at the end of its arm), as import arguments are.
-                out.push(quote!(&#r));
+                out.push(quote!(&#r).into());
             } else {
                 out.push(operand(r));
             }

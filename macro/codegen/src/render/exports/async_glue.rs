@@ -6,6 +6,7 @@
 
 use super::super::Ctx;
 use super::super::body::{Body, Callee, Role, wasm_type};
+use super::super::moved::Op;
 use super::super::paths::ModPath;
 use crate::abi::{ImportTarget, Transfer, Walker};
 use crate::names::{func_helper, ident};
@@ -52,7 +53,7 @@ impl Ctx<'_> {
             | FunctionKind::Constructor(_) => (quote!(Guest), Callee::Plain(quote!(T_::#name))),
         };
         let (module, import, _) = func.task_return_import(self.resolve, key, Mangling::Legacy);
-        let params = args.iter().map(|a| quote!(#a)).collect();
+        let params = args.iter().cloned().map(Op::from).collect();
         let mut body = Body::new(self, from, Role::Export(callee), params);
         // `task.return` copies the result out during the call, so its
         // buffers stay ours and are freed when the task's body ends.

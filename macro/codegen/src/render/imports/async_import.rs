@@ -10,6 +10,7 @@
 
 use super::super::Ctx;
 use super::super::body::{Body, Role};
+use super::super::moved::Op;
 use super::super::paths::ModPath;
 use super::super::ty::Flavor;
 use crate::abi::{ImportTarget, Transfer, Walker};
@@ -48,13 +49,13 @@ impl Ctx<'_> {
                 )
             {
                 decl_params.push(quote!(&self));
-                args.push(quote!(self));
+                args.push(Op::from(ident("self")));
                 continue;
             }
             let pname = ident(&snake(&param.name));
             let ty = self.rust_type(&param.ty, Flavor::Owned, &lt, from);
             decl_params.push(quote!(#pname: #ty));
-            args.push(quote!(&#pname));
+            args.push(quote!(&#pname).into());
         }
         let ret = func.result.as_ref().map(|ty| {
             let ty = self.rust_type(ty, Flavor::Owned, &lt, from);
