@@ -49,6 +49,10 @@ impl Ctx<'_> {
         func: &Function,
         is_import: bool,
     ) -> Option<(bool, usize)> {
+        // Asked for every function: spare the name when nothing filters.
+        if self.opts.async_filters.is_empty() {
+            return None;
+        }
         let name = match key {
             Some(key) => format!("{}#{}", self.resolve.name_world_key(key), func.name),
             None => func.name.clone(),

@@ -48,13 +48,15 @@ pub(crate) enum Role {
 
 #[derive(Default)]
 struct Block {
-    stmts: TokenStream,
+    /// `None` until the first statement, which then becomes the stream
+    /// (no empty stream allocated, and the first statement not copied).
+    stmts: Option<TokenStream>,
     payload_used: bool,
     captures: bool,
 }
 
 struct Finished {
-    stmts: TokenStream,
+    stmts: Op,
     results: Vec<Op>,
     depth: usize,
     payload_used: bool,
@@ -107,7 +109,7 @@ impl<'c, 'a> Body<'c, 'a> {
 
     /// The rendered statements and final expression.
     pub fn finish(mut self) -> TokenStream {
-        let body = self.blocks.pop().map(|b| b.stmts).unwrap_or_default();
+        let body = self.blocks.pop().and_then(|b| b.stmts);
         let cleanup = self
             .needs_cleanup
             // A reference (the temporary lives to the end of the body), so
@@ -117,7 +119,7 @@ impl<'c, 'a> Body<'c, 'a> {
             let path = self.ctx.resource_path(*ty, &self.from, "");
             quote!(let #name = _rt::HandleArena::<#path>::new();)
         });
-        let body = Moved::new(body);
+        let body = body.map(Moved::new);
         let ret = self.ret.take().map(Moved::new);
         quote! {
             #cleanup
@@ -141,7 +143,10 @@ impl<'c, 'a> Body<'c, 'a> {
 
     fn stmt(&mut self, s: TokenStream) {
         if let Some(b) = self.blocks.last_mut() {
-            b.stmts.extend(std::iter::once(s));
+            match &mut b.stmts {
+                Some(stmts) => stmts.extend(std::iter::once(s)),
+                None => b.stmts = Some(s),
+            }
         }
     }
 
@@ -359,7 +364,7 @@ impl Emitter for Body<'_, '_> {
         let depth = self.depth();
         let block = self.blocks.pop().unwrap_or_default();
         self.finished.push(Finished {
-            stmts: block.stmts,
+            stmts: block.stmts.map_or(Op::Taken, Op::Expr),
             results: std::mem::take(operands),
             depth,
             payload_used: block.payload_used,
@@ -391,12 +396,7 @@ impl Emitter for Body<'_, '_> {
         })
     }
 
-    fn shared_load(
-        &mut self,
-        id: TypeId,
-        addr: &Op,
-        offset: ArchitectureSize,
-    ) -> Option<Op> {
+    fn shared_load(&mut self, id: TypeId, addr: &Op, offset: ArchitectureSize) -> Option<Op> {
         let helper = self.ctx.shared_load_path(id, &self.from)?;
         let off = Moved::new(size_expr(offset));
         // Bound right away, as every load is: the memory may be freed

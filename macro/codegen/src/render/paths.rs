@@ -62,13 +62,14 @@ impl Ctx<'_> {
 
     /// The module holding the definition of named type `id` (the root for
     /// world-level types).
-    pub fn type_module(&self, id: TypeId) -> ModPath {
+    pub fn type_module(&self, id: TypeId) -> std::borrow::Cow<'_, ModPath> {
+        use std::borrow::Cow;
         match self.resolve.types[id].owner {
-            TypeOwner::World(_) => vec![self.names.world_module.clone()],
-            TypeOwner::Interface(_) | TypeOwner::None => self
-                .type_site(id)
-                .map(|s| s.path.clone())
-                .unwrap_or_default(),
+            TypeOwner::World(_) => Cow::Owned(vec![self.names.world_module.clone()]),
+            TypeOwner::Interface(_) | TypeOwner::None => match self.type_site(id) {
+                Some(site) => Cow::Borrowed(&site.path),
+                None => Cow::Owned(ModPath::new()),
+            },
         }
     }
 

@@ -351,21 +351,36 @@ fn wrapper_type(kind: &TypeDefKind, child: &dyn Fn(&Type) -> TokenStream) -> Tok
 /// appends `_`, it never prepends). A parameter called `ptr3` therefore can
 /// never be shadowed by, or shadow, a generated local.
 pub(crate) fn local(prefix: &str, n: usize) -> proc_macro2::Ident {
-    // Spelled out rather than `format_ident!`: generated functions have
-    // thousands of locals, and the formatting machinery showed in profiles.
-    let mut name = String::with_capacity(prefix.len() + 4);
-    name.push('_');
-    name.push_str(prefix);
-    let start = name.len();
-    let mut n = n;
+    // Spelled out on the stack rather than `format_ident!`: generated
+    // functions have thousands of locals, and both the formatting machinery
+    // and a `String` per name showed in profiles.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
     loop {
-        name.insert(start, char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
             break;
         }
     }
-    ident(&name)
+    let mut buf = [0u8; 64];
+    let len = 1 + prefix.len() + (digits.len() - at);
+    match buf.get_mut(..len) {
+        Some(name) => {
+            name[0] = b'_';
+            name[1..=prefix.len()].copy_from_slice(prefix.as_bytes());
+            name[1 + prefix.len()..].copy_from_slice(&digits[at..]);
+            match std::str::from_utf8(name) {
+                Ok(name) => ident(name),
+                // Unreachable: a `str` prefix between ASCII bytes.
+                Err(_) => ident(&format!("_{prefix}{n}")),
+            }
+        }
+        // Prefixes are short words; this is for completeness.
+        None => ident(&format!("_{prefix}{n}")),
+    }
 }
 
 #[cfg(test)]

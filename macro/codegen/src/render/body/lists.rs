@@ -206,7 +206,7 @@ impl Body<'_, '_> {
         let (base_all, len) = (self.fresh("base"), self.fresh("len"));
         let (p, l) = (take(ops, 0), take(ops, 1));
         let base = local("base", block.depth);
-        let empty = block.stmts.is_empty();
+        let empty = matches!(block.stmts, Op::Taken);
         let stmts = Moved::new(block.stmts);
         if !empty && !block.captures {
             // One loop for every list whose elements own memory.

@@ -17,12 +17,7 @@ use quote::quote;
 use wit_parser::{ArchitectureSize, Handle};
 
 impl Body<'_, '_> {
-    pub(super) fn render(
-        &mut self,
-        inst: &Instruction<'_>,
-        ops: &mut Vec<Op>,
-        out: &mut Vec<Op>,
-    ) {
+    pub(super) fn render(&mut self, inst: &Instruction<'_>, ops: &mut Vec<Op>, out: &mut Vec<Op>) {
         use Instruction::*;
         let d = self.depth();
         match inst {

@@ -10,12 +10,7 @@ use quote::{ToTokens, quote};
 use wit_parser::Handle;
 
 impl Body<'_, '_> {
-    pub(super) fn flags_lower(
-        &mut self,
-        words: usize,
-        op: Moved,
-        out: &mut Vec<Op>,
-    ) {
+    pub(super) fn flags_lower(&mut self, words: usize, op: Moved, out: &mut Vec<Op>) {
         if words == 0 {
             self.stmt(quote!(let _ = #op;));
             return;
