@@ -139,12 +139,12 @@ impl Ctx<'_> {
                     FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
                 )
             {
-                params.push(quote!(&self));
+                params.push(Moved::new(quote!(&self)));
                 continue;
             }
-            let name = ident(&snake(&param.name));
-            let ty = self.rust_type(&param.ty, Flavor::Owned, &lt, from);
-            params.push(quote!(#name: #ty));
+            let name = Moved::new(ident(&snake(&param.name)));
+            let ty = Moved::new(self.rust_type(&param.ty, Flavor::Owned, &lt, from));
+            params.push(Moved::new(quote!(#name: #ty)));
         }
         let name = ident(&self.func_name(func));
         let ret = match (&func.kind, &func.result) {
@@ -154,23 +154,21 @@ impl Ctx<'_> {
             (FunctionKind::Constructor(r), _)
                 if let Some(err) = self.fallible_constructor(*r, func) =>
             {
-                let err = match err {
+                let err = Moved::new(match err {
                     Some(ty) => self.rust_type(&ty, Flavor::Owned, &lt, from),
                     None => quote!(()),
-                };
+                });
                 quote!(-> _rt::Result<Self, #err>)
             }
             (_, Some(ty)) => {
-                let ty = self.rust_type(ty, Flavor::Owned, &lt, from);
+                let ty = Moved::new(self.rust_type(ty, Flavor::Owned, &lt, from));
                 quote!(-> #ty)
             }
             (_, None) => quote!(),
         };
-        let bound = if matches!(func.kind, FunctionKind::Constructor(_)) {
-            quote!(where Self: Sized)
-        } else {
-            quote!()
-        };
+        let ret = Moved::new(ret);
+        let bound =
+            matches!(func.kind, FunctionKind::Constructor(_)).then(|| quote!(where Self: Sized));
         if asyncness {
             // As in wit-bindgen: the trait is for implementing, not for
             // generic callers, so the future's missing `Send` bound is fine.

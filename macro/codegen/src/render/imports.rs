@@ -79,26 +79,27 @@ impl Ctx<'_> {
                     FunctionKind::Method(_) | FunctionKind::AsyncMethod(_)
                 )
             {
-                decl_params.push(match chaining {
+                decl_params.push(Moved::new(match chaining {
                     Some(Chaining::Owning) => quote!(self),
                     Some(Chaining::Borrowing) | None => quote!(&self),
-                });
+                }));
                 args.push(Op::from(ident("self")));
                 continue;
             }
             let pname = ident(&snake(&param.name));
-            let ty = self.import_param_type(&param.ty, from);
-            decl_params.push(quote!(#pname: #ty));
+            let ty = Moved::new(self.import_param_type(&param.ty, from));
+            decl_params.push(Moved::new(quote!(#pname: #ty)));
             args.push(quote!(&#pname).into());
         }
         let ret = match chaining {
             Some(Chaining::Owning) => Some(quote!(-> Self)),
             Some(Chaining::Borrowing) => Some(quote!(-> &Self)),
             None => func.result.as_ref().map(|ty| {
-                let ty = self.rust_type(ty, Flavor::Owned, &quote!('_), from);
+                let ty = Moved::new(self.rust_type(ty, Flavor::Owned, &quote!('_), from));
                 quote!(-> #ty)
             }),
         };
+        let ret = ret.map(Moved::new);
         let receiver = chaining.map(|_| quote!(self));
         let mut body = Body::new(self, from, Role::Import, args);
         Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Lend).call_import(
@@ -110,7 +111,7 @@ impl Ctx<'_> {
         );
         let body = Moved::new(body.finish());
         let fname = ident(&self.func_name(func));
-        let docs = self.docs(&func.docs);
+        let docs = Moved::new(self.docs(&func.docs));
         quote! {
             #docs
             pub fn #fname(#(#decl_params),*) #ret {

@@ -8,6 +8,7 @@
 //! `'_` in a function signature).
 
 use super::Ctx;
+use super::moved::Moved;
 use super::paths::ModPath;
 use crate::analysis::Flavors;
 use crate::names::ident;
@@ -81,7 +82,7 @@ impl Ctx<'_> {
                 wrapper_type(kind, &t)
             }
             TypeDefKind::List(elem) => {
-                let elem = t(elem);
+                let elem = Moved::new(t(elem));
                 match flavor {
                     Flavor::Owned => quote!(_rt::Vec<#elem>),
                     Flavor::Borrowed => quote!(&#lt [#elem]),
@@ -89,33 +90,33 @@ impl Ctx<'_> {
             }
             TypeDefKind::Map(k, v) => {
                 let map = &self.paths.map;
-                let (k, v) = (t(k), t(v));
+                let (k, v) = (Moved::new(t(k)), Moved::new(t(v)));
                 match flavor {
                     Flavor::Owned => quote!(#map<#k, #v>),
                     Flavor::Borrowed => quote!(&#lt #map<#k, #v>),
                 }
             }
             TypeDefKind::FixedLengthList(elem, size) => {
-                let elem = t(elem);
+                let elem = Moved::new(t(elem));
                 let size = *size as usize;
                 quote!([#elem; #size])
             }
             TypeDefKind::Handle(Handle::Own(r)) => self.resource_path(*r, from, ""),
             TypeDefKind::Handle(Handle::Borrow(r)) => {
                 if self.is_exported_resource(*r) {
-                    let path = self.resource_path(*r, from, "Borrow");
+                    let path = Moved::new(self.resource_path(*r, from, "Borrow"));
                     quote!(#path<#lt>)
                 } else {
-                    let path = self.resource_path(*r, from, "");
+                    let path = Moved::new(self.resource_path(*r, from, ""));
                     quote!(&#lt #path)
                 }
             }
             TypeDefKind::Future(payload) => {
-                let payload = self.payload_type(payload.as_ref(), from);
+                let payload = Moved::new(self.payload_type(payload.as_ref(), from));
                 quote!(_rt::async_support::FutureReader<#payload>)
             }
             TypeDefKind::Stream(payload) => {
-                let payload = self.payload_type(payload.as_ref(), from);
+                let payload = Moved::new(self.payload_type(payload.as_ref(), from));
                 quote!(_rt::async_support::StreamReader<#payload>)
             }
             // Named-only kinds never appear anonymously.
@@ -157,6 +158,7 @@ impl Ctx<'_> {
         let (name, borrowed) = self.definition_for(id, flavor);
         let path = self.type_item_path(from, id, &name);
         if borrowed || self.analysis.info(&Type::Id(id)).has_borrow {
+            let path = Moved::new(path);
             quote!(#path<#lt>)
         } else {
             path
@@ -204,22 +206,22 @@ impl Ctx<'_> {
         let top = |t: &Type| self.top_borrowed_type(t, lt, from);
         match &def.kind {
             TypeDefKind::List(elem) => {
-                let elem = self.rust_type(elem, Flavor::Owned, lt, from);
+                let elem = Moved::new(self.rust_type(elem, Flavor::Owned, lt, from));
                 quote!(&#lt [#elem])
             }
             TypeDefKind::Map(..) => {
-                let map = self.anonymous_type(&def.kind, Flavor::Owned, lt, from);
+                let map = Moved::new(self.anonymous_type(&def.kind, Flavor::Owned, lt, from));
                 quote!(&#lt #map)
             }
             _ if def.name.is_some() => {
-                let owned = self.rust_type(&ty, Flavor::Owned, lt, from);
+                let owned = Moved::new(self.rust_type(&ty, Flavor::Owned, lt, from));
                 quote!(&#lt #owned)
             }
             TypeDefKind::Option(_) | TypeDefKind::Result(_) | TypeDefKind::Tuple(_) => {
                 wrapper_type(&def.kind, &top)
             }
             TypeDefKind::FixedLengthList(t, n) => {
-                let t = top(t);
+                let t = Moved::new(top(t));
                 let n = *n as usize;
                 quote!([#t; #n])
             }
@@ -258,6 +260,7 @@ impl Ctx<'_> {
             let rendered = self.rust_type(ty, Flavor::Borrowed, lt, from);
             let borrowing_definition = self.definition_for(*id, Flavor::Borrowed).1;
             return if info.has_list && !info.has_own && !borrowing_definition {
+                let rendered = Moved::new(rendered);
                 quote!(&#lt #rendered)
             } else {
                 rendered
@@ -267,14 +270,14 @@ impl Ctx<'_> {
         match &def.kind {
             TypeDefKind::List(_) if info.has_own => self.rust_type(ty, Flavor::Owned, lt, from),
             TypeDefKind::List(elem) => {
-                let elem = param(elem);
+                let elem = Moved::new(param(elem));
                 quote!(&#lt [#elem])
             }
             TypeDefKind::Option(_) | TypeDefKind::Result(_) | TypeDefKind::Tuple(_) => {
                 wrapper_type(&def.kind, &param)
             }
             TypeDefKind::FixedLengthList(t, n) => {
-                let t = param(t);
+                let t = Moved::new(param(t));
                 let n = *n as usize;
                 quote!([#t; #n])
             }
@@ -315,16 +318,16 @@ pub(crate) fn lifetime(name: &str) -> TokenStream {
 fn wrapper_type(kind: &TypeDefKind, child: &dyn Fn(&Type) -> TokenStream) -> TokenStream {
     match kind {
         TypeDefKind::Option(t) => {
-            let t = child(t);
+            let t = Moved::new(child(t));
             quote!(_rt::Option<#t>)
         }
         TypeDefKind::Result(r) => {
-            let ok = r.ok.as_ref().map_or(quote!(()), child);
-            let err = r.err.as_ref().map_or(quote!(()), child);
+            let ok = Moved::new(r.ok.as_ref().map_or(quote!(()), child));
+            let err = Moved::new(r.err.as_ref().map_or(quote!(()), child));
             quote!(_rt::Result<#ok, #err>)
         }
         TypeDefKind::Tuple(t) => {
-            let tys = t.types.iter().map(child);
+            let tys = t.types.iter().map(|t| Moved::new(child(t)));
             quote!((#(#tys,)*))
         }
         TypeDefKind::Record(_)

@@ -68,16 +68,17 @@ impl Body<'_, '_> {
     ) {
         let blocks = self.take_blocks(pats.len());
         let arms = pats.into_iter().zip(blocks).map(|((pat, has_payload), b)| {
-            let payload = local("payload", b.depth);
             let pat = Moved::new(pat);
-            let pat = match (has_payload, b.payload_used) {
-                (true, true) => quote!(#pat(#payload)),
-                (true, false) => quote!(#pat(_)),
-                (false, _) => pat.into_token_stream(),
-            };
             let results = Moved::new(tuple_or_single(b.results));
             let stmts = Moved::new(b.stmts);
-            quote!(#pat => { #stmts #results })
+            match (has_payload, b.payload_used) {
+                (true, true) => {
+                    let payload = Moved::new(local("payload", b.depth));
+                    quote!(#pat(#payload) => { #stmts #results })
+                }
+                (true, false) => quote!(#pat(_) => { #stmts #results }),
+                (false, _) => quote!(#pat => { #stmts #results }),
+            }
         });
         let arms = Moved::new(arms.collect::<TokenStream>());
         let names: Vec<Op> = (0..nresults).map(|_| operand(self.fresh("v"))).collect();
@@ -108,16 +109,15 @@ impl Body<'_, '_> {
                 .map(|(i, ((ctor, unit_payload), mut b))| {
                     let i = Literal::i32_unsuffixed(i as i32);
                     let ctor = Moved::new(ctor);
-                    let value = match (b.results.pop(), unit_payload) {
+                    let stmts = Moved::new(b.stmts);
+                    match (b.results.pop(), unit_payload) {
                         (Some(v), _) => {
                             let v = Moved::new(v);
-                            quote!(#ctor(#v))
+                            quote!(#i => { #stmts #ctor(#v) })
                         }
-                        (None, true) => quote!(#ctor(())),
-                        (None, false) => ctor.into_token_stream(),
-                    };
-                    let stmts = Moved::new(b.stmts);
-                    quote!(#i => { #stmts #value })
+                        (None, true) => quote!(#i => { #stmts #ctor(()) }),
+                        (None, false) => quote!(#i => { #stmts #ctor }),
+                    }
                 });
         let arms = Moved::new(arms.collect::<TokenStream>());
         let v = self.fresh("v");
