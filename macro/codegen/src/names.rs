@@ -74,40 +74,110 @@ fn is_keyword(name: &str) -> bool {
     )
 }
 
-/// The words of `name` when it has the shape of a WIT identifier: ASCII
-/// letters and digits in non-empty words joined by `-`, each word all lower
-/// or all upper case. `heck` finds no boundaries inside such words, so
-/// converting them word by word gives its result without its per-character
-/// Unicode case analysis (a profile showed it at ~1,700 instructions a name).
-fn wit_words(name: &str) -> Option<std::str::Split<'_, char>> {
-    let plain = name.split('-').all(|word| {
+/// The case a name is converted to.
+#[derive(Clone, Copy)]
+enum Case {
+    Snake,
+    UpperCamel,
+    ShoutySnake,
+}
+
+/// A converted name, on the stack: names are converted by the thousand
+/// per expansion, and most become identifiers (one allocation) rather
+/// than strings.
+struct Converted {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Converted {
+    fn push(&mut self, byte: u8) -> Option<()> {
+        *self.bytes.get_mut(self.len)? = byte;
+        self.len += 1;
+        Some(())
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII bytes are pushed.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+/// `name` in `case`, with a trailing `_` for keywords (and for `Guest`,
+/// reserved for the export traits, in UpperCamelCase), when `name` has
+/// the shape of a WIT identifier: ASCII letters and digits in non-empty
+/// words joined by `-`, each word all lower or all upper case. `heck` finds
+/// no boundaries inside such words, so converting them word by word gives
+/// its result without its per-character Unicode case analysis (a profile
+/// showed it at ~1,700 instructions a name). `None` for other names, and
+/// for names too long for the buffer.
+fn convert(name: &str, case: Case) -> Option<Converted> {
+    let mut out = Converted {
+        bytes: [0; 64],
+        len: 0,
+    };
+    for (i, word) in name.split('-').enumerate() {
         let bytes = word.as_bytes();
         let lower = bytes.iter().any(u8::is_ascii_lowercase);
         let upper = bytes.iter().any(u8::is_ascii_uppercase);
-        !bytes.is_empty() && bytes.iter().all(u8::is_ascii_alphanumeric) && !(lower && upper)
-    });
-    plain.then(|| name.split('-'))
-}
-
-/// `name` converted word by word: each word through `word`, joined by `sep`.
-fn convert(name: &str, sep: &str, word: impl Fn(&str, &mut String)) -> Option<String> {
-    let words = wit_words(name)?;
-    let mut out = String::with_capacity(name.len() + 1);
-    for (i, w) in words.enumerate() {
-        if i > 0 {
-            out.push_str(sep);
+        if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_alphanumeric) || (lower && upper) {
+            return None;
         }
-        word(w, &mut out);
+        if i > 0 && !matches!(case, Case::UpperCamel) {
+            out.push(b'_')?;
+        }
+        for (j, b) in bytes.iter().enumerate() {
+            out.push(match (case, j) {
+                (Case::Snake, _) => b.to_ascii_lowercase(),
+                (Case::UpperCamel, 0) | (Case::ShoutySnake, _) => b.to_ascii_uppercase(),
+                (Case::UpperCamel, _) => b.to_ascii_lowercase(),
+            })?;
+        }
+    }
+    let reserved = match case {
+        Case::UpperCamel => out.as_str() == "Guest" || is_keyword(out.as_str()),
+        Case::Snake | Case::ShoutySnake => is_keyword(out.as_str()),
+    };
+    if reserved {
+        out.push(b'_')?;
     }
     Some(out)
 }
 
+/// `name` in `case` the slow way, for names `convert` does not take.
+fn convert_with_heck(name: &str, case: Case) -> String {
+    match case {
+        Case::Snake => escape(name.to_snake_case()),
+        Case::ShoutySnake => escape(name.to_shouty_snake_case()),
+        Case::UpperCamel => match name.to_upper_camel_case() {
+            camel if camel == "Guest" => camel + "_",
+            camel => escape(camel),
+        },
+    }
+}
+
+fn converted(name: &str, case: Case) -> String {
+    match convert(name, case) {
+        Some(c) => c.as_str().to_string(),
+        None => convert_with_heck(name, case),
+    }
+}
+
+fn converted_ident(name: &str, case: Case) -> Ident {
+    match convert(name, case) {
+        Some(c) => ident(c.as_str()),
+        None => ident(&convert_with_heck(name, case)),
+    }
+}
+
 /// A snake_case identifier (functions, fields, modules, parameters).
 pub fn snake(name: &str) -> String {
-    let converted = convert(name, "_", |w, out| {
-        out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    });
-    escape(converted.unwrap_or_else(|| name.to_snake_case()))
+    converted(name, Case::Snake)
+}
+
+/// [`snake`] as an identifier token.
+pub fn snake_ident(name: &str) -> Ident {
+    converted_ident(name, Case::Snake)
 }
 
 /// An UpperCamelCase identifier (types, traits, variant cases).
@@ -115,28 +185,17 @@ pub fn snake(name: &str) -> String {
 /// `Guest` is reserved for the generated export traits, so a WIT type of
 /// that name becomes `Guest_`.
 pub fn camel(name: &str) -> String {
-    let converted = convert(name, "", |w, out| {
-        for (i, b) in w.bytes().enumerate() {
-            out.push(char::from(match i {
-                0 => b.to_ascii_uppercase(),
-                _ => b.to_ascii_lowercase(),
-            }));
-        }
-    });
-    let mut name = converted.unwrap_or_else(|| name.to_upper_camel_case());
-    if name == "Guest" {
-        name.push('_');
-        return name;
-    }
-    escape(name)
+    converted(name, Case::UpperCamel)
+}
+
+/// [`camel`] as an identifier token.
+pub fn camel_ident(name: &str) -> Ident {
+    converted_ident(name, Case::UpperCamel)
 }
 
 /// A SHOUTY_SNAKE_CASE identifier (flag constants).
 pub fn shouty(name: &str) -> String {
-    let converted = convert(name, "_", |w, out| {
-        out.extend(w.bytes().map(|b| char::from(b.to_ascii_uppercase())));
-    });
-    escape(converted.unwrap_or_else(|| name.to_shouty_snake_case()))
+    converted(name, Case::ShoutySnake)
 }
 
 /// Turns a generated name into an identifier token.
@@ -216,6 +275,9 @@ mod tests {
             "-a".into(),
             "snake_case".into(),
             "ünïcode".into(),
+            "guest".into(),
+            "self".into(),
+            "a-very-long-name-that-does-not-fit-in-the-stack-buffer-of-sixty-four-bytes".into(),
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/wit");
         let mut resolve = Resolve::new();
@@ -236,13 +298,11 @@ mod tests {
         }
         assert!(names.len() > 500, "only {} names", names.len());
         for name in &names {
-            assert_eq!(snake(name), escape(name.to_snake_case()), "{name}");
-            assert_eq!(shouty(name), escape(name.to_shouty_snake_case()), "{name}");
-            let heck = match name.to_upper_camel_case() {
-                g if g == "Guest" => "Guest_".to_string(),
-                other => escape(other),
-            };
-            assert_eq!(camel(name), heck, "{name}");
+            for case in [Case::Snake, Case::UpperCamel, Case::ShoutySnake] {
+                let reference = convert_with_heck(name, case);
+                assert_eq!(converted(name, case), reference, "{name}");
+                assert_eq!(converted_ident(name, case).to_string(), reference, "{name}");
+            }
         }
     }
 

@@ -68,7 +68,7 @@ struct Finished {
 /// Renders one function body.
 pub(crate) struct Body<'c, 'a> {
     ctx: &'c Ctx<'a>,
-    from: ModPath,
+    from: &'c ModPath,
     role: Role,
     params: Vec<Op>,
     blocks: Vec<Block>,
@@ -84,10 +84,10 @@ pub(crate) struct Body<'c, 'a> {
 
 impl<'c, 'a> Body<'c, 'a> {
     /// A body in module `from` whose arguments are `params`.
-    pub fn new(ctx: &'c Ctx<'a>, from: &ModPath, role: Role, params: Vec<Op>) -> Self {
+    pub fn new(ctx: &'c Ctx<'a>, from: &'c ModPath, role: Role, params: Vec<Op>) -> Self {
         Body {
             ctx,
-            from: from.clone(),
+            from,
             role,
             params,
             blocks: vec![Block::default()],
@@ -116,7 +116,7 @@ impl<'c, 'a> Body<'c, 'a> {
             // list helpers and their element closures all pass it on as is.
             .then(|| quote!(let _cleanup = &mut _rt::Cleanup::new();));
         let arenas = self.arenas.iter().map(|(ty, name)| {
-            let path = self.ctx.resource_path(*ty, &self.from, "");
+            let path = self.ctx.resource_path(*ty, self.from, "");
             quote!(let #name = _rt::HandleArena::<#path>::new();)
         });
         let body = body.map(Moved::new);
@@ -164,7 +164,7 @@ impl<'c, 'a> Body<'c, 'a> {
     fn def_path(&self, id: TypeId, flavor: Flavor) -> TokenStream {
         let def = dealias(self.ctx.resolve, id);
         let (name, _) = self.ctx.definition_for(def, flavor);
-        self.ctx.type_item_path(&self.from, def, &name)
+        self.ctx.type_item_path(self.from, def, &name)
     }
 
     fn lower_flavor(&self) -> Flavor {
@@ -397,7 +397,7 @@ impl Emitter for Body<'_, '_> {
     }
 
     fn shared_load(&mut self, id: TypeId, addr: &Op, offset: ArchitectureSize) -> Option<Op> {
-        let helper = self.ctx.shared_load_path(id, &self.from)?;
+        let helper = self.ctx.shared_load_path(id, self.from)?;
         let off = Moved::new(size_expr(offset));
         // Bound right away, as every load is: the memory may be freed
         // before the value is used.

@@ -10,7 +10,7 @@ use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker, needs_post_return};
 use crate::analysis::dealias;
-use crate::names::{func_helper, ident, snake};
+use crate::names::{func_helper, ident, snake, snake_ident};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use wit_parser::abi::AbiVariant;
@@ -142,7 +142,7 @@ impl Ctx<'_> {
                 params.push(Moved::new(quote!(&self)));
                 continue;
             }
-            let name = Moved::new(ident(&snake(&param.name)));
+            let name = Moved::new(snake_ident(&param.name));
             let ty = Moved::new(self.rust_type(&param.ty, Flavor::Owned, &lt, from));
             params.push(Moved::new(quote!(#name: #ty)));
         }

@@ -12,7 +12,7 @@ use super::moved::{Moved, Op};
 use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{ImportTarget, Transfer, Walker};
-use crate::names::{ident, snake};
+use crate::names::{ident, snake, snake_ident};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -86,7 +86,7 @@ impl Ctx<'_> {
                 args.push(Op::from(ident("self")));
                 continue;
             }
-            let pname = ident(&snake(&param.name));
+            let pname = snake_ident(&param.name);
             let ty = Moved::new(self.import_param_type(&param.ty, from));
             decl_params.push(Moved::new(quote!(#pname: #ty)));
             args.push(quote!(&#pname).into());

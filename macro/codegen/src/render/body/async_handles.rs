@@ -37,8 +37,8 @@ impl Body<'_, '_> {
             // The walker emits these instructions for futures and streams only.
             other => unreachable!("async handle instruction on {other:?}"),
         };
-        let payload = self.ctx.payload_type(payload.as_ref(), &self.from);
-        let module = item_path(&self.from, &world_path, module);
+        let payload = self.ctx.payload_type(payload.as_ref(), self.from);
+        let module = item_path(self.from, &world_path, module);
         let vtable = quote!(<#payload as #module::#payload_trait>::VTABLE);
         (reader, payload, vtable)
     }

@@ -7,7 +7,7 @@ use super::{
     take_all, wasm_type, zero,
 };
 use crate::abi::{Instruction, MemKind, Transfer};
-use crate::names::{camel, ident, snake};
+use crate::names::{camel_ident, ident, snake_ident};
 use crate::render::flags::flags_bits_type;
 use crate::render::moved::{Moved, Op};
 use crate::render::resources::core_import;
@@ -74,7 +74,7 @@ impl Body<'_, '_> {
             ListCanonLift { elem } => {
                 let elem = self
                     .ctx
-                    .rust_type(elem, Flavor::Owned, &quote!('_), &self.from);
+                    .rust_type(elem, Flavor::Owned, &quote!('_), self.from);
                 let (p, l) = (take(ops, 0), take(ops, 1));
                 out.push(quote!(_rt::list_lift::<#elem>(#p, #l)).into());
             }
@@ -99,7 +99,7 @@ impl Body<'_, '_> {
                 let kind = wit_parser::TypeDefKind::Map(**key, **value);
                 let map = self
                     .ctx
-                    .anonymous_type(&kind, Flavor::Owned, &quote!('_), &self.from);
+                    .anonymous_type(&kind, Flavor::Owned, &quote!('_), self.from);
                 self.list_lift(info.size, info.align, Some(map), ops, out);
             }
             FixedListLower { size, .. } => {
@@ -114,11 +114,7 @@ impl Body<'_, '_> {
             }
             RecordLower { record, ty } => {
                 let path = self.def_path(*ty, self.lower_flavor());
-                let fields: Vec<_> = record
-                    .fields
-                    .iter()
-                    .map(|f| ident(&snake(&f.name)))
-                    .collect();
+                let fields: Vec<_> = record.fields.iter().map(|f| snake_ident(&f.name)).collect();
                 let names: Vec<_> = fields.iter().map(|_| self.fresh("t")).collect();
                 let op = take(ops, 0);
                 self.stmt(quote!(let #path { #(#fields: #names),* } = #op;));
@@ -126,7 +122,7 @@ impl Body<'_, '_> {
             }
             RecordLift { record, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
-                let fields = record.fields.iter().map(|f| ident(&snake(&f.name)));
+                let fields = record.fields.iter().map(|f| snake_ident(&f.name));
                 let ops = take_all(ops);
                 out.push(quote!(#path { #(#fields: #ops),* }).into());
             }
@@ -185,7 +181,7 @@ impl Body<'_, '_> {
             } => {
                 let path = self.def_path(*ty, self.lower_flavor());
                 let pats = variant.cases.iter().map(|c| {
-                    let case = ident(&camel(&c.name));
+                    let case = camel_ident(&c.name);
                     (quote!(#path::#case), c.ty.is_some())
                 });
                 self.variant_lower(pats.collect(), results.len(), take(ops, 0), out);
@@ -201,7 +197,7 @@ impl Body<'_, '_> {
             VariantLift { variant, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
                 let ctors = variant.cases.iter().map(|c| {
-                    let case = ident(&camel(&c.name));
+                    let case = camel_ident(&c.name);
                     (quote!(#path::#case), false)
                 });
                 self.variant_lift(ctors.collect(), take(ops, 0), out);

@@ -31,11 +31,11 @@ impl Body<'_, '_> {
     pub(super) fn handle_lift(&mut self, handle: &Handle, op: Moved) -> TokenStream {
         match handle {
             Handle::Own(r) => {
-                let path = self.ctx.resource_path(*r, &self.from, "");
+                let path = self.ctx.resource_path(*r, self.from, "");
                 quote!(#path::from_handle(#op as u32))
             }
             Handle::Borrow(r) if self.ctx.is_exported_resource(*r) => {
-                let path = self.ctx.resource_path(*r, &self.from, "Borrow");
+                let path = self.ctx.resource_path(*r, self.from, "Borrow");
                 quote!(#path::lift(#op as usize))
             }
             Handle::Borrow(r) => {
@@ -52,7 +52,7 @@ impl Body<'_, '_> {
                         name
                     }
                 };
-                let path = self.ctx.resource_path(def, &self.from, "");
+                let path = self.ctx.resource_path(def, self.from, "");
                 quote!(#arena.alloc(#path::from_handle(#op as u32)))
             }
         }

@@ -14,7 +14,7 @@ use super::super::moved::Op;
 use super::super::paths::ModPath;
 use super::super::ty::Flavor;
 use crate::abi::{ImportTarget, Transfer, Walker};
-use crate::names::{ident, snake};
+use crate::names::{ident, snake_ident};
 use proc_macro2::TokenStream;
 use quote::quote;
 use wit_parser::{Function, FunctionKind, LiftLowerAbi, ManglingAndAbi, WasmImport, WorldKey};
@@ -52,7 +52,7 @@ impl Ctx<'_> {
                 args.push(Op::from(ident("self")));
                 continue;
             }
-            let pname = ident(&snake(&param.name));
+            let pname = snake_ident(&param.name);
             let ty = self.rust_type(&param.ty, Flavor::Owned, &lt, from);
             decl_params.push(quote!(#pname: #ty));
             args.push(quote!(&#pname).into());
