@@ -45,6 +45,9 @@ impl Op {
             Op::Taken => {}
             Op::Ident(name) => out.append(name),
             Op::Literal(lit) => out.append(lit),
+            // Interpolated first: the stream becomes the output, no token
+            // is moved one by one.
+            Op::Expr(tokens) if out.is_empty() => *out = tokens,
             Op::Expr(tokens) => out.extend(std::iter::once(tokens)),
         }
     }
