@@ -75,6 +75,9 @@ impl SelectedAttrs {
 impl Ctx<'_> {
     /// The selected attributes of type `id`.
     pub fn type_attrs(&self, id: TypeId) -> TokenStream {
+        if self.attrs.types.is_empty() {
+            return TokenStream::new();
+        }
         let Some(name) = full_type_name(self.resolve, id) else {
             return TokenStream::new();
         };
@@ -89,6 +92,9 @@ impl Ctx<'_> {
 
     /// The selected attributes of member `member` (WIT name) of type `id`.
     pub fn member_attrs(&self, id: TypeId, member: &str) -> TokenStream {
+        if self.attrs.members.is_empty() {
+            return TokenStream::new();
+        }
         let Some(name) = full_type_name(self.resolve, id) else {
             return TokenStream::new();
         };

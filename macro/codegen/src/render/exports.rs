@@ -77,10 +77,12 @@ impl Ctx<'_> {
             let asyncness = self.is_async(key, func, false);
             let sig = self.trait_sig(func, from, asyncness);
             let docs = self.docs(&func.docs);
-            stubs.push(StubMethod {
-                resource: func.kind.resource(),
-                sig: self.trait_sig(func, &Vec::new(), asyncness),
-            });
+            if self.opts.stubs {
+                stubs.push(StubMethod {
+                    resource: func.kind.resource(),
+                    sig: self.trait_sig(func, &Vec::new(), asyncness),
+                });
+            }
             match func
                 .kind
                 .resource()

@@ -100,7 +100,9 @@ pub fn render_world(
             &glue_alias(),
             &mut stubs,
         );
-        stub_impls.push(ctx.stub_impl(&parts, &stubs, &TokenStream::new()));
+        if opts.stubs {
+            stub_impls.push(ctx.stub_impl(&parts, &stubs, &TokenStream::new()));
+        }
         world_items.extend(std::mem::take(&mut parts.items));
         macro_bodies.push(glue_body(mpath, std::mem::take(&mut parts.macro_body)));
     }
@@ -221,8 +223,12 @@ impl Ctx<'_> {
             &mut stubs,
         );
         parts.macro_body = glue_body(mpath, parts.macro_body);
-        let segs = path.iter().map(|s| ident(s));
-        let stub = self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*));
+        let stub = if self.opts.stubs {
+            let segs = path.iter().map(|s| ident(s));
+            self.stub_impl(&parts, &stubs, &quote!(#(#segs::)*))
+        } else {
+            TokenStream::new()
+        };
         items.extend(std::mem::take(&mut parts.items));
         let module = root.at(&path);
         module.set_docs(self.docs(&iface.docs));
