@@ -209,7 +209,17 @@ impl Ctx<'_> {
         let Some(text) = &docs.contents else {
             return TokenStream::new();
         };
-        let lines = text.lines().map(|l| format!(" {l}"));
-        quote! { #(#[doc = #lines])* }
+        // One attribute for all the lines (rustdoc joins attributes with
+        // newlines anyway), each line after a space as `///` would give:
+        // an attribute per line was a tenth of an http-proxy expansion.
+        let mut doc = String::with_capacity(text.len() + 16);
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                doc.push('\n');
+            }
+            doc.push(' ');
+            doc.push_str(line);
+        }
+        quote! { #[doc = #doc] }
     }
 }

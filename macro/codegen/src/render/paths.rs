@@ -7,8 +7,8 @@
 use super::{Ctx, IfaceSite};
 use crate::analysis::dealias;
 use crate::names::{camel, ident, package_module, snake};
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Punct, Spacing, TokenStream};
+use quote::{TokenStreamExt, quote};
 use wit_parser::{Resolve, TypeId, TypeOwner, WorldKey};
 
 /// A module path from the bindings root, one snake_case segment each.
@@ -36,8 +36,13 @@ pub(crate) fn iface_path(resolve: &Resolve, key: &WorldKey, exported: bool) -> M
 
 /// `super::super::…` from a module at `from` back to the root.
 pub(crate) fn to_root(from: &ModPath) -> TokenStream {
-    let supers = from.iter().map(|_| quote!(super::));
-    quote!(#(#supers)*)
+    let mut out = TokenStream::new();
+    for _ in from {
+        out.append(ident("super"));
+        out.append(Punct::new(':', Spacing::Joint));
+        out.append(Punct::new(':', Spacing::Alone));
+    }
+    out
 }
 
 /// A path from module `from` to item `name` in module `to`.
@@ -46,9 +51,14 @@ pub(crate) fn item_path(from: &ModPath, to: &ModPath, name: &str) -> TokenStream
     if from == to {
         return quote!(#name);
     }
-    let root = to_root(from);
-    let segs = to.iter().map(|s| ident(s));
-    quote!(#root #(#segs::)* #name)
+    let mut path = to_root(from);
+    for seg in to {
+        path.append(ident(seg));
+        path.append(Punct::new(':', Spacing::Joint));
+        path.append(Punct::new(':', Spacing::Alone));
+    }
+    path.append(name);
+    path
 }
 
 impl Ctx<'_> {

@@ -7,6 +7,7 @@
 //! `[resource-rep]` intrinsics (canonical ABI `canon resource.new` etc.).
 
 use super::Ctx;
+use super::moved::Moved;
 use crate::names::ident;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -17,10 +18,15 @@ use wit_parser::{LiftLowerAbi, ManglingAndAbi, ResourceIntrinsic, TypeId, WasmIm
 pub(crate) fn core_import(
     module: &str,
     name: &str,
-    params: &[TokenStream],
+    params: Vec<TokenStream>,
     result: Option<TokenStream>,
 ) -> TokenStream {
-    let ret = result.map(|r| quote!(-> #r));
+    let params = params.into_iter().map(Moved::new);
+    let ret = result.map(|r| {
+        let r = Moved::new(r);
+        quote!(-> #r)
+    });
+    let ret = ret.map(Moved::new);
     quote!(_rt::wit_import!(#module, #name, fn(#(#params),*) #ret);)
 }
 
@@ -36,7 +42,7 @@ impl Ctx<'_> {
         let (module, field) = self.resource_intrinsic(id, drop);
         let name = ident(&self.type_name(id));
         let docs = self.docs(&self.resolve.types[id].docs);
-        let drop_import = core_import(&module, &field, &[quote!(i32)], None);
+        let drop_import = core_import(&module, &field, vec![quote!(i32)], None);
         let common = quote! {
             #docs
             #[derive(Debug)]
@@ -80,7 +86,7 @@ impl Ctx<'_> {
              [`Self::new`] registered, the same one a [`{borrow}`] of it reports."
         );
         let (module, rep) = self.resource_intrinsic(id, ResourceIntrinsic::ExportedRep);
-        let rep_import = core_import(&module, &rep, &[quote!(i32)], Some(quote!(*mut u8)));
+        let rep_import = core_import(&module, &rep, vec![quote!(i32)], Some(quote!(*mut u8)));
         quote! {
             impl #name {
                 #[doc = #rep_doc]
@@ -184,9 +190,9 @@ impl Ctx<'_> {
     /// representation lives (boxed by default), as in wit-bindgen.
     pub fn resource_intrinsics(&self, id: TypeId) -> TokenStream {
         let (module, new) = self.resource_intrinsic(id, ResourceIntrinsic::ExportedNew);
-        let new_import = core_import(&module, &new, &[quote!(*mut u8)], Some(quote!(i32)));
+        let new_import = core_import(&module, &new, vec![quote!(*mut u8)], Some(quote!(i32)));
         let (module, rep) = self.resource_intrinsic(id, ResourceIntrinsic::ExportedRep);
-        let rep_import = core_import(&module, &rep, &[quote!(i32)], Some(quote!(*mut u8)));
+        let rep_import = core_import(&module, &rep, vec![quote!(i32)], Some(quote!(*mut u8)));
         quote! {
             #[doc(hidden)]
             unsafe fn _resource_new(val: *mut u8) -> u32

@@ -218,7 +218,7 @@ impl Body<'_, '_> {
             } => {
                 let param_tys: Vec<_> = params.iter().map(|t| wasm_type(*t)).collect();
                 let result_ty = results.first().map(|t| wasm_type(*t));
-                let decl = core_import(module, name, &param_tys, result_ty);
+                let decl = core_import(module, name, param_tys, result_ty);
                 self.stmt(decl);
                 let ops = take_all(ops);
                 if results.is_empty() {
