@@ -151,7 +151,7 @@ fn unstable_items_follow_the_features_option_and_docs_become_rustdoc() {
             export fancy: func();
         }";
     let out = gen_with(wit, &Opts::default()).unwrap();
-    assert!(out.contains("# [doc = \" Says hello.\"]"), "{out}");
+    assert!(out.contains("# [doc = r\" Says hello.\"]"), "{out}");
     assert!(!out.contains("fn fancy"));
     let opts = Opts {
         features: vec!["fancy".into()],

@@ -220,6 +220,80 @@ impl Ctx<'_> {
             doc.push(' ');
             doc.push_str(line);
         }
+        let doc = raw_string(&doc);
         quote! { #[doc = #doc] }
+    }
+}
+
+/// A string literal for `text`, written raw (`r#"..."#`) where it can be.
+///
+/// Outside a proc macro `Literal::string` escapes the text a character at
+/// a time, ~15 times slower than lexing the raw form; WASI's docs made it
+/// most of an expansion's cost for their attributes.
+fn raw_string(text: &str) -> proc_macro2::Literal {
+    // Carriage returns are not allowed in raw strings; such text is rare.
+    if !text.contains('\r') {
+        // One more `#` than the longest run following a quote in the text.
+        let mut hashes = 0;
+        for (i, _) in text.match_indices('"') {
+            let run = text[i + 1..].bytes().take_while(|b| *b == b'#').count();
+            hashes = hashes.max(run + 1);
+        }
+        let mut repr = String::with_capacity(text.len() + 2 * hashes + 3);
+        repr.push('r');
+        repr.extend(std::iter::repeat_n('#', hashes));
+        repr.push('"');
+        repr.push_str(text);
+        repr.push('"');
+        repr.extend(std::iter::repeat_n('#', hashes));
+        if let Ok(lit) = repr.parse() {
+            return lit;
+        }
+    }
+    proc_macro2::Literal::string(text)
+}
+
+/// A byte string literal for `bytes` (the encoded component type).
+///
+/// Built as text and lexed: `Literal::byte_string` escapes a byte at a
+/// time outside a proc macro, about four times slower.
+pub(crate) fn byte_string(bytes: &[u8]) -> proc_macro2::Literal {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut repr = String::with_capacity(bytes.len() * 2 + 3);
+    repr.push_str("b\"");
+    for &b in bytes {
+        match b {
+            b'"' => repr.push_str("\\\""),
+            b'\\' => repr.push_str("\\\\"),
+            0x20..=0x7e => repr.push(char::from(b)),
+            _ => {
+                repr.push_str("\\x");
+                repr.push(char::from(HEX[usize::from(b >> 4)]));
+                repr.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+    repr.push('"');
+    repr.parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::byte_string(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{byte_string, raw_string};
+
+    #[test]
+    fn byte_strings_escape_what_is_not_printable() {
+        let lit = byte_string(b"\0asm \"q\" \\ \x7f\xff");
+        assert_eq!(lit.to_string(), r#"b"\x00asm \"q\" \\ \x7f\xff""#);
+    }
+
+    #[test]
+    fn raw_strings_hold_any_text_and_fall_back_when_they_cannot() {
+        assert_eq!(raw_string(" plain").to_string(), "r\" plain\"");
+        assert_eq!(raw_string("a \"q\" b").to_string(), "r#\"a \"q\" b\"#");
+        assert_eq!(raw_string("x \"## y").to_string(), "r###\"x \"## y\"###");
+        assert_eq!(raw_string("cr\r").to_string(), "\"cr\\r\"");
+        assert_eq!(raw_string("").to_string(), "r\"\"");
     }
 }

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::id_map::IdMap;
 use crate::names::{ident, snake};
 use crate::opts::Opts;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashSet;
 use wit_parser::{
@@ -295,7 +295,7 @@ impl Ctx<'_> {
             world.name
         );
         let len = bytes.len();
-        let lit = Literal::byte_string(bytes);
+        let lit = super::byte_string(bytes);
         quote! {
             // The module path keeps the name unique when two crates (or
             // modules) bind the same world: the linker concatenates
