@@ -69,6 +69,11 @@ pub struct Walker<'a, E: Emitter> {
     sizes: &'a SizeAlign,
     emitter: &'a mut E,
     stack: Vec<E::Operand>,
+    /// Scratch for each instruction's operands and results, kept between
+    /// instructions: a pair of fresh vectors each was a tenth of the
+    /// allocations of an expansion.
+    operands: Vec<E::Operand>,
+    results: Vec<E::Operand>,
     transfer: Transfer,
 }
 
@@ -85,6 +90,8 @@ impl<'a, E: Emitter> Walker<'a, E> {
             sizes,
             emitter,
             stack: Vec::new(),
+            operands: Vec::new(),
+            results: Vec::new(),
             transfer,
         }
     }
@@ -98,15 +105,18 @@ impl<'a, E: Emitter> Walker<'a, E> {
             "ABI walker underflow on {inst:?}: need {pops}, have {}",
             self.stack.len()
         );
-        let mut operands = self.stack.split_off(self.stack.len() - pops);
-        let mut results = Vec::with_capacity(pushes);
-        self.emitter.emit(inst, &mut operands, &mut results);
+        let at = self.stack.len() - pops;
+        self.operands.clear();
+        self.operands.extend(self.stack.drain(at..));
+        self.results.clear();
+        self.emitter
+            .emit(inst, &mut self.operands, &mut self.results);
         assert_eq!(
-            results.len(),
+            self.results.len(),
             pushes,
             "emitter pushed the wrong number of values for {inst:?}"
         );
-        self.stack.extend(results);
+        self.stack.append(&mut self.results);
     }
 
     fn push_block(&mut self) {
