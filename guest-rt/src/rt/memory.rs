@@ -333,18 +333,12 @@ impl Cleanup {
         if bytes == 0 {
             return align as *mut u8;
         }
-        let total = bytes
-            .checked_add(HEADER)
-            .unwrap_or_else(|| capacity_overflow());
-        let layout = match Layout::from_size_align(total, BLOCK_ALIGN) {
-            Ok(layout) => layout,
-            Err(_) => capacity_overflow(),
+        let Some(total) = bytes.checked_add(HEADER) else {
+            capacity_overflow()
         };
-        // SAFETY: `layout` has a non-zero size (`HEADER` > 0).
-        let block = unsafe { alloc(layout) };
-        if block.is_null() {
-            handle_alloc_error(layout);
-        }
+        // Through `alloc_list`, whose checks and allocation every component
+        // that lowers lists has anyway, rather than a second copy of them.
+        let block = alloc_list(1, total, BLOCK_ALIGN);
         // SAFETY: `block` is a fresh allocation of `HEADER + bytes` bytes
         // aligned to 8, so both header words are in bounds and aligned, and
         // the buffer after the header holds `bytes` bytes aligned to 8.
