@@ -508,15 +508,14 @@ mod tests {
             unsafe { at.cast::<u32>().write(s.len() as u32) }
         });
         assert_eq!(len, 4);
+        let lift: fn(*mut u8) -> String = |at| {
+            // SAFETY: `at` is one of the elements written above.
+            let n = unsafe { at.cast::<u32>().read() };
+            "x".repeat(n as usize)
+        };
         // SAFETY: `ptr`/`len` is the 4 x 4-byte block just lowered, which
         // `list_lift_each` reads and frees.
-        let back = unsafe {
-            list_lift_each(ptr, len, 4, 4, |at| {
-                // SAFETY: an element written above.
-                let n = unsafe { at.cast::<u32>().read() };
-                "x".repeat(n as usize)
-            })
-        };
+        let back = unsafe { list_lift_each(ptr, len, 4, 4, lift) };
         assert_eq!(back, ["x", "xxx", "", "xx"].map(str::to_string));
         // SAFETY: an empty list's pointer is never read.
         let none: Vec<u8> = unsafe { list_lift_each(4 as *mut u8, 0, 4, 4, |_| 0) };
