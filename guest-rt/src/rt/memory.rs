@@ -166,39 +166,32 @@ pub fn vec_lower<T>(items: Vec<T>) -> (*mut u8, usize) {
     // Ownership of the buffer passes to the host (and back to
     // `cabi_post_*`), so the `Vec` must not free it.
     let mut items = ManuallyDrop::new(items);
-    let (len, cap) = (items.len(), items.capacity());
+    let (ptr, len, cap) = (
+        items.as_mut_ptr().cast::<u8>(),
+        items.len(),
+        items.capacity(),
+    );
     // SAFETY: the buffer of a `Vec<T>` with `len` elements and capacity
     // `cap`, not used through `items` again.
-    unsafe {
-        buffer_lower(
-            items.as_mut_ptr().cast(),
-            len,
-            cap,
-            size_of::<T>(),
-            align_of::<T>(),
-        )
-    }
+    let exact = unsafe { buffer_lower(ptr, len, cap, size_of::<T>(), align_of::<T>()) };
+    (exact, len)
 }
 
-/// The work of [`vec_lower`], for every element type at once: a buffer
-/// whose capacity is its length is handed over as it is; any other is
-/// copied into a block of exactly its length (the layout the post-return
-/// frees with), and freed. Not generic, unlike `Vec::into_boxed_slice`,
-/// whose shrinking and error paths each element type would copy.
+/// The work of [`vec_lower`], shared by every element type: a buffer whose
+/// capacity is its length is handed over as it is; any other is copied into
+/// a block of exactly its length (the layout the post-return frees with),
+/// and freed. Not generic, unlike `Vec::into_boxed_slice`, whose shrinking
+/// and error paths each element type would copy. It returns only the
+/// pointer: a pair would be returned through memory, costing each caller a
+/// stack frame.
 ///
 /// # Safety
 /// `ptr` must be a `Vec` buffer of `cap` elements of `size` bytes and
 /// `align`, `len` of them initialised, owned by the caller and not used
 /// afterwards.
-unsafe fn buffer_lower(
-    ptr: *mut u8,
-    len: usize,
-    cap: usize,
-    size: usize,
-    align: usize,
-) -> (*mut u8, usize) {
+unsafe fn buffer_lower(ptr: *mut u8, len: usize, cap: usize, size: usize, align: usize) -> *mut u8 {
     if len == cap {
-        return (ptr, len);
+        return ptr;
     }
     let exact = alloc_list(len, size, align);
     // SAFETY: both blocks hold at least `len * size` bytes (the old one
@@ -208,7 +201,7 @@ unsafe fn buffer_lower(
         core::ptr::copy_nonoverlapping(ptr, exact, len * size);
         dealloc(ptr, cap * size, align);
     }
-    (exact, len)
+    exact
 }
 
 /// Lowers a list the host takes ownership of (an export's result): a fresh
