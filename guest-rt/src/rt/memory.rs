@@ -277,8 +277,16 @@ fn invalid_utf8() -> String {
     panic!("host passed a string that is not UTF-8")
 }
 
+/// A list whose lowered byte size does not fit in the address space: its
+/// lowered copy could never be allocated, and no caller could recover. On
+/// wasm it traps, as `cabi_realloc` does on a failed allocation, rather
+/// than panic: the message, its source location and the panic call would
+/// otherwise be linked into every component that lowers a list.
 #[cold]
 fn capacity_overflow() -> ! {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
     panic!("list too large to lower")
 }
 
