@@ -359,6 +359,9 @@ impl Default for Cleanup {
 }
 
 impl Drop for Cleanup {
+    // Out of line: every import call that lowers a list drops a `Cleanup`,
+    // and the loop inlined at each of them cost more than the call.
+    #[inline(never)]
     fn drop(&mut self) {
         let mut block = self.head;
         while !block.is_null() {
