@@ -14,6 +14,7 @@ const SYNC: &str = "
     interface types {
         record point { x: s32, y: s32 }
         variant shape { dot(point), line(tuple<point, point>), none }
+        flags perms { read, write, exec }
         measure: func(s: shape, names: list<string>) -> result<u64, string>;
     }
     world sync {

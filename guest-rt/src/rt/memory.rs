@@ -18,7 +18,7 @@
 use alloc::alloc::{Layout, alloc, dealloc as free, handle_alloc_error};
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::mem::MaybeUninit;
+use core::mem::{ManuallyDrop, MaybeUninit, align_of, size_of};
 
 /// Aligned scratch bytes used as a return area or an argument area.
 ///
@@ -140,14 +140,22 @@ pub unsafe fn list_lift_each<T>(
     align: usize,
     lift: fn(*mut u8) -> T,
 ) -> Vec<T> {
-    let mut out = Vec::with_capacity(len);
+    // The output is written in place and becomes a `Vec` at the end: a
+    // `push` per element would keep its capacity check and growth path
+    // (never taken) in every copy of this function. A `lift` that panics
+    // leaks the elements lifted so far, which is safe.
+    let out = alloc_list(len, size_of::<T>(), align_of::<T>()).cast::<T>();
     for i in 0..len {
-        // SAFETY: element `i` is within the caller's `len * size` bytes.
-        out.push(lift(unsafe { ptr.add(i * size) }));
+        // SAFETY: element `i` is within the caller's `len * size` bytes,
+        // and slot `i` within the `len` slots of `T` just allocated.
+        unsafe { out.add(i).write(lift(ptr.add(i * size))) };
     }
     // SAFETY: the caller's block, no longer read.
     unsafe { dealloc(ptr, len * size, align) };
-    out
+    // SAFETY: `out` holds `len` initialised elements in a block allocated
+    // with the layout of `[T; len]` (or dangling and aligned when that is
+    // empty), as `Vec` requires of a buffer with capacity `len`.
+    unsafe { Vec::from_raw_parts(out, len, len) }
 }
 
 /// Hands the buffer of a string's bytes or a canonical list to the host
@@ -155,10 +163,45 @@ pub unsafe fn list_lift_each<T>(
 /// its pointer and length, the allocation trimmed to the length so that the
 /// free's layout matches. One copy per element type.
 pub fn vec_lower<T>(items: Vec<T>) -> (*mut u8, usize) {
-    // Leaked before the pointer is taken, so no later move of the owner
-    // can invalidate it (Miri's aliasing model checks this).
-    let items: &mut [T] = items.into_boxed_slice().into_vec().leak();
-    (items.as_mut_ptr().cast::<u8>(), items.len())
+    // Ownership of the buffer passes to the host (and back to
+    // `cabi_post_*`), so the `Vec` must not free it.
+    let mut items = ManuallyDrop::new(items);
+    let (ptr, len, cap) = (
+        items.as_mut_ptr().cast::<u8>(),
+        items.len(),
+        items.capacity(),
+    );
+    // SAFETY: the buffer of a `Vec<T>` with `len` elements and capacity
+    // `cap`, not used through `items` again.
+    let exact = unsafe { buffer_lower(ptr, len, cap, size_of::<T>(), align_of::<T>()) };
+    (exact, len)
+}
+
+/// The work of [`vec_lower`], shared by every element type: a buffer whose
+/// capacity is its length is handed over as it is; any other is copied into
+/// a block of exactly its length (the layout the post-return frees with),
+/// and freed. Not generic, unlike `Vec::into_boxed_slice`, whose shrinking
+/// and error paths each element type would copy. It returns only the
+/// pointer: a pair would be returned through memory, costing each caller a
+/// stack frame.
+///
+/// # Safety
+/// `ptr` must be a `Vec` buffer of `cap` elements of `size` bytes and
+/// `align`, `len` of them initialised, owned by the caller and not used
+/// afterwards.
+unsafe fn buffer_lower(ptr: *mut u8, len: usize, cap: usize, size: usize, align: usize) -> *mut u8 {
+    if len == cap {
+        return ptr;
+    }
+    let exact = alloc_list(len, size, align);
+    // SAFETY: both blocks hold at least `len * size` bytes (the old one
+    // `cap` > `len` elements) and are distinct allocations; the old block
+    // was allocated by `Vec` with the layout of `[T; cap]`.
+    unsafe {
+        core::ptr::copy_nonoverlapping(ptr, exact, len * size);
+        dealloc(ptr, cap * size, align);
+    }
+    exact
 }
 
 /// Lowers a list the host takes ownership of (an export's result): a fresh
@@ -170,13 +213,22 @@ pub fn list_lower_each<T>(
     align: usize,
     lower: fn(*mut u8, T),
 ) -> (*mut u8, usize) {
-    let len = items.len();
+    // The elements are moved out of the `Vec`'s buffer one by one, and the
+    // buffer freed afterwards: iterating with `into_iter` would bring the
+    // iterator's drop of unvisited elements into every copy. A `lower` that
+    // panics leaks the elements not yet lowered, which is safe.
+    let mut items = ManuallyDrop::new(items);
+    let (src, len, cap) = (items.as_mut_ptr(), items.len(), items.capacity());
     let ptr = alloc_list(len, size, align);
-    for (i, item) in items.into_iter().enumerate() {
+    for i in 0..len {
         // SAFETY: element `i` is within the `len * size` bytes just
-        // allocated.
-        lower(unsafe { ptr.add(i * size) }, item);
+        // allocated; `src` holds `len` initialised elements, each read
+        // (moved out) exactly once.
+        unsafe { lower(ptr.add(i * size), src.add(i).read()) };
     }
+    // SAFETY: the `Vec`'s buffer, allocated with the layout of `[T; cap]`,
+    // whose elements have all been moved out.
+    unsafe { dealloc(src.cast(), cap * size_of::<T>(), align_of::<T>()) };
     (ptr, len)
 }
 
@@ -225,8 +277,16 @@ fn invalid_utf8() -> String {
     panic!("host passed a string that is not UTF-8")
 }
 
+/// A list whose lowered byte size does not fit in the address space: its
+/// lowered copy could never be allocated, and no caller could recover. On
+/// wasm it traps, as `cabi_realloc` does on a failed allocation, rather
+/// than panic: the message, its source location and the panic call would
+/// otherwise be linked into every component that lowers a list.
 #[cold]
 fn capacity_overflow() -> ! {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+    #[cfg(not(target_arch = "wasm32"))]
     panic!("list too large to lower")
 }
 
@@ -274,18 +334,12 @@ impl Cleanup {
         if bytes == 0 {
             return align as *mut u8;
         }
-        let total = bytes
-            .checked_add(HEADER)
-            .unwrap_or_else(|| capacity_overflow());
-        let layout = match Layout::from_size_align(total, BLOCK_ALIGN) {
-            Ok(layout) => layout,
-            Err(_) => capacity_overflow(),
+        let Some(total) = bytes.checked_add(HEADER) else {
+            capacity_overflow()
         };
-        // SAFETY: `layout` has a non-zero size (`HEADER` > 0).
-        let block = unsafe { alloc(layout) };
-        if block.is_null() {
-            handle_alloc_error(layout);
-        }
+        // Through `alloc_list`, whose checks and allocation every component
+        // that lowers lists has anyway, rather than a second copy of them.
+        let block = alloc_list(1, total, BLOCK_ALIGN);
         // SAFETY: `block` is a fresh allocation of `HEADER + bytes` bytes
         // aligned to 8, so both header words are in bounds and aligned, and
         // the buffer after the header holds `bytes` bytes aligned to 8.
@@ -305,6 +359,9 @@ impl Default for Cleanup {
 }
 
 impl Drop for Cleanup {
+    // Out of line: every import call that lowers a list drops a `Cleanup`,
+    // and the loop inlined at each of them cost more than the call.
+    #[inline(never)]
     fn drop(&mut self) {
         let mut block = self.head;
         while !block.is_null() {
@@ -441,6 +498,56 @@ mod tests {
         assert_eq!(c.list(0, 4, 4) as usize, 4);
         assert_eq!(alloc_list(0, 4, 4) as usize, 4);
         drop(c);
+    }
+
+    #[test]
+    fn lists_lower_and_lift_element_by_element() {
+        use alloc::string::ToString;
+        // Spare capacity, so the elements do not fill the source buffer.
+        let mut words = Vec::with_capacity(8);
+        words.extend(["a", "bcd", "", "ef"].map(str::to_string));
+        // Each string is lowered to its length (a `u32`) and dropped.
+        let (ptr, len) = list_lower_each(words, 4, 4, |at, s: String| {
+            // SAFETY: `at` is a 4-aligned element of the fresh buffer.
+            unsafe { at.cast::<u32>().write(s.len() as u32) }
+        });
+        assert_eq!(len, 4);
+        let lift: fn(*mut u8) -> String = |at| {
+            // SAFETY: `at` is one of the elements written above.
+            let n = unsafe { at.cast::<u32>().read() };
+            "x".repeat(n as usize)
+        };
+        // SAFETY: `ptr`/`len` is the 4 x 4-byte block just lowered, which
+        // `list_lift_each` reads and frees.
+        let back = unsafe { list_lift_each(ptr, len, 4, 4, lift) };
+        assert_eq!(back, ["x", "xxx", "", "xx"].map(str::to_string));
+        // SAFETY: an empty list's pointer is never read.
+        let none: Vec<u8> = unsafe { list_lift_each(4 as *mut u8, 0, 4, 4, |_| 0) };
+        assert!(none.is_empty());
+        let (_, len) = list_lower_each(Vec::<u8>::with_capacity(3), 4, 4, |_, _| ());
+        assert_eq!(len, 0);
+    }
+
+    #[test]
+    fn vec_lower_hands_over_exactly_the_length() {
+        for cap in [3, 10] {
+            let mut v = Vec::with_capacity(cap);
+            v.extend([7u16, 8, 9]);
+            let (ptr, len) = vec_lower(v);
+            assert_eq!(len, 3);
+            assert_eq!(ptr as usize % 2, 0);
+            // SAFETY: `ptr` holds `len` u16s, in a block of exactly that
+            // size (the layout the post-return frees with), owned here.
+            unsafe {
+                assert_eq!(
+                    core::slice::from_raw_parts(ptr.cast::<u16>(), len),
+                    [7, 8, 9]
+                );
+                dealloc(ptr, len * 2, 2);
+            }
+        }
+        let (_, len) = vec_lower(Vec::<u64>::with_capacity(5));
+        assert_eq!(len, 0);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! - [`convert`]: turning Rust values into core wasm scalars and back, with
 //!   the validity checks the canonical ABI demands when lifting;
 //! - [`ctors`]: running static constructors once, before the first export;
+//! - [`flags`]: the `Debug` text of flags types, shared by all of them;
 //! - [`load_store`]: loads and stores of core values in linear memory;
 //! - [`import`]: declarations of core imports, with their native stubs;
 //! - [`memory`]: allocation, `cabi_realloc`, the temporary buffers an
@@ -20,6 +21,7 @@
 pub mod async_support;
 pub mod convert;
 pub mod ctors;
+pub mod flags;
 pub mod import;
 pub mod load_store;
 pub mod map;
@@ -31,6 +33,7 @@ pub use convert::{
     as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
 };
 pub use ctors::run_ctors_once;
+pub use flags::flags_debug;
 pub use import::{payload_intrinsics, wit_import};
 pub use load_store::{
     NULL, PTR_ALIGN, PTR_SIZE, f32_load, f32_store, f64_load, f64_store, i32_load, i32_load8_s,

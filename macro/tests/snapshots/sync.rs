@@ -75,7 +75,7 @@ mod __weft_world_snap_sync_sync {
         )
     )]
     #[doc(hidden)]
-    pub static __WEFT_COMPONENT_TYPE: [u8; 385usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9E\x02\x01A\x02\x01A\x06\x01B\t\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x05\0\x06\x04\0\x07measure\x01\x07\x03\0\x0Fsnap:sync/types\x05\0\x01@\x01\x04names\0s\x04\0\x05hello\x01\x01\x01B\t\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x05\0\x06\x04\0\x07measure\x01\x07\x04\0\x0Fsnap:sync/types\x05\x02\x04\0\x0Esnap:sync/sync\x04\0\x0B\n\x01\0\x04sync\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    pub static __WEFT_COMPONENT_TYPE: [u8; 445usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xDA\x02\x01A\x02\x01A\x06\x01B\x0B\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x05\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x07\0\x08\x04\0\x07measure\x01\t\x03\0\x0Fsnap:sync/types\x05\0\x01@\x01\x04names\0s\x04\0\x05hello\x01\x01\x01B\x0B\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x05\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x07\0\x08\x04\0\x07measure\x01\t\x04\0\x0Fsnap:sync/types\x05\x02\x04\0\x0Esnap:sync/sync\x04\0\x0B\n\x01\0\x04sync\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
     #[inline(never)]
@@ -138,6 +138,113 @@ pub mod exports {
                             }
                             Shape::None => f.debug_tuple("Shape::None").finish(),
                         }
+                    }
+                }
+                #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+                pub struct Perms {
+                    bits: u8,
+                }
+                impl Perms {
+                    pub const READ: Self = Self { bits: 1 << 0usize };
+                    pub const WRITE: Self = Self { bits: 1 << 1usize };
+                    pub const EXEC: Self = Self { bits: 1 << 2usize };
+                    /// No flags set.
+                    pub const fn empty() -> Self {
+                        Self { bits: 0 }
+                    }
+                    /// Every flag set.
+                    pub const fn all() -> Self {
+                        Self {
+                            bits: 0 | Self::READ.bits | Self::WRITE.bits
+                                | Self::EXEC.bits,
+                        }
+                    }
+                    /// The raw bits.
+                    pub const fn bits(&self) -> u8 {
+                        self.bits
+                    }
+                    /// From raw bits, keeping unknown ones.
+                    pub const fn from_bits_retain(bits: u8) -> Self {
+                        Self { bits }
+                    }
+                    /// Whether no flag is set.
+                    pub const fn is_empty(&self) -> bool {
+                        self.bits == 0
+                    }
+                    /// Whether every flag of `other` is set.
+                    pub const fn contains(&self, other: Self) -> bool {
+                        self.bits & other.bits == other.bits
+                    }
+                    /// Whether any flag of `other` is set.
+                    pub const fn intersects(&self, other: Self) -> bool {
+                        self.bits & other.bits != 0
+                    }
+                    /// Sets the flags of `other`.
+                    pub fn insert(&mut self, other: Self) {
+                        self.bits |= other.bits;
+                    }
+                    /// Clears the flags of `other`.
+                    pub fn remove(&mut self, other: Self) {
+                        self.bits &= !other.bits;
+                    }
+                    /// Sets or clears the flags of `other`.
+                    pub fn set(&mut self, other: Self, value: bool) {
+                        if value { self.insert(other) } else { self.remove(other) }
+                    }
+                }
+                impl ::core::ops::BitOr for Perms {
+                    type Output = Self;
+                    fn bitor(self, rhs: Self) -> Self {
+                        Self { bits: self.bits | rhs.bits }
+                    }
+                }
+                impl ::core::ops::BitAnd for Perms {
+                    type Output = Self;
+                    fn bitand(self, rhs: Self) -> Self {
+                        Self { bits: self.bits & rhs.bits }
+                    }
+                }
+                impl ::core::ops::BitXor for Perms {
+                    type Output = Self;
+                    fn bitxor(self, rhs: Self) -> Self {
+                        Self { bits: self.bits ^ rhs.bits }
+                    }
+                }
+                impl ::core::ops::Sub for Perms {
+                    type Output = Self;
+                    fn sub(self, rhs: Self) -> Self {
+                        Self {
+                            bits: self.bits & !rhs.bits,
+                        }
+                    }
+                }
+                impl ::core::ops::Not for Perms {
+                    type Output = Self;
+                    fn not(self) -> Self {
+                        Self { bits: !self.bits } & Self::all()
+                    }
+                }
+                impl ::core::ops::BitOrAssign for Perms {
+                    fn bitor_assign(&mut self, rhs: Self) {
+                        self.bits |= rhs.bits;
+                    }
+                }
+                impl ::core::ops::BitAndAssign for Perms {
+                    fn bitand_assign(&mut self, rhs: Self) {
+                        self.bits &= rhs.bits;
+                    }
+                }
+                impl ::core::fmt::Debug for Perms {
+                    fn fmt(
+                        &self,
+                        f: &mut ::core::fmt::Formatter<'_>,
+                    ) -> ::core::fmt::Result {
+                        _rt::flags_debug(
+                            f,
+                            "Perms",
+                            ::core::primitive::u32::from(self.bits),
+                            &["READ", "WRITE", "EXEC"],
+                        )
                     }
                 }
                 #[used]
@@ -268,6 +375,112 @@ pub mod snap {
                         Shape::Line(e) => f.debug_tuple("Shape::Line").field(e).finish(),
                         Shape::None => f.debug_tuple("Shape::None").finish(),
                     }
+                }
+            }
+            #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+            pub struct Perms {
+                bits: u8,
+            }
+            impl Perms {
+                pub const READ: Self = Self { bits: 1 << 0usize };
+                pub const WRITE: Self = Self { bits: 1 << 1usize };
+                pub const EXEC: Self = Self { bits: 1 << 2usize };
+                /// No flags set.
+                pub const fn empty() -> Self {
+                    Self { bits: 0 }
+                }
+                /// Every flag set.
+                pub const fn all() -> Self {
+                    Self {
+                        bits: 0 | Self::READ.bits | Self::WRITE.bits | Self::EXEC.bits,
+                    }
+                }
+                /// The raw bits.
+                pub const fn bits(&self) -> u8 {
+                    self.bits
+                }
+                /// From raw bits, keeping unknown ones.
+                pub const fn from_bits_retain(bits: u8) -> Self {
+                    Self { bits }
+                }
+                /// Whether no flag is set.
+                pub const fn is_empty(&self) -> bool {
+                    self.bits == 0
+                }
+                /// Whether every flag of `other` is set.
+                pub const fn contains(&self, other: Self) -> bool {
+                    self.bits & other.bits == other.bits
+                }
+                /// Whether any flag of `other` is set.
+                pub const fn intersects(&self, other: Self) -> bool {
+                    self.bits & other.bits != 0
+                }
+                /// Sets the flags of `other`.
+                pub fn insert(&mut self, other: Self) {
+                    self.bits |= other.bits;
+                }
+                /// Clears the flags of `other`.
+                pub fn remove(&mut self, other: Self) {
+                    self.bits &= !other.bits;
+                }
+                /// Sets or clears the flags of `other`.
+                pub fn set(&mut self, other: Self, value: bool) {
+                    if value { self.insert(other) } else { self.remove(other) }
+                }
+            }
+            impl ::core::ops::BitOr for Perms {
+                type Output = Self;
+                fn bitor(self, rhs: Self) -> Self {
+                    Self { bits: self.bits | rhs.bits }
+                }
+            }
+            impl ::core::ops::BitAnd for Perms {
+                type Output = Self;
+                fn bitand(self, rhs: Self) -> Self {
+                    Self { bits: self.bits & rhs.bits }
+                }
+            }
+            impl ::core::ops::BitXor for Perms {
+                type Output = Self;
+                fn bitxor(self, rhs: Self) -> Self {
+                    Self { bits: self.bits ^ rhs.bits }
+                }
+            }
+            impl ::core::ops::Sub for Perms {
+                type Output = Self;
+                fn sub(self, rhs: Self) -> Self {
+                    Self {
+                        bits: self.bits & !rhs.bits,
+                    }
+                }
+            }
+            impl ::core::ops::Not for Perms {
+                type Output = Self;
+                fn not(self) -> Self {
+                    Self { bits: !self.bits } & Self::all()
+                }
+            }
+            impl ::core::ops::BitOrAssign for Perms {
+                fn bitor_assign(&mut self, rhs: Self) {
+                    self.bits |= rhs.bits;
+                }
+            }
+            impl ::core::ops::BitAndAssign for Perms {
+                fn bitand_assign(&mut self, rhs: Self) {
+                    self.bits &= rhs.bits;
+                }
+            }
+            impl ::core::fmt::Debug for Perms {
+                fn fmt(
+                    &self,
+                    f: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    _rt::flags_debug(
+                        f,
+                        "Perms",
+                        ::core::primitive::u32::from(self.bits),
+                        &["READ", "WRITE", "EXEC"],
+                    )
                 }
             }
             #[used]

@@ -58,6 +58,13 @@ impl Ctx<'_> {
             .collect();
         let consts_names: Vec<String> = flags.flags.iter().map(|f| shouty(&f.name)).collect();
         let type_name = name.to_string();
+        // The runtime takes the widest storage; a `u32` needs no conversion
+        // (which clippy would call useless).
+        let bits_u32 = if flags.flags.len() > 16 {
+            quote!(self.bits)
+        } else {
+            quote!(::core::primitive::u32::from(self.bits))
+        };
         let extra = self.additional_derives(
             id,
             &[
@@ -130,29 +137,12 @@ impl Ctx<'_> {
                 fn bitand_assign(&mut self, rhs: Self) { self.bits &= rhs.bits; }
             }
             // The text of the `bitflags` crate's `Debug`, which wit-bindgen's
-            // flags use: `Name(A | B)`, unknown bits in hex, `Name(0x0)`.
+            // flags use, written by one runtime function that every flags
+            // type shares (the loop and its hex formatting, expanded per
+            // type, cost several hundred bytes each).
             impl ::core::fmt::Debug for #name {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.write_str(#type_name)?;
-                    f.write_str("(")?;
-                    if self.bits == 0 {
-                        f.write_str("0x0")?;
-                    }
-                    let mut sep = "";
-                    // A table and a loop: smaller code than a test per flag.
-                    const NAMES: &[&str] = &[#(#consts_names),*];
-                    for (i, flag) in NAMES.iter().enumerate() {
-                        if (self.bits >> i) & 1 != 0 {
-                            f.write_str(sep)?;
-                            f.write_str(flag)?;
-                            sep = " | ";
-                        }
-                    }
-                    let unknown = self.bits & !Self::all().bits;
-                    if unknown != 0 {
-                        ::core::write!(f, "{sep}{:#x}", unknown)?;
-                    }
-                    f.write_str(")")
+                    _rt::flags_debug(f, #type_name, #bits_u32, &[#(#consts_names),*])
                 }
             }
         }
