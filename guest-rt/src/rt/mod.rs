@@ -15,7 +15,9 @@
 //! - [`resource`]: owned handle types for imported and exported resources;
 //! - [`rep`]: the boxed, type-checked value behind an exported resource;
 //! - [`map`]: the type of WIT `map<K, V>` and the trait generated code
-//!   builds maps through.
+//!   builds maps through;
+//! - [`type_impls`]: the `Debug`, `Display` and `Error` impls and enum
+//!   helpers of generated types, as one macro call per type.
 
 pub mod async_support;
 pub mod convert;
@@ -26,6 +28,7 @@ pub mod map;
 pub mod memory;
 pub mod rep;
 pub mod resource;
+pub mod type_impls;
 
 pub use convert::{
     as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
@@ -45,6 +48,7 @@ pub use memory::{
 };
 pub use rep::{ExportedResource, ResourceRep};
 pub use resource::{HandleArena, Resource, WasmResource};
+pub use type_impls::{debug_cases, debug_record, enum_impls, error_enum, error_impls};
 
 pub use alloc::boxed::Box;
 pub use alloc::collections::BTreeMap;

@@ -107,39 +107,14 @@ pub mod exports {
                     pub x: i32,
                     pub y: i32,
                 }
-                impl ::core::fmt::Debug for Point {
-                    fn fmt(
-                        &self,
-                        f: &mut ::core::fmt::Formatter<'_>,
-                    ) -> ::core::fmt::Result {
-                        f.debug_struct("Point")
-                            .field("x", &self.x)
-                            .field("y", &self.y)
-                            .finish()
-                    }
-                }
+                _rt::debug_record!(Point { x, y });
                 #[derive(Clone, Copy)]
                 pub enum Shape {
                     Dot(Point),
                     Line((Point, Point)),
                     None,
                 }
-                impl ::core::fmt::Debug for Shape {
-                    fn fmt(
-                        &self,
-                        f: &mut ::core::fmt::Formatter<'_>,
-                    ) -> ::core::fmt::Result {
-                        match self {
-                            Shape::Dot(e) => {
-                                f.debug_tuple("Shape::Dot").field(e).finish()
-                            }
-                            Shape::Line(e) => {
-                                f.debug_tuple("Shape::Line").field(e).finish()
-                            }
-                            Shape::None => f.debug_tuple("Shape::None").finish(),
-                        }
-                    }
-                }
+                _rt::debug_cases!(Shape { Dot(e), Line(e), None });
                 #[used]
                 #[doc(hidden)]
                 static __FORCE_SECTION_REF: fn() = super::super::super::super::__weft_world_snap_sync_sync::__weft_link_custom_section;
@@ -241,35 +216,14 @@ pub mod snap {
                 pub x: i32,
                 pub y: i32,
             }
-            impl ::core::fmt::Debug for Point {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("Point")
-                        .field("x", &self.x)
-                        .field("y", &self.y)
-                        .finish()
-                }
-            }
+            _rt::debug_record!(Point { x, y });
             #[derive(Clone, Copy)]
             pub enum Shape {
                 Dot(Point),
                 Line((Point, Point)),
                 None,
             }
-            impl ::core::fmt::Debug for Shape {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    match self {
-                        Shape::Dot(e) => f.debug_tuple("Shape::Dot").field(e).finish(),
-                        Shape::Line(e) => f.debug_tuple("Shape::Line").field(e).finish(),
-                        Shape::None => f.debug_tuple("Shape::None").finish(),
-                    }
-                }
-            }
+            _rt::debug_cases!(Shape { Dot(e), Line(e), None });
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_sync_sync::__weft_link_custom_section;
