@@ -30,6 +30,7 @@ pub mod rep;
 pub mod resource;
 pub mod type_impls;
 
+pub use convert::bitcast::*;
 pub use convert::{
     as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
 };
