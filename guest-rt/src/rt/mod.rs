@@ -9,6 +9,7 @@
 //! - [`ctors`]: running static constructors once, before the first export;
 //! - [`load_store`]: loads and stores of core values in linear memory;
 //! - [`import`]: declarations of core imports, with their native stubs;
+//! - [`export`]: definitions of core exports, for the export macro;
 //! - [`memory`]: allocation, `cabi_realloc`, the temporary buffers an
 //!   import call frees afterwards, and the loops that lift, lower and free
 //!   lists element by element (shared by every list of one element type);
@@ -22,6 +23,7 @@
 pub mod async_support;
 pub mod convert;
 pub mod ctors;
+pub mod export;
 pub mod import;
 pub mod load_store;
 pub mod map;
@@ -35,6 +37,7 @@ pub use convert::{
     as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
 };
 pub use ctors::run_ctors_once;
+pub use export::export_fn;
 pub use import::{payload_intrinsics, wit_import};
 pub use load_store::{
     NULL, PTR_ALIGN, PTR_SIZE, f32_load, f32_store, f64_load, f64_store, i32_load, i32_load8_s,

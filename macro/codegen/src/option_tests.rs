@@ -66,12 +66,12 @@ fn export_prefix_prefixes_every_core_export() {
         ..Opts::default()
     };
     let out = gen_opts(EXPORTS, &opts).unwrap();
-    assert!(out.contains("export_name = \"pre-a:b/api#g\""), "{out}");
+    assert!(out.contains("__weft_export ! (\"pre-a:b/api#g\""), "{out}");
     assert!(
-        out.contains("export_name = \"pre-a:b/api#[dtor]r\""),
+        out.contains("__weft_export ! (\"pre-a:b/api#[dtor]r\""),
         "{out}"
     );
-    assert!(!out.contains("export_name = \"a:b/api"), "{out}");
+    assert!(!out.contains("__weft_export ! (\"a:b/api"), "{out}");
 }
 
 #[test]

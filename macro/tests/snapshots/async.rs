@@ -68,6 +68,8 @@ mod __weft_world_snap_concurrent_concurrent {
         #[allow(async_fn_in_trait)]
         async fn feed() -> _rt::async_support::FutureReader<u32>;
     }
+    #[doc(hidden)]
+    pub use _rt::export_fn as __weft_export;
     /// `future<T>` support: [`new`] and the payload types.
     pub mod wit_future {
         #[allow(unused_imports)]
@@ -238,19 +240,14 @@ mod __weft_world_snap_concurrent_concurrent {
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
             ::__weft_world_snap_concurrent_concurrent as __weft_glue;
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "[async-lift]run"))]
-            unsafe extern "C" fn export_run(arg0 : i32, arg1 : i32) -> u32 { unsafe {
-            __weft_glue::_export_run_cabi:: < $ty > (arg0, arg1) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[callback][async-lift]run"))] unsafe extern "C" fn callback_run(event0 :
-            u32, event1 : u32, event2 : u32) -> u32 { unsafe {
-            __weft_glue::__callback_run(event0, event1, event2) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[async-lift]feed"))] unsafe extern "C" fn export_feed() -> u32 { unsafe {
-            __weft_glue::_export_feed_cabi:: < $ty > () } } #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "[callback][async-lift]feed"))] unsafe extern
-            "C" fn callback_feed(event0 : u32, event1 : u32, event2 : u32) -> u32 {
-            unsafe { __weft_glue::__callback_feed(event0, event1, event2) } } };
+            __weft_glue::__weft_export!("[async-lift]run" fn (arg0 : i32, arg1 : i32) ->
+            u32 = __weft_glue::_export_run_cabi:: < $ty >);
+            __weft_glue::__weft_export!("[callback][async-lift]run" fn (event0 : u32,
+            event1 : u32, event2 : u32) -> u32 = __weft_glue::__callback_run);
+            __weft_glue::__weft_export!("[async-lift]feed" fn () -> u32 =
+            __weft_glue::_export_feed_cabi:: < $ty >);
+            __weft_glue::__weft_export!("[callback][async-lift]feed" fn (event0 : u32,
+            event1 : u32, event2 : u32) -> u32 = __weft_glue::__callback_feed); };
         };
     }
     #[doc(inline)]

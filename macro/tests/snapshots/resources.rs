@@ -22,34 +22,28 @@ mod __weft_world_snap_res_res {
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
-            ::exports::snap::res::files as __weft_glue; #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "snap:res/files#[constructor]file"))] unsafe
-            extern "C" fn export_constructor_file(arg0 : * mut u8, arg1 : usize) -> i32 {
-            unsafe { __weft_glue::_export_constructor_file_cabi:: < < $ty as
-            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "snap:res/files#[method]file.read"))] unsafe
-            extern "C" fn export_method_file_read(arg0 : * mut u8, arg1 : i32) -> * mut
-            u8 { unsafe { __weft_glue::_export_method_file_read_cabi:: < < $ty as
-            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name =
-            "cabi_post_snap:res/files#[method]file.read"))] unsafe extern "C" fn
-            post_return_method_file_read(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_method_file_read:: < < $ty as __weft_glue::Guest >
-            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[static]file.open"))] unsafe extern "C" fn
-            export_static_file_open(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+            ::exports::snap::res::files as __weft_glue;
+            __weft_glue::__weft_export!("snap:res/files#[constructor]file" fn (arg0 : *
+            mut u8, arg1 : usize) -> i32 = __weft_glue::_export_constructor_file_cabi:: <
+            < $ty as __weft_glue::Guest > ::File >);
+            __weft_glue::__weft_export!("snap:res/files#[method]file.read" fn (arg0 : *
+            mut u8, arg1 : i32) -> * mut u8 =
+            __weft_glue::_export_method_file_read_cabi:: < < $ty as __weft_glue::Guest >
+            ::File >);
+            __weft_glue::__weft_export!("cabi_post_snap:res/files#[method]file.read" fn
+            (arg0 : * mut u8) = __weft_glue::__post_return_method_file_read:: < < $ty as
+            __weft_glue::Guest > ::File >);
+            __weft_glue::__weft_export!("snap:res/files#[static]file.open" fn (arg0 : *
+            mut u8, arg1 : usize) -> * mut u8 =
             __weft_glue::_export_static_file_open_cabi:: < < $ty as __weft_glue::Guest >
-            ::File > (arg0, arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe
-            (export_name = "cabi_post_snap:res/files#[static]file.open"))] unsafe extern
-            "C" fn post_return_static_file_open(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_static_file_open:: < < $ty as __weft_glue::Guest >
-            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#copy"))] unsafe extern "C" fn export_copy(arg0 : i32, arg1 :
-            i32) { unsafe { __weft_glue::_export_copy_cabi:: < $ty > (arg0, arg1) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[dtor]file"))] unsafe extern "C" fn dtor_file(rep : * mut u8)
-            { unsafe { __weft_glue::File::dtor:: << $ty as __weft_glue::Guest > ::File >
-            (rep) } } };
+            ::File >);
+            __weft_glue::__weft_export!("cabi_post_snap:res/files#[static]file.open" fn
+            (arg0 : * mut u8) = __weft_glue::__post_return_static_file_open:: < < $ty as
+            __weft_glue::Guest > ::File >);
+            __weft_glue::__weft_export!("snap:res/files#copy" fn (arg0 : i32, arg1 : i32)
+            = __weft_glue::_export_copy_cabi:: < $ty >);
+            __weft_glue::__weft_export!("snap:res/files#[dtor]file" fn (rep : * mut u8) =
+            __weft_glue::File::dtor:: << $ty as __weft_glue::Guest > ::File >); };
         };
     }
     #[doc(inline)]
@@ -359,6 +353,8 @@ pub mod exports {
                     type File: GuestFile;
                     fn copy(src: FileBorrow<'_>, dst: File);
                 }
+                #[doc(hidden)]
+                pub use _rt::export_fn as __weft_export;
             }
         }
     }

@@ -37,6 +37,8 @@ mod __weft_world_snap_sync_sync {
     pub trait Guest {
         fn hello(name: _rt::String) -> _rt::String;
     }
+    #[doc(hidden)]
+    pub use _rt::export_fn as __weft_export;
     /// Exports `$ty` as the implementation of this world's exports:
     /// `export!(MyType)`, or `export!(MyType with_types_in path::to::bindings)`.
     macro_rules! __export_sync_impl {
@@ -45,23 +47,18 @@ mod __weft_world_snap_sync_sync {
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
-            ::exports::snap::sync::types as __weft_glue; #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "snap:sync/types#measure"))] unsafe extern
-            "C" fn export_measure(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 :
-            i32, arg5 : * mut u8, arg6 : usize) -> * mut u8 { unsafe {
-            __weft_glue::_export_measure_cabi:: < $ty > (arg0, arg1, arg2, arg3, arg4,
-            arg5, arg6) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "cabi_post_snap:sync/types#measure"))] unsafe extern "C" fn
-            post_return_measure(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_measure:: < $ty > (arg0) } } };
+            ::exports::snap::sync::types as __weft_glue;
+            __weft_glue::__weft_export!("snap:sync/types#measure" fn (arg0 : i32, arg1 :
+            i32, arg2 : i32, arg3 : i32, arg4 : i32, arg5 : * mut u8, arg6 : usize) -> *
+            mut u8 = __weft_glue::_export_measure_cabi:: < $ty >);
+            __weft_glue::__weft_export!("cabi_post_snap:sync/types#measure" fn (arg0 : *
+            mut u8) = __weft_glue::__post_return_measure:: < $ty >); };
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
-            ::__weft_world_snap_sync_sync as __weft_glue; #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "hello"))] unsafe extern "C" fn
-            export_hello(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
-            __weft_glue::_export_hello_cabi:: < $ty > (arg0, arg1) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "cabi_post_hello"))]
-            unsafe extern "C" fn post_return_hello(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_hello:: < $ty > (arg0) } } };
+            ::__weft_world_snap_sync_sync as __weft_glue;
+            __weft_glue::__weft_export!("hello" fn (arg0 : * mut u8, arg1 : usize) -> *
+            mut u8 = __weft_glue::_export_hello_cabi:: < $ty >);
+            __weft_glue::__weft_export!("cabi_post_hello" fn (arg0 : * mut u8) =
+            __weft_glue::__post_return_hello:: < $ty >); };
         };
     }
     #[doc(inline)]
@@ -192,6 +189,8 @@ pub mod exports {
                         names: _rt::Vec<_rt::String>,
                     ) -> _rt::Result<u64, _rt::String>;
                 }
+                #[doc(hidden)]
+                pub use _rt::export_fn as __weft_export;
             }
         }
     }
