@@ -91,9 +91,8 @@ macro_rules! __weft_error_impls {
 
 pub use crate::__weft_error_impls as error_impls;
 
-/// The hidden `_lower` and `_lift` of a WIT enum (its cases in WIT order,
-/// so each one's discriminant is its index) and its `Debug`
-/// (`Name::Case`).
+/// The hidden `_lower` and `_lift` of a WIT enum (whose discriminants
+/// are the canonical ABI's) and its `Debug` (`Name::Case`).
 ///
 /// ```
 /// #[derive(Clone, Copy, PartialEq)]
@@ -128,13 +127,14 @@ macro_rules! __weft_enum_impls {
 
             #[doc(hidden)]
             pub fn _lift(val: u32) -> $name {
-                // Indexed by discriminant: the cases are declared in WIT
-                // order without explicit discriminants.
-                const CASES: &[$name] = &[$($name::$case),+];
-                match CASES.get(val as usize) {
-                    ::core::option::Option::Some(case) => *case,
-                    ::core::option::Option::None => $crate::rt::invalid_enum_discriminant(),
-                }
+                // A compare per case, not a lookup table: LLVM folds the
+                // chain into one range check and a truncation, as it does a
+                // `match` on the discriminants, where a table would be
+                // data and a load.
+                $(if val == $name::$case as u32 {
+                    return $name::$case;
+                })+
+                $crate::rt::invalid_enum_discriminant()
             }
         }
     };
