@@ -10,17 +10,21 @@
 //! - [`flags`]: the `Debug` text of flags types, shared by all of them;
 //! - [`load_store`]: loads and stores of core values in linear memory;
 //! - [`import`]: declarations of core imports, with their native stubs;
+//! - [`export`]: definitions of core exports, for the export macro;
 //! - [`memory`]: allocation, `cabi_realloc`, the temporary buffers an
 //!   import call frees afterwards, and the loops that lift, lower and free
 //!   lists element by element (shared by every list of one element type);
 //! - [`resource`]: owned handle types for imported and exported resources;
 //! - [`rep`]: the boxed, type-checked value behind an exported resource;
 //! - [`map`]: the type of WIT `map<K, V>` and the trait generated code
-//!   builds maps through.
+//!   builds maps through;
+//! - [`type_impls`]: the `Debug`, `Display` and `Error` impls and enum
+//!   helpers of generated types, as one macro call per type.
 
 pub mod async_support;
 pub mod convert;
 pub mod ctors;
+pub mod export;
 pub mod flags;
 pub mod import;
 pub mod load_store;
@@ -28,11 +32,14 @@ pub mod map;
 pub mod memory;
 pub mod rep;
 pub mod resource;
+pub mod type_impls;
 
+pub use convert::bitcast::*;
 pub use convert::{
     as_f32, as_f64, as_i32, as_i64, bool_lift, char_lift, invalid_enum_discriminant,
 };
 pub use ctors::run_ctors_once;
+pub use export::export_fn;
 pub use flags::flags_debug;
 pub use import::{payload_intrinsics, wit_import};
 pub use load_store::{
@@ -48,6 +55,7 @@ pub use memory::{
 };
 pub use rep::{ExportedResource, ResourceRep};
 pub use resource::{HandleArena, Resource, WasmResource};
+pub use type_impls::{debug_cases, debug_record, enum_impls, error_enum, error_impls};
 
 pub use alloc::boxed::Box;
 pub use alloc::collections::BTreeMap;

@@ -66,21 +66,18 @@ fn export_prefix_prefixes_every_core_export() {
         ..Opts::default()
     };
     let out = gen_opts(EXPORTS, &opts).unwrap();
-    assert!(out.contains("export_name = \"pre-a:b/api#g\""), "{out}");
+    assert!(out.contains("__weft_export ! (\"pre-a:b/api#g\""), "{out}");
     assert!(
-        out.contains("export_name = \"pre-a:b/api#[dtor]r\""),
+        out.contains("__weft_export ! (\"pre-a:b/api#[dtor]r\""),
         "{out}"
     );
-    assert!(!out.contains("export_name = \"a:b/api"), "{out}");
+    assert!(!out.contains("__weft_export ! (\"a:b/api"), "{out}");
 }
 
 #[test]
 fn std_feature_gates_the_error_impls_and_ctors_run_unless_disabled() {
     let out = gen_opts(EXPORTS, &Opts::default()).unwrap();
-    assert!(
-        out.contains("impl :: core :: error :: Error for E"),
-        "{out}"
-    );
+    assert!(out.contains("_rt :: error_enum ! (E {"), "{out}");
     assert!(!out.contains("feature = \"std\""));
     assert!(out.contains("_rt :: run_ctors_once ()"));
     let opts = Opts {
@@ -90,7 +87,7 @@ fn std_feature_gates_the_error_impls_and_ctors_run_unless_disabled() {
     };
     let out = gen_opts(EXPORTS, &opts).unwrap();
     assert!(
-        out.contains("# [cfg (feature = \"std\")] impl :: core :: error :: Error for E"),
+        out.contains("_rt :: error_enum ! (# [cfg (feature = \"std\")] E {"),
         "{out}"
     );
     assert!(!out.contains("run_ctors_once"));

@@ -68,6 +68,8 @@ mod __weft_world_snap_concurrent_concurrent {
         #[allow(async_fn_in_trait)]
         async fn feed() -> _rt::async_support::FutureReader<u32>;
     }
+    #[doc(hidden)]
+    pub use _rt::export_fn as __weft_export;
     /// `future<T>` support: [`new`] and the payload types.
     pub mod wit_future {
         #[allow(unused_imports)]
@@ -238,19 +240,14 @@ mod __weft_world_snap_concurrent_concurrent {
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
             ::__weft_world_snap_concurrent_concurrent as __weft_glue;
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "[async-lift]run"))]
-            unsafe extern "C" fn export_run(arg0 : i32, arg1 : i32) -> u32 { unsafe {
-            __weft_glue::_export_run_cabi:: < $ty > (arg0, arg1) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[callback][async-lift]run"))] unsafe extern "C" fn callback_run(event0 :
-            u32, event1 : u32, event2 : u32) -> u32 { unsafe {
-            __weft_glue::__callback_run(event0, event1, event2) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "[async-lift]feed"))] unsafe extern "C" fn export_feed() -> u32 { unsafe {
-            __weft_glue::_export_feed_cabi:: < $ty > () } } #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "[callback][async-lift]feed"))] unsafe extern
-            "C" fn callback_feed(event0 : u32, event1 : u32, event2 : u32) -> u32 {
-            unsafe { __weft_glue::__callback_feed(event0, event1, event2) } } };
+            __weft_glue::__weft_export!("[async-lift]run" fn (arg0 : i32, arg1 : i32) ->
+            u32 = __weft_glue::_export_run_cabi:: < $ty >);
+            __weft_glue::__weft_export!("[callback][async-lift]run" fn (event0 : u32,
+            event1 : u32, event2 : u32) -> u32 = __weft_glue::__callback_run);
+            __weft_glue::__weft_export!("[async-lift]feed" fn () -> u32 =
+            __weft_glue::_export_feed_cabi:: < $ty >);
+            __weft_glue::__weft_export!("[callback][async-lift]feed" fn (event0 : u32,
+            event1 : u32, event2 : u32) -> u32 = __weft_glue::__callback_feed); };
         };
     }
     #[doc(inline)]
@@ -264,7 +261,7 @@ mod __weft_world_snap_concurrent_concurrent {
         )
     )]
     #[doc(hidden)]
-    pub static __WEFT_COMPONENT_TYPE: [u8; 264usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9F\x01\x01A\x02\x01A\x08\x01B\x07\x01p}\x01j\x01\0\x01d\x01C\x01\x03urls\0\x01\x04\0\x05fetch\x01\x02\x01f\x01s\x01@\0\0\x03\x04\0\x05lines\x01\x04\x03\0\x12snap:concurrent/io\x05\0\x01f\x01}\x01e\x01y\x01C\x02\x05input\x01\x04done\x02\0y\x04\0\x03run\x01\x03\x01C\0\0\x02\x04\0\x04feed\x01\x04\x04\0\x1Asnap:concurrent/concurrent\x04\0\x0B\x10\x01\0\nconcurrent\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    pub static __WEFT_COMPONENT_TYPE: [u8; 264usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\x9f\x01\x01A\x02\x01A\x08\x01B\x07\x01p}\x01j\x01\0\x01d\x01C\x01\x03urls\0\x01\x04\0\x05fetch\x01\x02\x01f\x01s\x01@\0\0\x03\x04\0\x05lines\x01\x04\x03\0\x12snap:concurrent/io\x05\0\x01f\x01}\x01e\x01y\x01C\x02\x05input\x01\x04done\x02\0y\x04\0\x03run\x01\x03\x01C\0\0\x02\x04\0\x04feed\x01\x04\x04\0\x1asnap:concurrent/concurrent\x04\0\x0b\x10\x01\0\nconcurrent\x03\0\0\0/\tproducers\x01\x0cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
     #[inline(never)]

@@ -22,34 +22,28 @@ mod __weft_world_snap_res_res {
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
-            ::exports::snap::res::files as __weft_glue; #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "snap:res/files#[constructor]file"))] unsafe
-            extern "C" fn export_constructor_file(arg0 : * mut u8, arg1 : usize) -> i32 {
-            unsafe { __weft_glue::_export_constructor_file_cabi:: < < $ty as
-            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "snap:res/files#[method]file.read"))] unsafe
-            extern "C" fn export_method_file_read(arg0 : * mut u8, arg1 : i32) -> * mut
-            u8 { unsafe { __weft_glue::_export_method_file_read_cabi:: < < $ty as
-            __weft_glue::Guest > ::File > (arg0, arg1) } } #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name =
-            "cabi_post_snap:res/files#[method]file.read"))] unsafe extern "C" fn
-            post_return_method_file_read(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_method_file_read:: < < $ty as __weft_glue::Guest >
-            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[static]file.open"))] unsafe extern "C" fn
-            export_static_file_open(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
+            ::exports::snap::res::files as __weft_glue;
+            __weft_glue::__weft_export!("snap:res/files#[constructor]file" fn (arg0 : *
+            mut u8, arg1 : usize) -> i32 = __weft_glue::_export_constructor_file_cabi:: <
+            < $ty as __weft_glue::Guest > ::File >);
+            __weft_glue::__weft_export!("snap:res/files#[method]file.read" fn (arg0 : *
+            mut u8, arg1 : i32) -> * mut u8 =
+            __weft_glue::_export_method_file_read_cabi:: < < $ty as __weft_glue::Guest >
+            ::File >);
+            __weft_glue::__weft_export!("cabi_post_snap:res/files#[method]file.read" fn
+            (arg0 : * mut u8) = __weft_glue::__post_return_method_file_read:: < < $ty as
+            __weft_glue::Guest > ::File >);
+            __weft_glue::__weft_export!("snap:res/files#[static]file.open" fn (arg0 : *
+            mut u8, arg1 : usize) -> * mut u8 =
             __weft_glue::_export_static_file_open_cabi:: < < $ty as __weft_glue::Guest >
-            ::File > (arg0, arg1) } } #[cfg_attr(target_arch = "wasm32", unsafe
-            (export_name = "cabi_post_snap:res/files#[static]file.open"))] unsafe extern
-            "C" fn post_return_static_file_open(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_static_file_open:: < < $ty as __weft_glue::Guest >
-            ::File > (arg0) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#copy"))] unsafe extern "C" fn export_copy(arg0 : i32, arg1 :
-            i32) { unsafe { __weft_glue::_export_copy_cabi:: < $ty > (arg0, arg1) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "snap:res/files#[dtor]file"))] unsafe extern "C" fn dtor_file(rep : * mut u8)
-            { unsafe { __weft_glue::File::dtor:: << $ty as __weft_glue::Guest > ::File >
-            (rep) } } };
+            ::File >);
+            __weft_glue::__weft_export!("cabi_post_snap:res/files#[static]file.open" fn
+            (arg0 : * mut u8) = __weft_glue::__post_return_static_file_open:: < < $ty as
+            __weft_glue::Guest > ::File >);
+            __weft_glue::__weft_export!("snap:res/files#copy" fn (arg0 : i32, arg1 : i32)
+            = __weft_glue::_export_copy_cabi:: < $ty >);
+            __weft_glue::__weft_export!("snap:res/files#[dtor]file" fn (rep : * mut u8) =
+            __weft_glue::File::dtor:: << $ty as __weft_glue::Guest > ::File >); };
         };
     }
     #[doc(inline)]
@@ -63,7 +57,7 @@ mod __weft_world_snap_res_res {
         )
     )]
     #[doc(hidden)]
-    pub static __WEFT_COMPONENT_TYPE: [u8; 465usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xEF\x02\x01A\x02\x01A\x04\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x03\0\x0Esnap:res/files\x05\0\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x04\0\x0Esnap:res/files\x05\x01\x04\0\x0Csnap:res/res\x04\0\x0B\t\x01\0\x03res\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    pub static __WEFT_COMPONENT_TYPE: [u8; 465usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xef\x02\x01A\x02\x01A\x04\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x03\0\x0esnap:res/files\x05\0\x01B\r\x04\0\x04file\x03\x01\x01i\0\x01@\x01\x04paths\0\x01\x04\0\x11[constructor]file\x01\x02\x01h\0\x01p}\x01@\x02\x04self\x03\x01ny\0\x04\x04\0\x11[method]file.read\x01\x05\x01j\x01\x01\x01s\x01@\x01\x04paths\0\x06\x04\0\x11[static]file.open\x01\x07\x01@\x02\x03src\x03\x03dst\x01\x01\0\x04\0\x04copy\x01\x08\x04\0\x0esnap:res/files\x05\x01\x04\0\x0csnap:res/res\x04\0\x0b\t\x01\0\x03res\x03\0\0\0/\tproducers\x01\x0cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
     #[inline(never)]
@@ -359,6 +353,8 @@ pub mod exports {
                     type File: GuestFile;
                     fn copy(src: FileBorrow<'_>, dst: File);
                 }
+                #[doc(hidden)]
+                pub use _rt::export_fn as __weft_export;
             }
         }
     }

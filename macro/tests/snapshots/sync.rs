@@ -37,6 +37,8 @@ mod __weft_world_snap_sync_sync {
     pub trait Guest {
         fn hello(name: _rt::String) -> _rt::String;
     }
+    #[doc(hidden)]
+    pub use _rt::export_fn as __weft_export;
     /// Exports `$ty` as the implementation of this world's exports:
     /// `export!(MyType)`, or `export!(MyType with_types_in path::to::bindings)`.
     macro_rules! __export_sync_impl {
@@ -45,23 +47,18 @@ mod __weft_world_snap_sync_sync {
         };
         ($ty:ident with_types_in $($path_to_types_root:tt)*) => {
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
-            ::exports::snap::sync::types as __weft_glue; #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "snap:sync/types#measure"))] unsafe extern
-            "C" fn export_measure(arg0 : i32, arg1 : i32, arg2 : i32, arg3 : i32, arg4 :
-            i32, arg5 : * mut u8, arg6 : usize) -> * mut u8 { unsafe {
-            __weft_glue::_export_measure_cabi:: < $ty > (arg0, arg1, arg2, arg3, arg4,
-            arg5, arg6) } } #[cfg_attr(target_arch = "wasm32", unsafe (export_name =
-            "cabi_post_snap:sync/types#measure"))] unsafe extern "C" fn
-            post_return_measure(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_measure:: < $ty > (arg0) } } };
+            ::exports::snap::sync::types as __weft_glue;
+            __weft_glue::__weft_export!("snap:sync/types#measure" fn (arg0 : i32, arg1 :
+            i32, arg2 : i32, arg3 : i32, arg4 : i32, arg5 : * mut u8, arg6 : usize) -> *
+            mut u8 = __weft_glue::_export_measure_cabi:: < $ty >);
+            __weft_glue::__weft_export!("cabi_post_snap:sync/types#measure" fn (arg0 : *
+            mut u8) = __weft_glue::__post_return_measure:: < $ty >); };
             #[allow(dead_code)] const _ : () = { use $($path_to_types_root)*
-            ::__weft_world_snap_sync_sync as __weft_glue; #[cfg_attr(target_arch =
-            "wasm32", unsafe (export_name = "hello"))] unsafe extern "C" fn
-            export_hello(arg0 : * mut u8, arg1 : usize) -> * mut u8 { unsafe {
-            __weft_glue::_export_hello_cabi:: < $ty > (arg0, arg1) } }
-            #[cfg_attr(target_arch = "wasm32", unsafe (export_name = "cabi_post_hello"))]
-            unsafe extern "C" fn post_return_hello(arg0 : * mut u8) { unsafe {
-            __weft_glue::__post_return_hello:: < $ty > (arg0) } } };
+            ::__weft_world_snap_sync_sync as __weft_glue;
+            __weft_glue::__weft_export!("hello" fn (arg0 : * mut u8, arg1 : usize) -> *
+            mut u8 = __weft_glue::_export_hello_cabi:: < $ty >);
+            __weft_glue::__weft_export!("cabi_post_hello" fn (arg0 : * mut u8) =
+            __weft_glue::__post_return_hello:: < $ty >); };
         };
     }
     #[doc(inline)]
@@ -75,7 +72,7 @@ mod __weft_world_snap_sync_sync {
         )
     )]
     #[doc(hidden)]
-    pub static __WEFT_COMPONENT_TYPE: [u8; 445usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xDA\x02\x01A\x02\x01A\x06\x01B\x0B\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x05\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x07\0\x08\x04\0\x07measure\x01\t\x03\0\x0Fsnap:sync/types\x05\0\x01@\x01\x04names\0s\x04\0\x05hello\x01\x01\x01B\x0B\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x05\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x07\0\x08\x04\0\x07measure\x01\t\x04\0\x0Fsnap:sync/types\x05\x02\x04\0\x0Esnap:sync/sync\x04\0\x0B\n\x01\0\x04sync\x03\0\0\0/\tproducers\x01\x0Cprocessed-by\x01\rwit-component\x070.257.1";
+    pub static __WEFT_COMPONENT_TYPE: [u8; 445usize] = *b"\0asm\r\0\x01\0\0\x19\x16wit-component-encoding\x04\0\x07\xda\x02\x01A\x02\x01A\x06\x01B\x0b\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x05\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x07\0\x08\x04\0\x07measure\x01\t\x03\0\x0fsnap:sync/types\x05\0\x01@\x01\x04names\0s\x04\0\x05hello\x01\x01\x01B\x0b\x01r\x02\x01xz\x01yz\x04\0\x05point\x03\0\0\x01o\x02\x01\x01\x01q\x03\x03dot\x01\x01\0\x04line\x01\x02\0\x04none\0\0\x04\0\x05shape\x03\0\x03\x01n\x03\x04read\x05write\x04exec\x04\0\x05perms\x03\0\x05\x01ps\x01j\x01w\x01s\x01@\x02\x01s\x04\x05names\x07\0\x08\x04\0\x07measure\x01\t\x04\0\x0fsnap:sync/types\x05\x02\x04\0\x0esnap:sync/sync\x04\0\x0b\n\x01\0\x04sync\x03\0\0\0/\tproducers\x01\x0cprocessed-by\x01\rwit-component\x070.257.1";
     /// Keeps the component-type section and `cabi_realloc` linked.
     #[doc(hidden)]
     #[inline(never)]
@@ -107,39 +104,14 @@ pub mod exports {
                     pub x: i32,
                     pub y: i32,
                 }
-                impl ::core::fmt::Debug for Point {
-                    fn fmt(
-                        &self,
-                        f: &mut ::core::fmt::Formatter<'_>,
-                    ) -> ::core::fmt::Result {
-                        f.debug_struct("Point")
-                            .field("x", &self.x)
-                            .field("y", &self.y)
-                            .finish()
-                    }
-                }
+                _rt::debug_record!(Point { x, y });
                 #[derive(Clone, Copy)]
                 pub enum Shape {
                     Dot(Point),
                     Line((Point, Point)),
                     None,
                 }
-                impl ::core::fmt::Debug for Shape {
-                    fn fmt(
-                        &self,
-                        f: &mut ::core::fmt::Formatter<'_>,
-                    ) -> ::core::fmt::Result {
-                        match self {
-                            Shape::Dot(e) => {
-                                f.debug_tuple("Shape::Dot").field(e).finish()
-                            }
-                            Shape::Line(e) => {
-                                f.debug_tuple("Shape::Line").field(e).finish()
-                            }
-                            Shape::None => f.debug_tuple("Shape::None").finish(),
-                        }
-                    }
-                }
+                _rt::debug_cases!(Shape { Dot(e), Line(e), None });
                 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
                 pub struct Perms {
                     bits: u8,
@@ -324,6 +296,8 @@ pub mod exports {
                         names: _rt::Vec<_rt::String>,
                     ) -> _rt::Result<u64, _rt::String>;
                 }
+                #[doc(hidden)]
+                pub use _rt::export_fn as __weft_export;
             }
         }
     }
@@ -348,35 +322,14 @@ pub mod snap {
                 pub x: i32,
                 pub y: i32,
             }
-            impl ::core::fmt::Debug for Point {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    f.debug_struct("Point")
-                        .field("x", &self.x)
-                        .field("y", &self.y)
-                        .finish()
-                }
-            }
+            _rt::debug_record!(Point { x, y });
             #[derive(Clone, Copy)]
             pub enum Shape {
                 Dot(Point),
                 Line((Point, Point)),
                 None,
             }
-            impl ::core::fmt::Debug for Shape {
-                fn fmt(
-                    &self,
-                    f: &mut ::core::fmt::Formatter<'_>,
-                ) -> ::core::fmt::Result {
-                    match self {
-                        Shape::Dot(e) => f.debug_tuple("Shape::Dot").field(e).finish(),
-                        Shape::Line(e) => f.debug_tuple("Shape::Line").field(e).finish(),
-                        Shape::None => f.debug_tuple("Shape::None").finish(),
-                    }
-                }
-            }
+            _rt::debug_cases!(Shape { Dot(e), Line(e), None });
             #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
             pub struct Perms {
                 bits: u8,

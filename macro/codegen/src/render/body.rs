@@ -247,28 +247,24 @@ pub(crate) fn wasm_type(ty: WasmType) -> TokenStream {
     }
 }
 
-/// Reinterprets a core value as another core type (through 64 bits).
+/// Reinterprets a core value as another core type (through 64 bits), with
+/// the runtime's `_rt::{from}_to_{to}`.
 fn bitcast(op: Moved, from: WasmType, to: WasmType) -> Op {
+    // `PointerOrI64` is an `i64` in Rust, and casts like one.
+    let short = |ty| match ty {
+        WasmType::I32 => "i32",
+        WasmType::I64 | WasmType::PointerOrI64 => "i64",
+        WasmType::F32 => "f32",
+        WasmType::F64 => "f64",
+        WasmType::Pointer => "ptr",
+        WasmType::Length => "len",
+    };
+    let (from, to) = (short(from), short(to));
     if from == to {
         return op.into_op();
     }
-    let bits = match from {
-        WasmType::I32 => quote!(((#op) as u32 as u64)),
-        WasmType::F32 => quote!(((#op).to_bits() as u64)),
-        WasmType::I64 | WasmType::PointerOrI64 | WasmType::Length => quote!(((#op) as u64)),
-        WasmType::F64 => quote!((#op).to_bits()),
-        WasmType::Pointer => quote!(((#op) as usize as u64)),
-    };
-    let bits = Moved::new(bits);
-    let cast = match to {
-        WasmType::I32 => quote!((#bits as u32 as i32)),
-        WasmType::F32 => quote!(f32::from_bits(#bits as u32)),
-        WasmType::I64 | WasmType::PointerOrI64 => quote!((#bits as i64)),
-        WasmType::F64 => quote!(f64::from_bits(#bits)),
-        WasmType::Pointer => quote!((#bits as usize as *mut u8)),
-        WasmType::Length => quote!((#bits as usize)),
-    };
-    cast.into()
+    let cast = Ident::new(&format!("{from}_to_{to}"), proc_macro2::Span::call_site());
+    quote!(_rt::#cast(#op)).into()
 }
 
 fn zero(ty: WasmType) -> Op {

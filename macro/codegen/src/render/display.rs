@@ -2,7 +2,9 @@
 //! and `Display` plus `core::error::Error` for error types, all with
 //! wit-bindgen's text (`Name { wit-field: .. }`, `Name::Case(..)`,
 //! `name (error N)`), so a guest that prints or compares messages behaves
-//! the same with either generator.
+//! the same with either generator. Each type's impls are one call of a
+//! runtime macro (`_rt::debug_cases!`...; see the runtime's `type_impls`),
+//! which keeps the bindings, and their expansion, short.
 
 use super::Ctx;
 use crate::names::{camel, ident, snake};
@@ -11,52 +13,46 @@ use quote::quote;
 use wit_parser::{Enum, Record, TypeId};
 
 impl Ctx<'_> {
-    /// `Debug` for a record: its Rust name and the WIT names of its fields.
+    /// `Debug` for a record: its Rust name and the WIT names of its fields
+    /// (given only where they differ from the Rust names).
     pub(super) fn record_debug(
         &self,
         name: &proc_macro2::Ident,
         generics: &TokenStream,
         record: &Record,
     ) -> TokenStream {
-        let type_name = name.to_string();
-        let wit_names = record.fields.iter().map(|f| f.name.as_str());
-        let fields = record.fields.iter().map(|f| ident(&snake(&f.name)));
-        quote! {
-            impl #generics ::core::fmt::Debug for #name #generics {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct(#type_name)
-                        #(.field(#wit_names, &self.#fields))*
-                        .finish()
-                }
+        let fields = record.fields.iter().map(|f| {
+            let rust = snake(&f.name);
+            let field = ident(&rust);
+            if rust == f.name {
+                quote!(#field)
+            } else {
+                let wit = f.name.as_str();
+                quote!(#field: #wit)
             }
-        }
+        });
+        quote!(_rt::debug_record!(#name #generics { #(#fields),* });)
     }
 
-    /// `Debug` for a variant or enum: `Name::Case`, with the payload of a
-    /// case that has one (`cases` gives each WIT case name and whether it
-    /// has a payload).
+    /// `Debug` for a variant: `Name::Case`, with the payload of a case
+    /// that has one (`cases` gives each WIT case name and whether it has a
+    /// payload).
     pub(super) fn cases_debug<'c>(
         &self,
         name: &proc_macro2::Ident,
         generics: &TokenStream,
         cases: impl Iterator<Item = (&'c str, bool)>,
     ) -> TokenStream {
-        let arms = cases.map(|(case, payload)| {
+        let e = ident("e");
+        let cases = cases.map(|(case, payload)| {
             let rust = ident(&camel(case));
-            let label = format!("{name}::{rust}");
             if payload {
-                quote!(#name::#rust(e) => f.debug_tuple(#label).field(e).finish(),)
+                quote!(#rust(#e))
             } else {
-                quote!(#name::#rust => f.debug_tuple(#label).finish(),)
+                quote!(#rust)
             }
         });
-        quote! {
-            impl #generics ::core::fmt::Debug for #name #generics {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    match self { #(#arms)* }
-                }
-            }
-        }
+        quote!(_rt::debug_cases!(#name #generics { #(#cases),* });)
     }
 
     /// `Display` (the `Debug` text) and `Error` for a record or variant used
@@ -71,57 +67,30 @@ impl Ctx<'_> {
             return TokenStream::new();
         }
         let std = self.std_cfg();
-        quote! {
-            impl #generics ::core::fmt::Display for #name #generics {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::write!(f, "{:?}", self)
-                }
-            }
-            #std
-            impl #generics ::core::error::Error for #name #generics {}
-        }
+        quote!(_rt::error_impls!(#std #name #generics);)
     }
 
-    /// For an enum used as an error type: `name()` (the WIT case name),
-    /// `message()` (its docs), a `Debug` showing code, name and message,
-    /// `Display` as `name (error code)`, and `Error`.
-    pub(super) fn error_enum_impls(&self, name: &proc_macro2::Ident, e: &Enum) -> TokenStream {
-        let cases: Vec<_> = e.cases.iter().map(|c| ident(&camel(&c.name))).collect();
+    /// An enum's `_lower`/`_lift` and `Debug` (`Name::Case`); for an enum
+    /// used as an error type, also `name()` (the WIT case name),
+    /// `message()` (its docs), a `Debug` showing code, name and message
+    /// instead, `Display` as `name (error code)`, and `Error`.
+    pub(super) fn enum_impls(
+        &self,
+        name: &proc_macro2::Ident,
+        e: &Enum,
+        error: bool,
+    ) -> TokenStream {
+        let cases = e.cases.iter().map(|c| ident(&camel(&c.name)));
+        if !error {
+            return quote!(_rt::enum_impls!(#name { #(#cases),* }););
+        }
         let names = e.cases.iter().map(|c| c.name.as_str());
         let messages = e
             .cases
             .iter()
             .map(|c| c.docs.contents.as_deref().unwrap_or("").trim());
-        let type_name = name.to_string();
         let std = self.std_cfg();
-        quote! {
-            impl #name {
-                /// The WIT name of this case.
-                pub fn name(&self) -> &'static str {
-                    match self { #(#name::#cases => #names,)* }
-                }
-                /// The WIT documentation of this case.
-                pub fn message(&self) -> &'static str {
-                    match self { #(#name::#cases => #messages,)* }
-                }
-            }
-            impl ::core::fmt::Debug for #name {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct(#type_name)
-                        .field("code", &(*self as i32))
-                        .field("name", &self.name())
-                        .field("message", &self.message())
-                        .finish()
-                }
-            }
-            impl ::core::fmt::Display for #name {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    ::core::write!(f, "{} (error {})", self.name(), *self as i32)
-                }
-            }
-            #std
-            impl ::core::error::Error for #name {}
-        }
+        quote!(_rt::error_enum!(#std #name { #(#cases = #names #messages),* });)
     }
 
     /// `#[cfg(feature = "std")]` under the `std_feature` option.

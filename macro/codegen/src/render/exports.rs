@@ -50,7 +50,7 @@ pub(crate) struct StubMethod {
 
 impl Ctx<'_> {
     /// Renders the export side of an interface (`key`) or world (`None`)
-    /// whose module is `from`.
+    /// whose module is `from`, named `mpath` in the export macro.
     pub fn export_parts(
         &self,
         funcs: &[&Function],
@@ -125,6 +125,15 @@ impl Ctx<'_> {
                 pub trait Guest {
                     #(#guest_items)*
                 }
+            });
+        }
+        if !parts.macro_body.is_empty() {
+            // The export macro defines this module's core exports with the
+            // runtime's `export_fn!`, named through this module (the
+            // `_rt` alias is private to the bindings).
+            parts.items.extend(quote! {
+                #[doc(hidden)]
+                pub use _rt::export_fn as __weft_export;
             });
         }
         parts
@@ -316,17 +325,11 @@ impl Ctx<'_> {
         });
         let helper = func_helper(&func.name);
         let cabi = format_ident!("_export_{}_cabi", helper);
-        let local = format_ident!("export_{}", helper);
         let CoreSig { args, arg_tys, ret } = self.core_export_sig(func);
         let ty = self.macro_impl_type(func, mpath);
-        let mut out = quote! {
-            // Core export names are wasm-only; native builds (e.g. host unit
-            // tests of a guest crate) keep the glue as plain functions.
-            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #export_name))]
-            unsafe extern "C" fn #local(#(#args: #arg_tys),*) #ret {
-                unsafe { #mpath::#cabi::<#ty>(#(#args),*) }
-            }
-        };
+        let params = args.iter().zip(&arg_tys).map(|(a, t)| quote!(#a: #t));
+        let glue = quote!(#mpath::#cabi::<#ty>);
+        let mut out = export_fn(mpath, &export_name, quote!(#(#params),*), ret, glue);
         if needs_post_return(self.resolve, func) {
             let post_name = self.export_name(WasmExport::Func {
                 interface: key,
@@ -334,15 +337,13 @@ impl Ctx<'_> {
                 kind: WasmExportKind::PostReturn,
             });
             let post = format_ident!("__post_return_{}", helper);
-            let local = format_ident!("post_return_{}", helper);
-            out.extend(quote! {
-                // Core export names are wasm-only; native builds (e.g. host unit
-            // tests of a guest crate) keep the glue as plain functions.
-            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #post_name))]
-                unsafe extern "C" fn #local(arg0: *mut u8) {
-                    unsafe { #mpath::#post::<#ty>(arg0) }
-                }
-            });
+            out.extend(export_fn(
+                mpath,
+                &post_name,
+                quote!(arg0: *mut u8),
+                None,
+                quote!(#mpath::#post::<#ty>),
+            ));
         }
         out
     }
@@ -363,16 +364,30 @@ impl Ctx<'_> {
             interface: key,
             resource: r,
         });
-        let rust = self.type_name(r);
-        let handle = ident(&rust);
-        let local = format_ident!("dtor_{}", snake(&rust));
-        quote! {
-            // Core export names are wasm-only; native builds (e.g. host unit
-            // tests of a guest crate) keep the glue as plain functions.
-            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #name))]
-            unsafe extern "C" fn #local(rep: *mut u8) {
-                unsafe { #mpath::#handle::dtor::<<$ty as #mpath::Guest>::#handle>(rep) }
-            }
-        }
+        let handle = ident(&self.type_name(r));
+        export_fn(
+            mpath,
+            &name,
+            quote!(rep: *mut u8),
+            None,
+            quote!(#mpath::#handle::dtor::<<$ty as #mpath::Guest>::#handle>),
+        )
     }
+}
+
+/// One core export in the export macro: the runtime's `export_fn!`,
+/// reached through the glue module `mpath` (whose items re-export it as
+/// `__weft_export`, see [`Ctx::export_parts`]), defining the core function `name` with
+/// core parameters `params` and result `ret` that calls `glue`. Core
+/// export names are wasm-only; native builds (e.g. host unit tests of a
+/// guest crate) keep the functions as plain ones.
+pub(super) fn export_fn(
+    mpath: &TokenStream,
+    name: &str,
+    params: TokenStream,
+    ret: Option<TokenStream>,
+    glue: TokenStream,
+) -> TokenStream {
+    let (params, glue) = (Moved::new(params), Moved::new(glue));
+    quote!(#mpath::__weft_export!(#name fn(#params) #ret = #glue);)
 }

@@ -265,6 +265,10 @@ pub(crate) fn byte_string(bytes: &[u8]) -> proc_macro2::Literal {
         match b {
             b'"' => repr.push_str("\\\""),
             b'\\' => repr.push_str("\\\\"),
+            b'\0' => repr.push_str("\\0"),
+            b'\t' => repr.push_str("\\t"),
+            b'\n' => repr.push_str("\\n"),
+            b'\r' => repr.push_str("\\r"),
             0x20..=0x7e => repr.push(char::from(b)),
             _ => {
                 repr.push_str("\\x");
@@ -284,8 +288,8 @@ mod tests {
 
     #[test]
     fn byte_strings_escape_what_is_not_printable() {
-        let lit = byte_string(b"\0asm \"q\" \\ \x7f\xff");
-        assert_eq!(lit.to_string(), r#"b"\x00asm \"q\" \\ \x7f\xff""#);
+        let lit = byte_string(b"\0asm \"q\" \\ \t\r\n\x01\x7f\xff");
+        assert_eq!(lit.to_string(), r#"b"\0asm \"q\" \\ \t\r\n\x01\x7f\xff""#);
     }
 
     #[test]

@@ -236,7 +236,6 @@ impl Ctx<'_> {
             let attrs = self.member_attrs(id, &c.name);
             quote!(#docs #attrs)
         });
-        let nums = (0..e.cases.len()).map(|i| i as u32);
         let error = self.is_error_definition(id);
         let extra = self.additional_derives(
             id,
@@ -252,15 +251,7 @@ impl Ctx<'_> {
             ],
         );
         // An error enum prints its code, name and message instead.
-        let debug = if error {
-            self.error_enum_impls(&name, e)
-        } else {
-            self.cases_debug(
-                &name,
-                &quote!(),
-                e.cases.iter().map(|c| (c.name.as_str(), false)),
-            )
-        };
+        let impls = self.enum_impls(&name, e, error);
         let type_attrs = self.type_attrs(id);
         quote! {
             #docs
@@ -268,22 +259,7 @@ impl Ctx<'_> {
             #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash #(, #extra)*)]
             #type_attrs
             pub enum #name { #(#case_docs #cases,)* }
-            #debug
-
-            impl #name {
-                #[doc(hidden)]
-                pub fn _lower(&self) -> i32 {
-                    *self as i32
-                }
-
-                #[doc(hidden)]
-                pub fn _lift(val: u32) -> #name {
-                    match val {
-                        #(#nums => #name::#cases,)*
-                        _ => _rt::invalid_enum_discriminant(),
-                    }
-                }
-            }
+            #impls
         }
     }
 

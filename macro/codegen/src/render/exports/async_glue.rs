@@ -8,6 +8,7 @@ use super::super::Ctx;
 use super::super::body::{Body, Callee, Role, wasm_type};
 use super::super::moved::Op;
 use super::super::paths::ModPath;
+use super::export_fn;
 use crate::abi::{ImportTarget, Transfer, Walker};
 use crate::names::{func_helper, ident};
 use proc_macro2::TokenStream;
@@ -108,19 +109,23 @@ impl Ctx<'_> {
         let helper = func_helper(&func.name);
         let cabi = format_ident!("_export_{}_cabi", helper);
         let callback = format_ident!("__callback_{}", helper);
-        let local = format_ident!("export_{}", helper);
-        let local_callback = format_ident!("callback_{}", helper);
         let (args, arg_tys) = self.async_core_params(func);
         let ty = self.macro_impl_type(func, mpath);
-        quote! {
-            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #entry))]
-            unsafe extern "C" fn #local(#(#args: #arg_tys),*) -> u32 {
-                unsafe { #mpath::#cabi::<#ty>(#(#args),*) }
-            }
-            #[cfg_attr(target_arch = "wasm32", unsafe(export_name = #callback_name))]
-            unsafe extern "C" fn #local_callback(event0: u32, event1: u32, event2: u32) -> u32 {
-                unsafe { #mpath::#callback(event0, event1, event2) }
-            }
-        }
+        let params = args.iter().zip(&arg_tys).map(|(a, t)| quote!(#a: #t));
+        let mut out = export_fn(
+            mpath,
+            &entry,
+            quote!(#(#params),*),
+            Some(quote!(-> u32)),
+            quote!(#mpath::#cabi::<#ty>),
+        );
+        out.extend(export_fn(
+            mpath,
+            &callback_name,
+            quote!(event0: u32, event1: u32, event2: u32),
+            Some(quote!(-> u32)),
+            quote!(#mpath::#callback),
+        ));
+        out
     }
 }
