@@ -54,7 +54,7 @@ pub use memory::{
     vec_lower,
 };
 pub use rep::{ExportedResource, ResourceRep};
-pub use resource::{HandleArena, Resource, WasmResource};
+pub use resource::{HandleArena, Resource, WasmResource, resource_handle};
 pub use type_impls::{debug_cases, debug_record, enum_impls, error_enum, error_impls};
 
 pub use alloc::boxed::Box;

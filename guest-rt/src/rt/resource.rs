@@ -31,6 +31,64 @@ pub unsafe trait WasmResource {
     unsafe fn drop(handle: u32);
 }
 
+/// The handle type of a resource: a struct wrapping a [`Resource`] of
+/// itself, `from_handle`/`take_handle`/`handle`, and its [`WasmResource`]
+/// impl, whose drop calls the core function `$drop` of module `$module`
+/// (the resource's `resource.drop`). Attributes (its docs) go on the
+/// struct. One call per resource instead of the same items spelled out in
+/// every binding (see `type_impls` for why their length matters).
+///
+/// ```
+/// weft::rt::resource_handle!(
+///     /// A file.
+///     File, "example:fs/types", "[resource-drop]file"
+/// );
+/// // SAFETY: a handle that is never used or dropped (this is not wasm).
+/// let file = unsafe { File::from_handle(7) };
+/// assert_eq!(file.take_handle(), 7);
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __weft_resource_handle {
+    ($(#[$attr:meta])* $name:ident, $module:literal, $drop:literal) => {
+        $(#[$attr])*
+        #[derive(Debug)]
+        #[repr(transparent)]
+        pub struct $name {
+            handle: $crate::rt::Resource<$name>,
+        }
+
+        impl $name {
+            #[doc(hidden)]
+            pub unsafe fn from_handle(handle: u32) -> Self {
+                // SAFETY: the caller hands over an owned handle of this type.
+                Self { handle: unsafe { $crate::rt::Resource::from_handle(handle) } }
+            }
+            #[doc(hidden)]
+            pub fn take_handle(&self) -> u32 {
+                $crate::rt::Resource::take_handle(&self.handle)
+            }
+            #[doc(hidden)]
+            pub fn handle(&self) -> u32 {
+                $crate::rt::Resource::handle(&self.handle)
+            }
+        }
+
+        // SAFETY: `__wit_import` is this resource type's `resource.drop`,
+        // as the caller names it.
+        unsafe impl $crate::rt::WasmResource for $name {
+            #[inline]
+            unsafe fn drop(handle: u32) {
+                $crate::rt::wit_import!($module, $drop, fn(i32));
+                // SAFETY: the caller's live owned handle of this type.
+                unsafe { __wit_import(handle as i32) }
+            }
+        }
+    };
+}
+
+pub use crate::__weft_resource_handle as resource_handle;
+
 /// An owned handle to a resource of type `T`.
 #[repr(transparent)]
 pub struct Resource<T: WasmResource> {

@@ -83,36 +83,9 @@ pub mod exports {
             use super::super::super::__weft_rt_snap_res_res as _rt;
             pub mod files {
                 use super::super::super::super::__weft_rt_snap_res_res as _rt;
-                #[derive(Debug)]
-                #[repr(transparent)]
-                pub struct File {
-                    handle: _rt::Resource<File>,
-                }
-                impl File {
-                    #[doc(hidden)]
-                    pub unsafe fn from_handle(handle: u32) -> Self {
-                        Self {
-                            handle: unsafe { _rt::Resource::from_handle(handle) },
-                        }
-                    }
-                    #[doc(hidden)]
-                    pub fn take_handle(&self) -> u32 {
-                        _rt::Resource::take_handle(&self.handle)
-                    }
-                    #[doc(hidden)]
-                    pub fn handle(&self) -> u32 {
-                        _rt::Resource::handle(&self.handle)
-                    }
-                }
-                unsafe impl _rt::WasmResource for File {
-                    #[inline]
-                    unsafe fn drop(handle: u32) {
-                        _rt::wit_import!(
-                            "[export]snap:res/files", "[resource-drop]file", fn (i32)
-                        );
-                        unsafe { __wit_import(handle as i32) }
-                    }
-                }
+                _rt::resource_handle!(
+                    File, "[export]snap:res/files", "[resource-drop]file"
+                );
                 impl File {
                     /// The representation of this resource (`resource.rep`): the address [`Self::new`] registered, the same one a [`FileBorrow`] of it reports.
                     pub fn rep(&self) -> usize {
@@ -373,34 +346,7 @@ pub mod snap {
         use super::super::__weft_rt_snap_res_res as _rt;
         pub mod files {
             use super::super::super::__weft_rt_snap_res_res as _rt;
-            #[derive(Debug)]
-            #[repr(transparent)]
-            pub struct File {
-                handle: _rt::Resource<File>,
-            }
-            impl File {
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self {
-                        handle: unsafe { _rt::Resource::from_handle(handle) },
-                    }
-                }
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 {
-                    _rt::Resource::take_handle(&self.handle)
-                }
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 {
-                    _rt::Resource::handle(&self.handle)
-                }
-            }
-            unsafe impl _rt::WasmResource for File {
-                #[inline]
-                unsafe fn drop(handle: u32) {
-                    _rt::wit_import!("snap:res/files", "[resource-drop]file", fn (i32));
-                    unsafe { __wit_import(handle as i32) }
-                }
-            }
+            _rt::resource_handle!(File, "snap:res/files", "[resource-drop]file");
             #[used]
             #[doc(hidden)]
             static __FORCE_SECTION_REF: fn() = super::super::super::__weft_world_snap_res_res::__weft_link_custom_section;

@@ -10,7 +10,7 @@ use super::paths::ModPath;
 use super::ty::Flavor;
 use crate::abi::{Transfer, Walker, needs_post_return};
 use crate::analysis::dealias;
-use crate::names::{func_helper, ident, snake, snake_ident};
+use crate::names::{func_helper, ident, snake_ident};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use wit_parser::abi::AbiVariant;
@@ -251,8 +251,13 @@ impl Ctx<'_> {
             Body::new(self, from, Role::Export(callee), params.collect()).blocking(blocking);
         Walker::new(self.resolve, &self.sizes, &mut body, Transfer::Move).call_export(func);
         let body = Moved::new(body.finish());
-        let ctors =
-            (!self.opts.disable_run_ctors_once_workaround).then(|| quote!(_rt::run_ctors_once();));
+        let ctors = (!self.opts.disable_run_ctors_once_workaround)
+            .then(|| Moved::new(quote!(_rt::run_ctors_once();)));
+        let (args, arg_tys) = (
+            args.into_iter().map(Moved::new),
+            arg_tys.into_iter().map(Moved::new),
+        );
+        let ret = ret.map(Moved::new);
         let mut out = quote! {
             #[doc(hidden)]
             pub unsafe fn #cabi<T_: #bound>(#(#args: #arg_tys),*) #ret {

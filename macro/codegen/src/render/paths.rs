@@ -49,7 +49,7 @@ pub(crate) fn to_root(from: &ModPath) -> TokenStream {
 pub(crate) fn item_path(from: &ModPath, to: &ModPath, name: &str) -> TokenStream {
     let name = ident(name);
     if from == to {
-        return quote!(#name);
+        return proc_macro2::TokenTree::Ident(name).into();
     }
     let mut path = to_root(from);
     for seg in to {

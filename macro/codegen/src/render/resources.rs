@@ -42,33 +42,7 @@ impl Ctx<'_> {
         let (module, field) = self.resource_intrinsic(id, drop);
         let name = ident(&self.type_name(id));
         let docs = self.docs(&self.resolve.types[id].docs);
-        let drop_import = core_import(&module, &field, vec![quote!(i32)], None);
-        let common = quote! {
-            #docs
-            #[derive(Debug)]
-            #[repr(transparent)]
-            pub struct #name { handle: _rt::Resource<#name> }
-
-            impl #name {
-                #[doc(hidden)]
-                pub unsafe fn from_handle(handle: u32) -> Self {
-                    Self { handle: unsafe { _rt::Resource::from_handle(handle) } }
-                }
-                #[doc(hidden)]
-                pub fn take_handle(&self) -> u32 { _rt::Resource::take_handle(&self.handle) }
-                #[doc(hidden)]
-                pub fn handle(&self) -> u32 { _rt::Resource::handle(&self.handle) }
-            }
-
-            // SAFETY: `__wit_import` is this resource type's `resource.drop`.
-            unsafe impl _rt::WasmResource for #name {
-                #[inline]
-                unsafe fn drop(handle: u32) {
-                    #drop_import
-                    unsafe { __wit_import(handle as i32) }
-                }
-            }
-        };
+        let common = quote!(_rt::resource_handle!(#docs #name, #module, #field););
         if !exported {
             return common;
         }

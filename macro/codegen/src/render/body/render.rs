@@ -181,7 +181,7 @@ impl Body<'_, '_> {
             } => {
                 let path = self.def_path(*ty, self.lower_flavor());
                 let pats = variant.cases.iter().map(|c| {
-                    let case = camel_ident(&c.name);
+                    let case = Moved::new(camel_ident(&c.name));
                     (quote!(#path::#case), c.ty.is_some())
                 });
                 self.variant_lower(pats.collect(), results.len(), take(ops, 0), out);
@@ -197,7 +197,7 @@ impl Body<'_, '_> {
             VariantLift { variant, ty } => {
                 let path = self.def_path(*ty, Flavor::Owned);
                 let ctors = variant.cases.iter().map(|c| {
-                    let case = camel_ident(&c.name);
+                    let case = Moved::new(camel_ident(&c.name));
                     (quote!(#path::#case), false)
                 });
                 self.variant_lift(ctors.collect(), take(ops, 0), out);
@@ -303,7 +303,10 @@ impl Body<'_, '_> {
     }
 
     fn load(&mut self, kind: MemKind, offset: ArchitectureSize, addr: Moved) -> Op {
-        let (load, off) = (ident(load_fn(kind)), Moved::new(size_expr(offset)));
+        let (load, off) = (
+            Moved::new(ident(load_fn(kind))),
+            Moved::new(size_expr(offset)),
+        );
         // Loads are bound right away: the memory may be freed before the
         // lifted value is used.
         let l = self.fresh("l");
@@ -312,7 +315,10 @@ impl Body<'_, '_> {
     }
 
     fn store(&mut self, kind: MemKind, offset: ArchitectureSize, value: Moved, addr: Moved) {
-        let (store, off) = (ident(store_fn(kind)), Moved::new(size_expr(offset)));
+        let (store, off) = (
+            Moved::new(ident(store_fn(kind))),
+            Moved::new(size_expr(offset)),
+        );
         self.stmt(quote!(_rt::#store(#addr, #off, #value);));
     }
 }
