@@ -8,6 +8,19 @@
 //! instruction that follows them. Locals in blocks are named by nesting
 //! depth, so a list element at depth 2 is `e2` at `base2`.
 
+/// Appends a statement, written as for `quote!`, to the current block of
+/// `$body`. The block's tokens so far are interpolated first, so `quote!`
+/// takes them as its output (see `Moved`) and pushes the statement's tokens
+/// straight onto them: no stream of its own per statement, which outside a
+/// proc macro was an allocation and a copy of every token.
+macro_rules! stmt {
+    ($body:expr, $($tokens:tt)*) => {{
+        let prev = $body.take_stmts();
+        let stmts = ::quote::quote!(#prev $($tokens)*);
+        $body.put_stmts(stmts);
+    }};
+}
+
 use super::Ctx;
 use super::moved::{Moved, Op};
 use super::paths::ModPath;
@@ -139,6 +152,19 @@ impl<'c, 'a> Body<'c, 'a> {
     fn fresh(&mut self, prefix: &str) -> proc_macro2::Ident {
         self.tmp += 1;
         local(prefix, self.tmp)
+    }
+
+    /// The current block's statements so far, moved out for [`stmt!`].
+    fn take_stmts(&mut self) -> Moved {
+        let stmts = self.blocks.last_mut().and_then(|b| b.stmts.take());
+        Moved::new(stmts.map_or(Op::Taken, Op::Expr))
+    }
+
+    /// The current block's statements, with what [`stmt!`] appended.
+    fn put_stmts(&mut self, stmts: TokenStream) {
+        if let Some(b) = self.blocks.last_mut() {
+            b.stmts = Some(stmts);
+        }
     }
 
     fn stmt(&mut self, s: TokenStream) {
@@ -375,13 +401,13 @@ impl Emitter for Body<'_, '_> {
         match self.role {
             Role::Import => {
                 let area = self.fresh("area");
-                self.stmt(quote! {
+                stmt!(self,
                     let mut #area = _rt::RetArea::<{ #size }>::new();
                     let #ptr = #area.ptr();
-                });
+                );
             }
             // The caller reads an export's results after it returned.
-            Role::Export(_) => self.stmt(quote!(let #ptr = _rt::static_ret_area!(#size);)),
+            Role::Export(_) => stmt!(self, let #ptr = _rt::static_ret_area!(#size);),
         }
         operand(ptr)
     }
@@ -398,7 +424,7 @@ impl Emitter for Body<'_, '_> {
         // Bound right away, as every load is: the memory may be freed
         // before the value is used.
         let l = self.fresh("l");
-        self.stmt(quote!(let #l = #helper((#addr).add(#off));));
+        stmt!(self, let #l = #helper((#addr).add(#off)););
         Some(operand(l))
     }
 }

@@ -29,18 +29,18 @@ impl Body<'_, '_> {
         match transfer {
             Transfer::Lend => {
                 let vec = self.fresh("vec");
-                self.stmt(quote! {
+                stmt!(self,
                     let #vec = #op;
                     let #ptr = #vec.as_ptr().cast::<u8>().cast_mut();
                     let #len = #vec.len();
-                });
+                );
             }
             Transfer::Move => {
                 let owned_vec = match into_bytes {
                     true => quote!((#op).into_bytes()),
                     false => op.into_token_stream(),
                 };
-                self.stmt(quote!(let (#ptr, #len) = _rt::vec_lower(#owned_vec);));
+                stmt!(self, let (#ptr, #len) = _rt::vec_lower(#owned_vec););
             }
         }
         out.push(operand(ptr));
@@ -123,7 +123,7 @@ impl Body<'_, '_> {
             (quote!(#e), quote!(#vec.len()), quote!(#vec.#iter()))
         };
         let stmts = Moved::new(block.stmts);
-        self.stmt(quote! {
+        stmt!(self,
             let #vec = #op;
             let #len = #measure;
             let #result = #alloc;
@@ -131,7 +131,7 @@ impl Body<'_, '_> {
                 let #base = #result.add(_i * #size);
                 #stmts
             }
-        });
+        );
         out.push(operand(result));
         out.push(operand(len));
     }
@@ -157,12 +157,12 @@ impl Body<'_, '_> {
             // the same element type; only the element's lifting is here.
             let (size, align) = (Moved::new(size_expr(size)), Moved::new(align_expr(align)));
             let e = take(&mut results, 0);
-            self.stmt(quote! {
+            stmt!(self,
                 let #result = _rt::list_lift_each(#p, #l, #size, #align, |#base| {
                     #stmts
                     #e
                 });
-            });
+            );
             out.push(operand(result));
             return;
         }
@@ -180,7 +180,7 @@ impl Body<'_, '_> {
                 quote!(#result.push(#e);),
             )
         };
-        self.stmt(quote! {
+        stmt!(self,
             let #base_all = #p;
             let #len = #l;
             let mut #result = #init;
@@ -190,7 +190,7 @@ impl Body<'_, '_> {
                 #push
             }
             _rt::dealloc(#base_all, #len * #size, #align);
-        });
+        );
         out.push(operand(result));
     }
 
@@ -211,9 +211,9 @@ impl Body<'_, '_> {
         if !empty && !block.captures {
             // One loop for every list whose elements own memory.
             let (size, align) = (Moved::new(size_expr(size)), Moved::new(align_expr(align)));
-            self.stmt(quote! {
+            stmt!(self,
                 _rt::list_free_each(#p, #l, #size, #align, |#base| { #stmts });
-            });
+            );
             return;
         }
         let (size, align) = (size_factor(size), align_expr(align));
@@ -225,11 +225,11 @@ impl Body<'_, '_> {
                 }
             }
         });
-        self.stmt(quote! {
+        stmt!(self,
             let #base_all = #p;
             let #len = #l;
             #each
             _rt::dealloc(#base_all, #len * #size, #align);
-        });
+        );
     }
 }

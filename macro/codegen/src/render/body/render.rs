@@ -41,7 +41,7 @@ impl Body<'_, '_> {
                     }
                     let t = self.fresh("t");
                     let op = Moved::new(op);
-                    self.stmt(quote!(let #t = #op;));
+                    stmt!(self, let #t = #op;);
                     out.push(operand(t));
                 }
             }
@@ -105,7 +105,7 @@ impl Body<'_, '_> {
             FixedListLower { size, .. } => {
                 let names: Vec<_> = (0..*size).map(|_| self.fresh("t")).collect();
                 let op = take(ops, 0);
-                self.stmt(quote!(let [#(#names),*] = #op;));
+                stmt!(self, let [#(#names),*] = #op;);
                 out.extend(names.into_iter().map(operand));
             }
             FixedListLift { .. } => {
@@ -117,7 +117,7 @@ impl Body<'_, '_> {
                 let fields: Vec<_> = record.fields.iter().map(|f| snake_ident(&f.name)).collect();
                 let names: Vec<_> = fields.iter().map(|_| self.fresh("t")).collect();
                 let op = take(ops, 0);
-                self.stmt(quote!(let #path { #(#fields: #names),* } = #op;));
+                stmt!(self, let #path { #(#fields: #names),* } = #op;);
                 out.extend(names.into_iter().map(operand));
             }
             RecordLift { record, ty } => {
@@ -129,7 +129,7 @@ impl Body<'_, '_> {
             TupleLower { tuple } => {
                 let names: Vec<_> = tuple.types.iter().map(|_| self.fresh("t")).collect();
                 let op = take(ops, 0);
-                self.stmt(quote!(let (#(#names,)*) = #op;));
+                stmt!(self, let (#(#names,)*) = #op;);
                 out.extend(names.into_iter().map(operand));
             }
             TupleLift { .. } => {
@@ -222,10 +222,10 @@ impl Body<'_, '_> {
                 self.stmt(decl);
                 let ops = take_all(ops);
                 if results.is_empty() {
-                    self.stmt(quote!(__wit_import(#(#ops),*);));
+                    stmt!(self, __wit_import(#(#ops),*););
                 } else {
                     let ret = self.fresh("ret");
-                    self.stmt(quote!(let #ret = __wit_import(#(#ops),*);));
+                    stmt!(self, let #ret = __wit_import(#(#ops),*););
                     out.push(operand(ret));
                 }
             }
@@ -250,9 +250,8 @@ impl Body<'_, '_> {
                 // From a return area an `i32`; flat, post-return's pointer
                 // argument: either way the handle's bits.
                 let v = take(ops, 0);
-                self.stmt(quote!(
-                    drop(_rt::async_support::ErrorContext::from_handle(#v as usize as u32));
-                ));
+                stmt!(self,                     drop(_rt::async_support::ErrorContext::from_handle(#v as usize as u32));
+                );
             }
             AsyncHandleLower { ty } => {
                 let lowered = self.async_handle_lower(*ty, take(ops, 0));
@@ -264,7 +263,7 @@ impl Body<'_, '_> {
             }
             AwaitSubtask => {
                 let status = take(ops, 0);
-                self.stmt(quote!(_rt::async_support::Subtask::new(#status as u32).await;));
+                stmt!(self, _rt::async_support::Subtask::new(#status as u32).await;);
             }
             Return { amt } => {
                 if *amt == 1 {
@@ -274,11 +273,11 @@ impl Body<'_, '_> {
             GuestDeallocate { size, align } => {
                 let (p, size, align) = (take(ops, 0), size_expr(*size), align_expr(*align));
                 let (size, align) = (Moved::new(size), Moved::new(align));
-                self.stmt(quote!(_rt::dealloc(#p, #size, #align);));
+                stmt!(self, _rt::dealloc(#p, #size, #align););
             }
             GuestDeallocateString => {
                 let (p, l) = (take(ops, 0), take(ops, 1));
-                self.stmt(quote!(_rt::dealloc(#p, #l, 1);));
+                stmt!(self, _rt::dealloc(#p, #l, 1););
             }
             GuestDeallocateList { elem } => {
                 let info = self.ctx.sizes.record([*elem]);
@@ -297,7 +296,7 @@ impl Body<'_, '_> {
                 });
                 let arms = Moved::new(arms.collect::<proc_macro2::TokenStream>());
                 let tag = take(ops, 0);
-                self.stmt(quote!(match #tag { #arms _ => {} }));
+                stmt!(self, match #tag { #arms _ => {} });
             }
         }
     }
@@ -310,7 +309,7 @@ impl Body<'_, '_> {
         // Loads are bound right away: the memory may be freed before the
         // lifted value is used.
         let l = self.fresh("l");
-        self.stmt(quote!(let #l = _rt::#load(#addr, #off);));
+        stmt!(self, let #l = _rt::#load(#addr, #off););
         operand(l)
     }
 
@@ -319,7 +318,7 @@ impl Body<'_, '_> {
             Moved::new(ident(store_fn(kind))),
             Moved::new(size_expr(offset)),
         );
-        self.stmt(quote!(_rt::#store(#addr, #off, #value);));
+        stmt!(self, _rt::#store(#addr, #off, #value););
     }
 }
 

@@ -12,11 +12,11 @@ use wit_parser::Handle;
 impl Body<'_, '_> {
     pub(super) fn flags_lower(&mut self, words: usize, op: Moved, out: &mut Vec<Op>) {
         if words == 0 {
-            self.stmt(quote!(let _ = #op;));
+            stmt!(self, let _ = #op;);
             return;
         }
         let bits = self.fresh("bits");
-        self.stmt(quote!(let #bits = (#op).bits();));
+        stmt!(self, let #bits = (#op).bits(););
         for i in 0..words {
             let shift = Literal::usize_unsuffixed(32 * i);
             let word = if i == 0 {
@@ -67,26 +67,29 @@ impl Body<'_, '_> {
         out: &mut Vec<Op>,
     ) {
         let blocks = self.take_blocks(pats.len());
-        let arms = pats.into_iter().zip(blocks).map(|((pat, has_payload), b)| {
+        // Each arm is appended onto the arms so far (see `stmt!`).
+        let mut arms = TokenStream::new();
+        for ((pat, has_payload), b) in pats.into_iter().zip(blocks) {
+            let prev = Moved::new(arms);
             let pat = Moved::new(pat);
             let results = Moved::new(tuple_or_single(b.results));
             let stmts = Moved::new(b.stmts);
-            match (has_payload, b.payload_used) {
+            arms = match (has_payload, b.payload_used) {
                 (true, true) => {
                     let payload = Moved::new(local("payload", b.depth));
-                    quote!(#pat(#payload) => { #stmts #results })
+                    quote!(#prev #pat(#payload) => { #stmts #results })
                 }
-                (true, false) => quote!(#pat(_) => { #stmts #results }),
-                (false, _) => quote!(#pat => { #stmts #results }),
-            }
-        });
-        let arms = Moved::new(arms.collect::<TokenStream>());
+                (true, false) => quote!(#prev #pat(_) => { #stmts #results }),
+                (false, _) => quote!(#prev #pat => { #stmts #results }),
+            };
+        }
+        let arms = Moved::new(arms);
         let names: Vec<Op> = (0..nresults).map(|_| operand(self.fresh("v"))).collect();
         if names.is_empty() {
-            self.stmt(quote!(match #op { #arms }));
+            stmt!(self, match #op { #arms });
         } else {
             let pat = Moved::new(tuple_or_single(names.clone()));
-            self.stmt(quote!(let #pat = match #op { #arms };));
+            stmt!(self, let #pat = match #op { #arms };);
         }
         out.extend(names);
     }
@@ -101,32 +104,30 @@ impl Body<'_, '_> {
         out: &mut Vec<Op>,
     ) {
         let blocks: Vec<Finished> = self.take_blocks(ctors.len());
-        let arms =
-            ctors
-                .into_iter()
-                .zip(blocks)
-                .enumerate()
-                .map(|(i, ((ctor, unit_payload), mut b))| {
-                    let i = Literal::i32_unsuffixed(i as i32);
-                    let ctor = Moved::new(ctor);
-                    let stmts = Moved::new(b.stmts);
-                    match (b.results.pop(), unit_payload) {
-                        (Some(v), _) => {
-                            let v = Moved::new(v);
-                            quote!(#i => { #stmts #ctor(#v) })
-                        }
-                        (None, true) => quote!(#i => { #stmts #ctor(()) }),
-                        (None, false) => quote!(#i => { #stmts #ctor }),
-                    }
-                });
-        let arms = Moved::new(arms.collect::<TokenStream>());
+        // Each arm is appended onto the arms so far (see `stmt!`).
+        let mut arms = TokenStream::new();
+        for (i, ((ctor, unit_payload), mut b)) in ctors.into_iter().zip(blocks).enumerate() {
+            let prev = Moved::new(arms);
+            let i = Literal::i32_unsuffixed(i as i32);
+            let ctor = Moved::new(ctor);
+            let stmts = Moved::new(b.stmts);
+            arms = match (b.results.pop(), unit_payload) {
+                (Some(v), _) => {
+                    let v = Moved::new(v);
+                    quote!(#prev #i => { #stmts #ctor(#v) })
+                }
+                (None, true) => quote!(#prev #i => { #stmts #ctor(()) }),
+                (None, false) => quote!(#prev #i => { #stmts #ctor }),
+            };
+        }
+        let arms = Moved::new(arms);
         let v = self.fresh("v");
-        self.stmt(quote! {
+        stmt!(self,
             let #v = match #tag {
                 #arms
                 _ => _rt::invalid_enum_discriminant(),
             };
-        });
+        );
         out.push(operand(v));
     }
 
@@ -162,7 +163,7 @@ impl Body<'_, '_> {
         let call = if is_async { quote!(#call.await) } else { call };
         if has_result {
             let r = self.fresh("result");
-            self.stmt(quote!(let #r = #call;));
+            stmt!(self, let #r = #call;);
             if is_async {
                 // An async export's result is lent to `task.return`, which
                 // copies it out during the call: lowering it through a
@@ -174,7 +175,7 @@ impl Body<'_, '_> {
                 out.push(operand(r));
             }
         } else {
-            self.stmt(quote!(#call;));
+            stmt!(self, #call;);
         }
     }
 }
