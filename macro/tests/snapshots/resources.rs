@@ -253,7 +253,6 @@ pub mod exports {
                     unsafe {
                         let _l1 = _rt::i32_load8_u(arg0, 0);
                         match _l1 {
-                            0 => {}
                             1 => {
                                 let _l2 = _rt::ptr_load(arg0, _rt::PTR_SIZE);
                                 let _l3 = _rt::len_load(arg0, 2 * _rt::PTR_SIZE);

@@ -288,15 +288,23 @@ impl Body<'_, '_> {
                 self.dealloc_list(info.size, info.align, ops);
             }
             GuestDeallocateVariant { blocks } => {
+                // Only the cases that own memory get an arm; the others
+                // fall to `_`, and with none the tag is not even matched.
                 let blocks = self.take_blocks(*blocks);
-                let arms = blocks.into_iter().enumerate().map(|(i, b)| {
-                    let i = Literal::i32_unsuffixed(i as i32);
-                    let stmts = Moved::new(b.stmts);
-                    quote!(#i => { #stmts })
-                });
-                let arms = Moved::new(arms.collect::<proc_macro2::TokenStream>());
-                let tag = take(ops, 0);
-                stmt!(self, match #tag { #arms _ => {} });
+                let arms = blocks
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, b)| !matches!(b.stmts, Op::Taken))
+                    .map(|(i, b)| {
+                        let i = Literal::i32_unsuffixed(i as i32);
+                        let stmts = Moved::new(b.stmts);
+                        quote!(#i => { #stmts })
+                    });
+                let arms = arms.collect::<proc_macro2::TokenStream>();
+                if !arms.is_empty() {
+                    let (arms, tag) = (Moved::new(arms), take(ops, 0));
+                    stmt!(self, match #tag { #arms _ => {} });
+                }
             }
         }
     }

@@ -72,15 +72,26 @@ impl Body<'_, '_> {
         for ((pat, has_payload), b) in pats.into_iter().zip(blocks) {
             let prev = Moved::new(arms);
             let pat = Moved::new(pat);
-            let results = Moved::new(tuple_or_single(b.results));
-            let stmts = Moved::new(b.stmts);
             arms = match (has_payload, b.payload_used) {
                 (true, true) => {
                     let payload = Moved::new(local("payload", b.depth));
-                    quote!(#prev #pat(#payload) => { #stmts #results })
+                    quote!(#prev #pat(#payload) =>)
                 }
-                (true, false) => quote!(#prev #pat(_) => { #stmts #results }),
-                (false, _) => quote!(#prev #pat => { #stmts #results }),
+                (true, false) => quote!(#prev #pat(_) =>),
+                (false, _) => quote!(#prev #pat =>),
+            };
+            let prev = Moved::new(arms);
+            // A block only around statements: a lone value is the arm.
+            arms = match (b.stmts, tuple_or_single(b.results)) {
+                (Op::Taken, Op::Taken) => quote!(#prev {}),
+                (Op::Taken, value) => {
+                    let value = Moved::new(value);
+                    quote!(#prev #value,)
+                }
+                (stmts, results) => {
+                    let (stmts, results) = (Moved::new(stmts), Moved::new(results));
+                    quote!(#prev { #stmts #results })
+                }
             };
         }
         let arms = Moved::new(arms);
@@ -110,14 +121,27 @@ impl Body<'_, '_> {
             let prev = Moved::new(arms);
             let i = Literal::i32_unsuffixed(i as i32);
             let ctor = Moved::new(ctor);
-            let stmts = Moved::new(b.stmts);
-            arms = match (b.results.pop(), unit_payload) {
+            // A block only around statements: a lone value is the arm. The
+            // value is appended onto the arm's statements, or the arms.
+            let (mut value, block) = match b.stmts {
+                Op::Taken => (quote!(#prev #i =>), false),
+                stmts => (stmts.into_token_stream(), true),
+            };
+            let head = Moved::new(value);
+            value = match (b.results.pop(), unit_payload) {
                 (Some(v), _) => {
                     let v = Moved::new(v);
-                    quote!(#prev #i => { #stmts #ctor(#v) })
+                    quote!(#head #ctor(#v))
                 }
-                (None, true) => quote!(#prev #i => { #stmts #ctor(()) }),
-                (None, false) => quote!(#prev #i => { #stmts #ctor }),
+                (None, true) => quote!(#head #ctor(())),
+                (None, false) => quote!(#head #ctor),
+            };
+            arms = if block {
+                let body = Moved::new(value);
+                quote!(#prev #i => { #body })
+            } else {
+                let arm = Moved::new(value);
+                quote!(#arm,)
             };
         }
         let arms = Moved::new(arms);
