@@ -167,15 +167,6 @@ impl<'c, 'a> Body<'c, 'a> {
         }
     }
 
-    fn stmt(&mut self, s: TokenStream) {
-        if let Some(b) = self.blocks.last_mut() {
-            match &mut b.stmts {
-                Some(stmts) => stmts.extend(std::iter::once(s)),
-                None => b.stmts = Some(s),
-            }
-        }
-    }
-
     fn depth(&self) -> usize {
         self.blocks.len() - 1
     }

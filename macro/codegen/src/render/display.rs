@@ -7,7 +7,7 @@
 //! which keeps the bindings, and their expansion, short.
 
 use super::Ctx;
-use crate::names::{camel, ident, snake};
+use crate::names::{camel_ident, ident, snake};
 use proc_macro2::TokenStream;
 use quote::quote;
 use wit_parser::{Enum, Record, TypeId};
@@ -45,7 +45,7 @@ impl Ctx<'_> {
     ) -> TokenStream {
         let e = ident("e");
         let cases = cases.map(|(case, payload)| {
-            let rust = ident(&camel(case));
+            let rust = camel_ident(case);
             if payload {
                 quote!(#rust(#e))
             } else {
@@ -80,7 +80,7 @@ impl Ctx<'_> {
         e: &Enum,
         error: bool,
     ) -> TokenStream {
-        let cases = e.cases.iter().map(|c| ident(&camel(&c.name)));
+        let cases = e.cases.iter().map(|c| camel_ident(&c.name));
         if !error {
             return quote!(_rt::enum_impls!(#name { #(#cases),* }););
         }

@@ -38,11 +38,16 @@ pub(crate) fn iface_path(resolve: &Resolve, key: &WorldKey, exported: bool) -> M
 pub(crate) fn to_root(from: &ModPath) -> TokenStream {
     let mut out = TokenStream::new();
     for _ in from {
-        out.append(ident("super"));
-        out.append(Punct::new(':', Spacing::Joint));
-        out.append(Punct::new(':', Spacing::Alone));
+        append_segment(&mut out, "super");
     }
     out
+}
+
+/// Appends `seg::` to a path being built.
+fn append_segment(path: &mut TokenStream, seg: &str) {
+    path.append(ident(seg));
+    path.append(Punct::new(':', Spacing::Joint));
+    path.append(Punct::new(':', Spacing::Alone));
 }
 
 /// A path from module `from` to item `name` in module `to`.
@@ -53,9 +58,7 @@ pub(crate) fn item_path(from: &ModPath, to: &ModPath, name: &str) -> TokenStream
     }
     let mut path = to_root(from);
     for seg in to {
-        path.append(ident(seg));
-        path.append(Punct::new(':', Spacing::Joint));
-        path.append(Punct::new(':', Spacing::Alone));
+        append_segment(&mut path, seg);
     }
     path.append(name);
     path

@@ -24,9 +24,8 @@ pub(crate) fn core_import(
     let params = params.into_iter().map(Moved::new);
     let ret = result.map(|r| {
         let r = Moved::new(r);
-        quote!(-> #r)
+        Moved::new(quote!(-> #r))
     });
-    let ret = ret.map(Moved::new);
     quote!(_rt::wit_import!(#module, #name, fn(#(#params),*) #ret);)
 }
 

@@ -8,7 +8,7 @@ use super::Ctx;
 use super::paths::ModPath;
 use super::ty::{Flavor, lifetime};
 use crate::analysis::Flavors;
-use crate::names::{camel, ident, snake};
+use crate::names::{camel_ident, ident, snake_ident};
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use wit_parser::{Enum, Int, Record, Type, TypeDefKind, TypeId, Variant};
@@ -185,7 +185,7 @@ impl Ctx<'_> {
             .fields
             .iter()
             .map(|f| {
-                let name = ident(&snake(&f.name));
+                let name = snake_ident(&f.name);
                 let ty = self.rust_type(&f.ty, flavor, lt, from);
                 let docs = self.docs(&f.docs);
                 let attrs = self.member_attrs(id, &f.name);
@@ -206,7 +206,7 @@ impl Ctx<'_> {
             .cases
             .iter()
             .map(|c| {
-                let name = ident(&camel(&c.name));
+                let name = camel_ident(&c.name);
                 let docs = self.docs(&c.docs);
                 let attrs = self.member_attrs(id, &c.name);
                 match &c.ty {
@@ -230,7 +230,7 @@ impl Ctx<'_> {
             Int::U32 => quote!(u32),
             Int::U64 => quote!(u64),
         };
-        let cases: Vec<_> = e.cases.iter().map(|c| ident(&camel(&c.name))).collect();
+        let cases: Vec<_> = e.cases.iter().map(|c| camel_ident(&c.name)).collect();
         let case_docs = e.cases.iter().map(|c| {
             let docs = self.docs(&c.docs);
             let attrs = self.member_attrs(id, &c.name);

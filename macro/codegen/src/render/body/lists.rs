@@ -87,7 +87,8 @@ impl Body<'_, '_> {
                     );
                 },
             };
-            self.stmt(lower);
+            let lower = Moved::new(lower);
+            stmt!(self, #lower);
             out.push(operand(result));
             out.push(operand(len));
             return;

@@ -218,8 +218,8 @@ impl Body<'_, '_> {
             } => {
                 let param_tys: Vec<_> = params.iter().map(|t| wasm_type(*t)).collect();
                 let result_ty = results.first().map(|t| wasm_type(*t));
-                let decl = core_import(module, name, param_tys, result_ty);
-                self.stmt(decl);
+                let decl = Moved::new(core_import(module, name, param_tys, result_ty));
+                stmt!(self, #decl);
                 let ops = take_all(ops);
                 if results.is_empty() {
                     stmt!(self, __wit_import(#(#ops),*););
@@ -250,7 +250,8 @@ impl Body<'_, '_> {
                 // From a return area an `i32`; flat, post-return's pointer
                 // argument: either way the handle's bits.
                 let v = take(ops, 0);
-                stmt!(self,                     drop(_rt::async_support::ErrorContext::from_handle(#v as usize as u32));
+                stmt!(self,
+                    drop(_rt::async_support::ErrorContext::from_handle(#v as usize as u32));
                 );
             }
             AsyncHandleLower { ty } => {
